@@ -1,0 +1,38 @@
+// athanor/core/compiled.hpp — `Compiled`, a statement turned into SQL text for one dialect:
+// the text, and for each placeholder the value (or named parameter) bound to it.
+#pragma once
+
+#include <memory>  // std::shared_ptr
+#include <string>  // std::string
+#include <vector>  // std::vector
+
+#include <athanor/core/types.hpp>
+#include <athanor/core/value.hpp>
+
+namespace athanor {
+
+namespace detail {
+struct TableData;
+}
+
+/// One placeholder of a compiled statement.
+struct CompiledParam {
+  std::string name;  ///< set for `bindparam("name")`, `text(":name")` and executemany columns
+  Value value;       ///< the value captured in the statement (or the bindparam default)
+  bool required = false;  ///< text(":name") without a value: execution must supply it
+};
+
+/// A statement compiled for one dialect. Built once per statement and dialect and cached.
+struct Compiled {
+  enum class Kind : unsigned char { select, insert, update, delete_, text, ddl } kind = Kind::select;
+  std::string sql;
+  std::vector<CompiledParam> params;
+  std::vector<std::pair<std::string, SqlType>> columns;  ///< result columns, when known
+  bool returns_rows = false;
+  bool implicit_returning = false;  ///< INSERT: RETURNING of the generated key, added by the compiler
+  std::shared_ptr<const detail::TableData> table;  ///< INSERT: the target (for inserted_primary_key)
+  std::vector<std::string> insert_columns;         ///< INSERT: the columns given values
+  std::vector<Value> insert_values;                ///< INSERT of one row: the values of bound literal columns
+};
+
+}  // namespace athanor

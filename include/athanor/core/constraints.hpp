@@ -1,0 +1,57 @@
+// athanor/core/constraints.hpp — table constraints and indexes: `ForeignKey`,
+// `ForeignKeyConstraint`, `PrimaryKeyConstraint`, `UniqueConstraint`, `CheckConstraint`, `Index`.
+#pragma once
+
+#include <initializer_list>  // std::initializer_list
+#include <string>            // std::string
+#include <vector>            // std::vector
+
+namespace athanor {
+
+/// ON DELETE / ON UPDATE actions of a foreign key.
+enum class Action : unsigned char { unspecified, no_action, restrict, cascade, set_null, set_default };
+
+/// A column-level foreign key: `ForeignKey{"users.id", {.on_delete = Action::cascade}}`.
+struct ForeignKey {
+  struct Options {
+    Action on_delete = Action::unspecified;
+    Action on_update = Action::unspecified;
+    std::string name;  ///< constraint name; generated when empty
+  };
+  std::string target;  ///< "table.column"
+  Options options{};
+};
+
+/// A foreign key over several columns: `ForeignKeyConstraint{{"a", "b"}, {"t.a", "t.b"}}`.
+struct ForeignKeyConstraint {
+  std::vector<std::string> columns;
+  std::vector<std::string> targets;  ///< "table.column" each, same table
+  ForeignKey::Options options{};
+};
+
+/// A composite primary key: `PrimaryKeyConstraint{{"order_id", "line"}}`.
+struct PrimaryKeyConstraint {
+  std::vector<std::string> columns;
+};
+
+/// `UniqueConstraint{{"first", "last"}, "uq_people_name"}`.
+struct UniqueConstraint {
+  std::vector<std::string> columns;
+  std::string name;  ///< generated when empty
+};
+
+/// A CHECK constraint given as SQL text, written into the DDL as is (it is schema, not data):
+/// `CheckConstraint{"price >= 0", "ck_price_positive"}`.
+struct CheckConstraint {
+  std::string sqltext;
+  std::string name;  ///< generated when empty
+};
+
+/// An index: `Index{"ix_users_name", {"name"}}`, `Index{"ux_email", {"email"}, true}`.
+struct Index {
+  std::string name;
+  std::vector<std::string> columns;
+  bool unique = false;
+};
+
+}  // namespace athanor

@@ -1,0 +1,107 @@
+// athanor/core/value.hpp — `Value`, the run-time value that travels as a bound parameter
+// and comes back in a Core `Row`, and the small vocabulary types it can hold.
+// Used by every layer; the typed ORM path reads rows straight into members instead.
+#pragma once
+
+#include <array>        // std::array
+#include <chrono>       // std::chrono::year_month_day, sys_time
+#include <compare>      // operator<=>
+#include <cstddef>      // std::byte
+#include <cstdint>      // std::int64_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::is_integral_v
+#include <variant>      // std::variant
+#include <vector>       // std::vector
+
+namespace athanor {
+
+/// Binary data (`LargeBinary`).
+using Bytes = std::vector<std::byte>;
+/// A calendar date (`Date`).  **Example**: `Date{std::chrono::year{2024} / 1 / 31}`
+using Date = std::chrono::year_month_day;
+/// An instant with microsecond precision (`DateTime`), always UTC.
+using DateTime = std::chrono::sys_time<std::chrono::microseconds>;
+/// A time of day (`Time`), as the duration since midnight.
+using Time = std::chrono::microseconds;
+
+/// An exact decimal number (`Numeric`), kept as its decimal text so no digit is lost.
+struct Decimal {
+  std::string text;
+  friend bool operator==(const Decimal&, const Decimal&) = default;
+};
+
+/// A JSON document (`Json`), kept as its text.
+struct Json {
+  std::string text;
+  friend bool operator==(const Json&, const Json&) = default;
+};
+
+/// A 128-bit UUID (`Uuid`).  **Example**: `Uuid::parse("6f0c…")`, `u.to_string()`.
+struct Uuid {
+  std::array<std::uint8_t, 16> bytes{};
+  /// Parses the 36-character form (hyphens optional); throws ArgumentError otherwise.
+  static Uuid parse(std::string_view text);
+  /// The canonical lower-case 36-character form.
+  std::string to_string() const;
+  friend auto operator<=>(const Uuid&, const Uuid&) = default;
+};
+
+/// The SQL NULL marker: `col.is_(null)`, `Value{null}`.
+struct Null {
+  friend constexpr bool operator==(Null, Null) { return true; }
+};
+inline constexpr Null null{};
+
+/// A value bound to a statement or read from a Core row.
+/// Integers widen to `std::int64_t`; `std::optional` and `null` give NULL.
+class Value {
+ public:
+  using Variant = std::variant<std::monostate, bool, std::int64_t, double, std::string, Bytes,
+                               Decimal, Date, DateTime, Time, Json, Uuid>;
+
+  Value() = default;
+  Value(Null) {}
+  Value(std::nullopt_t) {}
+  Value(bool v) : v_(v) {}
+  template <class I>
+    requires(std::is_integral_v<I> && !std::is_same_v<I, bool> && !std::is_same_v<I, char>)
+  Value(I v) : v_(static_cast<std::int64_t>(v)) {}
+  Value(double v) : v_(v) {}
+  Value(float v) : v_(static_cast<double>(v)) {}
+  Value(std::string v) : v_(std::move(v)) {}
+  Value(std::string_view v) : v_(std::string(v)) {}
+  Value(const char* v) : v_(std::string(v)) {}
+  Value(Bytes v) : v_(std::move(v)) {}
+  Value(Decimal v) : v_(std::move(v)) {}
+  Value(Date v) : v_(v) {}
+  Value(DateTime v) : v_(v) {}
+  Value(Time v) : v_(v) {}
+  Value(Json v) : v_(std::move(v)) {}
+  Value(Uuid v) : v_(v) {}
+  template <class T>
+    requires(std::is_arithmetic_v<T> || std::is_convertible_v<const T&, std::string_view> || std::is_same_v<T, Bytes> ||
+             std::is_same_v<T, Decimal> || std::is_same_v<T, Date> || std::is_same_v<T, DateTime> ||
+             std::is_same_v<T, Time> || std::is_same_v<T, Json> || std::is_same_v<T, Uuid>)
+  Value(const std::optional<T>& v) {
+    if (v) *this = Value(*v);
+  }
+
+  bool is_null() const { return v_.index() == 0; }
+  const Variant& variant() const { return v_; }
+  Variant& variant() { return v_; }
+  template <class T>
+  bool holds() const { return std::holds_alternative<T>(v_); }
+  template <class T>
+  const T& as() const { return std::get<T>(v_); }
+
+  friend bool operator==(const Value&, const Value&) = default;
+
+ private:
+  Variant v_;
+};
+
+}  // namespace athanor
+
+#include <athanor/core/detail/uuid.hpp>

@@ -1,0 +1,136 @@
+// athanor/dialect/ansi.hpp — the default (ANSI SQL) bodies of the Dialect hooks; a backend
+// dialect overrides only the hooks where its flavour differs.
+#pragma once
+
+#include <charconv>  // std::to_chars
+#include <cmath>     // std::isfinite
+
+#include <athanor/core/detail/convert.hpp>
+#include <athanor/dialect/compiler.hpp>
+
+namespace athanor {
+
+inline void Dialect::quote(std::string& out, std::string_view ident) const {
+  // Identifiers given at run time are quoted, never trusted: the quote character is
+  // doubled (SQL-92 §5.2), and a NUL byte, which would cut the SQL text short, is refused.
+  if (ident.empty() || ident.find('\0') != std::string_view::npos) {
+    throw ArgumentError("[athanor.argument.identifier] an identifier is empty or contains a NUL byte");
+  }
+  out += '"';
+  for (char c : ident) (c == '"' ? out += "\"\"" : out += c);
+  out += '"';
+}
+
+inline void Dialect::type_name(std::string& out, const SqlType& t) const {
+  switch (t.kind) {
+    case TypeKind::null: out += "TEXT"; break;
+    case TypeKind::integer: out += "INTEGER"; break;
+    case TypeKind::big_integer: out += "BIGINT"; break;
+    case TypeKind::small_integer: out += "SMALLINT"; break;
+    case TypeKind::boolean: out += "BOOLEAN"; break;
+    case TypeKind::float_: out += "REAL"; break;
+    case TypeKind::double_: out += "DOUBLE PRECISION"; break;
+    case TypeKind::numeric:
+      out += "NUMERIC(" + std::to_string(t.precision) + ", " + std::to_string(t.scale) + ")";
+      break;
+    case TypeKind::string:
+    case TypeKind::enum_:
+      if (t.length > 0) {
+        out += "VARCHAR(" + std::to_string(t.length) + ")";
+      } else {
+        out += "VARCHAR";
+      }
+      break;
+    case TypeKind::text: out += "TEXT"; break;
+    case TypeKind::binary: out += "BLOB"; break;
+    case TypeKind::date: out += "DATE"; break;
+    case TypeKind::datetime: out += t.timezone ? "TIMESTAMP WITH TIME ZONE" : "TIMESTAMP"; break;
+    case TypeKind::time: out += "TIME"; break;
+    case TypeKind::json: out += "JSON"; break;
+    case TypeKind::uuid: out += "UUID"; break;
+  }
+}
+
+inline void Dialect::literal(std::string& out, const Value& v) const {
+  if (v.is_null()) {
+    out += "NULL";
+  } else if (auto* b = std::get_if<bool>(&v.variant())) {
+    out += caps_.native_boolean ? (*b ? "TRUE" : "FALSE") : (*b ? "1" : "0");
+  } else if (v.holds<std::int64_t>() || v.holds<double>() || v.holds<Decimal>()) {
+    if (auto* d = std::get_if<double>(&v.variant()); d && !std::isfinite(*d)) {
+      throw ArgumentError("[athanor.argument.literal] a non-finite number cannot be a DDL default");
+    }
+    out += detail::value_to_text(v);
+  } else {
+    // DDL cannot take bound parameters: quote the text, doubling quotes (and refusing NUL).
+    std::string s = detail::value_to_text(v);
+    if (s.find('\0') != std::string::npos) throw ArgumentError("[athanor.argument.literal] a DDL literal contains a NUL byte");
+    out += '\'';
+    for (char c : s) (c == '\'' ? out += "''" : out += c);
+    out += '\'';
+  }
+}
+
+inline void Dialect::limit_offset(Compiler& c, const Expr& limit, const Expr& offset) const {
+  if (limit) c.out() += " LIMIT ", c.expr(limit);
+  if (offset) c.out() += " OFFSET ", c.expr(offset);
+}
+
+inline void Dialect::concat(Compiler& c, const Expr& a, const Expr& b) const {
+  c.operand(a), c.out() += " || ", c.operand(b);
+}
+
+inline void Dialect::function(Compiler& c, const detail::ExprNode& f) const {
+  if (f.text == "now" && f.args.empty()) {
+    c.out() += "CURRENT_TIMESTAMP";
+    return;
+  }
+  if (f.text == "__excluded") {  // see excluded()
+    c.out() += "excluded.", c.ident(f.args[0].node().text);
+    return;
+  }
+  // Function names come from code, not from users; still, only a plain name is written.
+  for (char ch : f.text) {
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.')) {
+      throw ArgumentError("[athanor.argument.function] '" + f.text + "' is not a function name");
+    }
+  }
+  c.out() += f.text, c.out() += '(';
+  for (std::size_t i = 0; i < f.args.size(); ++i) {
+    if (i) c.out() += ", ";
+    c.expr(f.args[i]);
+  }
+  c.out() += ')';
+}
+
+inline void Dialect::upsert(Compiler& c, const detail::InsertNode& n) const {
+  // ON CONFLICT (SQLite ≥ 3.24, PostgreSQL ≥ 9.5): https://sqlite.org/lang_upsert.html
+  c.out() += " ON CONFLICT";
+  if (!n.conflict_columns.empty()) {
+    c.out() += " (";
+    for (std::size_t i = 0; i < n.conflict_columns.size(); ++i) c.out() += i ? ", " : "", c.ident(n.conflict_columns[i]);
+    c.out() += ')';
+  } else if (!n.upsert_set.empty()) {
+    throw ArgumentError("[athanor.argument.upsert] on_conflict_do_update needs the conflicting columns");
+  }
+  if (n.upsert_set.empty()) {
+    c.out() += " DO NOTHING";
+    return;
+  }
+  c.out() += " DO UPDATE SET ";
+  bool q = c.qualify;
+  c.qualify = false;
+  for (std::size_t i = 0; i < n.upsert_set.size(); ++i) {
+    if (i) c.out() += ", ";
+    c.ident(n.upsert_set[i].first), c.out() += " = ", c.expr(n.upsert_set[i].second);
+  }
+  c.qualify = q;
+}
+
+/// The row proposed for insertion, inside an upsert's SET: `excluded("name")`
+/// (EXCLUDED.name on SQLite/PostgreSQL, VALUES(name) on MySQL).
+inline Expr excluded(std::string column) {
+  return Expr::make(detail::ExprKind::function, SqlType{}, "__excluded", {Expr::make(detail::ExprKind::raw, SqlType{}, std::move(column), {})});
+}
+
+}  // namespace athanor

@@ -1,0 +1,303 @@
+// athanor/dialect/compiler.hpp — `Compiler`: turns a statement tree into SQL text and the
+// list of values bound to its placeholders, asking the Dialect at every point where
+// flavours differ. One compiler for all dialects (expressions and SELECT here; DML and
+// DDL in compiler_dml.hpp).
+#pragma once
+
+#include <algorithm>  // std::find
+#include <string>     // std::string
+#include <vector>     // std::vector
+
+#include <athanor/core/compiled.hpp>
+#include <athanor/core/ddl.hpp>
+#include <athanor/core/dml.hpp>
+#include <athanor/core/select.hpp>
+#include <athanor/core/text.hpp>
+#include <athanor/dialect/dialect.hpp>
+
+namespace athanor {
+
+class Compiler {
+ public:
+  explicit Compiler(const Dialect& d) : d_(d) {}
+
+  /// Compiles any statement node.
+  Compiled compile(const detail::StatementNode& n);
+
+  // --- used by dialect hooks ---
+  std::string& out() { return c_.sql; }
+  const Dialect& dialect() const { return d_; }
+  void ident(std::string_view s) { d_.quote(c_.sql, s); }
+  void bind(const Value& v, const std::string& name = {}) {
+    c_.params.push_back({name, v});
+    d_.placeholder(c_.sql, c_.params.size());
+  }
+  void expr(const Expr& e);
+  /// An operand: parenthesised when it is itself an operator expression.
+  void operand(const Expr& e) {
+    using K = detail::ExprKind;
+    auto k = e.node().kind;
+    bool paren = k == K::binary || k == K::logical || k == K::concat || k == K::between || k == K::like ||
+                 k == K::in_list || k == K::in_select || k == K::postfix || (k == K::unary && e.node().text == "NOT ");
+    if (paren) out() += '(';
+    expr(e);
+    if (paren) out() += ')';
+  }
+  /// A column name without its table (INSERT/UPDATE column lists, upsert).
+  void column_name(const std::string& name) { ident(name); }
+  /// Whether column references carry their table name.
+  bool qualify = true;
+
+  void select(const detail::SelectNode& s, bool correlate);
+  void insert(const detail::InsertNode& n);
+  void update(const detail::UpdateNode& n);
+  void delete_(const detail::DeleteNode& n);
+  void text(const detail::TextNode& n);
+  void ddl(const detail::DdlNode& n);
+  void create_table(const detail::TableData& t, bool guard);
+  void column_ddl(const detail::TableData& t, const ColumnDef& c);
+  static bool is_autoincrement(const detail::TableData& t, const ColumnDef& c) {
+    if (t.primary_key.size() != 1 || t.primary_key[0] != c.name || !c.type.is_integer()) return false;
+    if (c.autoincrement) return *c.autoincrement;
+    return c.foreign_keys.empty() && !c.server_default.has_value() && !c.default_value.has_value() && !c.default_factory;
+  }
+
+ private:
+  using FromList = std::vector<const detail::FromNode*>;
+  void from_item(const detail::FromNode& f);
+  void gather_froms(const Expr& e, FromList& out) const;
+  static void leaves(const detail::FromNode& f, FromList& out) {
+    if (f.kind == detail::FromNode::Kind::join) return leaves(*f.left, out), leaves(*f.right, out);
+    out.push_back(&f);
+  }
+  void collect_ctes(const detail::SelectNode& s);
+  void collect_ctes(const Expr& e);
+  void collect_ctes(const detail::FromNode& f);
+  void with_clause();
+  void list(const std::vector<Expr>& v, const char* sep = ", ") {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i) out() += sep;
+      expr(v[i]);
+    }
+  }
+  void where(const char* keyword, const std::vector<Expr>& v) {
+    if (v.empty()) return;
+    out() += keyword;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i) out() += " AND ";
+      v.size() > 1 ? operand(v[i]) : expr(v[i]);
+    }
+  }
+  void returning(const std::vector<Expr>& r, bool supported, const char* stmt);
+
+  const Dialect& d_;
+  Compiled c_;
+  std::vector<FromList> scopes_;  ///< FROM items of the enclosing selects, for correlation
+  std::vector<const detail::FromNode*> ctes_;
+};
+
+inline void Compiler::expr(const Expr& e) {
+  using K = detail::ExprKind;
+  const auto& n = e.node();
+  switch (n.kind) {
+    case K::column:
+      if (qualify && n.from && !n.from->name.empty()) ident(n.from->name), out() += '.';
+      ident(n.text);
+      break;
+    case K::bind: bind(n.value, n.text); break;
+    case K::null: out() += "NULL"; break;
+    case K::star: out() += '*'; break;
+    case K::raw: out() += n.text; break;
+    case K::unary: out() += n.text, operand(n.args[0]); break;
+    case K::postfix: operand(n.args[0]), out() += ' ', out() += n.text; break;
+    case K::binary: operand(n.args[0]), out() += ' ', out() += n.text, out() += ' ', operand(n.args[1]); break;
+    case K::concat: d_.concat(*this, n.args[0], n.args[1]); break;
+    case K::logical:
+      for (std::size_t i = 0; i < n.args.size(); ++i) {
+        if (i) out() += ' ', out() += n.text, out() += ' ';
+        operand(n.args[i]);
+      }
+      break;
+    case K::function: d_.function(*this, n); break;
+    case K::case_: {
+      out() += "CASE";
+      std::size_t pairs = (n.args.size() - (n.flags & 1)) / 2;
+      for (std::size_t i = 0; i < pairs; ++i) {
+        out() += " WHEN ", expr(n.args[2 * i]), out() += " THEN ", expr(n.args[2 * i + 1]);
+      }
+      if (n.flags & 1) out() += " ELSE ", expr(n.args.back());
+      out() += " END";
+      break;
+    }
+    case K::cast: out() += "CAST(", expr(n.args[0]), out() += " AS ", d_.cast_type_name(out(), n.type), out() += ')'; break;
+    case K::label: expr(n.args[0]), out() += " AS ", ident(n.text); break;
+    case K::in_list:
+      if (n.args.size() == 1) {  // an empty IN is false, an empty NOT IN true
+        out() += (n.flags & 1) ? "1 = 1" : "1 = 0";
+        break;
+      }
+      operand(n.args[0]), out() += (n.flags & 1) ? " NOT IN (" : " IN (";
+      for (std::size_t i = 1; i < n.args.size(); ++i) {
+        if (i > 1) out() += ", ";
+        expr(n.args[i]);
+      }
+      out() += ')';
+      break;
+    case K::in_select:
+      operand(n.args[0]), out() += (n.flags & 1) ? " NOT IN (" : " IN (", select(*n.select, true), out() += ')';
+      break;
+    case K::exists: out() += "EXISTS (", select(*n.select, true), out() += ')'; break;
+    case K::scalar_select: out() += '(', select(*n.select, true), out() += ')'; break;
+    case K::between:
+      operand(n.args[0]), out() += " BETWEEN ", operand(n.args[1]), out() += " AND ", operand(n.args[2]);
+      break;
+    case K::like: {
+      bool ilike = n.flags & 2, negate = n.flags & 4;
+      if (ilike && !d_.capabilities().native_ilike) {
+        out() += "lower(", expr(n.args[0]), out() += negate ? ") NOT LIKE lower(" : ") LIKE lower(", expr(n.args[1]), out() += ')';
+      } else {
+        operand(n.args[0]);
+        out() += negate ? " NOT " : " ", out() += ilike ? "ILIKE " : "LIKE ";
+        operand(n.args[1]);
+      }
+      if (n.args.size() > 2) out() += " ESCAPE ", expr(n.args[2]);
+      break;
+    }
+    case K::ordering: {
+      bool desc = n.flags & 1;
+      int nulls = n.flags & 6;
+      if (nulls && !d_.capabilities().nulls_ordering) {  // emulate: sort on "is null" first
+        operand(n.args[0]), out() += (nulls == 2) ? " IS NULL DESC, " : " IS NULL, ";
+      }
+      operand(n.args[0]);
+      if (desc) out() += " DESC";
+      if (nulls && d_.capabilities().nulls_ordering) out() += (nulls == 2) ? " NULLS FIRST" : " NULLS LAST";
+      break;
+    }
+  }
+}
+
+inline void Compiler::gather_froms(const Expr& e, FromList& out) const {
+  const auto& n = e.node();
+  if (n.kind == detail::ExprKind::column && n.from && !n.from->name.empty()) {
+    if (std::find(out.begin(), out.end(), n.from.get()) == out.end()) out.push_back(n.from.get());
+  }
+  for (auto& a : n.args) gather_froms(a, out);
+}
+
+inline void Compiler::from_item(const detail::FromNode& f) {
+  using K = detail::FromNode::Kind;
+  switch (f.kind) {
+    case K::table: ident(f.name); break;
+    case K::alias: ident(f.table->name), out() += " AS ", ident(f.name); break;
+    case K::cte: ident(f.name); break;
+    case K::subquery: out() += '(', select(*f.select, false), out() += ") AS ", ident(f.name); break;
+    case K::join:
+      if (f.join_flags == 2 && !d_.capabilities().full_outer_join) d_.unsupported("FULL OUTER JOIN", "use a LEFT JOIN UNION a RIGHT JOIN");
+      from_item(*f.left);
+      out() += f.join_flags == 1 ? " LEFT OUTER JOIN " : f.join_flags == 2 ? " FULL OUTER JOIN " : " JOIN ";
+      from_item(*f.right);
+      out() += " ON ", expr(f.on);
+      break;
+  }
+}
+
+inline void Compiler::select(const detail::SelectNode& s, bool correlate) {
+  if (!s.compound.empty()) {
+    for (auto& [op, part] : s.compound) {
+      if (!op.empty()) {
+        if ((op == "INTERSECT" || op == "EXCEPT") && !d_.capabilities().intersect_except) d_.unsupported(op, "rewrite with EXISTS");
+        out() += ' ', out() += op, out() += ' ';
+      }
+      bool wrap = !part->order_by.empty() || static_cast<bool>(part->limit);
+      if (wrap) out() += '(';
+      select(*part, correlate);
+      if (wrap) out() += ')';
+    }
+  } else {
+    out() += s.distinct ? "SELECT DISTINCT " : "SELECT ";
+    // FROM: explicit items first, then every table the expressions mention that no join,
+    // explicit item or enclosing (correlated) select already provides.
+    FromList covered, froms, mentioned;
+    for (auto& f : s.froms) leaves(*f, covered);
+    for (auto* v : {&s.columns, &s.where, &s.group_by, &s.having, &s.order_by})
+      for (auto& e : *v) gather_froms(e, mentioned);
+    for (auto* f : mentioned) {
+      bool outer = false;
+      if (correlate)
+        for (auto& scope : scopes_) outer = outer || std::find(scope.begin(), scope.end(), f) != scope.end();
+      if (!outer && std::find(covered.begin(), covered.end(), f) == covered.end()) froms.push_back(f);
+    }
+    if (s.columns.empty()) throw ArgumentError("[athanor.argument.select] select() has no columns");
+    for (std::size_t i = 0; i < s.columns.size(); ++i) {
+      if (i) out() += ", ";
+      expr(s.columns[i]);
+    }
+    FromList scope = covered;
+    scope.insert(scope.end(), froms.begin(), froms.end());
+    scopes_.push_back(scope);
+    if (!s.froms.empty() || !froms.empty()) {
+      out() += " FROM ";
+      bool first = true;
+      for (auto& f : s.froms) out() += first ? "" : ", ", first = false, from_item(*f);
+      for (auto* f : froms) out() += first ? "" : ", ", first = false, from_item(*f);
+    }
+    where(" WHERE ", s.where);
+    if (!s.group_by.empty()) out() += " GROUP BY ", list(s.group_by);
+    where(" HAVING ", s.having);
+    scopes_.pop_back();
+  }
+  if (!s.order_by.empty()) out() += " ORDER BY ", list(s.order_by);
+  if (static_cast<bool>(s.limit) || static_cast<bool>(s.offset)) d_.limit_offset(*this, s.limit, s.offset);
+  if (s.for_update) {
+    if (!d_.capabilities().for_update) d_.unsupported("SELECT … FOR UPDATE", "remove with_for_update(); writers lock the whole database");
+    out() += " FOR UPDATE";
+  }
+}
+
+inline void Compiler::collect_ctes(const detail::FromNode& f) {
+  using K = detail::FromNode::Kind;
+  if (f.kind == K::cte) {
+    for (auto* c : ctes_)
+      if (c->name == f.name) return;
+    ctes_.push_back(&f);
+    collect_ctes(*f.select);
+  } else if (f.kind == K::join) {
+    collect_ctes(*f.left), collect_ctes(*f.right), collect_ctes(f.on);
+  } else if (f.kind == K::subquery) {
+    collect_ctes(*f.select);
+  }
+}
+inline void Compiler::collect_ctes(const Expr& e) {
+  if (!e) return;
+  const auto& n = e.node();
+  if (n.from) collect_ctes(*n.from);
+  if (n.select) collect_ctes(*n.select);
+  for (auto& a : n.args) collect_ctes(a);
+}
+inline void Compiler::collect_ctes(const detail::SelectNode& s) {
+  for (auto& [op, part] : s.compound) collect_ctes(*part);
+  for (auto& f : s.froms) collect_ctes(*f);
+  for (auto* v : {&s.columns, &s.where, &s.group_by, &s.having, &s.order_by})
+    for (auto& e : *v) collect_ctes(e);
+}
+inline void Compiler::with_clause() {
+  if (ctes_.empty()) return;
+  bool recursive = std::any_of(ctes_.begin(), ctes_.end(), [](auto* c) { return c->recursive; });
+  out() += recursive ? "WITH RECURSIVE " : "WITH ";
+  // Bodies in reverse discovery order: a CTE is defined before the CTEs that use it.
+  for (std::size_t i = ctes_.size(); i-- > 0;) {
+    auto& c = *ctes_[i];
+    ident(c.name);
+    if (!c.columns.empty()) {
+      out() += " (";
+      for (std::size_t k = 0; k < c.columns.size(); ++k) out() += k ? ", " : "", ident(c.columns[k].first);
+      out() += ')';
+    }
+    out() += " AS (", select(*c.select, false), out() += i ? "), " : ") ";
+  }
+}
+
+}  // namespace athanor
+
+#include <athanor/dialect/compiler_dml.hpp>

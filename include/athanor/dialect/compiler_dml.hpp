@@ -1,0 +1,201 @@
+// athanor/dialect/compiler_dml.hpp — the Compiler's INSERT, UPDATE, DELETE, text() and DDL.
+#pragma once
+
+#include <athanor/dialect/compiler.hpp>
+
+namespace athanor {
+
+inline Compiled Compiler::compile(const detail::StatementNode& n) {
+  using K = detail::StatementNode::Kind;
+  switch (n.kind) {
+    case K::select:
+    case K::compound: {
+      auto& s = static_cast<const detail::SelectNode&>(n);
+      c_.kind = Compiled::Kind::select, c_.returns_rows = true;
+      collect_ctes(s);
+      with_clause();
+      select(s, false);
+      auto& cols = s.compound.empty() ? s.columns : s.compound.front().second->columns;
+      for (auto& e : cols) c_.columns.emplace_back(e.name(), e.type());
+      break;
+    }
+    case K::insert: insert(static_cast<const detail::InsertNode&>(n)); break;
+    case K::update: update(static_cast<const detail::UpdateNode&>(n)); break;
+    case K::delete_: delete_(static_cast<const detail::DeleteNode&>(n)); break;
+    case K::text: text(static_cast<const detail::TextNode&>(n)); break;
+    case K::ddl: ddl(static_cast<const detail::DdlNode&>(n)); break;
+  }
+  return std::move(c_);
+}
+
+inline void Compiler::returning(const std::vector<Expr>& r, bool supported, const char* stmt) {
+  if (r.empty()) return;
+  if (!supported) d_.unsupported(std::string(stmt) + " … RETURNING", "run a SELECT after the statement");
+  c_.returns_rows = true;
+  out() += " RETURNING ";
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    if (i) out() += ", ";
+    expr(r[i]);
+    c_.columns.emplace_back(r[i].name(), r[i].type());
+  }
+}
+
+inline void Compiler::insert(const detail::InsertNode& n) {
+  c_.kind = Compiled::Kind::insert, c_.table = n.table, c_.insert_columns = n.columns;
+  qualify = false;
+  out() += "INSERT INTO ", ident(n.table->name);
+  if (n.columns.empty() && !n.from_select) {
+    d_.insert_default_values(out());
+  } else {
+    out() += " (";
+    for (std::size_t i = 0; i < n.columns.size(); ++i) out() += i ? ", " : "", column_name(n.columns[i]);
+    out() += ')';
+    if (n.from_select) {
+      out() += ' ';
+      qualify = true;
+      collect_ctes(*n.from_select);
+      with_clause();
+      select(*n.from_select, false);
+      qualify = false;
+    } else {
+      out() += " VALUES ";
+      for (std::size_t r = 0; r < n.rows.size(); ++r) {
+        out() += r ? ", (" : "(";
+        list(n.rows[r]);
+        out() += ')';
+      }
+      if (n.rows.size() == 1) {
+        for (auto& e : n.rows[0]) c_.insert_values.push_back(e.node().kind == detail::ExprKind::bind ? e.node().value : Value{});
+      }
+    }
+  }
+  if (n.upsert) d_.upsert(*this, n);
+  qualify = true;
+  returning(n.returning, d_.capabilities().returning_insert, "INSERT");
+  // Where the driver cannot report a generated key (PostgreSQL), ask for it with RETURNING.
+  if (d_.capabilities().implicit_returning && n.returning.empty() && n.rows.size() == 1) {
+    for (auto& c : n.table->columns) {
+      if (is_autoincrement(*n.table, c) && std::find(n.columns.begin(), n.columns.end(), c.name) == n.columns.end()) {
+        out() += " RETURNING ", ident(c.name);
+        c_.implicit_returning = true;
+      }
+    }
+  }
+}
+
+inline void Compiler::update(const detail::UpdateNode& n) {
+  c_.kind = Compiled::Kind::update;
+  if (n.values.empty()) throw ArgumentError("[athanor.argument.values] update of " + n.table->name + " sets no column");
+  out() += "UPDATE ", ident(n.table->name), out() += " SET ";
+  for (std::size_t i = 0; i < n.values.size(); ++i) {
+    if (i) out() += ", ";
+    column_name(n.values[i].first), out() += " = ", expr(n.values[i].second);
+  }
+  where(" WHERE ", n.where);
+  returning(n.returning, d_.capabilities().returning_update, "UPDATE");
+}
+
+inline void Compiler::delete_(const detail::DeleteNode& n) {
+  c_.kind = Compiled::Kind::delete_;
+  out() += "DELETE FROM ", ident(n.table->name);
+  where(" WHERE ", n.where);
+  returning(n.returning, d_.capabilities().returning_delete, "DELETE");
+}
+
+inline void Compiler::text(const detail::TextNode& n) {
+  c_.kind = Compiled::Kind::text, c_.returns_rows = true;  // known only after execution
+  for (std::size_t i = 0; i < n.pieces.size(); ++i) {
+    if (i % 2 == 0) {
+      out() += n.pieces[i];
+      continue;
+    }
+    Value v;
+    for (auto& [name, value] : n.bound)
+      if (name == n.pieces[i]) v = value;
+    bind(v, n.pieces[i]);
+    c_.params.back().required = v.is_null();
+  }
+}
+
+inline void Compiler::column_ddl(const detail::TableData& t, const ColumnDef& c) {
+  ident(c.name), out() += ' ';
+  bool autoinc = is_autoincrement(t, c);
+  autoinc ? d_.autoincrement_type(out(), c.type) : d_.type_name(out(), c.type);
+  if (!c.nullable) out() += " NOT NULL";
+  if (c.server_default) {
+    out() += " DEFAULT ";
+    auto& e = *c.server_default;
+    if (e.node().kind == detail::ExprKind::bind) {
+      d_.literal(out(), e.node().value);
+    } else {
+      out() += '(', expr(e), out() += ')';
+    }
+  }
+}
+
+inline void Compiler::create_table(const detail::TableData& t, bool guard) {
+  out() += guard ? "CREATE TABLE IF NOT EXISTS " : "CREATE TABLE ";
+  ident(t.name), out() += " (";
+  for (std::size_t i = 0; i < t.columns.size(); ++i) out() += i ? ", " : "", column_ddl(t, t.columns[i]);
+  auto names = [&](const std::vector<std::string>& cols) {
+    out() += " (";
+    for (std::size_t i = 0; i < cols.size(); ++i) out() += i ? ", " : "", ident(cols[i]);
+    out() += ')';
+  };
+  auto join = [](const std::vector<std::string>& cols) {
+    std::string s;
+    for (auto& c : cols) s += '_', s += c;
+    return s;
+  };
+  if (!t.primary_key.empty()) out() += ", PRIMARY KEY", names(t.primary_key);
+  for (auto& c : t.columns) {
+    if (c.unique && !(t.primary_key.size() == 1 && t.primary_key[0] == c.name)) {
+      out() += ", CONSTRAINT ", ident("uq_" + t.name + "_" + c.name), out() += " UNIQUE", names({c.name});
+    }
+  }
+  for (auto& u : t.uniques) {
+    out() += ", CONSTRAINT ", ident(u.name.empty() ? "uq_" + t.name + join(u.columns) : u.name), out() += " UNIQUE";
+    names(u.columns);
+  }
+  static constexpr const char* actions[] = {"", "NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT"};
+  for (auto& fk : t.foreign_keys) {
+    auto& o = fk.options;
+    out() += ", CONSTRAINT ", ident(o.name.empty() ? "fk_" + t.name + join(fk.columns) + "_" + fk.ref_table : o.name);
+    out() += " FOREIGN KEY", names(fk.columns), out() += " REFERENCES ", ident(fk.ref_table), names(fk.ref_columns);
+    if (o.on_delete != Action::unspecified) out() += " ON DELETE ", out() += actions[static_cast<int>(o.on_delete)];
+    if (o.on_update != Action::unspecified) out() += " ON UPDATE ", out() += actions[static_cast<int>(o.on_update)];
+  }
+  if (d_.capabilities().check_constraints) {
+    int k = 0;
+    for (auto& ck : t.checks) {
+      out() += ", CONSTRAINT ", ident(ck.name.empty() ? "ck_" + t.name + "_" + std::to_string(++k) : ck.name);
+      out() += " CHECK (", out() += ck.sqltext, out() += ')';
+    }
+    for (auto& c : t.columns) {
+      if (c.type.kind != TypeKind::enum_ || !c.type.enum_values) continue;
+      out() += ", CONSTRAINT ", ident("ck_" + t.name + "_" + c.name + "_enum"), out() += " CHECK (", ident(c.name);
+      out() += " IN (";
+      for (std::size_t i = 0; i < c.type.enum_values->size(); ++i) out() += i ? ", " : "", d_.literal(out(), (*c.type.enum_values)[i]);
+      out() += "))";
+    }
+  }
+  out() += ')';
+}
+
+inline void Compiler::ddl(const detail::DdlNode& n) {
+  using Op = detail::DdlNode::Op;
+  c_.kind = Compiled::Kind::ddl;
+  switch (n.op) {
+    case Op::create_table: create_table(*n.table, n.guard); break;
+    case Op::drop_table: out() += n.guard ? "DROP TABLE IF EXISTS " : "DROP TABLE ", ident(n.table->name); break;
+    case Op::create_index:
+      out() += n.index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
+      ident(n.index.name), out() += " ON ", ident(n.table->name), out() += " (";
+      for (std::size_t i = 0; i < n.index.columns.size(); ++i) out() += i ? ", " : "", ident(n.index.columns[i]);
+      out() += ')';
+      break;
+    case Op::drop_index: out() += "DROP INDEX ", ident(n.index.name); break;
+  }
+}
+
+}  // namespace athanor

@@ -1,0 +1,84 @@
+// athanor/dialect/dialect.hpp — `Dialect`: what one SQL flavour says differently, as
+// capability data plus small hooks the compiler calls (SQLAlchemy's dialect + compiler
+// pair; Diesel's `SqlDialect`). Defaults (ANSI) live in ansi.hpp; each backend file
+// overrides only what differs. Core never names a backend; everything here may.
+#pragma once
+
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+#include <athanor/core/column.hpp>
+#include <athanor/core/error.hpp>
+
+namespace athanor {
+
+class Compiler;
+namespace detail {
+struct ExprNode;
+struct InsertNode;
+}  // namespace detail
+
+/// What a dialect can do; tests ask for capabilities, never for database names.
+struct Capabilities {
+  bool returning_insert = true;   ///< INSERT … RETURNING
+  bool returning_update = true;   ///< UPDATE … RETURNING
+  bool returning_delete = true;   ///< DELETE … RETURNING
+  bool nulls_ordering = true;     ///< ORDER BY … NULLS FIRST/LAST (emulated when false)
+  bool full_outer_join = true;
+  bool for_update = true;         ///< SELECT … FOR UPDATE
+  bool native_boolean = true;     ///< a BOOLEAN type with TRUE/FALSE
+  bool transactional_ddl = true;  ///< CREATE/DROP roll back with the transaction
+  bool native_ilike = false;
+  bool intersect_except = true;
+  bool upsert_conflict_target = true;  ///< upsert names the conflicting columns (ON CONFLICT (…))
+  bool check_constraints = true;
+  bool infinity = true;           ///< stores ±inf in floating columns
+  bool nan = true;                ///< stores NaN in floating columns
+  bool implicit_returning = false;  ///< fetch generated keys with RETURNING (no last-insert-id)
+  std::size_t max_params = 32766;
+};
+
+/// The SQL flavour of one backend. Stateless after construction; shared by an Engine's connections.
+class Dialect {
+ public:
+  virtual ~Dialect() = default;
+  /// "sqlite", "postgresql", "mysql".
+  virtual std::string_view name() const = 0;
+  /// The name users see in messages ("SQLite", "PostgreSQL", "MySQL/MariaDB").
+  virtual std::string_view display_name() const = 0;
+  const Capabilities& capabilities() const { return caps_; }
+
+  // --- hooks (defaults in ansi.hpp) ---
+  /// Writes a quoted identifier; rejects a NUL byte or an empty name.
+  virtual void quote(std::string& out, std::string_view ident) const;
+  /// Writes the placeholder of the 1-based parameter `index`.
+  virtual void placeholder(std::string& out, std::size_t index) const { (void)index, out += '?'; }
+  /// The DDL name of a type.
+  virtual void type_name(std::string& out, const SqlType& t) const;
+  /// The type name inside CAST(… AS type).
+  virtual void cast_type_name(std::string& out, const SqlType& t) const { type_name(out, t); }
+  /// Type (and keywords) of an autoincrementing integer primary-key column.
+  virtual void autoincrement_type(std::string& out, const SqlType& t) const { type_name(out, t); }
+  /// A literal in DDL (server defaults), where parameters cannot be bound.
+  virtual void literal(std::string& out, const Value& v) const;
+  virtual void limit_offset(Compiler& c, const Expr& limit, const Expr& offset) const;
+  virtual void concat(Compiler& c, const Expr& a, const Expr& b) const;
+  virtual void function(Compiler& c, const detail::ExprNode& f) const;
+  virtual void upsert(Compiler& c, const detail::InsertNode& n) const;
+  /// `INSERT INTO t` of a row where every column takes its default.
+  virtual void insert_default_values(std::string& out) const { out += " DEFAULT VALUES"; }
+  virtual std::string_view begin_sql() const { return "BEGIN"; }
+  /// SQL that returns a row when table `?1` exists.
+  virtual std::string has_table_sql() const = 0;
+
+  /// Throws ArgumentError "[athanor.argument.unsupported] <Dialect> has no <what>; <fix>".
+  [[noreturn]] void unsupported(std::string_view what, std::string_view fix) const {
+    throw ArgumentError("[athanor.argument.unsupported] " + std::string(display_name()) + " has no " +
+                        std::string(what) + "; " + std::string(fix));
+  }
+
+ protected:
+  Capabilities caps_;
+};
+
+}  // namespace athanor

@@ -1,0 +1,49 @@
+// athanor/dialect/sqlite.hpp — the SQLite dialect.
+// User notes: types follow SQLite's affinity rules (https://sqlite.org/datatype3.html):
+// Date/DateTime/Time are ISO-8601 text, Boolean is 0/1, Uuid is its 36-character text,
+// Numeric has NUMERIC affinity (exact only up to 15 significant digits). Foreign keys are
+// enforced (PRAGMA foreign_keys=ON on every connection). There is no FOR UPDATE.
+#pragma once
+
+#include <athanor/dialect/ansi.hpp>
+
+namespace athanor {
+
+class SqliteDialect : public Dialect {
+ public:
+  SqliteDialect() {
+    caps_.for_update = false;  // SQLite locks the database, not rows
+    caps_.native_boolean = false;
+    caps_.max_params = 32766;  // SQLITE_MAX_VARIABLE_NUMBER since 3.32
+    caps_.nan = false;         // a NaN is stored as NULL
+  }
+  std::string_view name() const override { return "sqlite"; }
+  std::string_view display_name() const override { return "SQLite"; }
+
+  void type_name(std::string& out, const SqlType& t) const override {
+    switch (t.kind) {
+      case TypeKind::uuid: out += "CHAR(36)"; break;
+      case TypeKind::datetime: out += "DATETIME"; break;
+      case TypeKind::double_: out += "DOUBLE"; break;
+      default: Dialect::type_name(out, t);
+    }
+  }
+  /// A rowid alias needs the declared type to be exactly INTEGER, whatever the integer width
+  /// (https://sqlite.org/lang_createtable.html#rowid): BIGINT PRIMARY KEY would not autoincrement.
+  void autoincrement_type(std::string& out, const SqlType&) const override { out += "INTEGER"; }
+
+  /// OFFSET needs a LIMIT in SQLite; -1 means none (https://sqlite.org/lang_select.html#limitoffset).
+  void limit_offset(Compiler& c, const Expr& limit, const Expr& offset) const override {
+    if (limit) {
+      c.out() += " LIMIT ", c.expr(limit);
+    } else if (offset) {
+      c.out() += " LIMIT -1";
+    }
+    if (offset) c.out() += " OFFSET ", c.expr(offset);
+  }
+  std::string has_table_sql() const override {
+    return "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?";
+  }
+};
+
+}  // namespace athanor

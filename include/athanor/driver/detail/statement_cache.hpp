@@ -1,0 +1,42 @@
+// athanor/driver/detail/statement_cache.hpp — the per-connection cache of prepared
+// statements, keyed by SQL text, bounded and least-recently-used first out.
+#pragma once
+
+#include <list>           // std::list
+#include <memory>         // std::unique_ptr
+#include <string>         // std::string
+#include <unordered_map>  // std::unordered_map
+
+#include <athanor/driver/driver.hpp>
+
+namespace athanor::driver::detail {
+
+class StatementCache {
+ public:
+  explicit StatementCache(std::size_t capacity = 256) : capacity_(capacity) {}
+  /// The cached statement for `sql`, or nullptr.
+  Statement* find(const std::string& sql) {
+    auto it = map_.find(sql);
+    if (it == map_.end()) return nullptr;
+    order_.splice(order_.begin(), order_, it->second);
+    return it->second->second.get();
+  }
+  Statement& put(const std::string& sql, std::unique_ptr<Statement> s) {
+    if (map_.size() >= capacity_) {
+      map_.erase(order_.back().first);
+      order_.pop_back();
+    }
+    order_.emplace_front(sql, std::move(s));
+    map_[sql] = order_.begin();
+    return *order_.front().second;
+  }
+  void clear() { map_.clear(), order_.clear(); }
+  std::size_t size() const { return map_.size(); }
+
+ private:
+  std::size_t capacity_;
+  std::list<std::pair<std::string, std::unique_ptr<Statement>>> order_;
+  std::unordered_map<std::string, decltype(order_)::iterator> map_;
+};
+
+}  // namespace athanor::driver::detail

@@ -1,0 +1,208 @@
+// athanor/driver/sqlite.hpp — the SQLite adapter on the sqlite3 C API: open, prepare
+// (cached), bind, step, read, and map result codes to athanor's exceptions.
+// Only the engine layer includes this header.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <string>  // std::string
+#include <vector>  // std::vector
+
+#include <athanor/core/detail/convert.hpp>
+#include <athanor/core/error.hpp>
+#include <athanor/driver/detail/statement_cache.hpp>
+
+namespace athanor::driver::sqlite {
+
+/// Throws the athanor exception for a failed sqlite3 call (extended result codes:
+/// https://sqlite.org/rescode.html).
+[[noreturn]] inline void raise(sqlite3* db, int rc) {
+  int ext = db ? sqlite3_extended_errcode(db) : rc;
+  std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  auto after_colon = [&] {
+    auto p = msg.find(": ");
+    return p == std::string::npos ? std::string() : msg.substr(p + 2);
+  };
+  switch (ext) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      throw IntegrityError("[athanor.integrity.unique] " + after_colon() + ": duplicate value");
+    case SQLITE_CONSTRAINT_NOTNULL:
+      throw IntegrityError("[athanor.integrity.not_null] " + after_colon() + ": NULL in a NOT NULL column");
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      throw IntegrityError("[athanor.integrity.foreign_key] a foreign key does not match a row of the referenced table");
+    case SQLITE_CONSTRAINT_CHECK:
+      throw IntegrityError("[athanor.integrity.check] check constraint " + after_colon() + " failed");
+    default: break;
+  }
+  switch (rc & 0xff) {
+    case SQLITE_CONSTRAINT: throw IntegrityError("[athanor.integrity] " + msg);
+    case SQLITE_MISMATCH:
+    case SQLITE_TOOBIG:
+    case SQLITE_RANGE: throw DataError("[athanor.data] " + msg);
+    case SQLITE_ERROR:
+      if (msg.rfind("no such table", 0) == 0 || msg.rfind("no such column", 0) == 0 || msg.find("syntax error") != std::string::npos ||
+          msg.find("already exists") != std::string::npos || msg.rfind("no such", 0) == 0) {
+        throw ProgrammingError("[athanor.programming] " + msg);
+      }
+      throw DatabaseError("[athanor.database] " + msg);
+    default: throw OperationalError("[athanor.operational] " + msg);
+  }
+}
+
+class Statement final : public driver::Statement {
+ public:
+  Statement(sqlite3* db, const std::string& sql) : db_(db) {
+    int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+    if (rc != SQLITE_OK) raise(db, rc);
+  }
+  ~Statement() override { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  void execute(std::span<const Value> params) override {
+    sqlite3_reset(stmt_);
+    if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt_)) {
+      throw ArgumentError("[athanor.argument.params] the statement takes " + std::to_string(sqlite3_bind_parameter_count(stmt_)) +
+                          " parameters, " + std::to_string(params.size()) + " given");
+    }
+    scratch_.clear();
+    scratch_.reserve(params.size());
+    for (int i = 0; i < static_cast<int>(params.size()); ++i) bind(i + 1, params[i]);
+    step_rc_ = sqlite3_step(stmt_);
+    changes_ = sqlite3_changes64(db_);
+    if (step_rc_ != SQLITE_ROW && step_rc_ != SQLITE_DONE) {
+      int rc = step_rc_;
+      sqlite3_reset(stmt_);
+      raise(db_, rc);
+    }
+    first_ = true;
+  }
+  bool next() override {
+    if (first_) {
+      first_ = false;
+      return step_rc_ == SQLITE_ROW;
+    }
+    if (step_rc_ != SQLITE_ROW) return false;
+    step_rc_ = sqlite3_step(stmt_);
+    if (step_rc_ == SQLITE_ROW) return true;
+    if (step_rc_ != SQLITE_DONE) {
+      int rc = step_rc_;
+      sqlite3_reset(stmt_);
+      raise(db_, rc);
+    }
+    return false;
+  }
+  int column_count() const override { return sqlite3_column_count(stmt_); }
+  std::string column_name(int c) const override { return sqlite3_column_name(stmt_, c); }
+  Value value(int c) const override {
+    switch (sqlite3_column_type(stmt_, c)) {
+      case SQLITE_INTEGER: return Value(static_cast<std::int64_t>(sqlite3_column_int64(stmt_, c)));
+      case SQLITE_FLOAT: return Value(sqlite3_column_double(stmt_, c));
+      case SQLITE_TEXT: {
+        auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
+        return Value(std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))));
+      }
+      case SQLITE_BLOB: {
+        auto* p = static_cast<const std::byte*>(sqlite3_column_blob(stmt_, c));
+        return Value(Bytes(p, p + sqlite3_column_bytes(stmt_, c)));
+      }
+      default: return Value();
+    }
+  }
+  std::int64_t rows_affected() const override { return changes_; }
+  void reset() override { sqlite3_reset(stmt_), sqlite3_clear_bindings(stmt_); }
+
+ private:
+  void bind_text(int i, std::string s) {
+    scratch_.push_back(std::move(s));
+    check(sqlite3_bind_text64(stmt_, i, scratch_.back().data(), scratch_.back().size(), SQLITE_STATIC, SQLITE_UTF8));
+  }
+  void bind(int i, const Value& v) {
+    std::visit(
+        [&](const auto& x) {
+          using X = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<X, std::monostate>) check(sqlite3_bind_null(stmt_, i));
+          else if constexpr (std::is_same_v<X, bool>) check(sqlite3_bind_int(stmt_, i, x ? 1 : 0));
+          else if constexpr (std::is_same_v<X, std::int64_t>) check(sqlite3_bind_int64(stmt_, i, x));
+          else if constexpr (std::is_same_v<X, double>) check(sqlite3_bind_double(stmt_, i, x));
+          else if constexpr (std::is_same_v<X, std::string>)
+            check(sqlite3_bind_text64(stmt_, i, x.data(), x.size(), SQLITE_STATIC, SQLITE_UTF8));
+          else if constexpr (std::is_same_v<X, Bytes>)
+            check(sqlite3_bind_blob64(stmt_, i, x.empty() ? "" : static_cast<const void*>(x.data()), x.size(), SQLITE_STATIC));
+          else bind_text(i, athanor::detail::value_to_text(v));
+        },
+        v.variant());
+  }
+  void check(int rc) {
+    if (rc != SQLITE_OK) raise(db_, rc);
+  }
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  int step_rc_ = SQLITE_DONE;
+  bool first_ = false;
+  std::int64_t changes_ = 0;
+  std::vector<std::string> scratch_;  // text forms of dates, UUIDs… bound SQLITE_STATIC
+};
+
+/// Options of a SQLite connection.
+struct Options {
+  std::string path;           ///< file name, or ":memory:"
+  bool read_only = false;
+  int busy_timeout_ms = 5000;  ///< wait this long for a lock before SQLITE_BUSY
+  std::string journal_mode;   ///< e.g. "WAL"; empty: SQLite's default
+  std::string synchronous;    ///< e.g. "NORMAL"; empty: SQLite's default
+};
+
+class Connection final : public driver::Connection {
+ public:
+  explicit Connection(const Options& o) {
+    int flags = (o.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX |
+                SQLITE_OPEN_URI;
+    int rc = sqlite3_open_v2(o.path.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+      sqlite3_close(db_);
+      throw OperationalError("[athanor.operational.connect] cannot open SQLite database '" + o.path + "': " + msg);
+    }
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, o.busy_timeout_ms);
+    exec("PRAGMA foreign_keys = ON");
+    if (!o.journal_mode.empty()) exec("PRAGMA journal_mode = " + safe_word(o.journal_mode));
+    if (!o.synchronous.empty()) exec("PRAGMA synchronous = " + safe_word(o.synchronous));
+  }
+  ~Connection() override {
+    cache_.clear();
+    sqlite3_close_v2(db_);
+  }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  driver::Statement& prepare(const std::string& sql) override {
+    if (auto* s = cache_.find(sql)) return *s;
+    return cache_.put(sql, std::make_unique<Statement>(db_, sql));
+  }
+  void exec(std::string_view sql) override {
+    std::string s(sql);
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+    sqlite3_free(err);
+    if (rc != SQLITE_OK) raise(db_, rc);
+  }
+  std::int64_t last_insert_id() override { return sqlite3_last_insert_rowid(db_); }
+  bool ping() override { return true; }  // an embedded database has no link to lose
+  std::string server_version() const override { return sqlite3_libversion(); }
+  sqlite3* handle() const { return db_; }
+
+ private:
+  static std::string safe_word(const std::string& w) {
+    for (char c : w)
+      if (!std::isalpha(static_cast<unsigned char>(c))) throw ArgumentError("[athanor.argument.url] invalid SQLite pragma value '" + w + "'");
+    return w;
+  }
+  sqlite3* db_ = nullptr;
+  detail::StatementCache cache_;
+};
+
+}  // namespace athanor::driver::sqlite

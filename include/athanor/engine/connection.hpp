@@ -1,0 +1,217 @@
+// athanor/engine/connection.hpp — `Connection`, one pooled database connection: executes
+// Core statements (compiled once per dialect, prepared once per connection), runs
+// transactions and savepoints, and goes back to the pool (rolled back) when destroyed.
+#pragma once
+
+#include <memory>  // std::unique_ptr
+#include <string>  // std::string
+#include <vector>  // std::vector
+
+#include <athanor/core/ddl.hpp>
+#include <athanor/core/metadata.hpp>
+#include <athanor/engine/detail/coerce.hpp>
+#include <athanor/engine/detail/engine_state.hpp>
+#include <athanor/engine/result.hpp>
+#include <athanor/engine/transaction.hpp>
+
+namespace athanor {
+
+/// A statement `Connection::execute` takes: select, insert, update, delete_, text, DDL.
+template <class S>
+concept Executable = requires(const S& s) {
+  { s.node() } -> std::convertible_to<const detail::StatementNode&>;
+};
+
+namespace detail {
+
+class ConnectionImpl {
+ public:
+  ConnectionImpl(std::shared_ptr<EngineState> e, Pool::Lease lease) : engine(std::move(e)), lease(std::move(lease)) {}
+  ~ConnectionImpl() { release(); }
+
+  void release() noexcept {
+    if (!lease.conn) return;
+    bool broken_now = broken;
+    if (in_tx && !broken_now) {
+      try {
+        exec("ROLLBACK");
+      } catch (...) {
+        broken_now = true;
+      }
+    }
+    in_tx = false, ++generation;
+    engine->pool->checkin(std::move(lease), broken_now);
+    lease = {};
+  }
+  driver::Connection& drv() {
+    if (!lease.conn) throw ArgumentError("[athanor.argument.closed] the connection is closed");
+    return *lease.conn;
+  }
+  /// Runs a driver call; an OperationalError marks the connection broken for the pool.
+  template <class F>
+  decltype(auto) guard(F&& f) {
+    std::unique_lock<std::recursive_mutex> lock;
+    if (lease.shared_mutex) lock = std::unique_lock(*lease.shared_mutex);
+    try {
+      return f();
+    } catch (const OperationalError&) {
+      broken = !drv().ping();
+      throw;
+    }
+  }
+  void exec(std::string_view sql) {
+    engine->echo(sql, 0);
+    guard([&] { drv().exec(sql); });
+  }
+
+  std::shared_ptr<const Compiled> compiled(const StatementNode& n) {
+    std::lock_guard lock(n.cache.mutex);
+    if (n.cache.dialect != engine->dialect) {
+      n.cache.compiled = std::make_shared<const Compiled>(Compiler(*engine->dialect).compile(n));
+      n.cache.dialect = engine->dialect;
+    }
+    return n.cache.compiled;
+  }
+
+  Result run(const Compiled& c, const Params& params) {
+    std::vector<Value> values;
+    values.reserve(c.params.size());
+    for (auto& p : c.params) {
+      const Value* v = &p.value;
+      bool found = false;
+      if (!p.name.empty()) {
+        for (auto& [name, value] : params)
+          if (name == p.name) v = &value, found = true;
+      }
+      if (p.required && !found) {
+        throw ArgumentError("[athanor.argument.missing_param] no value for the parameter :" + p.name);
+      }
+      values.push_back(*v);
+    }
+    engine->echo(c.sql, values.size());
+    return guard([&] {
+      auto& st = drv().prepare(c.sql);
+      struct Reset {
+        driver::Statement& s;
+        ~Reset() { s.reset(); }
+      } reset{st};
+      st.execute(values);
+      std::shared_ptr<const std::vector<std::string>> keys;
+      std::vector<Row> rows;
+      int n = st.column_count();
+      if (n > 0) {
+        auto k = std::make_shared<std::vector<std::string>>();
+        for (int i = 0; i < n; ++i) k->push_back(st.column_name(i));
+        keys = std::move(k);
+        bool typed = static_cast<int>(c.columns.size()) == n;
+        while (st.next()) {
+          std::vector<Value> row;
+          row.reserve(n);
+          for (int i = 0; i < n; ++i) {
+            row.push_back(st.value(i));
+            if (typed) coerce(row.back(), c.columns[i].second);
+          }
+          rows.emplace_back(keys, std::move(row));
+        }
+      }
+      Result r(c.implicit_returning ? nullptr : keys, c.implicit_returning ? std::vector<Row>{} : std::move(rows), st.rows_affected());
+      if (c.kind == Compiled::Kind::insert && c.table && !c.insert_values.empty()) {
+        r.set_inserted_primary_key(primary_key(c, rows));
+      }
+      return r;
+    });
+  }
+
+  std::vector<Value> primary_key(const Compiled& c, const std::vector<Row>& returned) {
+    std::vector<Value> pk;
+    for (auto& name : c.table->primary_key) {
+      Value v;
+      auto it = std::find(c.insert_columns.begin(), c.insert_columns.end(), name);
+      if (it != c.insert_columns.end()) {
+        v = c.insert_values[static_cast<std::size_t>(it - c.insert_columns.begin())];
+      } else if (c.implicit_returning && !returned.empty()) {
+        v = returned[0][0];
+      } else {
+        v = Value(drv().last_insert_id());
+      }
+      pk.push_back(std::move(v));
+    }
+    return pk;
+  }
+
+  std::shared_ptr<EngineState> engine;
+  Pool::Lease lease;
+  bool broken = false;
+  bool in_tx = false;
+  std::size_t savepoints = 0;  ///< open savepoints
+  int generation = 0;          ///< bumped when the transaction ends
+  int savepoint_counter = 0;
+};
+
+}  // namespace detail
+
+/// A connection from an Engine's pool.
+/// **Example**:
+/// ```
+/// auto conn = engine.connect();
+/// auto tx = conn.begin();
+/// conn.execute(insert(users).values({{"name", "ann"}}));
+/// tx.commit();
+/// ```
+class Connection {
+ public:
+  explicit Connection(std::unique_ptr<detail::ConnectionImpl> impl) : impl_(std::move(impl)) {}
+
+  /// Executes a statement; `params` give values to `bindparam`/`text` names.
+  template <Executable S>
+  Result execute(const S& stmt, const Params& params = {}) {
+    return impl_->run(*impl_->compiled(stmt.node()), params);
+  }
+  /// Executes a statement once per parameter set (executemany). An INSERT without
+  /// values takes its columns from the first set: `conn.execute(insert(t), {{{"a", 1}}, {{"a", 2}}})`.
+  Result execute_many(const Insert& stmt, const std::vector<Params>& many);
+  Result execute_many(const TextClause& stmt, const std::vector<Params>& many) { return run_many(*impl_->compiled(stmt.node()), many); }
+  /// Runs SQL text as is, without parameters.
+  Result exec_driver_sql(const std::string& sql) {
+    Compiled c;
+    c.kind = Compiled::Kind::text, c.sql = sql;
+    return impl_->run(c, {});
+  }
+
+  /// Begins a transaction (ArgumentError if one is open: use `begin_nested`).
+  Transaction begin() {
+    if (impl_->in_tx) throw ArgumentError("[athanor.argument.transaction] a transaction is already open; use begin_nested() for a savepoint");
+    impl_->exec(impl_->engine->dialect->begin_sql());
+    impl_->in_tx = true;
+    return Transaction(impl_.get(), 0, impl_->generation);
+  }
+  /// A savepoint inside the current transaction (one is begun first if there is none).
+  Transaction begin_nested();
+  /// Commits / rolls back the current transaction (with its savepoints).
+  void commit();
+  void rollback();
+  bool in_transaction() const { return impl_->in_tx; }
+  /// Gives the connection back to the pool now (rolling back what is not committed).
+  void close() { impl_->release(); }
+  bool closed() const { return !impl_->lease.conn; }
+
+  const Dialect& dialect() const { return *impl_->engine->dialect; }
+  /// The driver connection, for what athanor does not wrap.
+  driver::Connection& driver_connection() { return impl_->drv(); }
+  bool has_table(const std::string& name);
+  void create_all(const MetaData& md, bool checkfirst = true);
+  void drop_all(const MetaData& md, bool checkfirst = true);
+  detail::ConnectionImpl& impl() { return *impl_; }
+
+ private:
+  Result run_many(const Compiled& c, const std::vector<Params>& many) {
+    std::int64_t total = 0;
+    for (auto& p : many) total += impl_->run(c, p).rowcount();
+    return Result(nullptr, {}, total);
+  }
+  std::unique_ptr<detail::ConnectionImpl> impl_;
+};
+
+}  // namespace athanor
+
+#include <athanor/engine/detail/connection_impl.hpp>

@@ -1,0 +1,71 @@
+// athanor/engine/detail/connect.hpp — from a URL to a dialect and a driver connection.
+// The one place where the engine picks a backend; backends not built in give a clear error.
+#pragma once
+
+#include <memory>  // std::unique_ptr
+
+#include <athanor/dialect/sqlite.hpp>
+#include <athanor/driver/driver.hpp>
+#include <athanor/engine/url.hpp>
+
+#if ATHANOR_WITH_SQLITE
+#  include <athanor/driver/sqlite.hpp>
+#endif
+#if ATHANOR_WITH_POSTGRESQL
+#  include <athanor/dialect/postgresql.hpp>
+#  include <athanor/driver/postgresql.hpp>
+#endif
+#if ATHANOR_WITH_MYSQL
+#  include <athanor/dialect/mysql.hpp>
+#  include <athanor/driver/mysql.hpp>
+#endif
+
+namespace athanor::detail {
+
+[[noreturn]] inline void not_built(const std::string& backend, const char* package) {
+  throw ArgumentError("[athanor.argument.backend] athanor was built without " + backend + " support (install " + package +
+                      " and reconfigure)");
+}
+
+inline const Dialect& dialect_for(const URL& url) {
+  if (url.backend == "sqlite") {
+    static const SqliteDialect d;
+    return d;
+  }
+#if ATHANOR_WITH_POSTGRESQL
+  if (url.backend == "postgresql") {
+    static const PostgresqlDialect d;
+    return d;
+  }
+#endif
+#if ATHANOR_WITH_MYSQL
+  if (url.backend == "mysql") {
+    static const MysqlDialect d;
+    return d;
+  }
+#endif
+  not_built(url.backend, url.backend == "postgresql" ? "libpqxx-dev" : "libmariadb-dev");
+}
+
+inline std::unique_ptr<driver::Connection> connect(const URL& url) {
+#if ATHANOR_WITH_SQLITE
+  if (url.backend == "sqlite") {
+    driver::sqlite::Options o;
+    o.path = url.is_memory() ? ":memory:" : url.database;
+    o.read_only = url.option("mode") == "ro";
+    if (auto t = url.option("timeout"); !t.empty()) o.busy_timeout_ms = static_cast<int>(std::stod(t) * 1000);
+    o.journal_mode = url.option("journal_mode");
+    o.synchronous = url.option("synchronous");
+    return std::make_unique<driver::sqlite::Connection>(o);
+  }
+#endif
+#if ATHANOR_WITH_POSTGRESQL
+  if (url.backend == "postgresql") return postgresql_connect(url);
+#endif
+#if ATHANOR_WITH_MYSQL
+  if (url.backend == "mysql") return mysql_connect(url);
+#endif
+  not_built(url.backend, url.backend == "sqlite" ? "libsqlite3-dev" : url.backend == "postgresql" ? "libpqxx-dev" : "libmariadb-dev");
+}
+
+}  // namespace athanor::detail

@@ -1,0 +1,101 @@
+// athanor/engine/detail/connection_impl.hpp — the out-of-line parts of Connection and
+// Transaction: transactions and savepoints, executemany, create_all / drop_all.
+#pragma once
+
+#include <athanor/engine/connection.hpp>
+
+namespace athanor {
+
+inline bool Transaction::is_active() const {
+  return c_ && c_->in_tx && c_->generation == generation_ && (level_ == 0 || c_->savepoints >= level_);
+}
+
+inline void Transaction::commit() {
+  if (!is_active()) throw ArgumentError("[athanor.argument.transaction] this transaction is no longer active");
+  if (level_ == 0) {
+    c_->exec("COMMIT");
+    c_->in_tx = false, c_->savepoints = 0, ++c_->generation;
+  } else {
+    c_->exec("RELEASE SAVEPOINT athanor_sp_" + std::to_string(level_));
+    c_->savepoints = level_ - 1;
+  }
+  c_ = nullptr;
+}
+
+inline void Transaction::rollback() {
+  if (!is_active()) {
+    c_ = nullptr;
+    return;
+  }
+  auto* c = std::exchange(c_, nullptr);
+  if (level_ == 0) {
+    c->in_tx = false, c->savepoints = 0, ++c->generation;
+    c->exec("ROLLBACK");
+  } else {
+    c->savepoints = level_ - 1;
+    c->exec("ROLLBACK TO SAVEPOINT athanor_sp_" + std::to_string(level_));
+  }
+}
+
+inline Transaction Connection::begin_nested() {
+  if (!impl_->in_tx) {
+    impl_->exec(impl_->engine->dialect->begin_sql());
+    impl_->in_tx = true;
+  }
+  std::size_t level = ++impl_->savepoints;
+  impl_->exec("SAVEPOINT athanor_sp_" + std::to_string(level));
+  return Transaction(impl_.get(), level, impl_->generation);
+}
+
+inline void Connection::commit() {
+  if (!impl_->in_tx) return;
+  Transaction(impl_.get(), 0, impl_->generation).commit();
+}
+
+inline void Connection::rollback() {
+  if (!impl_->in_tx) return;
+  Transaction(impl_.get(), 0, impl_->generation).rollback();
+}
+
+inline Result Connection::execute_many(const Insert& stmt, const std::vector<Params>& many) {
+  if (many.empty()) return Result(nullptr, {}, 0);
+  if (!stmt.node().rows.empty() || stmt.node().from_select) return run_many(*impl_->compiled(stmt.node()), many);
+  Values cols;
+  for (auto& [name, v] : many[0]) cols.emplace_back(name, bindparam(name));
+  auto full = stmt.values(cols);
+  // The SQL depends on the keys of the first set, so it is compiled here, not cached in `stmt`.
+  Compiled c = Compiler(*impl_->engine->dialect).compile(full.node());
+  for (auto& p : c.params) {
+    if (!p.name.empty()) p.required = true;
+  }
+  return run_many(c, many);
+}
+
+inline bool Connection::has_table(const std::string& name) {
+  Compiled c;
+  c.kind = Compiled::Kind::text, c.sql = impl_->engine->dialect->has_table_sql();
+  c.params.push_back({"", Value(name)});
+  return !impl_->run(c, {}).empty();
+}
+
+inline void Connection::create_all(const MetaData& md, bool checkfirst) {
+  for (auto* t : md.sorted_tables()) {
+    if (checkfirst && has_table(t->name)) continue;
+    auto data = md.table_data(t->name);
+    execute(Ddl(detail::make_ddl(detail::DdlNode::Op::create_table, data, false)));
+    std::vector<Index> indexes = t->indexes;
+    for (auto& c : t->columns) {
+      if (c.index) indexes.push_back(Index{"ix_" + t->name + "_" + c.name, {c.name}, c.unique});
+    }
+    for (auto& ix : indexes) execute(Ddl(detail::make_ddl(detail::DdlNode::Op::create_index, data, false, ix)));
+  }
+}
+
+inline void Connection::drop_all(const MetaData& md, bool checkfirst) {
+  auto tables = md.sorted_tables();
+  for (auto it = tables.rbegin(); it != tables.rend(); ++it) {
+    execute(Ddl(detail::make_ddl(detail::DdlNode::Op::drop_table, md.table_data((*it)->name), checkfirst)));
+  }
+}
+
+}  // namespace athanor

@@ -1,0 +1,43 @@
+// athanor/engine/detail/engine_state.hpp — what an Engine shares with its Connections:
+// URL, dialect, options, pool and the echo sink.
+#pragma once
+
+#include <functional>  // std::function
+#include <iostream>    // std::clog
+#include <memory>      // std::unique_ptr
+#include <string>      // std::string
+
+#include <athanor/dialect/dialect.hpp>
+#include <athanor/engine/pool.hpp>
+#include <athanor/engine/url.hpp>
+
+namespace athanor {
+
+/// Options of `create_engine`.
+/// **Example**: `create_engine(url, {.echo = true, .echo_sink = [](std::string_view s) { log(s); }})`
+struct EngineOptions {
+  bool echo = false;                                ///< log each statement's SQL and parameter count
+  std::function<void(std::string_view)> echo_sink;  ///< where echo goes (default: std::clog)
+  PoolOptions pool{};
+};
+
+namespace detail {
+struct EngineState {
+  URL url;
+  const Dialect* dialect = nullptr;
+  EngineOptions options;
+  std::unique_ptr<Pool> pool;
+
+  /// Logs the SQL text and the number of parameters, never their values.
+  void echo(std::string_view sql, std::size_t params) const {
+    if (!options.echo) return;
+    std::string line = std::string(sql) + "  [" + std::to_string(params) + (params == 1 ? " parameter]" : " parameters]");
+    if (options.echo_sink) {
+      options.echo_sink(line);
+    } else {
+      std::clog << "[athanor] " << line << '\n';
+    }
+  }
+};
+}  // namespace detail
+}  // namespace athanor

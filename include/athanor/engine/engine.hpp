@@ -1,0 +1,64 @@
+// athanor/engine/engine.hpp — `Engine` and `create_engine`: the starting point, as in
+// SQLAlchemy. An Engine holds the URL, the dialect and the connection pool; it is cheap to
+// copy (copies share everything) and safe to use from many threads.
+#pragma once
+
+#include <memory>  // std::shared_ptr
+#include <string>  // std::string
+
+#include <athanor/engine/connection.hpp>
+#include <athanor/engine/detail/connect.hpp>
+
+namespace athanor {
+
+/// A database, reached through a pool of connections.
+/// **Example**: `auto engine = create_engine("sqlite:///blog.db", {.echo = true});`
+class Engine {
+ public:
+  explicit Engine(std::shared_ptr<detail::EngineState> s) : state_(std::move(s)) {}
+
+  /// A connection in autocommit mode; use `begin()` on it for a transaction.
+  Connection connect() const {
+    return Connection(std::make_unique<detail::ConnectionImpl>(state_, state_->pool->checkout()));
+  }
+  /// A connection inside a transaction: `commit()` it, or it rolls back when destroyed.
+  Connection begin() const {
+    auto c = connect();
+    c.impl().exec(state_->dialect->begin_sql());
+    c.impl().in_tx = true;
+    return c;
+  }
+  void create_all(const MetaData& md, bool checkfirst = true) const { in_transaction([&](Connection& c) { c.create_all(md, checkfirst); }); }
+  void drop_all(const MetaData& md, bool checkfirst = true) const { in_transaction([&](Connection& c) { c.drop_all(md, checkfirst); }); }
+
+  const URL& url() const { return state_->url; }
+  const Dialect& dialect() const { return *state_->dialect; }
+  Pool& pool() const { return *state_->pool; }
+  /// Closes the pool's idle connections (new ones open on demand).
+  void dispose() const { state_->pool->dispose(); }
+  /// "Engine(postgresql://ann:***@localhost/blog)": never the password.
+  std::string to_string() const { return "Engine(" + state_->url.to_string() + ")"; }
+
+ private:
+  template <class F>
+  void in_transaction(F&& f) const {
+    auto c = begin();
+    f(c);
+    c.commit();
+  }
+  std::shared_ptr<detail::EngineState> state_;
+};
+
+/// Creates an Engine from a URL (see URL). No connection is opened until one is needed,
+/// except for in-memory SQLite.
+inline Engine create_engine(std::string_view url, EngineOptions options = {}) {
+  auto s = std::make_shared<detail::EngineState>();
+  s->url = URL::parse(url);
+  s->dialect = &detail::dialect_for(s->url);
+  s->options = std::move(options);
+  bool shared = s->url.is_memory();
+  s->pool = std::make_unique<Pool>([u = s->url] { return detail::connect(u); }, s->options.pool, shared);
+  return Engine(std::move(s));
+}
+
+}  // namespace athanor

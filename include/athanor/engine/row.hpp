@@ -1,0 +1,62 @@
+// athanor/engine/row.hpp — `Row`, one row of a Core result: values by index or by name,
+// read as C++ types with `get<T>`.
+#pragma once
+
+#include <memory>       // std::shared_ptr
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <tuple>        // std::tuple
+#include <vector>       // std::vector
+
+#include <athanor/core/detail/convert.hpp>
+
+namespace athanor {
+
+/// A result row. **Example**: `row.get<int>("id")`, `row.get<std::optional<std::string>>(1)`,
+/// `auto [id, name] = row.tuple<int, std::string>();`
+class Row {
+ public:
+  Row(std::shared_ptr<const std::vector<std::string>> keys, std::vector<Value> values)
+      : keys_(std::move(keys)), values_(std::move(values)) {}
+
+  std::size_t size() const { return values_.size(); }
+  const std::vector<std::string>& keys() const { return *keys_; }
+  const std::vector<Value>& values() const { return values_; }
+  const Value& operator[](std::size_t i) const { return at(i); }
+  const Value& operator[](std::string_view name) const { return values_[index(name)]; }
+  const Value& at(std::size_t i) const {
+    if (i >= values_.size()) {
+      throw ArgumentError("[athanor.argument.row_index] row has " + std::to_string(values_.size()) +
+                          " columns, index " + std::to_string(i) + " asked");
+    }
+    return values_[i];
+  }
+  template <class T>
+  T get(std::size_t i) const { return detail::from_value<T>(at(i)); }
+  template <class T>
+  T get(std::string_view name) const { return detail::from_value<T>(values_[index(name)]); }
+  /// The whole row as a tuple of C++ types (as many types as columns).
+  template <class... T>
+  std::tuple<T...> tuple() const {
+    if (sizeof...(T) != values_.size()) {
+      throw ArgumentError("[athanor.argument.row_tuple] row has " + std::to_string(values_.size()) +
+                          " columns, the tuple " + std::to_string(sizeof...(T)));
+    }
+    return tuple_<T...>(std::index_sequence_for<T...>{});
+  }
+  std::size_t index(std::string_view name) const {
+    for (std::size_t i = 0; i < keys_->size(); ++i)
+      if ((*keys_)[i] == name) return i;
+    throw ArgumentError("[athanor.argument.unknown_column] the result has no column '" + std::string(name) + "'");
+  }
+
+ private:
+  template <class... T, std::size_t... I>
+  std::tuple<T...> tuple_(std::index_sequence<I...>) const {
+    return std::tuple<T...>(detail::from_value<T>(values_[I])...);
+  }
+  std::shared_ptr<const std::vector<std::string>> keys_;
+  std::vector<Value> values_;
+};
+
+}  // namespace athanor
