@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# scripts/test-servers.sh start|stop DIR — throwaway PostgreSQL 15 and MariaDB servers for
+# the test suite, in DIR, listening only on unix sockets inside DIR (no TCP port).
+# `start` prints shell assignments of ATHANOR_TEST_POSTGRESQL_URL / ATHANOR_TEST_MYSQL_URL
+# for each server that came up, and reports loudly on stderr each one that did not.
+set -u
+cmd=$1 dir=$2
+as_owner() {  # run as the given system user when root (initdb and mariadbd refuse root)
+  local user=$1; shift
+  if [ "$(id -u)" = 0 ]; then runuser -u "$user" -- "$@"; else "$@"; fi
+}
+
+start_postgresql() {
+  local bin
+  bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -n "$bin" ] || { echo "!! PostgreSQL: no server binaries (apt-get install postgresql)" >&2; return 1; }
+  local pg=$dir/pg
+  mkdir -p "$pg"
+  [ "$(id -u)" = 0 ] && chown postgres: "$pg"
+  as_owner postgres "$bin/initdb" -D "$pg/data" -A trust -U postgres -E UTF8 --no-sync >"$dir/pg-initdb.log" 2>&1 \
+    || { echo "!! PostgreSQL: initdb failed, see $dir/pg-initdb.log" >&2; cat "$dir/pg-initdb.log" >&2; return 1; }
+  as_owner postgres "$bin/pg_ctl" -D "$pg/data" -l "$pg/server.log" -w -t 60 \
+    -o "-c listen_addresses='' -k $pg -p 5432 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    start >/dev/null 2>&1 \
+    || { echo "!! PostgreSQL: server did not start, see $pg/server.log" >&2; tail -20 "$pg/server.log" >&2; return 1; }
+  echo "export ATHANOR_TEST_SERVERS_DIR='$dir'"
+  echo "export ATHANOR_TEST_POSTGRESQL_URL='postgresql://postgres@/postgres?host=$pg&port=5432'"
+  echo "export ATHANOR_TEST_PG_CTL='$bin/pg_ctl' ATHANOR_TEST_PG_DATA='$pg/data'"
+}
+
+start_mysql() {
+  command -v mariadb-install-db >/dev/null || { echo "!! MariaDB: no server (apt-get install mariadb-server)" >&2; return 1; }
+  local my=$dir/my
+  mkdir -p "$my/data"
+  [ "$(id -u)" = 0 ] && chown -R mysql: "$my"
+  local user; user=$(id -un); [ "$(id -u)" = 0 ] && user=mysql
+  mariadb-install-db --no-defaults --datadir="$my/data" --user="$user" --auth-root-authentication-method=normal \
+    --skip-test-db >"$dir/my-install.log" 2>&1 \
+    || { echo "!! MariaDB: mariadb-install-db failed, see $dir/my-install.log" >&2; tail -20 "$dir/my-install.log" >&2; return 1; }
+  local daemon; daemon=$(command -v mariadbd || echo /usr/sbin/mariadbd)
+  "$daemon" --no-defaults --datadir="$my/data" --socket="$my/mysql.sock" --pid-file="$my/mysqld.pid" \
+    --skip-networking --user="$user" --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci --max-connections=300 \
+    --log-error="$my/error.log" >/dev/null 2>&1 &
+  for _ in $(seq 1 120); do
+    [ -S "$my/mysql.sock" ] && mariadb --no-defaults -uroot --socket="$my/mysql.sock" -e 'SELECT 1' >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  mariadb --no-defaults -uroot --socket="$my/mysql.sock" -e 'CREATE DATABASE IF NOT EXISTS athanor' >/dev/null 2>&1 \
+    || { echo "!! MariaDB: server did not start, see $my/error.log" >&2; tail -20 "$my/error.log" >&2; return 1; }
+  echo "export ATHANOR_TEST_MYSQL_URL='mysql://root@localhost/athanor?unix_socket=$my/mysql.sock'"
+  echo "export ATHANOR_TEST_MYSQL_SOCKET='$my/mysql.sock' ATHANOR_TEST_MYSQL_PIDFILE='$my/mysqld.pid'"
+}
+
+case $cmd in
+  start)
+    mkdir -p "$dir"
+    [ "$(id -u)" = 0 ] && chmod 755 "$dir"
+    start_postgresql
+    start_mysql
+    exit 0 ;;
+  stop)
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    [ -d "$dir/pg/data" ] && as_owner postgres "$bin/pg_ctl" -D "$dir/pg/data" -m immediate stop >/dev/null 2>&1
+    if [ -f "$dir/my/mysqld.pid" ]; then
+      pid=$(cat "$dir/my/mysqld.pid"); kill "$pid" 2>/dev/null
+      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -9 "$pid" 2>/dev/null
+    fi
+    rm -rf "$dir"
+    exit 0 ;;
+esac
+echo "usage: $0 start|stop DIR" >&2; exit 2

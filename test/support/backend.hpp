@@ -1,0 +1,76 @@
+// test/support/backend.hpp — the one fixture every test takes its database from
+// (STYLE.md rule 10): the backend comes from ATHANOR_TEST_BACKEND, the server URL from
+// ATHANOR_TEST_POSTGRESQL_URL / ATHANOR_TEST_MYSQL_URL. Each test executable gets its own
+// database on a server (named after ATHANOR_TEST_FEATURE), so executables run in parallel.
+#pragma once
+
+#include <doctest/doctest.h>
+
+#include <athanor/athanor.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <unistd.h>
+
+namespace test {
+
+inline std::string env(const char* name, std::string fallback = {}) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+/// "sqlite" (in memory), "sqlite_file", "postgresql" or "mysql".
+inline std::string backend() { return env("ATHANOR_TEST_BACKEND", "sqlite"); }
+
+/// The URL of this executable's own database on the backend under test.
+inline std::string url() {
+  static const std::string u = [] {
+    std::string b = backend();
+    std::string feature = env("ATHANOR_TEST_FEATURE", "tests");
+    if (b == "sqlite") return std::string("sqlite://");
+    if (b == "sqlite_file") {
+      auto path = std::filesystem::temp_directory_path() / ("athanor_" + feature + "_" + std::to_string(::getpid()) + ".db");
+      std::filesystem::remove(path);
+      return "sqlite:///" + path.string();
+    }
+    std::string var = b == "postgresql" ? "ATHANOR_TEST_POSTGRESQL_URL" : "ATHANOR_TEST_MYSQL_URL";
+    std::string base = env(var.c_str());
+    if (base.empty()) {
+      std::fprintf(stderr, "%s is not set: start the servers with ./dev test\n", var.c_str());
+      std::exit(env("CI") == "true" ? 1 : 77);  // meson: 77 = skipped; CI never skips
+    }
+    // A database of its own for this executable: created from the server's default database.
+    auto admin = athanor::create_engine(base);
+    auto name = "athanor_" + feature;
+    {
+      auto c = admin.connect();
+      c.exec_driver_sql(b == "postgresql" ? "DROP DATABASE IF EXISTS \"" + name + "\"" : "DROP DATABASE IF EXISTS `" + name + "`");
+      c.exec_driver_sql(b == "postgresql" ? "CREATE DATABASE \"" + name + "\"" : "CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4");
+    }
+    auto u = athanor::URL::parse(base);
+    u.database = name;
+    return u.render(false);
+  }();
+  return u;
+}
+
+inline athanor::Engine engine(athanor::EngineOptions options = {}) { return athanor::create_engine(url(), std::move(options)); }
+
+/// A fresh schema for one test: tables are dropped before and after.
+struct Schema {
+  athanor::Engine engine = test::engine();
+  athanor::MetaData md;
+  void create() {
+    md.drop_all(engine);
+    md.create_all(engine);
+  }
+  ~Schema() {
+    try {
+      md.drop_all(engine);
+    } catch (...) {
+    }
+  }
+};
+
+}  // namespace test
