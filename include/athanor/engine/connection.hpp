@@ -8,6 +8,8 @@
 #include <vector>  // std::vector
 
 #include <athanor/core/ddl.hpp>
+#include <athanor/core/text.hpp>
+#include <athanor/dialect/ansi.hpp>
 #include <athanor/core/metadata.hpp>
 #include <athanor/engine/detail/coerce.hpp>
 #include <athanor/engine/detail/engine_state.hpp>

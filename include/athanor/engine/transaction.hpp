@@ -2,7 +2,8 @@
 // It rolls back when it goes out of scope without commit(); destructors never throw.
 #pragma once
 
-#include <string>  // std::string
+#include <string>   // std::string
+#include <utility>  // std::exchange
 
 namespace athanor {
 
