@@ -5,3 +5,4 @@
 #include <athanor/core.hpp>
 #include <athanor/dialect.hpp>
 #include <athanor/engine.hpp>
+#include <athanor/orm.hpp>

@@ -6,6 +6,7 @@
 #include <functional>  // std::function
 #include <optional>    // std::optional
 #include <string>      // std::string
+#include <type_traits>  // std::is_invocable_r_v
 #include <utility>     // std::move
 #include <vector>      // std::vector
 
@@ -52,7 +53,13 @@ inline detail::NullableOpt nullable(bool v) { return {v}; }
 inline detail::AutoincrementOpt autoincrement(bool v) { return {v}; }
 /// A client-side default, bound as a parameter when an INSERT leaves the column out.
 inline detail::DefaultOpt default_(Value v) { return {std::move(v), {}}; }
-inline detail::DefaultOpt default_(std::function<Value()> f) { return {std::nullopt, std::move(f)}; }
+/// A client-side default computed for each inserted row: `default_([] { return Value(new_id()); })`.
+/// (A template, so that `default_(0)` is the value 0, not a null std::function.)
+template <class F>
+  requires std::is_invocable_r_v<Value, F&>
+detail::DefaultOpt default_(F f) {
+  return {std::nullopt, std::function<Value()>(std::move(f))};
+}
 /// A DDL default: a value (rendered as a quoted literal), `now()`, or `text("…")`.
 inline detail::ServerDefaultOpt server_default(Expr e) { return {std::move(e)}; }
 

@@ -20,6 +20,7 @@ struct CompiledParam {
   std::string name;  ///< set for `bindparam("name")`, `text(":name")` and executemany columns
   Value value;       ///< the value captured in the statement (or the bindparam default)
   bool required = false;  ///< text(":name") without a value: execution must supply it
+  int slot = -1;          ///< typed statements: which collected value goes here (see orm/)
 };
 
 /// A statement compiled for one dialect. Built once per statement and dialect and cached.

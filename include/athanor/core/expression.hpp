@@ -41,6 +41,10 @@ class Expr {
   Expr ilike(Expr pattern, std::optional<char> escape = {}) const { return like_(std::move(pattern), escape, 2); }
   Expr in_(std::vector<Expr> values) const { return in_list(std::move(values), 0); }
   Expr not_in(std::vector<Expr> values) const { return in_list(std::move(values), 1); }
+  // Braced lists (`in_({1, 2})`, `in_({})`) bind here: without these, `{}` is ambiguous
+  // between the vector and the Select overloads.
+  Expr in_(std::initializer_list<Expr> values) const { return in_list(std::vector<Expr>(values), 0); }
+  Expr not_in(std::initializer_list<Expr> values) const { return in_list(std::vector<Expr>(values), 1); }
   Expr in_(const Select& subquery) const;
   Expr not_in(const Select& subquery) const;
   Expr between(Expr low, Expr high) const { return make(detail::ExprKind::between, boolean(), "", {*this, std::move(low), std::move(high)}); }

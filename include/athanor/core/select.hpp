@@ -168,6 +168,7 @@ inline Cte Select::cte(std::string name, bool recursive) const {
 /// SELECT of columns, expressions and whole FROM items (a Table expands to its columns).
 /// **Example**: `select(users)`, `select(users.c("id"), count())`
 template <class... E>
+  requires((std::is_convertible_v<E, Expr> || std::is_base_of_v<FromClause, std::remove_cvref_t<E>>) && ...)
 Select select(E&&... columns) {
   auto n = std::make_shared<detail::SelectNode>();
   (Select::add_column(*n, columns), ...);

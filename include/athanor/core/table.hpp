@@ -32,6 +32,28 @@ class Table : public FromClause {
   }
   /// The table of `name` in `metadata` (ArgumentError when there is none).
   Table(const MetaData& metadata, std::string_view name) : Table(metadata.table_data(name)) {}
+  /// A handle on table data built elsewhere (the ORM builds tables from models).
+  static Table from_data(std::shared_ptr<detail::TableData> data) {
+    data->from.kind = detail::FromNode::Kind::table, data->from.name = data->name, data->from.table = data.get();
+    return Table(std::move(data));
+  }
+  /// Checks and completes a table's data: primary key, foreign keys, constraint columns.
+  static void finish(detail::TableData& t) {
+    if (t.columns.empty()) throw ArgumentError("[athanor.argument.table] table " + t.name + " has no columns");
+    for (auto& c : t.columns) {
+      if (c.primary_key && t.primary_key.end() == std::find(t.primary_key.begin(), t.primary_key.end(), c.name))
+        t.primary_key.push_back(c.name);
+      for (auto& fk : c.foreign_keys) {
+        auto [table, column] = split_target(t, fk.target);
+        t.foreign_keys.push_back({{c.name}, table, {column}, fk.options});
+      }
+    }
+    check_columns(t, t.primary_key, "primary key");
+    for (auto& name : t.primary_key) const_cast<ColumnDef*>(t.find(name))->nullable = false;
+    for (auto& u : t.uniques) check_columns(t, u.columns, "unique constraint");
+    for (auto& i : t.indexes) check_columns(t, i.columns, "index");
+    for (auto& fk : t.foreign_keys) check_columns(t, fk.columns, "foreign key");
+  }
 
   const detail::TableData& data() const { return *data_; }
   const std::vector<ColumnDef>& columns() const { return data_->columns; }
@@ -52,9 +74,17 @@ class Table : public FromClause {
   static void add(detail::TableData& t, CheckConstraint c) { t.checks.push_back(std::move(c)); }
   static void add(detail::TableData& t, Index i) { t.indexes.push_back(std::move(i)); }
   static void add(detail::TableData& t, ForeignKeyConstraint fk) {
+    if (fk.columns.size() != fk.targets.size()) {
+      throw ArgumentError("[athanor.argument.foreign_key] table " + t.name + ": a foreign key has " +
+                          std::to_string(fk.columns.size()) + " columns and " + std::to_string(fk.targets.size()) + " targets");
+    }
     detail::ResolvedForeignKey r{std::move(fk.columns), {}, {}, std::move(fk.options)};
     for (auto& target : fk.targets) {
       auto [table, column] = split_target(t, target);
+      if (!r.ref_table.empty() && r.ref_table != table) {
+        throw ArgumentError("[athanor.argument.foreign_key] table " + t.name + ": the targets of a foreign key name two tables (" +
+                            r.ref_table + ", " + table + ")");
+      }
       r.ref_table = table, r.ref_columns.push_back(column);
     }
     t.foreign_keys.push_back(std::move(r));
@@ -75,23 +105,6 @@ class Table : public FromClause {
       }
     }
   }
-  static void finish(detail::TableData& t) {
-    if (t.columns.empty()) throw ArgumentError("[athanor.argument.table] table " + t.name + " has no columns");
-    for (auto& c : t.columns) {
-      if (c.primary_key && t.primary_key.end() == std::find(t.primary_key.begin(), t.primary_key.end(), c.name))
-        t.primary_key.push_back(c.name);
-      for (auto& fk : c.foreign_keys) {
-        auto [table, column] = split_target(t, fk.target);
-        t.foreign_keys.push_back({{c.name}, table, {column}, fk.options});
-      }
-    }
-    check_columns(t, t.primary_key, "primary key");
-    for (auto& name : t.primary_key) const_cast<ColumnDef*>(t.find(name))->nullable = false;
-    for (auto& u : t.uniques) check_columns(t, u.columns, "unique constraint");
-    for (auto& i : t.indexes) check_columns(t, i.columns, "index");
-    for (auto& fk : t.foreign_keys) check_columns(t, fk.columns, "foreign key");
-  }
-
   std::shared_ptr<detail::TableData> data_;
 };
 

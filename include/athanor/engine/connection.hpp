@@ -75,6 +75,26 @@ class ConnectionImpl {
     return n.cache.compiled;
   }
 
+  /// The typed path: binds `slots` by the compiled slot numbers, runs, and hands each row
+  /// to `on_row(driver::Statement&)` without building Rows. Returns the rows affected.
+  template <class F>
+  std::int64_t execute_typed(const Compiled& c, const std::vector<Value>& slots, F&& on_row) {
+    std::vector<Value> values;
+    values.reserve(c.params.size());
+    for (auto& p : c.params) values.push_back(p.slot >= 0 ? slots[static_cast<std::size_t>(p.slot)] : p.value);
+    engine->echo(c.sql, values.size());
+    return guard([&] {
+      auto& st = drv().prepare(c.sql);
+      struct Reset {
+        driver::Statement& s;
+        ~Reset() { s.reset(); }
+      } reset{st};
+      st.execute(values);
+      while (st.next()) on_row(st);
+      return st.rows_affected();
+    });
+  }
+
   Result run(const Compiled& c, const Params& params) {
     std::vector<Value> values;
     values.reserve(c.params.size());
@@ -169,6 +189,13 @@ class Connection {
   Result execute(const S& stmt, const Params& params = {}) {
     return impl_->run(*impl_->compiled(stmt.node()), params);
   }
+  /// Executes a typed ORM statement (`orm::select(…)`, `orm::update<M>()…`): rows come back
+  /// as its C++ result type, e.g. `std::vector<std::tuple<std::string, std::int64_t>>`.
+  template <class S>
+    requires requires(const S& s, detail::ConnectionImpl& c) { s.run(c); }
+  auto execute(const S& stmt) {
+    return stmt.run(*impl_);
+  }
   /// Executes a statement once per parameter set (executemany). An INSERT without
   /// values takes its columns from the first set: `conn.execute(insert(t), {{{"a", 1}}, {{"a", 2}}})`.
   Result execute_many(const Insert& stmt, const std::vector<Params>& many);
@@ -181,14 +208,14 @@ class Connection {
   }
 
   /// Begins a transaction (ArgumentError if one is open: use `begin_nested`).
-  Transaction begin() {
+  [[nodiscard]] Transaction begin() {
     if (impl_->in_tx) throw ArgumentError("[athanor.argument.transaction] a transaction is already open; use begin_nested() for a savepoint");
     impl_->exec(impl_->engine->dialect->begin_sql());
     impl_->in_tx = true;
     return Transaction(impl_.get(), 0, impl_->generation);
   }
   /// A savepoint inside the current transaction (one is begun first if there is none).
-  Transaction begin_nested();
+  [[nodiscard]] Transaction begin_nested();
   /// Commits / rolls back the current transaction (with its savepoints).
   void commit();
   void rollback();

@@ -43,6 +43,7 @@ enum class ExprKind : unsigned char {
   ordering,      ///< args[0] ASC/DESC [NULLS FIRST/LAST]; flags: 1 = desc, 2 = nulls first, 4 = nulls last
   star,          ///< * (count(*))
   raw,           ///< text written verbatim (text() fragments); params in args as binds
+  in_array,      ///< args[0] [NOT] IN (the elements of the JSON array bound as args[1]); flags bit 1 = NOT
 };
 
 struct ExprNode {

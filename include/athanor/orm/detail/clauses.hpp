@@ -1,0 +1,146 @@
+// athanor/orm/detail/clauses.hpp — the pieces of a typed SELECT (result columns and
+// clauses), each able to add itself to the Core tree and to collect its values, and the
+// per-type cache of compiled SQL.
+#pragma once
+
+#include <array>  // std::array
+#include <mutex>  // std::mutex
+
+#include <athanor/dialect/compiler.hpp>
+#include <athanor/driver/driver.hpp>
+#include <athanor/orm/expr.hpp>
+
+namespace athanor::orm::detail {
+
+/// The compiled SQL of statement type S for dialect `d`, built by `make` on first use.
+/// Dialects are process-wide singletons, so a few slots per type suffice.
+template <class S, class F>
+std::shared_ptr<const Compiled> compile_cache(const Dialect& d, F&& make) {
+  static std::mutex mutex;
+  static std::array<std::pair<const Dialect*, std::shared_ptr<const Compiled>>, 4> slots;
+  std::lock_guard lock(mutex);
+  for (auto& [dialect, compiled] : slots) {
+    if (dialect == &d) return compiled;
+    if (!dialect) {
+      dialect = &d, compiled = std::make_shared<const Compiled>(make());
+      return compiled;
+    }
+  }
+  return std::make_shared<const Compiled>(make());
+}
+
+/// Reads column `i` of the current row as T.
+template <class T>
+T read_column(driver::Statement& st, int i) {
+  return column_traits<T>::from_value(st.value(i));
+}
+
+template <class M>
+struct EntityColumns {
+  static constexpr bool cacheable = true;
+  athanor::Select to_core(Builder&) const { return athanor::select(table_of<M>()); }
+  void collect(Collected&) const {}
+  M read(driver::Statement& st) const {
+    M obj{};
+    int i = 0;
+    boost::mp11::mp_for_each<columns_of<M>>([&](auto D) {
+      using T = typename std::remove_cvref_t<decltype(obj.*D.pointer)>::value_type;
+      (obj.*D.pointer).load(read_column<T>(st, i++));
+    });
+    return obj;
+  }
+};
+
+template <class... E>
+struct TupleColumns {
+  static constexpr bool cacheable = (E::cacheable && ...);
+  std::tuple<E...> cols;
+  athanor::Select to_core(Builder& b) const {
+    return std::apply([&](const auto&... e) { return athanor::select(std::vector<Expr>{e.to_core(b)...}); }, cols);
+  }
+  void collect(Collected& out) const {
+    std::apply([&](const auto&... e) { (e.collect(out), ...); }, cols);
+  }
+  std::tuple<typename E::value_type...> read(driver::Statement& st) const {
+    return read_<typename E::value_type...>(st, std::index_sequence_for<E...>{});
+  }
+
+ private:
+  template <class... T, std::size_t... I>
+  static std::tuple<T...> read_(driver::Statement& st, std::index_sequence<I...>) {
+    return std::tuple<T...>(read_column<T>(st, static_cast<int>(I))...);
+  }
+};
+
+template <class C>
+struct is_join : std::false_type {};
+
+template <class E>
+struct Where {
+  static constexpr bool cacheable = E::cacheable;
+  E e;
+  athanor::Select apply(const athanor::Select& s, Builder& b) const { return s.where(e.to_core(b)); }
+  void collect(Collected& out) const { e.collect(out); }
+};
+template <class E>
+struct Having {
+  static constexpr bool cacheable = E::cacheable;
+  E e;
+  athanor::Select apply(const athanor::Select& s, Builder& b) const { return s.having(e.to_core(b)); }
+  void collect(Collected& out) const { e.collect(out); }
+};
+struct order_tag {};
+struct group_tag {};
+template <class Tag, class... E>
+struct List {
+  static constexpr bool cacheable = (E::cacheable && ...);
+  std::tuple<E...> e;
+  athanor::Select apply(const athanor::Select& s, Builder& b) const {
+    return std::apply(
+        [&](const auto&... x) {
+          if constexpr (std::is_same_v<Tag, order_tag>) return s.order_by(x.to_core(b)...);
+          else return s.group_by(x.to_core(b)...);
+        },
+        e);
+  }
+  void collect(Collected& out) const {
+    std::apply([&](const auto&... x) { (x.collect(out), ...); }, e);
+  }
+};
+template <bool Offset>
+struct Limit {
+  static constexpr bool cacheable = true;
+  Val<std::int64_t> n;
+  athanor::Select apply(const athanor::Select& s, Builder& b) const { return Offset ? s.offset(n.to_core(b)) : s.limit(n.to_core(b)); }
+  void collect(Collected& out) const { n.collect(out); }
+};
+struct Distinct {
+  static constexpr bool cacheable = true;
+  athanor::Select apply(const athanor::Select& s, Builder&) const { return s.distinct(); }
+  void collect(Collected&) const {}
+};
+struct ForUpdate {
+  static constexpr bool cacheable = true;
+  athanor::Select apply(const athanor::Select& s, Builder&) const { return s.with_for_update(); }
+  void collect(Collected&) const {}
+};
+template <class N, class On, int Flags>
+struct Join {
+  using model = N;
+  static constexpr bool cacheable = On::cacheable;
+  On on;
+  athanor::Select apply(const athanor::Select& s, Builder& b) const {
+    return Flags ? s.outerjoin(table_of<N>(), on.to_core(b)) : s.join(table_of<N>(), on.to_core(b));
+  }
+  void collect(Collected& out) const { on.collect(out); }
+};
+template <class N, class On, int Flags>
+struct is_join<Join<N, On, Flags>> : std::true_type {};
+template <class N>
+struct SelectFrom {
+  static constexpr bool cacheable = true;
+  athanor::Select apply(const athanor::Select& s, Builder&) const { return s.select_from(table_of<N>()); }
+  void collect(Collected&) const {}
+};
+
+}  // namespace athanor::orm::detail

@@ -1,0 +1,103 @@
+// athanor/orm/detail/model_ops.hpp — the per-model operations the Session needs without
+// knowing the model's type: instances, identity keys, changed columns, loading rows.
+#pragma once
+
+#include <memory>  // std::shared_ptr, std::weak_ptr
+#include <string>  // std::string
+#include <vector>  // std::vector
+
+#include <athanor/driver/driver.hpp>
+#include <athanor/orm/mapper.hpp>
+
+namespace athanor::orm::detail {
+
+enum class State : unsigned char { transient, pending, persistent, deleted, detached };
+
+struct SessionCore;
+struct ModelOps;
+
+/// What the Session tracks of one object; the object itself is in Instance<M>.
+struct InstanceBase {
+  virtual ~InstanceBase() = default;
+  const ModelOps* ops = nullptr;
+  State state = State::transient;
+  bool expired = false;
+  std::weak_ptr<SessionCore> session;
+  std::string key;  ///< identity: the primary key values, joined
+};
+
+template <class M>
+struct Instance final : InstanceBase {
+  M obj;
+};
+
+/// Operations on instances of one model, built once per model.
+struct ModelOps {
+  const ModelInfo* info;
+  std::size_t columns;
+  Value (*get)(const InstanceBase&, std::size_t column);
+  void (*set)(InstanceBase&, std::size_t column, const Value&);
+  bool (*modified)(const InstanceBase&, std::size_t column);
+  void (*set_clean)(InstanceBase&);
+  /// Loads a whole row (all columns, in order, from column `first`) and marks it clean.
+  void (*load)(InstanceBase&, driver::Statement&, int first);
+  const athanor::detail::TableData& table() const { return info->table.data(); }
+};
+
+inline std::string key_of(const std::vector<Value>& pk) {
+  std::string k;
+  for (auto& v : pk) k += athanor::detail::value_to_text(v), k += '\x1f';
+  return k;
+}
+inline std::string key_of(const InstanceBase& i) {
+  std::vector<Value> pk;
+  for (auto c : i.ops->info->primary_key) pk.push_back(i.ops->get(i, c));
+  return key_of(pk);
+}
+
+template <class M>
+const ModelOps& ops_for() {
+  static const ModelOps ops = [] {
+    ModelOps o{};
+    o.info = &model_info<M>();
+    o.columns = boost::mp11::mp_size<columns_of<M>>::value;
+    o.get = [](const InstanceBase& b, std::size_t c) {
+      Value out;
+      std::size_t i = 0;
+      boost::mp11::mp_for_each<columns_of<M>>([&](auto D) {
+        using T = typename std::remove_cvref_t<decltype(std::declval<M&>().*D.pointer)>::value_type;
+        if (i++ == c) out = column_traits<T>::to_value((static_cast<const Instance<M>&>(b).obj.*D.pointer).get());
+      });
+      return out;
+    };
+    o.set = [](InstanceBase& b, std::size_t c, const Value& v) {
+      std::size_t i = 0;
+      boost::mp11::mp_for_each<columns_of<M>>([&](auto D) {
+        using T = typename std::remove_cvref_t<decltype(std::declval<M&>().*D.pointer)>::value_type;
+        if (i++ == c) (static_cast<Instance<M>&>(b).obj.*D.pointer).load(column_traits<T>::from_value(v));
+      });
+    };
+    o.modified = [](const InstanceBase& b, std::size_t c) {
+      bool out = false;
+      std::size_t i = 0;
+      boost::mp11::mp_for_each<columns_of<M>>([&](auto D) {
+        if (i++ == c) out = (static_cast<const Instance<M>&>(b).obj.*D.pointer).modified();
+      });
+      return out;
+    };
+    o.set_clean = [](InstanceBase& b) {
+      boost::mp11::mp_for_each<columns_of<M>>([&](auto D) { (static_cast<Instance<M>&>(b).obj.*D.pointer).set_clean(); });
+    };
+    o.load = [](InstanceBase& b, driver::Statement& st, int first) {
+      int i = first;
+      boost::mp11::mp_for_each<columns_of<M>>([&](auto D) {
+        using T = typename std::remove_cvref_t<decltype(std::declval<M&>().*D.pointer)>::value_type;
+        (static_cast<Instance<M>&>(b).obj.*D.pointer).load(column_traits<T>::from_value(st.value(i++)));
+      });
+    };
+    return o;
+  }();
+  return ops;
+}
+
+}  // namespace athanor::orm::detail

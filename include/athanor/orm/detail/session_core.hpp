@@ -1,0 +1,103 @@
+// athanor/orm/detail/session_core.hpp — the Session's state: its connection and
+// transaction, the identity map, pending inserts and deletes, and the unit of work that
+// flushes them (inserts parents first, deletes children first, only changed columns).
+#pragma once
+
+#include <algorithm>      // std::stable_sort
+#include <unordered_map>  // std::unordered_map
+
+#include <athanor/engine/engine.hpp>
+#include <athanor/orm/detail/model_ops.hpp>
+
+namespace athanor::orm {
+
+/// Options of a Session (see sessionmaker).
+struct SessionOptions {
+  bool expire_on_commit = true;  ///< objects reload on first access after commit()
+  bool autoflush = true;         ///< flush before each query
+};
+
+namespace detail {
+
+struct SessionCore : std::enable_shared_from_this<SessionCore> {
+  SessionCore(Engine e, SessionOptions o) : engine(std::move(e)), options(o) {}
+
+  Engine engine;
+  SessionOptions options;
+  std::optional<Connection> conn;
+  bool needs_rollback = false;
+  std::unordered_map<const ModelOps*, std::unordered_map<std::string, std::shared_ptr<InstanceBase>>> identity;
+  std::vector<std::shared_ptr<InstanceBase>> pending;
+  std::vector<std::shared_ptr<InstanceBase>> deleted;
+  std::vector<std::shared_ptr<InstanceBase>> inserted_in_tx;  ///< to undo on rollback
+  std::vector<std::shared_ptr<InstanceBase>> deleted_in_tx;   ///< to restore on rollback
+  std::unordered_map<std::string, std::shared_ptr<const Compiled>> statements;  ///< flush SQL by shape
+  int flushes = 0;
+
+  void check_usable() const {
+    if (needs_rollback) {
+      throw Error("[athanor.orm.rollback_needed] this Session's transaction was rolled back after an error during flush; call rollback()");
+    }
+  }
+  /// The connection, inside a transaction begun on first use.
+  Connection& connection() {
+    if (!conn) {
+      conn.emplace(engine.begin());
+    }
+    return *conn;
+  }
+  athanor::detail::ConnectionImpl& impl() { return connection().impl(); }
+
+  std::shared_ptr<InstanceBase> find(const ModelOps* ops, const std::string& key) {
+    auto m = identity.find(ops);
+    if (m == identity.end()) return nullptr;
+    auto it = m->second.find(key);
+    return it == m->second.end() ? nullptr : it->second;
+  }
+
+  void attach(const std::shared_ptr<InstanceBase>& i) {
+    i->session = weak_from_this();
+    identity[i->ops][i->key] = i;
+  }
+
+  template <class F>
+  const Compiled& statement(const std::string& shape, F&& make) {
+    auto& slot = statements[shape];
+    if (!slot) slot = std::make_shared<const Compiled>(make());
+    return *slot;
+  }
+
+  void flush();
+  void flush_inserts();
+  void flush_updates();
+  void flush_deletes();
+  /// SELECT of one object's row by primary key into `i`.
+  void refresh(InstanceBase& i);
+  void expire_all() {
+    for (auto& [ops, map] : identity)
+      for (auto& [key, i] : map) i->expired = true;
+  }
+  void commit();
+  void rollback();
+  void close();
+};
+
+/// Orders the tables of a flush so that referenced tables come first.
+inline std::vector<const ModelOps*> parents_first(std::vector<const ModelOps*> models) {
+  std::vector<const ModelOps*> out;
+  std::vector<int> state(models.size(), 0);
+  auto visit = [&](auto& self, std::size_t i) -> void {
+    if (state[i]) return;
+    state[i] = 1;
+    for (auto& fk : models[i]->table().foreign_keys)
+      for (std::size_t j = 0; j < models.size(); ++j)
+        if (j != i && models[j]->table().name == fk.ref_table) self(self, j);
+    state[i] = 2;
+    out.push_back(models[i]);
+  };
+  for (std::size_t i = 0; i < models.size(); ++i) visit(visit, i);
+  return out;
+}
+
+}  // namespace detail
+}  // namespace athanor::orm

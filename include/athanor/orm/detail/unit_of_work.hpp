@@ -1,0 +1,239 @@
+// athanor/orm/detail/unit_of_work.hpp — flush: the pending objects inserted parents first
+// (rows of one table and shape through one prepared statement, the generated key fetched
+// in the same round trip with RETURNING where the dialect has it), changed columns updated
+// (nothing for a no-op assignment; version checked), deleted objects removed children first.
+// Also commit, rollback, refresh and close.
+#pragma once
+
+#include <athanor/core/dml.hpp>
+#include <athanor/orm/detail/session_core.hpp>
+#include <athanor/orm/expr.hpp>
+
+namespace athanor::orm::detail {
+
+inline void SessionCore::flush() {
+  check_usable();
+  try {
+    flush_inserts();
+    flush_updates();
+    flush_deletes();
+    ++flushes;
+  } catch (...) {
+    // Nothing of a failed flush may stay: the whole transaction goes, as in SQLAlchemy.
+    if (conn) {
+      try {
+        conn->rollback();
+      } catch (...) {
+      }
+      conn.reset();
+    }
+    needs_rollback = true;
+    throw;
+  }
+}
+
+/// `pk1 = ? AND pk2 = ?` with slot-numbered binds.
+inline Expr pk_condition(const ModelOps& ops, Builder& b) {
+  Expr cond;
+  for (auto k : ops.info->primary_key) {
+    auto& col = ops.table().columns[k];
+    Expr e = ops.info->table.unchecked_c(col.name, col.type) == b.bind(Value());
+    cond = cond ? (cond && e) : e;
+  }
+  return cond;
+}
+
+inline void SessionCore::flush_inserts() {
+  if (pending.empty()) return;
+  std::vector<const ModelOps*> models;
+  for (auto& i : pending)
+    if (std::find(models.begin(), models.end(), i->ops) == models.end()) models.push_back(i->ops);
+  auto& c = impl();
+  const auto& caps = engine.dialect().capabilities();
+  for (auto* ops : parents_first(models)) {
+    const auto& t = ops->table();
+    const auto& table = ops->info->table;
+    for (auto& inst : pending) {
+      if (inst->ops != ops) continue;
+      // Columns sent: those given a value, and every column without a default of its own.
+      std::vector<std::size_t> cols;
+      std::string shape = "I" + t.name;
+      for (std::size_t k = 0; k < ops->columns; ++k) {
+        const auto& def = t.columns[k];
+        bool generated = ops->info->autoincrement == k;
+        // A server default applies when the column is left out; a client default is sent.
+        if (ops->modified(*inst, k) || (!generated && !def.server_default)) cols.push_back(k), shape += ',' + std::to_string(k);
+      }
+      auto gen = ops->info->autoincrement;
+      bool fetch_key = gen && std::find(cols.begin(), cols.end(), *gen) == cols.end();
+      bool returning = fetch_key && caps.returning_insert;
+      const Compiled& sql = statement(shape, [&] {
+        Builder b;
+        Values v;
+        for (auto k : cols) v.emplace_back(t.columns[k].name, b.bind(Value()));
+        auto stmt = athanor::insert(table).values(v);
+        if (returning) stmt = stmt.returning(table.unchecked_c(t.columns[*gen].name, t.columns[*gen].type));
+        return Compiler(engine.dialect()).compile(stmt.node());
+      });
+      std::vector<Value> values;
+      values.reserve(cols.size());
+      for (auto k : cols) {
+        const auto& def = t.columns[k];
+        if (!ops->modified(*inst, k) && (def.default_value || def.default_factory)) {
+          ops->set(*inst, k, def.default_factory ? def.default_factory() : *def.default_value);
+        }
+        values.push_back(ops->get(*inst, k));
+      }
+      bool got_key = false;
+      c.execute_typed(sql, values, [&](driver::Statement& st) {
+        ops->set(*inst, *gen, st.value(0));
+        got_key = true;
+      });
+      if (fetch_key && !got_key) ops->set(*inst, *gen, Value(c.drv().last_insert_id()));
+      ops->set_clean(*inst);
+      inst->key = key_of(*inst);
+      inst->state = State::persistent;
+      attach(inst);
+      inserted_in_tx.push_back(inst);
+    }
+  }
+  pending.clear();
+}
+
+inline void SessionCore::flush_updates() {
+  auto& dialect = engine.dialect();
+  for (auto& [ops, map] : identity) {
+    const auto& t = ops->table();
+    const auto& table = ops->info->table;
+    for (auto& [key, inst] : map) {
+      if (inst->state != State::persistent || inst->expired) continue;
+      std::vector<std::size_t> changed;
+      std::string shape = "U" + t.name;
+      for (std::size_t k = 0; k < ops->columns; ++k)
+        if (ops->modified(*inst, k) && ops->info->version != k) changed.push_back(k), shape += ',' + std::to_string(k);
+      if (changed.empty()) continue;
+      auto version = ops->info->version;
+      const Compiled& sql = statement(shape, [&] {
+        Builder b;
+        Values v;
+        for (auto k : changed) v.emplace_back(t.columns[k].name, b.bind(Value()));
+        if (version) v.emplace_back(t.columns[*version].name, b.bind(Value()));
+        Expr cond = pk_condition(*ops, b);
+        if (version) cond = cond && (table.unchecked_c(t.columns[*version].name) == b.bind(Value()));
+        return Compiler(dialect).compile(athanor::update(table).values(v).where(cond).node());
+      });
+      std::vector<Value> values;
+      for (auto k : changed) values.push_back(ops->get(*inst, k));
+      Value old_version;
+      if (version) {
+        old_version = ops->get(*inst, *version);
+        values.push_back(Value(athanor::detail::from_value<std::int64_t>(old_version) + 1));
+      }
+      for (auto k : ops->info->primary_key) values.push_back(ops->get(*inst, k));
+      if (version) values.push_back(old_version);
+      auto rows = impl().execute_typed(sql, values, [](driver::Statement&) {});
+      if (version && rows != 1) {
+        throw StaleDataError("[athanor.orm.stale] UPDATE of table " + t.name + " expected to match 1 row, matched " +
+                             std::to_string(rows) + " (the row changed or was deleted since it was loaded)");
+      }
+      if (version) ops->set(*inst, *version, values[changed.size()]);
+      ops->set_clean(*inst);
+    }
+  }
+}
+
+inline void SessionCore::flush_deletes() {
+  if (deleted.empty()) return;
+  std::vector<const ModelOps*> models;
+  for (auto& i : deleted)
+    if (std::find(models.begin(), models.end(), i->ops) == models.end()) models.push_back(i->ops);
+  auto order = parents_first(models);
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {  // children first
+    auto* ops = *it;
+    const auto& t = ops->table();
+    const Compiled& sql = statement("D" + t.name, [&] {
+      Builder b;
+      return Compiler(engine.dialect()).compile(athanor::delete_(ops->info->table).where(pk_condition(*ops, b)).node());
+    });
+    for (auto& inst : deleted) {
+      if (inst->ops != ops) continue;
+      std::vector<Value> values;
+      for (auto k : ops->info->primary_key) values.push_back(ops->get(*inst, k));
+      impl().execute_typed(sql, values, [](driver::Statement&) {});
+      identity[ops].erase(inst->key);
+      deleted_in_tx.push_back(inst);
+    }
+  }
+  deleted.clear();
+}
+
+inline void SessionCore::refresh(InstanceBase& i) {
+  check_usable();
+  auto* ops = i.ops;
+  const Compiled& sql = statement("R" + ops->table().name, [&] {
+    Builder b;
+    return Compiler(engine.dialect()).compile(athanor::select(ops->info->table).where(pk_condition(*ops, b)).node());
+  });
+  std::vector<Value> values;
+  for (auto k : ops->info->primary_key) values.push_back(ops->get(i, k));
+  bool found = false;
+  impl().execute_typed(sql, values, [&](driver::Statement& st) {
+    ops->load(i, st, 0);
+    found = true;
+  });
+  if (!found) {
+    throw NoResultFound();
+  }
+  i.expired = false;
+}
+
+inline void SessionCore::commit() {
+  flush();
+  if (conn) {
+    conn->commit();
+    conn.reset();  // back to the pool until the next use
+  }
+  for (auto& i : deleted_in_tx) i->state = State::detached, i->session.reset();
+  inserted_in_tx.clear(), deleted_in_tx.clear();
+  if (options.expire_on_commit) expire_all();
+}
+
+inline void SessionCore::rollback() {
+  if (conn) {
+    try {
+      conn->rollback();
+    } catch (...) {  // a lost connection has rolled back by itself
+    }
+    conn.reset();
+  }
+  needs_rollback = false;
+  // Objects inserted in the transaction leave the session; deleted ones come back.
+  for (auto& i : inserted_in_tx) {
+    identity[i->ops].erase(i->key);
+    i->state = State::transient, i->session.reset();
+  }
+  for (auto& i : pending) i->state = State::transient, i->session.reset();
+  for (auto& i : deleted_in_tx) i->state = State::persistent, identity[i->ops][i->key] = i;
+  for (auto& i : deleted) i->state = State::persistent;
+  inserted_in_tx.clear(), deleted_in_tx.clear(), pending.clear(), deleted.clear();
+  expire_all();  // back to the last committed state on next access
+}
+
+inline void SessionCore::close() {
+  rollback();
+  for (auto& [ops, map] : identity)
+    for (auto& [key, i] : map) i->state = State::detached, i->session.reset();
+  identity.clear();
+  statements.clear();
+}
+
+inline void refresh_expired(InstanceBase& i) {
+  auto s = i.session.lock();
+  if (!s) {
+    throw DetachedInstanceError("[athanor.orm.detached] this " + i.ops->table().name +
+                                " object is expired and not bound to a Session; its attributes cannot be loaded");
+  }
+  s->refresh(i);
+}
+
+}  // namespace athanor::orm::detail

@@ -1,0 +1,109 @@
+// athanor/orm/dml.hpp — typed UPDATE and DELETE over a model: `update<User>().set(c<&User::name>,
+// "bob").where(c<&User::id> == 1)`, `delete_<User>().where(…)`. Compiled once per type.
+#pragma once
+
+#include <athanor/core/dml.hpp>
+#include <athanor/orm/select.hpp>
+
+namespace athanor::orm {
+
+namespace detail {
+template <auto Pm, class E>
+struct Set {
+  static constexpr bool cacheable = E::cacheable;
+  E e;
+  void apply(Values& v, Builder& b) const { v.emplace_back(column_name<Pm>(), e.to_core(b)); }
+  void collect(Collected& out) const { e.collect(out); }
+};
+}  // namespace detail
+
+/// A typed UPDATE (Delete = false) or DELETE (Delete = true) of model M.
+template <class M, bool Delete, class Sets, class Wheres>
+class TypedDml;
+
+template <class M, bool Delete, class... S, class... W>
+class TypedDml<M, Delete, std::tuple<S...>, std::tuple<W...>> {
+ public:
+  using result_type = std::int64_t;
+  static constexpr bool cacheable = (S::cacheable && ...) && (W::cacheable && ...);
+  TypedDml(std::tuple<S...> s, std::tuple<W...> w) : sets_(std::move(s)), wheres_(std::move(w)) {}
+
+  /// SET column = value (or expression: `c<&M::visits> + 1`).
+  template <auto Pm, class V>
+  auto set(Col<Pm>, V&& value) const {
+    static_assert(!Delete, "athanor: set() belongs to update<M>(), not delete_<M>()");
+    static_assert(std::is_same_v<detail::model_of<Pm>, M>, "athanor: set() names a column of another model");
+    using T = detail::value_of<Pm>;
+    constexpr bool ok = detail::can_compare<Col<Pm>, V>;
+    static_assert(ok, "athanor: set() needs a value of the column's type");
+    if constexpr (ok) {
+      auto e = operand<T>(std::forward<V>(value));
+      using E = decltype(e);
+      return TypedDml<M, Delete, std::tuple<S..., detail::Set<Pm, E>>, std::tuple<W...>>(
+          std::tuple_cat(sets_, std::tuple<detail::Set<Pm, E>>(detail::Set<Pm, E>{std::move(e)})), wheres_);
+    }
+  }
+  template <class E>
+  auto where(E e) const {
+    constexpr bool ok = detail::BoolExpr<E> && detail::uses_only<boost::mp11::mp_list<M>, E>;
+    static_assert(ok, "athanor: where() takes a condition over the updated/deleted model's columns");
+    if constexpr (ok) {
+      return TypedDml<M, Delete, std::tuple<S...>, std::tuple<W..., detail::Where<E>>>(
+          sets_, std::tuple_cat(wheres_, std::tuple<detail::Where<E>>(detail::Where<E>{std::move(e)})));
+    }
+  }
+
+  std::shared_ptr<const Compiled> compiled(const Dialect& d) const {
+    auto make = [&] {
+      detail::Builder b;
+      std::vector<Expr> where;
+      std::apply([&](const auto&... w) { (where.push_back(w.e.to_core(b)), ...); }, wheres_);
+      if constexpr (Delete) {
+        auto stmt = athanor::delete_(table_of<M>());
+        for (auto& w : where) stmt = stmt.where(w);
+        return Compiler(d).compile(stmt.node());
+      } else {
+        Values v;
+        detail::Builder b2;
+        std::apply([&](const auto&... s) { (s.apply(v, b2), ...); }, sets_);
+        // SET binds come first in the SQL: renumber the WHERE binds after them.
+        detail::Builder b3{b2.next_slot};
+        where.clear();
+        std::apply([&](const auto&... w) { (where.push_back(w.e.to_core(b3)), ...); }, wheres_);
+        auto stmt = athanor::update(table_of<M>()).values(v);
+        for (auto& w : where) stmt = stmt.where(w);
+        return Compiler(d).compile(stmt.node());
+      }
+    };
+    if constexpr (cacheable) {
+      return detail::compile_cache<TypedDml>(d, make);
+    } else {
+      return std::make_shared<const Compiled>(make());
+    }
+  }
+  void collect(detail::Collected& out) const {
+    std::apply([&](const auto&... s) { (s.collect(out), ...); }, sets_);
+    std::apply([&](const auto&... w) { (w.collect(out), ...); }, wheres_);
+  }
+  /// Runs on a connection; returns the number of rows changed.
+  std::int64_t run(athanor::detail::ConnectionImpl& c) const {
+    detail::Collected values;
+    collect(values);
+    return c.execute_typed(*compiled(*c.engine->dialect), values, [](driver::Statement&) {});
+  }
+
+ private:
+  std::tuple<S...> sets_;
+  std::tuple<W...> wheres_;
+};
+
+/// `UPDATE` of model M.  **Example**: `update<User>().set(c<&User::name>, "bob").where(c<&User::id> == 1)`
+template <Model M>
+auto update() { return TypedDml<M, false, std::tuple<>, std::tuple<>>({}, {}); }
+/// `DELETE` of model M.  **Example**: `delete_<User>().where(c<&User::name> == "bob")`
+template <Model M>
+auto delete_() { return TypedDml<M, true, std::tuple<>, std::tuple<>>({}, {}); }
+using athanor::delete_;
+using athanor::update;
+
+}  // namespace athanor::orm

@@ -1,0 +1,189 @@
+// athanor/orm/expr.hpp — the typed expression DSL: `c<&User::name>`, values, operators and
+// functions as expression templates. Each type encodes the expression's shape; values live
+// in the objects. The shape compiles once (through the Core compiler) per statement type and
+// dialect; each execution only collects the values. Misuse fails with one sentence.
+#pragma once
+
+#include <boost/mp11/algorithm.hpp>
+#include <boost/mp11/set.hpp>
+
+#include <string>  // std::string
+#include <vector>  // std::vector
+
+#include <athanor/core/detail/json_array.hpp>
+#include <athanor/core/functions.hpp>
+#include <athanor/orm/model.hpp>
+
+namespace athanor::orm {
+
+namespace detail {
+/// Numbers the binds while the Core tree of a statement type is built (once).
+struct Builder {
+  int next_slot = 0;
+  Expr bind(Value v) {
+    auto e = Expr::make_bind(std::move(v));
+    if (e.node().kind != athanor::detail::ExprKind::bind) e = Expr::make(athanor::detail::ExprKind::bind, SqlType{}, "", {});
+    const_cast<athanor::detail::ExprNode&>(e.node()).flags = ++next_slot;
+    return e;
+  }
+};
+/// The values of one execution, in slot order.
+using Collected = std::vector<Value>;
+struct typed_tag {};
+
+template <class T>
+struct strip_optional { using type = T; };
+template <class T>
+struct strip_optional<std::optional<T>> { using type = T; };
+template <class T>
+using strip_optional_t = typename strip_optional<std::remove_cvref_t<T>>::type;
+
+template <class L1, class L2>
+using merge = boost::mp11::mp_set_union<L1, L2>;
+}  // namespace detail
+
+/// A typed SQL expression of the ORM DSL.
+template <class E>
+concept TypedExpr = std::is_base_of_v<detail::typed_tag, E>;
+
+/// Whether a value of C++ type V can stand beside a column of type T (`==`, `<`, `in_`…):
+/// the same type, both numbers, both text, or a T constructible from V.
+template <class T, class V>
+concept comparable_with = [] {
+  using A = detail::strip_optional_t<T>;
+  using B = detail::strip_optional_t<V>;
+  if constexpr (std::is_same_v<A, B>) return true;
+  else if constexpr (std::is_arithmetic_v<A> && std::is_arithmetic_v<B>) return !std::is_same_v<A, bool> && !std::is_same_v<B, bool>;
+  else if constexpr (std::is_convertible_v<B, std::string_view> && std::is_convertible_v<A, std::string_view>) return true;
+  else if constexpr (std::is_enum_v<A> || std::is_enum_v<B>) return false;
+  else return std::is_constructible_v<A, B> && !std::is_arithmetic_v<A> && !std::is_convertible_v<B, std::string_view>;
+}();
+
+namespace detail {
+template <class E>
+struct value_type_of { using type = typename E::value_type; };
+template <class T>
+concept BoolExpr = TypedExpr<T> && std::is_same_v<strip_optional_t<typename T::value_type>, bool>;
+}  // namespace detail
+
+template <class D, class T>
+struct Methods;
+
+/// A bound value of type T (the column's type it stands beside).
+template <class T>
+struct Val : Methods<Val<T>, T> {
+  using value_type = T;
+  using models = boost::mp11::mp_list<>;
+  static constexpr bool cacheable = true;
+  T v;
+  explicit Val(T value) : v(std::move(value)) {}
+  Expr to_core(detail::Builder& b) const { return b.bind(column_traits<T>::to_value(v)); }
+  void collect(detail::Collected& out) const { out.push_back(column_traits<T>::to_value(v)); }
+};
+
+/// A column of a model: `c<&User::name>`.
+template <auto Pm>
+struct Col : Methods<Col<Pm>, detail::value_of<Pm>> {
+  using value_type = detail::value_of<Pm>;
+  using model = detail::model_of<Pm>;
+  using models = boost::mp11::mp_list<model>;
+  static constexpr bool cacheable = true;
+  Expr to_core(detail::Builder&) const {
+    auto& t = table_of<model>();
+    return t.unchecked_c(detail::column_name<Pm>(), t.columns()[detail::column_index<Pm>].type);
+  }
+  void collect(detail::Collected&) const {}
+};
+template <auto Pm>
+inline constexpr Col<Pm> c{};
+
+/// Wraps a value as `Val<T>` for a column of type T, or passes a typed expression through.
+template <class T, class V>
+auto operand(V&& v) {
+  if constexpr (TypedExpr<std::remove_cvref_t<V>>) {
+    return std::forward<V>(v);
+  } else {
+    // Numbers keep their own type (age > 2.5 must not become age > 2); the rest takes the column's.
+    using U = std::conditional_t<std::is_arithmetic_v<std::decay_t<V>> && std::is_arithmetic_v<detail::strip_optional_t<T>>,
+                                 std::decay_t<V>, detail::strip_optional_t<T>>;
+    return Val<U>(U(std::forward<V>(v)));
+  }
+}
+
+/// Any node with children: `Kind` renders them; value type T; models merged.
+template <class Kind, class T, class... A>
+struct Node : Methods<Node<Kind, T, A...>, T> {
+  using value_type = T;
+  using models = boost::mp11::mp_fold<boost::mp11::mp_list<typename A::models...>, boost::mp11::mp_list<>, detail::merge>;
+  static constexpr bool cacheable = (A::cacheable && ...);
+  std::tuple<A...> args;
+  explicit Node(A... a) : args(std::move(a)...) {}
+  Expr to_core(detail::Builder& b) const {
+    return std::apply([&](const auto&... a) { return Kind::build(std::vector<Expr>{a.to_core(b)...}); }, args);
+  }
+  void collect(detail::Collected& out) const {
+    std::apply([&](const auto&... a) { (a.collect(out), ...); }, args);
+  }
+};
+
+namespace op {
+template <const char* Sql>
+struct compare {
+  static Expr build(std::vector<Expr> a) { return Expr::make(athanor::detail::ExprKind::binary, Expr::boolean(), Sql, std::move(a)); }
+};
+template <const char* Sql>
+struct logical {
+  static Expr build(std::vector<Expr> a) { return Sql[0] == 'A' ? a[0] && a[1] : a[0] || a[1]; }
+};
+template <const char* Sql>
+struct arith {
+  static Expr build(std::vector<Expr> a) {
+    auto t = a[0].type();
+    return Expr::make(athanor::detail::ExprKind::binary, t, Sql, std::move(a));
+  }
+};
+struct concat { static Expr build(std::vector<Expr> a) { return athanor::concat(a[0], a[1]); } };
+struct not_ { static Expr build(std::vector<Expr> a) { return !a[0]; } };
+template <bool Not>
+struct is_null { static Expr build(std::vector<Expr> a) { return Not ? a[0].is_not(null) : a[0].is_(null); } };
+template <int Flags>
+struct like {
+  static Expr build(std::vector<Expr> a) { return Expr::make(athanor::detail::ExprKind::like, Expr::boolean(), "", std::move(a), Flags); }
+};
+struct between { static Expr build(std::vector<Expr> a) { return a[0].between(a[1], a[2]); } };
+template <int Flags>
+struct order {
+  static Expr build(std::vector<Expr> a) {
+    auto t = a[0].type();
+    return Expr::make(athanor::detail::ExprKind::ordering, std::move(t), "", std::move(a), Flags);
+  }
+};
+template <bool Not>
+struct in_array {
+  static Expr build(std::vector<Expr> a) { return Expr::make(athanor::detail::ExprKind::in_array, Expr::boolean(), "", std::move(a), Not); }
+};
+inline constexpr char eq[] = "=", ne[] = "<>", lt[] = "<", le[] = "<=", gt[] = ">", ge[] = ">=";
+inline constexpr char and_[] = "AND", or_[] = "OR";
+inline constexpr char plus[] = "+", minus[] = "-", times[] = "*", divide[] = "/", modulo[] = "%";
+}  // namespace op
+
+/// A list bound as one JSON array: the SQL does not depend on the list's length.
+template <class T>
+struct ValList : Methods<ValList<T>, T> {
+  using value_type = T;
+  using models = boost::mp11::mp_list<>;
+  static constexpr bool cacheable = true;
+  std::vector<T> v;
+  Value encode() const {
+    std::vector<Value> values;
+    values.reserve(v.size());
+    for (auto& x : v) values.push_back(column_traits<T>::to_value(x));
+    return Value(athanor::detail::json_array(values));
+  }
+  Expr to_core(detail::Builder& b) const { return b.bind(encode()); }
+  void collect(detail::Collected& out) const { out.push_back(encode()); }
+};
+
+}  // namespace athanor::orm
+
+#include <athanor/orm/expr_methods.hpp>

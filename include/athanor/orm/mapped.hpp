@@ -1,0 +1,84 @@
+// athanor/orm/mapped.hpp — `Mapped<T>`, a model member that maps to a column and notices
+// every change: assignment of a different value, and any mutable access. It costs one
+// flag beside T (padded: +8 bytes for an int, +8 for a std::string on x86-64).
+#pragma once
+
+#include <concepts>     // std::equality_comparable_with
+#include <type_traits>  // std::is_convertible_v
+#include <utility>      // std::move
+
+namespace athanor::orm {
+
+template <class T>
+class Mapped;
+template <class T>
+inline constexpr bool is_mapped_v = false;
+template <class T>
+inline constexpr bool is_mapped_v<Mapped<T>> = true;
+
+/// A mapped column of a model.
+/// **Example**: `struct User { Mapped<int> id; Mapped<std::string> name; };`
+/// `user->name = "bob";` (tracked), `user->name.mut().append("!")` (tracked), `std::string s = user->name;`
+template <class T>
+class Mapped {
+ public:
+  using value_type = T;
+
+  Mapped() = default;
+  template <class U>
+    requires std::is_constructible_v<T, U&&> && (!std::is_same_v<std::decay_t<U>, Mapped>)
+  Mapped(U&& v) : value_(std::forward<U>(v)), modified_(true) {}  // a value given is a value to write
+
+  /// Assigns; a value equal to the current one changes nothing (and writes nothing on flush).
+  template <class U>
+    requires std::is_assignable_v<T&, U&&> && (!std::is_same_v<std::decay_t<U>, Mapped>)
+  Mapped& operator=(U&& v) {
+    if constexpr (requires(const T& t, const std::decay_t<U>& u) { bool(t == u); }) {
+      if (value_ == v) return *this;
+    }
+    value_ = std::forward<U>(v);
+    modified_ = true;
+    return *this;
+  }
+  Mapped(const Mapped&) = default;
+  Mapped& operator=(const Mapped& o) { return *this = o.value_; }
+
+  const T& get() const { return value_; }
+  const T& operator*() const { return value_; }
+  const T* operator->() const { return &value_; }
+  operator const T&() const { return value_; }
+  /// Mutable access for in-place changes (`append`, JSON edits…): marks the member changed.
+  T& mut() {
+    modified_ = true;
+    return value_;
+  }
+
+  /// Whether the member changed since it was loaded or last flushed.
+  bool modified() const { return modified_; }
+  /// Used by the Session: loading and flushing reset the flag.
+  void set_clean() { modified_ = false; }
+  /// Sets the value without marking it changed (loading from the database).
+  void load(T v) { value_ = std::move(v), modified_ = false; }
+
+  friend bool operator==(const Mapped& a, const T& b)
+    requires requires(const T& x) { x == x; }
+  {
+    return a.value_ == b;
+  }
+  friend bool operator==(const Mapped& a, const Mapped& b)
+    requires requires(const T& x) { x == x; }
+  {
+    return a.value_ == b.value_;
+  }
+
+ private:
+  T value_{};
+  bool modified_ = false;
+};
+
+template <class T>
+struct is_mapped : std::false_type {};
+template <class T>
+struct is_mapped<Mapped<T>> : std::true_type {};
+
+}  // namespace athanor::orm

@@ -1,0 +1,135 @@
+// athanor/orm/mapper.hpp — `Mapper<M>`, what a model's static `configure` receives to
+// declare column options and table constraints (SQLAlchemy's mapped_column arguments).
+#pragma once
+
+#include <athanor/dialect/compiler.hpp>
+#include <athanor/orm/model.hpp>
+
+namespace athanor::orm {
+
+/// Options of one column, chained: `m.column<&User::name>().length(50).unique();`
+class ColumnOptions {
+ public:
+  explicit ColumnOptions(ColumnDef& c) : c_(c) {}
+  ColumnOptions& primary_key() { return c_.primary_key = true, c_.nullable = false, *this; }
+  ColumnOptions& autoincrement(bool on = true) { return c_.autoincrement = on, *this; }
+  /// VARCHAR(n) for a string column.
+  ColumnOptions& length(int n) { return c_.type.length = n, *this; }
+  ColumnOptions& unique(bool on = true) { return c_.unique = on, *this; }
+  ColumnOptions& index(bool on = true) { return c_.index = on, *this; }
+  ColumnOptions& nullable(bool on = true) { return c_.nullable = on, *this; }
+  ColumnOptions& default_(Value v) { return c_.default_value = std::move(v), *this; }
+  ColumnOptions& server_default(Expr e) { return c_.server_default = std::move(e), *this; }
+  /// A foreign key: `.foreign_key("users.id", {.on_delete = Action::cascade})`.
+  ColumnOptions& foreign_key(std::string target, ForeignKey::Options o = {}) {
+    return c_.foreign_keys.push_back({std::move(target), std::move(o)}), *this;
+  }
+  /// Overrides the SQL type (e.g. `Text{}`, `Numeric{12, 2}`, `DateTimeType{true}`).
+  ColumnOptions& type(SqlType t) { return c_.type = std::move(t), *this; }
+  /// Optimistic concurrency: flush checks and increments this integer column (StaleDataError).
+  ColumnOptions& version() { return version_ = true, *this; }
+  bool is_version() const { return version_; }
+
+ private:
+  ColumnDef& c_;
+  bool version_ = false;
+};
+
+/// Given to a model's `static void configure(Mapper<M>&)`.
+template <class M>
+class Mapper {
+ public:
+  explicit Mapper(athanor::detail::TableData& t) : t_(t) {}
+  template <auto Pm>
+  ColumnOptions& column() {
+    static_assert(std::is_same_v<detail::model_of<Pm>, M>, "athanor: configure() names a member of another model");
+    auto& c = t_.columns[detail::column_index<Pm>];
+    options_.emplace_back(std::make_unique<ColumnOptions>(c));
+    index_of_.push_back(detail::column_index<Pm>);
+    return *options_.back();
+  }
+  /// A constraint over several columns, by column name.
+  void unique(std::vector<std::string> columns, std::string name = {}) { t_.uniques.push_back({std::move(columns), std::move(name)}); }
+  void index(std::string name, std::vector<std::string> columns, bool unique = false) {
+    t_.indexes.push_back({std::move(name), std::move(columns), unique});
+  }
+  void check(std::string sql, std::string name = {}) { t_.checks.push_back({std::move(sql), std::move(name)}); }
+  void foreign_key(std::vector<std::string> columns, std::vector<std::string> targets, ForeignKey::Options o = {}) {
+    athanor::detail::ResolvedForeignKey r{std::move(columns), {}, {}, std::move(o)};
+    for (auto& t : targets) {
+      auto dot = t.rfind('.');
+      r.ref_table = t.substr(0, dot), r.ref_columns.push_back(t.substr(dot + 1));
+    }
+    t_.foreign_keys.push_back(std::move(r));
+  }
+  /// The version column, if one was declared.
+  std::optional<std::size_t> version_column() const {
+    for (std::size_t i = 0; i < options_.size(); ++i)
+      if (options_[i]->is_version()) return index_of_[i];
+    return std::nullopt;
+  }
+
+ private:
+  athanor::detail::TableData& t_;
+  std::vector<std::unique_ptr<ColumnOptions>> options_;
+  std::vector<std::size_t> index_of_;
+};
+
+template <class M>
+concept Configurable = requires(Mapper<M>& m) { M::configure(m); };
+
+namespace detail {
+
+/// What the ORM knows of a model beyond its table.
+struct ModelInfo {
+  Table table;
+  std::vector<std::size_t> primary_key;   ///< column positions
+  std::optional<std::size_t> autoincrement;  ///< the generated key column, if any
+  std::optional<std::size_t> version;     ///< the version column, if any
+};
+
+template <class M>
+ModelInfo build_model() {
+  auto t = std::make_shared<athanor::detail::TableData>();
+  t->name = std::string(table_name_of<M>());
+  boost::mp11::mp_for_each<columns_of<M>>([&](auto D) {
+    using T = typename std::remove_cvref_t<decltype(std::declval<M&>().*D.pointer)>::value_type;
+    ColumnDef c;
+    c.name = D.name, c.type = column_traits<T>::sql_type(), c.nullable = is_nullable_v<T>;
+    t->columns.push_back(std::move(c));
+  });
+  std::optional<std::size_t> version;
+  if constexpr (Configurable<M>) {
+    Mapper<M> m(*t);
+    M::configure(m);
+    version = m.version_column();
+  }
+  Table::finish(*t);
+  if (t->primary_key.empty()) {
+    throw ArgumentError("[athanor.argument.model] model of table " + t->name +
+                        " has no primary key (mark one in configure(): m.column<&M::id>().primary_key())");
+  }
+  ModelInfo info{Table::from_data(t), {}, {}, version};
+  for (auto& name : t->primary_key) {
+    for (std::size_t i = 0; i < t->columns.size(); ++i)
+      if (t->columns[i].name == name) info.primary_key.push_back(i);
+  }
+  for (std::size_t i = 0; i < t->columns.size(); ++i)
+    if (Compiler::is_autoincrement(*t, t->columns[i])) info.autoincrement = i;
+  return info;
+}
+
+}  // namespace detail
+
+namespace detail {
+template <class M>
+const ModelInfo& model_info() {
+  static const ModelInfo info = build_model<M>();
+  return info;
+}
+}  // namespace detail
+
+template <Model M>
+const Table& table_of() { return detail::model_info<M>().table; }
+
+}  // namespace athanor::orm

@@ -1,0 +1,45 @@
+// athanor/orm/ptr.hpp — `Ptr<M>`, the shared handle through which a Session hands out
+// objects: nothing dangles, and an expired object reloads itself on first access (or throws
+// DetachedInstanceError when its Session is gone).
+#pragma once
+
+#include <memory>  // std::shared_ptr
+
+#include <athanor/orm/detail/model_ops.hpp>
+
+namespace athanor::orm {
+
+namespace detail {
+void refresh_expired(InstanceBase& i);
+}
+
+/// A handle on an object tracked by a Session.
+/// **Example**: `Ptr<User> ann = session.add(User{.name = "ann"}); ann->name = "Ann";`
+template <class M>
+class Ptr {
+ public:
+  Ptr() = default;
+  explicit Ptr(std::shared_ptr<detail::Instance<M>> p) : p_(std::move(p)) {}
+
+  M* operator->() const { return &loaded().obj; }
+  M& operator*() const { return loaded().obj; }
+  M* get() const { return p_ ? &loaded().obj : nullptr; }
+  explicit operator bool() const { return p_ != nullptr; }
+  friend bool operator==(const Ptr& a, const Ptr& b) { return a.p_ == b.p_; }
+
+  /// Tracking state, for tests and tools.
+  bool is_persistent() const { return p_ && p_->state == detail::State::persistent; }
+  bool is_pending() const { return p_ && p_->state == detail::State::pending; }
+  bool is_detached() const { return p_ && (p_->state == detail::State::detached || p_->session.expired()); }
+  bool is_expired() const { return p_ && p_->expired; }
+  const std::shared_ptr<detail::Instance<M>>& instance() const { return p_; }
+
+ private:
+  detail::Instance<M>& loaded() const {
+    if (p_->expired) detail::refresh_expired(*p_);
+    return *p_;
+  }
+  std::shared_ptr<detail::Instance<M>> p_;
+};
+
+}  // namespace athanor::orm

@@ -1,0 +1,30 @@
+// athanor/orm/registry.hpp — `Registry`: the set of mapped models and the Core MetaData
+// they make, so `registry.metadata().create_all(engine)` creates their tables, foreign keys
+// and indexes, and Core statements can use the same tables.
+#pragma once
+
+#include <athanor/core/metadata.hpp>
+#include <athanor/orm/mapper.hpp>
+
+namespace athanor::orm {
+
+/// **Example**: `Registry registry; registry.map<User, Post>(); registry.metadata().create_all(engine);`
+class Registry {
+ public:
+  template <Model... M>
+  Registry& map() {
+    (add(table_of<M>()), ...);
+    return *this;
+  }
+  MetaData& metadata() { return md_; }
+  const MetaData& metadata() const { return md_; }
+
+ private:
+  void add(const Table& t) {
+    if (!md_.find(t.name())) md_.add(std::const_pointer_cast<athanor::detail::TableData>(
+        std::shared_ptr<const athanor::detail::TableData>(t.node(), t.node()->table)));
+  }
+  MetaData md_;
+};
+
+}  // namespace athanor::orm

@@ -1,0 +1,237 @@
+// athanor/orm/session.hpp — `Session` and `sessionmaker`: the identity map (one object per
+// row), the unit of work (add, delete_, flush, commit, rollback) and typed queries. RAII:
+// a Session rolls back what is not committed when it goes out of scope.
+#pragma once
+
+#include <athanor/orm/detail/unit_of_work.hpp>
+#include <athanor/orm/dml.hpp>
+#include <athanor/orm/ptr.hpp>
+#include <athanor/orm/select.hpp>
+
+namespace athanor::orm {
+
+/// A unit of work over one Engine.
+/// **Example**:
+/// ```
+/// auto session = Session();                         // from a sessionmaker
+/// auto ann = session.add(User{.name = "ann"});
+/// session.commit();                                  // INSERT, COMMIT; ann->id is set
+/// for (auto& u : session.scalars(select<User>().where(c<&User::name>.like("a%")))) …
+/// ```
+class Session {
+ public:
+  Session(Engine engine, SessionOptions options = {}) : core_(std::make_shared<detail::SessionCore>(std::move(engine), options)) {}
+  Session(Session&&) noexcept = default;
+  Session& operator=(Session&&) noexcept = default;
+  ~Session() {
+    if (!core_) return;
+    try {
+      core_->close();
+    } catch (...) {  // destructors never throw; an unreachable server has rolled back anyway
+    }
+  }
+
+  /// Adds a new object (pending until flush); returns its handle.
+  template <Model M>
+  Ptr<M> add(M obj) {
+    core_->check_usable();
+    auto inst = std::make_shared<detail::Instance<M>>();
+    inst->obj = std::move(obj);
+    inst->ops = &detail::ops_for<M>();
+    inst->state = detail::State::pending;
+    inst->session = core_;
+    core_->pending.push_back(inst);
+    return Ptr<M>(std::move(inst));
+  }
+  /// Adds a transient object again (after a rollback) or keeps a tracked one.
+  template <Model M>
+  Ptr<M> add(const Ptr<M>& p) {
+    auto& i = p.instance();
+    if (i->state == detail::State::transient || i->state == detail::State::detached) {
+      i->state = detail::State::pending, i->session = core_;
+      core_->pending.push_back(i);
+    }
+    return p;
+  }
+  template <Model M>
+  std::vector<Ptr<M>> add_all(std::vector<M> objs) {
+    std::vector<Ptr<M>> out;
+    out.reserve(objs.size());
+    for (auto& o : objs) out.push_back(add(std::move(o)));
+    return out;
+  }
+  /// The object of model M with this primary key: from the identity map when loaded, else
+  /// one SELECT; an empty Ptr when there is no such row.
+  template <Model M, class... K>
+  Ptr<M> get(K&&... pk) {
+    core_->check_usable();
+    auto& ops = detail::ops_for<M>();
+    if (sizeof...(K) != ops.info->primary_key.size()) {
+      throw ArgumentError("[athanor.argument.primary_key] get(): table " + ops.table().name + " has a primary key of " +
+                          std::to_string(ops.info->primary_key.size()) + " columns");
+    }
+    return get_by_values<M>(std::vector<Value>{Value(std::forward<K>(pk))...});
+  }
+  /// Marks an object for deletion at the next flush.
+  template <Model M>
+  void delete_(const Ptr<M>& p) {
+    core_->check_usable();
+    auto& i = p.instance();
+    auto& pend = core_->pending;
+    if (auto it = std::find(pend.begin(), pend.end(), i); it != pend.end()) {
+      pend.erase(it), i->state = detail::State::transient;
+      return;
+    }
+    if (i->state != detail::State::persistent) throw ArgumentError("[athanor.orm.not_persistent] delete_(): the object is not persisted in this Session");
+    i->state = detail::State::deleted;
+    core_->deleted.push_back(i);
+  }
+
+  /// Writes pending changes in the current transaction.
+  void flush() { core_->flush(); }
+  /// Flushes and commits; objects expire (reload on next access) unless expire_on_commit is off.
+  void commit() { core_->commit(); }
+  /// Rolls back: new objects leave the session, the rest expire back to the committed state.
+  void rollback() { core_->rollback(); }
+  /// Reloads an object's row now.
+  template <Model M>
+  void refresh(const Ptr<M>& p) {
+    autoflush();
+    core_->refresh(*p.instance());
+  }
+  /// Marks an object (or all) to reload on next access.
+  template <Model M>
+  void expire(const Ptr<M>& p) { p.instance()->expired = true; }
+  void expire_all() { core_->expire_all(); }
+  /// Detaches an object: the session forgets it.
+  template <Model M>
+  void expunge(const Ptr<M>& p) {
+    auto& i = p.instance();
+    core_->identity[i->ops].erase(i->key);
+    std::erase(core_->pending, std::static_pointer_cast<detail::InstanceBase>(i));
+    i->state = detail::State::detached, i->session.reset();
+  }
+  /// Copies `obj`'s state onto the object with its primary key (loaded if needed), or adds it.
+  template <Model M>
+  Ptr<M> merge(const M& obj) {
+    auto& ops = detail::ops_for<M>();
+    detail::Instance<M> probe;
+    probe.obj = obj, probe.ops = &ops;
+    std::vector<Value> pk;
+    for (auto k : ops.info->primary_key) pk.push_back(ops.get(probe, k));
+    Ptr<M> target = get_by_values<M>(pk);
+    if (!target) return add(obj);
+    boost::mp11::mp_for_each<detail::columns_of<M>>([&](auto D) { ((*target).*D.pointer) = (obj.*D.pointer).get(); });
+    return target;
+  }
+  /// Rolls back and detaches every object.
+  void close() { core_->close(); }
+
+  /// Objects of a typed `select<M>()`: one Ptr per row, the same Ptr for the same row.
+  template <class M, class Cols, class From, class... C>
+  std::vector<Ptr<M>> scalars(const TypedSelect<M, Cols, From, C...>& stmt) {
+    static_assert(Model<M>, "athanor: scalars() takes select<Model>(); use execute() for tuples");
+    autoflush();
+    auto& ops = detail::ops_for<M>();
+    detail::Collected values;
+    stmt.collect(values);
+    std::vector<Ptr<M>> out;
+    core_->impl().execute_typed(*stmt.compiled(core_->engine.dialect()), values, [&](driver::Statement& st) {
+      std::vector<Value> pk;
+      for (auto k : ops.info->primary_key) pk.push_back(st.value(static_cast<int>(k)));
+      auto key = detail::key_of(pk);
+      if (auto found = core_->find(&ops, key)) {
+        if (found->expired) ops.load(*found, st, 0), found->expired = false;
+        out.emplace_back(std::static_pointer_cast<detail::Instance<M>>(found));
+        return;
+      }
+      auto inst = std::make_shared<detail::Instance<M>>();
+      inst->ops = &ops;
+      ops.load(*inst, st, 0);
+      inst->key = std::move(key), inst->state = detail::State::persistent;
+      core_->attach(inst);
+      out.emplace_back(std::move(inst));
+    });
+    return out;
+  }
+  /// The first object of a typed select, or an empty Ptr.
+  template <class S>
+  auto first(const S& stmt) {
+    auto all = scalars(stmt.limit(1));
+    return all.empty() ? decltype(all[0]){} : all[0];
+  }
+  /// Rows of a typed select as tuples, or the row count of a typed update/delete.
+  template <class S>
+    requires requires(const S& s, athanor::detail::ConnectionImpl& c) { s.run(c); }
+  auto execute(const S& stmt) {
+    autoflush();
+    auto r = stmt.run(core_->impl());
+    if constexpr (std::is_same_v<decltype(r), std::int64_t>) core_->expire_all();  // bulk change: reload objects
+    return r;
+  }
+  /// The connection of the current transaction (begun if needed), for Core statements.
+  Connection& connection() { return core_->connection(); }
+  const Engine& engine() const { return core_->engine; }
+  /// Number of flushes that wrote something, for tests.
+  int flush_count() const { return core_->flushes; }
+
+ private:
+  void autoflush() {
+    core_->check_usable();
+    if (core_->options.autoflush) core_->flush();
+  }
+  template <class M>
+  Ptr<M> get_by_values(const std::vector<Value>& pk) {
+    auto& ops = detail::ops_for<M>();
+    if (auto found = core_->find(&ops, detail::key_of(pk))) {
+      if (found->expired) core_->refresh(*found);
+      return Ptr<M>(std::static_pointer_cast<detail::Instance<M>>(found));
+    }
+    autoflush();
+    auto inst = std::make_shared<detail::Instance<M>>();
+    inst->ops = &ops;
+    for (std::size_t n = 0; n < pk.size(); ++n) ops.set(*inst, ops.info->primary_key[n], pk[n]);
+    try {
+      core_->refresh(*inst);
+    } catch (const NoResultFound&) {
+      return {};
+    }
+    inst->key = detail::key_of(pk), inst->state = detail::State::persistent;
+    core_->attach(inst);
+    return Ptr<M>(std::move(inst));
+  }
+
+  std::shared_ptr<detail::SessionCore> core_;
+};
+
+/// Makes Sessions bound to one Engine: `sessionmaker Session{engine}; auto s = Session();`
+class sessionmaker {
+ public:
+  explicit sessionmaker(Engine engine, SessionOptions options = {}) : engine_(std::move(engine)), options_(options) {}
+  Session operator()() const { return Session(engine_, options_); }
+
+ private:
+  Engine engine_;
+  SessionOptions options_;
+};
+
+/// Runs `f(session)` and commits; rolls back and rethrows when `f` throws.
+/// **Example**: `transaction(session, [&](Session& s) { s.add(User{.name = "ann"}); });`
+template <class F>
+decltype(auto) transaction(Session& s, F&& f) {
+  try {
+    if constexpr (std::is_void_v<decltype(f(s))>) {
+      f(s);
+      s.commit();
+    } else {
+      decltype(auto) r = f(s);
+      s.commit();
+      return r;
+    }
+  } catch (...) {
+    s.rollback();
+    throw;
+  }
+}
+
+}  // namespace athanor::orm

@@ -1,0 +1,267 @@
+// test/orm/session.cpp — Session: add, flush, commit, identity map, get, delete_, rollback,
+// expire/refresh, expunge, merge, autoflush, optimistic concurrency, scopes. Every backend.
+#include "orm/models.hpp"
+#include "support/requirements.hpp"
+
+using namespace blog;
+using orm::c;
+
+namespace {
+struct Db {
+  athanor::Engine engine;
+  orm::Registry registry;
+  explicit Db(athanor::EngineOptions o = {}) : engine(test::engine(std::move(o))) {
+    registry.map<User, Post, Account>();
+    registry.metadata().drop_all(engine);
+    registry.metadata().create_all(engine);
+  }
+  ~Db() {
+    try {
+      registry.metadata().drop_all(engine);
+    } catch (...) {
+    }
+  }
+  std::int64_t count(const char* table) {
+    auto conn = engine.connect();
+    return conn.exec_driver_sql(std::string("SELECT count(*) FROM ") + table).scalar_one<std::int64_t>();
+  }
+};
+}  // namespace
+
+TEST_CASE("add and commit insert rows and fetch generated keys") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  auto ann = s.add(User{.name = "ann"});
+  auto bob = s.add(User{.name = "bob", .email = "bob@example.com"});
+  CHECK(ann.is_pending());
+  s.commit();
+  CHECK(ann.is_persistent());
+  CHECK(ann->id > 0);
+  CHECK(bob->id > ann->id);
+  CHECK(db.count("users") == 2);
+  CHECK(bob->email.get() == std::optional<std::string>("bob@example.com"));
+  CHECK(ann->visits == 0);  // the server default, read back after commit
+}
+
+TEST_CASE("the identity map gives one object per row") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  auto ann = s.add(User{.name = "ann"});
+  s.flush();
+  auto again = s.get<User>(ann->id.get());
+  CHECK(again == ann);
+  auto listed = s.scalars(orm::select<User>().where(c<&User::name> == "ann"));
+  REQUIRE(listed.size() == 1);
+  CHECK(listed[0] == ann);
+  CHECK_FALSE(s.get<User>(987654));
+}
+
+TEST_CASE("only changed columns are updated and a no-op assignment writes nothing") {
+  std::vector<std::string> log;
+  Db db({.echo = true, .echo_sink = [&](std::string_view l) { log.emplace_back(l); }, .pool = {}});
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  auto ann = s.add(User{.name = "ann", .email = "a@x"});
+  s.flush();
+  int id = ann->id;
+  s.commit();
+  ann->name = "ann";  // same value
+  log.clear();
+  s.flush();
+  CHECK(std::none_of(log.begin(), log.end(), [](auto& l) { return l.rfind("UPDATE", 0) == 0; }));
+  ann->name = "Ann";
+  ann->email.mut() = "ann@x";  // in-place change through mutable access
+  log.clear();
+  s.flush();
+  REQUIRE(std::count_if(log.begin(), log.end(), [](auto& l) { return l.rfind("UPDATE", 0) == 0; }) == 1);
+  auto update = *std::find_if(log.begin(), log.end(), [](auto& l) { return l.rfind("UPDATE", 0) == 0; });
+  CHECK(update.find("name") != std::string::npos);
+  CHECK(update.find("email") != std::string::npos);
+  CHECK(update.find("visits") == std::string::npos);
+  s.commit();
+  auto s2 = Session();
+  CHECK(s2.get<User>(id)->name.get() == "Ann");
+}
+
+TEST_CASE("commit expires objects; they reload on access") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  auto ann = s.add(User{.name = "ann"});
+  s.commit();
+  CHECK(ann.is_expired());
+  {
+    auto conn = db.engine.connect();
+    conn.exec_driver_sql("UPDATE users SET visits = 7");
+  }
+  CHECK(ann->visits == 7);
+  CHECK_FALSE(ann.is_expired());
+}
+
+TEST_CASE("expire_on_commit off keeps the values") {
+  Db db;
+  orm::sessionmaker Session{db.engine, {.expire_on_commit = false, .autoflush = true}};
+  auto s = Session();
+  auto ann = s.add(User{.name = "ann"});
+  s.commit();
+  CHECK_FALSE(ann.is_expired());
+  CHECK(ann->name.get() == "ann");
+}
+
+TEST_CASE("delete_ removes the row; rollback brings it back") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  auto ann = s.add(User{.name = "ann"});
+  s.add(Post{.user_id = 0, .title = "x"}) ;
+  s.rollback();
+  auto bob = s.add(User{.name = "bob"});
+  s.commit();
+  CHECK(db.count("users") == 1);
+  s.delete_(bob);
+  s.flush();
+  CHECK(s.scalars(orm::select<User>()).empty());
+  s.rollback();
+  CHECK(db.count("users") == 1);
+  CHECK(bob->name.get() == "bob");
+  s.delete_(bob);
+  s.commit();
+  CHECK(db.count("users") == 0);
+  (void)ann;
+}
+
+TEST_CASE("a flush that violates a constraint raises, changes nothing, and the session recovers after rollback") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  s.add(User{.name = "ann"});
+  s.commit();
+  s.add(User{.name = "zoe"});
+  s.add(User{.name = "ann"});  // duplicate
+  CHECK_THROWS_AS(s.flush(), athanor::IntegrityError);
+  CHECK_THROWS_WITH_AS(s.flush(),
+                       "[athanor.orm.rollback_needed] this Session's transaction was rolled back after an error during flush; call rollback()",
+                       athanor::Error);
+  s.rollback();
+  CHECK(db.count("users") == 1);  // zoe was not committed either
+  auto zoe = s.add(User{.name = "zoe"});
+  s.commit();
+  CHECK(db.count("users") == 2);
+  CHECK(zoe->id > 0);
+}
+
+TEST_CASE("autoflush makes pending objects visible to queries") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  s.add(User{.name = "ann"});
+  auto n = s.execute(orm::select(orm::count()).select_from<User>());
+  CHECK(std::get<0>(n.at(0)) == 1);
+}
+
+TEST_CASE("inserts go parents first and deletes children first") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  auto ann = s.add(User{.id = 10, .name = "ann"});
+  s.add(Post{.user_id = 10, .title = "p1"});
+  s.commit();  // the posts row needs its user row first (foreign key)
+  CHECK(db.count("posts") == 1);
+  auto post = s.scalars(orm::select<Post>()).at(0);
+  s.delete_(post);
+  s.delete_(s.get<User>(10));
+  s.commit();
+  CHECK(db.count("users") == 0);
+  (void)ann;
+}
+
+TEST_CASE("refresh, expunge and merge") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  auto ann = s.add(User{.name = "ann"});
+  s.commit();
+  int id = ann->id;
+  ann->name = "changed";
+  s.refresh(ann);  // autoflush writes the change first, then reloads it
+  CHECK(ann->name.get() == "changed");
+  s.expunge(ann);
+  CHECK(ann.is_detached());
+  CHECK(s.get<User>(id) != ann);
+  User detached{.id = id, .name = "merged"};
+  auto merged = s.merge(detached);
+  s.commit();
+  CHECK(s.get<User>(id)->name.get() == "merged");
+  CHECK(merged->id == id);
+}
+
+TEST_CASE("an expired object whose session is gone raises DetachedInstanceError") {
+  Db db;
+  orm::Ptr<User> ann;
+  {
+    orm::Session s(db.engine);
+    ann = s.add(User{.name = "ann"});
+    s.commit();
+  }
+  CHECK_THROWS_WITH_AS((void)ann->name.get(),
+                       "[athanor.orm.detached] this users object is expired and not bound to a Session; its attributes cannot be loaded",
+                       athanor::DetachedInstanceError);
+}
+
+TEST_CASE("a Session that ends without commit rolls back; transaction() commits or rolls back") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  {
+    auto s = Session();
+    s.add(User{.name = "lost"});
+    s.flush();
+  }
+  CHECK(db.count("users") == 0);
+  auto s = Session();
+  orm::transaction(s, [](orm::Session& t) { t.add(User{.name = "kept"}); });
+  CHECK(db.count("users") == 1);
+  CHECK_THROWS_AS(orm::transaction(s,
+                                   [](orm::Session& t) {
+                                     t.add(User{.name = "gone"});
+                                     t.flush();
+                                     throw std::runtime_error("boom");
+                                   }),
+                  std::runtime_error);
+  CHECK(db.count("users") == 1);
+}
+
+TEST_CASE("a version column detects a concurrent change (StaleDataError)") {
+  Db db;
+  orm::sessionmaker Session{db.engine, {.expire_on_commit = false, .autoflush = true}};
+  auto s1 = Session();
+  s1.add(Account{.code = "A", .balance = 10, .version = 1});
+  s1.commit();
+  auto s2 = Session();
+  auto a2 = s2.get<Account>(std::string("A"));
+  s2.commit();  // a2 stays loaded at version 1; no transaction is held meanwhile
+  auto a1 = s1.get<Account>(std::string("A"));
+  a1->balance = 20;
+  s1.commit();
+  CHECK(a1->version == 2);
+  a2->balance = 30;
+  CHECK_THROWS_AS(s2.commit(), athanor::StaleDataError);
+  s2.rollback();
+  CHECK(s2.get<Account>(std::string("A"))->balance == 20);
+}
+
+TEST_CASE("typed update and delete") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  s.add_all(std::vector<User>{User{.name = "a"}, User{.name = "b"}, User{.name = "c"}});
+  s.commit();
+  CHECK(s.execute(orm::update<User>().set(c<&User::visits>, c<&User::visits> + 5).where(c<&User::name> != "c")) == 2);
+  CHECK(s.execute(orm::delete_<User>().where(c<&User::name> == "c")) == 1);
+  s.commit();
+  auto rows = s.execute(orm::select(c<&User::name>, c<&User::visits>).order_by(c<&User::name>));
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0] == std::tuple<std::string, int>{"a", 5});
+  CHECK(rows[1] == std::tuple<std::string, int>{"b", 5});
+}
