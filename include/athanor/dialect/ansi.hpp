@@ -118,13 +118,19 @@ inline void Dialect::upsert(Compiler& c, const detail::InsertNode& n) const {
     return;
   }
   c.out() += " DO UPDATE SET ";
+  // Columns of the existing row are written table.column: unqualified, PostgreSQL finds
+  // them ambiguous with EXCLUDED's (https://www.postgresql.org/docs/current/sql-insert.html).
   bool q = c.qualify;
-  c.qualify = false;
+  c.qualify = true;
   for (std::size_t i = 0; i < n.upsert_set.size(); ++i) {
     if (i) c.out() += ", ";
-    c.ident(n.upsert_set[i].first), c.out() += " = ", c.expr(n.upsert_set[i].second);
+    c.column_name(n.upsert_set[i].first), c.out() += " = ", c.expr(n.upsert_set[i].second);
   }
   c.qualify = q;
+}
+
+inline void Dialect::in_array(Compiler&, const detail::ExprNode&) const {
+  unsupported("IN over a bound array", "use in_() with a list of expressions");
 }
 
 /// The row proposed for insertion, inside an upsert's SET: `excluded("name")`

@@ -38,7 +38,7 @@ class Compiler {
     using K = detail::ExprKind;
     auto k = e.node().kind;
     bool paren = k == K::binary || k == K::logical || k == K::concat || k == K::between || k == K::like ||
-                 k == K::in_list || k == K::in_select || k == K::postfix || (k == K::unary && e.node().text == "NOT ");
+                 k == K::in_list || k == K::in_select || k == K::in_array || k == K::postfix || (k == K::unary && e.node().text == "NOT ");
     if (paren) out() += '(';
     expr(e);
     if (paren) out() += ')';
@@ -89,6 +89,18 @@ class Compiler {
     }
   }
   void returning(const std::vector<Expr>& r, bool supported, const char* stmt);
+  /// A select-list item. `SELECT $1` has no context to type the parameter from (PostgreSQL
+  /// makes it text), so where the dialect asks, a bare bind there is cast to its own type.
+  void select_column(const Expr& e) {
+    const auto& n = e.node();
+    const Expr& inner = n.kind == detail::ExprKind::label ? n.args[0] : e;
+    if (!d_.capabilities().cast_select_binds || inner.node().kind != detail::ExprKind::bind ||
+        inner.node().type.kind == TypeKind::null) {
+      return expr(e);
+    }
+    out() += "CAST(", expr(inner), out() += " AS ", d_.cast_type_name(out(), inner.node().type), out() += ')';
+    if (&inner != &e) out() += " AS ", ident(n.text);
+  }
 
   const Dialect& d_;
   Compiled c_;
@@ -104,7 +116,10 @@ inline void Compiler::expr(const Expr& e) {
       if (qualify && n.from && !n.from->name.empty()) ident(n.from->name), out() += '.';
       ident(n.text);
       break;
-    case K::bind: bind(n.value, n.text); break;
+    case K::bind:
+      bind(n.value, n.text);
+      c_.params.back().slot = n.flags - 1;  // typed DSL binds carry their slot + 1
+      break;
     case K::null: out() += "NULL"; break;
     case K::star: out() += '*'; break;
     case K::raw: out() += n.text; break;
@@ -143,6 +158,7 @@ inline void Compiler::expr(const Expr& e) {
       }
       out() += ')';
       break;
+    case K::in_array: d_.in_array(*this, n); break;
     case K::in_select:
       operand(n.args[0]), out() += (n.flags & 1) ? " NOT IN (" : " IN (", select(*n.select, true), out() += ')';
       break;
@@ -229,13 +245,14 @@ inline void Compiler::select(const detail::SelectNode& s, bool correlate) {
       if (!outer && std::find(covered.begin(), covered.end(), f) == covered.end()) froms.push_back(f);
     }
     if (s.columns.empty()) throw ArgumentError("[athanor.argument.select] select() has no columns");
-    for (std::size_t i = 0; i < s.columns.size(); ++i) {
-      if (i) out() += ", ";
-      expr(s.columns[i]);
-    }
+    // The scope is open before the columns: a scalar subquery there correlates too.
     FromList scope = covered;
     scope.insert(scope.end(), froms.begin(), froms.end());
     scopes_.push_back(scope);
+    for (std::size_t i = 0; i < s.columns.size(); ++i) {
+      if (i) out() += ", ";
+      select_column(s.columns[i]);
+    }
     if (!s.froms.empty() || !froms.empty()) {
       out() += " FROM ";
       bool first = true;
@@ -247,7 +264,14 @@ inline void Compiler::select(const detail::SelectNode& s, bool correlate) {
     where(" HAVING ", s.having);
     scopes_.pop_back();
   }
-  if (!s.order_by.empty()) out() += " ORDER BY ", list(s.order_by);
+  if (!s.order_by.empty()) {
+    // A compound's ORDER BY sees only its result columns: names, not table.column
+    // (PostgreSQL rejects the qualified form; https://www.postgresql.org/docs/current/queries-union.html).
+    bool q = qualify;
+    qualify = qualify && s.compound.empty();
+    out() += " ORDER BY ", list(s.order_by);
+    qualify = q;
+  }
   if (static_cast<bool>(s.limit) || static_cast<bool>(s.offset)) d_.limit_offset(*this, s.limit, s.offset);
   if (s.for_update) {
     if (!d_.capabilities().for_update) d_.unsupported("SELECT … FOR UPDATE", "remove with_for_update(); writers lock the whole database");
@@ -269,7 +293,7 @@ inline void Compiler::collect_ctes(const detail::FromNode& f) {
   }
 }
 inline void Compiler::collect_ctes(const Expr& e) {
-  if (!e) return;
+  if (!e.ptr()) return;  // not `!e`: that builds a SQL NOT
   const auto& n = e.node();
   if (n.from) collect_ctes(*n.from);
   if (n.select) collect_ctes(*n.select);

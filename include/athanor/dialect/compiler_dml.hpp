@@ -110,10 +110,11 @@ inline void Compiler::text(const detail::TextNode& n) {
       continue;
     }
     Value v;
+    bool given = false;  // bindparams({{"x", null}}) gives NULL: not a missing value
     for (auto& [name, value] : n.bound)
-      if (name == n.pieces[i]) v = value;
+      if (name == n.pieces[i]) v = value, given = true;
     bind(v, n.pieces[i]);
-    c_.params.back().required = v.is_null();
+    c_.params.back().required = !given;
   }
 }
 

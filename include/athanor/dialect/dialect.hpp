@@ -32,9 +32,11 @@ struct Capabilities {
   bool intersect_except = true;
   bool upsert_conflict_target = true;  ///< upsert names the conflicting columns (ON CONFLICT (…))
   bool check_constraints = true;
+  bool strict_types = true;       ///< a value of the wrong type for a column is refused (DataError)
   bool infinity = true;           ///< stores ±inf in floating columns
   bool nan = true;                ///< stores NaN in floating columns
   bool implicit_returning = false;  ///< fetch generated keys with RETURNING (no last-insert-id)
+  bool cast_select_binds = false;   ///< a bound value alone in a select list is CAST to its type (the server infers parameter types from context only)
   std::size_t max_params = 32766;
 };
 
@@ -65,6 +67,9 @@ class Dialect {
   virtual void concat(Compiler& c, const Expr& a, const Expr& b) const;
   virtual void function(Compiler& c, const detail::ExprNode& f) const;
   virtual void upsert(Compiler& c, const detail::InsertNode& n) const;
+  /// `x IN (elements of one bound JSON array)`: one prepared statement whatever the
+  /// list's length. `n.args[0]` is x, `n.args[1]` the bind, `n.flags & 1` NOT.
+  virtual void in_array(Compiler& c, const detail::ExprNode& n) const;
   /// `INSERT INTO t` of a row where every column takes its default.
   virtual void insert_default_values(std::string& out) const { out += " DEFAULT VALUES"; }
   virtual std::string_view begin_sql() const { return "BEGIN"; }

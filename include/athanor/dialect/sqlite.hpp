@@ -16,6 +16,7 @@ class SqliteDialect : public Dialect {
     caps_.native_boolean = false;
     caps_.max_params = 32766;  // SQLITE_MAX_VARIABLE_NUMBER since 3.32
     caps_.nan = false;         // a NaN is stored as NULL
+    caps_.strict_types = false;  // type affinity stores 'abc' in an INTEGER column (https://sqlite.org/datatype3.html)
   }
   std::string_view name() const override { return "sqlite"; }
   std::string_view display_name() const override { return "SQLite"; }
@@ -40,6 +41,11 @@ class SqliteDialect : public Dialect {
       c.out() += " LIMIT -1";
     }
     if (offset) c.out() += " OFFSET ", c.expr(offset);
+  }
+  /// json_each turns one bound JSON array into rows (https://sqlite.org/json1.html#jeach).
+  void in_array(Compiler& c, const detail::ExprNode& n) const override {
+    c.operand(n.args[0]), c.out() += (n.flags & 1) ? " NOT IN (SELECT value FROM json_each(" : " IN (SELECT value FROM json_each(";
+    c.expr(n.args[1]), c.out() += "))";
   }
   std::string has_table_sql() const override {
     return "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?";

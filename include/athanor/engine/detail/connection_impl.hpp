@@ -62,13 +62,24 @@ inline Result Connection::execute_many(const Insert& stmt, const std::vector<Par
   if (!stmt.node().rows.empty() || stmt.node().from_select) return run_many(*impl_->compiled(stmt.node()), many);
   Values cols;
   for (auto& [name, v] : many[0]) cols.emplace_back(name, bindparam(name));
+  // A default factory runs once per row (as in values_list), so its column becomes a
+  // parameter too, filled in for each set below.
+  std::vector<const ColumnDef*> factories;
+  for (auto& c : stmt.node().table->columns) {
+    bool given = std::any_of(many[0].begin(), many[0].end(), [&](auto& kv) { return kv.first == c.name; });
+    if (c.default_factory && !given) factories.push_back(&c), cols.emplace_back(c.name, bindparam(c.name));
+  }
   auto full = stmt.values(cols);
   // The SQL depends on the keys of the first set, so it is compiled here, not cached in `stmt`.
   Compiled c = Compiler(*impl_->engine->dialect).compile(full.node());
   for (auto& p : c.params) {
     if (!p.name.empty()) p.required = true;
   }
-  return run_many(c, many);
+  if (factories.empty()) return run_many(c, many);
+  std::vector<Params> filled = many;
+  for (auto& p : filled)
+    for (auto* f : factories) p.emplace_back(f->name, f->default_factory());
+  return run_many(c, filled);
 }
 
 inline bool Connection::has_table(const std::string& name) {
@@ -79,6 +90,19 @@ inline bool Connection::has_table(const std::string& name) {
 }
 
 inline void Connection::create_all(const MetaData& md, bool checkfirst) {
+  // Foreign keys into this MetaData name real columns: checked before any DDL runs
+  // (a table cannot check this itself, as its target may be declared after it).
+  for (auto* t : md.sorted_tables()) {
+    for (auto& fk : t->foreign_keys) {
+      auto* target = md.find(fk.ref_table);
+      for (auto& col : fk.ref_columns) {
+        if (target && !target->find(col)) {
+          throw ArgumentError("[athanor.argument.unknown_column] table " + target->name + " has no column '" + col +
+                              "' (foreign key of table " + t->name + ")");
+        }
+      }
+    }
+  }
   for (auto* t : md.sorted_tables()) {
     if (checkfirst && has_table(t->name)) continue;
     auto data = md.table_data(t->name);
