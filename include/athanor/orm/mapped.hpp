@@ -65,11 +65,6 @@ class Mapped {
   {
     return a.value_ == b;
   }
-  friend bool operator==(const Mapped& a, const Mapped& b)
-    requires requires(const T& x) { x == x; }
-  {
-    return a.value_ == b.value_;
-  }
 
  private:
   T value_{};

@@ -102,10 +102,11 @@ inline void SessionCore::flush_inserts() {
 
 inline void SessionCore::flush_updates() {
   auto& dialect = engine.dialect();
-  for (auto& [ops, map] : identity) {
+  for (auto& entry : identity) {
+    const ModelOps* ops = entry.first;  // not a structured binding: lambdas capture it (clang 14)
     const auto& t = ops->table();
     const auto& table = ops->info->table;
-    for (auto& [key, inst] : map) {
+    for (auto& [key, inst] : entry.second) {
       if (inst->state != State::persistent || inst->expired) continue;
       std::vector<std::size_t> changed;
       std::string shape = "U" + t.name;
