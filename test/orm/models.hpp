@@ -8,16 +8,21 @@ namespace blog {
 namespace orm = athanor::orm;
 using orm::Mapped;
 
+struct Post;
+struct Comment;
+
 struct User {
   Mapped<int> id;
   Mapped<std::string> name;
   Mapped<std::optional<std::string>> email;
   Mapped<int> visits;
+  orm::Many<Post> posts;
   static void configure(orm::Mapper<User>& m) {
     m.column<&User::id>().primary_key();
     m.column<&User::name>().length(50).unique();
     m.column<&User::email>().length(120);
     m.column<&User::visits>().server_default(0);
+    m.relationship<&User::posts>().back_populates("author").cascade("all, delete-orphan");
   }
 };
 struct Post {
@@ -25,10 +30,30 @@ struct Post {
   Mapped<int> user_id;
   Mapped<std::string> title;
   Mapped<std::optional<double>> score;
+  orm::One<User> author;
+  orm::Many<Comment> comments;
   static void configure(orm::Mapper<Post>& m) {
     m.column<&Post::id>().primary_key();
-    m.column<&Post::user_id>().foreign_key("users.id", {.on_delete = orm::Action::cascade, .on_update = {}, .name = {}}).index();
+    m.column<&Post::user_id>().foreign_key("users.id", {.on_delete = orm::Action::cascade, .on_update = {}, .name = {}});
     m.column<&Post::title>().length(200);
+    m.relationship<&Post::comments>().cascade("all").passive_deletes();
+  }
+};
+/// A tree of comments (self-referential): parent / replies.
+struct Comment {
+  Mapped<int> id;
+  Mapped<int> post_id;
+  Mapped<std::optional<int>> parent_id;
+  Mapped<std::string> body;
+  orm::One<Post> post;
+  orm::One<Comment> parent;
+  orm::Many<Comment> replies;
+  static void configure(orm::Mapper<Comment>& m) {
+    m.column<&Comment::id>().primary_key();
+    m.column<&Comment::post_id>().foreign_key("posts.id", {.on_delete = orm::Action::cascade, .on_update = {}, .name = {}});
+    m.column<&Comment::parent_id>().foreign_key("comments.id", {.on_delete = orm::Action::cascade, .on_update = {}, .name = {}});
+    m.column<&Comment::body>().type(orm::Text{});
+    m.relationship<&Comment::replies>().back_populates("parent").cascade("all");
   }
 };
 struct Account {
@@ -40,7 +65,8 @@ struct Account {
     m.column<&Account::version>().version();
   }
 };
-ATHANOR_MODEL(User, "users", id, name, email, visits)
-ATHANOR_MODEL(Post, "posts", id, user_id, title, score)
+ATHANOR_MODEL(User, "users", id, name, email, visits, posts)
+ATHANOR_MODEL(Post, "posts", id, user_id, title, score, author, comments)
+ATHANOR_MODEL(Comment, "comments", id, post_id, parent_id, body, post, parent, replies)
 ATHANOR_MODEL(Account, "accounts", code, balance, version)
 }  // namespace blog

@@ -41,7 +41,7 @@ class ConnectionImpl {
         broken_now = true;
       }
     }
-    in_tx = false, ++generation;
+    end_transaction();
     engine->pool->checkin(std::move(lease), broken_now);
     lease = {};
   }
@@ -64,6 +64,25 @@ class ConnectionImpl {
   void exec(std::string_view sql) {
     engine->echo(sql, 0);
     guard([&] { drv().exec(sql); });
+  }
+  /// BEGIN. On a connection the pool shares (in-memory SQLite) only one holder at a time
+  /// may have a transaction: a second one gets a clear error instead of the server's.
+  void begin_transaction() {
+    if (lease.shared_mutex) {
+      if (engine->pool->shared_owner() && engine->pool->shared_owner() != this) {
+        throw ArgumentError(
+            "[athanor.argument.shared_connection] this in-memory SQLite engine has a single connection and another "
+            "Connection or Session holds a transaction on it; commit or close that one first, or use a file database");
+      }
+      engine->pool->set_shared_owner(this);
+    }
+    exec(engine->dialect->begin_sql());
+    in_tx = true;
+  }
+  /// Marks the transaction ended (after COMMIT or ROLLBACK).
+  void end_transaction() {
+    in_tx = false, savepoints = 0, ++generation;
+    if (lease.shared_mutex && engine->pool->shared_owner() == this) engine->pool->set_shared_owner(nullptr);
   }
 
   std::shared_ptr<const Compiled> compiled(const StatementNode& n) {
@@ -137,20 +156,21 @@ class ConnectionImpl {
         }
       }
       Result r(c.implicit_returning ? nullptr : keys, c.implicit_returning ? std::vector<Row>{} : std::move(rows), st.rows_affected());
-      if (c.kind == Compiled::Kind::insert && c.table && !c.insert_values.empty()) {
-        r.set_inserted_primary_key(primary_key(c, rows));
+      if (c.kind == Compiled::Kind::insert && c.table && c.single_row) {
+        r.set_inserted_primary_key(primary_key(c, rows, values));
       }
       return r;
     });
   }
 
-  std::vector<Value> primary_key(const Compiled& c, const std::vector<Row>& returned) {
+  std::vector<Value> primary_key(const Compiled& c, const std::vector<Row>& returned, const std::vector<Value>& bound) {
     std::vector<Value> pk;
     for (auto& name : c.table->primary_key) {
       Value v;
       auto it = std::find(c.insert_columns.begin(), c.insert_columns.end(), name);
       if (it != c.insert_columns.end()) {
-        v = c.insert_values[static_cast<std::size_t>(it - c.insert_columns.begin())];
+        int p = c.insert_params[static_cast<std::size_t>(it - c.insert_columns.begin())];
+        if (p >= 0) v = bound[static_cast<std::size_t>(p)];
       } else if (c.implicit_returning && !returned.empty()) {
         v = returned[0][0];
       } else {
@@ -210,8 +230,7 @@ class Connection {
   /// Begins a transaction (ArgumentError if one is open: use `begin_nested`).
   [[nodiscard]] Transaction begin() {
     if (impl_->in_tx) throw ArgumentError("[athanor.argument.transaction] a transaction is already open; use begin_nested() for a savepoint");
-    impl_->exec(impl_->engine->dialect->begin_sql());
-    impl_->in_tx = true;
+    impl_->begin_transaction();
     return Transaction(impl_.get(), 0, impl_->generation);
   }
   /// A savepoint inside the current transaction (one is begun first if there is none).

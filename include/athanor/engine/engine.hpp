@@ -24,8 +24,7 @@ class Engine {
   /// A connection inside a transaction: `commit()` it, or it rolls back when destroyed.
   Connection begin() const {
     auto c = connect();
-    c.impl().exec(state_->dialect->begin_sql());
-    c.impl().in_tx = true;
+    c.impl().begin_transaction();
     return c;
   }
   void create_all(const MetaData& md, bool checkfirst = true) const { in_transaction([&](Connection& c) { c.create_all(md, checkfirst); }); }

@@ -121,6 +121,9 @@ class Pool {
   /// Connections dropped on checkout because they were too old or failed the pre-ping.
   std::size_t invalidated() const { std::lock_guard l(mutex_); return invalidated_; }
   const PoolOptions& options() const { return options_; }
+  /// Shared mode: who holds the one connection's transaction (nullptr: nobody).
+  const void* shared_owner() const { std::lock_guard l(mutex_); return shared_owner_; }
+  void set_shared_owner(const void* o) { std::lock_guard l(mutex_); shared_owner_ = o; }
 
  private:
   struct Idle {
@@ -137,6 +140,7 @@ class Pool {
   std::shared_ptr<driver::Connection> single_;
   Clock::time_point created_single_ = Clock::now();
   std::recursive_mutex shared_mutex_;
+  const void* shared_owner_ = nullptr;
 };
 
 }  // namespace athanor

@@ -37,25 +37,27 @@ struct URL {
   std::string render(bool hide_password = true) const {
     std::string s = backend + (driver.empty() ? "" : "+" + driver) + "://";
     if (!username.empty() || !password.empty()) {
-      s += encode(username);
-      if (!password.empty()) s += ':' + (hide_password ? std::string("***") : encode(password));
+      s += encode(username, false);
+      if (!password.empty()) s += ':' + (hide_password ? std::string("***") : encode(password, false));
       s += '@';
     }
     s += host.find(':') != std::string::npos ? '[' + host + ']' : host;
     if (port) s += ':' + std::to_string(*port);
-    if (!database.empty()) s += '/' + (backend == "sqlite" ? database : encode(database));
+    if (!database.empty()) s += '/' + (backend == "sqlite" ? database : encode(database, true));
     char sep = '?';
-    for (auto& [k, v] : query) s += sep + encode(k) + '=' + encode(v), sep = '&';
+    for (auto& [k, v] : query) s += sep + encode(k, true) + '=' + encode(v, true), sep = '&';
     return s;
   }
   std::string to_string() const { return render(true); }
 
  private:
-  static std::string encode(const std::string& s) {
+  /// Percent-encodes all but unreserved characters; '/' stays only where the parser
+  /// allows it (the database and query), not in the user or password.
+  static std::string encode(const std::string& s, bool keep_slash) {
     static constexpr char hex[] = "0123456789ABCDEF";
     std::string out;
     for (unsigned char c : s) {
-      if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+      if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || (keep_slash && c == '/')) {
         out += static_cast<char>(c);
       } else {
         out += '%', out += hex[c >> 4], out += hex[c & 15];

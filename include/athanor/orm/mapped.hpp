@@ -41,7 +41,12 @@ class Mapped {
     return *this;
   }
   Mapped(const Mapped&) = default;
+  // Declared so that moves do not fall back to copies (a user-declared copy assignment
+  // suppresses the implicit move constructor): std::vector<User> growth and returning
+  // rows by value then copy every string.
+  Mapped(Mapped&&) noexcept(std::is_nothrow_move_constructible_v<T>) = default;
   Mapped& operator=(const Mapped& o) { return *this = o.value_; }
+  Mapped& operator=(Mapped&& o) { return *this = std::move(o.value_); }
 
   const T& get() const { return value_; }
   const T& operator*() const { return value_; }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <athanor/dialect/compiler.hpp>
+#include <athanor/orm/detail/rel_info.hpp>
 #include <athanor/orm/model.hpp>
 
 namespace athanor::orm {
@@ -16,7 +17,7 @@ class ColumnOptions {
   /// VARCHAR(n) for a string column.
   ColumnOptions& length(int n) { return c_.type.length = n, *this; }
   ColumnOptions& unique(bool on = true) { return c_.unique = on, *this; }
-  ColumnOptions& index(bool on = true) { return c_.index = on, *this; }
+  ColumnOptions& index(bool on = true) { return c_.index = on, index_set_ = true, *this; }
   ColumnOptions& nullable(bool on = true) { return c_.nullable = on, *this; }
   ColumnOptions& default_(Value v) { return c_.default_value = std::move(v), *this; }
   ColumnOptions& server_default(Expr e) { return c_.server_default = std::move(e), *this; }
@@ -29,17 +30,32 @@ class ColumnOptions {
   /// Optimistic concurrency: flush checks and increments this integer column (StaleDataError).
   ColumnOptions& version() { return version_ = true, *this; }
   bool is_version() const { return version_; }
+  bool index_set() const { return index_set_; }
 
  private:
   ColumnDef& c_;
   bool version_ = false;
+  bool index_set_ = false;
 };
 
 /// Given to a model's `static void configure(Mapper<M>&)`.
 template <class M>
 class Mapper {
  public:
-  explicit Mapper(athanor::detail::TableData& t) : t_(t) {}
+  Mapper(athanor::detail::TableData& t, std::vector<std::shared_ptr<detail::RelInfo>>& rels) : t_(t), rels_(rels) {}
+  /// Options of a relationship member (One<T> / Many<T>).
+  template <auto Pm>
+  RelationOptions& relationship() {
+    static_assert(std::is_same_v<detail::model_of<Pm>, M>, "athanor: configure() names a member of another model");
+    std::string_view name = detail::member_name<Pm>();
+    for (auto& r : rels_) {
+      if (r->name == name) {
+        rel_options_.push_back(std::make_unique<RelationOptions>(*r));
+        return *rel_options_.back();
+      }
+    }
+    throw ArgumentError("[athanor.argument.model] " + std::string(name) + " is not a One<T>/Many<T> member listed in ATHANOR_MODEL");
+  }
   template <auto Pm>
   ColumnOptions& column() {
     static_assert(std::is_same_v<detail::model_of<Pm>, M>, "athanor: configure() names a member of another model");
@@ -62,6 +78,13 @@ class Mapper {
     }
     t_.foreign_keys.push_back(std::move(r));
   }
+  /// Which columns had index() called on them (true or false).
+  std::vector<bool> index_given(std::size_t n) const {
+    std::vector<bool> out(n, false);
+    for (std::size_t i = 0; i < options_.size(); ++i)
+      if (options_[i]->index_set()) out[index_of_[i]] = true;
+    return out;
+  }
   /// The version column, if one was declared.
   std::optional<std::size_t> version_column() const {
     for (std::size_t i = 0; i < options_.size(); ++i)
@@ -71,6 +94,8 @@ class Mapper {
 
  private:
   athanor::detail::TableData& t_;
+  std::vector<std::shared_ptr<detail::RelInfo>>& rels_;
+  std::vector<std::unique_ptr<RelationOptions>> rel_options_;
   std::vector<std::unique_ptr<ColumnOptions>> options_;
   std::vector<std::size_t> index_of_;
 };
@@ -86,7 +111,16 @@ struct ModelInfo {
   std::vector<std::size_t> primary_key;   ///< column positions
   std::optional<std::size_t> autoincrement;  ///< the generated key column, if any
   std::optional<std::size_t> version;     ///< the version column, if any
+  std::vector<std::shared_ptr<RelInfo>> relations;  ///< in member order
+  const RelInfo* relation(std::string_view name) const {
+    for (auto& r : relations)
+      if (r->name == name) return r.get();
+    return nullptr;
+  }
 };
+/// Fills the type-dependent parts of a RelInfo (defined with the relationship types).
+template <class M, class D>
+std::shared_ptr<RelInfo> make_rel_info();
 
 template <class M>
 ModelInfo build_model() {
@@ -99,17 +133,25 @@ ModelInfo build_model() {
     t->columns.push_back(std::move(c));
   });
   std::optional<std::size_t> version;
+  std::vector<std::shared_ptr<RelInfo>> rels;
+  boost::mp11::mp_for_each<relations_of<M>>([&](auto D) { rels.push_back(make_rel_info<M, decltype(D)>()); });
+  std::vector<bool> index_given(t->columns.size(), false);
   if constexpr (Configurable<M>) {
-    Mapper<M> m(*t);
+    Mapper<M> m(*t, rels);
     M::configure(m);
     version = m.version_column();
+    index_given = m.index_given(t->columns.size());
   }
+  // A foreign key column gets an index unless configure() said otherwise (.index(false)):
+  // relationship loads and cascades look rows up by it.
+  for (std::size_t i = 0; i < t->columns.size(); ++i)
+    if (!t->columns[i].foreign_keys.empty() && !index_given[i]) t->columns[i].index = true;
   Table::finish(*t);
   if (t->primary_key.empty()) {
     throw ArgumentError("[athanor.argument.model] model of table " + t->name +
                         " has no primary key (mark one in configure(): m.column<&M::id>().primary_key())");
   }
-  ModelInfo info{Table::from_data(t), {}, {}, version};
+  ModelInfo info{Table::from_data(t), {}, {}, version, std::move(rels)};
   for (auto& name : t->primary_key) {
     for (std::size_t i = 0; i < t->columns.size(); ++i)
       if (t->columns[i].name == name) info.primary_key.push_back(i);

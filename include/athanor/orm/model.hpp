@@ -46,6 +46,17 @@ struct member_kind {
 template <class M>
 using columns_of = boost::mp11::mp_copy_if_q<boost::describe::describe_members<M, boost::describe::mod_public>, member_kind<M>>;
 
+template <class T>
+struct is_relation_member : std::false_type {};
+template <class M>
+struct relation_kind {
+  template <class D>
+  using fn = is_relation_member<std::remove_cvref_t<decltype(std::declval<M&>().*D::pointer)>>;
+};
+/// The descriptors of a model's relationship members (One<T>, Many<T>).
+template <class M>
+using relations_of = boost::mp11::mp_copy_if_q<boost::describe::describe_members<M, boost::describe::mod_public>, relation_kind<M>>;
+
 template <auto Pm>
 struct member_pointer_traits;
 template <class M, class T, T M::*Pm>
@@ -59,6 +70,8 @@ template <auto Pm>
 using model_of = typename member_pointer_traits<Pm>::model;
 template <auto Pm>
 using value_of = typename member_pointer_traits<Pm>::member::value_type;
+template <auto Pm>
+using member_of = typename member_pointer_traits<Pm>::member;
 
 /// The position of a Mapped member among the model's columns.
 template <auto Pm>
@@ -71,6 +84,15 @@ constexpr const char* column_name() {
   static_assert(column_index<Pm> < boost::mp11::mp_size<L>::value,
                 "athanor: this member is not a described Mapped<T> column of its model (add it to ATHANOR_MODEL)");
   return boost::mp11::mp_at_c<L, column_index<Pm>>::name;
+}
+
+/// The name of any described member.
+template <auto Pm>
+constexpr const char* member_name() {
+  using L = boost::describe::describe_members<typename member_pointer_traits<Pm>::model, boost::describe::mod_public>;
+  constexpr auto i = boost::mp11::mp_find_if_q<L, boost::describe::detail::match_by_pointer<Pm>>::value;
+  static_assert(i < boost::mp11::mp_size<L>::value, "athanor: this member is not listed in ATHANOR_MODEL");
+  return boost::mp11::mp_at_c<L, i>::name;
 }
 
 struct ModelInfo;

@@ -8,6 +8,7 @@
 #include <athanor/core/select.hpp>
 #include <athanor/engine/connection.hpp>
 #include <athanor/orm/detail/clauses.hpp>
+#include <athanor/orm/loading.hpp>
 
 namespace athanor::orm {
 
@@ -31,7 +32,17 @@ class TypedSelect {
   using from_models = From;
   static constexpr bool cacheable = Columns::cacheable && (Clauses::cacheable && ...);
 
-  TypedSelect(Columns cols, std::tuple<Clauses...> clauses) : cols_(std::move(cols)), clauses_(std::move(clauses)) {}
+  TypedSelect(Columns cols, std::tuple<Clauses...> clauses, std::vector<LoadOption> loaders = {})
+      : cols_(std::move(cols)), clauses_(std::move(clauses)), loaders_(std::move(loaders)) {}
+
+  /// Loader options for the relationships of the loaded objects: `.options(selectinload(&User::posts))`.
+  template <class... O>
+  TypedSelect options(O... o) const {
+    TypedSelect s = *this;
+    (s.loaders_.push_back(std::move(o)), ...);
+    return s;
+  }
+  const std::vector<LoadOption>& loaders() const { return loaders_; }
 
   /// WHERE (several calls are joined with AND).
   template <class E>
@@ -118,7 +129,7 @@ class TypedSelect {
   }
   template <class NewFrom = From, class C>
   auto add(C clause) const {
-    return TypedSelect<Result, Columns, NewFrom, Clauses..., C>(cols_, std::tuple_cat(clauses_, std::tuple<C>(std::move(clause))));
+    return TypedSelect<Result, Columns, NewFrom, Clauses..., C>(cols_, std::tuple_cat(clauses_, std::tuple<C>(std::move(clause))), loaders_);
   }
   template <class N, int Flags, class On>
   auto join_(On on) const {
@@ -131,6 +142,7 @@ class TypedSelect {
 
   Columns cols_;
   std::tuple<Clauses...> clauses_;
+  std::vector<LoadOption> loaders_;
 };
 
 /// `SELECT` of whole objects of model M.  **Example**: `select<User>().where(c<&User::id> > 3)`

@@ -6,9 +6,73 @@
 #include <athanor/orm/detail/unit_of_work.hpp>
 #include <athanor/orm/dml.hpp>
 #include <athanor/orm/ptr.hpp>
+#include <athanor/orm/relationship.hpp>
 #include <athanor/orm/select.hpp>
 
 namespace athanor::orm {
+
+namespace detail {
+/// Runs a `select<M>()` in a session: objects through the identity map, then loader options.
+template <class M, class S>
+std::vector<Ptr<M>> scalars(SessionCore& core, const S& stmt) {
+  auto& ops = ops_for<M>();
+  Collected values;
+  stmt.collect(values);
+  std::vector<Ptr<M>> out;
+  core.impl().execute_typed(*stmt.compiled(core.engine.dialect()), values, [&](driver::Statement& st) {
+    out.emplace_back(std::static_pointer_cast<Instance<M>>(core.load_instance(ops, st)));
+  });
+  if (!stmt.loaders().empty()) {
+    std::vector<std::shared_ptr<InstanceBase>> owners;
+    for (auto& p : out) owners.push_back(p.instance());
+    for (auto& l : stmt.loaders()) core.apply_loader(owners, ops, l, 0);
+  }
+  return out;
+}
+}  // namespace detail
+
+/// A query over one object's collection (`user->posts.query()`), chained like a select.
+template <class T, class Stmt>
+class RelationQuery {
+ public:
+  RelationQuery(std::shared_ptr<detail::SessionCore> s, Stmt stmt) : s_(std::move(s)), stmt_(std::move(stmt)) {}
+  template <class E>
+  auto where(E e) const { return make(stmt_.where(std::move(e))); }
+  template <class... E>
+  auto order_by(E... e) const { return make(stmt_.order_by(std::move(e)...)); }
+  auto limit(std::int64_t n) const { return make(stmt_.limit(n)); }
+  auto offset(std::int64_t n) const { return make(stmt_.offset(n)); }
+  /// Runs the query (after an autoflush).
+  std::vector<Ptr<T>> all() const {
+    s_->check_usable();
+    if (s_->options.autoflush) s_->flush();
+    return detail::scalars<T>(*s_, stmt_);
+  }
+  const Stmt& statement() const { return stmt_; }
+
+ private:
+  template <class S>
+  RelationQuery<T, S> make(S s) const { return RelationQuery<T, S>(s_, std::move(s)); }
+  std::shared_ptr<detail::SessionCore> s_;
+  Stmt stmt_;
+};
+
+template <class T>
+auto Many<T>::query() const {
+  auto s = owner ? owner->session.lock() : nullptr;
+  if (!s) throw DetachedInstanceError("[athanor.orm.detached] query(): the collection's object is not bound to a Session");
+  info->resolve();
+  const auto& target = info->target();
+  const auto& t = target.table();
+  Expr cond;
+  for (std::size_t k = 0; k < info->local.size(); ++k) {
+    Expr e = target.info->table.unchecked_c(t.columns[info->remote[k]].name, t.columns[info->remote[k]].type) ==
+             Expr(owner->ops->get(*owner, info->local[k]));
+    cond = cond ? (cond && e) : e;
+  }
+  auto stmt = select<T>().where(core_expr<bool>(cond));
+  return RelationQuery<T, decltype(stmt)>(std::move(s), std::move(stmt));
+}
 
 /// A unit of work over one Engine.
 /// **Example**:
@@ -38,19 +102,13 @@ class Session {
     auto inst = std::make_shared<detail::Instance<M>>();
     inst->obj = std::move(obj);
     inst->ops = &detail::ops_for<M>();
-    inst->state = detail::State::pending;
-    inst->session = core_;
-    core_->pending.push_back(inst);
+    core_->add_pending(inst);  // with the objects related to it (cascade save-update)
     return Ptr<M>(std::move(inst));
   }
   /// Adds a transient object again (after a rollback) or keeps a tracked one.
   template <Model M>
   Ptr<M> add(const Ptr<M>& p) {
-    auto& i = p.instance();
-    if (i->state == detail::State::transient || i->state == detail::State::detached) {
-      i->state = detail::State::pending, i->session = core_;
-      core_->pending.push_back(i);
-    }
+    core_->add_pending(p.instance());
     return p;
   }
   template <Model M>
@@ -77,14 +135,10 @@ class Session {
   void delete_(const Ptr<M>& p) {
     core_->check_usable();
     auto& i = p.instance();
-    auto& pend = core_->pending;
-    if (auto it = std::find(pend.begin(), pend.end(), i); it != pend.end()) {
-      pend.erase(it), i->state = detail::State::transient;
-      return;
+    if (i->state != detail::State::persistent && i->state != detail::State::pending) {
+      throw ArgumentError("[athanor.orm.not_persistent] delete_(): the object is not in this Session");
     }
-    if (i->state != detail::State::persistent) throw ArgumentError("[athanor.orm.not_persistent] delete_(): the object is not persisted in this Session");
-    i->state = detail::State::deleted;
-    core_->deleted.push_back(i);
+    core_->delete_instance(i);  // with cascade delete along its relationships
   }
 
   /// Writes pending changes in the current transaction.
@@ -132,27 +186,7 @@ class Session {
   std::vector<Ptr<M>> scalars(const TypedSelect<M, Cols, From, C...>& stmt) {
     static_assert(Model<M>, "athanor: scalars() takes select<Model>(); use execute() for tuples");
     autoflush();
-    auto& ops = detail::ops_for<M>();
-    detail::Collected values;
-    stmt.collect(values);
-    std::vector<Ptr<M>> out;
-    core_->impl().execute_typed(*stmt.compiled(core_->engine.dialect()), values, [&](driver::Statement& st) {
-      std::vector<Value> pk;
-      for (auto k : ops.info->primary_key) pk.push_back(st.value(static_cast<int>(k)));
-      auto key = detail::key_of(pk);
-      if (auto found = core_->find(&ops, key)) {
-        if (found->expired) ops.load(*found, st, 0), found->expired = false;
-        out.emplace_back(std::static_pointer_cast<detail::Instance<M>>(found));
-        return;
-      }
-      auto inst = std::make_shared<detail::Instance<M>>();
-      inst->ops = &ops;
-      ops.load(*inst, st, 0);
-      inst->key = std::move(key), inst->state = detail::State::persistent;
-      core_->attach(inst);
-      out.emplace_back(std::move(inst));
-    });
-    return out;
+    return detail::scalars<M>(*core_, stmt);
   }
   /// The first object of a typed select, or an empty Ptr.
   template <class S>
@@ -190,6 +224,7 @@ class Session {
     autoflush();
     auto inst = std::make_shared<detail::Instance<M>>();
     inst->ops = &ops;
+    ops.bind(*inst);
     for (std::size_t n = 0; n < pk.size(); ++n) ops.set(*inst, ops.info->primary_key[n], pk[n]);
     try {
       core_->refresh(*inst);

@@ -14,7 +14,7 @@ inline void Transaction::commit() {
   if (!is_active()) throw ArgumentError("[athanor.argument.transaction] this transaction is no longer active");
   if (level_ == 0) {
     c_->exec("COMMIT");
-    c_->in_tx = false, c_->savepoints = 0, ++c_->generation;
+    c_->end_transaction();
   } else {
     c_->exec("RELEASE SAVEPOINT athanor_sp_" + std::to_string(level_));
     c_->savepoints = level_ - 1;
@@ -29,7 +29,7 @@ inline void Transaction::rollback() {
   }
   auto* c = std::exchange(c_, nullptr);
   if (level_ == 0) {
-    c->in_tx = false, c->savepoints = 0, ++c->generation;
+    c->end_transaction();
     c->exec("ROLLBACK");
   } else {
     c->savepoints = level_ - 1;
@@ -39,8 +39,7 @@ inline void Transaction::rollback() {
 
 inline Transaction Connection::begin_nested() {
   if (!impl_->in_tx) {
-    impl_->exec(impl_->engine->dialect->begin_sql());
-    impl_->in_tx = true;
+    impl_->begin_transaction();
   }
   std::size_t level = ++impl_->savepoints;
   impl_->exec("SAVEPOINT athanor_sp_" + std::to_string(level));

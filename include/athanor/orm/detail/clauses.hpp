@@ -29,10 +29,24 @@ std::shared_ptr<const Compiled> compile_cache(const Dialect& d, F&& make) {
   return std::make_shared<const Compiled>(make());
 }
 
-/// Reads column `i` of the current row as T.
+/// Reads column `i` of the current row as T. Numbers and text go through the driver's typed
+/// reads (no Value variant, one string copy); other types through column_traits<T>.
 template <class T>
 T read_column(driver::Statement& st, int i) {
-  return column_traits<T>::from_value(st.value(i));
+  if constexpr (is_nullable_v<T>) {
+    if (st.is_null(i)) return std::nullopt;
+    return T(read_column<typename T::value_type>(st, i));
+  } else if constexpr (std::is_same_v<T, std::string>) {
+    if (st.is_null(i)) return column_traits<T>::from_value(Value());  // the DataError for NULL
+    return st.get_text(i);
+  } else if constexpr ((std::is_integral_v<T> || std::is_floating_point_v<T>) && !std::is_same_v<T, bool>) {
+    if (st.is_null(i)) return column_traits<T>::from_value(Value());
+    // Through a Value holding a number (no allocation) for the range check of from_value.
+    if constexpr (std::is_integral_v<T>) return column_traits<T>::from_value(Value(st.get_int64(i)));
+    else return static_cast<T>(st.get_double(i));
+  } else {
+    return column_traits<T>::from_value(st.value(i));
+  }
 }
 
 template <class M>

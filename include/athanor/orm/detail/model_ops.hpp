@@ -17,7 +17,7 @@ struct SessionCore;
 struct ModelOps;
 
 /// What the Session tracks of one object; the object itself is in Instance<M>.
-struct InstanceBase {
+struct InstanceBase : std::enable_shared_from_this<InstanceBase> {
   virtual ~InstanceBase() = default;
   const ModelOps* ops = nullptr;
   State state = State::transient;
@@ -41,6 +41,12 @@ struct ModelOps {
   void (*set_clean)(InstanceBase&);
   /// Loads a whole row (all columns, in order, from column `first`) and marks it clean.
   void (*load)(InstanceBase&, driver::Statement&, int first);
+  /// Sets a column as a user change (marked modified when the value differs).
+  void (*assign)(InstanceBase&, std::size_t column, const Value&);
+  /// A new, empty instance of the model.
+  std::shared_ptr<InstanceBase> (*create)();
+  /// Points the instance's relationship members at it (owner) and their RelInfo.
+  void (*bind)(InstanceBase&);
   const athanor::detail::TableData& table() const { return info->table.data(); }
 };
 
@@ -87,6 +93,26 @@ const ModelOps& ops_for() {
     };
     o.set_clean = [](InstanceBase& b) {
       boost::mp11::mp_for_each<columns_of<M>>([&](auto D) { (static_cast<Instance<M>&>(b).obj.*D.pointer).set_clean(); });
+    };
+    o.assign = [](InstanceBase& b, std::size_t c, const Value& v) {
+      std::size_t i = 0;
+      boost::mp11::mp_for_each<columns_of<M>>([&](auto D) {
+        using T = typename std::remove_cvref_t<decltype(std::declval<M&>().*D.pointer)>::value_type;
+        if (i++ == c) (static_cast<Instance<M>&>(b).obj.*D.pointer) = column_traits<T>::from_value(v);
+      });
+    };
+    o.create = []() -> std::shared_ptr<InstanceBase> {
+      auto i = std::make_shared<Instance<M>>();
+      i->ops = &ops_for<M>();
+      return i;
+    };
+    o.bind = [](InstanceBase& b) {
+      auto& rels = model_info<M>().relations;
+      std::size_t k = 0;
+      boost::mp11::mp_for_each<relations_of<M>>([&](auto D) {
+        auto& r = static_cast<Instance<M>&>(b).obj.*D.pointer;
+        r.owner = &b, r.info = rels[k++].get();
+      });
     };
     o.load = [](InstanceBase& b, driver::Statement& st, int first) {
       int i = first;

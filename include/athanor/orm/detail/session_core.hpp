@@ -8,6 +8,7 @@
 
 #include <athanor/engine/engine.hpp>
 #include <athanor/orm/detail/model_ops.hpp>
+#include <athanor/orm/loading.hpp>
 
 namespace athanor::orm {
 
@@ -15,6 +16,7 @@ namespace athanor::orm {
 struct SessionOptions {
   bool expire_on_commit = true;  ///< objects reload on first access after commit()
   bool autoflush = true;         ///< flush before each query
+  bool raiseload = false;        ///< every lazy load throws (find N+1 patterns in tests)
 };
 
 namespace detail {
@@ -32,7 +34,27 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   std::vector<std::shared_ptr<InstanceBase>> inserted_in_tx;  ///< to undo on rollback
   std::vector<std::shared_ptr<InstanceBase>> deleted_in_tx;   ///< to restore on rollback
   std::unordered_map<std::string, std::shared_ptr<const Compiled>> statements;  ///< flush SQL by shape
+  std::vector<std::shared_ptr<InstanceBase>> orphans;  ///< removed from a delete-orphan collection
   int flushes = 0;
+
+  // relationships (orm/detail/relations.hpp)
+  std::shared_ptr<InstanceBase> load_instance(const ModelOps& ops, driver::Statement& st, int first = 0);
+  void load_relation(RelationBase& r);
+  void sync(InstanceBase& i);
+  void cascade_add(const std::shared_ptr<InstanceBase>& i);
+  void cascade_delete(const std::shared_ptr<InstanceBase>& i);
+  void add_pending(const std::shared_ptr<InstanceBase>& i) {
+    if (i->state != State::transient && i->state != State::detached) return;
+    i->ops->bind(*i);
+    i->state = State::pending, i->session = weak_from_this();
+    pending.push_back(i);
+    cascade_add(i);
+  }
+  void delete_instance(const std::shared_ptr<InstanceBase>& i);
+  /// Eager loading: the relationship of `owners` in one IN query per 500 keys; returns the targets.
+  std::vector<std::shared_ptr<InstanceBase>> selectin(const std::vector<std::shared_ptr<InstanceBase>>& owners, const RelInfo& info);
+  void apply_loader(const std::vector<std::shared_ptr<InstanceBase>>& owners, const ModelOps& ops, const LoadOption& option,
+                    std::size_t depth);
 
   void check_usable() const {
     if (needs_rollback) {

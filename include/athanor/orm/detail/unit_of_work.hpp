@@ -6,6 +6,7 @@
 #pragma once
 
 #include <athanor/core/dml.hpp>
+#include <athanor/orm/detail/relations.hpp>
 #include <athanor/orm/detail/session_core.hpp>
 #include <athanor/orm/expr.hpp>
 
@@ -14,6 +15,14 @@ namespace athanor::orm::detail {
 inline void SessionCore::flush() {
   check_usable();
   try {
+    // delete-orphan: objects taken out of their collection (and not put in another) go.
+    auto orphaned = std::move(orphans);
+    orphans.clear();
+    for (auto& o : orphaned) delete_instance(o);
+    // Keys across relationships changed in memory since the last flush.
+    for (auto& entry : identity)
+      for (auto& [key, i] : entry.second)
+        if (i->state == State::persistent && !i->expired) sync(*i);
     flush_inserts();
     flush_updates();
     flush_deletes();
@@ -55,6 +64,7 @@ inline void SessionCore::flush_inserts() {
     const auto& table = ops->info->table;
     for (auto& inst : pending) {
       if (inst->ops != ops) continue;
+      sync(*inst);  // many-to-one: the parent was inserted before (parents first)
       // Columns sent: those given a value, and every column without a default of its own.
       std::vector<std::size_t> cols;
       std::string shape = "I" + t.name;
@@ -95,6 +105,7 @@ inline void SessionCore::flush_inserts() {
       inst->state = State::persistent;
       attach(inst);
       inserted_in_tx.push_back(inst);
+      sync(*inst);  // one-to-many: the children, inserted later, take the new key
     }
   }
   pending.clear();
@@ -216,12 +227,23 @@ inline void SessionCore::rollback() {
   for (auto& i : pending) i->state = State::transient, i->session.reset();
   for (auto& i : deleted_in_tx) i->state = State::persistent, identity[i->ops][i->key] = i;
   for (auto& i : deleted) i->state = State::persistent;
-  inserted_in_tx.clear(), deleted_in_tx.clear(), pending.clear(), deleted.clear();
+  inserted_in_tx.clear(), deleted_in_tx.clear(), pending.clear(), deleted.clear(), orphans.clear();
   expire_all();  // back to the last committed state on next access
 }
 
 inline void SessionCore::close() {
-  rollback();
+  // Roll back the transaction; objects keep the state they have (detached, not expired).
+  if (conn) {
+    try {
+      conn->rollback();
+    } catch (...) {
+    }
+    conn.reset();
+  }
+  needs_rollback = false;
+  for (auto& i : pending) i->state = State::transient, i->session.reset();
+  for (auto& i : inserted_in_tx) i->state = State::transient, i->session.reset();
+  inserted_in_tx.clear(), deleted_in_tx.clear(), pending.clear(), deleted.clear(), orphans.clear();
   for (auto& [ops, map] : identity)
     for (auto& [key, i] : map) i->state = State::detached, i->session.reset();
   identity.clear();

@@ -1,0 +1,87 @@
+// athanor/orm/detail/rel_info.hpp — what the ORM knows of one relationship: its member, its
+// target model, the options from configure(), and (resolved on first use, from the foreign
+// keys of both tables) which columns link the two sides.
+#pragma once
+
+#include <memory>  // std::shared_ptr
+#include <mutex>   // std::once_flag
+#include <string>  // std::string
+#include <vector>  // std::vector
+
+namespace athanor::orm {
+enum class Lazy : unsigned char;
+namespace detail {
+
+struct ModelOps;
+struct InstanceBase;
+struct RelationBase;
+
+enum class RelKind : unsigned char {
+  many_to_one,  ///< the foreign key is on the owner (Post::author)
+  one_to_many,  ///< the foreign key is on the target (User::posts)
+  one_to_one,   ///< a One<T> whose foreign key is on the target (User::auth)
+};
+
+struct RelInfo {
+  std::string name;
+  bool many = false;
+  const ModelOps& (*owner)() = nullptr;
+  const ModelOps& (*target)() = nullptr;
+  RelationBase& (*member)(InstanceBase&) = nullptr;
+  /// Sets loaded results (no cascades).
+  void (*set)(RelationBase&, const std::vector<std::shared_ptr<InstanceBase>>&) = nullptr;
+  /// The in-memory side of back_populates: add (or set) / remove without cascades.
+  void (*link)(RelationBase&, const std::shared_ptr<InstanceBase>&) = nullptr;
+  void (*unlink)(RelationBase&, const std::shared_ptr<InstanceBase>&) = nullptr;
+  /// The related objects held now (without loading).
+  std::vector<std::shared_ptr<InstanceBase>> (*items)(const RelationBase&) = nullptr;
+
+  // options (configure())
+  std::string foreign_key;     ///< the linking column's name, when two foreign keys could link the tables
+  std::string back_populates;  ///< the member on the target that mirrors this one
+  bool cascade_delete = false;
+  bool delete_orphan = false;
+  bool passive_deletes = false;
+  Lazy lazy{};
+
+  // resolved on first use
+  mutable std::once_flag once;
+  mutable RelKind kind{};
+  mutable std::vector<std::size_t> local;   ///< owner's columns
+  mutable std::vector<std::size_t> remote;  ///< target's columns, pairwise with local
+  mutable const RelInfo* back = nullptr;
+  void resolve() const;
+};
+
+}  // namespace detail
+
+/// Options of one relationship, chained in configure():
+/// `m.relationship<&User::posts>().back_populates("author").cascade("all, delete-orphan");`
+class RelationOptions {
+ public:
+  explicit RelationOptions(detail::RelInfo& r) : r_(r) {}
+  /// The member on the other model that mirrors this one; setting either side updates both
+  /// in memory. Declaring it on one side is enough (that is SQLAlchemy's backref).
+  RelationOptions& back_populates(std::string member) { return r_.back_populates = std::move(member), *this; }
+  /// The foreign key column to use when two could link the tables.
+  RelationOptions& foreign_key(std::string column) { return r_.foreign_key = std::move(column), *this; }
+  /// "save-update" (always), "delete", "delete-orphan", "all" (= save-update, delete), comma separated.
+  RelationOptions& cascade(std::string_view spec) {
+    r_.cascade_delete = spec.find("all") != std::string_view::npos ||
+                        spec.find("delete") != std::string_view::npos;
+    r_.delete_orphan = spec.find("delete-orphan") != std::string_view::npos;
+    if (r_.delete_orphan && spec.find("all") == std::string_view::npos) {
+      auto plain = spec.find("delete");
+      r_.cascade_delete = plain != std::string_view::npos && spec.substr(plain, 13) != "delete-orphan";
+    }
+    return *this;
+  }
+  /// Leave deleting children to the database's ON DELETE CASCADE: nothing is loaded to delete them.
+  RelationOptions& passive_deletes(bool on = true) { return r_.passive_deletes = on, *this; }
+  RelationOptions& lazy(Lazy l) { return r_.lazy = l, *this; }
+
+ private:
+  detail::RelInfo& r_;
+};
+
+}  // namespace athanor::orm

@@ -1,0 +1,332 @@
+// athanor/orm/detail/relations.hpp — relationships at run time: resolving the linking
+// columns from the foreign keys, lazy and selectin loading through the identity map,
+// keeping foreign keys in step at flush, and the save-update / delete / delete-orphan cascades.
+#pragma once
+
+#include <map>  // std::map
+
+#include <athanor/core/detail/json_array.hpp>
+
+#include <athanor/orm/detail/session_core.hpp>
+#include <athanor/orm/relationship.hpp>
+
+namespace athanor::orm::detail {
+
+inline void RelInfo::resolve() const {
+  std::call_once(once, [this] {
+    const auto& o = owner().table();
+    const auto& t = target().table();
+    std::string what = o.name + "." + name;
+    auto index = [&](const athanor::detail::TableData& tab, const std::string& col) {
+      for (std::size_t i = 0; i < tab.columns.size(); ++i)
+        if (tab.columns[i].name == col) return i;
+      throw ArgumentError("[athanor.orm.relationship] " + what + ": no column " + tab.name + "." + col);
+    };
+    auto matches = [&](const athanor::detail::ResolvedForeignKey& fk) {
+      return foreign_key.empty() || (fk.columns.size() == 1 && fk.columns[0] == foreign_key);
+    };
+    struct Candidate {
+      RelKind kind;
+      const athanor::detail::ResolvedForeignKey* fk;
+    };
+    std::vector<Candidate> found;
+    if (!many)
+      for (auto& fk : o.foreign_keys)
+        if (fk.ref_table == t.name && matches(fk)) found.push_back({RelKind::many_to_one, &fk});
+    if (many || found.empty())
+      for (auto& fk : t.foreign_keys)
+        if (fk.ref_table == o.name && matches(fk)) found.push_back({many ? RelKind::one_to_many : RelKind::one_to_one, &fk});
+    if (found.empty()) {
+      throw ArgumentError("[athanor.orm.relationship] " + what + ": no foreign key links tables " + o.name + " and " + t.name +
+                          "; declare one with m.column<…>().foreign_key(\"table.column\")");
+    }
+    if (found.size() > 1) {
+      throw ArgumentError("[athanor.orm.relationship] " + what + ": more than one foreign key links tables " + o.name + " and " +
+                          t.name + "; name the column with .foreign_key(\"column\")");
+    }
+    kind = found[0].kind;
+    const auto& fk = *found[0].fk;
+    for (std::size_t k = 0; k < fk.columns.size(); ++k) {
+      if (kind == RelKind::many_to_one) {
+        local.push_back(index(o, fk.columns[k])), remote.push_back(index(t, fk.ref_columns[k]));
+      } else {
+        local.push_back(index(o, fk.ref_columns[k])), remote.push_back(index(t, fk.columns[k]));
+      }
+    }
+    // back_populates, declared on either side (declaring it once is SQLAlchemy's backref).
+    for (auto& r : target().info->relations) {
+      bool named_here = !back_populates.empty() && r->name == back_populates;
+      bool named_there = back_populates.empty() && r->back_populates == name && &r->target() == &owner();
+      if (named_here || named_there) back = r.get();
+    }
+    if (!back_populates.empty() && !back) {
+      throw ArgumentError("[athanor.orm.relationship] " + what + ": back_populates names '" + back_populates +
+                          "', which is not a relationship of " + t.name);
+    }
+  });
+}
+
+/// Clears the columns of a foreign key; a NOT NULL one cannot be cleared: say what to do instead.
+inline void clear_key(const RelInfo& info, InstanceBase& holder, const std::vector<std::size_t>& cols) {
+  for (auto c : cols) {
+    const auto& col = holder.ops->table().columns[c];
+    if (!col.nullable) {
+      throw ArgumentError("[athanor.orm.relationship] " + info.owner().table().name + "." + info.name + ": unlinking would set " +
+                          holder.ops->table().name + "." + col.name +
+                          " (NOT NULL) to NULL; delete the object instead, or use cascade(\"all, delete-orphan\")");
+    }
+    holder.ops->assign(holder, c, Value());
+  }
+}
+
+inline std::shared_ptr<InstanceBase> SessionCore::load_instance(const ModelOps& ops, driver::Statement& st, int first) {
+  std::vector<Value> pk;
+  for (auto k : ops.info->primary_key) pk.push_back(st.value(first + static_cast<int>(k)));
+  auto key = key_of(pk);
+  if (auto found = find(&ops, key)) {
+    if (found->expired) ops.load(*found, st, first), found->expired = false;
+    return found;
+  }
+  auto inst = ops.create();
+  ops.bind(*inst);
+  ops.load(*inst, st, first);
+  inst->key = std::move(key), inst->state = State::persistent;
+  attach(inst);
+  return inst;
+}
+
+inline std::string relation_name(const RelationBase& r) { return r.info->owner().table().name + "." + r.info->name; }
+
+inline void SessionCore::load_relation(RelationBase& r) {
+  const RelInfo& info = *r.info;
+  info.resolve();
+  if (r.raise || info.lazy == Lazy::raise || options.raiseload) {
+    throw Error("[athanor.orm.raiseload] " + relation_name(r) +
+                " is not loaded and lazy loading is off (raiseload); load it with selectinload()");
+  }
+  check_usable();
+  InstanceBase& owner = *r.owner;
+  if (owner.state == State::pending || owner.state == State::transient) {
+    info.set(r, {});  // no rows can point at an object not yet in the database
+    return;
+  }
+  std::vector<Value> key;
+  for (auto c : info.local) key.push_back(owner.ops->get(owner, c));
+  if (std::any_of(key.begin(), key.end(), [](const Value& v) { return v.is_null(); })) {
+    info.set(r, {});
+    return;
+  }
+  const ModelOps& target = info.target();
+  if (info.kind == RelKind::many_to_one && info.remote == target.info->primary_key) {
+    if (auto found = find(&target, key_of(key))) {  // in the identity map: no query
+      if (found->expired) refresh(*found);
+      info.set(r, {found});
+      return;
+    }
+  }
+  if (options.autoflush) flush();
+  const Compiled& sql = statement("L" + relation_name(r), [&] {
+    Builder b;
+    Expr cond;
+    const auto& t = target.table();
+    for (auto c : info.remote) {
+      Expr e = target.info->table.unchecked_c(t.columns[c].name, t.columns[c].type) == b.bind(Value());
+      cond = cond ? (cond && e) : e;
+    }
+    auto stmt = athanor::select(target.info->table).where(cond);
+    for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
+    return Compiler(engine.dialect()).compile(stmt.node());
+  });
+  std::vector<std::shared_ptr<InstanceBase>> out;
+  impl().execute_typed(sql, key, [&](driver::Statement& st) { out.push_back(load_instance(target, st)); });
+  info.set(r, out);
+}
+
+/// Copies keys across loaded relationships: a many-to-one takes its target's key; a
+/// one-to-many / one-to-one gives the owner's key to its targets. Only keys that exist.
+inline void SessionCore::sync(InstanceBase& i) {
+  for (auto& info : i.ops->info->relations) {
+    RelationBase& r = info->member(i);
+    if (!r.loaded) continue;
+    info->resolve();
+    for (auto& other : info->items(r)) {
+      if (info->kind == RelKind::many_to_one) {
+        if (other->state != State::persistent) continue;
+        for (std::size_t k = 0; k < info->local.size(); ++k) i.ops->assign(i, info->local[k], other->ops->get(*other, info->remote[k]));
+      } else {
+        if (i.state != State::persistent) continue;
+        for (std::size_t k = 0; k < info->local.size(); ++k) other->ops->assign(*other, info->remote[k], i.ops->get(i, info->local[k]));
+      }
+    }
+  }
+}
+
+/// save-update: objects related to a new object join the Session with it.
+inline void SessionCore::cascade_add(const std::shared_ptr<InstanceBase>& i) {
+  for (auto& info : i->ops->info->relations) {
+    RelationBase& r = info->member(*i);
+    for (auto& other : info->items(r)) {
+      other->ops->bind(*other);
+      info->resolve();
+      if (info->back) info->back->link(info->back->member(*other), i);
+      add_pending(other);
+    }
+  }
+}
+
+inline void SessionCore::delete_instance(const std::shared_ptr<InstanceBase>& i) {
+  if (i->state == State::deleted) return;
+  if (auto it = std::find(pending.begin(), pending.end(), i); it != pending.end()) {
+    pending.erase(it), i->state = State::transient;
+    return;
+  }
+  if (i->state != State::persistent) return;
+  i->state = State::deleted;
+  deleted.push_back(i);
+  cascade_delete(i);
+}
+
+/// delete: children go with their parent; without it, their foreign key is cleared
+/// (unless passive_deletes leaves it all to ON DELETE in the database).
+inline void SessionCore::cascade_delete(const std::shared_ptr<InstanceBase>& i) {
+  for (auto& info : i->ops->info->relations) {
+    info->resolve();
+    if (info->kind == RelKind::many_to_one) continue;
+    RelationBase& r = info->member(*i);
+    if (info->passive_deletes && !r.loaded) continue;
+    if (!r.loaded) load_relation(r);
+    for (auto& child : info->items(r)) {
+      if (info->cascade_delete) {
+        delete_instance(child);
+      } else if (!info->passive_deletes) {
+        clear_key(*info, *child, info->remote);
+      }
+    }
+  }
+}
+
+inline std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(const std::vector<std::shared_ptr<InstanceBase>>& owners,
+                                                                        const RelInfo& info) {
+  info.resolve();
+  std::vector<std::shared_ptr<InstanceBase>> children;
+  auto collect = [&](RelationBase& r) {
+    for (auto& c : info.items(r)) children.push_back(c);
+  };
+  if (info.local.size() != 1) {  // composite keys: load one by one
+    for (auto& o : owners) {
+      auto& r = info.member(*o);
+      if (!r.loaded) load_relation(r);
+      collect(r);
+    }
+    return children;
+  }
+  const ModelOps& target = info.target();
+  std::map<std::string, std::vector<InstanceBase*>> waiting;  // key text → owners
+  std::vector<Value> keys;
+  for (auto& o : owners) {
+    auto& r = info.member(*o);
+    if (r.loaded) {
+      collect(r);
+      continue;
+    }
+    Value v = o->ops->get(*o, info.local[0]);
+    if (v.is_null()) {
+      info.set(r, {});
+      continue;
+    }
+    if (info.kind == RelKind::many_to_one && info.remote == target.info->primary_key) {
+      if (auto found = find(&target, key_of({v})); found && !found->expired) {
+        info.set(r, {found});
+        collect(r);
+        continue;
+      }
+    }
+    auto& list = waiting[athanor::detail::value_to_text(v)];
+    if (list.empty()) keys.push_back(v);
+    list.push_back(o.get());
+  }
+  if (keys.empty()) return children;
+  const auto& t = target.table();
+  const Compiled& sql = statement("S" + info.owner().table().name + "." + info.name, [&] {
+    Builder b;
+    auto col = target.info->table.unchecked_c(t.columns[info.remote[0]].name, t.columns[info.remote[0]].type);
+    auto in = Expr::make(athanor::detail::ExprKind::in_array, Expr::boolean(), "", {col, b.bind(Value())});
+    auto stmt = athanor::select(target.info->table).where(in);
+    for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
+    return Compiler(engine.dialect()).compile(stmt.node());
+  });
+  std::map<std::string, std::vector<std::shared_ptr<InstanceBase>>> found;
+  constexpr std::size_t chunk = 500;  // bounded parameter size per query
+  for (std::size_t start = 0; start < keys.size(); start += chunk) {
+    std::vector<Value> part(keys.begin() + static_cast<std::ptrdiff_t>(start),
+                            keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), start + chunk)));
+    impl().execute_typed(sql, {Value(athanor::detail::json_array(part))}, [&](driver::Statement& st) {
+      auto inst = load_instance(target, st);
+      found[athanor::detail::value_to_text(target.get(*inst, info.remote[0]))].push_back(inst);
+    });
+  }
+  for (auto& [key, list] : waiting) {
+    auto& got = found[key];
+    for (auto* o : list) {
+      info.set(info.member(*o), got);
+      children.insert(children.end(), got.begin(), got.end());
+    }
+  }
+  return children;
+}
+
+inline void SessionCore::apply_loader(const std::vector<std::shared_ptr<InstanceBase>>& owners, const ModelOps& ops,
+                                      const LoadOption& option, std::size_t depth) {
+  if (depth >= option.path.size() || owners.empty()) return;
+  const RelInfo* info = ops.info->relation(option.path[depth]);
+  if (!info) throw ArgumentError("[athanor.orm.loader] " + ops.table().name + " has no relationship '" + option.path[depth] + "'");
+  bool last = depth + 1 == option.path.size();
+  if (last && option.strategy == LoadOption::Strategy::raise) {
+    for (auto& o : owners) info->member(*o).raise = true;
+    return;
+  }
+  auto children = selectin(owners, *info);
+  std::sort(children.begin(), children.end());
+  children.erase(std::unique(children.begin(), children.end()), children.end());
+  apply_loader(children, info->target(), option, depth + 1);
+}
+
+inline void load_relation(RelationBase& r) {
+  auto s = r.owner ? r.owner->session.lock() : nullptr;
+  if (!s) {
+    throw DetachedInstanceError("[athanor.orm.detached] " + relation_name(r) +
+                                " is not loaded and its object is not bound to a Session");
+  }
+  s->load_relation(r);
+}
+
+inline void relate(RelationBase& r, const std::shared_ptr<InstanceBase>& child) {
+  if (!r.info) return;  // the owner is not tracked yet: Session::add cascades later
+  child->ops->bind(*child);
+  r.info->resolve();
+  auto owner = r.owner->shared_from_this();
+  if (r.info->back) r.info->back->link(r.info->back->member(*child), owner);
+  if (auto s = r.owner->session.lock()) {
+    s->add_pending(child);
+    std::erase(s->orphans, child);
+  }
+}
+
+inline void unrelate(RelationBase& r, const std::shared_ptr<InstanceBase>& child, bool clear) {
+  if (!r.info) return;
+  r.info->resolve();
+  auto owner = r.owner->shared_from_this();
+  if (r.info->back) r.info->back->unlink(r.info->back->member(*child), owner);
+  auto s = r.owner->session.lock();
+  if (r.info->delete_orphan) {
+    if (s) s->orphans.push_back(child);
+  } else if (!clear) {
+    return;
+  } else if (r.info->kind == RelKind::many_to_one) {
+    clear_key(*r.info, *r.owner, r.info->local);
+  } else {
+    clear_key(*r.info, *child, r.info->remote);
+  }
+}
+
+}  // namespace athanor::orm::detail

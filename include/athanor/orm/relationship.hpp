@@ -1,0 +1,221 @@
+// athanor/orm/relationship.hpp — relationship members: `One<T>` (many-to-one, one-to-one)
+// and `Many<T>` (one-to-many). They load lazily through the owner's Session on first access
+// (or eagerly with selectinload), keep both sides in step in memory (back_populates), and
+// tell the unit of work which rows to insert, relink or delete (cascades).
+#pragma once
+
+#include <algorithm>  // std::find
+#include <memory>     // std::shared_ptr
+#include <string>     // std::string
+#include <vector>     // std::vector
+
+#include <athanor/orm/ptr.hpp>
+
+namespace athanor::orm {
+
+/// How a relationship loads when first touched.
+enum class Lazy : unsigned char {
+  select,    ///< one SELECT on first access (SQLAlchemy's default "select")
+  raise,     ///< throw instead of loading: finds N+1 patterns in tests
+  selectin,  ///< loaded with the query that loads its owners (one extra IN query)
+};
+
+namespace detail {
+struct RelInfo;
+
+/// What One and Many share: who owns them and whether they hold the database's answer.
+struct RelationBase {
+  InstanceBase* owner = nullptr;  ///< set when the owner is tracked by a Session
+  const RelInfo* info = nullptr;
+  bool loaded = false;
+  bool raise = false;  ///< raiseload: loading this throws
+};
+
+/// Loads `r` through its owner's session (defined with the Session).
+void load_relation(RelationBase& r);
+/// Cascades for a new related object: `child` joins the owner's Session when there is one.
+void relate(RelationBase& r, const std::shared_ptr<InstanceBase>& child);
+void unrelate(RelationBase& r, const std::shared_ptr<InstanceBase>& child, bool clear_key = true);
+}  // namespace detail
+
+/// A reference to one related object: many-to-one (`Post::author`) or one-to-one.
+/// **Example**: `post->author = ann;` `std::string n = post->author->name;`
+template <class T>
+class One : public detail::RelationBase {
+ public:
+  One() = default;
+  /// A copy is a new, untracked object's relationship: same target, no owner.
+  One(const One& o) : RelationBase{nullptr, nullptr, o.loaded, false}, target_(o.target_) {}
+  One& operator=(const One& o) { return o.target_ ? (*this = o.target_) : *this; }
+  One(One&& o) noexcept : RelationBase{nullptr, nullptr, o.loaded, false}, target_(std::move(o.target_)) {}
+
+  /// Sets the related object (`nullptr`-like `Ptr<T>{}` clears it).
+  One& operator=(const Ptr<T>& target) {
+    if (!loaded && owner) detail::load_relation(*this);
+    if (target_) detail::unrelate(*this, target_.instance(), !target);  // a new target sets the key at flush
+    target_ = target, loaded = true;
+    if (target_) detail::relate(*this, target_.instance());
+    return *this;
+  }
+  const Ptr<T>& get() const {
+    ensure();
+    return target_;
+  }
+  T* operator->() const { return get().operator->(); }
+  T& operator*() const { return *get(); }
+  explicit operator bool() const { return static_cast<bool>(get()); }
+  /// Used by loaders: sets the target without cascades.
+  void set_loaded(Ptr<T> t) { target_ = std::move(t), loaded = true; }
+  const Ptr<T>& peek() const { return target_; }
+
+ private:
+  void ensure() const {
+    if (!loaded) detail::load_relation(const_cast<One&>(*this));
+  }
+  Ptr<T> target_;
+};
+
+/// A collection of related objects (one-to-many).
+/// **Example**: `for (auto& post : user->posts) …`, `user->posts.push_back(Post{.title = "hi"});`
+template <class T>
+class Many : public detail::RelationBase {
+ public:
+  Many() = default;
+  /// A copy is a new, untracked object's collection: same items, no owner.
+  Many(const Many& o) : RelationBase{nullptr, nullptr, o.loaded, false}, items_(o.items_) {}
+  Many& operator=(const Many& o) {
+    for (auto& p : o.items_) push_back(p);
+    return *this;
+  }
+  Many(Many&& o) noexcept : RelationBase{nullptr, nullptr, o.loaded, false}, items_(std::move(o.items_)) {}
+
+  auto begin() const { return items().begin(); }
+  auto end() const { return items().end(); }
+  std::size_t size() const { return items().size(); }
+  bool empty() const { return items().empty(); }
+  const Ptr<T>& operator[](std::size_t i) const { return items()[i]; }
+  const Ptr<T>& at(std::size_t i) const { return items().at(i); }
+
+  /// Adds a new object to the collection (and to the owner's Session: cascade save-update).
+  Ptr<T> push_back(T obj) {
+    auto inst = std::make_shared<detail::Instance<T>>();
+    inst->obj = std::move(obj);
+    inst->ops = &detail::ops_for<T>();
+    return push_back(Ptr<T>(std::move(inst)));
+  }
+  /// Adds an existing object.
+  Ptr<T> push_back(const Ptr<T>& p) {
+    ensure();
+    if (std::find(items_.begin(), items_.end(), p) == items_.end()) items_.push_back(p);
+    detail::relate(*this, p.instance());
+    return p;
+  }
+  /// Removes an object: its foreign key is cleared at flush, or with delete-orphan it is deleted.
+  void remove(const Ptr<T>& p) {
+    ensure();
+    auto it = std::find(items_.begin(), items_.end(), p);
+    if (it == items_.end()) return;
+    items_.erase(it);
+    detail::unrelate(*this, p.instance());
+  }
+  /// A query over this collection's rows, run in SQL (the collection is not loaded):
+  /// `user->posts.query().where(c<&Post::id> > 10).order_by(c<&Post::id>).all()`.
+  auto query() const;
+  /// Used by loaders.
+  void set_loaded(std::vector<Ptr<T>> v) { items_ = std::move(v), loaded = true; }
+  /// In-memory side of back_populates: add/remove without cascades.
+  void link(const Ptr<T>& p) {
+    if (loaded && std::find(items_.begin(), items_.end(), p) == items_.end()) items_.push_back(p);
+  }
+  void unlink(const Ptr<T>& p) {
+    if (loaded) std::erase(items_, p);
+  }
+  const std::vector<Ptr<T>>& peek() const { return items_; }
+
+ private:
+  const std::vector<Ptr<T>>& items() const {
+    ensure();
+    return items_;
+  }
+  void ensure() const {
+    if (!loaded) {
+      if (owner) {
+        detail::load_relation(const_cast<Many&>(*this));
+      } else {
+        const_cast<Many&>(*this).loaded = true;  // a new object has no rows yet
+      }
+    }
+  }
+  std::vector<Ptr<T>> items_;
+};
+
+namespace detail {
+template <class T>
+struct is_relation_member<One<T>> : std::true_type {};
+template <class T>
+struct is_relation_member<Many<T>> : std::true_type {};
+
+template <class T>
+struct relation_target;
+template <class T>
+struct relation_target<One<T>> { using type = T; static constexpr bool many = false; };
+template <class T>
+struct relation_target<Many<T>> { using type = T; static constexpr bool many = true; };
+
+template <class T>
+Ptr<T> as_ptr(const std::shared_ptr<InstanceBase>& i) {
+  return Ptr<T>(std::static_pointer_cast<Instance<T>>(i));
+}
+
+template <class M, class D>
+std::shared_ptr<RelInfo> make_rel_info() {
+  using R = std::remove_cvref_t<decltype(std::declval<M&>().*D::pointer)>;
+  using T = typename relation_target<R>::type;
+  auto r = std::make_shared<RelInfo>();
+  r->name = D::name;
+  r->many = relation_target<R>::many;
+  r->owner = &ops_for<M>;
+  r->target = &ops_for<T>;
+  r->member = [](InstanceBase& b) -> RelationBase& { return static_cast<Instance<M>&>(b).obj.*D::pointer; };
+  r->set = [](RelationBase& b, const std::vector<std::shared_ptr<InstanceBase>>& v) {
+    auto& rel = static_cast<R&>(b);
+    if constexpr (relation_target<R>::many) {
+      std::vector<Ptr<T>> items;
+      items.reserve(v.size());
+      for (auto& i : v) items.push_back(as_ptr<T>(i));
+      rel.set_loaded(std::move(items));
+    } else {
+      rel.set_loaded(v.empty() ? Ptr<T>() : as_ptr<T>(v[0]));
+    }
+  };
+  r->link = [](RelationBase& b, const std::shared_ptr<InstanceBase>& i) {
+    auto& rel = static_cast<R&>(b);
+    if constexpr (relation_target<R>::many) {
+      rel.link(as_ptr<T>(i));
+    } else {
+      rel.set_loaded(as_ptr<T>(i));
+    }
+  };
+  r->unlink = [](RelationBase& b, const std::shared_ptr<InstanceBase>& i) {
+    auto& rel = static_cast<R&>(b);
+    if constexpr (relation_target<R>::many) {
+      rel.unlink(as_ptr<T>(i));
+    } else if (rel.peek().instance() == i) {
+      rel.set_loaded(Ptr<T>());
+    }
+  };
+  r->items = [](const RelationBase& b) {
+    std::vector<std::shared_ptr<InstanceBase>> out;
+    auto& rel = static_cast<const R&>(b);
+    if constexpr (relation_target<R>::many) {
+      for (auto& p : rel.peek()) out.push_back(p.instance());
+    } else if (rel.peek()) {
+      out.push_back(rel.peek().instance());
+    }
+    return out;
+  };
+  return r;
+}
+}  // namespace detail
+
+}  // namespace athanor::orm
