@@ -106,6 +106,21 @@ TEST_CASE("lazy loading issues one query per collection (N+1); selectinload issu
   }
 }
 
+TEST_CASE("joinedload loads owners and collections in one query, owners de-duplicated") {
+  Db db;
+  db.seed();
+  orm::Session s(db.engine);
+  auto users = s.scalars(orm::select<User>().order_by(c<&User::name>).options(orm::joinedload(&User::posts)));
+  REQUIRE(users.size() == 3);
+  CHECK(titles(users[0]->posts) == Strings{"a1", "a2"});
+  CHECK(titles(users[1]->posts) == Strings{"b1"});
+  CHECK(users[2]->posts.empty());
+  CHECK(db.selects() == 1);
+  auto posts = s.scalars(orm::select<Post>().options(orm::joinedload(&Post::author)));
+  CHECK(posts.size() == 3);
+  CHECK(db.selects() == 2);
+}
+
 TEST_CASE("a many-to-one already in the identity map loads without a query") {
   Db db;
   db.seed();

@@ -12,7 +12,7 @@ namespace athanor::orm {
 
 /// How a query loads a relationship path.
 struct LoadOption {
-  enum class Strategy : unsigned char { selectin, raise } strategy = Strategy::selectin;
+  enum class Strategy : unsigned char { selectin, raise, joined } strategy = Strategy::selectin;
   std::vector<std::string> path;  ///< relationship member names, from the queried model
 
   /// Continues the path: `selectinload(&User::posts).selectinload(&Post::comments)`.
@@ -40,6 +40,12 @@ struct LoadOption {
 template <class M, class R>
 LoadOption selectinload(R M::*member) {
   return LoadOption{LoadOption::Strategy::selectin, {LoadOption::name_of(member)}};
+}
+/// Loads the relationship in the same query (LEFT OUTER JOIN; owners de-duplicated). One
+/// level; a limit then counts joined rows, as the SQL says: prefer selectinload with limit().
+template <class M, class R>
+LoadOption joinedload(R M::*member) {
+  return LoadOption{LoadOption::Strategy::joined, {LoadOption::name_of(member)}};
 }
 /// Makes touching the relationship of the query's objects throw instead of loading.
 template <class M, class R>

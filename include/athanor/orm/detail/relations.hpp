@@ -281,6 +281,7 @@ inline void SessionCore::apply_loader(const std::vector<std::shared_ptr<Instance
   const RelInfo* info = ops.info->relation(option.path[depth]);
   if (!info) throw ArgumentError("[athanor.orm.loader] " + ops.table().name + " has no relationship '" + option.path[depth] + "'");
   bool last = depth + 1 == option.path.size();
+  if (option.strategy == LoadOption::Strategy::joined) return;  // done by the query itself
   if (last && option.strategy == LoadOption::Strategy::raise) {
     for (auto& o : owners) info->member(*o).raise = true;
     return;
