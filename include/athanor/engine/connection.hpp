@@ -71,7 +71,7 @@ class ConnectionImpl {
     if (lease.shared_mutex) {
       if (engine->pool->shared_owner() && engine->pool->shared_owner() != this) {
         throw ArgumentError(
-            "[athanor.argument.shared_connection] this in-memory SQLite engine has a single connection and another "
+            "[athanor.argument.shared_connection] this in-memory database engine has a single connection and another "
             "Connection or Session holds a transaction on it; commit or close that one first, or use a file database");
       }
       engine->pool->set_shared_owner(this);
@@ -98,9 +98,16 @@ class ConnectionImpl {
   /// to `on_row(driver::Statement&)` without building Rows. Returns the rows affected.
   template <class F>
   std::int64_t execute_typed(const Compiled& c, const std::vector<Value>& slots, F&& on_row) {
-    std::vector<Value> values;
-    values.reserve(c.params.size());
-    for (auto& p : c.params) values.push_back(p.slot >= 0 ? slots[static_cast<std::size_t>(p.slot)] : p.value);
+    // Usually the placeholders take the slots in order: bind `slots` as they are, without
+    // copying each value (and each string) into a second vector.
+    bool in_order = c.params.size() == slots.size();
+    for (std::size_t i = 0; in_order && i < c.params.size(); ++i) in_order = c.params[i].slot == static_cast<int>(i);
+    std::vector<Value> reordered;
+    if (!in_order) {
+      reordered.reserve(c.params.size());
+      for (auto& p : c.params) reordered.push_back(p.slot >= 0 ? slots[static_cast<std::size_t>(p.slot)] : p.value);
+    }
+    const std::vector<Value>& values = in_order ? slots : reordered;
     engine->echo(c.sql, values.size());
     return guard([&] {
       auto& st = drv().prepare(c.sql);

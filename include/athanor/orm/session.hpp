@@ -243,7 +243,7 @@ class Session {
   template <class S>
   auto first(const S& stmt) {
     auto all = scalars(stmt.limit(1));
-    return all.empty() ? decltype(all[0]){} : all[0];
+    return all.empty() ? std::remove_cvref_t<decltype(all[0])>{} : all[0];
   }
   /// Rows of a typed select as tuples, or the row count of a typed update/delete.
   template <class S>
