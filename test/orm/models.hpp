@@ -10,6 +10,8 @@ using orm::Mapped;
 
 struct Post;
 struct Comment;
+struct Tag;
+struct PostTag;
 
 struct User {
   Mapped<int> id;
@@ -32,11 +34,32 @@ struct Post {
   Mapped<std::optional<double>> score;
   orm::One<User> author;
   orm::Many<Comment> comments;
+  orm::Many<Tag> tags;  // many-to-many through PostTag
   static void configure(orm::Mapper<Post>& m) {
     m.column<&Post::id>().primary_key();
     m.column<&Post::user_id>().foreign_key("users.id", {.on_delete = orm::Action::cascade, .on_update = {}, .name = {}});
     m.column<&Post::title>().length(200);
     m.relationship<&Post::comments>().cascade("all").passive_deletes();
+    m.relationship<&Post::tags>().secondary<PostTag>().back_populates("posts");
+  }
+};
+struct Tag {
+  Mapped<int> id;
+  Mapped<std::string> label;
+  orm::Many<Post> posts;
+  static void configure(orm::Mapper<Tag>& m) {
+    m.column<&Tag::id>().primary_key();
+    m.column<&Tag::label>().length(40).unique();
+    m.relationship<&Tag::posts>().secondary<PostTag>();
+  }
+};
+/// The association table of Post.tags / Tag.posts.
+struct PostTag {
+  Mapped<int> post_id;
+  Mapped<int> tag_id;
+  static void configure(orm::Mapper<PostTag>& m) {
+    m.column<&PostTag::post_id>().primary_key().foreign_key("posts.id", {.on_delete = orm::Action::cascade, .on_update = {}, .name = {}});
+    m.column<&PostTag::tag_id>().primary_key().foreign_key("tags.id", {.on_delete = orm::Action::cascade, .on_update = {}, .name = {}});
   }
 };
 /// A tree of comments (self-referential): parent / replies.
@@ -66,7 +89,9 @@ struct Account {
   }
 };
 ATHANOR_MODEL(User, "users", id, name, email, visits, posts)
-ATHANOR_MODEL(Post, "posts", id, user_id, title, score, author, comments)
+ATHANOR_MODEL(Post, "posts", id, user_id, title, score, author, comments, tags)
+ATHANOR_MODEL(Tag, "tags", id, label, posts)
+ATHANOR_MODEL(PostTag, "post_tags", post_id, tag_id)
 ATHANOR_MODEL(Comment, "comments", id, post_id, parent_id, body, post, parent, replies)
 ATHANOR_MODEL(Account, "accounts", code, balance, version)
 }  // namespace blog

@@ -14,7 +14,7 @@ struct Blog {
   orm::Registry registry;
   orm::Session s{engine};
   Blog() {
-    registry.map<User, Post, Comment, Account>();
+    registry.map<User, Post, Comment, Tag, PostTag, Account>();
     registry.metadata().drop_all(engine);
     registry.metadata().create_all(engine);
     auto ann = s.add(User{.name = "ann", .email = "ann@example.com"});
@@ -146,5 +146,5 @@ TEST_CASE("Core and ORM share one schema") {
   auto conn = b.engine.connect();
   auto n = conn.execute(athanor::select(athanor::count()).select_from(users).where(users.c("name").like("%n%"))).scalar_one<std::int64_t>();
   CHECK(n == 1);
-  CHECK(b.registry.metadata().size() == 4);
+  CHECK(b.registry.metadata().size() == 6);
 }

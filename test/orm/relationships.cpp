@@ -14,7 +14,7 @@ struct Db {
   orm::Registry registry;
   explicit Db()
       : engine(test::engine({.echo = true, .echo_sink = [this](std::string_view l) { log.emplace_back(l); }, .pool = {}})) {
-    registry.map<User, Post, Comment, Account>();
+    registry.map<User, Post, Comment, Tag, PostTag, Account>();
     registry.metadata().drop_all(engine);
     registry.metadata().create_all(engine);
   }
@@ -221,6 +221,47 @@ TEST_CASE("a self-referential tree: parent and replies") {
   CHECK(root->replies[0]->body.get() == "reply");
   CHECK(root->replies[0]->replies[0]->parent->body.get() == "reply");
   CHECK_FALSE(root->parent);
+}
+
+TEST_CASE("many-to-many through an association model: link, load both ways, unlink, delete") {
+  Db db;
+  db.seed();
+  {
+    orm::Session s(db.engine);
+    auto posts = s.scalars(orm::select<Post>().order_by(c<&Post::title>));
+    auto cpp = s.add(Tag{.label = "c++"});
+    auto db_tag = s.add(Tag{.label = "databases"});
+    posts[0]->tags.push_back(cpp);      // a1
+    posts[0]->tags.push_back(db_tag);
+    posts[1]->tags.push_back(cpp);      // a2
+    CHECK(cpp->posts.size() == 2);      // back_populates, in memory (loaded empty while pending)
+    s.commit();
+  }
+  CHECK(db.count("post_tags") == 3);
+  {
+    orm::Session s(db.engine);
+    auto cpp = s.scalars(orm::select<Tag>().where(c<&Tag::label> == "c++")).at(0);
+    std::vector<std::string> t;
+    for (auto& p : cpp->posts) t.push_back(p->title);
+    std::sort(t.begin(), t.end());
+    CHECK(t == Strings{"a1", "a2"});
+    db.log.clear();
+    auto posts = s.scalars(orm::select<Post>().order_by(c<&Post::title>).options(orm::selectinload(&Post::tags)));
+    CHECK(posts[0]->tags.size() == 2);
+    CHECK(posts[1]->tags.size() == 1);
+    CHECK(posts[2]->tags.empty());
+    CHECK(db.selects() == 2);
+    posts[0]->tags.remove(cpp);
+    s.commit();
+  }
+  CHECK(db.count("post_tags") == 2);
+  {
+    orm::Session s(db.engine);
+    s.delete_(s.scalars(orm::select<Post>().where(c<&Post::title> == "a1")).at(0));
+    s.commit();
+  }
+  CHECK(db.count("post_tags") == 1);
+  CHECK(db.count("tags") == 2);
 }
 
 TEST_CASE("a relationship query filters in SQL, restricted to its owner") {

@@ -11,7 +11,7 @@ struct Db {
   athanor::Engine engine;
   orm::Registry registry;
   explicit Db(athanor::EngineOptions o = {}) : engine(test::engine(std::move(o))) {
-    registry.map<User, Post, Comment, Account>();
+    registry.map<User, Post, Comment, Tag, PostTag, Account>();
     registry.metadata().drop_all(engine);
     registry.metadata().create_all(engine);
   }

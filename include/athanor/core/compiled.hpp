@@ -33,7 +33,8 @@ struct Compiled {
   bool implicit_returning = false;  ///< INSERT: RETURNING of the generated key, added by the compiler
   std::shared_ptr<const detail::TableData> table;  ///< INSERT: the target (for inserted_primary_key)
   std::vector<std::string> insert_columns;         ///< INSERT: the columns given values
-  std::vector<Value> insert_values;                ///< INSERT of one row: the values of bound literal columns
+  bool single_row = false;                         ///< INSERT of one row (or DEFAULT VALUES): it has one inserted key
+  std::vector<int> insert_params;                  ///< INSERT of one row: per column, its parameter's index (-1: not bound)
 };
 
 }  // namespace athanor

@@ -5,6 +5,7 @@
 
 #include <memory>   // std::shared_ptr
 #include <string>   // std::string
+#include <string_view>  // std::string_view
 #include <utility>  // std::move
 #include <vector>   // std::vector
 
@@ -154,7 +155,7 @@ class Cte : public FromClause {
  private:
   Cte extend(const char* op, const Select& more) const {
     Select body(std::const_pointer_cast<detail::SelectNode>(node_->select));
-    auto whole = op[6] == ' ' ? body.union_all(more) : body.union_(more);
+    auto whole = std::string_view(op) == "UNION ALL" ? body.union_all(more) : body.union_(more);
     auto n = std::make_shared<detail::FromNode>(*node_);
     n->select = whole.ptr();
     return Cte(std::move(n));

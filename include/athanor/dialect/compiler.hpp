@@ -93,13 +93,16 @@ class Compiler {
   /// makes it text), so where the dialect asks, a bare bind there is cast to its own type.
   void select_column(const Expr& e) {
     const auto& n = e.node();
-    const Expr& inner = n.kind == detail::ExprKind::label ? n.args[0] : e;
-    if (!d_.capabilities().cast_select_binds || inner.node().kind != detail::ExprKind::bind ||
-        inner.node().type.kind == TypeKind::null) {
-      return expr(e);
-    }
-    out() += "CAST(", expr(inner), out() += " AS ", d_.cast_type_name(out(), inner.node().type), out() += ')';
-    if (&inner != &e) out() += " AS ", ident(n.text);
+    if (n.kind != detail::ExprKind::label || !is_bare_bind(n.args[0])) return operand_or_cast(e);
+    operand_or_cast(n.args[0]), out() += " AS ", ident(n.text);
+  }
+  bool is_bare_bind(const Expr& e) const {
+    return d_.capabilities().cast_bare_binds && e.node().kind == detail::ExprKind::bind && e.node().type.kind != TypeKind::null;
+  }
+  /// `e`, as CAST(e AS its type) when it is a bare bind (see Capabilities::cast_bare_binds).
+  void operand_or_cast(const Expr& e) {
+    if (!is_bare_bind(e)) return expr(e);
+    out() += "CAST(", expr(e), out() += " AS ", d_.cast_type_name(out(), e.node().type), out() += ')';
   }
 
   const Dialect& d_;
@@ -125,7 +128,13 @@ inline void Compiler::expr(const Expr& e) {
     case K::raw: out() += n.text; break;
     case K::unary: out() += n.text, operand(n.args[0]); break;
     case K::postfix: operand(n.args[0]), out() += ' ', out() += n.text; break;
-    case K::binary: operand(n.args[0]), out() += ' ', out() += n.text, out() += ' ', operand(n.args[1]); break;
+    case K::binary:
+      if (is_bare_bind(n.args[0]) && is_bare_bind(n.args[1])) {  // `$1 + $2`: neither side types the other
+        operand_or_cast(n.args[0]), out() += ' ', out() += n.text, out() += ' ', operand_or_cast(n.args[1]);
+        break;
+      }
+      operand(n.args[0]), out() += ' ', out() += n.text, out() += ' ', operand(n.args[1]);
+      break;
     case K::concat: d_.concat(*this, n.args[0], n.args[1]); break;
     case K::logical:
       for (std::size_t i = 0; i < n.args.size(); ++i) {

@@ -46,6 +46,7 @@ inline void Compiler::insert(const detail::InsertNode& n) {
   out() += "INSERT INTO ", ident(n.table->name);
   if (n.columns.empty() && !n.from_select) {
     d_.insert_default_values(out());
+    c_.single_row = true;
   } else {
     out() += " (";
     for (std::size_t i = 0; i < n.columns.size(); ++i) out() += i ? ", " : "", column_name(n.columns[i]);
@@ -59,13 +60,18 @@ inline void Compiler::insert(const detail::InsertNode& n) {
       qualify = false;
     } else {
       out() += " VALUES ";
+      c_.single_row = n.rows.size() == 1;
       for (std::size_t r = 0; r < n.rows.size(); ++r) {
         out() += r ? ", (" : "(";
-        list(n.rows[r]);
+        for (std::size_t i = 0; i < n.rows[r].size(); ++i) {
+          if (i) out() += ", ";
+          // Where each column's value is bound, so that inserted_primary_key can report a
+          // key given at execution (bindparam) as well as one given in the statement.
+          bool bound = n.rows[r][i].node().kind == detail::ExprKind::bind;
+          if (c_.single_row) c_.insert_params.push_back(bound ? static_cast<int>(c_.params.size()) : -1);
+          expr(n.rows[r][i]);
+        }
         out() += ')';
-      }
-      if (n.rows.size() == 1) {
-        for (auto& e : n.rows[0]) c_.insert_values.push_back(e.node().kind == detail::ExprKind::bind ? e.node().value : Value{});
       }
     }
   }
@@ -73,7 +79,7 @@ inline void Compiler::insert(const detail::InsertNode& n) {
   qualify = true;
   returning(n.returning, d_.capabilities().returning_insert, "INSERT");
   // Where the driver cannot report a generated key (PostgreSQL), ask for it with RETURNING.
-  if (d_.capabilities().implicit_returning && n.returning.empty() && n.rows.size() == 1) {
+  if (d_.capabilities().implicit_returning && n.returning.empty() && c_.single_row) {
     for (auto& c : n.table->columns) {
       if (is_autoincrement(*n.table, c) && std::find(n.columns.begin(), n.columns.end(), c.name) == n.columns.end()) {
         out() += " RETURNING ", ident(c.name);

@@ -167,6 +167,17 @@ Ptr<T> as_ptr(const std::shared_ptr<InstanceBase>& i) {
   return Ptr<T>(std::static_pointer_cast<Instance<T>>(i));
 }
 
+}  // namespace detail
+
+template <class S>
+RelationOptions& RelationOptions::secondary() {
+  // S may still be incomplete here (configure() of a class declared before it): the
+  // operations are instantiated at the end of the translation unit.
+  r_.secondary = &detail::ops_for<S>;
+  return *this;
+}
+
+namespace detail {
 template <class M, class D>
 std::shared_ptr<RelInfo> make_rel_info() {
   using R = std::remove_cvref_t<decltype(std::declval<M&>().*D::pointer)>;

@@ -5,6 +5,7 @@
 
 #include <array>  // std::array
 #include <mutex>  // std::mutex
+#include <utility>  // std::in_range
 
 #include <athanor/dialect/compiler.hpp>
 #include <athanor/driver/driver.hpp>
@@ -37,13 +38,13 @@ T read_column(driver::Statement& st, int i) {
     if (st.is_null(i)) return std::nullopt;
     return T(read_column<typename T::value_type>(st, i));
   } else if constexpr (std::is_same_v<T, std::string>) {
-    if (st.is_null(i)) return column_traits<T>::from_value(Value());  // the DataError for NULL
-    return st.get_text(i);
-  } else if constexpr ((std::is_integral_v<T> || std::is_floating_point_v<T>) && !std::is_same_v<T, bool>) {
-    if (st.is_null(i)) return column_traits<T>::from_value(Value());
-    // Through a Value holding a number (no allocation) for the range check of from_value.
-    if constexpr (std::is_integral_v<T>) return column_traits<T>::from_value(Value(st.get_int64(i)));
-    else return static_cast<T>(st.get_double(i));
+    return st.get_text(i);  // NULL throws the DataError of from_value
+  } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    std::int64_t v = st.get_int64(i);
+    if (std::in_range<T>(v)) return static_cast<T>(v);
+    return column_traits<T>::from_value(Value(v));  // throws the range DataError
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return static_cast<T>(st.get_double(i));
   } else {
     return column_traits<T>::from_value(st.value(i));
   }

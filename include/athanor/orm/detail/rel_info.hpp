@@ -20,6 +20,7 @@ enum class RelKind : unsigned char {
   many_to_one,  ///< the foreign key is on the owner (Post::author)
   one_to_many,  ///< the foreign key is on the target (User::posts)
   one_to_one,   ///< a One<T> whose foreign key is on the target (User::auth)
+  many_to_many, ///< through an association model (secondary) with a foreign key to each side
 };
 
 struct RelInfo {
@@ -27,6 +28,7 @@ struct RelInfo {
   bool many = false;
   const ModelOps& (*owner)() = nullptr;
   const ModelOps& (*target)() = nullptr;
+  const ModelOps& (*secondary)() = nullptr;  ///< many-to-many: the association model
   RelationBase& (*member)(InstanceBase&) = nullptr;
   /// Sets loaded results (no cascades).
   void (*set)(RelationBase&, const std::vector<std::shared_ptr<InstanceBase>>&) = nullptr;
@@ -50,6 +52,9 @@ struct RelInfo {
   mutable std::vector<std::size_t> local;   ///< owner's columns
   mutable std::vector<std::size_t> remote;  ///< target's columns, pairwise with local
   mutable const RelInfo* back = nullptr;
+  /// many-to-many: the association's columns pointing at the owner (pairwise with local)
+  /// and at the target (pairwise with remote).
+  mutable std::vector<std::size_t> secondary_local, secondary_remote;
   void resolve() const;
 };
 
@@ -79,6 +84,10 @@ class RelationOptions {
   /// Leave deleting children to the database's ON DELETE CASCADE: nothing is loaded to delete them.
   RelationOptions& passive_deletes(bool on = true) { return r_.passive_deletes = on, *this; }
   RelationOptions& lazy(Lazy l) { return r_.lazy = l, *this; }
+  /// Many-to-many through an association model S (two foreign keys, one to each side):
+  /// `m.relationship<&Post::tags>().secondary<PostTag>()`. Map S in the Registry too.
+  template <class S>
+  RelationOptions& secondary();
 
  private:
   detail::RelInfo& r_;

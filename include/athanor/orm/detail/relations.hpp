@@ -30,13 +30,33 @@ inline void RelInfo::resolve() const {
       const athanor::detail::ResolvedForeignKey* fk;
     };
     std::vector<Candidate> found;
-    if (!many)
+    if (secondary) {  // many-to-many: one foreign key of the association table to each side
+      const auto& a = secondary().table();
+      const athanor::detail::ResolvedForeignKey *to_owner = nullptr, *to_target = nullptr;
+      for (auto& fk : a.foreign_keys) {
+        if (fk.ref_table == o.name && !to_owner) {
+          to_owner = &fk;
+        } else if (fk.ref_table == t.name && !to_target) {
+          to_target = &fk;
+        }
+      }
+      if (!to_owner || !to_target) {
+        throw ArgumentError("[athanor.orm.relationship] " + what + ": the association table " + a.name +
+                            " needs a foreign key to " + o.name + " and one to " + t.name);
+      }
+      kind = RelKind::many_to_many;
+      for (std::size_t k = 0; k < to_owner->columns.size(); ++k)
+        local.push_back(index(o, to_owner->ref_columns[k])), secondary_local.push_back(index(a, to_owner->columns[k]));
+      for (std::size_t k = 0; k < to_target->columns.size(); ++k)
+        remote.push_back(index(t, to_target->ref_columns[k])), secondary_remote.push_back(index(a, to_target->columns[k]));
+    }
+    if (!many && !secondary)
       for (auto& fk : o.foreign_keys)
         if (fk.ref_table == t.name && matches(fk)) found.push_back({RelKind::many_to_one, &fk});
-    if (many || found.empty())
+    if (!secondary && (many || found.empty()))
       for (auto& fk : t.foreign_keys)
         if (fk.ref_table == o.name && matches(fk)) found.push_back({many ? RelKind::one_to_many : RelKind::one_to_one, &fk});
-    if (found.empty()) {
+    if (found.empty() && !secondary) {
       throw ArgumentError("[athanor.orm.relationship] " + what + ": no foreign key links tables " + o.name + " and " + t.name +
                           "; declare one with m.column<…>().foreign_key(\"table.column\")");
     }
@@ -44,9 +64,9 @@ inline void RelInfo::resolve() const {
       throw ArgumentError("[athanor.orm.relationship] " + what + ": more than one foreign key links tables " + o.name + " and " +
                           t.name + "; name the column with .foreign_key(\"column\")");
     }
-    kind = found[0].kind;
-    const auto& fk = *found[0].fk;
-    for (std::size_t k = 0; k < fk.columns.size(); ++k) {
+    for (std::size_t k = 0; !secondary && k < found[0].fk->columns.size(); ++k) {
+      kind = found[0].kind;
+      const auto& fk = *found[0].fk;
       if (kind == RelKind::many_to_one) {
         local.push_back(index(o, fk.columns[k])), remote.push_back(index(t, fk.ref_columns[k]));
       } else {
@@ -77,6 +97,19 @@ inline void clear_key(const RelInfo& info, InstanceBase& holder, const std::vect
     }
     holder.ops->assign(holder, c, Value());
   }
+}
+
+/// target JOIN association ON target.key = association.target_key
+inline Expr m2m_join(const RelInfo& info) {
+  const auto& t = info.target();
+  const auto& a = info.secondary();
+  Expr on;
+  for (std::size_t k = 0; k < info.remote.size(); ++k) {
+    Expr e = t.info->table.unchecked_c(t.table().columns[info.remote[k]].name) ==
+             a.info->table.unchecked_c(a.table().columns[info.secondary_remote[k]].name);
+    on = on ? (on && e) : e;
+  }
+  return on;
 }
 
 inline std::shared_ptr<InstanceBase> SessionCore::load_instance(const ModelOps& ops, driver::Statement& st, int first) {
@@ -129,6 +162,16 @@ inline void SessionCore::load_relation(RelationBase& r) {
     Builder b;
     Expr cond;
     const auto& t = target.table();
+    if (info.kind == RelKind::many_to_many) {
+      const auto& a = info.secondary();
+      for (auto c : info.secondary_local) {
+        Expr e = a.info->table.unchecked_c(a.table().columns[c].name) == b.bind(Value());
+        cond = cond ? (cond && e) : e;
+      }
+      auto stmt = athanor::select(target.info->table).join(a.info->table, m2m_join(info)).where(cond);
+      for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
+      return Compiler(engine.dialect()).compile(stmt.node());
+    }
     for (auto c : info.remote) {
       Expr e = target.info->table.unchecked_c(t.columns[c].name, t.columns[c].type) == b.bind(Value());
       cond = cond ? (cond && e) : e;
@@ -149,6 +192,7 @@ inline void SessionCore::sync(InstanceBase& i) {
     RelationBase& r = info->member(i);
     if (!r.loaded) continue;
     info->resolve();
+    if (info->kind == RelKind::many_to_many) continue;  // keys live in the association rows
     for (auto& other : info->items(r)) {
       if (info->kind == RelKind::many_to_one) {
         if (other->state != State::persistent) continue;
@@ -169,6 +213,7 @@ inline void SessionCore::cascade_add(const std::shared_ptr<InstanceBase>& i) {
       other->ops->bind(*other);
       info->resolve();
       if (info->back) info->back->link(info->back->member(*other), i);
+      if (info->kind == RelKind::many_to_many) record_link(*info, i, other, true);
       add_pending(other);
     }
   }
@@ -191,7 +236,7 @@ inline void SessionCore::delete_instance(const std::shared_ptr<InstanceBase>& i)
 inline void SessionCore::cascade_delete(const std::shared_ptr<InstanceBase>& i) {
   for (auto& info : i->ops->info->relations) {
     info->resolve();
-    if (info->kind == RelKind::many_to_one) continue;
+    if (info->kind == RelKind::many_to_one || info->kind == RelKind::many_to_many) continue;  // links: flush_deletes
     RelationBase& r = info->member(*i);
     if (info->passive_deletes && !r.loaded) continue;
     if (!r.loaded) load_relation(r);
@@ -247,11 +292,18 @@ inline std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(const st
   }
   if (keys.empty()) return children;
   const auto& t = target.table();
+  bool m2m = info.kind == RelKind::many_to_many;
   const Compiled& sql = statement("S" + info.owner().table().name + "." + info.name, [&] {
     Builder b;
     auto col = target.info->table.unchecked_c(t.columns[info.remote[0]].name, t.columns[info.remote[0]].type);
+    if (m2m) {  // the association's owner key, read after the target's columns
+      const auto& a = info.secondary();
+      col = a.info->table.unchecked_c(a.table().columns[info.secondary_local[0]].name, a.table().columns[info.secondary_local[0]].type);
+    }
     auto in = Expr::make(athanor::detail::ExprKind::in_array, Expr::boolean(), "", {col, b.bind(Value())});
-    auto stmt = athanor::select(target.info->table).where(in);
+    auto stmt = athanor::select(target.info->table);
+    if (m2m) stmt = stmt.add_columns(col).join(info.secondary().info->table, m2m_join(info));
+    stmt = stmt.where(in);
     for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
     return Compiler(engine.dialect()).compile(stmt.node());
   });
@@ -262,7 +314,8 @@ inline std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(const st
                             keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), start + chunk)));
     impl().execute_typed(sql, {Value(athanor::detail::json_array(part))}, [&](driver::Statement& st) {
       auto inst = load_instance(target, st);
-      found[athanor::detail::value_to_text(target.get(*inst, info.remote[0]))].push_back(inst);
+      Value k = m2m ? st.value(static_cast<int>(target.columns)) : target.get(*inst, info.remote[0]);
+      found[athanor::detail::value_to_text(k)].push_back(inst);
     });
   }
   for (auto& [key, list] : waiting) {
@@ -292,6 +345,59 @@ inline void SessionCore::apply_loader(const std::vector<std::shared_ptr<Instance
   apply_loader(children, info->target(), option, depth + 1);
 }
 
+inline void SessionCore::record_link(const RelInfo& info, const std::shared_ptr<InstanceBase>& owner,
+                                     const std::shared_ptr<InstanceBase>& target, bool add) {
+  // One association row, whichever side it was made from (both sides may be declared).
+  auto same = [&](const Link& l) {
+    return (l.info == &info && l.owner == owner && l.target == target) ||
+           (l.info == info.back && l.owner == target && l.target == owner);
+  };
+  auto& undo = add ? links_removed : links_added;
+  if (auto it = std::find_if(undo.begin(), undo.end(), same); it != undo.end()) {
+    undo.erase(it);  // added then removed (or the reverse) before a flush: nothing to write
+    return;
+  }
+  auto& list = add ? links_added : links_removed;
+  if (std::none_of(list.begin(), list.end(), same)) list.push_back({&info, owner, target});
+}
+
+/// Writes association rows: removed links first, then added ones (both sides have keys now).
+inline void SessionCore::flush_links() {
+  auto run = [&](const std::vector<Link>& links, bool add) {
+    for (auto& l : links) {
+      const RelInfo& info = *l.info;
+      const ModelOps& a = info.secondary();
+      const auto& at = a.table();
+      const Compiled& sql = statement((add ? "LA" : "LD") + info.owner().table().name + "." + info.name, [&] {
+        Builder b;
+        if (add) {
+          Values v;
+          for (auto c : info.secondary_local) v.emplace_back(at.columns[c].name, b.bind(Value()));
+          for (auto c : info.secondary_remote) v.emplace_back(at.columns[c].name, b.bind(Value()));
+          return Compiler(engine.dialect()).compile(athanor::insert(a.info->table).values(v).node());
+        }
+        Expr cond;
+        for (auto* cols : {&info.secondary_local, &info.secondary_remote}) {
+          for (auto c : *cols) {
+            Expr e = a.info->table.unchecked_c(at.columns[c].name) == b.bind(Value());
+            cond = cond ? (cond && e) : e;
+          }
+        }
+        return Compiler(engine.dialect()).compile(athanor::delete_(a.info->table).where(cond).node());
+      });
+      std::vector<Value> values;
+      for (auto c : info.local) values.push_back(l.owner->ops->get(*l.owner, c));
+      for (auto c : info.remote) values.push_back(l.target->ops->get(*l.target, c));
+      impl().execute_typed(sql, values, [](driver::Statement&) {});
+    }
+  };
+  auto removed = std::move(links_removed);
+  auto added = std::move(links_added);
+  links_removed.clear(), links_added.clear();
+  run(removed, false);
+  run(added, true);
+}
+
 inline void load_relation(RelationBase& r) {
   auto s = r.owner ? r.owner->session.lock() : nullptr;
   if (!s) {
@@ -308,6 +414,7 @@ inline void relate(RelationBase& r, const std::shared_ptr<InstanceBase>& child) 
   auto owner = r.owner->shared_from_this();
   if (r.info->back) r.info->back->link(r.info->back->member(*child), owner);
   if (auto s = r.owner->session.lock()) {
+    if (r.info->kind == RelKind::many_to_many) s->record_link(*r.info, owner, child, true);
     s->add_pending(child);
     std::erase(s->orphans, child);
   }
@@ -319,7 +426,9 @@ inline void unrelate(RelationBase& r, const std::shared_ptr<InstanceBase>& child
   auto owner = r.owner->shared_from_this();
   if (r.info->back) r.info->back->unlink(r.info->back->member(*child), owner);
   auto s = r.owner->session.lock();
-  if (r.info->delete_orphan) {
+  if (r.info->kind == RelKind::many_to_many) {
+    if (s) s->record_link(*r.info, owner, child, false);
+  } else if (r.info->delete_orphan) {
     if (s) s->orphans.push_back(child);
   } else if (!clear) {
     return;

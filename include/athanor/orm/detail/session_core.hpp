@@ -35,6 +35,15 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   std::vector<std::shared_ptr<InstanceBase>> deleted_in_tx;   ///< to restore on rollback
   std::unordered_map<std::string, std::shared_ptr<const Compiled>> statements;  ///< flush SQL by shape
   std::vector<std::shared_ptr<InstanceBase>> orphans;  ///< removed from a delete-orphan collection
+  /// Many-to-many: association rows to insert / delete at the next flush.
+  struct Link {
+    const RelInfo* info;
+    std::shared_ptr<InstanceBase> owner, target;
+  };
+  std::vector<Link> links_added, links_removed;
+  void record_link(const RelInfo& info, const std::shared_ptr<InstanceBase>& owner, const std::shared_ptr<InstanceBase>& target,
+                   bool add);
+  void flush_links();
   int flushes = 0;
 
   // relationships (orm/detail/relations.hpp)

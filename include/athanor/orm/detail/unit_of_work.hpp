@@ -25,6 +25,7 @@ inline void SessionCore::flush() {
         if (i->state == State::persistent && !i->expired) sync(*i);
     flush_inserts();
     flush_updates();
+    flush_links();
     flush_deletes();
     ++flushes;
   } catch (...) {
@@ -169,6 +170,24 @@ inline void SessionCore::flush_deletes() {
     });
     for (auto& inst : deleted) {
       if (inst->ops != ops) continue;
+      // Many-to-many: the object's association rows go first.
+      for (auto& info : ops->info->relations) {
+        info->resolve();
+        if (info->kind != RelKind::many_to_many) continue;
+        const ModelOps& a = info->secondary();
+        const Compiled& unlink = statement("DL" + t.name + "." + info->name, [&] {
+          Builder b;
+          Expr cond;
+          for (auto c : info->secondary_local) {
+            Expr e = a.info->table.unchecked_c(a.table().columns[c].name) == b.bind(Value());
+            cond = cond ? (cond && e) : e;
+          }
+          return Compiler(engine.dialect()).compile(athanor::delete_(a.info->table).where(cond).node());
+        });
+        std::vector<Value> key;
+        for (auto c : info->local) key.push_back(ops->get(*inst, c));
+        impl().execute_typed(unlink, key, [](driver::Statement&) {});
+      }
       std::vector<Value> values;
       for (auto k : ops->info->primary_key) values.push_back(ops->get(*inst, k));
       impl().execute_typed(sql, values, [](driver::Statement&) {});
@@ -228,6 +247,7 @@ inline void SessionCore::rollback() {
   for (auto& i : deleted_in_tx) i->state = State::persistent, identity[i->ops][i->key] = i;
   for (auto& i : deleted) i->state = State::persistent;
   inserted_in_tx.clear(), deleted_in_tx.clear(), pending.clear(), deleted.clear(), orphans.clear();
+  links_added.clear(), links_removed.clear();
   expire_all();  // back to the last committed state on next access
 }
 

@@ -1,0 +1,272 @@
+// test/core/dml.cpp — INSERT, UPDATE, DELETE, upsert, RETURNING, client-side defaults,
+// executemany, text() and bindparam on a real database.
+#include "support/backend.hpp"
+#include "support/requirements.hpp"
+
+#include <atomic>
+#include <set>
+
+using namespace athanor;
+
+namespace {
+
+struct Users : test::Schema {
+  Table users{"users", md,
+              Column{"id", Integer{}, primary_key},
+              Column{"name", String{50}, nullable(false), unique},
+              Column{"visits", Integer{}, nullable(false), default_(0)}};
+  Connection conn = (create(), engine.connect());
+
+  std::int64_t count_where(const Expr& cond) {
+    return *conn.execute(select(count()).select_from(users).where(cond)).scalar<std::int64_t>();
+  }
+  int visits(const std::string& name) {
+    return conn.execute(select(users.c("visits")).where(users.c("name") == name)).scalar_one<int>();
+  }
+  std::vector<std::string> names() {
+    return conn.execute(select(users.c("name")).order_by(users.c("id"))).scalars<std::string>();
+  }
+};
+using Names = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("insert one row gives its generated primary key") {
+  Users u;
+  auto r1 = u.conn.execute(insert(u.users).values({{"name", "ann"}}));
+  auto r2 = u.conn.execute(insert(u.users).values({{"name", "bob"}}));
+  CHECK(r1.rowcount() == 1);
+  REQUIRE(r1.inserted_primary_key().size() == 1);
+  REQUIRE(r2.inserted_primary_key().size() == 1);
+  auto id1 = r1.inserted_primary_key()[0], id2 = r2.inserted_primary_key()[0];
+  CHECK(u.conn.execute(select(u.users.c("name")).where(u.users.c("id") == id1)).scalar_one<std::string>() == "ann");
+  CHECK(u.conn.execute(select(u.users.c("name")).where(u.users.c("id") == id2)).scalar_one<std::string>() == "bob");
+  CHECK(id2.as<std::int64_t>() > id1.as<std::int64_t>());
+}
+
+TEST_CASE("insert with an explicit primary key reports that key") {
+  Users u;
+  auto r = u.conn.execute(insert(u.users).values({{"id", 42}, {"name", "ann"}}));
+  CHECK(r.inserted_primary_key() == std::vector<Value>{Value(42)});
+  CHECK(u.count_where(u.users.c("id") == 42) == 1);
+}
+
+TEST_CASE("insert with the key given at execution (bindparam) reports that key") {
+  Users u;
+  auto stmt = insert(u.users).values({{"id", bindparam("id")}, {"name", bindparam("name")}});
+  CHECK(u.conn.execute(stmt, {{"id", 77}, {"name", "ann"}}).inserted_primary_key() == std::vector<Value>{Value(77)});
+  CHECK(u.conn.execute(stmt, {{"id", 78}, {"name", "bob"}}).inserted_primary_key() == std::vector<Value>{Value(78)});
+}
+
+TEST_CASE("insert of a row where every column takes its default gives its generated key") {
+  test::Schema s;
+  Table t{"counters", s.md, Column{"id", Integer{}, primary_key}, Column{"n", Integer{}, server_default(3)}};
+  s.create();
+  auto conn = s.engine.connect();
+  auto a = conn.execute(insert(t)).inserted_primary_key();
+  auto b = conn.execute(insert(t)).inserted_primary_key();
+  REQUIRE(a.size() == 1);
+  REQUIRE(b.size() == 1);
+  CHECK(b[0].as<std::int64_t>() > a[0].as<std::int64_t>());
+  CHECK(conn.execute(select(t.c("n")).where(t.c("id") == b[0])).scalar_one<int>() == 3);
+}
+
+TEST_CASE("insert into a composite primary key") {
+  test::Schema s;
+  Table lines{"order_lines", s.md, Column{"order_id", Integer{}}, Column{"line", Integer{}}, Column{"sku", String{20}},
+              PrimaryKeyConstraint{{"order_id", "line"}}};
+  s.create();
+  auto conn = s.engine.connect();
+  auto r = conn.execute(insert(lines).values({{"order_id", 7}, {"line", 2}, {"sku", "x"}}));
+  CHECK(r.inserted_primary_key() == std::vector<Value>{Value(7), Value(2)});
+}
+
+TEST_CASE("values_list inserts several rows in one statement") {
+  Users u;
+  auto r = u.conn.execute(insert(u.users).values_list({{{"name", "a"}}, {{"name", "b"}}, {{"name", "c"}}}));
+  CHECK(r.rowcount() == 3);
+  CHECK(u.names() == Names{"a", "b", "c"});
+  CHECK_THROWS_WITH_AS(insert(u.users).values_list({{{"name", "a"}}, {{"name", "b"}, {"visits", 1}}}),
+                       "[athanor.argument.values] insert into users: every row must give the same columns", ArgumentError);
+}
+
+TEST_CASE("execute_many runs an insert once per parameter set") {
+  Users u;
+  auto r = u.conn.execute_many(insert(u.users), {{{"name", "a"}, {"visits", 1}}, {{"name", "b"}, {"visits", 2}},
+                                                  {{"name", "c"}, {"visits", 3}}});
+  CHECK(r.rowcount() == 3);
+  CHECK(u.names() == Names{"a", "b", "c"});
+  CHECK(u.visits("c") == 3);
+  CHECK(u.visits("a") == 1);
+}
+
+TEST_CASE("execute_many with a text statement") {
+  Users u;
+  u.conn.execute(insert(u.users).values_list({{{"name", "a"}}, {{"name", "b"}}}));
+  auto r = u.conn.execute_many(text("UPDATE users SET visits = :v WHERE name = :n"), {{{"v", 5}, {"n", "a"}}, {{"v", 6}, {"n", "b"}}});
+  CHECK(r.rowcount() == 2);
+  CHECK(u.visits("a") == 5);
+  CHECK(u.visits("b") == 6);
+}
+
+TEST_CASE("insert from a select") {
+  Users u;
+  Table archive{"archive", u.md, Column{"id", Integer{}, primary_key}, Column{"name", String{50}}};
+  u.create();
+  u.conn.execute(insert(u.users).values_list({{{"name", "a"}, {"visits", 1}}, {{"name", "b"}, {"visits", 9}}, {{"name", "c"}, {"visits", 8}}}));
+  auto r = u.conn.execute(insert(archive).from_select({"id", "name"}, select(u.users.c("id"), u.users.c("name")).where(u.users.c("visits") > 5)));
+  CHECK(r.rowcount() == 2);
+  CHECK(u.conn.execute(select(archive.c("name")).order_by(archive.c("name"))).scalars<std::string>() == Names{"b", "c"});
+  CHECK_THROWS_WITH_AS(insert(archive).from_select({"nope"}, select(u.users.c("id"))),
+                       "[athanor.argument.unknown_column] table archive has no column 'nope'", ArgumentError);
+}
+
+TEST_CASE("INSERT … RETURNING where the dialect has it") {
+  Users u;
+  auto stmt = insert(u.users).values({{"name", "ann"}, {"visits", 3}}).returning(u.users.c("id"), u.users.c("visits"));
+  if (!test::caps().returning_insert) {
+    CHECK_THROWS_WITH_AS(u.conn.execute(stmt), doctest::Contains("[athanor.argument.unsupported]"), ArgumentError);
+    return;
+  }
+  auto r = u.conn.execute(stmt);
+  auto& row = r.one();
+  CHECK(row.get<int>("visits") == 3);
+  CHECK(u.conn.execute(select(u.users.c("name")).where(u.users.c("id") == row["id"])).scalar_one<std::string>() == "ann");
+  // several rows
+  auto many = u.conn.execute(insert(u.users).values_list({{{"name", "b"}}, {{"name", "c"}}}).returning(u.users.c("name")));
+  auto names = many.scalars<std::string>();
+  CHECK(std::set<std::string>(names.begin(), names.end()) == std::set<std::string>{"b", "c"});
+}
+
+TEST_CASE("UPDATE … RETURNING where the dialect has it") {
+  Users u;
+  u.conn.execute(insert(u.users).values_list({{{"name", "a"}, {"visits", 1}}, {{"name", "b"}, {"visits", 2}}}));
+  auto stmt = update(u.users).where(u.users.c("name") == "b").values({{"visits", u.users.c("visits") + 10}}).returning(u.users.c("visits"));
+  if (!test::caps().returning_update) {
+    CHECK_THROWS_WITH_AS(u.conn.execute(stmt), doctest::Contains("[athanor.argument.unsupported]"), ArgumentError);
+    CHECK(u.visits("b") == 2);  // nothing ran
+    return;
+  }
+  CHECK(u.conn.execute(stmt).scalar_one<int>() == 12);
+}
+
+TEST_CASE("DELETE … RETURNING where the dialect has it") {
+  Users u;
+  u.conn.execute(insert(u.users).values_list({{{"name", "a"}}, {{"name", "b"}}}));
+  auto stmt = delete_(u.users).where(u.users.c("name") == "a").returning(u.users.c("name"));
+  if (!test::caps().returning_delete) {
+    CHECK_THROWS_WITH_AS(u.conn.execute(stmt), doctest::Contains("[athanor.argument.unsupported]"), ArgumentError);
+    CHECK(u.names() == Names{"a", "b"});
+    return;
+  }
+  CHECK(u.conn.execute(stmt).scalar_one<std::string>() == "a");
+  CHECK(u.names() == Names{"b"});
+}
+
+TEST_CASE("update with an expression value, and its rowcount") {
+  Users u;
+  u.conn.execute(insert(u.users).values_list({{{"name", "a"}, {"visits", 1}}, {{"name", "b"}, {"visits", 5}}, {{"name", "c"}, {"visits", 9}}}));
+  auto r = u.conn.execute(update(u.users).where(u.users.c("visits") >= 5).values({{"visits", u.users.c("visits") + 1}}));
+  CHECK(r.rowcount() == 2);
+  CHECK(u.visits("a") == 1);
+  CHECK(u.visits("b") == 6);
+  CHECK(u.visits("c") == 10);
+  // no WHERE: every row
+  CHECK(u.conn.execute(update(u.users).values({{"visits", 0}})).rowcount() == 3);
+  CHECK(u.count_where(u.users.c("visits") == 0) == 3);
+  CHECK_THROWS_WITH_AS(update(u.users).values({{"nope", 1}}), "[athanor.argument.unknown_column] table users has no column 'nope'",
+                       ArgumentError);
+  CHECK_THROWS_WITH_AS(u.conn.execute(update(u.users)), "[athanor.argument.values] update of users sets no column", ArgumentError);
+}
+
+TEST_CASE("delete with a where, and its rowcount") {
+  Users u;
+  u.conn.execute(insert(u.users).values_list({{{"name", "a"}}, {{"name", "b"}}, {{"name", "c"}}}));
+  CHECK(u.conn.execute(delete_(u.users).where(u.users.c("name").in_({"a", "c"}))).rowcount() == 2);
+  CHECK(u.names() == Names{"b"});
+  CHECK(u.conn.execute(delete_(u.users).where(u.users.c("name") == "zzz")).rowcount() == 0);
+  CHECK(u.conn.execute(delete_(u.users)).rowcount() == 1);
+  CHECK(u.names().empty());
+}
+
+TEST_CASE("upsert: on_conflict_do_update with excluded()") {
+  Users u;
+  u.conn.execute(insert(u.users).values({{"name", "ann"}, {"visits", 1}}));
+  auto upsert = [&](const std::string& name, int visits) {
+    return u.conn.execute(insert(u.users)
+                              .values({{"name", name}, {"visits", visits}})
+                              .on_conflict_do_update({"name"}, {{"visits", u.users.c("visits") + excluded("visits")}}));
+  };
+  upsert("ann", 10);
+  upsert("bob", 3);
+  CHECK(u.visits("ann") == 11);
+  CHECK(u.visits("bob") == 3);
+  CHECK(u.count_where(u.users.c("id") > 0) == 2);
+}
+
+TEST_CASE("upsert: on_conflict_do_nothing") {
+  Users u;
+  u.conn.execute(insert(u.users).values({{"name", "ann"}, {"visits", 1}}));
+  u.conn.execute(insert(u.users).values({{"name", "ann"}, {"visits", 99}}).on_conflict_do_nothing({"name"}));
+  u.conn.execute(insert(u.users).values({{"name", "bob"}, {"visits", 2}}).on_conflict_do_nothing());
+  CHECK(u.visits("ann") == 1);
+  CHECK(u.visits("bob") == 2);
+  CHECK_THROWS_WITH_AS(insert(u.users).values({{"name", "x"}}).on_conflict_do_nothing({"nope"}),
+                       "[athanor.argument.unknown_column] table users has no column 'nope'", ArgumentError);
+}
+
+TEST_CASE("client-side defaults: a value and a factory called per row") {
+  test::Schema s;
+  std::atomic<int> calls{0};
+  Table t{"tickets", s.md, Column{"id", Integer{}, primary_key}, Column{"label", String{20}, default_(Value("new"))},
+          Column{"serial", Integer{}, default_([&calls] { return Value(100 + ++calls); })}};
+  s.create();
+  auto conn = s.engine.connect();
+  conn.execute(insert(t).values({{"id", 1}}));
+  conn.execute(insert(t).values_list({{{"id", 2}}, {{"id", 3}, }}));
+  conn.execute_many(insert(t), {{{"id", 4}}, {{"id", 5}}});
+  conn.execute(insert(t).values({{"id", 6}, {"label", "given"}, {"serial", 7}}));
+  auto rows = conn.execute(select(t.c("label"), t.c("serial")).order_by(t.c("id")));
+  std::vector<std::tuple<std::string, int>> got;
+  for (auto& r : rows) got.push_back(r.tuple<std::string, int>());
+  CHECK(got == std::vector<std::tuple<std::string, int>>{{"new", 101}, {"new", 102}, {"new", 103}, {"new", 104}, {"new", 105}, {"given", 7}});
+}
+
+TEST_CASE("text() with bound values and with bindparams") {
+  Users u;
+  u.conn.execute(text("INSERT INTO users (name, visits) VALUES (:name, :visits)"), {{"name", "ann"}, {"visits", 4}});
+  CHECK(u.visits("ann") == 4);
+  auto q = text("SELECT visits FROM users WHERE name = :name");
+  CHECK(u.conn.execute(q, {{"name", "ann"}}).scalar_one<int>() == 4);
+  CHECK(u.conn.execute(q.bindparams({{"name", "ann"}})).scalar_one<int>() == 4);
+  CHECK(u.conn.execute(q, {{"name", "zzz"}}).empty());
+  // a value given at execution wins over bindparams
+  CHECK(u.conn.execute(q.bindparams({{"name", "zzz"}}), {{"name", "ann"}}).scalar_one<int>() == 4);
+  // a parameter used twice, and ':' inside a quoted string
+  auto twice = text("SELECT count(*) FROM users WHERE name = :n OR name = ':n' OR visits = :n2 OR name = :n");
+  CHECK(u.conn.execute(twice, {{"n", "ann"}, {"n2", -1}}).scalar_one<int>() == 1);
+  // NULL bound through bindparams is a value, not a missing one
+  CHECK(u.conn.execute(text("UPDATE users SET name = coalesce(:v, name)").bindparams({{"v", null}})).rowcount() == 1);
+  CHECK(u.visits("ann") == 4);
+}
+
+TEST_CASE("a missing text() parameter is an ArgumentError") {
+  Users u;
+  CHECK_THROWS_WITH_AS(u.conn.execute(text("SELECT * FROM users WHERE name = :name")),
+                       "[athanor.argument.missing_param] no value for the parameter :name", ArgumentError);
+  CHECK_THROWS_WITH_AS(u.conn.execute(text("SELECT * FROM users WHERE name = :name"), {{"nam", "x"}}),
+                       "[athanor.argument.missing_param] no value for the parameter :name", ArgumentError);
+}
+
+TEST_CASE("bindparam() values given at execution in insert, update and delete") {
+  Users u;
+  auto ins = insert(u.users).values({{"name", bindparam("n")}, {"visits", bindparam("v")}});
+  u.conn.execute(ins, {{"n", "a"}, {"v", 1}});
+  u.conn.execute(ins, {{"n", "b"}, {"v", 2}});
+  CHECK(u.names() == Names{"a", "b"});
+  auto upd = update(u.users).where(u.users.c("name") == bindparam("who")).values({{"visits", bindparam("v")}});
+  CHECK(u.conn.execute(upd, {{"who", "a"}, {"v", 50}}).rowcount() == 1);
+  CHECK(u.visits("a") == 50);
+  CHECK(u.conn.execute(delete_(u.users).where(u.users.c("name") == bindparam("who")), {{"who", "b"}}).rowcount() == 1);
+  CHECK(u.names() == Names{"a"});
+}

@@ -1,0 +1,327 @@
+// test/engine/connection.cpp — Engine, Connection and Transaction on a real database:
+// autocommit, transactions and savepoints, rollback on scope exit, close, echo logging,
+// statement caching, exec_driver_sql.
+#include "support/backend.hpp"
+#include "support/requirements.hpp"
+
+#include <mutex>
+
+using namespace athanor;
+
+namespace {
+
+struct Counter : test::Schema {
+  Table items{"items", md, Column{"id", Integer{}, primary_key}, Column{"name", String{50}, nullable(false), unique}};
+  Counter() { create(); }
+  void add(Connection& c, const std::string& name) { c.execute(insert(items).values({{"name", name}})); }
+  /// Counted on a fresh connection: what is committed (or, on a shared connection, what is visible).
+  std::int64_t count() {
+    auto c = engine.connect();
+    return *c.execute(select(athanor::count()).select_from(items)).scalar<std::int64_t>();
+  }
+  std::int64_t count(Connection& c) { return *c.execute(select(athanor::count()).select_from(items)).scalar<std::int64_t>(); }
+};
+
+}  // namespace
+
+TEST_CASE("connect() runs in autocommit mode") {
+  Counter t;
+  {
+    auto conn = t.engine.connect();
+    CHECK_FALSE(conn.in_transaction());
+    t.add(conn, "a");
+  }
+  CHECK(t.count() == 1);
+}
+
+TEST_CASE("engine.begin(): committed work stays, uncommitted work rolls back at scope end") {
+  Counter t;
+  {
+    auto conn = t.engine.begin();
+    CHECK(conn.in_transaction());
+    t.add(conn, "kept");
+    conn.commit();
+    CHECK_FALSE(conn.in_transaction());
+  }
+  {
+    auto conn = t.engine.begin();
+    t.add(conn, "dropped");
+    CHECK(t.count(conn) == 2);
+  }  // no commit
+  CHECK(t.count() == 1);
+}
+
+TEST_CASE("Transaction: commit, rollback, rollback at scope end, is_active") {
+  Counter t;
+  auto conn = t.engine.connect();
+  {
+    auto tx = conn.begin();
+    CHECK(tx.is_active());
+    CHECK_FALSE(tx.is_nested());
+    t.add(conn, "a");
+    tx.commit();
+    CHECK_FALSE(tx.is_active());
+    CHECK_THROWS_WITH_AS(tx.commit(), "[athanor.argument.transaction] this transaction is no longer active", ArgumentError);
+  }
+  {
+    auto tx = conn.begin();
+    t.add(conn, "b");
+    tx.rollback();
+    CHECK_FALSE(tx.is_active());
+    tx.rollback();  // twice is harmless
+  }
+  {
+    auto tx = conn.begin();
+    t.add(conn, "c");
+  }
+  CHECK_FALSE(conn.in_transaction());
+  CHECK(t.count(conn) == 1);
+  CHECK(t.count() == 1);
+}
+
+TEST_CASE("begin inside begin is an ArgumentError") {
+  Counter t;
+  {
+    auto in_tx = t.engine.begin();
+    CHECK_THROWS_AS(in_tx.begin(), ArgumentError);
+  }
+  auto conn = t.engine.connect();
+  auto tx = conn.begin();
+  CHECK_THROWS_WITH_AS(conn.begin(), "[athanor.argument.transaction] a transaction is already open; use begin_nested() for a savepoint",
+                       ArgumentError);
+  CHECK(tx.is_active());  // the open transaction is untouched
+  t.add(conn, "a");
+  tx.commit();
+  CHECK(t.count() == 1);
+}
+
+TEST_CASE("begin_nested: a savepoint rolled back keeps the outer work") {
+  Counter t;
+  auto conn = t.engine.connect();
+  auto tx = conn.begin();
+  t.add(conn, "outer");
+  {
+    auto sp = conn.begin_nested();
+    CHECK(sp.is_nested());
+    t.add(conn, "inner");
+    CHECK(t.count(conn) == 2);
+    sp.rollback();
+  }
+  CHECK(t.count(conn) == 1);
+  {
+    auto sp = conn.begin_nested();
+    t.add(conn, "inner2");
+  }  // a savepoint not released rolls back at scope end
+  CHECK(t.count(conn) == 1);
+  tx.commit();
+  CHECK(t.count() == 1);
+}
+
+TEST_CASE("begin_nested: a released savepoint commits with the outer transaction") {
+  Counter t;
+  auto conn = t.engine.connect();
+  {
+    auto tx = conn.begin();
+    auto sp = conn.begin_nested();
+    t.add(conn, "a");
+    auto sp2 = conn.begin_nested();
+    t.add(conn, "b");
+    sp2.commit();
+    sp.commit();  // RELEASE
+    CHECK_FALSE(sp.is_active());
+    CHECK(tx.is_active());
+    tx.commit();
+  }
+  CHECK(t.count() == 2);
+  {
+    auto tx = conn.begin();
+    auto sp = conn.begin_nested();
+    t.add(conn, "c");
+    sp.commit();
+    tx.rollback();  // the outer rollback undoes the released savepoint too
+  }
+  CHECK(t.count() == 2);
+}
+
+TEST_CASE("begin_nested outside a transaction begins one") {
+  Counter t;
+  auto conn = t.engine.connect();
+  {
+    auto sp = conn.begin_nested();
+    CHECK(conn.in_transaction());
+    t.add(conn, "a");
+    sp.commit();
+    conn.commit();
+  }
+  CHECK(t.count() == 1);
+}
+
+TEST_CASE("rolling back the outer transaction ends its savepoints") {
+  Counter t;
+  auto conn = t.engine.connect();
+  auto tx = conn.begin();
+  auto sp = conn.begin_nested();
+  t.add(conn, "a");
+  tx.rollback();
+  CHECK_FALSE(sp.is_active());
+  CHECK_THROWS_AS(sp.commit(), ArgumentError);
+  CHECK(t.count(conn) == 0);
+}
+
+TEST_CASE("conn.commit() and conn.rollback()") {
+  Counter t;
+  auto conn = t.engine.connect();
+  auto tx = conn.begin();
+  t.add(conn, "a");
+  conn.commit();
+  CHECK_FALSE(tx.is_active());
+  auto tx2 = conn.begin();
+  t.add(conn, "b");
+  conn.rollback();
+  CHECK_FALSE(conn.in_transaction());
+  conn.commit();  // without a transaction: nothing to do
+  conn.rollback();
+  CHECK(t.count() == 1);
+}
+
+TEST_CASE("a failed statement inside a transaction, then rollback, leaves the database as it was") {
+  Counter t;
+  {
+    auto conn = t.engine.connect();
+    t.add(conn, "before");
+  }
+  auto conn = t.engine.connect();
+  auto tx = conn.begin();
+  t.add(conn, "during");
+  CHECK_THROWS_AS(t.add(conn, "before"), IntegrityError);  // duplicate name
+  tx.rollback();
+  CHECK(t.count(conn) == 1);
+  CHECK(conn.execute(select(t.items.c("name"))).scalar_one<std::string>() == "before");
+  // the connection is usable afterwards
+  t.add(conn, "after");
+  CHECK(t.count() == 2);
+}
+
+TEST_CASE("a failed statement inside a savepoint is undone by rolling back to it") {
+  Counter t;
+  auto conn = t.engine.connect();
+  auto tx = conn.begin();
+  t.add(conn, "a");
+  {
+    auto sp = conn.begin_nested();
+    CHECK_THROWS_AS(t.add(conn, "a"), IntegrityError);
+    sp.rollback();
+  }
+  t.add(conn, "b");  // the transaction goes on
+  tx.commit();
+  CHECK(t.count() == 2);
+}
+
+TEST_CASE("close() gives the connection back, rolling back what is not committed") {
+  Counter t;
+  auto conn = t.engine.connect();
+  auto tx = conn.begin();
+  t.add(conn, "a");
+  CHECK_FALSE(conn.closed());
+  conn.close();
+  CHECK(conn.closed());
+  conn.close();  // twice is harmless
+  CHECK_THROWS_WITH_AS(conn.execute(select(t.items.c("id"))), "[athanor.argument.closed] the connection is closed", ArgumentError);
+  CHECK(t.count() == 0);
+}
+
+TEST_CASE("uncommitted work is invisible to another connection") {
+  Counter t;
+  if (test::shared_single_connection()) {
+    MESSAGE("an in-memory SQLite engine shares one connection: there is no other connection to isolate from");
+    return;
+  }
+  auto writer = t.engine.begin();
+  t.add(writer, "a");
+  CHECK(t.count() == 0);
+  writer.commit();
+  CHECK(t.count() == 1);
+}
+
+TEST_CASE("echo logs SQL and the parameter count, never values or the password") {
+  std::vector<std::string> lines;
+  std::mutex m;
+  auto engine = test::engine({.echo = true, .echo_sink = [&](std::string_view s) {
+                                std::lock_guard g(m);
+                                lines.emplace_back(s);
+                              }, .pool = {}});
+  test::Schema s{.engine = engine, .md = {}};
+  Table t{"secrets", s.md, Column{"id", Integer{}, primary_key}, Column{"word", String{50}}};
+  s.create();
+  auto conn = s.engine.connect();
+  conn.execute(insert(t).values({{"id", 1}, {"word", "swordfish-value"}}));
+  conn.execute(select(t.c("word")).where(t.c("word") == "swordfish-value").where(t.c("id") == 1));
+  std::lock_guard g(m);
+  bool insert_logged = false, select_logged = false;
+  for (auto& line : lines) {
+    CHECK(line.find("swordfish-value") == std::string::npos);
+    if (!engine.url().password.empty()) CHECK(line.find(engine.url().password) == std::string::npos);
+    if (line.find("INSERT INTO") != std::string::npos && line.find("secrets") != std::string::npos) {
+      insert_logged = true;
+      CHECK(line.find("[2 parameters]") != std::string::npos);
+    }
+    if (line.find("SELECT") != std::string::npos && line.find("word") != std::string::npos) {
+      select_logged = true;
+      CHECK(line.find("[2 parameters]") != std::string::npos);
+    }
+  }
+  CHECK(insert_logged);
+  CHECK(select_logged);
+}
+
+TEST_CASE("a statement is compiled once, however often it runs") {
+  Counter t;
+  auto conn = t.engine.connect();
+  auto stmt = select(t.items.c("name")).where(t.items.c("id") == bindparam("id"));
+  CHECK(stmt.node().cache.compiled == nullptr);
+  conn.execute(stmt, {{"id", 1}});
+  const Compiled* first = stmt.node().cache.compiled.get();
+  REQUIRE(first != nullptr);
+  conn.execute(stmt, {{"id", 2}});
+  auto other = t.engine.connect();
+  other.execute(stmt, {{"id", 3}});
+  CHECK(stmt.node().cache.compiled.get() == first);
+  // a derived statement is a new statement
+  auto derived = stmt.limit(1);
+  conn.execute(derived, {{"id", 1}});
+  CHECK(derived.node().cache.compiled.get() != first);
+}
+
+TEST_CASE("a statement is prepared once per connection") {
+  Counter t;
+  auto conn = t.engine.connect();
+  auto stmt = insert(t.items).values({{"name", bindparam("n")}});
+  conn.execute(stmt, {{"n", "a"}});
+  const std::string& sql = stmt.node().cache.compiled->sql;
+  auto* prepared = &conn.driver_connection().prepare(sql);
+  conn.execute(stmt, {{"n", "b"}});
+  conn.execute(stmt, {{"n", "c"}});
+  CHECK(&conn.driver_connection().prepare(sql) == prepared);
+  CHECK(t.count(conn) == 3);
+}
+
+TEST_CASE("Engine::to_string never shows the password") {
+  auto engine = test::engine();
+  auto s = engine.to_string();
+  CHECK(s.rfind("Engine(" + engine.url().backend, 0) == 0);
+  if (!engine.url().password.empty()) {
+    CHECK(s.find(engine.url().password) == std::string::npos);
+    CHECK(s.find(":***@") != std::string::npos);
+  }
+  CHECK(engine.url().render(false).find(engine.url().password) != std::string::npos);
+}
+
+TEST_CASE("exec_driver_sql runs SQL text as is") {
+  Counter t;
+  auto conn = t.engine.connect();
+  conn.exec_driver_sql("INSERT INTO items (name) VALUES ('raw')");
+  CHECK(conn.exec_driver_sql("SELECT name FROM items").scalar_one<std::string>() == "raw");
+  CHECK(conn.exec_driver_sql("SELECT 40 + 2").scalar_one<int>() == 42);
+  CHECK_THROWS_AS(conn.exec_driver_sql("SELECT * FROM no_such_table"), ProgrammingError);
+  CHECK(conn.exec_driver_sql("DELETE FROM items").rowcount() == 1);
+}

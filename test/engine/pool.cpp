@@ -1,0 +1,210 @@
+// test/engine/pool.cpp — the connection pool on a real database: size, overflow, checkout
+// timeout, reuse, recycle, pre-ping, dispose, the shared connection of in-memory SQLite,
+// and many threads inserting and reading through one Engine.
+#include "support/backend.hpp"
+#include "support/requirements.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+using namespace athanor;
+using namespace std::chrono_literals;
+
+namespace {
+
+Engine pooled(PoolOptions pool) { return test::engine({.echo = false, .echo_sink = {}, .pool = pool}); }
+
+/// Pool limits do not apply to an engine that shares one connection: say so and skip.
+bool skip_when_shared() {
+  if (!test::shared_single_connection()) return false;
+  MESSAGE("an in-memory SQLite engine shares one connection: pool limits do not apply");
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("checkout beyond size + overflow times out with an OperationalError") {
+  if (skip_when_shared()) return;
+  auto engine = pooled({.pool_size = 1, .max_overflow = 1, .timeout = 300ms, .recycle = std::chrono::seconds{-1}, .pre_ping = false});
+  auto a = engine.connect();
+  auto b = engine.connect();
+  CHECK(engine.pool().checked_out() == 2);
+  auto start = std::chrono::steady_clock::now();
+  CHECK_THROWS_WITH_AS(engine.connect(),
+                       "[athanor.operational.pool_timeout] pool limit of size 1 overflow 1 reached; no connection freed within 300 ms",
+                       OperationalError);
+  auto waited = std::chrono::steady_clock::now() - start;
+  CHECK(waited >= 300ms);
+  CHECK(waited < 3s);
+  a.close();
+  auto c = engine.connect();  // a connection came back: checkout works again
+  CHECK(c.exec_driver_sql("SELECT 1").scalar_one<int>() == 1);
+}
+
+TEST_CASE("a waiting checkout gets the connection another thread gives back") {
+  if (skip_when_shared()) return;
+  auto engine = pooled({.pool_size = 1, .max_overflow = 0, .timeout = 5000ms, .recycle = std::chrono::seconds{-1}, .pre_ping = false});
+  auto held = engine.connect();
+  std::thread t([&] {
+    std::this_thread::sleep_for(100ms);
+    held.close();
+  });
+  auto start = std::chrono::steady_clock::now();
+  auto c = engine.connect();
+  t.join();
+  CHECK(std::chrono::steady_clock::now() - start < 4s);
+  CHECK(c.exec_driver_sql("SELECT 1").scalar_one<int>() == 1);
+  CHECK(engine.pool().size() == 1);
+}
+
+TEST_CASE("connections are reused; overflow connections close when returned") {
+  if (skip_when_shared()) return;
+  auto engine = pooled({.pool_size = 1, .max_overflow = 2, .timeout = 1000ms, .recycle = std::chrono::seconds{-1}, .pre_ping = false});
+  driver::Connection* first = nullptr;
+  {
+    auto c = engine.connect();
+    first = &c.driver_connection();
+  }
+  CHECK(engine.pool().size() == 1);
+  CHECK(engine.pool().idle() == 1);
+  {
+    auto c = engine.connect();
+    CHECK(&c.driver_connection() == first);  // the same connection again
+    auto d = engine.connect();
+    auto e = engine.connect();
+    CHECK(&d.driver_connection() != first);
+    CHECK(engine.pool().size() == 3);
+    CHECK(engine.pool().checked_out() == 3);
+  }
+  CHECK(engine.pool().size() == 1);  // the overflow is closed, pool_size kept
+  CHECK(engine.pool().idle() == 1);
+  CHECK(engine.pool().checked_out() == 0);
+}
+
+TEST_CASE("a returned connection is rolled back before reuse") {
+  if (skip_when_shared()) return;
+  test::Schema s;
+  s.engine = pooled({.pool_size = 1, .max_overflow = 0, .timeout = 1000ms, .recycle = std::chrono::seconds{-1}, .pre_ping = false});
+  Table t{"pool_items", s.md, Column{"id", Integer{}, primary_key}};
+  s.create();
+  {
+    auto c = s.engine.connect();
+    auto tx = c.begin();
+    c.execute(insert(t).values({{"id", 1}}));
+    (void)tx.is_active();
+  }
+  auto c = s.engine.connect();
+  CHECK_FALSE(c.in_transaction());
+  CHECK(*c.execute(select(count()).select_from(t)).scalar<int>() == 0);
+}
+
+TEST_CASE("recycle reopens connections older than the limit") {
+  if (skip_when_shared()) return;
+  auto engine = pooled({.pool_size = 2, .max_overflow = 0, .timeout = 1000ms, .recycle = std::chrono::seconds{0}, .pre_ping = false});
+  {
+    auto c = engine.connect();
+  }
+  std::this_thread::sleep_for(5ms);
+  auto c = engine.connect();
+  CHECK(engine.pool().invalidated() == 1);
+  CHECK(engine.pool().size() == 1);
+  CHECK(c.exec_driver_sql("SELECT 1").scalar_one<int>() == 1);
+
+  auto keep = pooled({.pool_size = 2, .max_overflow = 0, .timeout = 1000ms, .recycle = std::chrono::seconds{3600}, .pre_ping = false});
+  { auto k = keep.connect(); }
+  auto k = keep.connect();
+  CHECK(keep.pool().invalidated() == 0);
+}
+
+TEST_CASE("pre_ping keeps a live connection") {
+  if (skip_when_shared()) return;
+  auto engine = pooled({.pool_size = 1, .max_overflow = 0, .timeout = 1000ms, .recycle = std::chrono::seconds{-1}, .pre_ping = true});
+  driver::Connection* first = nullptr;
+  {
+    auto c = engine.connect();
+    first = &c.driver_connection();
+  }
+  auto c = engine.connect();
+  CHECK(&c.driver_connection() == first);
+  CHECK(engine.pool().invalidated() == 0);
+}
+
+TEST_CASE("dispose closes idle connections; new ones open on demand") {
+  if (skip_when_shared()) return;
+  test::Schema s;
+  Table t{"kept_rows", s.md, Column{"id", Integer{}, primary_key}};
+  s.create();
+  {
+    auto a = s.engine.connect();
+    auto b = s.engine.connect();
+    a.execute(insert(t).values({{"id", 1}}));
+  }
+  CHECK(s.engine.pool().idle() == 2);
+  s.engine.dispose();
+  CHECK(s.engine.pool().idle() == 0);
+  CHECK(s.engine.pool().size() == 0);
+  auto c = s.engine.connect();
+  CHECK(*c.execute(select(count()).select_from(t)).scalar<int>() == 1);  // the data is still there
+  CHECK(s.engine.pool().size() == 1);
+}
+
+TEST_CASE("an engine that shares one connection: two Connections see the same tables") {
+  if (!test::shared_single_connection()) {
+    // separate connections: each checkout while another is out is a different connection
+    auto engine = test::engine();
+    auto a = engine.connect();
+    auto b = engine.connect();
+    CHECK(&a.driver_connection() != &b.driver_connection());
+    return;
+  }
+  test::Schema s;
+  Table t{"shared", s.md, Column{"id", Integer{}, primary_key}};
+  s.create();
+  auto a = s.engine.connect();
+  auto b = s.engine.connect();
+  a.execute(insert(t).values({{"id", 7}}));
+  CHECK(b.execute(select(t.c("id"))).scalar_one<int>() == 7);
+  CHECK(&a.driver_connection() == &b.driver_connection());
+  CHECK(s.engine.pool().size() == 1);
+  CHECK(s.engine.pool().checked_out() == 2);
+}
+
+TEST_CASE("8 threads insert and select at once through one Engine without losing rows") {
+  test::Schema s;
+  s.engine = pooled({.pool_size = 4, .max_overflow = 4, .timeout = 30000ms, .recycle = std::chrono::seconds{-1}, .pre_ping = false});
+  Table t{"hits", s.md, Column{"id", Integer{}, primary_key}, Column{"thread", Integer{}, nullable(false)},
+          Column{"n", Integer{}, nullable(false)}};
+  s.create();
+  constexpr int threads = 8, per_thread = 40;
+  std::atomic<int> failures{0};
+  std::vector<std::string> errors(threads);
+  std::vector<std::thread> pool;
+  auto stmt = insert(t).values({{"thread", bindparam("thread")}, {"n", bindparam("n")}});  // one statement shared by all
+  for (int k = 0; k < threads; ++k) {
+    pool.emplace_back([&, k] {
+      try {
+        auto conn = s.engine.connect();
+        for (int i = 0; i < per_thread; ++i) {
+          conn.execute(stmt, {{"thread", k}, {"n", i}});
+          auto mine = conn.execute(select(count()).select_from(t).where(t.c("thread") == k)).scalar_one<int>();
+          if (mine != i + 1) throw std::runtime_error("thread " + std::to_string(k) + " sees " + std::to_string(mine) + " rows");
+          if (i % 10 == 9) {  // give the connection back now and then: checkouts race too
+            conn.close();
+            conn = s.engine.connect();
+          }
+        }
+      } catch (const std::exception& e) {
+        ++failures;
+        errors[static_cast<std::size_t>(k)] = e.what();
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  for (auto& e : errors) CHECK(e.empty());
+  CHECK(failures == 0);
+  auto conn = s.engine.connect();
+  CHECK(*conn.execute(select(count()).select_from(t)).scalar<int>() == threads * per_thread);
+  CHECK(*conn.execute(select(count_distinct(t.c("thread"))).select_from(t)).scalar<int>() == threads);
+  CHECK(s.engine.pool().size() <= 8);
+}
