@@ -19,6 +19,7 @@ struct User {
   Mapped<std::optional<std::string>> email;
   Mapped<int> visits;
   orm::Many<Post> posts;
+  orm::WriteOnly<Post> post_log;  // the same rows, never loaded in full
   static void configure(orm::Mapper<User>& m) {
     m.column<&User::id>().primary_key();
     m.column<&User::name>().length(50).unique();
@@ -88,7 +89,7 @@ struct Account {
     m.column<&Account::version>().version();
   }
 };
-ATHANOR_MODEL(User, "users", id, name, email, visits, posts)
+ATHANOR_MODEL(User, "users", id, name, email, visits, posts, post_log)
 ATHANOR_MODEL(Post, "posts", id, user_id, title, score, author, comments, tags)
 ATHANOR_MODEL(Tag, "tags", id, label, posts)
 ATHANOR_MODEL(PostTag, "post_tags", post_id, tag_id)

@@ -276,6 +276,25 @@ TEST_CASE("a relationship query filters in SQL, restricted to its owner") {
   CHECK(ann->posts.query().where(c<&Post::title> == "b1").all().empty());  // bob's post
 }
 
+TEST_CASE("a write-only collection adds rows and reads them only through query()") {
+  Db db;
+  db.seed();
+  orm::Session s(db.engine);
+  auto cy = s.scalars(orm::select<User>().where(c<&User::name> == "cy")).at(0);
+  db.log.clear();
+  for (int i = 0; i < 5; ++i) cy->post_log.add(Post{.title = "log " + std::to_string(i)});
+  CHECK(db.selects() == 0);  // adding loads nothing
+  s.commit();
+  CHECK(db.count("posts") == 3 + 5);
+  auto last = cy->post_log.query().order_by(c<&Post::title>.desc()).limit(2).all();
+  REQUIRE(last.size() == 2);
+  CHECK(last[0]->title.get() == "log 4");
+  auto cpp = s.add(Tag{.label = "x"});
+  last[0]->tags.push_back(cpp);
+  s.commit();
+  CHECK(last[0]->tags.query().where(c<&Tag::label> == "x").all().size() == 1);  // many-to-many query
+}
+
 TEST_CASE("touching an unloaded relationship of an object whose session is gone raises") {
   Db db;
   db.seed();

@@ -149,7 +149,52 @@ class Many : public detail::RelationBase {
   std::vector<Ptr<T>> items_;
 };
 
+/// A one-to-many collection that never loads in full (SQLAlchemy's "write only"), for very
+/// large collections: add and remove objects, and read through `query()` in SQL.
+/// **Example**: `user->events.add(Event{…}); user->events.query().order_by(…).limit(50).all();`
+template <class T>
+class WriteOnly : public detail::RelationBase {
+ public:
+  WriteOnly() { loaded = true; }  // "loaded" with only what was added here: nothing is ever read
+  WriteOnly(const WriteOnly& o) : RelationBase{nullptr, nullptr, true, false}, added_(o.added_) {}
+  WriteOnly(WriteOnly&& o) noexcept : RelationBase{nullptr, nullptr, true, false}, added_(std::move(o.added_)) {}
+  WriteOnly& operator=(const WriteOnly& o) {
+    for (auto& p : o.added_) add(p);
+    return *this;
+  }
+
+  /// Adds a new object (it joins the owner's Session; its foreign key is set at flush).
+  Ptr<T> add(T obj) {
+    auto inst = std::make_shared<detail::Instance<T>>();
+    inst->obj = std::move(obj);
+    inst->ops = &detail::ops_for<T>();
+    return add(Ptr<T>(std::move(inst)));
+  }
+  Ptr<T> add(const Ptr<T>& p) {
+    added_.push_back(p);
+    detail::relate(*this, p.instance());
+    return p;
+  }
+  /// Unlinks an object (deleted at flush with delete-orphan, else its foreign key is cleared).
+  void remove(const Ptr<T>& p) {
+    std::erase(added_, p);
+    detail::unrelate(*this, p.instance());
+  }
+  /// A query over the collection's rows, in SQL.
+  auto query() const;
+  /// Objects added since the owner was loaded (what the next flush links).
+  const std::vector<Ptr<T>>& peek() const { return added_; }
+  void set_loaded(std::vector<Ptr<T>>) {}
+  void link(const Ptr<T>&) {}
+  void unlink(const Ptr<T>& p) { std::erase(added_, p); }
+
+ private:
+  std::vector<Ptr<T>> added_;
+};
+
 namespace detail {
+template <class T>
+struct is_relation_member<WriteOnly<T>> : std::true_type {};
 template <class T>
 struct is_relation_member<One<T>> : std::true_type {};
 template <class T>
@@ -157,6 +202,8 @@ struct is_relation_member<Many<T>> : std::true_type {};
 
 template <class T>
 struct relation_target;
+template <class T>
+struct relation_target<WriteOnly<T>> { using type = T; static constexpr bool many = true; };
 template <class T>
 struct relation_target<One<T>> { using type = T; static constexpr bool many = false; };
 template <class T>

@@ -108,21 +108,45 @@ class RelationQuery {
   Stmt stmt_;
 };
 
+namespace detail {
 template <class T>
-auto Many<T>::query() const {
+auto relation_query(const RelationBase& r) {
+  auto* owner = r.owner;
+  auto* info = r.info;
   auto s = owner ? owner->session.lock() : nullptr;
   if (!s) throw DetachedInstanceError("[athanor.orm.detached] query(): the collection's object is not bound to a Session");
   info->resolve();
   const auto& target = info->target();
   const auto& t = target.table();
   Expr cond;
-  for (std::size_t k = 0; k < info->local.size(); ++k) {
+  const bool m2m = info->kind == detail::RelKind::many_to_many;
+  if (m2m) {  // target.key IN (SELECT … FROM association WHERE owner key)
+    const auto& a = info->secondary();
+    Expr own;
+    for (std::size_t k = 0; k < info->local.size(); ++k) {
+      Expr e = a.info->table.unchecked_c(a.table().columns[info->secondary_local[k]].name) == Expr(owner->ops->get(*owner, info->local[k]));
+      own = own ? (own && e) : e;
+    }
+    cond = target.info->table.unchecked_c(t.columns[info->remote[0]].name)
+               .in_(athanor::select(a.info->table.unchecked_c(a.table().columns[info->secondary_remote[0]].name)).where(own));
+  }
+  for (std::size_t k = 0; !m2m && k < info->local.size(); ++k) {
     Expr e = target.info->table.unchecked_c(t.columns[info->remote[k]].name, t.columns[info->remote[k]].type) ==
              Expr(owner->ops->get(*owner, info->local[k]));
     cond = cond ? (cond && e) : e;
   }
   auto stmt = select<T>().where(core_expr<bool>(cond));
   return RelationQuery<T, decltype(stmt)>(std::move(s), std::move(stmt));
+}
+}  // namespace detail
+
+template <class T>
+auto Many<T>::query() const {
+  return detail::relation_query<T>(*this);
+}
+template <class T>
+auto WriteOnly<T>::query() const {
+  return detail::relation_query<T>(*this);
 }
 
 /// A unit of work over one Engine.
