@@ -9,6 +9,7 @@
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 
+#include <athanor/core/detail/convert.hpp>
 #include <athanor/core/value.hpp>
 
 namespace athanor::driver {
@@ -26,6 +27,12 @@ class Statement {
   virtual std::string column_name(int column) const = 0;
   /// The current row's value in `column`, as the backend gave it.
   virtual Value value(int column) const = 0;
+  /// Typed reads for the typed (ORM) path, without a Value in between where the driver can.
+  /// The defaults go through `value()`; a conversion that would lose data throws DataError.
+  virtual bool is_null(int column) const { return value(column).is_null(); }
+  virtual std::int64_t get_int64(int column) const { return athanor::detail::from_value<std::int64_t>(value(column)); }
+  virtual double get_double(int column) const { return athanor::detail::from_value<double>(value(column)); }
+  virtual std::string get_text(int column) const { return athanor::detail::from_value<std::string>(value(column)); }
   /// Rows changed by the last INSERT/UPDATE/DELETE.
   virtual std::int64_t rows_affected() const = 0;
   /// Frees the results; the statement can run again.

@@ -110,6 +110,22 @@ class Statement final : public driver::Statement {
       default: return Value();
     }
   }
+  // Typed reads: straight from the column when SQLite holds the expected storage class,
+  // else through value() and its checked conversions (text in an INTEGER column…).
+  bool is_null(int c) const override { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+  std::int64_t get_int64(int c) const override {
+    if (sqlite3_column_type(stmt_, c) == SQLITE_INTEGER) return sqlite3_column_int64(stmt_, c);
+    return driver::Statement::get_int64(c);
+  }
+  double get_double(int c) const override {
+    if (sqlite3_column_type(stmt_, c) == SQLITE_FLOAT) return sqlite3_column_double(stmt_, c);
+    return driver::Statement::get_double(c);
+  }
+  std::string get_text(int c) const override {
+    if (sqlite3_column_type(stmt_, c) != SQLITE_TEXT) return driver::Statement::get_text(c);
+    auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
+    return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)));
+  }
   std::int64_t rows_affected() const override { return changes_; }
   void reset() override { sqlite3_reset(stmt_), sqlite3_clear_bindings(stmt_); }
 

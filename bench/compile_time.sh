@@ -1,0 +1,48 @@
+#!/bin/sh
+# bench/compile_time.sh — compile time and peak memory of athanor user code with g++ -O2:
+# each examples/*.cpp (core_tour, blog once it exists…) and a generated stress case
+# (bench/stress/generate.py: 10 models x 30 columns, 50 typed statements; the ORM issue asks
+# for < 20 s and < 1.5 GiB). Compiles only (-c), one file at a time.
+#
+#   bench/compile_time.sh                 # from the repository root; CXX=clang++ to compare
+#   bench/compile_time.sh --models 20 --columns 40 --queries 100   # a bigger stress case
+set -eu
+cd "$(dirname "$0")/.."
+CXX=${CXX:-g++}
+tmp=$(mktemp -d /tmp/athanor-compile.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+flags="-std=c++20 -O2 -Iinclude -DATHANOR_WITH_SQLITE=1 $(pkg-config --cflags sqlite3 2>/dev/null || true)"
+if pkg-config --exists 'libcrypto >= 3.0' 2>/dev/null; then flags="$flags -DATHANOR_WITH_OPENSSL=1"; fi
+
+python3 bench/stress/generate.py "$tmp/stress.cpp" "$@"
+
+status=0
+have_time_v=0
+if [ -x /usr/bin/time ] && /usr/bin/time -v true 2>/dev/null; then have_time_v=1; fi
+
+echo "compiler: $($CXX --version | head -1); flags: $flags -c"
+printf '%-28s %10s %10s %14s\n' "file" "wall s" "CPU s" "peak RSS MiB"
+for src in examples/*.cpp "$tmp/stress.cpp"; do
+  [ -f "$src" ] || continue
+  name=$(basename "$src")
+  [ "$src" = "$tmp/stress.cpp" ] && name="stress (generated)"
+  if [ $have_time_v = 1 ]; then
+    # shellcheck disable=SC2086
+    if ! /usr/bin/time -v -o "$tmp/time.txt" $CXX $flags -c "$src" -o "$tmp/out.o" 2>"$tmp/err.txt"; then
+      printf '%-28s %10s\n' "$name" "FAILED"; head -20 "$tmp/err.txt"; status=1; continue
+    fi
+    secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tmp/time.txt" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+    cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$tmp/time.txt")
+    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/time.txt")
+    printf '%-28s %10.2f %10.2f %14.0f\n' "$name" "$secs" "$cpu" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')"
+  else
+    start=$(date +%s.%N)  # no /usr/bin/time -v (Debian package "time"): wall time only
+    # shellcheck disable=SC2086
+    $CXX $flags -c "$src" -o "$tmp/out.o" || { printf '%-28s %10s\n' "$name" "FAILED"; status=1; continue; }
+    printf '%-28s %10.2f %10s %14s\n' "$name" "$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')" "n/a" "n/a"
+  fi
+done
+echo "(stress limits from the ORM issue: < 20 s and < 1536 MiB; CPU s is user + system time,"
+echo " the figure to read on a busy machine)"
+exit $status
