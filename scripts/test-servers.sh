@@ -28,6 +28,31 @@ start_postgresql() {
   echo "export ATHANOR_TEST_PG_CTL='$bin/pg_ctl' ATHANOR_TEST_PG_DATA='$pg/data'"
 }
 
+launch_mysql() {  # MY USER: start mariadbd on MY's data dir and wait (≤ 60 s) until it answers
+  local my=$1 user=$2 daemon
+  daemon=$(command -v mariadbd || echo /usr/sbin/mariadbd)
+  # In a session of its own: a caller killed with its process group (a test timing out
+  # after restart-mysql) does not take the server down with it.
+  $(command -v setsid) "$daemon" --no-defaults --datadir="$my/data" --socket="$my/mysql.sock" --pid-file="$my/mysqld.pid" \
+    --skip-networking --user="$user" --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
+    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci --max-connections=300 \
+    --log-error="$my/error.log" >/dev/null 2>&1 &
+  for _ in $(seq 1 120); do
+    [ -S "$my/mysql.sock" ] && mariadb --no-defaults -uroot --socket="$my/mysql.sock" -e 'SELECT 1' >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  return 1
+}
+
+stop_mysql() {  # MY: stop the server whose pid file is in MY (SIGTERM, then SIGKILL after 10 s); as `stop`
+  local pid
+  [ -f "$1/mysqld.pid" ] || return 0
+  pid=$(cat "$1/mysqld.pid"); kill "$pid" 2>/dev/null
+  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  kill -9 "$pid" 2>/dev/null
+  return 0
+}
+
 start_mysql() {
   command -v mariadb-install-db >/dev/null || { echo "!! MariaDB: no server (apt-get install mariadb-server)" >&2; return 1; }
   local my=$dir/my
@@ -37,15 +62,7 @@ start_mysql() {
   mariadb-install-db --no-defaults --datadir="$my/data" --user="$user" --auth-root-authentication-method=normal \
     --skip-test-db >"$dir/my-install.log" 2>&1 \
     || { echo "!! MariaDB: mariadb-install-db failed, see $dir/my-install.log" >&2; tail -20 "$dir/my-install.log" >&2; return 1; }
-  local daemon; daemon=$(command -v mariadbd || echo /usr/sbin/mariadbd)
-  "$daemon" --no-defaults --datadir="$my/data" --socket="$my/mysql.sock" --pid-file="$my/mysqld.pid" \
-    --skip-networking --user="$user" --innodb-flush-log-at-trx-commit=0 --innodb-doublewrite=0 \
-    --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci --max-connections=300 \
-    --log-error="$my/error.log" >/dev/null 2>&1 &
-  for _ in $(seq 1 120); do
-    [ -S "$my/mysql.sock" ] && mariadb --no-defaults -uroot --socket="$my/mysql.sock" -e 'SELECT 1' >/dev/null 2>&1 && break
-    sleep 0.5
-  done
+  launch_mysql "$my" "$user"
   mariadb --no-defaults -uroot --socket="$my/mysql.sock" -e 'CREATE DATABASE IF NOT EXISTS athanor' >/dev/null 2>&1 \
     || { echo "!! MariaDB: server did not start, see $my/error.log" >&2; tail -20 "$my/error.log" >&2; return 1; }
   echo "export ATHANOR_TEST_MYSQL_URL='mysql://root@localhost/athanor?unix_socket=$my/mysql.sock'"
@@ -69,5 +86,19 @@ case $cmd in
     fi
     rm -rf "$dir"
     exit 0 ;;
+  restart-postgresql)  # in place, same data and options (tests of pools after a server restart)
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    [ -d "$dir/pg/data" ] || { echo "!! PostgreSQL: no server data in $dir/pg" >&2; exit 1; }
+    # -m fast: sessions are terminated (57P01) as in a real restart; pg_ctl reuses postmaster.opts.
+    as_owner postgres "$bin/pg_ctl" -D "$dir/pg/data" -l "$dir/pg/server.log" -m fast -w -t 60 restart >/dev/null 2>&1 \
+      || { echo "!! PostgreSQL: restart failed, see $dir/pg/server.log" >&2; tail -20 "$dir/pg/server.log" >&2; exit 1; }
+    exit 0 ;;
+  restart-mysql)  # the same server, same data and socket: clients see their links drop
+    [ -d "$dir/my/data" ] || { echo "!! MariaDB: no server in $dir/my" >&2; exit 1; }
+    stop_mysql "$dir/my"
+    user=$(id -un); [ "$(id -u)" = 0 ] && user=mysql
+    launch_mysql "$dir/my" "$user" \
+      || { echo "!! MariaDB: server did not restart, see $dir/my/error.log" >&2; tail -20 "$dir/my/error.log" >&2; exit 1; }
+    exit 0 ;;
 esac
-echo "usage: $0 start|stop DIR" >&2; exit 2
+echo "usage: $0 start|stop|restart-postgresql|restart-mysql DIR" >&2; exit 2

@@ -36,6 +36,7 @@ struct Capabilities {
   bool infinity = true;           ///< stores ±inf in floating columns
   bool nan = true;                ///< stores NaN in floating columns
   bool implicit_returning = false;  ///< fetch generated keys with RETURNING (no last-insert-id)
+  bool cheap_last_insert_id = false;  ///< the driver reports the generated key for free
   bool cast_bare_binds = false;     ///< CAST a bound value that nothing beside it types (alone in a select list, both sides of an operator): the server infers parameter types from context only
   std::size_t max_params = 32766;
 };

@@ -45,7 +45,7 @@ struct column_traits {
     else static_assert(sizeof(T) == 0, "athanor: no column mapping for this member type; specialise athanor::orm::column_traits<T>");
   }
   static Value to_value(const T& v) { return Value(v); }
-  static T from_value(const Value& v) { return detail::from_value<T>(v); }
+  static T from_value(const Value& v) { return athanor::detail::from_value<T>(v); }
 };
 
 /// Enums described with BOOST_DESCRIBE_ENUM: stored by name (a String as long as the longest).
@@ -58,7 +58,7 @@ struct column_traits<E, std::enable_if_t<std::is_enum_v<E> && boost::describe::h
   }
   static Value to_value(E e) { return Value(std::string(boost::describe::enum_to_string(e, "?"))); }
   static E from_value(const Value& v) {
-    auto s = detail::from_value<std::string>(v);
+    auto s = athanor::detail::from_value<std::string>(v);
     E e{};
     if (!boost::describe::enum_from_string(s.c_str(), e)) {
       throw DataError("[athanor.data.enum] '" + s + "' is not a name of the mapped enum");
@@ -72,7 +72,7 @@ template <class E>
 struct column_traits<E, std::enable_if_t<std::is_enum_v<E> && !boost::describe::has_describe_enumerators<E>::value>> {
   static SqlType sql_type() { return Integer{}; }
   static Value to_value(E e) { return Value(static_cast<std::int64_t>(e)); }
-  static E from_value(const Value& v) { return static_cast<E>(detail::from_value<std::int64_t>(v)); }
+  static E from_value(const Value& v) { return static_cast<E>(athanor::detail::from_value<std::int64_t>(v)); }
 };
 
 /// `std::optional<T>`: nullable, NULL when empty.

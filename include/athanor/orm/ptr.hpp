@@ -37,6 +37,7 @@ class Ptr {
  private:
   detail::Instance<M>& loaded() const {
     if (p_->expired) detail::refresh_expired(*p_);
+    if (!p_->touched) detail::touch(*p_);  // any access may change it: an autoflush candidate
     return *p_;
   }
   std::shared_ptr<detail::Instance<M>> p_;

@@ -96,7 +96,7 @@ class RelationQuery {
   /// Runs the query (after an autoflush).
   std::vector<Ptr<T>> all() const {
     s_->check_usable();
-    if (s_->options.autoflush) s_->flush();
+    if (s_->options.autoflush) s_->flush(false);
     return detail::scalars<T>(*s_, stmt_);
   }
   const Stmt& statement() const { return stmt_; }
@@ -287,7 +287,7 @@ class Session {
  private:
   void autoflush() {
     core_->check_usable();
-    if (core_->options.autoflush) core_->flush();
+    if (core_->options.autoflush) core_->flush(false);
   }
   template <class M>
   Ptr<M> get_by_values(const std::vector<Value>& pk) {

@@ -7,6 +7,7 @@
 #include <vector>  // std::vector
 
 #include <athanor/driver/driver.hpp>
+#include <athanor/orm/detail/clauses.hpp>
 #include <athanor/orm/mapper.hpp>
 
 namespace athanor::orm::detail {
@@ -24,7 +25,11 @@ struct InstanceBase : std::enable_shared_from_this<InstanceBase> {
   bool expired = false;
   std::weak_ptr<SessionCore> session;
   std::string key;  ///< identity: the primary key values, joined
+  bool touched = false;  ///< reached through a Ptr since the last flush (an autoflush candidate)
 };
+
+/// Records that an object may have changed: the next autoflush looks at it.
+void touch(InstanceBase& i);
 
 template <class M>
 struct Instance final : InstanceBase {
@@ -38,6 +43,8 @@ struct ModelOps {
   Value (*get)(const InstanceBase&, std::size_t column);
   void (*set)(InstanceBase&, std::size_t column, const Value&);
   bool (*modified)(const InstanceBase&, std::size_t column);
+  /// The positions of the changed columns, in one pass.
+  void (*changed)(const InstanceBase&, std::vector<std::size_t>& out);
   void (*set_clean)(InstanceBase&);
   /// Loads a whole row (all columns, in order, from column `first`) and marks it clean.
   void (*load)(InstanceBase&, driver::Statement&, int first);
@@ -91,6 +98,13 @@ const ModelOps& ops_for() {
       });
       return out;
     };
+    o.changed = [](const InstanceBase& b, std::vector<std::size_t>& out) {
+      std::size_t i = 0;
+      boost::mp11::mp_for_each<columns_of<M>>([&](auto D) {
+        if ((static_cast<const Instance<M>&>(b).obj.*D.pointer).modified()) out.push_back(i);
+        ++i;
+      });
+    };
     o.set_clean = [](InstanceBase& b) {
       boost::mp11::mp_for_each<columns_of<M>>([&](auto D) { (static_cast<Instance<M>&>(b).obj.*D.pointer).set_clean(); });
     };
@@ -118,7 +132,7 @@ const ModelOps& ops_for() {
       int i = first;
       boost::mp11::mp_for_each<columns_of<M>>([&](auto D) {
         using T = typename std::remove_cvref_t<decltype(std::declval<M&>().*D.pointer)>::value_type;
-        (static_cast<Instance<M>&>(b).obj.*D.pointer).load(column_traits<T>::from_value(st.value(i++)));
+        (static_cast<Instance<M>&>(b).obj.*D.pointer).load(read_column<T>(st, i++));
       });
     };
     return o;

@@ -97,6 +97,7 @@ inline void clear_key(const RelInfo& info, InstanceBase& holder, const std::vect
     }
     holder.ops->assign(holder, c, Value());
   }
+  if (!holder.touched) touch(holder);
 }
 
 /// target JOIN association ON target.key = association.target_key
@@ -157,7 +158,7 @@ inline void SessionCore::load_relation(RelationBase& r) {
       return;
     }
   }
-  if (options.autoflush) flush();
+  if (options.autoflush) flush(false);
   const Compiled& sql = statement("L" + relation_name(r), [&] {
     Builder b;
     Expr cond;
@@ -197,9 +198,11 @@ inline void SessionCore::sync(InstanceBase& i) {
       if (info->kind == RelKind::many_to_one) {
         if (other->state != State::persistent) continue;
         for (std::size_t k = 0; k < info->local.size(); ++k) i.ops->assign(i, info->local[k], other->ops->get(*other, info->remote[k]));
+        if (!i.touched) touch(i);
       } else {
         if (i.state != State::persistent) continue;
         for (std::size_t k = 0; k < info->local.size(); ++k) other->ops->assign(*other, info->remote[k], i.ops->get(i, info->local[k]));
+        if (!other->touched) touch(*other);
       }
     }
   }

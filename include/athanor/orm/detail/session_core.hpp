@@ -35,6 +35,9 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   std::vector<std::shared_ptr<InstanceBase>> deleted_in_tx;   ///< to restore on rollback
   std::unordered_map<std::string, std::shared_ptr<const Compiled>> statements;  ///< flush SQL by shape
   std::vector<std::shared_ptr<InstanceBase>> orphans;  ///< removed from a delete-orphan collection
+  /// Objects reached through a Ptr since the last flush: what an autoflush examines, so it
+  /// costs what was touched, not the size of the identity map. flush()/commit() examine all.
+  std::vector<std::shared_ptr<InstanceBase>> touched;
   /// Many-to-many: association rows to insert / delete at the next flush.
   struct Link {
     const RelInfo* info;
@@ -98,9 +101,9 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
     return *slot;
   }
 
-  void flush();
+  void flush(bool everything = true);
   void flush_inserts();
-  void flush_updates();
+  void flush_updates(const std::vector<InstanceBase*>& candidates);
   void flush_deletes();
   /// SELECT of one object's row by primary key into `i`.
   void refresh(InstanceBase& i);

@@ -12,19 +12,38 @@
 
 namespace athanor::orm::detail {
 
-inline void SessionCore::flush() {
+inline void touch(InstanceBase& i) {
+  i.touched = true;
+  if (auto s = i.session.lock()) s->touched.push_back(i.shared_from_this());
+}
+
+inline void SessionCore::flush(bool everything) {
   check_usable();
+  // The objects whose changes this flush looks for.
+  std::vector<InstanceBase*> candidates;
+  if (everything) {
+    for (auto& entry : identity)
+      for (auto& [key, i] : entry.second) candidates.push_back(i.get());
+  } else {
+    for (auto& i : touched)
+      if (i->session.lock().get() == this) candidates.push_back(i.get());
+  }
   try {
     // delete-orphan: objects taken out of their collection (and not put in another) go.
     auto orphaned = std::move(orphans);
     orphans.clear();
     for (auto& o : orphaned) delete_instance(o);
     // Keys across relationships changed in memory since the last flush.
-    for (auto& entry : identity)
-      for (auto& [key, i] : entry.second)
-        if (i->state == State::persistent && !i->expired) sync(*i);
+    for (std::size_t k = 0; k < candidates.size(); ++k) {  // sync may touch more: they are appended
+      if (candidates[k]->state == State::persistent && !candidates[k]->expired) sync(*candidates[k]);
+    }
+    if (!everything) {
+      for (std::size_t k = candidates.size(); k < touched.size(); ++k) candidates.push_back(touched[k].get());
+    }
     flush_inserts();
-    flush_updates();
+    flush_updates(candidates);
+    for (auto& i : touched) i->touched = false;
+    touched.clear();
     flush_links();
     flush_deletes();
     ++flushes;
@@ -77,7 +96,9 @@ inline void SessionCore::flush_inserts() {
       }
       auto gen = ops->info->autoincrement;
       bool fetch_key = gen && std::find(cols.begin(), cols.end(), *gen) == cols.end();
-      bool returning = fetch_key && caps.returning_insert;
+      // RETURNING where the driver cannot tell the key; SQLite's last_insert_rowid is cheaper
+      // than its RETURNING (which buffers rows in a temporary b-tree per statement).
+      bool returning = fetch_key && caps.returning_insert && !caps.cheap_last_insert_id;
       const Compiled& sql = statement(shape, [&] {
         Builder b;
         Values v;
@@ -112,19 +133,21 @@ inline void SessionCore::flush_inserts() {
   pending.clear();
 }
 
-inline void SessionCore::flush_updates() {
+inline void SessionCore::flush_updates(const std::vector<InstanceBase*>& candidates) {
   auto& dialect = engine.dialect();
-  for (auto& entry : identity) {
-    const ModelOps* ops = entry.first;  // not a structured binding: lambdas capture it (clang 14)
-    const auto& t = ops->table();
-    const auto& table = ops->info->table;
-    for (auto& [key, inst] : entry.second) {
+  std::vector<std::size_t> changed;
+  for (InstanceBase* inst : candidates) {
+    {
       if (inst->state != State::persistent || inst->expired) continue;
-      std::vector<std::size_t> changed;
-      std::string shape = "U" + t.name;
-      for (std::size_t k = 0; k < ops->columns; ++k)
-        if (ops->modified(*inst, k) && ops->info->version != k) changed.push_back(k), shape += ',' + std::to_string(k);
+      const ModelOps* ops = inst->ops;
+      changed.clear();
+      ops->changed(*inst, changed);
+      std::erase_if(changed, [&](std::size_t k) { return ops->info->version == k; });
       if (changed.empty()) continue;
+      const auto& t = ops->table();
+      const auto& table = ops->info->table;
+      std::string shape = "U" + t.name;
+      for (auto k : changed) shape += ',' + std::to_string(k);
       auto version = ops->info->version;
       const Compiled& sql = statement(shape, [&] {
         Builder b;
@@ -248,6 +271,8 @@ inline void SessionCore::rollback() {
   for (auto& i : deleted) i->state = State::persistent;
   inserted_in_tx.clear(), deleted_in_tx.clear(), pending.clear(), deleted.clear(), orphans.clear();
   links_added.clear(), links_removed.clear();
+  for (auto& i : touched) i->touched = false;
+  touched.clear();
   expire_all();  // back to the last committed state on next access
 }
 

@@ -1,0 +1,229 @@
+// athanor/dialect/mysql.hpp — the MySQL/MariaDB dialect: backtick quoting, MySQL type names,
+// LIMIT/OFFSET, ON DUPLICATE KEY UPDATE, and the capability flags of MariaDB ≥ 10.5.
+// The engine picks it for `mysql://` and `mariadb://` URLs; core never names it.
+//
+// User notes
+// - Types: String{n} is VARCHAR(n) and needs its length (String{} is an ArgumentError: use
+//   String{n} or Text{}); Text is LONGTEXT and LargeBinary LONGBLOB (values up to 4 GiB, as
+//   max_allowed_packet allows); Boolean is BOOL (TINYINT(1): read back as an integer, turned
+//   into bool by the column type); Numeric{p, s} is DECIMAL(p,s); Uuid is CHAR(36); Json is
+//   JSON (on MariaDB an alias of LONGTEXT with a validity check); Enum is VARCHAR plus a CHECK.
+// - Time: DateTime is DATETIME(6) (microseconds) for both DateTimeType{} and DateTimeType{true};
+//   every connection sets `time_zone = '+00:00'`, so now() and stored values are UTC, and the
+//   2038 limit of TIMESTAMP does not apply. Time is TIME(6).
+// - DDL is not transactional: CREATE/DROP commit the open transaction implicitly
+//   (https://mariadb.com/kb/en/sql-statements-that-cause-an-implicit-commit/).
+// - Strings compare and sort with the collation of their table (the server's default is
+//   usually case-insensitive, e.g. utf8mb4_general_ci), unlike SQLite and PostgreSQL.
+// - Differences the compiler handles: no NULLS FIRST/LAST (emulated with `x IS NULL`), no
+//   FULL OUTER JOIN (ArgumentError), no UPDATE … RETURNING (ArgumentError; INSERT and DELETE
+//   … RETURNING need MariaDB ≥ 10.5), upsert is ON DUPLICATE KEY UPDATE on any unique key (the
+//   conflict columns are not named), doubles cannot hold NaN or ±infinity, an IN list bound
+//   as one array needs JSON_TABLE (MariaDB ≥ 10.6, MySQL ≥ 8.0.4).
+// - Connections run with a strict sql_mode (bad values are errors, not warnings) and without
+//   NO_BACKSLASH_ESCAPES, so DDL literals escape backslashes.
+#pragma once
+
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+#include <athanor/dialect/ansi.hpp>
+
+namespace athanor {
+
+/// The SQL flavour of MySQL and MariaDB (version differences are capability flags here).
+/// **Example**: `Compiler(MysqlDialect{}).compile(select(users).node()).sql`
+class MysqlDialect : public Dialect {
+ public:
+  MysqlDialect() {
+    // MariaDB ≥ 10.5 has INSERT … RETURNING (https://mariadb.com/kb/en/insertreturning/) and
+    // DELETE … RETURNING (10.0), but no UPDATE … RETURNING; MySQL has none of them.
+    caps_.returning_update = false;
+    // No NULLS FIRST/LAST: NULLs sort first ascending (https://mariadb.com/kb/en/null-values/#ordering).
+    caps_.nulls_ordering = false;
+    // No FULL OUTER JOIN (https://mariadb.com/kb/en/join-syntax/).
+    caps_.full_outer_join = false;
+    // BOOL is TINYINT(1): values come back as integers (https://mariadb.com/kb/en/boolean/).
+    caps_.native_boolean = false;
+    // DDL commits implicitly (https://mariadb.com/kb/en/sql-statements-that-cause-an-implicit-commit/).
+    caps_.transactional_ddl = false;
+    // ON DUPLICATE KEY UPDATE reacts to any unique key; no conflict target can be named
+    // (https://mariadb.com/kb/en/insert-on-duplicate-key-update/).
+    caps_.upsert_conflict_target = false;
+    // FLOAT/DOUBLE reject NaN and ±inf (https://mariadb.com/kb/en/double/).
+    caps_.infinity = false;
+    caps_.nan = false;
+    // The protocol counts parameters in 16 bits (https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_com_stmt_prepare.html).
+    caps_.max_params = 65535;
+  }
+  std::string_view name() const override { return "mysql"; }
+  std::string_view display_name() const override { return "MySQL/MariaDB"; }
+
+  /// Backticks, an embedded one doubled (https://mariadb.com/kb/en/identifier-names/);
+  /// ANSI_QUOTES is not assumed, so "…" would be a string.
+  void quote(std::string& out, std::string_view ident) const override {
+    if (ident.empty() || ident.find('\0') != std::string_view::npos) {
+      throw ArgumentError("[athanor.argument.identifier] an identifier is empty or contains a NUL byte");
+    }
+    out += '`';
+    for (char c : ident) (c == '`' ? out += "``" : out += c);
+    out += '`';
+  }
+
+  /// MySQL type names (https://mariadb.com/kb/en/data-types/).
+  void type_name(std::string& out, const SqlType& t) const override {
+    switch (t.kind) {
+      // VARCHAR needs a length (https://mariadb.com/kb/en/varchar/); guessing one would
+      // truncate or waste the index limit, so String{} is refused.
+      case TypeKind::string:
+      case TypeKind::enum_:
+        if (t.length <= 0) unsupported("VARCHAR without a length", "use String{n} or Text{}");
+        out += "VARCHAR(" + std::to_string(t.length) + ")";
+        break;
+      // TEXT holds 64 KiB only; LONGTEXT/LONGBLOB hold 4 GiB (https://mariadb.com/kb/en/longtext/).
+      case TypeKind::null:
+      case TypeKind::text: out += "LONGTEXT"; break;
+      case TypeKind::binary: out += "LONGBLOB"; break;
+      case TypeKind::boolean: out += "BOOL"; break;
+      case TypeKind::float_: out += "FLOAT"; break;
+      case TypeKind::double_: out += "DOUBLE"; break;
+      case TypeKind::numeric:
+        out += "DECIMAL(" + std::to_string(t.precision) + "," + std::to_string(t.scale) + ")";
+        break;
+      // DATETIME, not TIMESTAMP: no 2038 limit and no conversion; the session zone is UTC.
+      // (6) keeps microseconds (https://mariadb.com/kb/en/datetime/).
+      case TypeKind::datetime: out += "DATETIME(6)"; break;
+      case TypeKind::time: out += "TIME(6)"; break;
+      // No UUID type before MariaDB 10.7 and none in MySQL: the 36-character text.
+      case TypeKind::uuid: out += "CHAR(36)"; break;
+      default: Dialect::type_name(out, t);
+    }
+  }
+  /// CAST takes its own, shorter list of types (https://mariadb.com/kb/en/cast/).
+  void cast_type_name(std::string& out, const SqlType& t) const override {
+    switch (t.kind) {
+      case TypeKind::integer:
+      case TypeKind::big_integer:
+      case TypeKind::small_integer:
+      case TypeKind::boolean: out += "SIGNED"; break;
+      case TypeKind::float_:
+      case TypeKind::double_: out += "DOUBLE"; break;
+      case TypeKind::numeric:
+        out += "DECIMAL(" + std::to_string(t.precision) + "," + std::to_string(t.scale) + ")";
+        break;
+      case TypeKind::binary: out += "BINARY"; break;
+      case TypeKind::date: out += "DATE"; break;
+      case TypeKind::datetime: out += "DATETIME(6)"; break;
+      case TypeKind::time: out += "TIME(6)"; break;
+      case TypeKind::string:
+      case TypeKind::enum_:
+        out += t.length > 0 ? "CHAR(" + std::to_string(t.length) + ")" : "CHAR";
+        break;
+      default: out += "CHAR"; break;  // text, json, uuid, null
+    }
+  }
+  /// AUTO_INCREMENT is a column attribute after the type (https://mariadb.com/kb/en/auto_increment/).
+  void autoincrement_type(std::string& out, const SqlType& t) const override {
+    type_name(out, t);
+    out += " AUTO_INCREMENT";
+  }
+  /// Inside '…' a backslash escapes unless NO_BACKSLASH_ESCAPES is set, which athanor's
+  /// connections do not set (https://mariadb.com/kb/en/string-literals/): double it too.
+  void literal(std::string& out, const Value& v) const override {
+    if (v.holds<std::string>() || v.holds<Json>() || v.holds<Bytes>()) {
+      std::string s = detail::value_to_text(v);
+      if (s.find('\0') != std::string::npos) throw ArgumentError("[athanor.argument.literal] a DDL literal contains a NUL byte");
+      out += '\'';
+      for (char c : s) (c == '\'' ? out += "''" : c == '\\' ? out += "\\\\" : out += c);
+      out += '\'';
+      return;
+    }
+    Dialect::literal(out, v);  // numbers, dates, UUIDs: no quote or backslash in their text
+  }
+
+  /// OFFSET needs a LIMIT; the largest one stands for none, as the manual advises
+  /// (https://dev.mysql.com/doc/refman/8.0/en/select.html, "LIMIT 95,18446744073709551615").
+  void limit_offset(Compiler& c, const Expr& limit, const Expr& offset) const override {
+    if (limit) {
+      c.out() += " LIMIT ", c.expr(limit);
+    } else if (offset) {
+      c.out() += " LIMIT 18446744073709551615";
+    }
+    if (offset) c.out() += " OFFSET ", c.expr(offset);
+  }
+  /// `||` is OR unless PIPES_AS_CONCAT (https://mariadb.com/kb/en/concat/).
+  void concat(Compiler& c, const Expr& a, const Expr& b) const override {
+    c.out() += "CONCAT(", c.expr(a), c.out() += ", ", c.expr(b), c.out() += ')';
+  }
+  void function(Compiler& c, const detail::ExprNode& f) const override {
+    if (f.text == "now" && f.args.empty()) {
+      // NOW() follows the session zone and drops microseconds; this is UTC with them
+      // (https://mariadb.com/kb/en/utc_timestamp/).
+      c.out() += "UTC_TIMESTAMP(6)";
+    } else if (f.text == "length" && f.args.size() == 1) {
+      // LENGTH counts bytes; CHAR_LENGTH counts characters (https://mariadb.com/kb/en/char_length/).
+      c.out() += "CHAR_LENGTH(", c.expr(f.args[0]), c.out() += ')';
+    } else if (f.text == "__excluded") {
+      // The proposed row is VALUES(col) (https://mariadb.com/kb/en/values-value/).
+      c.out() += "VALUES(", c.ident(f.args[0].node().text), c.out() += ')';
+    } else {
+      Dialect::function(c, f);
+    }
+  }
+  /// ON DUPLICATE KEY UPDATE (https://mariadb.com/kb/en/insert-on-duplicate-key-update/).
+  /// "Do nothing" is a no-op update of one key column: INSERT IGNORE would also turn NOT NULL,
+  /// foreign-key and data errors into warnings.
+  void upsert(Compiler& c, const detail::InsertNode& n) const override {
+    c.out() += " ON DUPLICATE KEY UPDATE ";
+    bool q = c.qualify;
+    c.qualify = false;
+    if (n.upsert_set.empty()) {
+      const std::string& col = !n.conflict_columns.empty()   ? n.conflict_columns[0]
+                               : !n.table->primary_key.empty() ? n.table->primary_key[0]
+                               : !n.columns.empty()            ? n.columns[0]
+                                                               : n.table->columns.at(0).name;
+      c.ident(col), c.out() += " = ", c.ident(col);
+    } else {
+      for (std::size_t i = 0; i < n.upsert_set.size(); ++i) {
+        if (i) c.out() += ", ";
+        c.ident(n.upsert_set[i].first), c.out() += " = ", c.expr(n.upsert_set[i].second);
+      }
+    }
+    c.qualify = q;
+  }
+  /// JSON_TABLE turns the bound JSON array into rows, typed like the left side so that the
+  /// comparison uses its collation and conversions (MariaDB ≥ 10.6, MySQL ≥ 8.0.4;
+  /// https://mariadb.com/kb/en/json_table/).
+  void in_array(Compiler& c, const detail::ExprNode& n) const override {
+    c.operand(n.args[0]);
+    c.out() += (n.flags & 1) ? " NOT IN (SELECT v FROM JSON_TABLE(" : " IN (SELECT v FROM JSON_TABLE(";
+    c.expr(n.args[1]);
+    c.out() += ", '$[*]' COLUMNS (v ";
+    const SqlType& t = n.args[0].type();
+    switch (t.kind) {
+      case TypeKind::integer:
+      case TypeKind::big_integer:
+      case TypeKind::small_integer:
+      case TypeKind::boolean: c.out() += "BIGINT"; break;
+      case TypeKind::float_:
+      case TypeKind::double_:
+      case TypeKind::numeric:
+      case TypeKind::date:
+      case TypeKind::datetime:
+      case TypeKind::time: type_name(c.out(), t); break;
+      default: c.out() += "LONGTEXT"; break;  // strings, UUIDs, JSON, unknown
+    }
+    c.out() += " PATH '$')) AS athanor_in)";
+  }
+  /// No DEFAULT VALUES clause; an empty column list does it (https://mariadb.com/kb/en/insert/).
+  void insert_default_values(std::string& out) const override { out += " () VALUES ()"; }
+  /// BEGIN is also a compound-statement keyword; START TRANSACTION is unambiguous
+  /// (https://mariadb.com/kb/en/start-transaction/).
+  std::string_view begin_sql() const override { return "START TRANSACTION"; }
+  /// Tables of the current database (https://mariadb.com/kb/en/information-schema-tables-table/).
+  std::string has_table_sql() const override {
+    return "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";
+  }
+};
+
+}  // namespace athanor

@@ -1,0 +1,486 @@
+// athanor/driver/mysql.hpp — the MySQL/MariaDB adapter on MariaDB Connector/C's prepared
+// statement API: connect, prepare (cached), bind, execute, fetch into reused buffers, and map
+// error numbers to athanor's exceptions. Only the engine layer includes this header.
+#pragma once
+
+#include <mysql.h>
+
+#include <algorithm>  // std::clamp
+#include <charconv>   // std::from_chars
+#include <cstring>    // std::memcpy
+#include <limits>     // std::numeric_limits
+#include <mutex>      // std::once_flag
+#include <string>     // std::string
+#include <vector>     // std::vector
+
+#include <athanor/core/detail/convert.hpp>
+#include <athanor/core/error.hpp>
+#include <athanor/driver/detail/mysql_error.hpp>
+#include <athanor/driver/detail/statement_cache.hpp>
+#include <athanor/engine/url.hpp>
+
+namespace athanor::driver::mysql {
+
+/// A prepared statement (https://mariadb.com/kb/en/api-prepared-statement-functions/).
+/// Parameter and result buffers live as long as the statement and are reused by every
+/// execution; only the values handed out (strings, blobs) are allocated per row.
+class Statement final : public driver::Statement {
+ public:
+  Statement(MYSQL* db, std::string sql, std::int64_t* last_insert_id) : db_(db), sql_(std::move(sql)), last_id_(last_insert_id) {
+    prepare();
+  }
+  ~Statement() override {
+    if (stmt_) mysql_stmt_close(stmt_);
+  }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  void execute(std::span<const Value> params) override {
+    if (params.size() != pbind_.size()) {
+      throw ArgumentError("[athanor.argument.params] the statement takes " + std::to_string(pbind_.size()) + " parameters, " +
+                          std::to_string(params.size()) + " given");
+    }
+    for (std::size_t i = 0; i < params.size(); ++i) bind(i, params[i]);
+    if (!pbind_.empty() && mysql_stmt_bind_param(stmt_, pbind_.data())) fail();
+    if (mysql_stmt_execute(stmt_)) {
+      // ER_NEED_REPREPARE: a table changed under a cached statement and the server could not
+      // re-prepare it by itself; prepare again once (https://mariadb.com/kb/en/server-error-codes/).
+      if (mysql_stmt_errno(stmt_) != 1615) fail();
+      mysql_stmt_close(stmt_), stmt_ = nullptr;
+      prepare();
+      if (!pbind_.empty() && mysql_stmt_bind_param(stmt_, pbind_.data())) fail();
+      if (mysql_stmt_execute(stmt_)) fail();
+    }
+    if (auto id = mysql_stmt_insert_id(stmt_)) *last_id_ = static_cast<std::int64_t>(id);
+    ncols_ = mysql_stmt_field_count(stmt_);
+    if (ncols_ > 0) {
+      setup_results();
+      // Rows are read to the client at once (the engine reads them all anyway), so the
+      // connection is free for the next statement even if a caller stops early.
+      if (mysql_stmt_store_result(stmt_)) {
+        // The error came in place of the rows (a duplicate key in INSERT … RETURNING, a statement
+        // timeout). Connector/C then still expects rows and its next execute would wait for
+        // them forever; mysql_stmt_reset puts the statement back to "prepared".
+        unsigned err = mysql_stmt_errno(stmt_);
+        std::string msg = mysql_stmt_error(stmt_);
+        mysql_stmt_reset(stmt_);
+        ncols_ = 0;
+        raise(err, msg);
+      }
+    }
+    auto n = mysql_stmt_affected_rows(stmt_);
+    affected_ = n == static_cast<my_ulonglong>(-1) ? -1 : static_cast<std::int64_t>(n);
+  }
+
+  bool next() override {
+    if (ncols_ == 0) return false;
+    if (rebind_) {
+      if (mysql_stmt_bind_result(stmt_, rbind_.data())) fail();
+      rebind_ = false;
+    }
+    int rc = mysql_stmt_fetch(stmt_);
+    if (rc == MYSQL_NO_DATA) return false;
+    if (rc == 1) fail();
+    // A value longer than its buffer (MYSQL_DATA_TRUNCATED, or silently when truncation
+    // reports are off): grow the buffer and read the column again, whole.
+    for (unsigned i = 0; i < ncols_; ++i) {
+      auto& c = cols_[i];
+      if (!c.varlen || c.is_null || c.length <= c.buf.size()) continue;
+      c.buf.resize(c.length);
+      rbind_[i].buffer = c.buf.data(), rbind_[i].buffer_length = c.buf.size();
+      if (mysql_stmt_fetch_column(stmt_, &rbind_[i], i, 0)) fail();
+      rebind_ = true;  // the next fetch must write into the new buffer
+    }
+    return true;
+  }
+  int column_count() const override { return static_cast<int>(ncols_); }
+  std::string column_name(int c) const override { return fields_[c].name; }
+  Value value(int i) const override {
+    const auto& c = cols_[static_cast<std::size_t>(i)];
+    if (c.is_null) return Value();
+    switch (c.kind) {
+      case Kind::integer: return Value(static_cast<std::int64_t>(c.num.i));
+      case Kind::unsigned_:
+        if (static_cast<unsigned long long>(c.num.i) > static_cast<unsigned long long>(std::numeric_limits<std::int64_t>::max())) {
+          return Value(Decimal{std::to_string(static_cast<unsigned long long>(c.num.i))});  // no digit lost
+        }
+        return Value(static_cast<std::int64_t>(c.num.i));
+      case Kind::double_: return Value(c.num.d);
+      case Kind::decimal: return Value(Decimal{std::string(c.buf.data(), c.length)});
+      case Kind::text: return Value(std::string(c.buf.data(), c.length));
+      case Kind::bytes: {
+        auto* p = reinterpret_cast<const std::byte*>(c.buf.data());
+        return Value(Bytes(p, p + c.length));
+      }
+      case Kind::bit: {  // BIT(n) arrives as big-endian bytes
+        std::int64_t v = 0;
+        for (unsigned long k = 0; k < c.length; ++k) v = (v << 8) | static_cast<unsigned char>(c.buf[k]);
+        return Value(v);
+      }
+      case Kind::date:
+      case Kind::datetime: {
+        const MYSQL_TIME& t = c.num.t;
+        Date d{std::chrono::year{static_cast<int>(t.year)}, std::chrono::month{t.month}, std::chrono::day{t.day}};
+        if (!d.ok()) return Value(std::string(t.year == 0 ? "0000-00-00" : "invalid date"));  // zero dates
+        if (c.kind == Kind::date) return Value(d);
+        using namespace std::chrono;
+        return Value(DateTime{sys_days{d} + hours{t.hour} + minutes{t.minute} + seconds{t.second} + microseconds{t.second_part}});
+      }
+      case Kind::time: {
+        const MYSQL_TIME& t = c.num.t;
+        using namespace std::chrono;
+        auto v = hours{t.day * 24ll + t.hour} + minutes{t.minute} + seconds{t.second} + microseconds{t.second_part};
+        return Value(Time{t.neg ? -v : v});
+      }
+    }
+    return Value();
+  }
+  std::int64_t rows_affected() const override { return affected_; }
+  void reset() override {
+    if (ncols_ == 0) return;
+    ncols_ = 0;
+    // Frees the stored rows on the client (no round trip, unlike mysql_stmt_reset). A CALL
+    // may leave further result sets; they are drained so the connection stays in sync.
+    mysql_stmt_free_result(stmt_);
+    while (mysql_stmt_more_results(stmt_) && mysql_stmt_next_result(stmt_) == 0) mysql_stmt_free_result(stmt_);
+  }
+
+ private:
+  enum class Kind : unsigned char { integer, unsigned_, double_, decimal, text, bytes, bit, date, datetime, time };
+  union Fixed {
+    long long i;
+    double d;
+    MYSQL_TIME t;
+    char b;
+  };
+  struct Param {
+    Fixed num;
+    unsigned long length;
+    char uuid[36];
+  };
+  struct Column {
+    Kind kind{};
+    bool varlen = false;
+    Fixed num{};
+    std::vector<char> buf;  // var-length values; grows to the longest seen, then stays
+    unsigned long length = 0;
+    my_bool is_null = 0;
+    my_bool error = 0;
+  };
+
+  void prepare() {
+    stmt_ = mysql_stmt_init(db_);
+    if (!stmt_) detail::raise(mysql_errno(db_), mysql_error(db_));
+    if (mysql_stmt_prepare(stmt_, sql_.data(), sql_.size())) {
+      unsigned err = mysql_stmt_errno(stmt_);
+      std::string msg = mysql_stmt_error(stmt_);
+      mysql_stmt_close(stmt_), stmt_ = nullptr;
+      detail::raise(err, msg, sql_);
+    }
+    pbind_.assign(mysql_stmt_param_count(stmt_), MYSQL_BIND{});
+    pslot_.resize(pbind_.size());
+    shape_.clear();  // result buffers are rebuilt on the next execute
+  }
+  [[noreturn]] void fail() { raise(mysql_stmt_errno(stmt_), mysql_stmt_error(stmt_)); }
+  [[noreturn]] void raise(unsigned err, const std::string& msg) {
+    std::string columns;
+    if (err == 1062) {
+      // The message names the key, not its columns: ask the schema (an error path only;
+      // a duplicate key leaves the transaction open and the connection usable).
+      try {
+        Statement q(db_, "SELECT GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX SEPARATOR ', ') FROM information_schema.STATISTICS "
+                    "WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND INDEX_NAME = ?", last_id_);
+        const Value params[] = {Value(detail::target_table(sql_)), Value(detail::duplicate_key(msg))};
+        q.execute(params);
+        if (q.next() && q.value(0).holds<std::string>()) columns = q.value(0).as<std::string>();
+        q.reset();
+      } catch (const Error&) {  // the plain message is still right
+      }
+    }
+    detail::raise(err, msg, sql_, columns);
+  }
+
+  void bind(std::size_t i, const Value& v) {
+    MYSQL_BIND& b = pbind_[i];
+    Param& p = pslot_[i];
+    b = MYSQL_BIND{};
+    auto text = [&](enum_field_types type, const void* data, std::size_t size) {
+      static const char empty = 0;
+      b.buffer_type = type;
+      b.buffer = const_cast<void*>(size ? data : &empty);
+      p.length = static_cast<unsigned long>(size);
+      b.buffer_length = p.length, b.length = &p.length;
+    };
+    auto time = [&](enum_field_types type, enum_mysql_timestamp_type tt) {
+      p.num.t = MYSQL_TIME{};
+      p.num.t.time_type = tt;
+      b.buffer_type = type, b.buffer = &p.num.t;
+      return &p.num.t;
+    };
+    std::visit(
+        [&](const auto& x) {
+          using X = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<X, std::monostate>) {
+            b.buffer_type = MYSQL_TYPE_NULL;
+          } else if constexpr (std::is_same_v<X, bool>) {
+            p.num.b = x ? 1 : 0;
+            b.buffer_type = MYSQL_TYPE_TINY, b.buffer = &p.num.b;
+          } else if constexpr (std::is_same_v<X, std::int64_t>) {
+            p.num.i = x;
+            b.buffer_type = MYSQL_TYPE_LONGLONG, b.buffer = &p.num.i;
+          } else if constexpr (std::is_same_v<X, double>) {
+            p.num.d = x;
+            b.buffer_type = MYSQL_TYPE_DOUBLE, b.buffer = &p.num.d;
+          } else if constexpr (std::is_same_v<X, std::string>) {
+            text(MYSQL_TYPE_STRING, x.data(), x.size());
+          } else if constexpr (std::is_same_v<X, Bytes>) {
+            text(MYSQL_TYPE_BLOB, x.data(), x.size());
+          } else if constexpr (std::is_same_v<X, Decimal>) {
+            text(MYSQL_TYPE_NEWDECIMAL, x.text.data(), x.text.size());
+          } else if constexpr (std::is_same_v<X, Json>) {
+            text(MYSQL_TYPE_STRING, x.text.data(), x.text.size());
+          } else if constexpr (std::is_same_v<X, Uuid>) {
+            auto s = x.to_string();
+            std::memcpy(p.uuid, s.data(), sizeof p.uuid);
+            text(MYSQL_TYPE_STRING, p.uuid, sizeof p.uuid);
+          } else if constexpr (std::is_same_v<X, Date>) {
+            auto* t = time(MYSQL_TYPE_DATE, MYSQL_TIMESTAMP_DATE);
+            t->year = static_cast<unsigned>(static_cast<int>(x.year())), t->month = unsigned(x.month()), t->day = unsigned(x.day());
+          } else if constexpr (std::is_same_v<X, DateTime>) {
+            using namespace std::chrono;
+            auto* t = time(MYSQL_TYPE_DATETIME, MYSQL_TIMESTAMP_DATETIME);
+            auto day = floor<days>(x);
+            year_month_day ymd{day};
+            hh_mm_ss<microseconds> tod{x - day};
+            t->year = static_cast<unsigned>(static_cast<int>(ymd.year())), t->month = unsigned(ymd.month()), t->day = unsigned(ymd.day());
+            t->hour = static_cast<unsigned>(tod.hours().count()), t->minute = static_cast<unsigned>(tod.minutes().count());
+            t->second = static_cast<unsigned>(tod.seconds().count()), t->second_part = static_cast<unsigned long>(tod.subseconds().count());
+          } else if constexpr (std::is_same_v<X, Time>) {
+            using namespace std::chrono;
+            auto* t = time(MYSQL_TYPE_TIME, MYSQL_TIMESTAMP_TIME);
+            hh_mm_ss<microseconds> tod{x};
+            t->neg = tod.is_negative();
+            t->hour = static_cast<unsigned>(tod.hours().count()), t->minute = static_cast<unsigned>(tod.minutes().count());
+            t->second = static_cast<unsigned>(tod.seconds().count()), t->second_part = static_cast<unsigned long>(tod.subseconds().count());
+          }
+        },
+        v.variant());
+  }
+
+  /// Result buffers by the columns' types, rebuilt only when the result's shape changes.
+  void setup_results() {
+    MYSQL_FIELD* f = mariadb_stmt_fetch_fields(stmt_);
+    fields_ = f;
+    bool same = shape_.size() == ncols_;
+    for (unsigned i = 0; same && i < ncols_; ++i) same = shape_[i] == shape_of(f[i]);
+    if (!same) {
+      shape_.clear();
+      cols_.assign(ncols_, Column{});
+      rbind_.assign(ncols_, MYSQL_BIND{});
+      for (unsigned i = 0; i < ncols_; ++i) {
+        shape_.push_back(shape_of(f[i]));
+        layout(f[i], cols_[i], rbind_[i]);
+      }
+    }
+    if (mysql_stmt_bind_result(stmt_, rbind_.data())) fail();
+    rebind_ = false;
+  }
+  static unsigned long long shape_of(const MYSQL_FIELD& f) {
+    return (static_cast<unsigned long long>(f.type) << 32) | (static_cast<unsigned long long>(f.charsetnr) << 8) |
+           ((f.flags & UNSIGNED_FLAG) ? 1u : 0u);
+  }
+  static void layout(const MYSQL_FIELD& f, Column& c, MYSQL_BIND& b) {
+    b.is_null = &c.is_null, b.length = &c.length, b.error = &c.error;
+    auto fixed = [&](Kind k, enum_field_types type) {
+      c.kind = k, b.buffer_type = type, b.buffer = &c.num;
+    };
+    switch (f.type) {
+      case MYSQL_TYPE_TINY:
+      case MYSQL_TYPE_SHORT:
+      case MYSQL_TYPE_LONG:
+      case MYSQL_TYPE_INT24:
+      case MYSQL_TYPE_LONGLONG:
+      case MYSQL_TYPE_YEAR:
+        fixed((f.flags & UNSIGNED_FLAG) ? Kind::unsigned_ : Kind::integer, MYSQL_TYPE_LONGLONG);
+        b.is_unsigned = (f.flags & UNSIGNED_FLAG) ? 1 : 0;
+        return;
+      case MYSQL_TYPE_FLOAT:
+      case MYSQL_TYPE_DOUBLE: fixed(Kind::double_, MYSQL_TYPE_DOUBLE); return;
+      case MYSQL_TYPE_DATE:
+      case MYSQL_TYPE_NEWDATE: fixed(Kind::date, MYSQL_TYPE_DATE); return;
+      case MYSQL_TYPE_DATETIME:
+      case MYSQL_TYPE_TIMESTAMP:
+      case MYSQL_TYPE_DATETIME2:
+      case MYSQL_TYPE_TIMESTAMP2: fixed(Kind::datetime, MYSQL_TYPE_DATETIME); return;
+      case MYSQL_TYPE_TIME:
+      case MYSQL_TYPE_TIME2: fixed(Kind::time, MYSQL_TYPE_TIME); return;
+      case MYSQL_TYPE_DECIMAL:
+      case MYSQL_TYPE_NEWDECIMAL: c.kind = Kind::decimal; break;
+      case MYSQL_TYPE_BIT: c.kind = Kind::bit; break;
+      case MYSQL_TYPE_GEOMETRY: c.kind = Kind::bytes; break;
+      // MySQL 8 labels JSON with the binary character set, but it is text.
+      case MYSQL_TYPE_JSON: c.kind = Kind::text; break;
+      // Strings and blobs: the binary character set (63) marks bytes
+      // (https://mariadb.com/kb/en/resultset-row/#binary-resultset-row).
+      default: c.kind = f.charsetnr == 63 ? Kind::bytes : Kind::text; break;
+    }
+    c.varlen = true;
+    c.buf.resize(std::clamp<unsigned long>(f.length, 16, 256));
+    b.buffer_type = c.kind == Kind::bytes || c.kind == Kind::bit ? MYSQL_TYPE_BLOB : MYSQL_TYPE_STRING;
+    b.buffer = c.buf.data(), b.buffer_length = static_cast<unsigned long>(c.buf.size());
+  }
+
+  MYSQL* db_;
+  MYSQL_STMT* stmt_ = nullptr;
+  std::string sql_;
+  std::int64_t* last_id_;
+  std::vector<MYSQL_BIND> pbind_;
+  std::vector<Param> pslot_;
+  std::vector<MYSQL_BIND> rbind_;
+  std::vector<Column> cols_;
+  std::vector<unsigned long long> shape_;
+  const MYSQL_FIELD* fields_ = nullptr;
+  unsigned ncols_ = 0;
+  bool rebind_ = false;
+  std::int64_t affected_ = 0;
+};
+
+/// Options of a MySQL/MariaDB connection (from the URL: `mysql://user:pw@host:port/db?…`).
+struct Options {
+  std::string host;         ///< "" or "localhost": the local unix socket
+  unsigned port = 0;        ///< 0: 3306
+  std::string user;
+  std::string password;     ///< never shown in messages
+  std::string database;
+  std::string unix_socket;  ///< `?unix_socket=/path`
+  unsigned connect_timeout = 10;  ///< seconds; `?connect_timeout=`
+  unsigned read_timeout = 0;      ///< seconds, 0: none; `?read_timeout=`
+  unsigned write_timeout = 0;     ///< seconds, 0: none; `?write_timeout=`
+  bool ssl = false;               ///< `?ssl=true`: refuse an unencrypted link
+  std::string ssl_ca, ssl_cert, ssl_key;  ///< `?ssl_ca=` etc. (PEM files)
+  bool ssl_verify = false;        ///< `?ssl_verify_server_cert=true`
+};
+
+/// One connection. Autocommit is on; the engine sends START TRANSACTION / COMMIT itself.
+class Connection final : public driver::Connection {
+ public:
+  explicit Connection(const Options& o) {
+    // mysql_init would initialise the library lazily, which is not thread-safe
+    // (https://mariadb.com/kb/en/mysql_library_init/).
+    static std::once_flag once;
+    std::call_once(once, [] { mysql_library_init(0, nullptr, nullptr); });
+    db_ = mysql_init(nullptr);
+    if (!db_) throw OperationalError("[athanor.operational.connect] cannot connect to MySQL/MariaDB: out of memory");
+    // utf8mb4: all of Unicode (utf8 is the 3-byte subset). No automatic reconnect: it would
+    // silently lose the session's transaction, time zone and sql_mode.
+    my_bool off = 0, on = 1;
+    mysql_options(db_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    mysql_options(db_, MYSQL_OPT_RECONNECT, &off);
+    mysql_options(db_, MYSQL_OPT_CONNECT_TIMEOUT, &o.connect_timeout);
+    if (o.read_timeout) mysql_options(db_, MYSQL_OPT_READ_TIMEOUT, &o.read_timeout);
+    if (o.write_timeout) mysql_options(db_, MYSQL_OPT_WRITE_TIMEOUT, &o.write_timeout);
+    if (o.ssl) mysql_options(db_, MYSQL_OPT_SSL_ENFORCE, &on);
+    if (o.ssl_verify) mysql_options(db_, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on);
+    if (!o.ssl_ca.empty()) mysql_options(db_, MYSQL_OPT_SSL_CA, o.ssl_ca.c_str());
+    if (!o.ssl_cert.empty()) mysql_options(db_, MYSQL_OPT_SSL_CERT, o.ssl_cert.c_str());
+    if (!o.ssl_key.empty()) mysql_options(db_, MYSQL_OPT_SSL_KEY, o.ssl_key.c_str());
+    auto opt = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
+    // CLIENT_FOUND_ROWS: UPDATE reports the rows it matched, as SQLite and PostgreSQL do,
+    // not only those whose values changed (https://mariadb.com/kb/en/mysql_real_connect/).
+    if (!mysql_real_connect(db_, opt(o.host), opt(o.user), o.password.c_str(), opt(o.database), o.port, opt(o.unix_socket),
+                            CLIENT_FOUND_ROWS)) {
+      std::string reason = mysql_error(db_);
+      mysql_close(db_);
+      if (!o.password.empty()) {  // no client library message repeats it; make sure
+        for (auto p = reason.find(o.password); p != std::string::npos; p = reason.find(o.password)) reason.replace(p, o.password.size(), "***");
+      }
+      std::string where = !o.unix_socket.empty() ? o.unix_socket
+                                                 : (o.host.empty() ? "localhost" : o.host) + ":" + std::to_string(o.port ? o.port : 3306);
+      if (!o.database.empty()) where += " (database " + o.database + ")";
+      throw OperationalError("[athanor.operational.connect] cannot connect to MySQL/MariaDB at " + where + ": " + reason);
+    }
+    try {
+      // UTC, so DATETIME values and UTC_TIMESTAMP() agree with athanor's DateTime; a strict
+      // sql_mode, so bad values are errors rather than warnings with altered data
+      // (https://mariadb.com/kb/en/sql-mode/). Not ANSI_QUOTES (identifiers use backticks)
+      // and not NO_BACKSLASH_ESCAPES (MysqlDialect::literal escapes backslashes).
+      exec("SET time_zone = '+00:00', autocommit = 1, sql_mode = 'STRICT_ALL_TABLES,ERROR_FOR_DIVISION_BY_ZERO,"
+           "NO_ZERO_DATE,NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION'");
+    } catch (...) {
+      mysql_close(db_);
+      throw;
+    }
+  }
+  ~Connection() override {
+    cache_.clear();  // statements close before their connection
+    mysql_close(db_);
+  }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  driver::Statement& prepare(const std::string& sql) override {
+    if (auto* s = cache_.find(sql)) return *s;
+    return cache_.put(sql, std::make_unique<Statement>(db_, sql, &last_id_));
+  }
+  void exec(std::string_view sql) override {
+    if (mysql_real_query(db_, sql.data(), sql.size())) detail::raise(mysql_errno(db_), mysql_error(db_), sql);
+    // Drain whatever came back (a CALL may return several result sets).
+    for (int more = 0; more == 0; more = mysql_next_result(db_)) {
+      if (MYSQL_RES* r = mysql_store_result(db_)) mysql_free_result(r);
+    }
+    if (mysql_errno(db_)) detail::raise(mysql_errno(db_), mysql_error(db_), sql);
+    if (auto id = mysql_insert_id(db_)) last_id_ = static_cast<std::int64_t>(id);
+  }
+  std::int64_t last_insert_id() override { return last_id_; }
+  /// mysql_ping's answer; with reconnection off a lost link stays lost
+  /// (https://mariadb.com/kb/en/mysql_ping/).
+  bool ping() override { return mysql_ping(db_) == 0; }
+  std::string server_version() const override {
+    unsigned long v = mysql_get_server_version(db_);  // major*10000 + minor*100 + patch
+    return std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + "." + std::to_string(v % 100);
+  }
+  /// Whether the server is MariaDB (rather than Oracle MySQL).
+  bool is_mariadb() const { return mariadb_connection(db_); }
+  MYSQL* handle() const { return db_; }
+
+ private:
+  MYSQL* db_ = nullptr;
+  std::int64_t last_id_ = 0;
+  athanor::driver::detail::StatementCache cache_;
+};
+
+}  // namespace athanor::driver::mysql
+
+namespace athanor::detail {
+
+/// A MySQL/MariaDB connection from a URL:
+/// `mysql://user:password@host:3306/db?unix_socket=/run/mysqld/mysqld.sock&connect_timeout=5`.
+inline std::unique_ptr<driver::Connection> mysql_connect(const URL& url) {
+  driver::mysql::Options o;
+  o.host = url.host, o.port = url.port ? static_cast<unsigned>(*url.port) : 0;
+  o.user = url.username, o.password = url.password, o.database = url.database;
+  o.unix_socket = url.option("unix_socket");
+  auto seconds = [&](const char* key, unsigned fallback) {
+    auto s = url.option(key);
+    if (s.empty()) return fallback;
+    unsigned v = 0;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (r.ec != std::errc{} || r.ptr != s.data() + s.size()) {
+      throw ArgumentError(std::string("[athanor.argument.url] the option ") + key + " is not a number of seconds");
+    }
+    return v;
+  };
+  auto flag = [&](const char* key) {
+    auto s = url.option(key);
+    return s == "1" || s == "true" || s == "yes" || s == "required";
+  };
+  o.connect_timeout = seconds("connect_timeout", 10);
+  o.read_timeout = seconds("read_timeout", 0);
+  o.write_timeout = seconds("write_timeout", 0);
+  o.ssl = flag("ssl") || url.option("ssl_mode") == "REQUIRED";
+  o.ssl_ca = url.option("ssl_ca"), o.ssl_cert = url.option("ssl_cert"), o.ssl_key = url.option("ssl_key");
+  o.ssl_verify = flag("ssl_verify_server_cert");
+  return std::make_unique<driver::mysql::Connection>(o);
+}
+
+}  // namespace athanor::detail

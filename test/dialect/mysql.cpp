@@ -1,0 +1,244 @@
+// test/dialect/mysql.cpp — the SQL text MysqlDialect gives, with no server: quoting, SELECT
+// (joins, NULLS emulation, LIMIT/OFFSET), functions, INSERT (RETURNING, upsert), UPDATE,
+// DELETE, DDL, and the features it refuses with an ArgumentError naming MySQL/MariaDB.
+#include <doctest/doctest.h>
+
+#include <athanor/core.hpp>
+#include <athanor/dialect/mysql.hpp>
+
+using namespace athanor;
+
+namespace {
+
+const MysqlDialect dialect;
+
+template <class S>
+Compiled compile(const S& stmt) {
+  return Compiler(dialect).compile(stmt.node());
+}
+template <class S>
+std::string sql(const S& stmt) {
+  return compile(stmt).sql;
+}
+
+struct Schema {
+  MetaData md;
+  Table users{"users", md,
+              Column{"id", Integer{}, primary_key},
+              Column{"name", String{50}, nullable(false), unique},
+              Column{"age", Integer{}},
+              Column{"visits", Integer{}, server_default(0)}};
+  Table posts{"posts", md,
+              Column{"id", BigInteger{}, primary_key},
+              Column{"user_id", Integer{}, ForeignKey{"users.id", {.on_delete = Action::cascade}}, index},
+              Column{"title", Text{}},
+              Column{"status", Enum{"draft", "published"}},
+              CheckConstraint{"char_length(title) > 0", "ck_title"}};
+};
+
+std::string unsupported(const std::string& what) {
+  return "[athanor.argument.unsupported] MySQL/MariaDB has no " + what;
+}
+
+}  // namespace
+
+TEST_CASE("identifiers are quoted with backticks, an embedded one doubled") {
+  std::string out;
+  dialect.quote(out, "we`ird name");
+  CHECK(out == "`we``ird name`");
+  CHECK_THROWS_WITH_AS(dialect.quote(out, std::string_view("a\0b", 3)),
+                       "[athanor.argument.identifier] an identifier is empty or contains a NUL byte", ArgumentError);
+  CHECK(dialect.name() == "mysql");
+  CHECK(dialect.display_name() == "MySQL/MariaDB");
+}
+
+TEST_CASE("select with joins, where, order and placeholders") {
+  Schema s;
+  auto stmt = select(s.users.c("name"), s.posts.c("title"))
+                  .select_from(s.users.join(s.posts, s.users.c("id") == s.posts.c("user_id")))
+                  .where(s.users.c("age") > 18 && s.posts.c("title").like("a%"))
+                  .order_by(s.users.c("name").desc());
+  auto c = compile(stmt);
+  CHECK(c.sql ==
+        "SELECT `users`.`name`, `posts`.`title` FROM `users` JOIN `posts` ON `users`.`id` = `posts`.`user_id` "
+        "WHERE (`users`.`age` > ?) AND (`posts`.`title` LIKE ?) ORDER BY `users`.`name` DESC");
+  REQUIRE(c.params.size() == 2);
+  CHECK(c.params[0].value == Value(18));
+  CHECK(sql(select(s.users.c("id")).select_from(s.users.outerjoin(s.posts, s.users.c("id") == s.posts.c("user_id")))) ==
+        "SELECT `users`.`id` FROM `users` LEFT OUTER JOIN `posts` ON `users`.`id` = `posts`.`user_id`");
+}
+
+TEST_CASE("FULL OUTER JOIN is refused, naming the dialect") {
+  Schema s;
+  CHECK_THROWS_WITH_AS(sql(select(s.users.c("id")).select_from(s.users.full_outerjoin(s.posts, s.users.c("id") == s.posts.c("user_id")))),
+                       (unsupported("FULL OUTER JOIN") + "; use a LEFT JOIN UNION a RIGHT JOIN").c_str(), ArgumentError);
+}
+
+TEST_CASE("NULLS FIRST / LAST are emulated") {
+  Schema s;
+  CHECK(sql(select(s.users.c("id")).order_by(s.users.c("age").nulls_last())) ==
+        "SELECT `users`.`id` FROM `users` ORDER BY `users`.`age` IS NULL, `users`.`age`");
+  CHECK(sql(select(s.users.c("id")).order_by(s.users.c("age").desc().nulls_first())) ==
+        "SELECT `users`.`id` FROM `users` ORDER BY `users`.`age` IS NULL DESC, `users`.`age` DESC");
+}
+
+TEST_CASE("LIMIT and OFFSET; OFFSET alone takes the largest LIMIT") {
+  Schema s;
+  auto base = select(s.users.c("id"));
+  CHECK(sql(base.limit(10)) == "SELECT `users`.`id` FROM `users` LIMIT ?");
+  CHECK(sql(base.limit(10).offset(20)) == "SELECT `users`.`id` FROM `users` LIMIT ? OFFSET ?");
+  CHECK(sql(base.offset(20)) == "SELECT `users`.`id` FROM `users` LIMIT 18446744073709551615 OFFSET ?");
+  CHECK(sql(base.with_for_update()) == "SELECT `users`.`id` FROM `users` FOR UPDATE");
+}
+
+TEST_CASE("functions: CONCAT, CHAR_LENGTH, UTC_TIMESTAMP, ilike, CAST") {
+  Schema s;
+  CHECK(sql(select(s.users.c("name") + "!")) == "SELECT CONCAT(`users`.`name`, ?) FROM `users`");
+  CHECK(sql(select(concat(concat(s.users.c("name"), "-"), s.users.c("name")))) ==
+        "SELECT CONCAT(CONCAT(`users`.`name`, ?), `users`.`name`) FROM `users`");
+  CHECK(sql(select(length(s.users.c("name")))) == "SELECT CHAR_LENGTH(`users`.`name`) FROM `users`");
+  CHECK(sql(select(now())) == "SELECT UTC_TIMESTAMP(6)");
+  CHECK(sql(select(count()).select_from(s.users)) == "SELECT count(*) FROM `users`");
+  CHECK(sql(select(s.users.c("id")).where(s.users.c("name").ilike("A%"))) ==
+        "SELECT `users`.`id` FROM `users` WHERE lower(`users`.`name`) LIKE lower(?)");
+  CHECK(sql(select(cast(s.users.c("age"), String{10}), cast(s.users.c("name"), Integer{}), cast(s.users.c("age"), Numeric{10, 2}))) ==
+        "SELECT CAST(`users`.`age` AS CHAR(10)), CAST(`users`.`name` AS SIGNED), CAST(`users`.`age` AS DECIMAL(10,2)) FROM `users`");
+  CHECK(sql(select(cast(s.users.c("name"), DateTimeType{}), cast(s.users.c("name"), DateType{}), cast(s.users.c("age"), Double{}))) ==
+        "SELECT CAST(`users`.`name` AS DATETIME(6)), CAST(`users`.`name` AS DATE), CAST(`users`.`age` AS DOUBLE) FROM `users`");
+}
+
+TEST_CASE("IN lists, empty IN lists") {
+  Schema s;
+  auto c = compile(select(s.users.c("id")).where(s.users.c("id").in_({1, 2, 3})));
+  CHECK(c.sql == "SELECT `users`.`id` FROM `users` WHERE `users`.`id` IN (?, ?, ?)");
+  CHECK(c.params.size() == 3);
+  CHECK(sql(select(s.users.c("id")).where(s.users.c("id").in_(std::vector<Expr>{}))) == "SELECT `users`.`id` FROM `users` WHERE 1 = 0");
+  CHECK(sql(select(s.users.c("id")).where(s.users.c("id").not_in(std::vector<Expr>{}))) == "SELECT `users`.`id` FROM `users` WHERE 1 = 1");
+}
+
+TEST_CASE("IN over one bound JSON array uses JSON_TABLE, typed like the left side") {
+  Schema s;
+  auto in_array = [](const Expr& x, bool negate) {
+    return Expr::make(detail::ExprKind::in_array, Expr::boolean(), "", {x, Expr(Value(Json{"[1,2]"}))}, negate ? 1 : 0);
+  };
+  auto c = compile(select(s.users.c("id")).where(in_array(s.users.c("id"), false)));
+  CHECK(c.sql ==
+        "SELECT `users`.`id` FROM `users` WHERE `users`.`id` IN "
+        "(SELECT v FROM JSON_TABLE(?, '$[*]' COLUMNS (v BIGINT PATH '$')) AS athanor_in)");
+  CHECK(c.params.size() == 1);
+  CHECK(sql(select(s.users.c("id")).where(in_array(s.users.c("name"), true))) ==
+        "SELECT `users`.`id` FROM `users` WHERE `users`.`name` NOT IN "
+        "(SELECT v FROM JSON_TABLE(?, '$[*]' COLUMNS (v LONGTEXT PATH '$')) AS athanor_in)");
+}
+
+TEST_CASE("insert: one row, many rows, default values, RETURNING") {
+  Schema s;
+  auto c = compile(insert(s.users).values({{"name", "ann"}, {"age", 30}}));
+  CHECK(c.sql == "INSERT INTO `users` (`name`, `age`) VALUES (?, ?)");
+  CHECK(c.params.size() == 2);
+  CHECK(sql(insert(s.users).values_list({{{"name", "a"}}, {{"name", "b"}}})) == "INSERT INTO `users` (`name`) VALUES (?), (?)");
+  CHECK(sql(insert(s.users)) == "INSERT INTO `users` () VALUES ()");
+  auto r = compile(insert(s.users).values({{"name", "ann"}}).returning(s.users.c("id")));
+  CHECK(r.sql == "INSERT INTO `users` (`name`) VALUES (?) RETURNING `users`.`id`");
+  CHECK(r.returns_rows);
+  CHECK_FALSE(r.implicit_returning);  // the generated key comes from mysql_stmt_insert_id
+}
+
+TEST_CASE("upsert is ON DUPLICATE KEY UPDATE, excluded() is VALUES()") {
+  Schema s;
+  CHECK(sql(insert(s.users)
+                .values({{"id", 1}, {"name", "ann"}})
+                .on_conflict_do_update({"id"}, {{"name", excluded("name")}, {"visits", s.users.c("visits") + 1}})) ==
+        "INSERT INTO `users` (`id`, `name`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `name` = VALUES(`name`), `visits` = `visits` + ?");
+  CHECK(sql(insert(s.users).values({{"id", 1}, {"name", "ann"}}).on_conflict_do_nothing({"name"})) ==
+        "INSERT INTO `users` (`id`, `name`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `name` = `name`");
+  CHECK(sql(insert(s.users).values({{"id", 1}, {"name", "ann"}}).on_conflict_do_nothing()) ==
+        "INSERT INTO `users` (`id`, `name`) VALUES (?, ?) ON DUPLICATE KEY UPDATE `id` = `id`");
+  CHECK_FALSE(dialect.capabilities().upsert_conflict_target);
+}
+
+TEST_CASE("update and delete; UPDATE … RETURNING is refused") {
+  Schema s;
+  CHECK(sql(update(s.users).where(s.users.c("id") == 1).values({{"name", "bob"}, {"age", s.users.c("age") + 1}})) ==
+        "UPDATE `users` SET `name` = ?, `age` = `users`.`age` + ? WHERE `users`.`id` = ?");
+  CHECK_THROWS_WITH_AS(sql(update(s.users).values({{"name", "bob"}}).returning(s.users.c("id"))),
+                       (unsupported("UPDATE … RETURNING") + "; run a SELECT after the statement").c_str(), ArgumentError);
+  CHECK(sql(delete_(s.users).where(s.users.c("id") == 1)) == "DELETE FROM `users` WHERE `users`.`id` = ?");
+  CHECK(sql(delete_(s.users).where(s.users.c("id") == 1).returning(s.users.c("name"))) ==
+        "DELETE FROM `users` WHERE `users`.`id` = ? RETURNING `users`.`name`");
+}
+
+TEST_CASE("create table: AUTO_INCREMENT, defaults, unique, foreign keys, check, enum") {
+  Schema s;
+  CHECK(sql(create_table(s.users)) ==
+        "CREATE TABLE `users` (`id` INTEGER AUTO_INCREMENT NOT NULL, `name` VARCHAR(50) NOT NULL, `age` INTEGER, "
+        "`visits` INTEGER DEFAULT 0, PRIMARY KEY (`id`), CONSTRAINT `uq_users_name` UNIQUE (`name`))");
+  CHECK(sql(create_table(s.posts, true)) ==
+        "CREATE TABLE IF NOT EXISTS `posts` (`id` BIGINT AUTO_INCREMENT NOT NULL, `user_id` INTEGER, `title` LONGTEXT, "
+        "`status` VARCHAR(9), PRIMARY KEY (`id`), "
+        "CONSTRAINT `fk_posts_user_id_users` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE, "
+        "CONSTRAINT `ck_title` CHECK (char_length(title) > 0), "
+        "CONSTRAINT `ck_posts_status_enum` CHECK (`status` IN ('draft', 'published')))");
+  CHECK(sql(drop_table(s.posts, true)) == "DROP TABLE IF EXISTS `posts`");
+  auto ix = detail::make_ddl(detail::DdlNode::Op::create_index, table_ptr(s.posts), false, Index{"ix_posts_user_id", {"user_id"}});
+  CHECK(sql(Ddl(ix)) == "CREATE INDEX `ix_posts_user_id` ON `posts` (`user_id`)");
+  auto ux = detail::make_ddl(detail::DdlNode::Op::create_index, table_ptr(s.users), false, Index{"ux_users_age", {"age", "name"}, true});
+  CHECK(sql(Ddl(ux)) == "CREATE UNIQUE INDEX `ux_users_age` ON `users` (`age`, `name`)");
+}
+
+TEST_CASE("type names") {
+  auto type = [](const SqlType& t) {
+    std::string out;
+    dialect.type_name(out, t);
+    return out;
+  };
+  CHECK(type(Integer{}) == "INTEGER");
+  CHECK(type(BigInteger{}) == "BIGINT");
+  CHECK(type(SmallInteger{}) == "SMALLINT");
+  CHECK(type(Boolean{}) == "BOOL");
+  CHECK(type(Float{}) == "FLOAT");
+  CHECK(type(Double{}) == "DOUBLE");
+  CHECK(type(Numeric{12, 2}) == "DECIMAL(12,2)");
+  CHECK(type(String{20}) == "VARCHAR(20)");
+  CHECK(type(Text{}) == "LONGTEXT");
+  CHECK(type(LargeBinary{}) == "LONGBLOB");
+  CHECK(type(DateType{}) == "DATE");
+  CHECK(type(DateTimeType{}) == "DATETIME(6)");
+  CHECK(type(DateTimeType{true}) == "DATETIME(6)");
+  CHECK(type(TimeType{}) == "TIME(6)");
+  CHECK(type(JsonType{}) == "JSON");
+  CHECK(type(UuidType{}) == "CHAR(36)");
+  CHECK_THROWS_WITH_AS(type(String{}), (unsupported("VARCHAR without a length") + "; use String{n} or Text{}").c_str(), ArgumentError);
+  std::string ai;
+  dialect.autoincrement_type(ai, BigInteger{});
+  CHECK(ai == "BIGINT AUTO_INCREMENT");
+}
+
+TEST_CASE("DDL literals escape quotes and backslashes") {
+  auto lit = [](const Value& v) {
+    std::string out;
+    dialect.literal(out, v);
+    return out;
+  };
+  CHECK(lit(Value("it's a \\ path")) == "'it''s a \\\\ path'");
+  CHECK(lit(Value(42)) == "42");
+  CHECK(lit(Value(true)) == "1");
+  CHECK(lit(Value()) == "NULL");
+  CHECK(lit(Value(Date{std::chrono::year{2024} / 1 / 31})) == "'2024-01-31'");
+  CHECK_THROWS_AS(lit(Value(std::string("a\0b", 3))), ArgumentError);
+}
+
+TEST_CASE("capabilities and session statements") {
+  const auto& c = dialect.capabilities();
+  CHECK(c.returning_insert);
+  CHECK_FALSE(c.returning_update);
+  CHECK(c.returning_delete);
+  CHECK_FALSE(c.nulls_ordering);
+  CHECK_FALSE(c.full_outer_join);
+  CHECK(c.for_update);
+  CHECK_FALSE(c.transactional_ddl);
+  CHECK(c.max_params == 65535);
+  CHECK(dialect.begin_sql() == "START TRANSACTION");
+  CHECK(dialect.has_table_sql() ==
+        "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?");
+}
