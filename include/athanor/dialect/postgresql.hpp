@@ -1,0 +1,168 @@
+// athanor/dialect/postgresql.hpp — the PostgreSQL dialect: `$n` placeholders, PostgreSQL type
+// names, SERIAL keys, native ILIKE, RETURNING of generated keys, ON CONFLICT upserts.
+// The engine picks it for `postgresql://` and `postgres://` URLs; core never names it.
+//
+// User notes
+// - Types: Integer/BigInteger/SmallInteger are INTEGER/BIGINT/SMALLINT, and SERIAL/BIGSERIAL/
+//   SMALLSERIAL when they are a lone autoincrementing primary key; Double is DOUBLE PRECISION
+//   and Float REAL (both store NaN and ±Infinity); Numeric{p, s} is NUMERIC(p, s), read back
+//   exactly as a Decimal; String{n} is VARCHAR(n) and String{} VARCHAR (no limit); LargeBinary
+//   is BYTEA (bound in binary form); Uuid is UUID; Enum is VARCHAR plus a CHECK constraint.
+// - Json is JSONB, not JSON: JSONB has equality and GIN indexing, and DISTINCT / GROUP BY work
+//   on it; the price is that PostgreSQL normalises the text (key order, whitespace, duplicate
+//   keys), so a document reads back equal in meaning, not byte for byte
+//   (https://www.postgresql.org/docs/current/datatype-json.html).
+// - Time: DateTimeType{} is TIMESTAMP, DateTimeType{true} TIMESTAMP WITH TIME ZONE. Every
+//   connection sets `TimeZone = 'UTC'`, so both read back as the same UTC instant and now()
+//   is UTC; DateTime values are bound as UTC text. Times are TIME (microseconds).
+// - Generated keys come back through `INSERT … RETURNING` (PostgreSQL has no last-insert-id),
+//   which the compiler adds to single-row INSERTs by itself.
+// - Identifiers longer than 63 bytes are truncated by the server (generated constraint names
+//   of long table names included); name such constraints yourself.
+// - Statements are prepared once per connection; after ALTER/DROP of a table a cached SELECT
+//   is re-prepared automatically outside transactions.
+#pragma once
+
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+#include <athanor/dialect/ansi.hpp>
+
+namespace athanor {
+
+/// The SQL flavour of PostgreSQL (≥ 10).
+/// **Example**: `Compiler(PostgresqlDialect{}).compile(select(users).node()).sql`
+class PostgresqlDialect : public Dialect {
+ public:
+  PostgresqlDialect() {
+    // ILIKE is native (https://www.postgresql.org/docs/current/functions-matching.html#FUNCTIONS-LIKE).
+    caps_.native_ilike = true;
+    // libpq has no last-insert-id; INSERT … RETURNING gives generated keys in the same round
+    // trip (https://www.postgresql.org/docs/current/sql-insert.html).
+    caps_.implicit_returning = true;
+    // The Bind message counts parameters in 16 bits
+    // (https://www.postgresql.org/docs/current/protocol-message-formats.html).
+    caps_.max_params = 65535;
+    // A parameter takes its type from its context; alone in a select list it would be text,
+    // and `$1 + $2` has no operator (https://www.postgresql.org/docs/current/typeconv-select.html).
+    caps_.cast_bare_binds = true;
+  }
+  std::string_view name() const override { return "postgresql"; }
+  std::string_view display_name() const override { return "PostgreSQL"; }
+
+  /// Positional `$n` placeholders (https://www.postgresql.org/docs/current/sql-expressions.html#SQL-EXPRESSIONS-PARAMETERS-POSITIONAL).
+  void placeholder(std::string& out, std::size_t index) const override {
+    out += '$';
+    out += std::to_string(index);
+  }
+
+  /// PostgreSQL type names (https://www.postgresql.org/docs/current/datatype.html).
+  void type_name(std::string& out, const SqlType& t) const override {
+    switch (t.kind) {
+      case TypeKind::null:
+      case TypeKind::text: out += "TEXT"; break;
+      // No BLOB: binary strings are BYTEA (https://www.postgresql.org/docs/current/datatype-binary.html).
+      case TypeKind::binary: out += "BYTEA"; break;
+      // JSONB rather than JSON: comparable, indexable (see the user notes above).
+      case TypeKind::json: out += "JSONB"; break;
+      default: Dialect::type_name(out, t);
+    }
+  }
+  /// SERIAL types create and own a sequence for the key
+  /// (https://www.postgresql.org/docs/current/datatype-numeric.html#DATATYPE-SERIAL).
+  void autoincrement_type(std::string& out, const SqlType& t) const override {
+    switch (t.kind) {
+      case TypeKind::big_integer: out += "BIGSERIAL"; break;
+      case TypeKind::small_integer: out += "SMALLSERIAL"; break;
+      default: out += "SERIAL"; break;
+    }
+  }
+  /// CAST to VARCHAR(n) silently truncates in PostgreSQL (SQL standard, but surprising);
+  /// strings are cast to TEXT (https://www.postgresql.org/docs/current/datatype-character.html).
+  void cast_type_name(std::string& out, const SqlType& t) const override {
+    if (t.kind == TypeKind::string || t.kind == TypeKind::enum_) {
+      out += "TEXT";
+    } else if (t.kind == TypeKind::numeric && t.precision <= 0) {
+      out += "NUMERIC";  // a bound Decimal has no precision of its own
+    } else {
+      type_name(out, t);
+    }
+  }
+  /// bytea literals are hex escapes `'\x…'` (standard_conforming_strings is on since 9.1:
+  /// https://www.postgresql.org/docs/current/datatype-binary.html#DATATYPE-BINARY-BYTEA-HEX-FORMAT);
+  /// non-finite doubles are the quoted words 'Infinity', '-Infinity', 'NaN'.
+  void literal(std::string& out, const Value& v) const override {
+    if (auto* b = std::get_if<Bytes>(&v.variant())) {
+      static constexpr char hex[] = "0123456789abcdef";
+      out += "'\\x";
+      for (std::byte x : *b) out += hex[static_cast<unsigned>(x) >> 4], out += hex[static_cast<unsigned>(x) & 15];
+      out += '\'';
+    } else if (auto* d = std::get_if<double>(&v.variant()); d && !std::isfinite(*d)) {
+      out += std::isnan(*d) ? "'NaN'" : *d > 0 ? "'Infinity'" : "'-Infinity'";
+    } else {
+      Dialect::literal(out, v);
+    }
+  }
+  /// `$1 || $2` fails with "operator is not unique: unknown || unknown": parameters have no
+  /// type of their own, so when neither side gives one, both are cast to TEXT
+  /// (https://www.postgresql.org/docs/current/typeconv-oper.html).
+  void concat(Compiler& c, const Expr& a, const Expr& b) const override {
+    auto untyped = [](const Expr& e) {
+      auto k = e.node().kind;
+      return k == detail::ExprKind::bind || k == detail::ExprKind::null;
+    };
+    if (!untyped(a) || !untyped(b)) return Dialect::concat(c, a, b);
+    c.out() += "CAST(", c.expr(a), c.out() += " AS TEXT) || CAST(", c.expr(b), c.out() += " AS TEXT)";
+  }
+  /// In DO UPDATE SET an unqualified column is ambiguous between the table and EXCLUDED
+  /// ("column reference is ambiguous"), so the right-hand sides keep their table names
+  /// (https://www.postgresql.org/docs/current/sql-insert.html#SQL-ON-CONFLICT).
+  void upsert(Compiler& c, const detail::InsertNode& n) const override {
+    c.out() += " ON CONFLICT";
+    if (!n.conflict_columns.empty()) {
+      c.out() += " (";
+      for (std::size_t i = 0; i < n.conflict_columns.size(); ++i) c.out() += i ? ", " : "", c.ident(n.conflict_columns[i]);
+      c.out() += ')';
+    } else if (!n.upsert_set.empty()) {
+      throw ArgumentError("[athanor.argument.upsert] on_conflict_do_update needs the conflicting columns");
+    }
+    if (n.upsert_set.empty()) {
+      c.out() += " DO NOTHING";
+      return;
+    }
+    c.out() += " DO UPDATE SET ";
+    bool q = c.qualify;
+    c.qualify = true;
+    for (std::size_t i = 0; i < n.upsert_set.size(); ++i) {
+      if (i) c.out() += ", ";
+      c.ident(n.upsert_set[i].first), c.out() += " = ", c.expr(n.upsert_set[i].second);
+    }
+    c.qualify = q;
+  }
+  /// now() is the transaction's start time as timestamptz, the same as CURRENT_TIMESTAMP
+  /// (https://www.postgresql.org/docs/current/functions-datetime.html#FUNCTIONS-DATETIME-CURRENT).
+  void function(Compiler& c, const detail::ExprNode& f) const override {
+    if (f.text == "now" && f.args.empty()) {
+      c.out() += "now()";
+      return;
+    }
+    Dialect::function(c, f);
+  }
+  /// The JSON array bound as one parameter is unnested with jsonb_array_elements_text and each
+  /// element cast to the left side's type, since text = integer has no operator
+  /// (https://www.postgresql.org/docs/current/functions-json.html#FUNCTIONS-JSON-PROCESSING-TABLE).
+  void in_array(Compiler& c, const detail::ExprNode& n) const override {
+    c.operand(n.args[0]);
+    c.out() += (n.flags & 1) ? " NOT IN (SELECT CAST(value AS " : " IN (SELECT CAST(value AS ";
+    const SqlType& t = n.args[0].type();
+    t.kind == TypeKind::null ? void(c.out() += "TEXT") : cast_type_name(c.out(), t);
+    c.out() += ") FROM jsonb_array_elements_text(CAST(", c.expr(n.args[1]), c.out() += " AS JSONB)))";
+  }
+  /// Tables of the connection's current schema (the first of search_path that exists)
+  /// (https://www.postgresql.org/docs/current/view-pg-tables.html).
+  std::string has_table_sql() const override {
+    return "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = $1";
+  }
+};
+
+}  // namespace athanor

@@ -1,0 +1,574 @@
+// athanor/driver/postgresql.hpp — the PostgreSQL adapter on libpqxx 6.4: connect from a URL,
+// prepare (cached per connection), bind, read by type OID, and map SQLSTATEs to athanor's
+// exceptions. Only the engine layer includes this header.
+#pragma once
+
+#include <pqxx/binarystring>
+#include <pqxx/connection>
+#include <pqxx/errorhandler>
+#include <pqxx/except>
+#include <pqxx/nontransaction>
+#include <pqxx/prepared_statement>
+#include <pqxx/result>
+
+#include <cctype>       // std::isalnum, std::toupper
+#include <charconv>     // std::to_chars, std::from_chars
+#include <cmath>        // std::isnan, std::isinf
+#include <limits>       // std::numeric_limits
+#include <memory>       // std::unique_ptr
+#include <span>         // std::span
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <type_traits>  // std::is_same_v
+#include <variant>      // std::visit
+#include <vector>       // std::vector
+
+#include <athanor/core/detail/chrono_text.hpp>
+#include <athanor/core/detail/convert.hpp>
+#include <athanor/core/error.hpp>
+#include <athanor/driver/detail/statement_cache.hpp>
+#include <athanor/engine/url.hpp>
+
+namespace athanor::driver::postgresql {
+
+namespace detail {
+
+/// The fields of a server error that messages use. libpq's verbose error text carries them as
+/// labelled lines (PQERRORS_VERBOSE: https://www.postgresql.org/docs/current/libpq-control.html);
+/// libpqxx 6 keeps only that text and the SQLSTATE of the PGresult.
+struct Diagnostics {
+  std::string_view primary, detail, table, column, constraint;
+};
+
+inline Diagnostics diagnostics(std::string_view msg, std::string_view sqlstate) {
+  Diagnostics d;
+  bool first = true;
+  while (!msg.empty()) {
+    auto nl = msg.find('\n');
+    std::string_view line = msg.substr(0, nl);
+    msg = nl == std::string_view::npos ? std::string_view{} : msg.substr(nl + 1);
+    if (first) {  // "ERROR:  23505: duplicate key value violates …"
+      first = false;
+      if (auto p = line.find(":  "); p != std::string_view::npos && p < 16) line.remove_prefix(p + 3);
+      if (!sqlstate.empty() && line.starts_with(sqlstate) && line.substr(sqlstate.size()).starts_with(": ")) {
+        line.remove_prefix(sqlstate.size() + 2);
+      }
+      d.primary = line;
+      continue;
+    }
+    auto take = [&](std::string_view label, std::string_view& out) {
+      if (!line.starts_with(label)) return false;
+      out = line.substr(label.size());
+      return true;
+    };
+    take("DETAIL:  ", d.detail) || take("TABLE NAME:  ", d.table) || take("COLUMN NAME:  ", d.column) ||
+        take("CONSTRAINT NAME:  ", d.constraint);
+  }
+  return d;
+}
+
+/// The column list of a DETAIL "Key (a, b)=(…) …", without the values after it.
+inline std::string_view key_columns(std::string_view detail) {
+  if (!detail.starts_with("Key (")) return {};
+  auto end = detail.find(")=(");
+  return end == std::string_view::npos ? std::string_view{} : detail.substr(5, end - 5);
+}
+
+/// The name inside the first (or last) pair of double quotes of `s`.
+inline std::string_view quoted(std::string_view s, bool last = false) {
+  auto close = last ? s.rfind('"') : s.find('"', s.find('"') + 1);
+  auto open = last ? s.rfind('"', close == 0 ? 0 : close - 1) : s.find('"');
+  if (open == std::string_view::npos || close == std::string_view::npos || close <= open) return {};
+  return s.substr(open + 1, close - open - 1);
+}
+
+/// "users.name", "users(a, b)", "users" or "" from what the server reported.
+inline std::string where(std::string_view table, std::string_view columns) {
+  std::string s(table);
+  if (columns.empty()) return s;
+  bool many = columns.find(',') != std::string_view::npos;
+  if (s.empty()) return std::string(columns);
+  return many ? s + "(" + std::string(columns) + ")" : s + "." + std::string(columns);
+}
+
+/// Throws the athanor exception for a server error, by SQLSTATE class
+/// (https://www.postgresql.org/docs/current/errcodes-appendix.html). Integrity messages name
+/// table, column and constraint, never the offending value (DETAIL has it: only its column
+/// list is kept).
+[[noreturn]] inline void raise(std::string_view what, const std::string& state) {
+  Diagnostics d = diagnostics(what, state);
+  std::string msg(d.primary);
+  std::string constraint = d.constraint.empty() ? "" : " (constraint " + std::string(d.constraint) + ")";
+  auto cls = std::string_view(state).substr(0, 2);
+  if (state == "23505") {
+    std::string w = where(d.table, key_columns(d.detail));
+    throw IntegrityError("[athanor.integrity.unique] " + (w.empty() ? "" : w + ": ") + "duplicate value" + constraint);
+  }
+  if (state == "23502") {
+    std::string w = where(d.table, d.column);
+    throw IntegrityError("[athanor.integrity.not_null] " + (w.empty() ? "" : w + ": ") + "NULL in a NOT NULL column");
+  }
+  if (state == "23503") {
+    auto cols = key_columns(d.detail);
+    if (d.detail.find("is still referenced from table") != std::string_view::npos) {
+      // "update or delete on table "users" violates … on table "posts"": the key is the parent's.
+      std::string w = where(quoted(d.primary), cols);
+      throw IntegrityError("[athanor.integrity.foreign_key] " + (w.empty() ? "" : w + ": ") + "still referenced from " +
+                           (d.table.empty() ? std::string("another table") : std::string(d.table)) + constraint);
+    }
+    // DETAIL "Key (user_id)=(…) is not present in table "users"." — the table is the last quoted name.
+    std::string_view parent = d.detail.empty() ? std::string_view{} : quoted(d.detail, true);
+    std::string w = where(d.table, cols);
+    throw IntegrityError("[athanor.integrity.foreign_key] " + (w.empty() ? "" : w + ": ") + "no row of " +
+                         (parent.empty() ? std::string("the referenced table") : std::string(parent)) + " matches" + constraint);
+  }
+  if (state == "23514") {
+    throw IntegrityError("[athanor.integrity.check] " + (d.table.empty() ? "" : std::string(d.table) + ": ") + "check constraint " +
+                         std::string(d.constraint) + " failed");
+  }
+  if (cls == "23") throw IntegrityError("[athanor.integrity] " + msg);
+  if (state == "57014" || state == "55P03") {  // statement_timeout / cancel; lock_timeout
+    throw OperationalError("[athanor.operational.timeout] PostgreSQL cancelled the statement: " + msg);
+  }
+  if (state == "25P02") {
+    throw DatabaseError(
+        "[athanor.database.transaction_aborted] the transaction was aborted by an earlier error; roll it back (or "
+        "back to a savepoint) before running more statements");
+  }
+  if (state == "08P01" && msg.find("bind message supplies") != std::string::npos) {
+    throw ArgumentError("[athanor.argument.params] " + msg);
+  }
+  if (cls == "08" || cls == "53" || cls == "57" || cls == "58" || cls == "40" || cls == "28" || cls == "55") {
+    throw OperationalError("[athanor.operational] " + msg);
+  }
+  if (cls == "42" || cls == "0A" || cls == "3D" || cls == "3F" || cls == "26" || cls == "34") {
+    throw ProgrammingError("[athanor.programming] " + msg);
+  }
+  if (cls == "22") throw DataError("[athanor.data] " + msg);
+  throw DatabaseError("[athanor.database] " + msg);
+}
+
+/// Maps the exception in flight (call from a catch block) to athanor's; lets athanor's pass.
+[[noreturn]] inline void rethrow() {
+  try {
+    throw;
+  } catch (const pqxx::broken_connection&) {
+    // libpqxx's text here is about its own next step ("Could not obtain client encoding"),
+    // not the cause, which libpq no longer has either.
+    throw OperationalError(
+        "[athanor.operational.disconnected] the connection to PostgreSQL was lost (server restart or shutdown, "
+        "session terminated, or network failure)");
+  } catch (const pqxx::sql_error& e) {
+    raise(e.what(), e.sqlstate());
+  } catch (const pqxx::in_doubt_error& e) {
+    throw OperationalError(std::string("[athanor.operational] ") + e.what());
+  } catch (const pqxx::failure& e) {
+    throw DatabaseError(std::string("[athanor.database] ") + e.what());
+  } catch (const pqxx::pqxx_exception& e) {  // usage_error, argument_error…: a bug here, said plainly
+    throw DatabaseError(std::string("[athanor.database] libpqxx: ") + e.base().what());
+  }
+}
+
+/// Type OIDs of pg_type (https://github.com/postgres/postgres/blob/master/src/include/catalog/pg_type.dat).
+enum Oid : pqxx::oid {
+  bool_ = 16, bytea = 17, int8 = 20, int2 = 21, int4 = 23, oid = 26, json = 114, float4 = 700, float8 = 701,
+  date = 1082, time = 1083, timestamp = 1114, timestamptz = 1184, numeric = 1700, uuid = 2950, jsonb = 3802,
+};
+
+inline int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/// A field in text format as the natural Value of its type; anything unknown (or outside what
+/// the parsers take, e.g. 'infinity' dates) stays text.
+inline Value decode(pqxx::oid type, const pqxx::field& f) {
+  const char* p = f.c_str();
+  std::size_t n = f.size();
+  std::string_view s(p, n);
+  switch (type) {
+    case bool_: return Value(n > 0 && p[0] == 't');
+    case int2:
+    case int4:
+    case int8:
+    case oid: {
+      std::int64_t i = 0;
+      auto r = std::from_chars(p, p + n, i);
+      if (r.ec == std::errc{} && r.ptr == p + n) return Value(i);
+      break;
+    }
+    case float4:
+    case float8: {
+      // float8out writes "Infinity", "-Infinity", "NaN" (https://www.postgresql.org/docs/current/datatype-numeric.html#DATATYPE-FLOAT).
+      if (s == "Infinity") return Value(std::numeric_limits<double>::infinity());
+      if (s == "-Infinity") return Value(-std::numeric_limits<double>::infinity());
+      if (s == "NaN") return Value(std::numeric_limits<double>::quiet_NaN());
+      double d = 0;
+      auto r = std::from_chars(p, p + n, d);
+      if (r.ec == std::errc{} && r.ptr == p + n) return Value(d);
+      break;
+    }
+    case numeric: return Value(Decimal{std::string(s)});
+    case bytea:
+      // bytea_output = 'hex' is set on connect: "\x" then two hex digits a byte.
+      if (n >= 2 && p[0] == '\\' && p[1] == 'x' && n % 2 == 0) {
+        Bytes b((n - 2) / 2);
+        for (std::size_t i = 0; i < b.size(); ++i) {
+          int hi = hex_digit(p[2 + 2 * i]), lo = hex_digit(p[3 + 2 * i]);
+          if (hi < 0 || lo < 0) throw DataError("[athanor.data] PostgreSQL sent a malformed bytea value");
+          b[i] = static_cast<std::byte>(hi * 16 + lo);
+        }
+        return Value(std::move(b));
+      } else {
+        pqxx::binarystring bs(f);
+        auto* b = reinterpret_cast<const std::byte*>(bs.data());
+        return Value(Bytes(b, b + bs.size()));
+      }
+    case date:
+      if (auto d = athanor::detail::parse_date(s)) return Value(*d);
+      break;
+    case timestamp:
+    case timestamptz:  // the session is UTC: "2024-05-01 12:00:00+00"
+      if (auto t = athanor::detail::parse_datetime(s)) return Value(*t);
+      break;
+    case time:
+      if (auto t = athanor::detail::parse_time(s)) return Value(*t);
+      break;
+    case json:
+    case jsonb: return Value(Json{std::string(s)});
+    case uuid:
+      if (n == 36) return Value(Uuid::parse(s));
+      break;
+    default: break;
+  }
+  return Value(std::string(s));
+}
+
+/// State shared by a Connection and its statements. Declaration order is destruction order
+/// in reverse: the transaction object and the notice handler go before the connection.
+struct Session {
+  std::unique_ptr<pqxx::connection> conn;
+  std::unique_ptr<pqxx::quiet_errorhandler> quiet;  ///< NOTICEs (DROP … IF EXISTS) are not printed
+  std::unique_ptr<pqxx::nontransaction> tx;         ///< runs everything; BEGIN/COMMIT are plain SQL
+  bool in_tx = false;    ///< inside BEGIN … COMMIT/ROLLBACK (tracked from exec)
+  bool closing = false;  ///< the connection is going: statements skip DEALLOCATE
+  unsigned long next_id = 0;
+};
+
+}  // namespace detail
+
+/// A server-side prepared statement, prepared when first seen under a name unique to its connection.
+class Statement final : public driver::Statement {
+ public:
+  Statement(detail::Session& s, std::string sql) : s_(s), sql_(std::move(sql)) { prepare_now(); }
+  ~Statement() override {
+    if (s_.closing) return;  // the server drops prepared statements with the session
+    try {
+      s_.conn->unprepare(name_);
+    } catch (...) {  // in a failed transaction DEALLOCATE is refused: the name stays unused
+    }
+  }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  void execute(std::span<const Value> params) override {
+    reset();
+    try {
+      if (stale_) prepare_now();
+      try {
+        result_ = run(params);
+      } catch (const pqxx::feature_not_supported& e) {
+        // A cached plan whose result columns changed (ALTER, or DROP and CREATE of a table)
+        // cannot run again (https://www.postgresql.org/docs/current/sql-prepare.html#SQL-PREPARE-NOTES):
+        // prepare afresh, at once unless the error aborted a transaction (then on next use).
+        if (std::string_view(e.what()).find("cached plan must not change result type") == std::string_view::npos) throw;
+        stale_ = true;
+        try {
+          s_.conn->unprepare(name_);
+        } catch (...) {  // refused in a failed transaction: the old name just stays unused
+        }
+        if (s_.in_tx) {
+          throw DatabaseError(
+              "[athanor.database.stale_statement] a table changed after this statement was prepared, which aborted "
+              "the transaction; roll back and run it again");
+        }
+        prepare_now();
+        result_ = run(params);
+      }
+    } catch (...) {
+      detail::rethrow();
+    }
+    oids_.resize(static_cast<std::size_t>(result_.columns()));
+    for (std::size_t i = 0; i < oids_.size(); ++i) oids_[i] = result_.column_type(static_cast<pqxx::row::size_type>(i));
+    rows_ = result_.size(), next_ = 0;
+    affected_ = static_cast<std::int64_t>(result_.affected_rows());
+  }
+  bool next() override {
+    if (next_ >= rows_) return false;
+    row_ = result_[next_++];
+    return true;
+  }
+  int column_count() const override { return static_cast<int>(oids_.size()); }
+  std::string column_name(int c) const override { return result_.column_name(static_cast<pqxx::row::size_type>(c)); }
+  Value value(int c) const override {
+    pqxx::field f = row_[static_cast<pqxx::row::size_type>(c)];
+    if (f.is_null()) return Value();
+    return detail::decode(oids_[static_cast<std::size_t>(c)], f);
+  }
+  std::int64_t rows_affected() const override { return affected_; }
+  void reset() override {
+    row_ = pqxx::row();
+    result_.clear();
+    oids_.clear();
+    rows_ = next_ = 0;
+  }
+
+ private:
+  /// Prepares the SQL under a fresh name; until that succeeds the statement stays stale and
+  /// the next execute tries again.
+  void prepare_now() {
+    stale_ = true;
+    name_ = "athanor_" + std::to_string(++s_.next_id);
+    try {
+      s_.conn->prepare(name_, sql_);
+      s_.conn->prepare_now(name_);  // errors in the SQL surface here, and the statement is not cached
+      stale_ = false;
+    } catch (...) {
+      try {
+        s_.conn->unprepare(name_);
+      } catch (...) {
+      }
+      detail::rethrow();
+    }
+  }
+
+  pqxx::result run(std::span<const Value> params) {
+    // The invocation API is the one libpqxx 6 call that binds a run-time number of parameters
+    // each with its own format, so that bytea travels in binary and the rest as text.
+#if defined(__GNUC__)
+#  pragma GCC diagnostic push
+#  pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+    auto call = s_.tx->prepared(name_);
+    char buf[40];
+    for (const Value& v : params) {
+      std::visit(
+          [&](const auto& x) {
+            using X = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<X, std::monostate>) {
+              call();
+            } else if constexpr (std::is_same_v<X, bool>) {
+              call(x ? "true" : "false");
+            } else if constexpr (std::is_same_v<X, std::int64_t>) {
+              *std::to_chars(buf, buf + sizeof buf - 1, x).ptr = '\0';
+              call(static_cast<const char*>(buf));
+            } else if constexpr (std::is_same_v<X, double>) {
+              // float8in takes these words (https://www.postgresql.org/docs/current/datatype-numeric.html#DATATYPE-FLOAT).
+              if (std::isnan(x)) {
+                call("NaN");
+              } else if (std::isinf(x)) {
+                call(x > 0 ? "Infinity" : "-Infinity");
+              } else {
+                *std::to_chars(buf, buf + sizeof buf - 1, x).ptr = '\0';
+                call(static_cast<const char*>(buf));
+              }
+            } else if constexpr (std::is_same_v<X, std::string>) {
+              call(x);
+            } else if constexpr (std::is_same_v<X, Bytes>) {
+              call(pqxx::binarystring(x.data(), x.size()));
+            } else if constexpr (std::is_same_v<X, Decimal> || std::is_same_v<X, Json>) {
+              call(x.text);
+            } else {
+              call(athanor::detail::value_to_text(v));  // ISO dates and times (UTC), UUID text
+            }
+          },
+          v.variant());
+    }
+    return call.exec();
+#if defined(__GNUC__)
+#  pragma GCC diagnostic pop
+#endif
+  }
+
+  detail::Session& s_;
+  std::string sql_;
+  std::string name_;
+  pqxx::result result_;
+  pqxx::row row_;
+  std::vector<pqxx::oid> oids_;
+  pqxx::result::size_type rows_ = 0, next_ = 0;
+  std::int64_t affected_ = 0;
+  bool stale_ = true;  ///< not (or no longer) prepared on the server
+};
+
+/// Options of a PostgreSQL connection (built from a URL by `postgresql_connect`).
+struct Options {
+  std::string conninfo;   ///< libpq keyword=value string (holds the password)
+  std::string where;      ///< "host:port/db" for messages
+  std::string password;   ///< scrubbed from messages, in case
+  std::string setup_sql;  ///< SETs run once after connecting
+};
+
+class Connection final : public driver::Connection {
+ public:
+  explicit Connection(const Options& o) {
+    auto fail = [&](std::string reason) -> void {
+      // libpq's messages never hold the password; it is scrubbed anyway, before and after
+      // libpq's line breaks and tabs become single spaces.
+      auto scrub = [&](std::string& s) {
+        if (o.password.size() < 3) return;  // shorter ones would garble the text, not hide anything
+        for (auto p = s.find(o.password); p != std::string::npos; p = s.find(o.password, p + 3)) {
+          s.replace(p, o.password.size(), "***");
+        }
+      };
+      scrub(reason);
+      std::string flat;
+      for (char ch : reason) {
+        bool space = ch == '\n' || ch == '\t' || ch == ' ';
+        if (!space) {
+          flat += ch;
+        } else if (!flat.empty() && flat.back() != ' ') {
+          flat += ' ';
+        }
+      }
+      while (!flat.empty() && flat.back() == ' ') flat.pop_back();
+      scrub(flat);
+      throw OperationalError("[athanor.operational.connect] cannot connect to PostgreSQL at " + o.where + ": " + flat);
+    };
+    try {
+      s_.conn = std::make_unique<pqxx::connection>(o.conninfo);
+      s_.quiet = std::make_unique<pqxx::quiet_errorhandler>(*s_.conn);
+      // Verbose errors carry TABLE NAME / COLUMN NAME / CONSTRAINT NAME for messages.
+      s_.conn->set_verbosity(pqxx::connection_base::verbose);
+      s_.tx = std::make_unique<pqxx::nontransaction>(*s_.conn, "athanor");
+      if (!o.setup_sql.empty()) s_.tx->exec(o.setup_sql);
+    } catch (const pqxx::sql_error& e) {
+      fail(std::string(detail::diagnostics(e.what(), e.sqlstate()).primary));
+    } catch (const std::exception& e) {
+      fail(e.what());
+    }
+  }
+  ~Connection() override {
+    s_.closing = true;
+    cache_.clear();
+  }
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  driver::Statement& prepare(const std::string& sql) override {
+    if (auto* s = cache_.find(sql)) return *s;
+    return cache_.put(sql, std::make_unique<Statement>(s_, sql));
+  }
+  void exec(std::string_view sql) override {
+    // The engine sends BEGIN / COMMIT / ROLLBACK [TO SAVEPOINT] here; the driver follows
+    // whether a transaction is open (for re-preparing stale statements safely).
+    auto word = [&](std::string_view w) {
+      if (sql.size() < w.size()) return false;
+      for (std::size_t i = 0; i < w.size(); ++i)
+        if (std::toupper(static_cast<unsigned char>(sql[i])) != w[i]) return false;
+      return sql.size() == w.size() || !std::isalpha(static_cast<unsigned char>(sql[w.size()]));
+    };
+    bool ends = word("COMMIT") || word("END") || word("ABORT") ||
+                (word("ROLLBACK") && sql.find(" TO ") == std::string_view::npos && sql.find(" to ") == std::string_view::npos);
+    if (ends) s_.in_tx = false;
+    try {
+      s_.tx->exec(std::string(sql));
+    } catch (...) {
+      detail::rethrow();
+    }
+    if (word("BEGIN") || word("START")) s_.in_tx = true;
+  }
+  /// PostgreSQL has no last-insert-id: generated keys come back by RETURNING.
+  std::int64_t last_insert_id() override { return 0; }
+  bool ping() override {
+    if (!s_.conn->is_open()) return false;
+    try {
+      s_.tx->exec("SELECT 1");
+      return true;
+    } catch (const pqxx::broken_connection&) {
+      return false;
+    } catch (const pqxx::sql_error& e) {
+      // The server answered (e.g. 25P02 in a failed transaction): the link works, unless the
+      // answer is that the session is being terminated.
+      auto cls = e.sqlstate().substr(0, 2);
+      return s_.conn->is_open() && cls != "08" && cls != "57";
+    } catch (...) {
+      return false;
+    }
+  }
+  /// "15.4.0" from 150004; "9.6.24" from 90624 (https://www.postgresql.org/docs/current/libpq-status.html#LIBPQ-PQSERVERVERSION).
+  std::string server_version() const override {
+    int v = s_.conn->server_version();
+    if (v >= 100000) return std::to_string(v / 10000) + "." + std::to_string(v % 10000) + ".0";
+    return std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + "." + std::to_string(v % 100);
+  }
+  /// The libpqxx connection, for what athanor does not wrap.
+  pqxx::connection& handle() { return *s_.conn; }
+
+ private:
+  detail::Session s_;
+  driver::detail::StatementCache cache_;
+};
+
+}  // namespace athanor::driver::postgresql
+
+namespace athanor::detail {
+
+/// Connects to the server of a `postgresql://user:password@host:port/db?key=value` URL.
+/// Query options go to libpq as connection keywords (sslmode, connect_timeout,
+/// application_name, options, host=/socket/dir, …:
+/// https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-PARAMKEYWORDS), except
+/// `statement_timeout`, which is SET on the session. Every session runs in UTC, UTF-8.
+inline std::unique_ptr<driver::Connection> postgresql_connect(const URL& url) {
+  driver::postgresql::Options o;
+  auto add = [&](std::string_view key, std::string_view value) {
+    // keyword='value' with \ and ' escaped (https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING-KEYWORD-VALUE).
+    o.conninfo.append(key).append("='");
+    for (char c : value) {
+      if (c == '\\' || c == '\'') o.conninfo += '\\';
+      o.conninfo += c;
+    }
+    o.conninfo += "' ";
+  };
+  auto literal = [](std::string_view v) {
+    std::string s = "'";
+    for (char c : v) (c == '\'' ? s += "''" : s += c);
+    return s + "'";
+  };
+  std::string statement_timeout;
+  if (!url.host.empty() && !url.query.count("host")) add("host", url.host);
+  if (url.port && !url.query.count("port")) add("port", std::to_string(*url.port));
+  if (!url.username.empty()) add("user", url.username);
+  if (!url.password.empty()) add("password", url.password);
+  if (!url.database.empty()) add("dbname", url.database);
+  add("client_encoding", "UTF8");
+  for (auto& [key, value] : url.query) {
+    for (char c : key) {
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) {
+        throw ArgumentError("[athanor.argument.url] '" + key.substr(0, 40) + "' is not a PostgreSQL connection option");
+      }
+    }
+    if (key == "statement_timeout") {
+      statement_timeout = value;
+    } else if (key == "password") {
+      throw ArgumentError("[athanor.argument.url] give the password in the URL's user:password@ part, not as an option");
+    } else {
+      add(key, value);
+    }
+  }
+  std::string host = url.option("host", url.host.empty() ? "localhost" : url.host);
+  o.where = host + ":" + url.option("port", std::to_string(url.port.value_or(5432))) + "/" +
+            url.option("dbname", url.database.empty() ? url.username : url.database);
+  o.password = url.password;
+  // One round trip: the session settings the decoder relies on
+  // (https://www.postgresql.org/docs/current/runtime-config-client.html).
+  o.setup_sql =
+      "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; "
+      "SET extra_float_digits = 3; SET bytea_output = 'hex'";
+  if (!statement_timeout.empty()) o.setup_sql += "; SET statement_timeout = " + literal(statement_timeout);
+  return std::make_unique<driver::postgresql::Connection>(o);
+}
+
+}  // namespace athanor::detail

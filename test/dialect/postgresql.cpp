@@ -1,0 +1,238 @@
+// test/dialect/postgresql.cpp — the SQL text the PostgreSQL dialect writes, with no server:
+// placeholders, types and SERIAL DDL, ILIKE, NULLS LAST, RETURNING (explicit and implicit),
+// ON CONFLICT upserts, and the bound values that go with the text.
+#include <doctest/doctest.h>
+
+#include <athanor/athanor.hpp>
+#include <athanor/dialect/postgresql.hpp>
+
+using namespace athanor;
+
+namespace {
+
+Compiled pg(const detail::StatementNode& n) {
+  static const PostgresqlDialect d;
+  return Compiler(d).compile(n);
+}
+template <class S>
+std::string sql(const S& stmt) {
+  return pg(stmt.node()).sql;
+}
+
+struct Blog {
+  MetaData md;
+  Table users{"users", md,
+              Column{"id", Integer{}, primary_key},
+              Column{"name", String{50}, nullable(false), unique},
+              Column{"email", String{}},
+              Column{"age", SmallInteger{}}};
+  Table posts{"posts", md,
+              Column{"id", BigInteger{}, primary_key},
+              Column{"user_id", Integer{}, nullable(false), ForeignKey{"users.id", {.on_delete = Action::cascade}}},
+              Column{"title", Text{}, nullable(false)},
+              Column{"score", Double{}}};
+};
+
+}  // namespace
+
+TEST_CASE("select: joins, where, order by with NULLS LAST, limit and offset use $n") {
+  Blog b;
+  auto stmt = select(b.users.c("name"), b.posts.c("title"))
+                  .select_from(b.users)
+                  .join(b.posts, b.users.c("id") == b.posts.c("user_id"))
+                  .where(b.users.c("age") > 30 && b.posts.c("score") <= 2.5)
+                  .order_by(b.users.c("name").desc().nulls_last(), b.posts.c("id"))
+                  .limit(10)
+                  .offset(20);
+  auto c = pg(stmt.node());
+  CHECK(c.sql ==
+        "SELECT \"users\".\"name\", \"posts\".\"title\" FROM \"users\" JOIN \"posts\" ON \"users\".\"id\" = "
+        "\"posts\".\"user_id\" WHERE (\"users\".\"age\" > $1) AND (\"posts\".\"score\" <= $2) ORDER BY \"users\".\"name\" "
+        "DESC NULLS LAST, \"posts\".\"id\" LIMIT $3 OFFSET $4");
+  REQUIRE(c.params.size() == 4);
+  CHECK(c.params[0].value == Value(30));
+  CHECK(c.params[1].value == Value(2.5));
+  CHECK(c.params[2].value == Value(10));
+  CHECK(c.params[3].value == Value(20));
+}
+
+TEST_CASE("select: a left outer join, OFFSET without LIMIT, FOR UPDATE") {
+  Blog b;
+  CHECK(sql(select(b.users.c("id")).select_from(b.users).outerjoin(b.posts, b.users.c("id") == b.posts.c("user_id")).offset(5)) ==
+        "SELECT \"users\".\"id\" FROM \"users\" LEFT OUTER JOIN \"posts\" ON \"users\".\"id\" = \"posts\".\"user_id\" OFFSET $1");
+  CHECK(sql(select(b.users.c("id")).where(b.users.c("id") == 1).with_for_update()) ==
+        "SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"id\" = $1 FOR UPDATE");
+}
+
+TEST_CASE("ilike is native; like with an escape") {
+  Blog b;
+  CHECK(sql(select(b.users.c("id")).where(b.users.c("name").ilike("a%"))) ==
+        "SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"name\" ILIKE $1");
+  CHECK(sql(select(b.users.c("id")).where(b.users.c("name").like("50!%", '!'))) ==
+        "SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"name\" LIKE $1 ESCAPE $2");
+}
+
+TEST_CASE("concat: || with a column, casts when both sides are parameters") {
+  Blog b;
+  CHECK(sql(select(concat(b.users.c("name"), "!"))) == "SELECT \"users\".\"name\" || $1 FROM \"users\"");
+  CHECK(sql(select(concat(literal("a"), literal("b")).label("ab"))) ==
+        "SELECT CAST($1 AS TEXT) || CAST($2 AS TEXT) AS \"ab\"");
+}
+
+TEST_CASE("a parameter with nothing beside it to take a type from is cast to its own type") {
+  CHECK(sql(select(literal(1).label("n"))) == "SELECT CAST($1 AS BIGINT) AS \"n\"");
+  CHECK(sql(select(literal(2.5), literal(true), literal("x"))) ==
+        "SELECT CAST($1 AS DOUBLE PRECISION), CAST($2 AS BOOLEAN), CAST($3 AS TEXT)");
+  CHECK(sql(select(literal(Decimal{"1.50"}), literal(Bytes{}))) == "SELECT CAST($1 AS NUMERIC), CAST($2 AS BYTEA)");
+  // Both sides of an operator being parameters, neither types the other.
+  CHECK(sql(select((literal(5) + 1).label("six"))) == "SELECT CAST($1 AS BIGINT) + CAST($2 AS BIGINT) AS \"six\"");
+  Blog b;
+  CHECK(sql(select(b.users.c("id")).where(b.users.c("age") + 1 > 2)) ==
+        "SELECT \"users\".\"id\" FROM \"users\" WHERE (\"users\".\"age\" + $1) > $2");
+}
+
+TEST_CASE("in_ with values; an empty in_ is false, an empty not_in true") {
+  Blog b;
+  CHECK(sql(select(b.users.c("id")).where(b.users.c("id").in_({1, 2, 3}))) ==
+        "SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"id\" IN ($1, $2, $3)");
+  CHECK(sql(select(b.users.c("id")).where(b.users.c("id").in_(std::vector<Expr>{}))) ==
+        "SELECT \"users\".\"id\" FROM \"users\" WHERE 1 = 0");
+  CHECK(sql(select(b.users.c("id")).where(b.users.c("id").not_in(std::vector<Expr>{}))) ==
+        "SELECT \"users\".\"id\" FROM \"users\" WHERE 1 = 1");
+}
+
+TEST_CASE("functions: now(), count(*), cast to TEXT") {
+  Blog b;
+  CHECK(sql(select(now())) == "SELECT now()");
+  CHECK(sql(select(count()).select_from(b.users)) == "SELECT count(*) FROM \"users\"");
+  CHECK(sql(select(cast(b.users.c("age"), String{10}))) == "SELECT CAST(\"users\".\"age\" AS TEXT) FROM \"users\"");
+  CHECK(sql(select(cast(b.users.c("name"), Numeric{10, 2}))) == "SELECT CAST(\"users\".\"name\" AS NUMERIC(10, 2)) FROM \"users\"");
+}
+
+TEST_CASE("insert of one row returns the generated key implicitly") {
+  Blog b;
+  auto c = pg(insert(b.users).values({{"name", "ann"}, {"email", "a@x"}}).node());
+  CHECK(c.sql == "INSERT INTO \"users\" (\"name\", \"email\") VALUES ($1, $2) RETURNING \"id\"");
+  CHECK(c.implicit_returning);
+  REQUIRE(c.params.size() == 2);
+  CHECK(c.params[0].value == Value("ann"));
+  // A given key needs no RETURNING.
+  auto given = pg(insert(b.users).values({{"id", 7}, {"name", "bob"}}).node());
+  CHECK(given.sql == "INSERT INTO \"users\" (\"id\", \"name\") VALUES ($1, $2)");
+  CHECK_FALSE(given.implicit_returning);
+}
+
+TEST_CASE("insert of many rows, explicit RETURNING, DEFAULT VALUES") {
+  Blog b;
+  CHECK(sql(insert(b.users).values_list({{{"name", "a"}}, {{"name", "b"}}})) ==
+        "INSERT INTO \"users\" (\"name\") VALUES ($1), ($2)");
+  CHECK(sql(insert(b.users).values({{"name", "a"}}).returning(b.users.c("id"), b.users.c("name"))) ==
+        "INSERT INTO \"users\" (\"name\") VALUES ($1) RETURNING \"users\".\"id\", \"users\".\"name\"");
+  Table counters{"counters", b.md, Column{"id", Integer{}, primary_key}};
+  CHECK(sql(insert(counters)) == "INSERT INTO \"counters\" DEFAULT VALUES RETURNING \"id\"");
+}
+
+TEST_CASE("upsert: ON CONFLICT … DO UPDATE with EXCLUDED, and DO NOTHING") {
+  Blog b;
+  CHECK(sql(insert(b.users)
+                .values({{"id", 1}, {"name", "ann"}})
+                .on_conflict_do_update({"name"}, {{"age", b.users.c("age") + 1}, {"email", excluded("email")}})) ==
+        "INSERT INTO \"users\" (\"id\", \"name\") VALUES ($1, $2) ON CONFLICT (\"name\") DO UPDATE SET \"age\" = "
+        "\"users\".\"age\" + $3, \"email\" = excluded.\"email\"");
+  CHECK(sql(insert(b.users).values({{"id", 1}, {"name", "ann"}}).on_conflict_do_nothing()) ==
+        "INSERT INTO \"users\" (\"id\", \"name\") VALUES ($1, $2) ON CONFLICT DO NOTHING");
+  CHECK(sql(insert(b.users).values({{"id", 1}, {"name", "ann"}}).on_conflict_do_nothing({"id"})) ==
+        "INSERT INTO \"users\" (\"id\", \"name\") VALUES ($1, $2) ON CONFLICT (\"id\") DO NOTHING");
+}
+
+TEST_CASE("update and delete, with RETURNING") {
+  Blog b;
+  CHECK(sql(update(b.users).where(b.users.c("id") == 1).values({{"name", "bob"}, {"age", b.users.c("age") + 1}})) ==
+        "UPDATE \"users\" SET \"name\" = $1, \"age\" = \"users\".\"age\" + $2 WHERE \"users\".\"id\" = $3");
+  CHECK(sql(update(b.users).values({{"name", "x"}}).returning(b.users.c("id"))) ==
+        "UPDATE \"users\" SET \"name\" = $1 RETURNING \"users\".\"id\"");
+  CHECK(sql(delete_(b.users).where(b.users.c("name").in_({"a", "b"})).returning(b.users.c("id"))) ==
+        "DELETE FROM \"users\" WHERE \"users\".\"name\" IN ($1, $2) RETURNING \"users\".\"id\"");
+}
+
+TEST_CASE("create table: SERIAL keys, types, FK with ON DELETE, unique, check, enum") {
+  Blog b;
+  CHECK(sql(create_table(b.users)) ==
+        "CREATE TABLE \"users\" (\"id\" SERIAL NOT NULL, \"name\" VARCHAR(50) NOT NULL, \"email\" VARCHAR, \"age\" "
+        "SMALLINT, PRIMARY KEY (\"id\"), CONSTRAINT \"uq_users_name\" UNIQUE (\"name\"))");
+  CHECK(sql(create_table(b.posts, true)) ==
+        "CREATE TABLE IF NOT EXISTS \"posts\" (\"id\" BIGSERIAL NOT NULL, \"user_id\" INTEGER NOT NULL, \"title\" TEXT "
+        "NOT NULL, \"score\" DOUBLE PRECISION, PRIMARY KEY (\"id\"), CONSTRAINT \"fk_posts_user_id_users\" FOREIGN KEY "
+        "(\"user_id\") REFERENCES \"users\" (\"id\") ON DELETE CASCADE)");
+
+  MetaData md;
+  Table things{"things", md,
+               Column{"id", SmallInteger{}, primary_key},
+               Column{"data", LargeBinary{}},
+               Column{"doc", JsonType{}},
+               Column{"uid", UuidType{}, nullable(false)},
+               Column{"price", Numeric{12, 2}, server_default(Expr(Decimal{"0.00"}))},
+               Column{"ratio", Float{}, server_default(Expr(-std::numeric_limits<double>::infinity()))},
+               Column{"at", DateTimeType{true}, server_default(now())},
+               Column{"local", DateTimeType{}},
+               Column{"day", DateType{}},
+               Column{"tod", TimeType{}},
+               Column{"ok", Boolean{}, server_default(Expr(true))},
+               Column{"blob", LargeBinary{}, server_default(Expr(Bytes{std::byte{0xde}, std::byte{0x01}}))},
+               Column{"state", Enum{"draft", "it's live"}, server_default(Expr("draft"))},
+               CheckConstraint{"price >= 0", "ck_price"},
+               UniqueConstraint{{"uid", "day"}}};
+  CHECK(sql(create_table(things)) ==
+        "CREATE TABLE \"things\" (\"id\" SMALLSERIAL NOT NULL, \"data\" BYTEA, \"doc\" JSONB, \"uid\" UUID NOT NULL, "
+        "\"price\" NUMERIC(12, 2) DEFAULT 0.00, \"ratio\" REAL DEFAULT '-Infinity', \"at\" TIMESTAMP WITH TIME ZONE "
+        "DEFAULT (now()), \"local\" TIMESTAMP, \"day\" DATE, \"tod\" TIME, \"ok\" BOOLEAN DEFAULT TRUE, \"blob\" BYTEA "
+        "DEFAULT '\\xde01', \"state\" VARCHAR(9) DEFAULT 'draft', PRIMARY KEY (\"id\"), CONSTRAINT \"uq_things_uid_day\" "
+        "UNIQUE (\"uid\", \"day\"), CONSTRAINT \"ck_price\" CHECK (price >= 0), CONSTRAINT \"ck_things_state_enum\" CHECK "
+        "(\"state\" IN ('draft', 'it''s live')))");
+}
+
+TEST_CASE("an integer key that is also a foreign key is not SERIAL") {
+  MetaData md;
+  Table a{"a", md, Column{"id", Integer{}, primary_key}};
+  Table b{"b", md, Column{"id", Integer{}, primary_key, ForeignKey{"a.id", {.on_delete = Action::set_null, .name = "fk_b_a"}}}};
+  CHECK(sql(create_table(b)) ==
+        "CREATE TABLE \"b\" (\"id\" INTEGER NOT NULL, PRIMARY KEY (\"id\"), CONSTRAINT \"fk_b_a\" FOREIGN KEY (\"id\") "
+        "REFERENCES \"a\" (\"id\") ON DELETE SET NULL)");
+}
+
+TEST_CASE("index DDL and DROP") {
+  Blog b;
+  auto t = table_ptr(b.users);
+  CHECK(sql(Ddl(detail::make_ddl(detail::DdlNode::Op::create_index, t, false, Index{"ix_users_email", {"email"}}))) ==
+        "CREATE INDEX \"ix_users_email\" ON \"users\" (\"email\")");
+  CHECK(sql(Ddl(detail::make_ddl(detail::DdlNode::Op::create_index, t, false, Index{"ux_users_ne", {"name", "email"}, true}))) ==
+        "CREATE UNIQUE INDEX \"ux_users_ne\" ON \"users\" (\"name\", \"email\")");
+  CHECK(sql(drop_table(b.users, true)) == "DROP TABLE IF EXISTS \"users\"");
+}
+
+TEST_CASE("identifiers are quoted with doubled quotes; has_table takes $1") {
+  MetaData md;
+  Table odd{"we\"ird", md, Column{"select", Integer{}, primary_key}};
+  CHECK(sql(select(odd.c("select"))) == "SELECT \"we\"\"ird\".\"select\" FROM \"we\"\"ird\"");
+  PostgresqlDialect d;
+  CHECK(d.has_table_sql() ==
+        "SELECT tablename FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = $1");
+  CHECK(d.capabilities().native_ilike);
+  CHECK(d.capabilities().implicit_returning);
+  CHECK(d.capabilities().max_params == 65535);
+}
+
+TEST_CASE("literals for DDL: bytea hex, non-finite doubles, quotes doubled") {
+  PostgresqlDialect d;
+  auto lit = [&](const Value& v) {
+    std::string s;
+    d.literal(s, v);
+    return s;
+  };
+  CHECK(lit(Value(Bytes{std::byte{0}, std::byte{0xff}})) == "'\\x00ff'");
+  CHECK(lit(Value(std::numeric_limits<double>::quiet_NaN())) == "'NaN'");
+  CHECK(lit(Value(std::numeric_limits<double>::infinity())) == "'Infinity'");
+  CHECK(lit(Value("o'k")) == "'o''k'");
+  CHECK(lit(Value(false)) == "FALSE");
+  CHECK(lit(Value(null)) == "NULL");
+}
