@@ -9,6 +9,7 @@
 #include <vector>     // std::vector
 
 #include <athanor/core/compiled.hpp>
+#include <athanor/core/detail/json_array.hpp>
 #include <athanor/core/ddl.hpp>
 #include <athanor/core/dml.hpp>
 #include <athanor/core/select.hpp>
@@ -89,6 +90,23 @@ class Compiler {
     }
   }
   void returning(const std::vector<Expr>& r, bool supported, const char* stmt);
+  /// `x IN (v1, v2, …)` of plain values becomes `x IN (elements of one bound JSON array)`:
+  /// one SQL text, so one prepared statement, whatever the list's length.
+  bool in_list_as_array(const detail::ExprNode& n) {
+    auto lhs = n.args[0].type().kind;
+    if (lhs == TypeKind::null || lhs == TypeKind::binary || lhs == TypeKind::json) return false;
+    std::vector<Value> values;
+    for (std::size_t i = 1; i < n.args.size(); ++i) {
+      const auto& a = n.args[i].node();
+      if (a.kind != detail::ExprKind::bind || !a.text.empty() || a.flags != 0 || a.value.holds<Bytes>()) return false;
+      values.push_back(a.value);
+    }
+    detail::ExprNode array = n;
+    array.kind = detail::ExprKind::in_array, array.flags = n.flags & 1;
+    array.args = {n.args[0], Expr::make_bind(Value(detail::json_array(values)))};
+    d_.in_array(*this, array);
+    return true;
+  }
   /// A select-list item. `SELECT $1` has no context to type the parameter from (PostgreSQL
   /// makes it text), so where the dialect asks, a bare bind there is cast to its own type.
   void select_column(const Expr& e) {
@@ -160,6 +178,7 @@ inline void Compiler::expr(const Expr& e) {
         out() += (n.flags & 1) ? "1 = 1" : "1 = 0";
         break;
       }
+      if (in_list_as_array(n)) break;
       operand(n.args[0]), out() += (n.flags & 1) ? " NOT IN (" : " IN (";
       for (std::size_t i = 1; i < n.args.size(); ++i) {
         if (i > 1) out() += ", ";
