@@ -308,6 +308,29 @@ TEST_CASE("touching an unloaded relationship of an object whose session is gone 
                        athanor::DetachedInstanceError);
 }
 
+namespace lonely {
+struct B;
+struct A {
+  orm::Mapped<int> id;
+  orm::Many<B> bs;  // no foreign key links a and b
+  static void configure(orm::Mapper<A>& m) { m.column<&A::id>().primary_key(); }
+};
+struct B {
+  orm::Mapped<int> id;
+  static void configure(orm::Mapper<B>& m) { m.column<&B::id>().primary_key(); }
+};
+ATHANOR_MODEL(A, "a", id, bs)
+ATHANOR_MODEL(B, "b", id)
+}  // namespace lonely
+
+TEST_CASE("a relationship no foreign key can carry is an error when the models are mapped") {
+  orm::Registry r;
+  CHECK_THROWS_WITH_AS((r.map<lonely::A, lonely::B>()),
+                       "[athanor.orm.relationship] a.bs: no foreign key links tables a and b; declare one with "
+                       "m.column<…>().foreign_key(\"table.column\")",
+                       athanor::ArgumentError);
+}
+
 TEST_CASE("foreign key columns used by relationships are indexed") {
   auto& t = orm::table_of<Post>().data();
   CHECK(t.find("user_id")->index);

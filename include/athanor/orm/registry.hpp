@@ -4,6 +4,7 @@
 #pragma once
 
 #include <athanor/core/metadata.hpp>
+#include <athanor/orm/detail/relations.hpp>
 #include <athanor/orm/mapper.hpp>
 
 namespace athanor::orm {
@@ -11,9 +12,12 @@ namespace athanor::orm {
 /// **Example**: `Registry registry; registry.map<User, Post>(); registry.metadata().create_all(engine);`
 class Registry {
  public:
+  /// Maps the models; their relationships are resolved here, so a relationship that no
+  /// foreign key (or more than one) could carry is an ArgumentError at mapping time.
   template <Model... M>
   Registry& map() {
     (add(table_of<M>()), ...);
+    (resolve(detail::model_info<M>()), ...);
     return *this;
   }
   MetaData& metadata() { return md_; }
@@ -23,6 +27,9 @@ class Registry {
   void add(const Table& t) {
     if (!md_.find(t.name())) md_.add(std::const_pointer_cast<athanor::detail::TableData>(
         std::shared_ptr<const athanor::detail::TableData>(t.node(), t.node()->table)));
+  }
+  static void resolve(const detail::ModelInfo& info) {
+    for (auto& r : info.relations) r->resolve();
   }
   MetaData md_;
 };
