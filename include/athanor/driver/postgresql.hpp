@@ -171,7 +171,8 @@ inline std::string where(std::string_view table, std::string_view columns) {
 
 /// Type OIDs of pg_type (https://github.com/postgres/postgres/blob/master/src/include/catalog/pg_type.dat).
 enum Oid : pqxx::oid {
-  bool_ = 16, bytea = 17, int8 = 20, int2 = 21, int4 = 23, oid = 26, json = 114, float4 = 700, float8 = 701,
+  bool_ = 16, bytea = 17, name = 19, int8 = 20, int2 = 21, int4 = 23, text = 25, oid = 26, json = 114, float4 = 700,
+  float8 = 701, bpchar = 1042, varchar = 1043,
   date = 1082, time = 1083, timestamp = 1114, timestamptz = 1184, numeric = 1700, uuid = 2950, jsonb = 3802,
 };
 
@@ -316,6 +317,30 @@ class Statement final : public driver::Statement {
     pqxx::field f = row_[static_cast<pqxx::row::size_type>(c)];
     if (f.is_null()) return Value();
     return detail::decode(oids_[static_cast<std::size_t>(c)], f);
+  }
+  // Typed reads (the ORM path) straight from the field's text where that text is already
+  // the answer; other types go through value().
+  bool is_null(int c) const override { return row_[static_cast<pqxx::row::size_type>(c)].is_null(); }
+  std::int64_t get_int64(int c) const override {
+    auto t = oids_[static_cast<std::size_t>(c)];
+    if (t != detail::int2 && t != detail::int4 && t != detail::int8) return driver::Statement::get_int64(c);
+    pqxx::field f = row_[static_cast<pqxx::row::size_type>(c)];
+    std::int64_t i = 0;
+    auto r = std::from_chars(f.c_str(), f.c_str() + f.size(), i);
+    if (f.is_null() || r.ec != std::errc{}) return driver::Statement::get_int64(c);
+    return i;
+  }
+  std::string get_text(int c) const override {
+    switch (oids_[static_cast<std::size_t>(c)]) {
+      case detail::text: case detail::varchar: case detail::bpchar: case detail::name: case detail::json:
+      case detail::jsonb: case detail::numeric: case detail::uuid: case detail::int2: case detail::int4: case detail::int8: {
+        pqxx::field f = row_[static_cast<pqxx::row::size_type>(c)];
+        if (!f.is_null()) return std::string(f.c_str(), f.size());
+        break;
+      }
+      default: break;
+    }
+    return driver::Statement::get_text(c);
   }
   std::int64_t rows_affected() const override { return affected_; }
   void reset() override {
