@@ -114,31 +114,6 @@ class PostgresqlDialect : public Dialect {
     if (!untyped(a) || !untyped(b)) return Dialect::concat(c, a, b);
     c.out() += "CAST(", c.expr(a), c.out() += " AS TEXT) || CAST(", c.expr(b), c.out() += " AS TEXT)";
   }
-  /// In DO UPDATE SET an unqualified column is ambiguous between the table and EXCLUDED
-  /// ("column reference is ambiguous"), so the right-hand sides keep their table names
-  /// (https://www.postgresql.org/docs/current/sql-insert.html#SQL-ON-CONFLICT).
-  void upsert(Compiler& c, const detail::InsertNode& n) const override {
-    c.out() += " ON CONFLICT";
-    if (!n.conflict_columns.empty()) {
-      c.out() += " (";
-      for (std::size_t i = 0; i < n.conflict_columns.size(); ++i) c.out() += i ? ", " : "", c.ident(n.conflict_columns[i]);
-      c.out() += ')';
-    } else if (!n.upsert_set.empty()) {
-      throw ArgumentError("[athanor.argument.upsert] on_conflict_do_update needs the conflicting columns");
-    }
-    if (n.upsert_set.empty()) {
-      c.out() += " DO NOTHING";
-      return;
-    }
-    c.out() += " DO UPDATE SET ";
-    bool q = c.qualify;
-    c.qualify = true;
-    for (std::size_t i = 0; i < n.upsert_set.size(); ++i) {
-      if (i) c.out() += ", ";
-      c.ident(n.upsert_set[i].first), c.out() += " = ", c.expr(n.upsert_set[i].second);
-    }
-    c.qualify = q;
-  }
   /// now() is the transaction's start time as timestamptz, the same as CURRENT_TIMESTAMP
   /// (https://www.postgresql.org/docs/current/functions-datetime.html#FUNCTIONS-DATETIME-CURRENT).
   void function(Compiler& c, const detail::ExprNode& f) const override {
