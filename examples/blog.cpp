@@ -134,7 +134,7 @@ int main(int argc, char** argv) {
       std::cout << "\n";
     }
 
-    std::cout << "4. Filtering: ann's posts whose title mentions C++, and posts per user\n";
+    std::cout << "4. Filtering: ann's posts whose title mentions C++, posts per user, a subquery and an alias\n";
     {
       auto session = Session();
       auto ann = login(session, "ann", "correct horse battery staple");
@@ -145,6 +145,16 @@ int main(int argc, char** argv) {
                                         .group_by(c<&User::name>)
                                         .order_by(c<&User::name>));
       for (auto [name, n] : counts) std::cout << "   " << name << " wrote " << n << "\n";
+      // EXISTS, correlated on the outer model: who wrote about C++?
+      auto cpp_writers = session.scalars(
+          orm::select<User>().where(orm::exists<Post>(c<&Post::user_id> == c<&User::id> && c<&Post::title>.like("%C++%"))));
+      for (auto& user : cpp_writers) std::cout << "   " << user->name.get() << " wrote about C++\n";
+      // An alias: posts twice in one statement, pairs of posts by the same author.
+      constexpr auto later = orm::aliased<Post, "later">;
+      auto pairs = session.execute(orm::select(c<&Post::title>, later.c<&Post::title>)
+                                       .join(later, c<&Post::user_id> == later.c<&Post::user_id> && c<&Post::id> < later.c<&Post::id>)
+                                       .order_by(c<&Post::id>, later.c<&Post::id>));
+      for (auto [first, then] : pairs) std::cout << "   \"" << first << "\", then \"" << then << "\"\n";
       std::cout << "\n";
     }
 

@@ -3,11 +3,18 @@
 # the test suite, in DIR, listening only on unix sockets inside DIR (no TCP port).
 # `start` prints shell assignments of ATHANOR_TEST_POSTGRESQL_URL / ATHANOR_TEST_MYSQL_URL
 # for each server that came up, and reports loudly on stderr each one that did not.
+# restart-, stop- and start-postgresql / -mysql DIR act on those servers in place (fault tests).
 set -u
 cmd=$1 dir=$2
 as_owner() {  # run as the given system user when root (initdb and mariadbd refuse root)
   local user=$1; shift
   if [ "$(id -u)" = 0 ]; then runuser -u "$user" -- "$@"; else "$@"; fi
+}
+
+launch_postgresql() {  # BIN PG: start the server on PG's data dir with the suite's options and wait (≤ 60 s)
+  as_owner postgres "$1/pg_ctl" -D "$2/data" -l "$2/server.log" -w -t 60 \
+    -o "-c listen_addresses='' -k $2 -p 5432 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    start >/dev/null 2>&1
 }
 
 start_postgresql() {
@@ -19,9 +26,7 @@ start_postgresql() {
   [ "$(id -u)" = 0 ] && chown postgres: "$pg"
   as_owner postgres "$bin/initdb" -D "$pg/data" -A trust -U postgres -E UTF8 --no-sync >"$dir/pg-initdb.log" 2>&1 \
     || { echo "!! PostgreSQL: initdb failed, see $dir/pg-initdb.log" >&2; cat "$dir/pg-initdb.log" >&2; return 1; }
-  as_owner postgres "$bin/pg_ctl" -D "$pg/data" -l "$pg/server.log" -w -t 60 \
-    -o "-c listen_addresses='' -k $pg -p 5432 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-    start >/dev/null 2>&1 \
+  launch_postgresql "$bin" "$pg" \
     || { echo "!! PostgreSQL: server did not start, see $pg/server.log" >&2; tail -20 "$pg/server.log" >&2; return 1; }
   echo "export ATHANOR_TEST_SERVERS_DIR='$dir'"
   echo "export ATHANOR_TEST_POSTGRESQL_URL='postgresql://postgres@/postgres?host=$pg&port=5432'"
@@ -100,5 +105,27 @@ case $cmd in
     launch_mysql "$dir/my" "$user" \
       || { echo "!! MariaDB: server did not restart, see $dir/my/error.log" >&2; tail -20 "$dir/my/error.log" >&2; exit 1; }
     exit 0 ;;
+  stop-postgresql)  # until start-postgresql: sessions are terminated (57P01), new connections refused
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    [ -d "$dir/pg/data" ] || { echo "!! PostgreSQL: no server data in $dir/pg" >&2; exit 1; }
+    as_owner postgres "$bin/pg_ctl" -D "$dir/pg/data" -m fast -w -t 60 stop >/dev/null 2>&1 \
+      || { echo "!! PostgreSQL: stop failed, see $dir/pg/server.log" >&2; tail -20 "$dir/pg/server.log" >&2; exit 1; }
+    exit 0 ;;
+  start-postgresql)  # after stop-postgresql: the same data, socket and options
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    [ -d "$dir/pg/data" ] || { echo "!! PostgreSQL: no server data in $dir/pg" >&2; exit 1; }
+    launch_postgresql "$bin" "$dir/pg" \
+      || { echo "!! PostgreSQL: server did not start, see $dir/pg/server.log" >&2; tail -20 "$dir/pg/server.log" >&2; exit 1; }
+    exit 0 ;;
+  stop-mysql)  # until start-mysql: clients see their links drop, new connections refused
+    [ -d "$dir/my/data" ] || { echo "!! MariaDB: no server in $dir/my" >&2; exit 1; }
+    stop_mysql "$dir/my"
+    exit 0 ;;
+  start-mysql)  # after stop-mysql: the same data, socket and options
+    [ -d "$dir/my/data" ] || { echo "!! MariaDB: no server in $dir/my" >&2; exit 1; }
+    user=$(id -un); [ "$(id -u)" = 0 ] && user=mysql
+    launch_mysql "$dir/my" "$user" \
+      || { echo "!! MariaDB: server did not start, see $dir/my/error.log" >&2; tail -20 "$dir/my/error.log" >&2; exit 1; }
+    exit 0 ;;
 esac
-echo "usage: $0 start|stop|restart-postgresql|restart-mysql DIR" >&2; exit 2
+echo "usage: $0 start|stop|restart-postgresql|restart-mysql|stop-postgresql|start-postgresql|stop-mysql|start-mysql DIR" >&2; exit 2

@@ -1,6 +1,8 @@
 // test/dialect/sqlite.cpp — the SQL text SqliteDialect gives, with no database: quoting,
 // SELECT in every form, LIMIT -1 OFFSET, INSERT / upsert / RETURNING, UPDATE, DELETE, text(),
 // DDL of every column option and constraint, and what SQLite refuses (FOR UPDATE).
+#include <limits>  // std::numeric_limits
+
 #include <doctest/doctest.h>
 
 #include <athanor/core.hpp>
@@ -191,6 +193,7 @@ TEST_CASE("INSERT: one row, several rows, DEFAULT VALUES, from a select, RETURNI
   CHECK(sql(insert(s.users).values({{"name", "a"}}).returning(s.id(), s.name())) ==
         R"(INSERT INTO "users" ("name") VALUES (?) RETURNING "users"."id", "users"."name")");
   CHECK(sql(insert(s.users).values({{"name", bindparam("n")}})) == R"(INSERT INTO "users" ("name") VALUES (?))");
+  CHECK_THROWS_WITH_AS(insert(s.users).values_list({}), "[athanor.argument.values] insert into users: no rows given", ArgumentError);
 }
 
 TEST_CASE("upsert: ON CONFLICT DO UPDATE with excluded, DO NOTHING") {
@@ -202,6 +205,9 @@ TEST_CASE("upsert: ON CONFLICT DO UPDATE with excluded, DO NOTHING") {
   CHECK(sql(insert(s.users).values({{"name", "a"}}).on_conflict_do_nothing()) == R"(INSERT INTO "users" ("name") VALUES (?) ON CONFLICT DO NOTHING)");
   CHECK_THROWS_WITH_AS(sql(insert(s.users).values({{"name", "a"}}).on_conflict_do_update({}, {{"age", 1}})),
                        "[athanor.argument.upsert] on_conflict_do_update needs the conflicting columns", ArgumentError);
+  // Only excluded() makes an excluded.column; a function a user names so is an ordinary call.
+  CHECK(sql(select(func("__excluded"))) == "SELECT __excluded()");
+  CHECK(sql(select(func("__excluded", s.age() + 1))) == R"(SELECT __excluded("users"."age" + ?) FROM "users")");
 }
 
 TEST_CASE("UPDATE and DELETE, with RETURNING") {
@@ -233,7 +239,7 @@ TEST_CASE("DDL: column types") {
           Column{"tz", DateTimeType{true}}, Column{"tod", TimeType{}}, Column{"j", JsonType{}}, Column{"u", UuidType{}}};
   CHECK(ddl(t) ==
         R"(CREATE TABLE "types" ("i" INTEGER, "bi" BIGINT, "si" SMALLINT, "b" BOOLEAN, "f" REAL, "d" DOUBLE, "n" NUMERIC(12, 2), )"
-        R"("s" VARCHAR(20), "s0" VARCHAR, "t" TEXT, "bin" BLOB, "day" DATE, "ts" DATETIME, "tz" DATETIME, "tod" TIME, "j" JSON, "u" CHAR(36)))");
+        R"("s" VARCHAR(20), "s0" VARCHAR, "t" TEXT, "bin" BLOB, "day" DATE, "ts" DATETIME, "tz" DATETIME, "tod" TIME, "j" TEXT, "u" CHAR(36)))");
 }
 
 TEST_CASE("DDL: primary keys and autoincrement") {
@@ -299,6 +305,15 @@ TEST_CASE("literals in DDL refuse what cannot be written safely") {
                        "[athanor.argument.literal] a DDL literal contains a NUL byte", ArgumentError);
   CHECK_THROWS_WITH_AS(dialect.literal(out, Value(1.0 / 0.0)), "[athanor.argument.literal] a non-finite number cannot be a DDL default",
                        ArgumentError);
+  // A Decimal is written unquoted, so its text must be a number (found by fuzz/compiler.cpp).
+  out.clear();
+  dialect.literal(out, Value(Decimal{"-12.50e+3"}));
+  CHECK(out == "-12.50e+3");
+  CHECK_THROWS_WITH_AS(dialect.literal(out, Value(Decimal{"0); DROP TABLE users; --"})),
+                       "[athanor.argument.literal] a Decimal DDL default is not a decimal number", ArgumentError);
+  CHECK_THROWS_AS(dialect.literal(out, Value(Decimal{""})), ArgumentError);
+  // The first day of DateTime's range formats without overflow (UBSan, fuzz/compiler.cpp).
+  CHECK_NOTHROW(dialect.literal(out, Value(DateTime{std::chrono::microseconds{std::numeric_limits<std::int64_t>::min()}})));
 }
 
 TEST_CASE("the capabilities SQLite declares") {

@@ -2,6 +2,7 @@
 // every malformed form with its full message, and the password kept out of text forms.
 #include <doctest/doctest.h>
 
+#include <athanor/engine/engine.hpp>
 #include <athanor/engine/url.hpp>
 
 using athanor::ArgumentError;
@@ -86,6 +87,21 @@ TEST_CASE("percent-encoded user, password and database") {
   CHECK(u.render() == "postgresql://us%40er:***@host/my%20db");
 }
 
+TEST_CASE("render(false) parses back to the same URL, whatever the parts hold (fuzz/url.cpp)") {
+  for (const char* text : {"postgresql://h%25st/db", "postgresql://a%3Fb/db", "postgresql://x%3A%5D/db",
+                           "postgresql://[::1]/db", "sqlite:///a%25b%3Fc.db", "sqlite:////tmp/my%20db.sqlite",
+                           "sqlite:///:memory:"}) {
+    auto u = URL::parse(text);
+    auto back = URL::parse(u.render(false));
+    CHECK(back.host == u.host);
+    CHECK(back.database == u.database);
+    CHECK(back.query == u.query);
+  }
+  CHECK(URL::parse("postgresql://h%25st/db").render() == "postgresql://h%25st/db");
+  CHECK(URL::parse("sqlite:///a%25b%3Fc.db").render() == "sqlite:///a%25b%3Fc.db");
+  CHECK(URL::parse("sqlite:///:memory:").render() == "sqlite:///:memory:");
+}
+
 TEST_CASE("a unix socket given as ?host= and no host part") {
   auto u = URL::parse("postgresql://ann@/blog?host=/var/run/postgresql&port=5433");
   CHECK(u.host.empty());
@@ -168,4 +184,12 @@ TEST_CASE("render() and to_string() hide the password; render(false) shows it") 
   CHECK(URL::parse("postgresql://:only-password@h/db").to_string() == "postgresql://:***@h/db");
   CHECK(URL::parse("sqlite://").to_string() == "sqlite://");
   CHECK(URL::parse("postgresql://h").to_string() == "postgresql://h");
+}
+
+TEST_CASE("a malformed SQLite timeout option is an ArgumentError, not a raw std:: exception") {
+  for (const char* u : {"sqlite://?timeout=abc", "sqlite://?timeout=1x", "sqlite://?timeout=-1"}) {
+    CAPTURE(u);
+    CHECK_THROWS_AS(athanor::create_engine(u).connect(), athanor::ArgumentError);
+  }
+  CHECK_NOTHROW(athanor::create_engine("sqlite://?timeout=0.5").connect());
 }

@@ -1,5 +1,6 @@
 // test/orm/query.cpp — the typed query DSL against every backend: typed rows, filters,
-// joins, aggregates, IN lists bound as one parameter, and SQL compiled once per type.
+// joins, aggregates, IN lists bound as one parameter, aliases (self-joins), subqueries
+// (exists, in_, scalar, in FROM), enums by name and by value, and SQL compiled once per type.
 #include <numeric>
 
 #include "orm/models.hpp"
@@ -7,6 +8,31 @@
 
 using namespace blog;
 using orm::c;
+
+namespace staff {
+namespace orm = athanor::orm;
+enum class Level { junior, senior, lead };
+BOOST_DESCRIBE_ENUM(Level, junior, senior, lead)
+ATHANOR_ENUM_BY_VALUE(Level)  // stored as 0, 1, 2
+enum class Team { core, web };
+BOOST_DESCRIBE_ENUM(Team, core, web)  // stored by name (the default)
+struct Employee {
+  orm::Mapped<int> id;
+  orm::Mapped<std::string> name;
+  orm::Mapped<std::optional<int>> manager_id;
+  orm::Mapped<Level> level;
+  orm::Mapped<Team> team;
+  static void configure(orm::Mapper<Employee>& m) {
+    m.column<&Employee::id>().primary_key();
+    m.column<&Employee::name>().length(40);
+    m.column<&Employee::manager_id>().foreign_key("employees.id");
+  }
+};
+ATHANOR_MODEL(Employee, "employees", id, name, manager_id, level, team)
+}  // namespace staff
+using staff::Employee;
+using staff::Level;
+using staff::Team;
 
 namespace {
 struct Blog {
@@ -27,6 +53,31 @@ struct Blog {
     s.commit();
   }
   ~Blog() {
+    s.close();
+    try {
+      registry.metadata().drop_all(engine);
+    } catch (...) {
+    }
+  }
+};
+/// al leads; bo reports to al; cy and di report to bo.
+struct Staff {
+  athanor::Engine engine = test::engine();
+  orm::Registry registry;
+  orm::Session s{engine};
+  Staff() {
+    registry.map<Employee>();
+    registry.metadata().drop_all(engine);
+    registry.metadata().create_all(engine);
+    auto al = s.add(Employee{.name = "al", .level = Level::lead, .team = Team::core});
+    s.flush();
+    auto bo = s.add(Employee{.name = "bo", .manager_id = al->id.get(), .level = Level::senior, .team = Team::core});
+    s.flush();
+    s.add(Employee{.name = "cy", .manager_id = bo->id.get(), .level = Level::junior, .team = Team::web});
+    s.add(Employee{.name = "di", .manager_id = bo->id.get(), .level = Level::junior, .team = Team::core});
+    s.commit();
+  }
+  ~Staff() {
     s.close();
     try {
       registry.metadata().drop_all(engine);
@@ -84,7 +135,7 @@ TEST_CASE("joins and aggregates give typed tuples") {
                   .outerjoin<Post>(c<&User::id> == c<&Post::user_id>)
                   .group_by(c<&User::name>)
                   .order_by(c<&User::name>);
-  static_assert(std::is_same_v<decltype(s.execute(stmt)), std::vector<std::tuple<std::string, std::int64_t>>>);
+  static_assert(std::is_same_v<decltype(s.execute(stmt))::value_type, std::tuple<std::string, std::int64_t>>);
   auto rows = s.execute(stmt);
   REQUIRE(rows.size() == 3);
   CHECK(rows[0] == std::tuple<std::string, std::int64_t>{"ann", 2});
@@ -108,6 +159,174 @@ TEST_CASE("joins and aggregates give typed tuples") {
   auto lengths = s.execute(orm::select(orm::upper(c<&User::name>), orm::length(c<&User::name>), orm::coalesce(c<&User::email>, "none"))
                                .where(c<&User::name> == "bob"));
   CHECK(lengths.at(0) == std::tuple<std::string, std::int64_t, std::string>{"BOB", 3, "none"});
+}
+
+TEST_CASE("aliases: the same model twice in one statement (self-join), whole aliased objects") {
+  Staff st;
+  auto& s = st.s;
+  constexpr auto manager = orm::aliased<Employee, "manager">;
+  using Manager = orm::Alias<Employee, "manager">;  // the same alias, as a type
+  static_assert(std::is_same_v<std::remove_cv_t<decltype(manager)>, Manager>);
+  auto stmt = orm::select(c<&Employee::name>, manager.c<&Employee::name>)
+                  .join(manager, c<&Employee::manager_id> == manager.c<&Employee::id>)
+                  .order_by(c<&Employee::name>);
+  using Pair = std::tuple<std::string, std::string>;
+  CHECK(s.execute(stmt) == std::vector<Pair>{{"bo", "al"}, {"cy", "bo"}, {"di", "bo"}});
+  std::string sql = stmt.compiled(st.engine.dialect())->sql;
+  CHECK(sql.find(" AS ") != std::string::npos);
+  CHECK(sql.find("manager") != std::string::npos);
+  // The alias's column may come first: the join still starts from the model's own table.
+  auto reversed = s.execute(orm::select(Manager::c<&Employee::name>, orm::count(c<&Employee::id>))
+                                .join<Manager>(c<&Employee::manager_id> == Manager::c<&Employee::id>)
+                                .group_by(Manager::c<&Employee::name>)
+                                .order_by(Manager::c<&Employee::name>));
+  CHECK(reversed == std::vector<std::tuple<std::string, std::int64_t>>{{"al", 1}, {"bo", 2}});
+  // Outer join; manager(c<…>) is the same column of the alias.
+  auto everyone = s.execute(orm::select(c<&Employee::name>, orm::coalesce(manager(c<&Employee::name>), "-"))
+                                .outerjoin(manager, c<&Employee::manager_id> == manager(c<&Employee::id>))
+                                .order_by(c<&Employee::name>));
+  CHECK(everyone == std::vector<Pair>{{"al", "-"}, {"bo", "al"}, {"cy", "bo"}, {"di", "bo"}});
+  // Two aliases of one model: employee → manager → manager's manager.
+  constexpr auto top = orm::aliased<Employee, "top">;
+  auto chain = s.execute(orm::select(c<&Employee::name>, top.c<&Employee::name>)
+                             .join(manager, c<&Employee::manager_id> == manager.c<&Employee::id>)
+                             .join(top, manager.c<&Employee::manager_id> == top.c<&Employee::id>)
+                             .where(top.c<&Employee::name> == "al")
+                             .order_by(c<&Employee::name>));
+  CHECK(chain == std::vector<Pair>{{"cy", "al"}, {"di", "al"}});
+  // Whole objects of an alias go through the identity map like any others.
+  auto bosses = s.scalars(orm::select<Manager>()
+                              .join<Employee>(c<&Employee::manager_id> == Manager::c<&Employee::id>)
+                              .where(c<&Employee::name> == "cy"));
+  REQUIRE(bosses.size() == 1);
+  CHECK(bosses[0]->name.get() == "bo");
+  CHECK(bosses[0]->level.get() == Level::senior);
+  CHECK(bosses[0].get() == s.scalars(orm::select<Employee>().where(c<&Employee::name> == "bo")).at(0).get());
+  auto all = s.scalars(orm::select(manager).order_by(manager.c<&Employee::name>));
+  CHECK(all.size() == 4);
+  CHECK(all[0]->name.get() == "al");
+  // On a plain Connection (the typed Core path), with a bound value in the join condition.
+  auto conn = st.engine.connect();
+  auto seniors = conn.execute(orm::select(c<&Employee::name>)
+                                  .join(manager, c<&Employee::manager_id> == manager.c<&Employee::id> &&
+                                                     manager.c<&Employee::level> == Level::senior)
+                                  .order_by(c<&Employee::name>));
+  CHECK(seniors == std::vector<std::tuple<std::string>>{{"cy"}, {"di"}});
+}
+
+TEST_CASE("whole objects of an alias take loader options (joinedload joins onto the alias)") {
+  Blog b;
+  auto& s = b.s;
+  constexpr auto author = orm::aliased<User, "author">;
+  auto joined = s.scalars(orm::select(author).where(author.c<&User::name> == "ann").options(orm::joinedload(&User::posts)));
+  REQUIRE(joined.size() == 1);
+  CHECK(joined[0]->posts.size() == 2);
+  s.close();  // a fresh identity map: nothing loaded yet
+  auto selectin = s.scalars(orm::select(author).order_by(author.c<&User::name>).options(orm::selectinload(&User::posts)));
+  REQUIRE(selectin.size() == 3);
+  CHECK(selectin[1]->posts.size() == 1);
+}
+
+TEST_CASE("typed subqueries: exists, in_, scalar_subquery and a subquery in FROM") {
+  Blog b;
+  auto& s = b.s;
+  // EXISTS, correlated on the outer model: exists<M>(condition) and exists(select…correlate<M>()).
+  CHECK(names(s, orm::select<User>().where(orm::exists<Post>(c<&Post::user_id> == c<&User::id>)).order_by(c<&User::name>)) ==
+        Names{"ann", "bob"});
+  CHECK(names(s, orm::select<User>().where(!orm::exists<Post>(c<&Post::user_id> == c<&User::id>))) == Names{"cy"});
+  auto high = orm::select(c<&Post::id>).correlate<User>().where(c<&Post::user_id> == c<&User::id> && c<&Post::score> > 3.0);
+  CHECK(names(s, orm::select<User>().where(orm::exists(high))) == Names{"ann"});
+  // IN / NOT IN (SELECT one column).
+  auto authors_of = [](std::string pattern) { return orm::select(c<&Post::user_id>).where(c<&Post::title>.like(std::move(pattern))); };
+  CHECK(names(s, orm::select<User>().where(c<&User::id>.in_(authors_of("b%")))) == Names{"bob"});
+  CHECK(names(s, orm::select<User>().where(c<&User::id>.not_in(authors_of("b%"))).order_by(c<&User::name>)) == Names{"ann", "cy"});
+  // A subquery over the same model as the statement does not correlate unless asked to.
+  auto top_posts = s.execute(orm::select(c<&Post::title>).where(c<&Post::id>.in_(orm::select(c<&Post::id>).where(c<&Post::score> > 3.0))));
+  CHECK(top_posts == std::vector<std::tuple<std::string>>{{"world"}});
+  // Scalar subqueries: typed std::optional, in the select list and in comparisons.
+  auto n_posts = orm::select(orm::count()).select_from<Post>().correlate<User>().where(c<&Post::user_id> == c<&User::id>).scalar_subquery();
+  static_assert(std::is_same_v<decltype(n_posts)::value_type, std::optional<std::int64_t>>);
+  using Count = std::tuple<std::string, std::optional<std::int64_t>>;
+  CHECK(s.execute(orm::select(c<&User::name>, n_posts).order_by(c<&User::name>)) == std::vector<Count>{{"ann", 2}, {"bob", 1}, {"cy", 0}});
+  CHECK(names(s, orm::select<User>().where(n_posts > 1)) == Names{"ann"});
+  auto average = orm::select(orm::avg(c<&Post::score>)).scalar_subquery();
+  CHECK(s.execute(orm::select(c<&Post::title>).where(c<&Post::score> > average)) == std::vector<std::tuple<std::string>>{{"world"}});
+  // A subquery in FROM: its columns are typed, by position or by the column they select.
+  auto per_user = orm::select(c<&Post::user_id>, orm::count()).group_by(c<&Post::user_id>).subquery<"per_user">();
+  auto counts = s.execute(orm::select(c<&User::name>, per_user.c<1>())
+                              .join(per_user, c<&User::id> == per_user.c<&Post::user_id>())
+                              .order_by(c<&User::name>));
+  CHECK(counts == std::vector<std::tuple<std::string, std::int64_t>>{{"ann", 2}, {"bob", 1}});
+  auto scored = [](double min) { return orm::select(c<&Post::title>, c<&Post::score>).where(c<&Post::score> > min).subquery<"scored">(); };
+  auto above = [&](double min, double outer) {
+    auto sq = scored(min);
+    return orm::select(sq.c<0>()).where(sq.c<1>() < outer).order_by(sq.c<0>());
+  };
+  CHECK(s.execute(above(1.0, 3.0)) == std::vector<std::tuple<std::string>>{{"hello"}});
+  CHECK(s.execute(above(3.0, 5.0)) == std::vector<std::tuple<std::string>>{{"world"}});
+  // Whole objects, filtered by a subquery of objects in FROM.
+  auto named = orm::select<User>().where(c<&User::name> != "cy").subquery<"named">();
+  CHECK(names(s, orm::select<User>().join(named, c<&User::id> == named.c<&User::id>()).order_by(c<&User::name>)) == Names{"ann", "bob"});
+  // Typed UPDATE and DELETE take subqueries too (correlated to the changed table).
+  CHECK(s.execute(orm::update<User>().set(c<&User::visits>, 7).where(c<&User::id>.in_(orm::select(c<&Post::user_id>)))) == 2);
+  CHECK(s.execute(orm::delete_<User>().where(!orm::exists<Post>(c<&Post::user_id> == c<&User::id>))) == 1);
+  CHECK(s.execute(orm::select(c<&User::name>, c<&User::visits>).order_by(c<&User::name>)) ==
+        std::vector<std::tuple<std::string, int>>{{"ann", 7}, {"bob", 7}});
+}
+
+TEST_CASE("subqueries are part of the statement's type: compiled once, values per execution") {
+  Blog b;
+  auto& s = b.s;
+  auto d = &b.engine.dialect();
+  auto scored_over = [](double min) {
+    return orm::select<User>().where(c<&User::id>.in_(orm::select(c<&Post::user_id>).where(c<&Post::score> > min))).order_by(c<&User::name>);
+  };
+  CHECK(scored_over(1.0).compiled(*d).get() == scored_over(3.0).compiled(*d).get());
+  CHECK(names(s, scored_over(1.0)) == Names{"ann"});
+  CHECK(names(s, scored_over(5.0)).empty());
+  auto posts_over = [](double min) {
+    return orm::select(c<&User::name>, orm::select(orm::count())
+                                           .select_from<Post>()
+                                           .correlate<User>()
+                                           .where(c<&Post::user_id> == c<&User::id> && c<&Post::score> > min)
+                                           .scalar_subquery())
+        .where(c<&User::name> != "cy")
+        .order_by(c<&User::name>);
+  };
+  CHECK(posts_over(1.0).compiled(*d).get() == posts_over(3.0).compiled(*d).get());
+  using Count = std::tuple<std::string, std::optional<std::int64_t>>;
+  CHECK(s.execute(posts_over(3.0)) == std::vector<Count>{{"ann", 1}, {"bob", 0}});
+  // A subquery referenced three times (column, join, where) gives its values once.
+  auto joined = [](double min, std::string not_named) {
+    auto sq = orm::select(c<&Post::user_id>, c<&Post::title>).where(c<&Post::score> > min).subquery<"sq">();
+    return orm::select(sq.c<1>(), c<&User::name>)
+        .join(sq, c<&User::id> == sq.c<0>())
+        .where(sq.c<1>() != not_named)
+        .order_by(sq.c<1>());
+  };
+  CHECK(joined(1.0, "x").compiled(*d).get() == joined(2.0, "y").compiled(*d).get());
+  using Row = std::tuple<std::string, std::string>;
+  CHECK(s.execute(joined(1.0, "hello")) == std::vector<Row>{{"world", "ann"}});
+  CHECK(s.execute(joined(0.0, "nothing")) == std::vector<Row>{{"hello", "ann"}, {"world", "ann"}});
+}
+
+TEST_CASE("enums: by name by default, by value with ATHANOR_ENUM_BY_VALUE") {
+  Staff st;
+  auto& s = st.s;
+  auto& t = orm::table_of<Employee>();
+  CHECK(t.c("level").type().kind == athanor::TypeKind::integer);
+  CHECK(t.c("team").type().is_string());
+  auto conn = st.engine.connect();
+  auto raw = conn.execute(athanor::select(t.c("level"), t.c("team")).where(t.c("name") == "bo")).one().tuple<std::int64_t, std::string>();
+  CHECK(raw == std::tuple<std::int64_t, std::string>{1, "core"});
+  CHECK(s.execute(orm::select(c<&Employee::name>).where(c<&Employee::level> == Level::junior && c<&Employee::team> == Team::web)) ==
+        std::vector<std::tuple<std::string>>{{"cy"}});
+  auto levels = s.execute(orm::select(c<&Employee::level>, c<&Employee::team>).where(c<&Employee::name> == "al"));
+  CHECK(levels.at(0) == std::tuple<Level, Team>{Level::lead, Team::core});
+  auto cy = s.scalars(orm::select<Employee>().where(c<&Employee::name> == "cy")).at(0);
+  cy->level = Level::senior;
+  s.commit();
+  CHECK(conn.execute(athanor::select(t.c("level")).where(t.c("name") == "cy")).scalar_one<std::int64_t>() == 1);
 }
 
 TEST_CASE("a typed statement compiles once per type; its values change per execution") {

@@ -3,6 +3,8 @@
 #include "orm/models.hpp"
 #include "support/requirements.hpp"
 
+#include <set>
+
 using namespace blog;
 using orm::c;
 
@@ -142,7 +144,8 @@ TEST_CASE("a flush that violates a constraint raises, changes nothing, and the s
   s.add(User{.name = "ann"});  // duplicate
   CHECK_THROWS_AS(s.flush(), athanor::IntegrityError);
   CHECK_THROWS_WITH_AS(s.flush(),
-                       "[athanor.orm.rollback_needed] this Session's transaction was rolled back after an error during flush; call rollback()",
+                       "[athanor.orm.rollback_needed] this Session's transaction was rolled back after an error during flush or "
+                       "commit; call rollback()",
                        athanor::Error);
   s.rollback();
   CHECK(db.count("users") == 1);  // zoe was not committed either
@@ -150,6 +153,40 @@ TEST_CASE("a flush that violates a constraint raises, changes nothing, and the s
   s.commit();
   CHECK(db.count("users") == 2);
   CHECK(zoe->id > 0);
+}
+
+TEST_CASE("a duplicate in the middle of a batched flush rolls all of it back; fixed and added again, all of it commits") {
+  int inserts = 0;
+  Db db({.echo = true, .echo_sink = [&](std::string_view l) { inserts += l.rfind("INSERT INTO", 0) == 0; }, .pool = {}});
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  s.add(User{.name = "u57"});  // committed: the 57th new object below takes its name
+  s.commit();
+  std::vector<orm::Ptr<User>> users;
+  for (int i = 1; i <= 100; ++i) users.push_back(s.add(User{.name = "u" + std::to_string(i) + (i == 57 ? "" : "-new")}));
+  inserts = 0;
+  auto msg = test::error_message([&] { s.flush(); });
+  INFO("message: " << msg);
+  CHECK(msg.rfind("[athanor.integrity.unique] users.name: duplicate value", 0) == 0);
+  CHECK(inserts == 57);           // 56 rows were written before the duplicate…
+  CHECK(db.count("users") == 1);  // …and went with the flush's transaction
+  // As in SQLAlchemy: every new object of the failed transaction is transient again, those
+  // already written included; nothing claims a row that does not exist.
+  CHECK(std::all_of(users.begin(), users.end(), [](auto& u) { return u.is_transient(); }));
+  CHECK_THROWS_AS(s.scalars(orm::select<User>()), athanor::Error);  // refused until rollback()
+  s.rollback();
+  CHECK(db.count("users") == 1);
+  CHECK(s.scalars(orm::select<User>()).size() == 1);
+  users[56]->name = "u57-new";  // the fix
+  for (auto& u : users) s.add(u);
+  s.commit();
+  CHECK(db.count("users") == 101);
+  CHECK(std::all_of(users.begin(), users.end(), [](auto& u) { return u.is_persistent(); }));
+  std::set<int> ids;
+  for (auto& u : users) ids.insert(u->id);
+  CHECK(ids.size() == 100);
+  CHECK(*ids.begin() > 0);
+  CHECK(users[56]->name.get() == "u57-new");
 }
 
 TEST_CASE("autoflush makes pending objects visible to queries") {

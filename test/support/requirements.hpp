@@ -44,3 +44,30 @@ inline std::string unreachable_url() {
 }
 
 }  // namespace test
+
+namespace test {
+
+// Requirements no Capabilities flag covers, named and defined per backend here (SQLAlchemy's
+// requirements.py), so that test bodies ask what the database does, not which one it is.
+
+/// The backend is a server that logs users in with a password (PostgreSQL, MySQL/MariaDB).
+inline bool has_login() { return backend() == "postgresql" || backend() == "mysql"; }
+/// The URL option that names the server's unix socket (its directory, for PostgreSQL).
+inline std::string socket_option() { return backend() == "postgresql" ? "host" : "unix_socket"; }
+/// A text column holds a NUL byte (PostgreSQL's text types cannot).
+inline bool text_holds_nul() { return backend() != "postgresql"; }
+/// LIKE sees a NUL byte as a character; SQLite's reads pattern and text only up to the first
+/// NUL (https://sqlite.org/nulinstr.html).
+inline bool like_sees_nul() { return backend() == "postgresql" || backend() == "mysql"; }
+/// A text column checks that what it is given is valid UTF-8 (SQLite stores any bytes).
+inline bool text_checks_utf8() { return backend() == "postgresql" || backend() == "mysql"; }
+/// A double -0.0 reads back with its sign (SQLite and MariaDB store it as 0).
+inline bool keeps_negative_zero() { return backend() == "postgresql"; }
+/// Significant digits a Numeric keeps exactly (SQLite's NUMERIC affinity keeps 15).
+inline int exact_numeric_digits() { return backend() == "postgresql" || backend() == "mysql" ? 38 : 15; }
+/// The longest LIKE pattern the backend takes, in bytes (SQLITE_MAX_LIKE_PATTERN_LENGTH).
+inline std::size_t max_like_pattern() {
+  return backend() == "postgresql" || backend() == "mysql" ? ~std::size_t{0} : 50000;
+}
+
+}  // namespace test

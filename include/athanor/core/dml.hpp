@@ -84,8 +84,11 @@ class Insert : public DmlStatement<Insert, detail::InsertNode> {
   /// Several rows in one INSERT (every row gives the same columns).
   Insert values_list(const std::vector<Values>& rows) const {
     return with([&](detail::InsertNode& n) {
+      if (rows.empty()) {
+        throw ArgumentError("[athanor.argument.values] insert into " + n.table->name + ": no rows given");
+      }
       n.columns.clear(), n.rows.clear();
-      for (auto& [name, v] : rows.at(0)) detail::check_column(*n.table, name), n.columns.push_back(name);
+      for (auto& [name, v] : rows[0]) detail::check_column(*n.table, name), n.columns.push_back(name);
       for (auto& c : n.table->columns) {  // client-side defaults of the columns not given
         if ((c.default_value || c.default_factory) && !contains(n.columns, c.name)) n.columns.push_back(c.name);
       }

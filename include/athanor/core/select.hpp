@@ -105,9 +105,9 @@ class Select {
   }
   Select join_(const FromClause& target, Expr on, int flags) const {
     return with([&](auto& n) {
-      if (n.froms.empty()) {
+      if (n.froms.empty()) {  // the first table the columns name, other than the one joined (self-joins of aliases)
         for (auto& c : n.columns) {
-          if (auto from = first_from(c)) {
+          if (auto from = first_from(c); from && from != target.node()) {
             n.froms.push_back(std::move(from));
             break;
           }

@@ -5,12 +5,14 @@
 #include <charconv>  // std::to_chars
 #include <cmath>     // std::isfinite
 
+#include <athanor/config.hpp>
 #include <athanor/core/detail/convert.hpp>
 #include <athanor/dialect/compiler.hpp>
 
 namespace athanor {
 
-inline void Dialect::quote(std::string& out, std::string_view ident) const {
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL void Dialect::quote(std::string& out, std::string_view ident) const {
   // Identifiers given at run time are quoted, never trusted: the quote character is
   // doubled (SQL-92 §5.2), and a NUL byte, which would cut the SQL text short, is refused.
   if (ident.empty() || ident.find('\0') != std::string_view::npos) {
@@ -21,7 +23,7 @@ inline void Dialect::quote(std::string& out, std::string_view ident) const {
   out += '"';
 }
 
-inline void Dialect::type_name(std::string& out, const SqlType& t) const {
+ATHANOR_DECL void Dialect::type_name(std::string& out, const SqlType& t) const {
   switch (t.kind) {
     case TypeKind::null: out += "TEXT"; break;
     case TypeKind::integer: out += "INTEGER"; break;
@@ -51,7 +53,7 @@ inline void Dialect::type_name(std::string& out, const SqlType& t) const {
   }
 }
 
-inline void Dialect::literal(std::string& out, const Value& v) const {
+ATHANOR_DECL void Dialect::literal(std::string& out, const Value& v) const {
   if (v.is_null()) {
     out += "NULL";
   } else if (auto* b = std::get_if<bool>(&v.variant())) {
@@ -59,6 +61,26 @@ inline void Dialect::literal(std::string& out, const Value& v) const {
   } else if (v.holds<std::int64_t>() || v.holds<double>() || v.holds<Decimal>()) {
     if (auto* d = std::get_if<double>(&v.variant()); d && !std::isfinite(*d)) {
       throw ArgumentError("[athanor.argument.literal] a non-finite number cannot be a DDL default");
+    }
+    // A Decimal is the caller's text, written unquoted: it must be a number and nothing else
+    // ([+-]digits[.digits][e[+-]digits]), or it could end the DEFAULT clause and add SQL.
+    auto number = [](std::string_view s) {
+      std::size_t i = !s.empty() && (s[0] == '-' || s[0] == '+'), digits = 0;
+      auto run = [&] {
+        std::size_t n = 0;
+        for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) ++n;
+        return n;
+      };
+      digits = run();
+      if (i < s.size() && s[i] == '.') ++i, digits += run();
+      if (digits && i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+        i += 1 + (i + 1 < s.size() && (s[i + 1] == '-' || s[i + 1] == '+'));
+        if (!run()) return false;
+      }
+      return digits > 0 && i == s.size();
+    };
+    if (auto* d = std::get_if<Decimal>(&v.variant()); d && !number(d->text)) {
+      throw ArgumentError("[athanor.argument.literal] a Decimal DDL default is not a decimal number");
     }
     out += detail::value_to_text(v);
   } else {
@@ -71,21 +93,22 @@ inline void Dialect::literal(std::string& out, const Value& v) const {
   }
 }
 
-inline void Dialect::limit_offset(Compiler& c, const Expr& limit, const Expr& offset) const {
+ATHANOR_DECL void Dialect::limit_offset(Compiler& c, const Expr& limit, const Expr& offset) const {
   if (limit) c.out() += " LIMIT ", c.expr(limit);
   if (offset) c.out() += " OFFSET ", c.expr(offset);
 }
 
-inline void Dialect::concat(Compiler& c, const Expr& a, const Expr& b) const {
+ATHANOR_DECL void Dialect::concat(Compiler& c, const Expr& a, const Expr& b) const {
   c.operand(a), c.out() += " || ", c.operand(b);
 }
 
-inline void Dialect::function(Compiler& c, const detail::ExprNode& f) const {
+ATHANOR_DECL void Dialect::function(Compiler& c, const detail::ExprNode& f) const {
   if (f.text == "now" && f.args.empty()) {
     c.out() += "CURRENT_TIMESTAMP";
     return;
   }
-  if (f.text == "__excluded") {  // see excluded()
+  // excluded()'s own node only: func("__excluded", …) from a user is an ordinary call.
+  if (f.text == "__excluded" && f.args.size() == 1 && f.args[0].node().kind == detail::ExprKind::raw) {
     c.out() += "excluded.", c.ident(f.args[0].node().text);
     return;
   }
@@ -103,7 +126,7 @@ inline void Dialect::function(Compiler& c, const detail::ExprNode& f) const {
   c.out() += ')';
 }
 
-inline void Dialect::upsert(Compiler& c, const detail::InsertNode& n) const {
+ATHANOR_DECL void Dialect::upsert(Compiler& c, const detail::InsertNode& n) const {
   // ON CONFLICT (SQLite ≥ 3.24, PostgreSQL ≥ 9.5): https://sqlite.org/lang_upsert.html
   c.out() += " ON CONFLICT";
   if (!n.conflict_columns.empty()) {
@@ -129,9 +152,11 @@ inline void Dialect::upsert(Compiler& c, const detail::InsertNode& n) const {
   c.qualify = q;
 }
 
-inline void Dialect::in_array(Compiler&, const detail::ExprNode&) const {
+ATHANOR_DECL void Dialect::in_array(Compiler&, const detail::ExprNode&) const {
   unsupported("IN over a bound array", "use in_() with a list of expressions");
 }
+
+#endif  // ATHANOR_DEFINITIONS
 
 /// The row proposed for insertion, inside an upsert's SET: `excluded("name")`
 /// (EXCLUDED.name on SQLite/PostgreSQL, VALUES(name) on MySQL).

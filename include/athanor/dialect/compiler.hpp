@@ -8,6 +8,7 @@
 #include <string>     // std::string
 #include <vector>     // std::vector
 
+#include <athanor/config.hpp>
 #include <athanor/core/compiled.hpp>
 #include <athanor/core/detail/json_array.hpp>
 #include <athanor/core/ddl.hpp>
@@ -129,7 +130,8 @@ class Compiler {
   std::vector<const detail::FromNode*> ctes_;
 };
 
-inline void Compiler::expr(const Expr& e) {
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL void Compiler::expr(const Expr& e) {
   using K = detail::ExprKind;
   const auto& n = e.node();
   switch (n.kind) {
@@ -221,7 +223,7 @@ inline void Compiler::expr(const Expr& e) {
   }
 }
 
-inline void Compiler::gather_froms(const Expr& e, FromList& out) const {
+ATHANOR_DECL void Compiler::gather_froms(const Expr& e, FromList& out) const {
   const auto& n = e.node();
   if (n.kind == detail::ExprKind::column && n.from && !n.from->name.empty()) {
     if (std::find(out.begin(), out.end(), n.from.get()) == out.end()) out.push_back(n.from.get());
@@ -229,7 +231,7 @@ inline void Compiler::gather_froms(const Expr& e, FromList& out) const {
   for (auto& a : n.args) gather_froms(a, out);
 }
 
-inline void Compiler::from_item(const detail::FromNode& f) {
+ATHANOR_DECL void Compiler::from_item(const detail::FromNode& f) {
   using K = detail::FromNode::Kind;
   switch (f.kind) {
     case K::table: ident(f.name); break;
@@ -246,7 +248,7 @@ inline void Compiler::from_item(const detail::FromNode& f) {
   }
 }
 
-inline void Compiler::select(const detail::SelectNode& s, bool correlate) {
+ATHANOR_DECL void Compiler::select(const detail::SelectNode& s, bool correlate) {
   if (!s.compound.empty()) {
     for (auto& [op, part] : s.compound) {
       if (!op.empty()) {
@@ -307,7 +309,7 @@ inline void Compiler::select(const detail::SelectNode& s, bool correlate) {
   }
 }
 
-inline void Compiler::collect_ctes(const detail::FromNode& f) {
+ATHANOR_DECL void Compiler::collect_ctes(const detail::FromNode& f) {
   using K = detail::FromNode::Kind;
   if (f.kind == K::cte) {
     for (auto* c : ctes_)
@@ -320,20 +322,20 @@ inline void Compiler::collect_ctes(const detail::FromNode& f) {
     collect_ctes(*f.select);
   }
 }
-inline void Compiler::collect_ctes(const Expr& e) {
+ATHANOR_DECL void Compiler::collect_ctes(const Expr& e) {
   if (!e.ptr()) return;  // not `!e`: that builds a SQL NOT
   const auto& n = e.node();
   if (n.from) collect_ctes(*n.from);
   if (n.select) collect_ctes(*n.select);
   for (auto& a : n.args) collect_ctes(a);
 }
-inline void Compiler::collect_ctes(const detail::SelectNode& s) {
+ATHANOR_DECL void Compiler::collect_ctes(const detail::SelectNode& s) {
   for (auto& [op, part] : s.compound) collect_ctes(*part);
   for (auto& f : s.froms) collect_ctes(*f);
   for (auto* v : {&s.columns, &s.where, &s.group_by, &s.having, &s.order_by})
     for (auto& e : *v) collect_ctes(e);
 }
-inline void Compiler::with_clause() {
+ATHANOR_DECL void Compiler::with_clause() {
   if (ctes_.empty()) return;
   bool recursive = std::any_of(ctes_.begin(), ctes_.end(), [](auto* c) { return c->recursive; });
   out() += recursive ? "WITH RECURSIVE " : "WITH ";
@@ -349,6 +351,8 @@ inline void Compiler::with_clause() {
     out() += " AS (", select(*c.select, false), out() += i ? "), " : ") ";
   }
 }
+
+#endif  // ATHANOR_DEFINITIONS
 
 }  // namespace athanor
 

@@ -1,11 +1,13 @@
 // athanor/dialect/compiler_dml.hpp — the Compiler's INSERT, UPDATE, DELETE, text() and DDL.
 #pragma once
 
+#include <athanor/config.hpp>
 #include <athanor/dialect/compiler.hpp>
 
 namespace athanor {
 
-inline Compiled Compiler::compile(const detail::StatementNode& n) {
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL Compiled Compiler::compile(const detail::StatementNode& n) {
   using K = detail::StatementNode::Kind;
   switch (n.kind) {
     case K::select:
@@ -28,7 +30,7 @@ inline Compiled Compiler::compile(const detail::StatementNode& n) {
   return std::move(c_);
 }
 
-inline void Compiler::returning(const std::vector<Expr>& r, bool supported, const char* stmt) {
+ATHANOR_DECL void Compiler::returning(const std::vector<Expr>& r, bool supported, const char* stmt) {
   if (r.empty()) return;
   if (!supported) d_.unsupported(std::string(stmt) + " … RETURNING", "run a SELECT after the statement");
   c_.returns_rows = true;
@@ -40,7 +42,7 @@ inline void Compiler::returning(const std::vector<Expr>& r, bool supported, cons
   }
 }
 
-inline void Compiler::insert(const detail::InsertNode& n) {
+ATHANOR_DECL void Compiler::insert(const detail::InsertNode& n) {
   c_.kind = Compiled::Kind::insert, c_.table = n.table, c_.insert_columns = n.columns;
   qualify = false;
   out() += "INSERT INTO ", ident(n.table->name);
@@ -89,26 +91,30 @@ inline void Compiler::insert(const detail::InsertNode& n) {
   }
 }
 
-inline void Compiler::update(const detail::UpdateNode& n) {
+ATHANOR_DECL void Compiler::update(const detail::UpdateNode& n) {
   c_.kind = Compiled::Kind::update;
   if (n.values.empty()) throw ArgumentError("[athanor.argument.values] update of " + n.table->name + " sets no column");
   out() += "UPDATE ", ident(n.table->name), out() += " SET ";
+  scopes_.push_back({&n.table->from});  // subqueries in SET and WHERE correlate to the updated table
   for (std::size_t i = 0; i < n.values.size(); ++i) {
     if (i) out() += ", ";
     column_name(n.values[i].first), out() += " = ", expr(n.values[i].second);
   }
   where(" WHERE ", n.where);
+  scopes_.pop_back();
   returning(n.returning, d_.capabilities().returning_update, "UPDATE");
 }
 
-inline void Compiler::delete_(const detail::DeleteNode& n) {
+ATHANOR_DECL void Compiler::delete_(const detail::DeleteNode& n) {
   c_.kind = Compiled::Kind::delete_;
   out() += "DELETE FROM ", ident(n.table->name);
+  scopes_.push_back({&n.table->from});  // subqueries in WHERE correlate to the deleted table
   where(" WHERE ", n.where);
+  scopes_.pop_back();
   returning(n.returning, d_.capabilities().returning_delete, "DELETE");
 }
 
-inline void Compiler::text(const detail::TextNode& n) {
+ATHANOR_DECL void Compiler::text(const detail::TextNode& n) {
   c_.kind = Compiled::Kind::text, c_.returns_rows = true;  // known only after execution
   for (std::size_t i = 0; i < n.pieces.size(); ++i) {
     if (i % 2 == 0) {
@@ -124,7 +130,7 @@ inline void Compiler::text(const detail::TextNode& n) {
   }
 }
 
-inline void Compiler::column_ddl(const detail::TableData& t, const ColumnDef& c) {
+ATHANOR_DECL void Compiler::column_ddl(const detail::TableData& t, const ColumnDef& c) {
   ident(c.name), out() += ' ';
   bool autoinc = is_autoincrement(t, c);
   autoinc ? d_.autoincrement_type(out(), c.type) : d_.type_name(out(), c.type);
@@ -140,7 +146,7 @@ inline void Compiler::column_ddl(const detail::TableData& t, const ColumnDef& c)
   }
 }
 
-inline void Compiler::create_table(const detail::TableData& t, bool guard) {
+ATHANOR_DECL void Compiler::create_table(const detail::TableData& t, bool guard) {
   out() += guard ? "CREATE TABLE IF NOT EXISTS " : "CREATE TABLE ";
   ident(t.name), out() += " (";
   for (std::size_t i = 0; i < t.columns.size(); ++i) out() += i ? ", " : "", column_ddl(t, t.columns[i]);
@@ -189,7 +195,7 @@ inline void Compiler::create_table(const detail::TableData& t, bool guard) {
   out() += ')';
 }
 
-inline void Compiler::ddl(const detail::DdlNode& n) {
+ATHANOR_DECL void Compiler::ddl(const detail::DdlNode& n) {
   using Op = detail::DdlNode::Op;
   c_.kind = Compiled::Kind::ddl;
   switch (n.op) {
@@ -204,5 +210,7 @@ inline void Compiler::ddl(const detail::DdlNode& n) {
     case Op::drop_index: out() += "DROP INDEX ", ident(n.index.name); break;
   }
 }
+
+#endif  // ATHANOR_DEFINITIONS
 
 }  // namespace athanor

@@ -163,7 +163,7 @@ class MysqlDialect : public Dialect {
     } else if (f.text == "length" && f.args.size() == 1) {
       // LENGTH counts bytes; CHAR_LENGTH counts characters (https://mariadb.com/kb/en/char_length/).
       c.out() += "CHAR_LENGTH(", c.expr(f.args[0]), c.out() += ')';
-    } else if (f.text == "__excluded") {
+    } else if (f.text == "__excluded" && f.args.size() == 1 && f.args[0].node().kind == detail::ExprKind::raw) {
       // The proposed row is VALUES(col) (https://mariadb.com/kb/en/values-value/).
       c.out() += "VALUES(", c.ident(f.args[0].node().text), c.out() += ')';
     } else {

@@ -1,8 +1,9 @@
 // athanor/dialect/sqlite.hpp — the SQLite dialect.
 // User notes: types follow SQLite's affinity rules (https://sqlite.org/datatype3.html):
-// Date/DateTime/Time are ISO-8601 text, Boolean is 0/1, Uuid is its 36-character text,
-// Numeric has NUMERIC affinity (exact only up to 15 significant digits). Foreign keys are
-// enforced (PRAGMA foreign_keys=ON on every connection). There is no FOR UPDATE.
+// Date/DateTime/Time are ISO-8601 text, Boolean is 0/1, Uuid is its 36-character text, Json
+// is TEXT (kept byte for byte), Numeric has NUMERIC affinity (exact only up to 15 significant
+// digits). Foreign keys are enforced (PRAGMA foreign_keys=ON on every connection). There is
+// no FOR UPDATE.
 #pragma once
 
 #include <athanor/dialect/ansi.hpp>
@@ -15,7 +16,7 @@ class SqliteDialect : public Dialect {
     caps_.for_update = false;  // SQLite locks the database, not rows
     caps_.native_boolean = false;
     caps_.max_params = 32766;  // SQLITE_MAX_VARIABLE_NUMBER since 3.32
-    caps_.nan = false;         // a NaN is stored as NULL
+    caps_.nan = false;         // a NaN would be stored as NULL: the driver refuses it (DataError)
     caps_.cheap_last_insert_id = true;  // sqlite3_last_insert_rowid: no RETURNING needed for one row
     caps_.strict_types = false;  // type affinity stores 'abc' in an INTEGER column (https://sqlite.org/datatype3.html)
   }
@@ -25,6 +26,9 @@ class SqliteDialect : public Dialect {
   void type_name(std::string& out, const SqlType& t) const override {
     switch (t.kind) {
       case TypeKind::uuid: out += "CHAR(36)"; break;
+      // TEXT affinity: a declared JSON has NUMERIC affinity, which turns the documents "0" or
+      // "2.50" into numbers (https://sqlite.org/datatype3.html#determination_of_column_affinity).
+      case TypeKind::json: out += "TEXT"; break;
       case TypeKind::datetime: out += "DATETIME"; break;
       case TypeKind::double_: out += "DOUBLE"; break;
       default: Dialect::type_name(out, t);

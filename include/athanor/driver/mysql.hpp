@@ -5,13 +5,14 @@
 
 #include <mysql.h>
 
-#include <algorithm>  // std::clamp
-#include <charconv>   // std::from_chars
-#include <cstring>    // std::memcpy
-#include <limits>     // std::numeric_limits
-#include <mutex>      // std::once_flag
-#include <string>     // std::string
-#include <vector>     // std::vector
+#include <algorithm>    // std::clamp
+#include <charconv>     // std::from_chars
+#include <cstring>      // std::memcpy
+#include <limits>       // std::numeric_limits
+#include <mutex>        // std::once_flag
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <vector>       // std::vector
 
 #include <athanor/core/detail/convert.hpp>
 #include <athanor/core/error.hpp>
@@ -20,6 +21,29 @@
 #include <athanor/engine/url.hpp>
 
 namespace athanor::driver::mysql {
+
+namespace detail {
+/// Whether `s` is a number as SQL writes one: [+-]digits[.digits][e[+-]digits], a digit
+/// on at least one side of the point.
+inline bool is_decimal(std::string_view s) {
+  std::size_t i = 0, digits = 0;
+  auto run = [&] {
+    std::size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i - start;
+  };
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  digits = run();
+  if (i < s.size() && s[i] == '.') ++i, digits += run();
+  if (digits == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (run() == 0) return false;
+  }
+  return i == s.size();
+}
+}  // namespace detail
 
 /// A prepared statement (https://mariadb.com/kb/en/api-prepared-statement-functions/).
 /// Parameter and result buffers live as long as the statement and are reused by every
@@ -236,6 +260,12 @@ class Statement final : public driver::Statement {
           } else if constexpr (std::is_same_v<X, Bytes>) {
             text(MYSQL_TYPE_BLOB, x.data(), x.size());
           } else if constexpr (std::is_same_v<X, Decimal>) {
+            // The server reads a DECIMAL parameter leniently even in strict mode ("12abc" is
+            // 12, "" is 0): only a well-formed number is sent.
+            if (!detail::is_decimal(x.text)) {
+              throw DataError("[athanor.data.decimal] parameter " + std::to_string(i + 1) +
+                              " is not a decimal number");
+            }
             text(MYSQL_TYPE_NEWDECIMAL, x.text.data(), x.text.size());
           } else if constexpr (std::is_same_v<X, Json>) {
             text(MYSQL_TYPE_STRING, x.text.data(), x.text.size());

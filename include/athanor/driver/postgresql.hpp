@@ -91,10 +91,24 @@ inline std::string where(std::string_view table, std::string_view columns) {
   return many ? s + "(" + std::string(columns) + ")" : s + "." + std::string(columns);
 }
 
+/// A data error's text without the value it quotes, which may be a secret the application
+/// bound: `invalid input syntax for type integer: "abc"` → `invalid input syntax for type
+/// integer`; `value "99999999999" is out of range for type integer` → `value is out of range
+/// for type integer`.
+inline std::string without_value(std::string msg) {
+  if (msg.starts_with("value \"")) {
+    auto close = msg.rfind("\" is out of range");
+    if (close != std::string::npos && close > 6) msg.erase(5, close + 1 - 5);
+  } else if (auto p = msg.find(": \""); p != std::string::npos && msg.ends_with('"')) {
+    msg.resize(p);
+  }
+  return msg;
+}
+
 /// Throws the athanor exception for a server error, by SQLSTATE class
 /// (https://www.postgresql.org/docs/current/errcodes-appendix.html). Integrity messages name
 /// table, column and constraint, never the offending value (DETAIL has it: only its column
-/// list is kept).
+/// list is kept); data errors drop the value they quote.
 [[noreturn]] inline void raise(std::string_view what, const std::string& state) {
   Diagnostics d = diagnostics(what, state);
   std::string msg(d.primary);
@@ -144,7 +158,7 @@ inline std::string where(std::string_view table, std::string_view columns) {
   if (cls == "42" || cls == "0A" || cls == "3D" || cls == "3F" || cls == "26" || cls == "34") {
     throw ProgrammingError("[athanor.programming] " + msg);
   }
-  if (cls == "22") throw DataError("[athanor.data] " + msg);
+  if (cls == "22") throw DataError("[athanor.data] " + without_value(msg));
   throw DatabaseError("[athanor.database] " + msg);
 }
 
@@ -181,6 +195,17 @@ inline int hex_digit(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+
+/// A text parameter as libpq sends it: a C string, where a NUL byte would silently cut the
+/// value short (text types cannot hold one anyway:
+/// https://www.postgresql.org/docs/current/datatype-character.html). Refused, by position.
+inline const std::string& text_param(const std::string& s, std::size_t position) {
+  if (s.find('\0') != std::string::npos) {
+    throw DataError("[athanor.data.nul] parameter $" + std::to_string(position) +
+                    ": PostgreSQL text cannot contain a NUL byte (store such data in a LargeBinary column)");
+  }
+  return s;
 }
 
 /// A field in text format as the natural Value of its type; anything unknown (or outside what
@@ -378,7 +403,9 @@ class Statement final : public driver::Statement {
 #endif
     auto call = s_.tx->prepared(name_);
     char buf[40];
+    std::size_t position = 0;
     for (const Value& v : params) {
+      ++position;
       std::visit(
           [&](const auto& x) {
             using X = std::decay_t<decltype(x)>;
@@ -400,11 +427,11 @@ class Statement final : public driver::Statement {
                 call(static_cast<const char*>(buf));
               }
             } else if constexpr (std::is_same_v<X, std::string>) {
-              call(x);
+              call(detail::text_param(x, position));
             } else if constexpr (std::is_same_v<X, Bytes>) {
               call(pqxx::binarystring(x.data(), x.size()));
             } else if constexpr (std::is_same_v<X, Decimal> || std::is_same_v<X, Json>) {
-              call(x.text);
+              call(detail::text_param(x.text, position));
             } else {
               call(athanor::detail::value_to_text(v));  // ISO dates and times (UTC), UUID text
             }
@@ -464,6 +491,18 @@ class Connection final : public driver::Connection {
     };
     try {
       s_.conn = std::make_unique<pqxx::connection>(o.conninfo);
+      // libpqxx 6 reconnects a broken connection by itself on its next use (connection_base.hxx,
+      // "the connection will be restored automatically"): the rest of a transaction would run
+      // in autocommit on a new session, without the settings below. A lost link stays lost,
+      // as MySQL's does (MYSQL_OPT_RECONNECT off); the pool opens a new connection instead.
+#if defined(__GNUC__)
+#  pragma GCC diagnostic push
+#  pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+#endif
+      s_.conn->inhibit_reactivation(true);
+#if defined(__GNUC__)
+#  pragma GCC diagnostic pop
+#endif
       s_.quiet = std::make_unique<pqxx::quiet_errorhandler>(*s_.conn);
       // Verbose errors carry TABLE NAME / COLUMN NAME / CONSTRAINT NAME for messages.
       s_.conn->set_verbosity(pqxx::connection_base::verbose);

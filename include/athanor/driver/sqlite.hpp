@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <cmath>   // std::isnan
 #include <string>  // std::string
 #include <vector>  // std::vector
 
@@ -141,7 +142,7 @@ class Statement final : public driver::Statement {
           if constexpr (std::is_same_v<X, std::monostate>) check(sqlite3_bind_null(stmt_, i));
           else if constexpr (std::is_same_v<X, bool>) check(sqlite3_bind_int(stmt_, i, x ? 1 : 0));
           else if constexpr (std::is_same_v<X, std::int64_t>) check(sqlite3_bind_int64(stmt_, i, x));
-          else if constexpr (std::is_same_v<X, double>) check(sqlite3_bind_double(stmt_, i, x));
+          else if constexpr (std::is_same_v<X, double>) check(sqlite3_bind_double(stmt_, i, not_nan(i, x)));
           else if constexpr (std::is_same_v<X, std::string>)
             check(sqlite3_bind_text64(stmt_, i, x.data(), x.size(), SQLITE_STATIC, SQLITE_UTF8));
           else if constexpr (std::is_same_v<X, Bytes>)
@@ -152,6 +153,15 @@ class Statement final : public driver::Statement {
   }
   void check(int rc) {
     if (rc != SQLITE_OK) raise(db_, rc);
+  }
+  // SQLite has no NaN: sqlite3_bind_double leaves a NaN as NULL (sqlite3VdbeMemSetDouble in
+  // vdbemem.c), which would silently lose the value. ±inf are stored and read back.
+  static double not_nan(int i, double x) {
+    if (std::isnan(x)) {
+      throw DataError("[athanor.data.nan] parameter " + std::to_string(i) +
+                      ": SQLite cannot store NaN (it would become NULL)");
+    }
+    return x;
   }
 
   sqlite3* db_;

@@ -49,7 +49,8 @@ class ConnectionImpl {
     if (!lease.conn) throw ArgumentError("[athanor.argument.closed] the connection is closed");
     return *lease.conn;
   }
-  /// Runs a driver call; an OperationalError marks the connection broken for the pool.
+  /// Runs a driver call; an OperationalError marks the connection broken for the pool, and
+  /// a dead link invalidates the pool's other connections to that server.
   template <class F>
   decltype(auto) guard(F&& f) {
     std::unique_lock<std::recursive_mutex> lock;
@@ -57,7 +58,7 @@ class ConnectionImpl {
     try {
       return f();
     } catch (const OperationalError&) {
-      broken = !drv().ping();
+      if (!broken && !drv().ping()) broken = true, engine->pool->invalidate();
       throw;
     }
   }

@@ -98,12 +98,25 @@ class Pool {
       if (broken) single_.reset(), --total_;
       return;
     }
-    if (broken || idle_.size() >= options_.pool_size) {
+    if (broken || lease.created <= invalidated_at_ || idle_.size() >= options_.pool_size) {
       --total_;
     } else {
       idle_.push_back({std::move(lease.conn), lease.created});
     }
     available_.notify_one();
+  }
+
+  /// Called when a connection is found dead: the others were opened to the same server, which
+  /// most likely restarted or dropped its clients, so the idle ones are closed now and those in
+  /// use when they come back; new ones open on demand (SQLAlchemy's pool invalidation on
+  /// disconnect). One failure instead of one per stale connection, with or without pre_ping.
+  void invalidate() {
+    std::lock_guard lock(mutex_);
+    if (shared_) return;
+    invalidated_at_ = Clock::now();
+    total_ -= idle_.size(), invalidated_ += idle_.size();
+    idle_.clear();
+    available_.notify_all();
   }
 
   /// Closes every idle connection; connections in use close when returned.
@@ -118,7 +131,8 @@ class Pool {
   std::size_t size() const { std::lock_guard l(mutex_); return total_; }
   std::size_t checked_out() const { std::lock_guard l(mutex_); return out_; }
   std::size_t idle() const { std::lock_guard l(mutex_); return idle_.size(); }
-  /// Connections dropped on checkout because they were too old or failed the pre-ping.
+  /// Connections dropped because they were too old, failed the pre-ping or were idle when
+  /// another one was found dead (`invalidate`).
   std::size_t invalidated() const { std::lock_guard l(mutex_); return invalidated_; }
   const PoolOptions& options() const { return options_; }
   /// Shared mode: who holds the one connection's transaction (nullptr: nobody).
@@ -137,6 +151,7 @@ class Pool {
   std::condition_variable available_;
   std::deque<Idle> idle_;
   std::size_t total_ = 0, out_ = 0, invalidated_ = 0;
+  Clock::time_point invalidated_at_{};  ///< connections opened until then are not reused
   std::shared_ptr<driver::Connection> single_;
   Clock::time_point created_single_ = Clock::now();
   std::recursive_mutex shared_mutex_;

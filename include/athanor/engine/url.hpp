@@ -8,6 +8,7 @@
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 
+#include <athanor/config.hpp>
 #include <athanor/core/error.hpp>
 
 namespace athanor {
@@ -37,27 +38,32 @@ struct URL {
   std::string render(bool hide_password = true) const {
     std::string s = backend + (driver.empty() ? "" : "+" + driver) + "://";
     if (!username.empty() || !password.empty()) {
-      s += encode(username, false);
-      if (!password.empty()) s += ':' + (hide_password ? std::string("***") : encode(password, false));
+      s += encode(username, "");
+      if (!password.empty()) s += ':' + (hide_password ? std::string("***") : encode(password, ""));
       s += '@';
     }
-    s += host.find(':') != std::string::npos ? '[' + host + ']' : host;
+    // A host with a colon is an IPv6 address: bracketed and as is, which parse() reads back
+    // when it holds no ']' or '?'. Any other host is percent-encoded, as parse() decodes it.
+    bool ipv6 = host.find(':') != std::string::npos && host.find_first_of("]?") == std::string::npos;
+    s += ipv6 ? '[' + host + ']' : encode(host, "");
     if (port) s += ':' + std::to_string(*port);
-    if (!database.empty()) s += '/' + (backend == "sqlite" ? database : encode(database, true));
+    if (!database.empty()) s += '/' + encode(database, backend == "sqlite" ? "/:" : "/");
     char sep = '?';
-    for (auto& [k, v] : query) s += sep + encode(k, true) + '=' + encode(v, true), sep = '&';
+    for (auto& [k, v] : query) s += sep + encode(k, "/") + '=' + encode(v, "/"), sep = '&';
     return s;
   }
   std::string to_string() const { return render(true); }
 
  private:
-  /// Percent-encodes all but unreserved characters; '/' stays only where the parser
-  /// allows it (the database and query), not in the user or password.
-  static std::string encode(const std::string& s, bool keep_slash) {
+  /// Percent-encodes all but unreserved characters and those of `keep`: '/' stays where the
+  /// parser allows it (the database and query), not in the user or password; ':' stays in a
+  /// SQLite path (":memory:").
+  static std::string encode(const std::string& s, std::string_view keep) {
     static constexpr char hex[] = "0123456789ABCDEF";
     std::string out;
     for (unsigned char c : s) {
-      if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || (keep_slash && c == '/')) {
+      bool unreserved = std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+      if (unreserved || keep.find(static_cast<char>(c)) != std::string_view::npos) {
         out += static_cast<char>(c);
       } else {
         out += '%', out += hex[c >> 4], out += hex[c & 15];
@@ -67,12 +73,13 @@ struct URL {
   }
 };
 
+#if ATHANOR_DEFINITIONS
 namespace detail {
-[[noreturn]] inline void bad_url(std::string_view why) {
+[[noreturn]] ATHANOR_DECL void bad_url(std::string_view why) {
   // The URL itself is not repeated: it may hold a password.
   throw ArgumentError("[athanor.argument.url] malformed database URL: " + std::string(why));
 }
-inline std::string percent_decode(std::string_view s) {
+ATHANOR_DECL std::string percent_decode(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] != '%') {
@@ -94,7 +101,7 @@ inline std::string percent_decode(std::string_view s) {
 }
 }  // namespace detail
 
-inline URL URL::parse(std::string_view text) {
+ATHANOR_DECL URL URL::parse(std::string_view text) {
   URL u;
   auto scheme_end = text.find("://");
   if (scheme_end == std::string_view::npos || scheme_end == 0) detail::bad_url("expected 'backend://…'");
@@ -167,5 +174,7 @@ inline URL URL::parse(std::string_view text) {
   }
   return u;
 }
+
+#endif  // ATHANOR_DEFINITIONS
 
 }  // namespace athanor

@@ -1,6 +1,7 @@
 // athanor/orm/column_traits.hpp — `column_traits<T>`: how a C++ member type maps to a SQL
 // type and to/from a bound Value (SQLAlchemy's TypeDecorator). Specialise it for your own
-// types; enums described with BOOST_DESCRIBE_ENUM are stored by name.
+// types; enums described with BOOST_DESCRIBE_ENUM are stored by name, or by value on request
+// (ATHANOR_ENUM_BY_VALUE).
 #pragma once
 
 #include <boost/describe/enum.hpp>
@@ -13,6 +14,12 @@
 
 #include <athanor/core/detail/convert.hpp>
 #include <athanor/core/types.hpp>
+
+/// Stores the described enum E by its value (an integer column) instead of its name. Place it
+/// next to BOOST_DESCRIBE_ENUM, in the enum's namespace.
+/// **Example**: `BOOST_DESCRIBE_ENUM(Priority, low, high)  ATHANOR_ENUM_BY_VALUE(Priority)`
+#define ATHANOR_ENUM_BY_VALUE(E) \
+  [[maybe_unused]] inline constexpr bool athanor_enum_by_value(const E*) { return true; }
 
 namespace athanor::orm {
 
@@ -48,9 +55,29 @@ struct column_traits {
   static T from_value(const Value& v) { return athanor::detail::from_value<T>(v); }
 };
 
-/// Enums described with BOOST_DESCRIBE_ENUM: stored by name (a String as long as the longest).
+/// Whether a described enum is stored by value: declared with ATHANOR_ENUM_BY_VALUE(E).
 template <class E>
-struct column_traits<E, std::enable_if_t<std::is_enum_v<E> && boost::describe::has_describe_enumerators<E>::value>> {
+inline constexpr bool enum_by_value = [] {
+  if constexpr (requires(const E* e) { athanor_enum_by_value(e); })
+    return athanor_enum_by_value(static_cast<const E*>(nullptr));
+  else
+    return false;
+}();
+
+namespace detail {
+/// 0: not an enum; 1: stored by name; 2: stored by value. Asks about descriptions only for enums.
+template <class T>
+constexpr int enum_storage() {
+  if constexpr (!std::is_enum_v<T>) return 0;
+  else if constexpr (boost::describe::has_describe_enumerators<T>::value && !enum_by_value<T>) return 1;
+  else return 2;
+}
+}  // namespace detail
+
+/// Enums described with BOOST_DESCRIBE_ENUM: stored by name (a String as long as the longest),
+/// unless ATHANOR_ENUM_BY_VALUE(E) asks for the value.
+template <class E>
+struct column_traits<E, std::enable_if_t<detail::enum_storage<E>() == 1>> {
   static SqlType sql_type() {
     std::size_t n = 1;
     boost::mp11::mp_for_each<boost::describe::describe_enumerators<E>>([&](auto D) { n = std::max(n, std::string_view(D.name).size()); });
@@ -67,10 +94,14 @@ struct column_traits<E, std::enable_if_t<std::is_enum_v<E> && boost::describe::h
   }
 };
 
-/// Enums without a description: stored by value, as an integer.
+/// Enums without a description, or declared ATHANOR_ENUM_BY_VALUE: stored by value, as an
+/// integer (BIGINT when the underlying type is wider than 32 bits).
 template <class E>
-struct column_traits<E, std::enable_if_t<std::is_enum_v<E> && !boost::describe::has_describe_enumerators<E>::value>> {
-  static SqlType sql_type() { return Integer{}; }
+struct column_traits<E, std::enable_if_t<detail::enum_storage<E>() == 2>> {
+  static SqlType sql_type() {
+    if constexpr (sizeof(E) > 4) return BigInteger{};
+    else return Integer{};
+  }
   static Value to_value(E e) { return Value(static_cast<std::int64_t>(e)); }
   static E from_value(const Value& v) { return static_cast<E>(athanor::detail::from_value<std::int64_t>(v)); }
 };

@@ -7,8 +7,9 @@
 #include <boost/mp11/algorithm.hpp>
 #include <boost/mp11/set.hpp>
 
-#include <string>  // std::string
-#include <vector>  // std::vector
+#include <string>   // std::string
+#include <utility>  // std::pair
+#include <vector>   // std::vector
 
 #include <athanor/core/detail/json_array.hpp>
 #include <athanor/core/functions.hpp>
@@ -17,18 +18,43 @@
 namespace athanor::orm {
 
 namespace detail {
-/// Numbers the binds while the Core tree of a statement type is built (once).
+/// Numbers the binds while the Core tree of a statement type is built (once), and keeps the
+/// FROM items built on the way (subqueries, by type) so that every reference shares one.
 struct Builder {
   int next_slot = 0;
+  std::vector<std::pair<const void*, FromClause>> sources;
+  Builder() = default;
+  explicit Builder(int first_slot) : next_slot(first_slot) {}
   Expr bind(Value v) {
     auto e = Expr::make_bind(std::move(v));
     if (e.node().kind != athanor::detail::ExprKind::bind) e = Expr::make(athanor::detail::ExprKind::bind, SqlType{}, "", {});
     const_cast<athanor::detail::ExprNode&>(e.node()).flags = ++next_slot;
     return e;
   }
+  /// The FROM item of key `k`, made by `make()` on its first reference in the statement.
+  template <class F>
+  FromClause source(const void* k, F&& make) {
+    for (auto& [key, from] : sources)
+      if (key == k) return from;
+    FromClause f = make();
+    sources.emplace_back(k, f);
+    return f;
+  }
 };
-/// The values of one execution, in slot order.
-using Collected = std::vector<Value>;
+/// The values of one execution, in slot order. A subquery referenced twice (a column and
+/// its join) gives its values once, at its first reference, as the Builder numbered them.
+struct Collected : std::vector<Value> {
+  std::vector<const void*> seen;
+  bool first(const void* k) {
+    for (auto* s : seen)
+      if (s == k) return false;
+    seen.push_back(k);
+    return true;
+  }
+};
+/// A distinct address per type, for the keys above.
+template <class T>
+inline constexpr char type_key = 0;
 struct typed_tag {};
 
 template <class T>
@@ -68,6 +94,10 @@ concept BoolExpr = TypedExpr<T> && std::is_same_v<strip_optional_t<typename T::v
 
 template <class D, class T>
 struct Methods;
+template <class Result, class Columns, class From, class... Clauses>
+class TypedSelect;
+template <class D, class S, bool Not>
+struct InSelect;
 
 /// A bound value of type T (the column's type it stands beside).
 template <class T>
@@ -187,3 +217,6 @@ struct ValList : Methods<ValList<T>, T> {
 }  // namespace athanor::orm
 
 #include <athanor/orm/expr_methods.hpp>
+// Last: aliases are expressions' sources. (Not before expr_methods.hpp: each include level
+// is one more line in every diagnostic, and compile_fail/ allows 25.)
+#include <athanor/orm/alias.hpp>

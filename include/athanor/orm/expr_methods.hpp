@@ -28,6 +28,10 @@ template <class T>
 inline constexpr bool is_number = std::is_arithmetic_v<strip_optional_t<T>> && !std::is_same_v<strip_optional_t<T>, bool>;
 template <class T>
 inline constexpr bool is_bool = std::is_same_v<strip_optional_t<T>, bool>;
+template <class R, class T>
+inline constexpr bool one_column_of = false;
+template <class X, class T>
+inline constexpr bool one_column_of<std::tuple<X>, T> = comparable_with<T, X>;
 template <class A, class B, bool Text>
 struct arith_result { using type = std::string; };
 template <class A, class B>
@@ -47,6 +51,11 @@ struct Methods : detail::typed_tag {
   auto in_(std::vector<U> values) const { return in_<false>(std::move(values)); }
   template <class U>
   auto not_in(std::vector<U> values) const { return in_<true>(std::move(values)); }
+  /// `IN (SELECT …)` over a typed select of one column: `c<&User::id>.in_(select(c<&Post::user_id>))`.
+  template <class R, class C, class F, class... K>
+  auto in_(const TypedSelect<R, C, F, K...>& sub) const { return in_select_<false>(sub); }
+  template <class R, class C, class F, class... K>
+  auto not_in(const TypedSelect<R, C, F, K...>& sub) const { return in_select_<true>(sub); }
   auto is_null() const { return Node<op::is_null<false>, bool, D>(self()); }
   auto is_not_null() const { return Node<op::is_null<true>, bool, D>(self()); }
   template <class A, class B>
@@ -71,6 +80,13 @@ struct Methods : detail::typed_tag {
   auto like_(std::string pattern) const {
     static_assert(detail::is_text<T>, "athanor: like()/ilike() apply to text columns only");
     return Node<op::like<Flags>, bool, D, Val<std::string>>(self(), Val<std::string>(std::move(pattern)));
+  }
+  template <bool Not, class S>
+  auto in_select_(const S& sub) const {
+    constexpr bool ok = detail::one_column_of<typename S::result_type, T>;
+    static_assert(ok, "athanor: in_(select) takes a select of one column of the compared column's type "
+                      "(c<&User::id>.in_(select(c<&Post::user_id>)))");
+    if constexpr (ok) return InSelect<D, S, Not>(self(), sub);
   }
   template <bool Not, class U>
   auto in_(std::vector<U> values) const {

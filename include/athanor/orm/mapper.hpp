@@ -2,6 +2,7 @@
 // declare column options and table constraints (SQLAlchemy's mapped_column arguments).
 #pragma once
 
+#include <athanor/config.hpp>
 #include <athanor/dialect/compiler.hpp>
 #include <athanor/orm/detail/rel_info.hpp>
 #include <athanor/orm/model.hpp>
@@ -122,16 +123,32 @@ struct ModelInfo {
 template <class M, class D>
 std::shared_ptr<RelInfo> make_rel_info();
 
+/// The C++ value type of a described Mapped<T> member: T.
+template <class M, class D>
+using member_value_t = typename std::remove_cvref_t<decltype(std::declval<M&>().*D::pointer)>::value_type;
+
+/// One mapped column as build_model needs it: data, no code per member.
+struct ColumnSpec {
+  const char* name;
+  SqlType (*type)();
+  bool nullable;
+};
+template <class M, template <class...> class L, class... D>
+const ColumnSpec* column_specs(L<D...>) {
+  static constexpr ColumnSpec specs[] = {
+      {D::name, &column_traits<member_value_t<M, D>>::sql_type, is_nullable_v<member_value_t<M, D>>}...};
+  return specs;
+}
+/// The table of a model's columns, before configure().
+ATHANOR_DECL std::shared_ptr<athanor::detail::TableData> model_table(std::string_view name, const ColumnSpec* specs, std::size_t n);
+/// Completes a model once configure() ran: indexes on foreign keys, the primary key, the generated key.
+ATHANOR_DECL ModelInfo finish_model(std::shared_ptr<athanor::detail::TableData> t, std::optional<std::size_t> version,
+                                    std::vector<std::shared_ptr<RelInfo>> rels, const std::vector<bool>& index_given);
+
 template <class M>
 ModelInfo build_model() {
-  auto t = std::make_shared<athanor::detail::TableData>();
-  t->name = std::string(table_name_of<M>());
-  boost::mp11::mp_for_each<columns_of<M>>([&](auto D) {
-    using T = typename std::remove_cvref_t<decltype(std::declval<M&>().*D.pointer)>::value_type;
-    ColumnDef c;
-    c.name = D.name, c.type = column_traits<T>::sql_type(), c.nullable = is_nullable_v<T>;
-    t->columns.push_back(std::move(c));
-  });
+  using Columns = columns_of<M>;
+  auto t = model_table(table_name_of<M>(), column_specs<M>(Columns{}), boost::mp11::mp_size<Columns>::value);
   std::optional<std::size_t> version;
   std::vector<std::shared_ptr<RelInfo>> rels;
   boost::mp11::mp_for_each<relations_of<M>>([&](auto D) { rels.push_back(make_rel_info<M, decltype(D)>()); });
@@ -142,6 +159,24 @@ ModelInfo build_model() {
     version = m.version_column();
     index_given = m.index_given(t->columns.size());
   }
+  return finish_model(std::move(t), version, std::move(rels), index_given);
+}
+
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL std::shared_ptr<athanor::detail::TableData> model_table(std::string_view name, const ColumnSpec* specs, std::size_t n) {
+  auto t = std::make_shared<athanor::detail::TableData>();
+  t->name = std::string(name);
+  t->columns.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    ColumnDef c;
+    c.name = specs[i].name, c.type = specs[i].type(), c.nullable = specs[i].nullable;
+    t->columns.push_back(std::move(c));
+  }
+  return t;
+}
+
+ATHANOR_DECL ModelInfo finish_model(std::shared_ptr<athanor::detail::TableData> t, std::optional<std::size_t> version,
+                                    std::vector<std::shared_ptr<RelInfo>> rels, const std::vector<bool>& index_given) {
   // A foreign key column gets an index unless configure() said otherwise (.index(false)):
   // relationship loads and cascades look rows up by it.
   for (std::size_t i = 0; i < t->columns.size(); ++i)
@@ -160,6 +195,7 @@ ModelInfo build_model() {
     if (Compiler::is_autoincrement(*t, t->columns[i])) info.autoincrement = i;
   return info;
 }
+#endif  // ATHANOR_DEFINITIONS
 
 }  // namespace detail
 

@@ -28,6 +28,7 @@ class Ptr {
   friend bool operator==(const Ptr& a, const Ptr& b) { return a.p_ == b.p_; }
 
   /// Tracking state, for tests and tools.
+  bool is_transient() const { return p_ && p_->state == detail::State::transient; }
   bool is_persistent() const { return p_ && p_->state == detail::State::persistent; }
   bool is_pending() const { return p_ && p_->state == detail::State::pending; }
   bool is_detached() const { return p_ && (p_->state == detail::State::detached || p_->session.expired()); }

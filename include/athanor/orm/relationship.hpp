@@ -98,8 +98,7 @@ class Many : public detail::RelationBase {
 
   /// Adds a new object to the collection (and to the owner's Session: cascade save-update).
   Ptr<T> push_back(T obj) {
-    auto inst = std::make_shared<detail::Instance<T>>();
-    inst->obj = std::move(obj);
+    auto inst = std::make_shared<detail::Instance<T>>(std::move(obj));
     inst->ops = &detail::ops_for<T>();
     return push_back(Ptr<T>(std::move(inst)));
   }
@@ -165,8 +164,7 @@ class WriteOnly : public detail::RelationBase {
 
   /// Adds a new object (it joins the owner's Session; its foreign key is set at flush).
   Ptr<T> add(T obj) {
-    auto inst = std::make_shared<detail::Instance<T>>();
-    inst->obj = std::move(obj);
+    auto inst = std::make_shared<detail::Instance<T>>(std::move(obj));
     inst->ops = &detail::ops_for<T>();
     return add(Ptr<T>(std::move(inst)));
   }

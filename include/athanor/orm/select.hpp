@@ -3,7 +3,8 @@
 // clause is part of the statement's type, so its SQL is compiled once per type and dialect.
 #pragma once
 
-#include <tuple>  // std::tuple
+#include <tuple>   // std::tuple
+#include <vector>  // std::vector
 
 #include <athanor/core/select.hpp>
 #include <athanor/engine/connection.hpp>
@@ -18,19 +19,63 @@ struct Entity {
   using models = boost::mp11::mp_list<M>;
 };
 
+/// The rows of a typed select: a std::vector of its row type (std::tuple of the selected
+/// columns' C++ types, in select order, or the model of `select<M>()`).
+/// **Example**: `std::vector<std::tuple<std::string, std::int64_t>> rows = session.execute(stmt);`
+template <class R>
+class Rows : public std::vector<R> {
+ public:
+  using std::vector<R>::vector;
+  /// Reading the rows as another row type is a compile error that says so.
+  template <class U>
+  operator std::vector<U>() const {
+    constexpr bool same_row_type = std::is_same_v<U, R>;
+    static_assert(same_row_type,
+                  "athanor: the result rows are std::tuple<the selected columns' types, in select order> (R in the "
+                  "instantiation line), not the row type asked for (U); read them with auto or as that std::tuple");
+    if constexpr (same_row_type) return std::vector<U>(this->begin(), this->end());
+    else return {};
+  }
+};
+
+template <class S, detail::fixed_string Name>
+class Subquery;
+template <class S>
+struct ScalarSubquery;
+
 namespace detail {
 template <class From, class E>
 inline constexpr bool uses_only = boost::mp11::mp_all_of_q<typename E::models, boost::mp11::mp_bind_front<boost::mp11::mp_set_contains, From>>::value;
+template <class C>
+inline constexpr bool is_correlate = false;
+template <class... M>
+inline constexpr bool is_correlate<Correlate<M...>> = true;
+template <class X>
+inline constexpr bool is_subquery = false;
+template <class S, fixed_string N>
+inline constexpr bool is_subquery<Subquery<S, N>> = true;
+/// A FROM item given as a value (`join(manager, on)`, `join(sq, on)`): its state, if any.
+template <class X>
+auto source_object(const X& x) {
+  if constexpr (is_alias<X>) return StaticSource<X>{};
+  else return x;
+}
+template <class R>
+inline constexpr bool one_column = false;
+template <class T>
+inline constexpr bool one_column<std::tuple<T>> = true;
 }  // namespace detail
 
 /// A typed SELECT. `Result` is the C++ type of one row (a model, or a std::tuple);
-/// `From` the models in FROM; `Clauses` what was added, in order.
+/// `From` the models, aliases and subqueries it reads; `Clauses` what was added, in order.
 template <class Result, class Columns, class From, class... Clauses>
 class TypedSelect {
  public:
   using result_type = Result;
   using from_models = From;
   static constexpr bool cacheable = Columns::cacheable && (Clauses::cacheable && ...);
+  /// Whether correlate<…>() named models of an enclosing statement.
+  static constexpr bool correlated = (detail::is_correlate<Clauses> || ...);
 
   TypedSelect(Columns cols, std::tuple<Clauses...> clauses, std::vector<LoadOption> loaders = {})
       : cols_(std::move(cols)), clauses_(std::move(clauses)), loaders_(std::move(loaders)) {}
@@ -51,7 +96,8 @@ class TypedSelect {
     static_assert(is_condition, "athanor: where() takes a condition (c<&User::id> == 3, like, in_, is_null…)");
     constexpr bool in_statement = detail::uses_only<From, E>;
     static_assert(!is_condition || in_statement,
-                  "athanor: the condition uses a column of a model that is not in the statement; join<Model>(on) it first");
+                  "athanor: the condition uses a column of a model that is not in the statement; join<Model>(on) it first "
+                  "(in a subquery: correlate<Model>() to name the enclosing statement's model)");
     if constexpr (is_condition && in_statement) return add(detail::Where<E>{std::move(e)});
   }
   template <class E>
@@ -78,18 +124,48 @@ class TypedSelect {
   auto offset(std::int64_t n) const { return add(detail::Limit<true>{Val<std::int64_t>(n)}); }
   auto distinct() const { return add(detail::Distinct{}); }
   auto with_for_update() const { return add(detail::ForUpdate{}); }
-  /// FROM model N, for selects whose columns name no model (`select(count()).select_from<User>()`).
+  /// FROM model (or alias) N, for selects whose columns name no model (`select(count()).select_from<User>()`).
   template <class N>
   auto select_from() const {
-    static_assert(Model<N>, "athanor: select_from<N>() takes a model declared with ATHANOR_MODEL");
-    return add<boost::mp11::mp_set_push_back<From, N>>(detail::SelectFrom<N>{});
+    static_assert(detail::Source<N>,
+                  "athanor: select_from<N>() takes a model declared with ATHANOR_MODEL (or an Alias of one)");
+    if constexpr (detail::Source<N>) return select_from_(detail::StaticSource<N>{});
   }
-  /// INNER JOIN of model N on a condition.
+  /// FROM an alias or a subquery given as a value: `select_from(sq)`.
+  template <class X>
+  auto select_from(const X& x) const {
+    constexpr bool ok = detail::is_alias<X> || detail::is_subquery<X>;
+    static_assert(ok, "athanor: select_from(x) takes an alias or a subquery; a model goes in select_from<M>()");
+    if constexpr (ok) return select_from_(detail::source_object(x));
+  }
+  /// INNER JOIN of model (or alias) N on a condition.
   template <class N, class On>
-  auto join(On on) const { return join_<N, 0>(std::move(on)); }
-  /// LEFT OUTER JOIN of model N on a condition.
+  auto join(On on) const { return join_type_<N, 0>(std::move(on)); }
+  /// LEFT OUTER JOIN of model (or alias) N on a condition.
   template <class N, class On>
-  auto outerjoin(On on) const { return join_<N, 1>(std::move(on)); }
+  auto outerjoin(On on) const { return join_type_<N, 1>(std::move(on)); }
+  /// INNER JOIN of an alias or subquery value: `join(manager, c<&Employee::manager_id> == manager.c<&Employee::id>)`.
+  template <class X, class On>
+  auto join(const X& x, On on) const { return join_value_<0>(x, std::move(on)); }
+  template <class X, class On>
+  auto outerjoin(const X& x, On on) const { return join_value_<1>(x, std::move(on)); }
+  /// Lets this select, used inside another statement (exists, in_, scalar_subquery), name
+  /// the columns of models of that statement: `select(c<&Post::id>).correlate<User>().where(c<&Post::user_id> == c<&User::id>)`.
+  template <class... M>
+  auto correlate() const {
+    static_assert((detail::Source<M> && ...), "athanor: correlate<M…>() takes models (or aliases) of the enclosing statement");
+    return add<detail::merge<From, boost::mp11::mp_list<M...>>>(detail::Correlate<M...>{});
+  }
+  /// `(SELECT …)` of one column as a value, typed std::optional (no row gives NULL):
+  /// `select(c<&User::name>, select(count()).select_from<Post>().correlate<User>().where(…).scalar_subquery())`.
+  auto scalar_subquery() const {
+    static_assert(detail::one_column<Result>, "athanor: scalar_subquery() takes a select of one column (select(count())…)");
+    if constexpr (detail::one_column<Result>) return ScalarSubquery<TypedSelect>(*this);
+  }
+  /// This select as a FROM item named `Name`, whose columns are typed: `sq.c<0>()`, `sq.c<&Post::user_id>()`.
+  /// **Example**: `auto sq = select(c<&Post::user_id>, count()).group_by(c<&Post::user_id>).subquery<"counts">();`
+  template <detail::fixed_string Name>
+  auto subquery() const { return Subquery<TypedSelect, Name>(*this); }
 
   /// The statement as a Core Select (binds numbered by slot).
   athanor::Select to_core(detail::Builder& b) const {
@@ -104,6 +180,8 @@ class TypedSelect {
   }
   /// The SQL for `d`: compiled once per statement type and dialect when cacheable.
   std::shared_ptr<const Compiled> compiled(const Dialect& d) const {
+    static_assert(!correlated,
+                  "athanor: a select with correlate<…>() runs only inside another statement (exists, in_, scalar_subquery)");
     if constexpr (cacheable) {
       return detail::compile_cache<TypedSelect>(d, [&] { return compile(d); });
     } else {
@@ -111,10 +189,10 @@ class TypedSelect {
     }
   }
   /// Runs on a connection: every row as a `Result`.
-  std::vector<Result> run(athanor::detail::ConnectionImpl& c) const {
+  Rows<Result> run(athanor::detail::ConnectionImpl& c) const {
     detail::Collected values;
     collect(values);
-    std::vector<Result> out;
+    Rows<Result> out;
     c.execute_typed(*compiled(*c.engine->dialect), values, [&](driver::Statement& st) { out.push_back(read(st)); });
     return out;
   }
@@ -131,13 +209,27 @@ class TypedSelect {
   auto add(C clause) const {
     return TypedSelect<Result, Columns, NewFrom, Clauses..., C>(cols_, std::tuple_cat(clauses_, std::tuple<C>(std::move(clause))), loaders_);
   }
+  template <class Src>
+  auto select_from_(Src src) const {
+    return add<boost::mp11::mp_set_push_back<From, typename Src::source>>(detail::SelectFrom<Src>{std::move(src)});
+  }
   template <class N, int Flags, class On>
-  auto join_(On on) const {
-    static_assert(Model<N>, "athanor: join<N>() takes a model declared with ATHANOR_MODEL");
-    using Joined = boost::mp11::mp_set_push_back<From, N>;
+  auto join_type_(On on) const {
+    static_assert(detail::Source<N>, "athanor: join<N>() takes a model declared with ATHANOR_MODEL (or an Alias of one)");
+    if constexpr (detail::Source<N>) return join_<Flags>(detail::StaticSource<N>{}, std::move(on));
+  }
+  template <int Flags, class X, class On>
+  auto join_value_(const X& x, On on) const {
+    constexpr bool ok = detail::is_alias<X> || detail::is_subquery<X>;
+    static_assert(ok, "athanor: join(x, on) takes an alias or a subquery; join a model with join<M>(on)");
+    if constexpr (ok) return join_<Flags>(detail::source_object(x), std::move(on));
+  }
+  template <int Flags, class Src, class On>
+  auto join_(Src src, On on) const {
+    using Joined = boost::mp11::mp_set_push_back<From, typename Src::source>;
     constexpr bool ok = detail::BoolExpr<On> && detail::uses_only<Joined, On>;
     static_assert(ok, "athanor: join<N>(on) needs a condition over the joined model and models already in the statement");
-    if constexpr (ok) return add<Joined>(detail::Join<N, On, Flags>{std::move(on)});
+    if constexpr (ok) return add<Joined>(detail::Join<Src, On, Flags>{std::move(src), std::move(on)});
   }
 
   Columns cols_;
@@ -145,10 +237,18 @@ class TypedSelect {
   std::vector<LoadOption> loaders_;
 };
 
-/// `SELECT` of whole objects of model M.  **Example**: `select<User>().where(c<&User::id> > 3)`
-template <Model M>
+/// `SELECT` of whole objects of model M (or of an alias of it).
+/// **Example**: `select<User>().where(c<&User::id> > 3)`, `select<Manager>()`
+template <class M>
+  requires detail::Source<M>
 auto select() {
-  return TypedSelect<M, detail::EntityColumns<M>, boost::mp11::mp_list<M>>(detail::EntityColumns<M>{}, {});
+  using Obj = detail::source_model_t<M>;
+  return TypedSelect<Obj, detail::EntityColumns<Obj, M>, boost::mp11::mp_list<M>>({}, {});
+}
+/// `select(manager)`: whole objects of an alias.
+template <class M, detail::fixed_string Name>
+auto select(Alias<M, Name>) {
+  return select<Alias<M, Name>>();
 }
 /// `SELECT` of typed columns and expressions: rows are std::tuple of their C++ types.
 template <TypedExpr... E>
@@ -161,3 +261,5 @@ auto select(E... e) {
 using athanor::select;
 
 }  // namespace athanor::orm
+
+#include <athanor/orm/subquery.hpp>

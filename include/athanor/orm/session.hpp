@@ -27,9 +27,10 @@ std::vector<Ptr<M>> joined_scalars(SessionCore& core, const S& stmt, const LoadO
     auto select = stmt.to_core(b);
     const auto& o = ops.table();
     const auto& t = target.table();
+    const FromClause& owner = stmt.columns().source();  // the model's table, or its alias
     Expr on;
     for (std::size_t k = 0; k < info->local.size(); ++k) {
-      Expr e = ops.info->table.unchecked_c(o.columns[info->local[k]].name) == target.info->table.unchecked_c(t.columns[info->remote[k]].name);
+      Expr e = owner.unchecked_c(o.columns[info->local[k]].name) == target.info->table.unchecked_c(t.columns[info->remote[k]].name);
       on = on ? (on && e) : e;
     }
     return Compiler(core.engine.dialect()).compile(select.outerjoin(target.info->table, on).add_columns(target.info->table).node());
@@ -174,8 +175,7 @@ class Session {
   template <Model M>
   Ptr<M> add(M obj) {
     core_->check_usable();
-    auto inst = std::make_shared<detail::Instance<M>>();
-    inst->obj = std::move(obj);
+    auto inst = std::make_shared<detail::Instance<M>>(std::move(obj));
     inst->ops = &detail::ops_for<M>();
     core_->add_pending(inst);  // with the objects related to it (cascade save-update)
     return Ptr<M>(std::move(inst));
@@ -216,9 +216,12 @@ class Session {
     core_->delete_instance(i);  // with cascade delete along its relationships
   }
 
-  /// Writes pending changes in the current transaction.
+  /// Writes pending changes in the current transaction. When a statement fails the whole
+  /// transaction is rolled back at once, new objects are transient again (add them anew to
+  /// retry), and the Session refuses work until rollback(), as in SQLAlchemy.
   void flush() { core_->flush(); }
   /// Flushes and commits; objects expire (reload on next access) unless expire_on_commit is off.
+  /// A failed COMMIT (lost connection…) is handled as a failed flush.
   void commit() { core_->commit(); }
   /// Rolls back: new objects leave the session, the rest expire back to the committed state.
   void rollback() { core_->rollback(); }

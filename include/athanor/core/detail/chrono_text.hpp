@@ -3,6 +3,7 @@
 #pragma once
 
 #include <charconv>  // std::from_chars
+#include <cstdint>   // std::int64_t
 #include <cstdio>    // std::snprintf
 #include <optional>  // std::optional
 #include <string>    // std::string
@@ -30,8 +31,12 @@ inline std::string format_time(Time t) {
 /// "YYYY-MM-DD HH:MM:SS[.ffffff]", UTC, no zone suffix.
 inline std::string format_datetime(DateTime t) {
   using namespace std::chrono;
-  auto day = floor<days>(t);
-  return format_date(year_month_day{day}) + ' ' + format_time(t - day);
+  // Split in integers: `t - floor<days>(t)` converts the day back to microseconds, which
+  // overflows in the first day of DateTime's range.
+  constexpr std::int64_t us_per_day = 86'400'000'000;
+  std::int64_t us = t.time_since_epoch().count(), day = us / us_per_day, rest = us % us_per_day;
+  if (rest < 0) --day, rest += us_per_day;
+  return format_date(year_month_day{sys_days{days{day}}}) + ' ' + format_time(Time{rest});
 }
 
 struct TextCursor {

@@ -1,6 +1,7 @@
 // athanor/driver/detail/mysql_error.hpp — MySQL/MariaDB error numbers to athanor's exceptions,
 // for driver/mysql.hpp. Messages name the table, column, key or constraint, never a value:
-// the server's "Duplicate entry 'x' for key 'k'" repeats the user's data, so it is rewritten.
+// the server's "Duplicate entry 'x' for key 'k'" repeats the user's data, so it is rewritten,
+// and so is "Incorrect … value: 'x' for column …".
 #pragma once
 
 #include <algorithm>    // std::min
@@ -47,6 +48,20 @@ inline std::string duplicate_key(const std::string& msg) {
   auto q = msg.rfind('\'');
   if (p == std::string::npos || q <= p + 10) return {};
   return msg.substr(p + 10, q - (p + 10));
+}
+
+/// The message without the value it quotes: "Incorrect integer value: 'abc' for column `t`.`c`
+/// at row 1" → "Incorrect integer value for column `t`.`c` at row 1". The value is whatever the
+/// application bound, a password as well (the server quotes up to 128 characters of it, or
+/// the 6 bytes from an invalid character of a string).
+inline std::string without_value(std::string msg) {
+  auto open = msg.find(" value: '");
+  if (open == std::string::npos) return msg;
+  auto close = msg.rfind("' for ");
+  if (close == std::string::npos || close <= open + 8) close = msg.size() - 1;  // the value ends the message
+  if (close <= open + 8 || msg[close] != '\'') return msg;
+  msg.erase(open + 6, close + 1 - (open + 6));
+  return msg;
 }
 
 /// Throws the athanor exception for server or client error `err`
@@ -104,6 +119,11 @@ inline std::string duplicate_key(const std::string& msg) {
     case 1222:  // ER_WRONG_NUMBER_OF_COLUMNS_IN_SELECT
     case 1305:  // ER_SP_DOES_NOT_EXIST (unknown function)
     case 1582:  // ER_WRONG_PARAMCOUNT_TO_NATIVE_FCT
+    case 1059:  // ER_TOO_LONG_IDENT (over 64 characters)
+    case 1103:  // ER_WRONG_TABLE_NAME (e.g. a trailing space)
+    case 1166:  // ER_WRONG_COLUMN_NAME
+    case 1300:  // ER_INVALID_CHARACTER_STRING (an identifier that is not valid UTF-8, or outside the BMP)
+    case 1267:  // ER_CANT_AGGREGATE_2COLLATIONS (e.g. a name that is not UTF-8 against information_schema)
       throw ProgrammingError("[athanor.programming] " + msg);
     case 1264:  // ER_WARN_DATA_OUT_OF_RANGE
     case 1265:  // WARN_DATA_TRUNCATED
@@ -115,7 +135,7 @@ inline std::string duplicate_key(const std::string& msg) {
     case 1690:  // ER_DATA_OUT_OF_RANGE
     case 3140:  // ER_INVALID_JSON_TEXT (MySQL 8)
     case 1365:  // ER_DIVISION_BY_ZERO
-      throw DataError("[athanor.data] " + msg);
+      throw DataError("[athanor.data] " + without_value(msg));
     case 1969:  // ER_STATEMENT_TIMEOUT (MariaDB max_statement_time)
     case 3024:  // ER_QUERY_TIMEOUT (MySQL max_execution_time)
     case 1205:  // ER_LOCK_WAIT_TIMEOUT

@@ -2,12 +2,25 @@
 // The one place where the engine picks a backend; backends not built in give a clear error.
 #pragma once
 
-#include <memory>  // std::unique_ptr
+#include <charconv>  // std::from_chars
+#include <memory>    // std::unique_ptr
 
-#include <athanor/dialect/sqlite.hpp>
+#include <athanor/config.hpp>
+#include <athanor/dialect/dialect.hpp>
 #include <athanor/driver/driver.hpp>
 #include <athanor/engine/url.hpp>
 
+namespace athanor::detail {
+
+/// The process-wide dialect of the URL's backend.
+ATHANOR_DECL const Dialect& dialect_for(const URL& url);
+/// A new driver connection to the URL's database.
+ATHANOR_DECL std::unique_ptr<driver::Connection> connect(const URL& url);
+
+}  // namespace athanor::detail
+
+#if ATHANOR_DEFINITIONS
+#include <athanor/dialect/sqlite.hpp>
 #if ATHANOR_WITH_SQLITE
 #  include <athanor/driver/sqlite.hpp>
 #endif
@@ -27,7 +40,7 @@ namespace athanor::detail {
                       " and reconfigure)");
 }
 
-inline const Dialect& dialect_for(const URL& url) {
+ATHANOR_DECL const Dialect& dialect_for(const URL& url) {
   if (url.backend == "sqlite") {
     static const SqliteDialect d;
     return d;
@@ -47,13 +60,20 @@ inline const Dialect& dialect_for(const URL& url) {
   not_built(url.backend, url.backend == "postgresql" ? "libpqxx-dev" : "libmariadb-dev");
 }
 
-inline std::unique_ptr<driver::Connection> connect(const URL& url) {
+ATHANOR_DECL std::unique_ptr<driver::Connection> connect(const URL& url) {
 #if ATHANOR_WITH_SQLITE
   if (url.backend == "sqlite") {
     driver::sqlite::Options o;
     o.path = url.is_memory() ? ":memory:" : url.database;
     o.read_only = url.option("mode") == "ro";
-    if (auto t = url.option("timeout"); !t.empty()) o.busy_timeout_ms = static_cast<int>(std::stod(t) * 1000);
+    if (auto t = url.option("timeout"); !t.empty()) {
+      double seconds = 0;
+      auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), seconds);
+      if (ec != std::errc{} || end != t.data() + t.size() || !(seconds >= 0 && seconds <= 86400)) {
+        throw ArgumentError("[athanor.argument.url] the SQLite ?timeout= option takes seconds (0 to 86400)");
+      }
+      o.busy_timeout_ms = static_cast<int>(seconds * 1000);
+    }
     o.journal_mode = url.option("journal_mode");
     o.synchronous = url.option("synchronous");
     return std::make_unique<driver::sqlite::Connection>(o);
@@ -69,3 +89,4 @@ inline std::unique_ptr<driver::Connection> connect(const URL& url) {
 }
 
 }  // namespace athanor::detail
+#endif  // ATHANOR_DEFINITIONS

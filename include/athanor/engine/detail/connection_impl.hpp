@@ -2,15 +2,17 @@
 // Transaction: transactions and savepoints, executemany, create_all / drop_all.
 #pragma once
 
+#include <athanor/config.hpp>
 #include <athanor/engine/connection.hpp>
 
 namespace athanor {
 
-inline bool Transaction::is_active() const {
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL bool Transaction::is_active() const {
   return c_ && c_->in_tx && c_->generation == generation_ && (level_ == 0 || c_->savepoints >= level_);
 }
 
-inline void Transaction::commit() {
+ATHANOR_DECL void Transaction::commit() {
   if (!is_active()) throw ArgumentError("[athanor.argument.transaction] this transaction is no longer active");
   if (level_ == 0) {
     c_->exec("COMMIT");
@@ -22,7 +24,7 @@ inline void Transaction::commit() {
   c_ = nullptr;
 }
 
-inline void Transaction::rollback() {
+ATHANOR_DECL void Transaction::rollback() {
   if (!is_active()) {
     c_ = nullptr;
     return;
@@ -30,14 +32,21 @@ inline void Transaction::rollback() {
   auto* c = std::exchange(c_, nullptr);
   if (level_ == 0) {
     c->end_transaction();
-    c->exec("ROLLBACK");
   } else {
     c->savepoints = level_ - 1;
-    c->exec("ROLLBACK TO SAVEPOINT athanor_sp_" + std::to_string(level_));
+  }
+  // A lost link took the transaction and its savepoints with it (the server rolls back what
+  // a dead session left): nothing to send, and nothing to throw, as SQLAlchemy's rollback of
+  // an invalidated connection. The pool discards the connection when it comes back.
+  if (c->broken) return;
+  try {
+    c->exec(level_ == 0 ? std::string("ROLLBACK") : "ROLLBACK TO SAVEPOINT athanor_sp_" + std::to_string(level_));
+  } catch (const OperationalError&) {
+    if (!c->broken) throw;
   }
 }
 
-inline Transaction Connection::begin_nested() {
+ATHANOR_DECL Transaction Connection::begin_nested() {
   if (!impl_->in_tx) {
     impl_->begin_transaction();
   }
@@ -46,17 +55,17 @@ inline Transaction Connection::begin_nested() {
   return Transaction(impl_.get(), level, impl_->generation);
 }
 
-inline void Connection::commit() {
+ATHANOR_DECL void Connection::commit() {
   if (!impl_->in_tx) return;
   Transaction(impl_.get(), 0, impl_->generation).commit();
 }
 
-inline void Connection::rollback() {
+ATHANOR_DECL void Connection::rollback() {
   if (!impl_->in_tx) return;
   Transaction(impl_.get(), 0, impl_->generation).rollback();
 }
 
-inline Result Connection::execute_many(const Insert& stmt, const std::vector<Params>& many) {
+ATHANOR_DECL Result Connection::execute_many(const Insert& stmt, const std::vector<Params>& many) {
   if (many.empty()) return Result(nullptr, {}, 0);
   if (!stmt.node().rows.empty() || stmt.node().from_select) return run_many(*impl_->compiled(stmt.node()), many);
   Values cols;
@@ -81,14 +90,14 @@ inline Result Connection::execute_many(const Insert& stmt, const std::vector<Par
   return run_many(c, filled);
 }
 
-inline bool Connection::has_table(const std::string& name) {
+ATHANOR_DECL bool Connection::has_table(const std::string& name) {
   Compiled c;
   c.kind = Compiled::Kind::text, c.sql = impl_->engine->dialect->has_table_sql();
   c.params.push_back({"", Value(name)});
   return !impl_->run(c, {}).empty();
 }
 
-inline void Connection::create_all(const MetaData& md, bool checkfirst) {
+ATHANOR_DECL void Connection::create_all(const MetaData& md, bool checkfirst) {
   // Foreign keys into this MetaData name real columns: checked before any DDL runs
   // (a table cannot check this itself, as its target may be declared after it).
   for (auto* t : md.sorted_tables()) {
@@ -114,11 +123,13 @@ inline void Connection::create_all(const MetaData& md, bool checkfirst) {
   }
 }
 
-inline void Connection::drop_all(const MetaData& md, bool checkfirst) {
+ATHANOR_DECL void Connection::drop_all(const MetaData& md, bool checkfirst) {
   auto tables = md.sorted_tables();
   for (auto it = tables.rbegin(); it != tables.rend(); ++it) {
     execute(Ddl(detail::make_ddl(detail::DdlNode::Op::drop_table, md.table_data((*it)->name), checkfirst)));
   }
 }
+
+#endif  // ATHANOR_DEFINITIONS
 
 }  // namespace athanor

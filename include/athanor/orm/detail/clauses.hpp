@@ -9,7 +9,7 @@
 
 #include <athanor/dialect/compiler.hpp>
 #include <athanor/driver/driver.hpp>
-#include <athanor/orm/expr.hpp>
+#include <athanor/orm/expr.hpp>  // with alias.hpp
 
 namespace athanor::orm::detail {
 
@@ -50,11 +50,14 @@ T read_column(driver::Statement& st, int i) {
   }
 }
 
-template <class M>
+/// Whole objects of model M, read from `Src` (M itself or an alias of it).
+template <class M, class Src = M>
 struct EntityColumns {
   static constexpr bool cacheable = true;
-  athanor::Select to_core(Builder&) const { return athanor::select(table_of<M>()); }
+  athanor::Select to_core(Builder&) const { return athanor::select(from_of<Src>()); }
   void collect(Collected&) const {}
+  /// The FROM item the objects come from (joinedload joins onto it).
+  static const FromClause& source() { return from_of<Src>(); }
   M read(driver::Statement& st) const {
     M obj{};
     int i = 0;
@@ -86,9 +89,6 @@ struct TupleColumns {
     return std::tuple<T...>(read_column<T>(st, static_cast<int>(I))...);
   }
 };
-
-template <class C>
-struct is_join : std::false_type {};
 
 template <class E>
 struct Where {
@@ -139,22 +139,31 @@ struct ForUpdate {
   athanor::Select apply(const athanor::Select& s, Builder&) const { return s.with_for_update(); }
   void collect(Collected&) const {}
 };
-template <class N, class On, int Flags>
+/// JOIN of a FROM item: `Src` is a StaticSource (model, alias) or a Subquery.
+template <class Src, class On, int Flags>
 struct Join {
-  using model = N;
   static constexpr bool cacheable = On::cacheable;
+  Src src;
   On on;
   athanor::Select apply(const athanor::Select& s, Builder& b) const {
-    return Flags ? s.outerjoin(table_of<N>(), on.to_core(b)) : s.join(table_of<N>(), on.to_core(b));
+    auto f = src.from(b);
+    return Flags ? s.outerjoin(f, on.to_core(b)) : s.join(f, on.to_core(b));
   }
-  void collect(Collected& out) const { on.collect(out); }
+  void collect(Collected& out) const { src.collect(out), on.collect(out); }
 };
-template <class N, class On, int Flags>
-struct is_join<Join<N, On, Flags>> : std::true_type {};
-template <class N>
+template <class Src>
 struct SelectFrom {
   static constexpr bool cacheable = true;
-  athanor::Select apply(const athanor::Select& s, Builder&) const { return s.select_from(table_of<N>()); }
+  Src src;
+  athanor::Select apply(const athanor::Select& s, Builder& b) const { return s.select_from(src.from(b)); }
+  void collect(Collected& out) const { src.collect(out); }
+};
+/// `correlate<M…>()`: a subquery may name models of the statement around it (their FROM
+/// items stay outside); nothing to add to the SQL, the compiler correlates them.
+template <class... M>
+struct Correlate {
+  static constexpr bool cacheable = true;
+  athanor::Select apply(const athanor::Select& s, Builder&) const { return s; }
   void collect(Collected&) const {}
 };
 

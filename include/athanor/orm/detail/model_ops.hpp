@@ -33,6 +33,11 @@ void touch(InstanceBase& i);
 
 template <class M>
 struct Instance final : InstanceBase {
+  Instance() = default;
+  // Moved in whole, not assigned: Mapped's assignment is change tracking, which would drop
+  // a value given equal to the member's default (0, "", -0.0 == 0.0) and then a server
+  // default would replace it.
+  explicit Instance(M o) : obj(std::move(o)) {}
   M obj;
 };
 

@@ -3,16 +3,18 @@
 // keeping foreign keys in step at flush, and the save-update / delete / delete-orphan cascades.
 #pragma once
 
-#include <map>  // std::map
+#include <charconv>       // std::to_chars
+#include <unordered_map>  // std::unordered_map
 
+#include <athanor/config.hpp>
 #include <athanor/core/detail/json_array.hpp>
-
 #include <athanor/orm/detail/session_core.hpp>
 #include <athanor/orm/relationship.hpp>
 
 namespace athanor::orm::detail {
 
-inline void RelInfo::resolve() const {
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL void RelInfo::resolve() const {
   std::call_once(once, [this] {
     const auto& o = owner().table();
     const auto& t = target().table();
@@ -87,7 +89,7 @@ inline void RelInfo::resolve() const {
 }
 
 /// Clears the columns of a foreign key; a NOT NULL one cannot be cleared: say what to do instead.
-inline void clear_key(const RelInfo& info, InstanceBase& holder, const std::vector<std::size_t>& cols) {
+ATHANOR_DECL void clear_key(const RelInfo& info, InstanceBase& holder, const std::vector<std::size_t>& cols) {
   for (auto c : cols) {
     const auto& col = holder.ops->table().columns[c];
     if (!col.nullable) {
@@ -101,7 +103,7 @@ inline void clear_key(const RelInfo& info, InstanceBase& holder, const std::vect
 }
 
 /// target JOIN association ON target.key = association.target_key
-inline Expr m2m_join(const RelInfo& info) {
+ATHANOR_DECL Expr m2m_join(const RelInfo& info) {
   const auto& t = info.target();
   const auto& a = info.secondary();
   Expr on;
@@ -113,25 +115,50 @@ inline Expr m2m_join(const RelInfo& info) {
   return on;
 }
 
-inline std::shared_ptr<InstanceBase> SessionCore::load_instance(const ModelOps& ops, driver::Statement& st, int first) {
-  std::vector<Value> pk;
-  for (auto k : ops.info->primary_key) pk.push_back(st.value(first + static_cast<int>(k)));
-  auto key = key_of(pk);
-  if (auto found = find(&ops, key)) {
+/// The identity key of the row at `first` in `st`: as key_of(InstanceBase), but for the usual
+/// single integer primary key read straight from the driver (no Value, no vector).
+ATHANOR_DECL std::string row_key(const ModelOps& ops, driver::Statement& st, int first) {
+  const auto& pk = ops.info->primary_key;
+  if (pk.size() == 1) {
+    int col = first + static_cast<int>(pk[0]);
+    if (ops.table().columns[pk[0]].type.is_integer() && !st.is_null(col)) {
+      char buf[24];  // an int64 has at most 20 characters
+      auto r = std::to_chars(buf, buf + 20, st.get_int64(col));
+      std::string key(buf, r.ptr);
+      key += '\x1f';
+      return key;
+    }
+  }
+  std::vector<Value> values;
+  for (auto k : pk) values.push_back(st.value(first + static_cast<int>(k)));
+  return key_of(values);
+}
+
+ATHANOR_DECL std::shared_ptr<InstanceBase> SessionCore::load_instance(const ModelOps& ops, driver::Statement& st, int first) {
+  // One hash lookup: the slot is made now and filled below (or removed if loading fails).
+  auto& map = identity[&ops];
+  auto [it, inserted] = map.try_emplace(row_key(ops, st, first));
+  if (!inserted && it->second) {
+    auto& found = it->second;
     if (found->expired) ops.load(*found, st, first), found->expired = false;
     return found;
   }
-  auto inst = ops.create();
-  ops.bind(*inst);
-  ops.load(*inst, st, first);
-  inst->key = std::move(key), inst->state = State::persistent;
-  attach(inst);
-  return inst;
+  try {
+    auto inst = ops.create();
+    ops.bind(*inst);
+    ops.load(*inst, st, first);
+    inst->key = it->first, inst->state = State::persistent, inst->session = weak_from_this();
+    it->second = inst;
+    return inst;
+  } catch (...) {
+    map.erase(it);
+    throw;
+  }
 }
 
-inline std::string relation_name(const RelationBase& r) { return r.info->owner().table().name + "." + r.info->name; }
+ATHANOR_DECL std::string relation_name(const RelationBase& r) { return r.info->owner().table().name + "." + r.info->name; }
 
-inline void SessionCore::load_relation(RelationBase& r) {
+ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
   const RelInfo& info = *r.info;
   info.resolve();
   if (r.raise || info.lazy == Lazy::raise || options.raiseload) {
@@ -188,7 +215,7 @@ inline void SessionCore::load_relation(RelationBase& r) {
 
 /// Copies keys across loaded relationships: a many-to-one takes its target's key; a
 /// one-to-many / one-to-one gives the owner's key to its targets. Only keys that exist.
-inline void SessionCore::sync(InstanceBase& i) {
+ATHANOR_DECL void SessionCore::sync(InstanceBase& i) {
   for (auto& info : i.ops->info->relations) {
     RelationBase& r = info->member(i);
     if (!r.loaded) continue;
@@ -209,7 +236,7 @@ inline void SessionCore::sync(InstanceBase& i) {
 }
 
 /// save-update: objects related to a new object join the Session with it.
-inline void SessionCore::cascade_add(const std::shared_ptr<InstanceBase>& i) {
+ATHANOR_DECL void SessionCore::cascade_add(const std::shared_ptr<InstanceBase>& i) {
   for (auto& info : i->ops->info->relations) {
     RelationBase& r = info->member(*i);
     for (auto& other : info->items(r)) {
@@ -222,7 +249,7 @@ inline void SessionCore::cascade_add(const std::shared_ptr<InstanceBase>& i) {
   }
 }
 
-inline void SessionCore::delete_instance(const std::shared_ptr<InstanceBase>& i) {
+ATHANOR_DECL void SessionCore::delete_instance(const std::shared_ptr<InstanceBase>& i) {
   if (i->state == State::deleted) return;
   if (auto it = std::find(pending.begin(), pending.end(), i); it != pending.end()) {
     pending.erase(it), i->state = State::transient;
@@ -236,7 +263,7 @@ inline void SessionCore::delete_instance(const std::shared_ptr<InstanceBase>& i)
 
 /// delete: children go with their parent; without it, their foreign key is cleared
 /// (unless passive_deletes leaves it all to ON DELETE in the database).
-inline void SessionCore::cascade_delete(const std::shared_ptr<InstanceBase>& i) {
+ATHANOR_DECL void SessionCore::cascade_delete(const std::shared_ptr<InstanceBase>& i) {
   for (auto& info : i->ops->info->relations) {
     info->resolve();
     if (info->kind == RelKind::many_to_one || info->kind == RelKind::many_to_many) continue;  // links: flush_deletes
@@ -253,7 +280,7 @@ inline void SessionCore::cascade_delete(const std::shared_ptr<InstanceBase>& i) 
   }
 }
 
-inline std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(const std::vector<std::shared_ptr<InstanceBase>>& owners,
+ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(const std::vector<std::shared_ptr<InstanceBase>>& owners,
                                                                         const RelInfo& info) {
   info.resolve();
   std::vector<std::shared_ptr<InstanceBase>> children;
@@ -269,7 +296,7 @@ inline std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(const st
     return children;
   }
   const ModelOps& target = info.target();
-  std::map<std::string, std::vector<InstanceBase*>> waiting;  // key text → owners
+  std::unordered_map<std::string, std::vector<InstanceBase*>> waiting;  // key text → owners
   std::vector<Value> keys;
   for (auto& o : owners) {
     auto& r = info.member(*o);
@@ -310,7 +337,7 @@ inline std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(const st
     for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
     return Compiler(engine.dialect()).compile(stmt.node());
   });
-  std::map<std::string, std::vector<std::shared_ptr<InstanceBase>>> found;
+  std::unordered_map<std::string, std::vector<std::shared_ptr<InstanceBase>>> found;
   constexpr std::size_t chunk = 500;  // bounded parameter size per query
   for (std::size_t start = 0; start < keys.size(); start += chunk) {
     std::vector<Value> part(keys.begin() + static_cast<std::ptrdiff_t>(start),
@@ -331,7 +358,7 @@ inline std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(const st
   return children;
 }
 
-inline void SessionCore::apply_loader(const std::vector<std::shared_ptr<InstanceBase>>& owners, const ModelOps& ops,
+ATHANOR_DECL void SessionCore::apply_loader(const std::vector<std::shared_ptr<InstanceBase>>& owners, const ModelOps& ops,
                                       const LoadOption& option, std::size_t depth) {
   if (depth >= option.path.size() || owners.empty()) return;
   const RelInfo* info = ops.info->relation(option.path[depth]);
@@ -348,7 +375,7 @@ inline void SessionCore::apply_loader(const std::vector<std::shared_ptr<Instance
   apply_loader(children, info->target(), option, depth + 1);
 }
 
-inline void SessionCore::record_link(const RelInfo& info, const std::shared_ptr<InstanceBase>& owner,
+ATHANOR_DECL void SessionCore::record_link(const RelInfo& info, const std::shared_ptr<InstanceBase>& owner,
                                      const std::shared_ptr<InstanceBase>& target, bool add) {
   // One association row, whichever side it was made from (both sides may be declared).
   auto same = [&](const Link& l) {
@@ -365,7 +392,7 @@ inline void SessionCore::record_link(const RelInfo& info, const std::shared_ptr<
 }
 
 /// Writes association rows: removed links first, then added ones (both sides have keys now).
-inline void SessionCore::flush_links() {
+ATHANOR_DECL void SessionCore::flush_links() {
   auto run = [&](const std::vector<Link>& links, bool add) {
     for (auto& l : links) {
       const RelInfo& info = *l.info;
@@ -401,7 +428,7 @@ inline void SessionCore::flush_links() {
   run(added, true);
 }
 
-inline void load_relation(RelationBase& r) {
+ATHANOR_DECL void load_relation(RelationBase& r) {
   auto s = r.owner ? r.owner->session.lock() : nullptr;
   if (!s) {
     throw DetachedInstanceError("[athanor.orm.detached] " + relation_name(r) +
@@ -410,7 +437,7 @@ inline void load_relation(RelationBase& r) {
   s->load_relation(r);
 }
 
-inline void relate(RelationBase& r, const std::shared_ptr<InstanceBase>& child) {
+ATHANOR_DECL void relate(RelationBase& r, const std::shared_ptr<InstanceBase>& child) {
   if (!r.info) return;  // the owner is not tracked yet: Session::add cascades later
   child->ops->bind(*child);
   r.info->resolve();
@@ -423,7 +450,7 @@ inline void relate(RelationBase& r, const std::shared_ptr<InstanceBase>& child) 
   }
 }
 
-inline void unrelate(RelationBase& r, const std::shared_ptr<InstanceBase>& child, bool clear) {
+ATHANOR_DECL void unrelate(RelationBase& r, const std::shared_ptr<InstanceBase>& child, bool clear) {
   if (!r.info) return;
   r.info->resolve();
   auto owner = r.owner->shared_from_this();
@@ -441,5 +468,7 @@ inline void unrelate(RelationBase& r, const std::shared_ptr<InstanceBase>& child
     clear_key(*r.info, *child, r.info->remote);
   }
 }
+
+#endif  // ATHANOR_DEFINITIONS
 
 }  // namespace athanor::orm::detail

@@ -70,7 +70,9 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
 
   void check_usable() const {
     if (needs_rollback) {
-      throw Error("[athanor.orm.rollback_needed] this Session's transaction was rolled back after an error during flush; call rollback()");
+      throw Error(
+          "[athanor.orm.rollback_needed] this Session's transaction was rolled back after an error during flush or "
+          "commit; call rollback()");
     }
   }
   /// The connection, inside a transaction begun on first use.
@@ -114,6 +116,12 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   void commit();
   void rollback();
   void close();
+  /// After an error in flush or COMMIT: rolls the transaction back now and restores the
+  /// objects; the Session then refuses work until rollback() (SQLAlchemy's failed flush).
+  void abandon_transaction();
+  /// The objects as of the last commit, once the transaction is rolled back: new ones leave
+  /// the session (transient), deleted ones come back, the others expire.
+  void restore_snapshot();
 };
 
 /// Orders the tables of a flush so that referenced tables come first.

@@ -5,6 +5,7 @@
 // Also commit, rollback, refresh and close.
 #pragma once
 
+#include <athanor/config.hpp>
 #include <athanor/core/dml.hpp>
 #include <athanor/orm/detail/relations.hpp>
 #include <athanor/orm/detail/session_core.hpp>
@@ -12,12 +13,13 @@
 
 namespace athanor::orm::detail {
 
-inline void touch(InstanceBase& i) {
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL void touch(InstanceBase& i) {
   i.touched = true;
   if (auto s = i.session.lock()) s->touched.push_back(i.shared_from_this());
 }
 
-inline void SessionCore::flush(bool everything) {
+ATHANOR_DECL void SessionCore::flush(bool everything) {
   check_usable();
   // The objects whose changes this flush looks for.
   std::vector<InstanceBase*> candidates;
@@ -49,20 +51,13 @@ inline void SessionCore::flush(bool everything) {
     ++flushes;
   } catch (...) {
     // Nothing of a failed flush may stay: the whole transaction goes, as in SQLAlchemy.
-    if (conn) {
-      try {
-        conn->rollback();
-      } catch (...) {
-      }
-      conn.reset();
-    }
-    needs_rollback = true;
+    abandon_transaction();
     throw;
   }
 }
 
 /// `pk1 = ? AND pk2 = ?` with slot-numbered binds.
-inline Expr pk_condition(const ModelOps& ops, Builder& b) {
+ATHANOR_DECL Expr pk_condition(const ModelOps& ops, Builder& b) {
   Expr cond;
   for (auto k : ops.info->primary_key) {
     auto& col = ops.table().columns[k];
@@ -72,7 +67,7 @@ inline Expr pk_condition(const ModelOps& ops, Builder& b) {
   return cond;
 }
 
-inline void SessionCore::flush_inserts() {
+ATHANOR_DECL void SessionCore::flush_inserts() {
   if (pending.empty()) return;
   std::vector<const ModelOps*> models;
   for (auto& i : pending)
@@ -133,7 +128,7 @@ inline void SessionCore::flush_inserts() {
   pending.clear();
 }
 
-inline void SessionCore::flush_updates(const std::vector<InstanceBase*>& candidates) {
+ATHANOR_DECL void SessionCore::flush_updates(const std::vector<InstanceBase*>& candidates) {
   auto& dialect = engine.dialect();
   std::vector<std::size_t> changed;
   for (InstanceBase* inst : candidates) {
@@ -178,7 +173,7 @@ inline void SessionCore::flush_updates(const std::vector<InstanceBase*>& candida
   }
 }
 
-inline void SessionCore::flush_deletes() {
+ATHANOR_DECL void SessionCore::flush_deletes() {
   if (deleted.empty()) return;
   std::vector<const ModelOps*> models;
   for (auto& i : deleted)
@@ -221,7 +216,7 @@ inline void SessionCore::flush_deletes() {
   deleted.clear();
 }
 
-inline void SessionCore::refresh(InstanceBase& i) {
+ATHANOR_DECL void SessionCore::refresh(InstanceBase& i) {
   check_usable();
   auto* ops = i.ops;
   const Compiled& sql = statement("R" + ops->table().name, [&] {
@@ -241,10 +236,17 @@ inline void SessionCore::refresh(InstanceBase& i) {
   i.expired = false;
 }
 
-inline void SessionCore::commit() {
+ATHANOR_DECL void SessionCore::commit() {
   flush();
   if (conn) {
-    conn->commit();
+    try {
+      conn->commit();
+    } catch (...) {
+      // COMMIT failed (lost link, deferred constraint): the server has rolled back, so the
+      // Session must not report the objects as stored, nor let a second commit() succeed.
+      abandon_transaction();
+      throw;
+    }
     conn.reset();  // back to the pool until the next use
   }
   for (auto& i : deleted_in_tx) i->state = State::detached, i->session.reset();
@@ -252,7 +254,12 @@ inline void SessionCore::commit() {
   if (options.expire_on_commit) expire_all();
 }
 
-inline void SessionCore::rollback() {
+ATHANOR_DECL void SessionCore::rollback() {
+  abandon_transaction();
+  needs_rollback = false;  // rolled back on request: the Session is usable again
+}
+
+ATHANOR_DECL void SessionCore::abandon_transaction() {
   if (conn) {
     try {
       conn->rollback();
@@ -260,7 +267,11 @@ inline void SessionCore::rollback() {
     }
     conn.reset();
   }
-  needs_rollback = false;
+  needs_rollback = true;
+  restore_snapshot();
+}
+
+ATHANOR_DECL void SessionCore::restore_snapshot() {
   // Objects inserted in the transaction leave the session; deleted ones come back.
   for (auto& i : inserted_in_tx) {
     identity[i->ops].erase(i->key);
@@ -276,7 +287,7 @@ inline void SessionCore::rollback() {
   expire_all();  // back to the last committed state on next access
 }
 
-inline void SessionCore::close() {
+ATHANOR_DECL void SessionCore::close() {
   // Roll back the transaction; objects keep the state they have (detached, not expired).
   if (conn) {
     try {
@@ -295,7 +306,7 @@ inline void SessionCore::close() {
   statements.clear();
 }
 
-inline void refresh_expired(InstanceBase& i) {
+ATHANOR_DECL void refresh_expired(InstanceBase& i) {
   auto s = i.session.lock();
   if (!s) {
     throw DetachedInstanceError("[athanor.orm.detached] this " + i.ops->table().name +
@@ -303,5 +314,7 @@ inline void refresh_expired(InstanceBase& i) {
   }
   s->refresh(i);
 }
+
+#endif  // ATHANOR_DEFINITIONS
 
 }  // namespace athanor::orm::detail

@@ -1,0 +1,21 @@
+// athanor/src.hpp — the library's non-template code, for ATHANOR_SEPARATE_COMPILATION
+// (see athanor/config.hpp). Include it in exactly one .cpp, before any other athanor header:
+//
+//     // athanor.cpp, built with -DATHANOR_SEPARATE_COMPILATION like every other unit
+//     #include <athanor/src.hpp>
+#pragma once
+
+#if !defined(ATHANOR_SEPARATE_COMPILATION)
+#  error "athanor/src.hpp is for ATHANOR_SEPARATE_COMPILATION builds; header-only builds need no source file"
+#endif
+#if defined(ATHANOR_DEFINITIONS)
+#  error "include <athanor/src.hpp> before any other athanor header"
+#endif
+#define ATHANOR_SOURCE 1
+
+#include <athanor/athanor.hpp>
+#include <athanor/dialect/compiler_dml.hpp>
+#include <athanor/engine/detail/connect.hpp>
+#include <athanor/engine/detail/connection_impl.hpp>
+#include <athanor/orm/detail/relations.hpp>
+#include <athanor/orm/detail/unit_of_work.hpp>
