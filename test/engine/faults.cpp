@@ -2,122 +2,27 @@
 // SQL: a wrong password, an unreachable host, a missing database, a server restarted under a
 // pool, a statement timeout. Each must be a typed exception with a clear message, and quick.
 // SQLite has no server: every case says so and returns.
-#include "support/backend.hpp"
+#include "support/servers.hpp"
 
 #include <chrono>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <thread>
-
-#include <sys/wait.h>
 
 using namespace athanor;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
-bool has_server() {
-  auto b = test::backend();
-  return b == "postgresql" || b == "mysql";
-}
-#define SKIP_WITHOUT_SERVER()                                                      \
-  if (!has_server()) {                                                             \
-    MESSAGE("no server behind " << test::backend() << ": nothing to fail here");   \
-    return;                                                                        \
-  }
-
 const char* const kUser = "athanor_fault_user";
 const char* const kPassword = "R1ght secret'pw";
 const char* const kWrongPassword = "Wr0ng-s3cret'pw";
 
-/// The message of the OperationalError `f` throws; fails the test on anything else.
-template <class F>
-std::string operational_error(F&& f) {
-  try {
-    f();
-  } catch (const OperationalError& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    FAIL("expected an OperationalError, got: " << e.what());
-  }
-  FAIL("expected an OperationalError, nothing was thrown");
-  return {};
-}
-
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
-
-/// Runs `scripts/test-servers.sh <command> $ATHANOR_TEST_SERVERS_DIR`; its exit status, or -1
-/// when the servers' directory is unknown.
-int servers_script(const std::string& command) {
-  std::string dir = test::env("ATHANOR_TEST_SERVERS_DIR");
-  if (dir.empty()) return -1;
-  std::string root = test::env("ATHANOR_SOURCE_ROOT");
-  if (root.empty()) {  // test/engine/faults.cpp → the source root
-    root = std::filesystem::absolute(std::filesystem::path(__FILE__)).parent_path().parent_path().parent_path().string();
-  }
-  std::string cmd = "'" + root + "/scripts/test-servers.sh' " + command + " '" + dir + "' >&2";
-  int status = std::system(cmd.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/// A login with a password on the server under test, dropped at the end. PostgreSQL's test
-/// server trusts local connections, so a pg_hba.conf line for this one role (put first, and
-/// taken out again) makes it check passwords.
-struct PasswordUser {
-  Engine admin = test::engine();
-  std::string hba_file, hba_text;
-  bool ready = false;
-
-  PasswordUser() {
-    auto c = admin.connect();
-    std::string db = URL::parse(test::url()).database;
-    if (test::backend() == "postgresql") {
-      c.exec_driver_sql(std::string("DROP ROLE IF EXISTS ") + kUser);
-      c.exec_driver_sql(std::string("CREATE ROLE ") + kUser + " LOGIN PASSWORD 'R1ght secret''pw'");
-      hba_file = c.exec_driver_sql("SHOW hba_file").scalar_one<std::string>();
-      std::ifstream in(hba_file);
-      if (!in) return;
-      std::stringstream ss;
-      ss << in.rdbuf();
-      hba_text = ss.str();
-      std::ofstream out(hba_file, std::ios::trunc);
-      if (!out) return;
-      out << "local all " << kUser << " scram-sha-256\nhost all " << kUser << " all scram-sha-256\n" << hba_text;
-      out.close();
-      c.exec_driver_sql("SELECT pg_reload_conf()");
-    } else {
-      c.exec_driver_sql(std::string("DROP USER IF EXISTS '") + kUser + "'@'localhost'");
-      c.exec_driver_sql(std::string("CREATE USER '") + kUser + "'@'localhost' IDENTIFIED BY 'R1ght secret''pw'");
-      c.exec_driver_sql("GRANT ALL ON `" + db + "`.* TO '" + kUser + "'@'localhost'");
-    }
-    ready = true;
-  }
-  ~PasswordUser() {
-    try {
-      auto c = admin.connect();
-      if (!hba_text.empty()) {
-        std::ofstream(hba_file, std::ios::trunc) << hba_text;
-        c.exec_driver_sql("SELECT pg_reload_conf()");
-        c.exec_driver_sql(std::string("DROP ROLE IF EXISTS ") + kUser);
-      } else if (test::backend() == "mysql") {
-        c.exec_driver_sql(std::string("DROP USER IF EXISTS '") + kUser + "'@'localhost'");
-      }
-    } catch (...) {
-    }
-  }
-  std::string url(const std::string& password) const {
-    auto u = URL::parse(test::url());
-    u.username = kUser, u.password = password;
-    return u.render(false);
-  }
-};
 
 }  // namespace
 
 TEST_CASE("a wrong password is an OperationalError that does not show the password") {
   SKIP_WITHOUT_SERVER();
-  PasswordUser user;
+  test::PasswordLogin user{kUser, kPassword};
   if (!user.ready) {
     MESSAGE("cannot make the server check passwords (pg_hba.conf not writable): skipped");
     return;
@@ -150,7 +55,7 @@ TEST_CASE("an unreachable host is an OperationalError, quickly") {
   u.query.clear();
   u.query["connect_timeout"] = "3";
   auto start = Clock::now();
-  auto msg = operational_error([&] { create_engine(u.render(false)).connect(); });
+  auto msg = test::operational_error([&] { create_engine(u.render(false)).connect(); });
   INFO("message: " << msg);
   CHECK(starts_with(msg, "[athanor.operational.connect] cannot connect to "));
   CHECK(msg.find("127.0.0.1:1") != std::string::npos);
@@ -161,7 +66,7 @@ TEST_CASE("a database that does not exist is an OperationalError naming it") {
   SKIP_WITHOUT_SERVER();
   auto u = URL::parse(test::url());
   u.database = "athanor_no_such_database";
-  auto msg = operational_error([&] { create_engine(u.render(false)).connect(); });
+  auto msg = test::operational_error([&] { create_engine(u.render(false)).connect(); });
   INFO("message: " << msg);
   CHECK(starts_with(msg, "[athanor.operational.connect] cannot connect to "));
   CHECK(msg.find("athanor_no_such_database") != std::string::npos);
@@ -181,7 +86,7 @@ TEST_CASE("a server restarted under the pool: pre_ping replaces the dead connect
   }
   REQUIRE(pinged.pool().idle() == 2);
 
-  int rc = servers_script(restart);
+  int rc = test::servers_script(restart);
   if (rc == -1) {
     MESSAGE("ATHANOR_TEST_SERVERS_DIR is not set: cannot restart the server, skipped");
     return;
@@ -203,7 +108,7 @@ TEST_CASE("a server restarted under the pool: pre_ping replaces the dead connect
   // connects afresh and works at the first try.
   {
     auto c = plain.connect();
-    auto msg = operational_error([&] { c.exec_driver_sql("SELECT 3"); });
+    auto msg = test::operational_error([&] { c.exec_driver_sql("SELECT 3"); });
     INFO("message: " << msg);
     CHECK(starts_with(msg, "[athanor.operational"));
   }

@@ -31,11 +31,6 @@ namespace {
 
 int faults_injected = 0;  ///< servers stopped and sessions killed, over the whole run
 
-#define SKIP_WITHOUT_SERVER()                                                      \
-  if (!test::has_server()) {                                                       \
-    MESSAGE("no server behind " << test::backend() << ": nothing to fail here");   \
-    return;                                                                        \
-  }
 #define SKIP_WITHOUT_SERVERS_SCRIPT()                                                                 \
   if (test::env("ATHANOR_TEST_SERVERS_DIR").empty()) {                                                \
     MESSAGE("ATHANOR_TEST_SERVERS_DIR is not set (servers not from scripts/test-servers.sh): skipped"); \
@@ -44,20 +39,6 @@ int faults_injected = 0;  ///< servers stopped and sessions killed, over the who
 
 bool starts_with(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
 
-/// The message of the OperationalError `f` throws; fails the test on anything else.
-template <class F>
-std::string operational_error(F&& f) {
-  try {
-    f();
-  } catch (const OperationalError& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    FAIL_CHECK("expected an OperationalError, got: " << e.what());
-    return "(wrong exception)";
-  }
-  FAIL_CHECK("expected an OperationalError, nothing was thrown");
-  return "(nothing thrown)";
-}
 
 const char* const kRollbackNeeded =
     "[athanor.orm.rollback_needed] this Session's transaction was rolled back after an error during flush or commit; "
@@ -147,18 +128,18 @@ TEST_CASE("a server stopped in the middle of a Core transaction: typed error, no
   for (int i = 0; i < 3; ++i) conn.execute(insert(items).values({{"label", "lost" + std::to_string(i)}, {"batch", 1}}));
   ServerDown server;
   REQUIRE(server.stop());
-  auto msg = operational_error([&] { conn.execute(insert(items).values({{"label", "lost3"}, {"batch", 1}})); });
+  auto msg = test::operational_error([&] { conn.execute(insert(items).values({{"label", "lost3"}, {"batch", 1}})); });
   INFO("message: " << msg);
   CHECK(starts_with(msg, "[athanor.operational"));
   // The failure dropped the pool's idle connections (opened to the same lost server): a
   // checkout now connects, and says plainly that it cannot.
   CHECK(plain.pool().idle() == 0);
-  CHECK(starts_with(operational_error([&] { plain.connect(); }), "[athanor.operational.connect] cannot connect to "));
+  CHECK(starts_with(test::operational_error([&] { plain.connect(); }), "[athanor.operational.connect] cannot connect to "));
 
   REQUIRE(server.start());
   // The broken connection stays broken: no silent reconnection that would run the rest of
   // the transaction's statements in autocommit mode on a new session.
-  CHECK(starts_with(operational_error([&] { conn.execute(insert(items).values({{"label", "lost4"}, {"batch", 1}})); }),
+  CHECK(starts_with(test::operational_error([&] { conn.execute(insert(items).values({{"label", "lost4"}, {"batch", 1}})); }),
                     "[athanor.operational"));
   CHECK_NOTHROW(tx.rollback());  // the lost link took the transaction with it: nothing to throw
   CHECK_FALSE(tx.is_active());
@@ -196,7 +177,7 @@ TEST_CASE("a server stopped in the middle of a Session flush: nothing committed,
   std::vector<orm::Ptr<Item>> items;
   for (int i = 0; i < 40; ++i) items.push_back(s.add(Item{.label = "b1-" + std::to_string(i), .batch = 1}));
   armed = true;
-  auto msg = operational_error([&] { s.commit(); });
+  auto msg = test::operational_error([&] { s.commit(); });
   armed = false;
   REQUIRE(stopped);
   INFO("message: " << msg);
@@ -234,17 +215,17 @@ TEST_CASE("a connection killed in the middle of a Core transaction does not come
   conn.execute(insert(items).values({{"label", "lost-sp"}, {"batch", 1}}));
   REQUIRE(test::kill_session(db.admin, victim));
   ++faults_injected;
-  auto msg = operational_error([&] { conn.execute(insert(items).values({{"label", "lost3"}, {"batch", 1}})); });
+  auto msg = test::operational_error([&] { conn.execute(insert(items).values({{"label", "lost3"}, {"batch", 1}})); });
   INFO("message: " << msg);
   CHECK(starts_with(msg, "[athanor.operational"));
   // The server is up: a driver that reconnected by itself would run these INSERTs outside
   // any transaction, on a new session, and commit them (libpqxx 6 does, for SQL it has not
   // prepared yet).
-  CHECK(starts_with(operational_error([&] { conn.execute(insert(items).values({{"label", "lost4"}, {"batch", 1}})); }),
+  CHECK(starts_with(test::operational_error([&] { conn.execute(insert(items).values({{"label", "lost4"}, {"batch", 1}})); }),
                     "[athanor.operational"));
-  CHECK(starts_with(operational_error([&] { conn.exec_driver_sql("INSERT INTO fault_items (label, batch) VALUES ('lost5', 1)"); }),
+  CHECK(starts_with(test::operational_error([&] { conn.exec_driver_sql("INSERT INTO fault_items (label, batch) VALUES ('lost5', 1)"); }),
                     "[athanor.operational"));
-  CHECK(starts_with(operational_error([&] { conn.exec_driver_sql("SELECT 1"); }), "[athanor.operational"));
+  CHECK(starts_with(test::operational_error([&] { conn.exec_driver_sql("SELECT 1"); }), "[athanor.operational"));
   CHECK_NOTHROW(savepoint.rollback());  // gone with the session, as the transaction: no throw
   CHECK_NOTHROW(tx.rollback());
   CHECK_NOTHROW(conn.close());
@@ -272,7 +253,7 @@ TEST_CASE("a connection killed in the middle of a Session flush: nothing committ
   std::vector<orm::Ptr<Item>> items;
   for (int i = 0; i < 50; ++i) items.push_back(s.add(Item{.label = "k1-" + std::to_string(i), .batch = 1}));
   armed = true;
-  auto msg = operational_error([&] { s.flush(); });
+  auto msg = test::operational_error([&] { s.flush(); });
   armed = false;
   REQUIRE(killed);
   ++faults_injected;
@@ -309,7 +290,7 @@ TEST_CASE("a connection killed just before COMMIT: commit() fails typed, nothing
   s.flush();  // the rows are written; only COMMIT is left
   victim = test::session_id(s.connection());
   armed = true;
-  auto msg = operational_error([&] { s.commit(); });
+  auto msg = test::operational_error([&] { s.commit(); });
   armed = false;
   REQUIRE(killed);
   ++faults_injected;

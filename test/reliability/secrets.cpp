@@ -5,6 +5,7 @@
 // anything is bound. Every secret here contains "Tr0ub4dor", which no text may contain.
 #include "support/backend.hpp"
 #include "support/requirements.hpp"
+#include "support/servers.hpp"
 
 #if ATHANOR_WITH_OPENSSL
 #  include <athanor/auth.hpp>
@@ -12,8 +13,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 using namespace athanor;
@@ -211,63 +210,6 @@ const char* const kUser = "athanor_secrets_user";
 const std::string kRight = "R1ght-Tr0ub4dor 'pw'";
 const std::string kWrong = "Wr0ng-Tr0ub4dor 'pw'";
 
-/// `s` as an SQL string literal (quotes doubled).
-std::string quoted(const std::string& s) {
-  std::string out = "'";
-  for (char ch : s) out += ch == '\'' ? std::string("''") : std::string(1, ch);
-  return out + "'";
-}
-
-/// A login that needs the password kRight on the server under test, dropped at the end.
-/// PostgreSQL's test server trusts local connections: a pg_hba.conf line for this one role,
-/// put first and taken out again, makes it check passwords.
-struct PasswordLogin {
-  Engine admin = test::engine();
-  std::string hba_file, hba_text;
-  bool ready = false;
-
-  PasswordLogin() {
-    auto c = admin.connect();
-    if (test::backend() == "postgresql") {
-      c.exec_driver_sql(std::string("DROP ROLE IF EXISTS ") + kUser);
-      c.exec_driver_sql(std::string("CREATE ROLE ") + kUser + " LOGIN PASSWORD " + quoted(kRight));
-      hba_file = c.exec_driver_sql("SHOW hba_file").scalar_one<std::string>();
-      std::stringstream old;
-      old << std::ifstream(hba_file).rdbuf();
-      if (old.str().empty()) return;
-      std::ofstream out(hba_file, std::ios::trunc);
-      if (!out) return;
-      hba_text = old.str();
-      out << "local all " << kUser << " scram-sha-256\nhost all " << kUser << " all scram-sha-256\n" << hba_text;
-      out.close();
-      c.exec_driver_sql("SELECT pg_reload_conf()");
-    } else {
-      std::string db = URL::parse(test::url()).database;
-      c.exec_driver_sql(std::string("DROP USER IF EXISTS '") + kUser + "'@'localhost'");
-      c.exec_driver_sql(std::string("CREATE USER '") + kUser + "'@'localhost' IDENTIFIED BY " + quoted(kRight));
-      c.exec_driver_sql("GRANT ALL ON `" + db + "`.* TO '" + kUser + "'@'localhost'");
-    }
-    ready = true;
-  }
-  ~PasswordLogin() {
-    try {
-      auto c = admin.connect();
-      if (!hba_text.empty()) {
-        std::ofstream(hba_file, std::ios::trunc) << hba_text;
-        c.exec_driver_sql("SELECT pg_reload_conf()");
-        c.exec_driver_sql(std::string("DROP ROLE IF EXISTS ") + kUser);
-      } else if (test::backend() == "mysql") {
-        c.exec_driver_sql(std::string("DROP USER IF EXISTS '") + kUser + "'@'localhost'");
-      }
-    } catch (...) {
-    }
-  }
-  std::string url(const std::string& password) const {
-    auto u = URL::parse(test::url());
-    u.username = kUser, u.password = password;
-    return u.render(false);
-  }
-};
 
 }  // namespace
 
@@ -276,7 +218,7 @@ TEST_CASE("a wrong password: an OperationalError that shows neither password; th
     MESSAGE("no server behind " << test::backend());
     return;
   }
-  PasswordLogin login;
+  test::PasswordLogin login{kUser, kRight};
   REQUIRE_MESSAGE(login.ready, "cannot make the server check passwords (pg_hba.conf not writable)");
   // The server reloads its configuration asynchronously: wait until the wrong password fails.
   std::string msg;

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -20,6 +22,86 @@ inline bool has_server() {
   auto b = backend();
   return b == "postgresql" || b == "mysql";
 }
+#define SKIP_WITHOUT_SERVER()                                                      \
+  if (!test::has_server()) {                                                       \
+    MESSAGE("no server behind " << test::backend() << ": nothing to fail here");   \
+    return;                                                                        \
+  }
+
+/// The message of the OperationalError `f` throws; fails the test on anything else.
+template <class F>
+std::string operational_error(F&& f) {
+  try {
+    f();
+  } catch (const athanor::OperationalError& e) {
+    return e.what();
+  } catch (const std::exception& e) {
+    FAIL_CHECK("expected an OperationalError, got: " << e.what());
+    return "(wrong exception)";
+  }
+  FAIL_CHECK("expected an OperationalError, nothing was thrown");
+  return "(nothing thrown)";
+}
+
+/// `s` as an SQL string literal (quotes doubled).
+inline std::string quoted(const std::string& s) {
+  std::string out = "'";
+  for (char ch : s) out += ch == '\'' ? std::string("''") : std::string(1, ch);
+  return out + "'";
+}
+
+/// A login `user` that needs `password` on the server under test, dropped at the end.
+/// PostgreSQL's test server trusts local connections: a pg_hba.conf line for this one role,
+/// put first and taken out again, makes it check passwords. `ready` is false when that
+/// cannot be done here (pg_hba.conf not writable).
+struct PasswordLogin {
+  athanor::Engine admin = engine();
+  std::string user, hba_file, hba_text;
+  bool ready = false;
+
+  PasswordLogin(std::string user_name, const std::string& password) : user(std::move(user_name)) {
+    auto c = admin.connect();
+    if (backend() == "postgresql") {
+      c.exec_driver_sql("DROP ROLE IF EXISTS " + user);
+      c.exec_driver_sql("CREATE ROLE " + user + " LOGIN PASSWORD " + quoted(password));
+      hba_file = c.exec_driver_sql("SHOW hba_file").scalar_one<std::string>();
+      std::stringstream old;
+      old << std::ifstream(hba_file).rdbuf();
+      if (old.str().empty()) return;
+      std::ofstream out(hba_file, std::ios::trunc);
+      if (!out) return;
+      hba_text = old.str();
+      out << "local all " << user << " scram-sha-256\nhost all " << user << " all scram-sha-256\n" << hba_text;
+      out.close();
+      c.exec_driver_sql("SELECT pg_reload_conf()");
+    } else {
+      std::string db = athanor::URL::parse(test::url()).database;
+      c.exec_driver_sql("DROP USER IF EXISTS '" + user + "'@'localhost'");
+      c.exec_driver_sql("CREATE USER '" + user + "'@'localhost' IDENTIFIED BY " + quoted(password));
+      c.exec_driver_sql("GRANT ALL ON `" + db + "`.* TO '" + user + "'@'localhost'");
+    }
+    ready = true;
+  }
+  ~PasswordLogin() {
+    try {
+      auto c = admin.connect();
+      if (!hba_text.empty()) {
+        std::ofstream(hba_file, std::ios::trunc) << hba_text;
+        c.exec_driver_sql("SELECT pg_reload_conf()");
+        c.exec_driver_sql("DROP ROLE IF EXISTS " + user);
+      } else if (backend() == "mysql") {
+        c.exec_driver_sql("DROP USER IF EXISTS '" + user + "'@'localhost'");
+      }
+    } catch (...) {
+    }
+  }
+  /// The URL of the test database as this login, with `password`.
+  std::string url(const std::string& password) const {
+    auto u = athanor::URL::parse(test::url());
+    u.username = user, u.password = password;
+    return u.render(false);
+  }
+};
 
 /// Runs `scripts/test-servers.sh <command> $ATHANOR_TEST_SERVERS_DIR`; its exit status, or -1
 /// when the servers' directory is unknown (servers not started by the script).
