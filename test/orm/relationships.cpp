@@ -308,6 +308,47 @@ TEST_CASE("touching an unloaded relationship of an object whose session is gone 
                        athanor::DetachedInstanceError);
 }
 
+TEST_CASE("objects that refer to each other are freed when the session closes") {
+  Db db;
+  db.seed();
+  std::weak_ptr<orm::detail::InstanceBase> user, post;
+  {
+    orm::Session s(db.engine);
+    auto ann = s.scalars(orm::select<User>().where(c<&User::name> == "ann").options(orm::selectinload(&User::posts))).at(0);
+    REQUIRE(ann->posts.size() == 2);
+    REQUIRE(ann->posts[0]->author.get() == ann);  // a cycle: ann -> posts -> author -> ann
+    user = ann.instance(), post = ann->posts[0].instance();
+    auto extra = ann->posts.push_back(Post{.title = "new"});  // pending, linked both ways too
+    CHECK(extra->author.get() == ann);
+  }
+  CHECK(user.expired());
+  CHECK(post.expired());
+}
+
+TEST_CASE("a detached object graph stays navigable while held and is freed once dropped") {
+  Db db;
+  db.seed();
+  orm::Ptr<User> ann;
+  std::weak_ptr<orm::detail::InstanceBase> user, post;
+  {
+    orm::Session s(db.engine);
+    ann = s.scalars(orm::select<User>().where(c<&User::name> == "ann").options(orm::selectinload(&User::posts))).at(0);
+    user = ann.instance(), post = ann->posts[0].instance();
+    for (auto& p : ann->posts) REQUIRE(p->author.get() == ann);  // from the identity map: a cycle
+  }
+  REQUIRE(ann.is_detached());
+  CHECK(ann->posts[1]->author->name.get() == "ann");  // loaded relationships survive the session
+  auto kept = ann->posts[1];
+  ann = {};
+  CHECK(orm::collect_cycles() == 0);  // `kept` holds its author, who holds both posts
+  CHECK(!user.expired());
+  CHECK(kept->author->posts.size() == 2);
+  kept = {};
+  CHECK(orm::collect_cycles() == 3);  // ann and her two posts, held only by each other
+  CHECK(user.expired());
+  CHECK(post.expired());
+}
+
 namespace lonely {
 struct B;
 struct A {

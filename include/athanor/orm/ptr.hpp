@@ -5,6 +5,7 @@
 
 #include <memory>  // std::shared_ptr
 
+#include <athanor/orm/detail/cycles.hpp>
 #include <athanor/orm/detail/model_ops.hpp>
 
 namespace athanor::orm {
@@ -20,6 +21,19 @@ class Ptr {
  public:
   Ptr() = default;
   explicit Ptr(std::shared_ptr<detail::Instance<M>> p) : p_(std::move(p)) {}
+  Ptr(const Ptr&) = default;
+  Ptr(Ptr&&) noexcept = default;
+  Ptr& operator=(const Ptr& o) {
+    auto keep = o.p_;  // o may be *this
+    drop();
+    p_ = std::move(keep);
+    return *this;
+  }
+  Ptr& operator=(Ptr&& o) noexcept {
+    if (this != &o) drop(), p_ = std::move(o.p_);
+    return *this;
+  }
+  ~Ptr() { drop(); }
 
   M* operator->() const { return &loaded().obj; }
   M& operator*() const { return loaded().obj; }
@@ -40,6 +54,17 @@ class Ptr {
     if (p_->expired) detail::refresh_expired(*p_);
     if (!p_->touched) detail::touch(*p_);  // any access may change it: an autoflush candidate
     return *p_;
+  }
+  /// Lets go of the object. Where others still hold it and no Session tracks it, it may be
+  /// left in a relationship cycle: the cycle collector takes a look at its next safe point.
+  void drop() noexcept {
+    if (p_ && p_.use_count() > 1 && p_->untracked()) {
+      try {
+        detail::suspect(p_);
+      } catch (...) {  // out of memory: the object is just not examined
+      }
+    }
+    p_.reset();
   }
   std::shared_ptr<detail::Instance<M>> p_;
 };

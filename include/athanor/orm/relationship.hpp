@@ -67,6 +67,8 @@ class One : public detail::RelationBase {
   /// Used by loaders: sets the target without cascades.
   void set_loaded(Ptr<T> t) { target_ = std::move(t), loaded = true; }
   const Ptr<T>& peek() const { return target_; }
+  /// Used by the cycle collector: drops the target, unloaded again.
+  void release() { target_ = Ptr<T>(), loaded = false; }
 
  private:
   void ensure() const {
@@ -130,6 +132,8 @@ class Many : public detail::RelationBase {
     if (loaded) std::erase(items_, p);
   }
   const std::vector<Ptr<T>>& peek() const { return items_; }
+  /// Used by the cycle collector: drops the items, unloaded again.
+  void release() { items_.clear(), loaded = false; }
 
  private:
   const std::vector<Ptr<T>>& items() const {
@@ -185,6 +189,7 @@ class WriteOnly : public detail::RelationBase {
   void set_loaded(std::vector<Ptr<T>>) {}
   void link(const Ptr<T>&) {}
   void unlink(const Ptr<T>& p) { std::erase(added_, p); }
+  void release() { added_.clear(); }
 
  private:
   std::vector<Ptr<T>> added_;
@@ -270,6 +275,15 @@ std::shared_ptr<RelInfo> make_rel_info() {
     }
     return out;
   };
+  r->visit = [](const RelationBase& b, void (*fn)(InstanceBase&, void*), void* ctx) {
+    auto& rel = static_cast<const R&>(b);
+    if constexpr (relation_target<R>::many) {
+      for (auto& p : rel.peek()) fn(*p.instance(), ctx);
+    } else if (rel.peek()) {
+      fn(*rel.peek().instance(), ctx);
+    }
+  };
+  r->release = [](RelationBase& b) { static_cast<R&>(b).release(); };
   return r;
 }
 }  // namespace detail

@@ -160,7 +160,9 @@ auto WriteOnly<T>::query() const {
 /// ```
 class Session {
  public:
-  Session(Engine engine, SessionOptions options = {}) : core_(std::make_shared<detail::SessionCore>(std::move(engine), options)) {}
+  Session(Engine engine, SessionOptions options = {}) : core_(std::make_shared<detail::SessionCore>(std::move(engine), options)) {
+    detail::maybe_collect_cycles();  // a safe point: no object is in use by the library here
+  }
   Session(Session&&) noexcept = default;
   Session& operator=(Session&&) noexcept = default;
   ~Session() {
@@ -242,6 +244,7 @@ class Session {
     core_->identity[i->ops].erase(i->key);
     std::erase(core_->pending, std::static_pointer_cast<detail::InstanceBase>(i));
     i->state = detail::State::detached, i->session.reset();
+    detail::suspect(i);
   }
   /// Copies `obj`'s state onto the object with its primary key (loaded if needed), or adds it.
   template <Model M>

@@ -26,6 +26,9 @@ struct InstanceBase : std::enable_shared_from_this<InstanceBase> {
   std::weak_ptr<SessionCore> session;
   std::string key;  ///< identity: the primary key values, joined
   bool touched = false;  ///< reached through a Ptr since the last flush (an autoflush candidate)
+  bool suspected = false;  ///< listed for the cycle collector (orm/detail/cycles.hpp)
+  /// Outside any open Session (new or detached): no Session will look at it again.
+  bool untracked() const { return state == State::transient || state == State::detached || session.expired(); }
 };
 
 /// Records that an object may have changed: the next autoflush looks at it.

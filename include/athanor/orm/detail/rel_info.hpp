@@ -37,6 +37,11 @@ struct RelInfo {
   void (*unlink)(RelationBase&, const std::shared_ptr<InstanceBase>&) = nullptr;
   /// The related objects held now (without loading).
   std::vector<std::shared_ptr<InstanceBase>> (*items)(const RelationBase&) = nullptr;
+  /// Calls `fn(object, ctx)` for each related object held now, without copying a pointer
+  /// (the cycle collector counts references, orm/detail/cycles.hpp).
+  void (*visit)(const RelationBase&, void (*fn)(InstanceBase&, void*), void* ctx) = nullptr;
+  /// Drops the related objects held (the relationship is unloaded again).
+  void (*release)(RelationBase&) = nullptr;
 
   // options (configure())
   std::string foreign_key;     ///< the linking column's name, when two foreign keys could link the tables

@@ -7,6 +7,7 @@
 #include <unordered_map>  // std::unordered_map
 
 #include <athanor/engine/engine.hpp>
+#include <athanor/orm/detail/cycles.hpp>
 #include <athanor/orm/detail/model_ops.hpp>
 #include <athanor/orm/loading.hpp>
 

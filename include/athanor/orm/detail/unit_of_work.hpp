@@ -249,7 +249,7 @@ ATHANOR_DECL void SessionCore::commit() {
     }
     conn.reset();  // back to the pool until the next use
   }
-  for (auto& i : deleted_in_tx) i->state = State::detached, i->session.reset();
+  for (auto& i : deleted_in_tx) i->state = State::detached, i->session.reset(), suspect(i);
   inserted_in_tx.clear(), deleted_in_tx.clear();
   if (options.expire_on_commit) expire_all();
 }
@@ -275,9 +275,9 @@ ATHANOR_DECL void SessionCore::restore_snapshot() {
   // Objects inserted in the transaction leave the session; deleted ones come back.
   for (auto& i : inserted_in_tx) {
     identity[i->ops].erase(i->key);
-    i->state = State::transient, i->session.reset();
+    i->state = State::transient, i->session.reset(), suspect(i);
   }
-  for (auto& i : pending) i->state = State::transient, i->session.reset();
+  for (auto& i : pending) i->state = State::transient, i->session.reset(), suspect(i);
   for (auto& i : deleted_in_tx) i->state = State::persistent, identity[i->ops][i->key] = i;
   for (auto& i : deleted) i->state = State::persistent;
   inserted_in_tx.clear(), deleted_in_tx.clear(), pending.clear(), deleted.clear(), orphans.clear();
@@ -297,13 +297,23 @@ ATHANOR_DECL void SessionCore::close() {
     conn.reset();
   }
   needs_rollback = false;
-  for (auto& i : pending) i->state = State::transient, i->session.reset();
-  for (auto& i : inserted_in_tx) i->state = State::transient, i->session.reset();
-  inserted_in_tx.clear(), deleted_in_tx.clear(), pending.clear(), deleted.clear(), orphans.clear();
+  // What the session held and others may still hold: the cycle collector's suspects.
+  std::vector<std::weak_ptr<InstanceBase>> left;
+  auto leave = [&](const std::shared_ptr<InstanceBase>& i, State s) {
+    i->state = s, i->session.reset();
+    if (!i->ops->info->relations.empty()) left.push_back(i);
+  };
+  for (auto& i : pending) leave(i, State::transient);
+  for (auto& i : inserted_in_tx) leave(i, State::transient);
   for (auto& [ops, map] : identity)
-    for (auto& [key, i] : map) i->state = State::detached, i->session.reset();
+    for (auto& [key, i] : map) leave(i, State::detached);
+  inserted_in_tx.clear(), deleted_in_tx.clear(), pending.clear(), deleted.clear(), orphans.clear();
+  links_added.clear(), links_removed.clear();
+  for (auto& i : touched) i->touched = false;
+  touched.clear();
   identity.clear();
   statements.clear();
+  collect_cycles(left);
 }
 
 ATHANOR_DECL void refresh_expired(InstanceBase& i) {

@@ -1,0 +1,162 @@
+// athanor/orm/detail/cycles.hpp — frees objects that only keep each other alive.
+//
+// Relationships hold their objects strongly in both directions (`post->author` and
+// `author->posts`), as in SQLAlchemy, so that a detached object graph stays navigable. Two
+// loaded sides of a back_populates pair are therefore a reference cycle, which shared_ptr
+// alone would never free. The Session's identity map holds its objects while it is open;
+// when it closes, and whenever a Ptr to a detached or new object is dropped while others
+// still point at it, the object becomes a *suspect*. At safe points (Session construction
+// and close, `orm::collect_cycles()`, thread exit) the suspects are examined by trial
+// deletion, the synchronous algorithm of Bacon & Rajan (2001) that CPython's gc also uses:
+//
+//   1. the suspects and every object reachable from them through relationships form a
+//      graph; each node starts with its shared_ptr use count;
+//   2. every edge inside the graph subtracts one from its target: what is left counts the
+//      references from outside (a Ptr in user code, a Session, a container);
+//   3. the nodes with outside references, and all they reach, are alive;
+//   4. the rest is garbage held only by itself: its relationships are released, which
+//      frees it.
+//
+// The count is conservative: an unknown reference keeps an object alive, never the reverse.
+#pragma once
+
+#include <cstddef>  // std::size_t
+#include <memory>   // std::shared_ptr, std::weak_ptr
+#include <vector>   // std::vector
+
+#include <athanor/config.hpp>
+
+namespace athanor::orm {
+namespace detail {
+
+struct InstanceBase;
+
+/// Notes that `i` lost a reference and may now be held only by a cycle. Cheap: a flag test
+/// and, the first time, one push onto this thread's list.
+ATHANOR_DECL void suspect(const std::shared_ptr<InstanceBase>& i);
+/// Examines this thread's suspects and `more`; returns the number of objects freed.
+ATHANOR_DECL std::size_t collect_cycles(const std::vector<std::weak_ptr<InstanceBase>>& more);
+/// A safe point: collects when enough suspects have gathered since the last collection.
+ATHANOR_DECL void maybe_collect_cycles();
+
+}  // namespace detail
+
+/// Frees the ORM objects of this thread that are no longer reachable from the program but
+/// keep each other alive through relationships. Sessions run it on construction and close;
+/// call it yourself after dropping a large detached object graph outside any Session work.
+inline std::size_t collect_cycles() { return detail::collect_cycles({}); }
+
+}  // namespace athanor::orm
+
+#if ATHANOR_DEFINITIONS
+#  include <algorithm>      // std::max
+#  include <unordered_map>  // std::unordered_map
+
+#  include <athanor/orm/detail/model_ops.hpp>
+#  include <athanor/orm/detail/rel_info.hpp>
+
+namespace athanor::orm::detail {
+
+namespace cycles {
+
+/// This thread's suspects. `busy` (trivially destructible, so still readable while the
+/// list is destroyed at thread exit) stops objects freed by a collection from being listed.
+struct Suspects {
+  std::vector<std::weak_ptr<InstanceBase>> list;
+  std::size_t limit = 1024;
+  ~Suspects();
+};
+inline thread_local bool busy = false;
+ATHANOR_DECL Suspects& suspects() {
+  thread_local Suspects s;
+  return s;
+}
+
+/// Calls `f(InstanceBase&)` for each object that `i`'s relationships hold now (no loading).
+template <class F>
+void for_each_related(InstanceBase& i, F& f) {
+  for (auto& r : i.ops->info->relations) {
+    r->visit(r->member(i), [](InstanceBase& target, void* fn) { (*static_cast<F*>(fn))(target); }, &f);
+  }
+}
+
+ATHANOR_DECL std::size_t trial_deletion(const std::vector<std::weak_ptr<InstanceBase>>& roots) {
+  // 1. The graph: the suspects and all they reach.
+  std::vector<InstanceBase*> nodes;
+  std::unordered_map<InstanceBase*, std::size_t> index;
+  auto add = [&](InstanceBase& i) {
+    if (index.try_emplace(&i, nodes.size()).second) nodes.push_back(&i);
+  };
+  for (auto& w : roots) {
+    if (auto p = w.lock()) p->suspected = false, add(*p);  // alive without `p`: nothing is freed until step 4
+  }
+  for (std::size_t k = 0; k < nodes.size(); ++k) for_each_related(*nodes[k], add);
+  // 2. References from outside the graph.
+  std::vector<long> outside(nodes.size());
+  for (std::size_t k = 0; k < nodes.size(); ++k) outside[k] = nodes[k]->weak_from_this().use_count();
+  auto inside = [&](InstanceBase& t) { --outside[index[&t]]; };
+  for (auto* n : nodes) for_each_related(*n, inside);
+  // 3. Alive: held from outside, or reachable from such an object.
+  std::vector<char> alive(nodes.size(), 0);
+  std::vector<std::size_t> todo;
+  for (std::size_t k = 0; k < nodes.size(); ++k)
+    if (outside[k] > 0) alive[k] = 1, todo.push_back(k);
+  while (!todo.empty()) {
+    auto k = todo.back();
+    todo.pop_back();
+    auto reach = [&](InstanceBase& t) {
+      auto j = index[&t];
+      if (!alive[j]) alive[j] = 1, todo.push_back(j);
+    };
+    for_each_related(*nodes[k], reach);
+  }
+  // 4. The rest holds only itself: release its relationships, which frees it.
+  std::vector<std::shared_ptr<InstanceBase>> garbage;
+  for (std::size_t k = 0; k < nodes.size(); ++k)
+    if (!alive[k]) garbage.push_back(nodes[k]->shared_from_this());
+  for (auto& g : garbage)
+    for (auto& r : g->ops->info->relations) r->release(r->member(*g));
+  return garbage.size();  // freed when `garbage` goes
+}
+
+ATHANOR_DECL Suspects::~Suspects() {
+  busy = true;  // for good: this thread is ending
+  try {
+    trial_deletion(list);
+  } catch (...) {  // out of memory at thread exit: leave the cycles
+  }
+}
+
+}  // namespace cycles
+
+ATHANOR_DECL void suspect(const std::shared_ptr<InstanceBase>& i) {
+  if (i->suspected || cycles::busy || i->ops->info->relations.empty()) return;
+  auto& s = cycles::suspects();
+  if (s.list.size() >= s.limit) {
+    // Between safe points, forget the suspects that died anyway (a weak_ptr keeps the
+    // memory of a make_shared object): the list stays within twice the live ones.
+    std::erase_if(s.list, [](auto& w) { return w.expired(); });
+    s.limit = std::max<std::size_t>(1024, 2 * s.list.size());
+  }
+  s.list.push_back(i);
+  i->suspected = true;
+}
+
+ATHANOR_DECL std::size_t collect_cycles(const std::vector<std::weak_ptr<InstanceBase>>& more) {
+  if (cycles::busy) return 0;
+  auto roots = std::move(cycles::suspects().list);
+  cycles::suspects().list.clear();
+  roots.insert(roots.end(), more.begin(), more.end());
+  cycles::busy = true;
+  struct Done {
+    ~Done() { cycles::busy = false; }
+  } done;
+  return cycles::trial_deletion(roots);
+}
+
+ATHANOR_DECL void maybe_collect_cycles() {
+  if (cycles::suspects().list.size() >= 1024) collect_cycles({});
+}
+
+}  // namespace athanor::orm::detail
+#endif  // ATHANOR_DEFINITIONS
