@@ -1,11 +1,14 @@
 // bench/bench.cpp — athanor's benchmark (DESIGN §5): each workload timed for the ORM path,
-// the typed Core path and hand-written sqlite3 C API code, in one run; prints the median of
-// each over several repetitions and the ratios athanor / hand-written.
+// the typed Core path and hand-written sqlite3 C API code (or libpqxx code, on PostgreSQL), in
+// one run; prints the median of each over several repetitions and the ratios athanor /
+// hand-written.
 //
 //   bench [--n N] [--reps K] [--json FILE] [--no-memory] [--no-file] [--budget SECONDS]
 //         [--core-insert bindparam|values_list] [--lazy-users L] [--dir DIR]
+//         [--url postgresql://…]                  (PostgreSQL too: databases athanor_bench_0..2 there)
 //         [--only W2,W3] [--skip hand|core|orm]     (profiling: W1 always runs, it makes the data)
 //   ./dev bench --n 200000 --json bench.json
+//   ./dev bench --postgresql                         (a throwaway PostgreSQL server, as ./dev test)
 //
 // A small harness of our own rather than Google Benchmark: the workloads are a stateful chain
 // (W1 creates the rows W2…W7 use, W7 deletes some), each repetition needs a fresh database set
@@ -77,13 +80,14 @@ struct Options {
   int lazy_page = 1000;
   std::string only;        // workloads to run (W1 always runs: it makes the data), e.g. "W2,W3"
   std::string skip;        // contestants to leave out: "hand", "core", "orm" (for profiling)
+  std::string url;         // PostgreSQL server (any database there): runs the PostgreSQL setting too
 };
 
 [[noreturn]] void usage(const char* msg) {
   std::cerr << "bench: " << msg << "\n"
             << "usage: bench [--n N] [--reps K] [--json FILE] [--no-memory] [--no-file] [--budget SECONDS]\n"
             << "             [--core-insert bindparam|values_list] [--lazy-users L] [--dir DIR]\n"
-            << "             [--only W2,W3] [--skip hand|core|orm]\n";
+            << "             [--url postgresql://…] [--only W2,W3] [--skip hand|core|orm]\n";
   std::exit(2);
 }
 
@@ -107,7 +111,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--lazy-users") o.lazy_page = std::stoi(value());
     else if (a == "--only") o.only = "," + value() + ",";
     else if (a == "--skip") o.skip = "," + value() + ",";
-    else if (a == "--url") usage("--url (PostgreSQL) is not implemented yet: the PostgreSQL driver is still in progress");
+    else if (a == "--url") o.url = value();
     else if (a == "-h" || a == "--help") usage("help");
     else usage(("unknown argument " + a).c_str());
   }
@@ -123,10 +127,18 @@ double median(std::vector<double> v) {
 }
 
 struct Setting {
-  std::string name;         // "sqlite-file" / "sqlite-memory"
+  std::string name;         // "sqlite-file" / "sqlite-memory" / "postgresql"
   std::string description;  // stated in the output
   bool memory;
+  std::string backend = "sqlite";
 };
+
+/// The URL of database `name` on the server of `url`.
+std::string with_database(const std::string& url, const std::string& name) {
+  auto u = athanor::URL::parse(url);
+  u.database = name;
+  return u.render(false);
+}
 
 /// samples[workload][runner] in ms.
 using Samples = std::vector<std::vector<std::vector<double>>>;
@@ -159,8 +171,12 @@ bool run_setting(const Options& o, const Data& data, const Setting& s, std::vect
   for (int rep = 0; rep < o.reps; ++rep) {
     std::cerr << "  " << s.name << " repetition " << rep + 1 << "/" << o.reps << ":" << std::flush;
     for (std::size_t r = 0; r < runners.size(); ++r) {
-      remove_db(r);
-      runners[r]->open({"sqlite", s.memory ? ":memory:" : dir + "/r" + std::to_string(r) + ".db"});
+      if (s.backend == "postgresql") {
+        runners[r]->open({"postgresql", "", with_database(o.url, "athanor_bench_" + std::to_string(r))});
+      } else {
+        remove_db(r);
+        runners[r]->open({"sqlite", s.memory ? ":memory:" : dir + "/r" + std::to_string(r) + ".db", ""});
+      }
     }
     if (rep == 0) {
       auto expected = runners[0]->schema();
@@ -210,7 +226,10 @@ bool run_setting(const Options& o, const Data& data, const Setting& s, std::vect
         ok = false;
       }
     }
-    for (std::size_t r = 0; r < runners.size(); ++r) runners[r]->close(), remove_db(r);
+    for (std::size_t r = 0; r < runners.size(); ++r) {
+      runners[r]->close();
+      if (s.backend != "postgresql") remove_db(r);
+    }
     std::cerr << "\n";
   }
   return ok;
@@ -234,10 +253,16 @@ int main(int argc, char** argv) {
   }
   Data data(o.n);
   data.lazy_page = o.lazy_page;
-  std::vector<std::unique_ptr<Runner>> runners;
-  runners.push_back(std::make_unique<bench::SqliteRaw>());
-  runners.push_back(std::make_unique<bench::AthanorCore>(o.core_insert));
-  runners.push_back(std::make_unique<bench::AthanorOrm>());
+  auto make_runners = [&](const std::string& backend) {
+    std::vector<std::unique_ptr<Runner>> runners;
+#if ATHANOR_WITH_POSTGRESQL
+    if (backend == "postgresql") runners.push_back(std::make_unique<bench::PqxxRaw>());
+#endif
+    if (backend == "sqlite") runners.push_back(std::make_unique<bench::SqliteRaw>());
+    runners.push_back(std::make_unique<bench::AthanorCore>(o.core_insert));
+    runners.push_back(std::make_unique<bench::AthanorOrm>());
+    return runners;
+  };
 
   std::vector<Setting> settings;
   if (o.file) {
@@ -250,6 +275,28 @@ int main(int argc, char** argv) {
   if (o.memory) {
     settings.push_back({"sqlite-memory", "SQLite " + std::string(sqlite3_libversion()) + ", in memory (athanor URL sqlite://), foreign_keys=ON",
                         true});
+  }
+  if (!o.url.empty()) {
+#if ATHANOR_WITH_POSTGRESQL
+    // One database per contestant, as one SQLite file each: made here if missing.
+    pqxx::connection admin(o.url);
+    std::string version;
+    {
+      pqxx::nontransaction tx(admin);
+      version = tx.exec1("SHOW server_version")[0].c_str();
+      for (int r = 0; r < 3; ++r) {
+        std::string db = "athanor_bench_" + std::to_string(r);
+        if (tx.exec_params("SELECT 1 FROM pg_database WHERE datname = $1", db).empty()) tx.exec("CREATE DATABASE " + db);
+      }
+    }
+    settings.push_back({"postgresql",
+                        "PostgreSQL " + version + " at " + athanor::URL::parse(o.url).render() +
+                            ", one database per contestant (athanor_bench_0..2), libpqxx " + PQXX_VERSION +
+                            " for the hand-written code; hand-written W6b: posts WHERE user_id = ANY($1::integer[])",
+                        false, "postgresql"});
+#else
+    usage("--url: this build has no PostgreSQL backend (libpqxx-dev)");
+#endif
   }
   std::cout << "athanor benchmark: N = " << o.n << " users (W6: " << Data::posts_per_user << " posts each), median of "
             << o.reps << " repetitions, times in ms\n"
@@ -269,6 +316,7 @@ int main(int argc, char** argv) {
   for (std::size_t si = 0; si < settings.size(); ++si) {
     auto& s = settings[si];
     Samples samples, cpu;
+    auto runners = make_runners(s.backend);
     all_ok = run_setting(o, data, s, runners, dir, samples, cpu) && all_ok;
     std::cout << "\n" << s.name << ": " << s.description << "\n";
     json << (si ? "," : "") << "\n    {\"name\": \"" << s.name << "\", \"description\": \"" << s.description << "\", \"workloads\": [";

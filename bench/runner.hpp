@@ -11,10 +11,11 @@
 
 namespace bench {
 
-/// Where a run goes: a SQLite file or memory (PostgreSQL later).
+/// Where a run goes: a SQLite file or memory, or a PostgreSQL database.
 struct Target {
-  std::string backend;  // "sqlite"
+  std::string backend;  // "sqlite" or "postgresql"
   std::string path;     // SQLite: file path, or ":memory:"
+  std::string url;      // PostgreSQL: the database's URL (libpq takes it as it is)
 };
 
 /// Order-independent checksums, the same formula in every implementation.

@@ -7,6 +7,9 @@
 
 #include "runner.hpp"
 #include "workloads_sqlite_raw.hpp"
+#if ATHANOR_WITH_POSTGRESQL
+#  include "workloads_pqxx_raw.hpp"
+#endif
 
 namespace bench {
 
@@ -26,18 +29,44 @@ class AthanorBase : public Runner {
   }
  public:
   void open(const Target& t) override {
-    std::string url = t.path == ":memory:" ? "sqlite://" : "sqlite:///" + t.path + "?journal_mode=WAL&synchronous=NORMAL";
+    std::string url = t.backend == "postgresql" ? t.url
+                      : t.path == ":memory:"    ? "sqlite://"
+                                                : "sqlite:///" + t.path + "?journal_mode=WAL&synchronous=NORMAL";
     engine_.emplace(athanor::create_engine(url));
     registry_.map<User, Post>();
+#if ATHANOR_WITH_POSTGRESQL
+    if (t.backend == "postgresql") {
+      setup_ = std::make_unique<pqxx::connection>(t.url);  // the untimed set-up and checks
+      registry_.metadata().drop_all(*engine_);
+    }
+#endif
     registry_.metadata().create_all(*engine_);
     ids_.clear();
   }
-  void close() override { engine_.reset(); }
-  std::string schema() override { return with_handle([](sqlite3* db) { return raw::schema(db); }); }
+  void close() override {
+#if ATHANOR_WITH_POSTGRESQL
+    if (setup_) registry_.metadata().drop_all(*engine_), setup_.reset();
+#endif
+    engine_.reset();
+  }
+  std::string schema() override {
+#if ATHANOR_WITH_POSTGRESQL
+    if (setup_) return pg::schema(*setup_);
+#endif
+    return with_handle([](sqlite3* db) { return raw::schema(db); });
+  }
   void insert_posts(std::size_t per_user) override {
+#if ATHANOR_WITH_POSTGRESQL
+    if (setup_) return pg::insert_posts(*setup_, ids_, per_user);
+#endif
     with_handle([&](sqlite3* db) { return raw::insert_posts(db, ids_, per_user), 0; });
   }
-  std::pair<std::int64_t, std::int64_t> counts() override { return with_handle([](sqlite3* db) { return raw::counts(db); }); }
+  std::pair<std::int64_t, std::int64_t> counts() override {
+#if ATHANOR_WITH_POSTGRESQL
+    if (setup_) return pg::counts(*setup_);
+#endif
+    return with_handle([](sqlite3* db) { return raw::counts(db); });
+  }
 
  protected:
   template <class U, class P>
@@ -56,6 +85,9 @@ class AthanorBase : public Runner {
   }
   std::optional<athanor::Engine> engine_;
   orm::Registry registry_;
+#if ATHANOR_WITH_POSTGRESQL
+  std::unique_ptr<pqxx::connection> setup_;
+#endif
 };
 
 /// The typed Core path: `conn.execute(orm::select<User>()…)`, `orm::update<User>()…`.
