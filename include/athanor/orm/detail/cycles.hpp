@@ -32,8 +32,11 @@ namespace detail {
 struct InstanceBase;
 
 /// Notes that `i` lost a reference and may now be held only by a cycle. Cheap: a flag test
-/// and, the first time, one push onto this thread's list.
+/// and, the first time, one push onto this thread's list. An object whose relationships
+/// hold nothing is in no cycle and is not listed.
 ATHANOR_DECL void suspect(const std::shared_ptr<InstanceBase>& i);
+/// Whether `i`'s relationships hold any object now (only such an object can be in a cycle).
+ATHANOR_DECL bool holds_related(InstanceBase& i);
 /// Examines this thread's suspects and `more`; returns the number of objects freed.
 ATHANOR_DECL std::size_t collect_cycles(const std::vector<std::weak_ptr<InstanceBase>>& more);
 /// A safe point: collects when enough suspects have gathered since the last collection.
@@ -129,8 +132,15 @@ ATHANOR_DECL Suspects::~Suspects() {
 
 }  // namespace cycles
 
+ATHANOR_DECL bool holds_related(InstanceBase& i) {
+  bool any = false;
+  auto found = [&](InstanceBase&) { any = true; };
+  cycles::for_each_related(i, found);
+  return any;
+}
+
 ATHANOR_DECL void suspect(const std::shared_ptr<InstanceBase>& i) {
-  if (i->suspected || cycles::busy || i->ops->info->relations.empty()) return;
+  if (i->suspected || cycles::busy || i->ops->info->relations.empty() || !holds_related(*i)) return;
   auto& s = cycles::suspects();
   if (s.list.size() >= s.limit) {
     // Between safe points, forget the suspects that died anyway (a weak_ptr keeps the

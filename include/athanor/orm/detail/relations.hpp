@@ -281,11 +281,12 @@ ATHANOR_DECL void SessionCore::cascade_delete(const std::shared_ptr<InstanceBase
 }
 
 ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(const std::vector<std::shared_ptr<InstanceBase>>& owners,
-                                                                        const RelInfo& info) {
+                                                                        const RelInfo& info, bool want_children) {
   info.resolve();
   std::vector<std::shared_ptr<InstanceBase>> children;
   auto collect = [&](RelationBase& r) {
-    for (auto& c : info.items(r)) children.push_back(c);
+    if (want_children)
+      for (auto& c : info.items(r)) children.push_back(c);
   };
   if (info.local.size() != 1) {  // composite keys: load one by one
     for (auto& o : owners) {
@@ -338,7 +339,9 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
     return Compiler(engine.dialect()).compile(stmt.node());
   });
   std::unordered_map<std::string, std::vector<std::shared_ptr<InstanceBase>>> found;
-  constexpr std::size_t chunk = 500;  // bounded parameter size per query
+  // One JSON array parameter carries the keys (no bound-parameter limit applies): chunks only
+  // bound the size of that parameter.
+  constexpr std::size_t chunk = 10000;
   for (std::size_t start = 0; start < keys.size(); start += chunk) {
     std::vector<Value> part(keys.begin() + static_cast<std::ptrdiff_t>(start),
                             keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), start + chunk)));
@@ -352,7 +355,7 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
     auto& got = found[key];
     for (auto* o : list) {
       info.set(info.member(*o), got);
-      children.insert(children.end(), got.begin(), got.end());
+      if (want_children) children.insert(children.end(), got.begin(), got.end());
     }
   }
   return children;
@@ -369,7 +372,8 @@ ATHANOR_DECL void SessionCore::apply_loader(const std::vector<std::shared_ptr<In
     for (auto& o : owners) info->member(*o).raise = true;
     return;
   }
-  auto children = selectin(owners, *info);
+  auto children = selectin(owners, *info, !last);  // the children are needed to load the next level
+  if (last) return;
   std::sort(children.begin(), children.end());
   children.erase(std::unique(children.begin(), children.end()), children.end());
   apply_loader(children, info->target(), option, depth + 1);

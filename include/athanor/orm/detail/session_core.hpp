@@ -65,7 +65,8 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   }
   void delete_instance(const std::shared_ptr<InstanceBase>& i);
   /// Eager loading: the relationship of `owners` in one IN query per 500 keys; returns the targets.
-  std::vector<std::shared_ptr<InstanceBase>> selectin(const std::vector<std::shared_ptr<InstanceBase>>& owners, const RelInfo& info);
+  std::vector<std::shared_ptr<InstanceBase>> selectin(const std::vector<std::shared_ptr<InstanceBase>>& owners, const RelInfo& info,
+                                                      bool want_children = true);
   void apply_loader(const std::vector<std::shared_ptr<InstanceBase>>& owners, const ModelOps& ops, const LoadOption& option,
                     std::size_t depth);
 

@@ -297,11 +297,11 @@ ATHANOR_DECL void SessionCore::close() {
     conn.reset();
   }
   needs_rollback = false;
-  // What the session held and others may still hold: the cycle collector's suspects.
+  // What the session held, others still hold, and holds others: the cycle collector's suspects.
   std::vector<std::weak_ptr<InstanceBase>> left;
   auto leave = [&](const std::shared_ptr<InstanceBase>& i, State s) {
     i->state = s, i->session.reset();
-    if (!i->ops->info->relations.empty()) left.push_back(i);
+    if (i.use_count() > 1 && !i->ops->info->relations.empty() && holds_related(*i)) left.push_back(i);
   };
   for (auto& i : pending) leave(i, State::transient);
   for (auto& i : inserted_in_tx) leave(i, State::transient);
