@@ -26,6 +26,26 @@ inline std::uint64_t post_sum(std::int64_t id, std::int64_t user_id, std::size_t
   return static_cast<std::uint64_t>(id) * 7919u + static_cast<std::uint64_t>(user_id) * 13u + title_len;
 }
 
+inline std::uint64_t sum(const UserRow& u) { return user_sum(u.id, u.age, u.name.size(), u.email.has_value()); }
+inline std::uint64_t sum(const PostRow& p) { return post_sum(p.id, p.user_id, p.title.size()); }
+
+/// `*x` for handles (Ptr<User>), `x` for values.
+template <class T>
+const auto& deref(const T& x) {
+  if constexpr (requires { *x; }) return *x;
+  else return x;
+}
+/// W6's checksum: each user, and each of its posts that names it (`sum` of the row types).
+template <class U, class P>
+std::uint64_t checksum(const std::vector<std::pair<U, std::vector<P>>>& out) {
+  std::uint64_t cs = 0;
+  for (auto& [u, posts] : out) {
+    cs += sum(deref(u));
+    for (auto& p : posts) cs += sum(deref(p)) * (deref(p).user_id == deref(u).id ? 1 : 0);
+  }
+  return cs;
+}
+
 class Runner {
  public:
   virtual ~Runner() = default;

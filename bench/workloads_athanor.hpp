@@ -69,20 +69,6 @@ class AthanorBase : public Runner {
   }
 
  protected:
-  template <class U, class P>
-  static std::uint64_t checksum(const std::vector<std::pair<U, std::vector<P>>>& out) {
-    std::uint64_t cs = 0;
-    for (auto& [u, posts] : out) {
-      cs += sum(deref(u));
-      for (auto& p : posts) cs += sum(deref(p)) * (deref(p).user_id == deref(u).id ? 1 : 0);
-    }
-    return cs;
-  }
-  template <class T>
-  static const auto& deref(const T& x) {
-    if constexpr (requires { *x; }) return *x;
-    else return x;
-  }
   std::optional<athanor::Engine> engine_;
   orm::Registry registry_;
 #if ATHANOR_WITH_POSTGRESQL

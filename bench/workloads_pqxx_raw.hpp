@@ -72,8 +72,6 @@ inline UserRow read_user(const pqxx::row& r) {
 inline PostRow read_post(const pqxx::row& r) {
   return PostRow{r[0].as<std::int64_t>(), r[1].as<std::int64_t>(), std::string(r[2].c_str(), r[2].size())};
 }
-inline std::uint64_t sum(const UserRow& u) { return user_sum(u.id, u.age, u.name.size(), u.email.has_value()); }
-inline std::uint64_t sum(const PostRow& p) { return post_sum(p.id, p.user_id, p.title.size()); }
 
 }  // namespace pg
 
@@ -128,7 +126,7 @@ class PqxxRaw final : public Runner {
     for (auto row : r) users.push_back(pg::read_user(row));
     tx.commit();
     std::uint64_t cs = 0;
-    for (auto& u : users) cs += pg::sum(u);
+    for (auto& u : users) cs += sum(u);
     return cs;
   }
   std::uint64_t w3_get(const Data& d) override {
@@ -141,7 +139,7 @@ class PqxxRaw final : public Runner {
     }
     tx.commit();
     std::uint64_t cs = 0;
-    for (auto& u : found) cs += pg::sum(u);
+    for (auto& u : found) cs += sum(u);
     return cs;
   }
   std::uint64_t w4_filter(const Data& d) override {
@@ -150,7 +148,7 @@ class PqxxRaw final : public Runner {
     for (int age : d.ages) {
       std::vector<UserRow> page;
       for (auto row : tx.exec_prepared("users_by_age", age)) page.push_back(pg::read_user(row));
-      for (auto& u : page) cs += pg::sum(u);
+      for (auto& u : page) cs += sum(u);
     }
     tx.commit();
     return cs;
@@ -210,14 +208,6 @@ class PqxxRaw final : public Runner {
   }
 
  private:
-  static std::uint64_t checksum(const std::vector<std::pair<UserRow, std::vector<PostRow>>>& out) {
-    std::uint64_t cs = 0;
-    for (auto& [u, posts] : out) {
-      cs += pg::sum(u);
-      for (auto& p : posts) cs += pg::sum(p) * (p.user_id == u.id ? 1 : 0);
-    }
-    return cs;
-  }
   std::unique_ptr<pqxx::connection> conn_;
 };
 

@@ -72,8 +72,6 @@ inline UserRow read_user(Stmt& s) {
 inline PostRow read_post(Stmt& s) {
   return PostRow{sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), s.column_text(2)};
 }
-inline std::uint64_t sum(const UserRow& u) { return user_sum(u.id, u.age, u.name.size(), u.email.has_value()); }
-inline std::uint64_t sum(const PostRow& p) { return post_sum(p.id, p.user_id, p.title.size()); }
 
 /// 10 posts per user (W6 setup for every contestant; not timed).
 inline void insert_posts(sqlite3* db, const std::vector<std::int64_t>& user_ids, std::size_t per_user) {
@@ -154,7 +152,7 @@ class SqliteRaw final : public Runner {
     }
     raw::exec(db_, "COMMIT");
     std::uint64_t cs = 0;
-    for (auto& u : users) cs += raw::sum(u);
+    for (auto& u : users) cs += sum(u);
     return cs;
   }
   std::uint64_t w3_get(const Data& d) override {
@@ -171,7 +169,7 @@ class SqliteRaw final : public Runner {
     }
     raw::exec(db_, "COMMIT");
     std::uint64_t cs = 0;
-    for (auto& u : found) cs += raw::sum(u);
+    for (auto& u : found) cs += sum(u);
     return cs;
   }
   std::uint64_t w4_filter(const Data& d) override {
@@ -184,7 +182,7 @@ class SqliteRaw final : public Runner {
         sqlite3_bind_int(s, 1, age);
         while (s.step()) page.push_back(raw::read_user(s));
         s.reset();
-        for (auto& u : page) cs += raw::sum(u);
+        for (auto& u : page) cs += sum(u);
       }
     }
     raw::exec(db_, "COMMIT");
@@ -272,14 +270,6 @@ class SqliteRaw final : public Runner {
   }
 
  private:
-  static std::uint64_t checksum(const std::vector<std::pair<UserRow, std::vector<PostRow>>>& out) {
-    std::uint64_t cs = 0;
-    for (auto& [u, posts] : out) {
-      cs += raw::sum(u);
-      for (auto& p : posts) cs += raw::sum(p) * (p.user_id == u.id ? 1 : 0);
-    }
-    return cs;
-  }
   sqlite3* db_ = nullptr;
 };
 
