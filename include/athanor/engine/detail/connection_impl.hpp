@@ -8,6 +8,10 @@
 namespace athanor {
 
 #if ATHANOR_DEFINITIONS
+ATHANOR_DECL std::int64_t detail::ConnectionImpl::execute_rows(const Compiled& c, const std::vector<Value>& slots,
+                                                      void (*on_row)(void*, driver::Statement&), void* ctx) {
+  return execute_rows_inline_(c, slots, on_row, ctx);
+}
 ATHANOR_DECL bool Transaction::is_active() const {
   return c_ && c_->in_tx && c_->generation == generation_ && (level_ == 0 || c_->savepoints >= level_);
 }
