@@ -109,30 +109,6 @@ class ConnectionImpl {
   /// execute_typed's loop, compiled once.
   ATHANOR_DECL std::int64_t execute_rows(const Compiled& c, const std::vector<Value>& slots,
                                          void (*on_row)(void*, driver::Statement&), void* ctx);
-  std::int64_t execute_rows_inline_(const Compiled& c, const std::vector<Value>& slots,
-                                    void (*on_row)(void*, driver::Statement&), void* ctx) {
-    // Usually the placeholders take the slots in order: bind `slots` as they are, without
-    // copying each value (and each string) into a second vector.
-    bool in_order = c.params.size() == slots.size();
-    for (std::size_t i = 0; in_order && i < c.params.size(); ++i) in_order = c.params[i].slot == static_cast<int>(i);
-    std::vector<Value> reordered;
-    if (!in_order) {
-      reordered.reserve(c.params.size());
-      for (auto& p : c.params) reordered.push_back(p.slot >= 0 ? slots[static_cast<std::size_t>(p.slot)] : p.value);
-    }
-    const std::vector<Value>& values = in_order ? slots : reordered;
-    engine->echo(c.sql, values.size());
-    return guard([&] {
-      auto& st = drv().prepare(c.sql);
-      struct Reset {
-        driver::Statement& s;
-        ~Reset() { s.reset(); }
-      } reset{st};
-      st.execute(values);
-      while (st.next()) on_row(ctx, st);
-      return st.rows_affected();
-    });
-  }
 
   Result run(const Compiled& c, const Params& params) {
     std::vector<Value> values;

@@ -265,16 +265,6 @@ std::shared_ptr<RelInfo> make_rel_info() {
       rel.set_loaded(Ptr<T>());
     }
   };
-  r->items = [](const RelationBase& b) {
-    std::vector<std::shared_ptr<InstanceBase>> out;
-    auto& rel = static_cast<const R&>(b);
-    if constexpr (relation_target<R>::many) {
-      for (auto& p : rel.peek()) out.push_back(p.instance());
-    } else if (rel.peek()) {
-      out.push_back(rel.peek().instance());
-    }
-    return out;
-  };
   r->visit = [](const RelationBase& b, void (*fn)(InstanceBase&, void*), void* ctx) {
     auto& rel = static_cast<const R&>(b);
     if constexpr (relation_target<R>::many) {

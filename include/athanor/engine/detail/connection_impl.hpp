@@ -10,8 +10,29 @@ namespace athanor {
 #if ATHANOR_DEFINITIONS
 ATHANOR_DECL std::int64_t detail::ConnectionImpl::execute_rows(const Compiled& c, const std::vector<Value>& slots,
                                                       void (*on_row)(void*, driver::Statement&), void* ctx) {
-  return execute_rows_inline_(c, slots, on_row, ctx);
+  // Usually the placeholders take the slots in order: bind `slots` as they are, without
+  // copying each value (and each string) into a second vector.
+  bool in_order = c.params.size() == slots.size();
+  for (std::size_t i = 0; in_order && i < c.params.size(); ++i) in_order = c.params[i].slot == static_cast<int>(i);
+  std::vector<Value> reordered;
+  if (!in_order) {
+    reordered.reserve(c.params.size());
+    for (auto& p : c.params) reordered.push_back(p.slot >= 0 ? slots[static_cast<std::size_t>(p.slot)] : p.value);
+  }
+  const std::vector<Value>& values = in_order ? slots : reordered;
+  engine->echo(c.sql, values.size());
+  return guard([&] {
+    auto& st = drv().prepare(c.sql);
+    struct Reset {
+      driver::Statement& s;
+      ~Reset() { s.reset(); }
+    } reset{st};
+    st.execute(values);
+    while (st.next()) on_row(ctx, st);
+    return st.rows_affected();
+  });
 }
+
 ATHANOR_DECL bool Transaction::is_active() const {
   return c_ && c_->in_tx && c_->generation == generation_ && (level_ == 0 || c_->savepoints >= level_);
 }

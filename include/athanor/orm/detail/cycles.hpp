@@ -64,9 +64,11 @@ namespace cycles {
 
 /// This thread's suspects. `busy` (trivially destructible, so still readable while the
 /// list is destroyed at thread exit) stops objects freed by a collection from being listed.
+/// Suspects gathered before a safe point collects (and before the list drops the dead ones).
+inline constexpr std::size_t collect_at = 1024;
 struct Suspects {
   std::vector<std::weak_ptr<InstanceBase>> list;
-  std::size_t limit = 1024;
+  std::size_t limit = collect_at;
   ~Suspects();
 };
 inline thread_local bool busy = false;
@@ -140,13 +142,13 @@ ATHANOR_DECL bool holds_related(InstanceBase& i) {
 }
 
 ATHANOR_DECL void suspect(const std::shared_ptr<InstanceBase>& i) {
-  if (i->suspected || cycles::busy || i->ops->info->relations.empty() || !holds_related(*i)) return;
+  if (i->suspected || cycles::busy || !holds_related(*i)) return;
   auto& s = cycles::suspects();
   if (s.list.size() >= s.limit) {
     // Between safe points, forget the suspects that died anyway (a weak_ptr keeps the
     // memory of a make_shared object): the list stays within twice the live ones.
     std::erase_if(s.list, [](auto& w) { return w.expired(); });
-    s.limit = std::max<std::size_t>(1024, 2 * s.list.size());
+    s.limit = std::max(cycles::collect_at, 2 * s.list.size());
   }
   s.list.push_back(i);
   i->suspected = true;
@@ -165,7 +167,7 @@ ATHANOR_DECL std::size_t collect_cycles(const std::vector<std::weak_ptr<Instance
 }
 
 ATHANOR_DECL void maybe_collect_cycles() {
-  if (cycles::suspects().list.size() >= 1024) collect_cycles({});
+  if (cycles::suspects().list.size() >= cycles::collect_at) collect_cycles({});
 }
 
 }  // namespace athanor::orm::detail

@@ -35,11 +35,11 @@ struct RelInfo {
   /// The in-memory side of back_populates: add (or set) / remove without cascades.
   void (*link)(RelationBase&, const std::shared_ptr<InstanceBase>&) = nullptr;
   void (*unlink)(RelationBase&, const std::shared_ptr<InstanceBase>&) = nullptr;
-  /// The related objects held now (without loading).
-  std::vector<std::shared_ptr<InstanceBase>> (*items)(const RelationBase&) = nullptr;
-  /// Calls `fn(object, ctx)` for each related object held now, without copying a pointer
-  /// (the cycle collector counts references, orm/detail/cycles.hpp).
+  /// Calls `fn(object, ctx)` for each related object held now, without loading and without
+  /// copying a pointer (the cycle collector counts references, orm/detail/cycles.hpp).
   void (*visit)(const RelationBase&, void (*fn)(InstanceBase&, void*), void* ctx) = nullptr;
+  /// The related objects held now (without loading), through visit.
+  std::vector<std::shared_ptr<InstanceBase>> items(const RelationBase& r) const;
   /// Drops the related objects held (the relationship is unloaded again).
   void (*release)(RelationBase&) = nullptr;
 

@@ -156,6 +156,13 @@ ATHANOR_DECL std::shared_ptr<InstanceBase> SessionCore::load_instance(const Mode
   }
 }
 
+ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> RelInfo::items(const RelationBase& r) const {
+  std::vector<std::shared_ptr<InstanceBase>> out;
+  visit(r, [](InstanceBase& i, void* o) { static_cast<std::vector<std::shared_ptr<InstanceBase>>*>(o)->push_back(i.shared_from_this()); },
+        &out);
+  return out;
+}
+
 ATHANOR_DECL std::string relation_name(const RelationBase& r) { return r.info->owner().table().name + "." + r.info->name; }
 
 ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {

@@ -64,7 +64,8 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
     cascade_add(i);
   }
   void delete_instance(const std::shared_ptr<InstanceBase>& i);
-  /// Eager loading: the relationship of `owners` in one IN query per 500 keys; returns the targets.
+  /// Eager loading: the relationship of `owners` in one IN query per 10 000 keys; returns the
+  /// targets (when `want_children`: a deeper level of the loader needs them).
   std::vector<std::shared_ptr<InstanceBase>> selectin(const std::vector<std::shared_ptr<InstanceBase>>& owners, const RelInfo& info,
                                                       bool want_children = true);
   void apply_loader(const std::vector<std::shared_ptr<InstanceBase>>& owners, const ModelOps& ops, const LoadOption& option,

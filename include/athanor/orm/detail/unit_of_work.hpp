@@ -301,7 +301,7 @@ ATHANOR_DECL void SessionCore::close() {
   std::vector<std::weak_ptr<InstanceBase>> left;
   auto leave = [&](const std::shared_ptr<InstanceBase>& i, State s) {
     i->state = s, i->session.reset();
-    if (i.use_count() > 1 && !i->ops->info->relations.empty() && holds_related(*i)) left.push_back(i);
+    if (i.use_count() > 1 && holds_related(*i)) left.push_back(i);
   };
   for (auto& i : pending) leave(i, State::transient);
   for (auto& i : inserted_in_tx) leave(i, State::transient);
