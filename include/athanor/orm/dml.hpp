@@ -15,6 +15,22 @@ struct Set {
   void apply(Values& v, Builder& b) const { v.emplace_back(column_name<Pm>(), e.to_core(b)); }
   void collect(Collected& out) const { e.collect(out); }
 };
+/// The UPDATE (or DELETE) of `table` with these SET items and WHERE conditions, compiled.
+ATHANOR_DECL Compiled compile_dml(const Dialect& d, const Table& table, bool delete_, const Values& sets,
+                                  const std::vector<Expr>& where);
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL Compiled compile_dml(const Dialect& d, const Table& table, bool delete_, const Values& sets,
+                                  const std::vector<Expr>& where) {
+  if (delete_) {
+    auto stmt = athanor::delete_(table);
+    for (auto& w : where) stmt = stmt.where(w);
+    return Compiler(d).compile(stmt.node());
+  }
+  auto stmt = athanor::update(table).values(sets);
+  for (auto& w : where) stmt = stmt.where(w);
+  return Compiler(d).compile(stmt.node());
+}
+#endif
 }  // namespace detail
 
 /// A typed UPDATE (Delete = false) or DELETE (Delete = true) of model M.
@@ -53,33 +69,15 @@ class TypedDml<M, Delete, std::tuple<S...>, std::tuple<W...>> {
     }
   }
 
-  std::shared_ptr<const Compiled> compiled(const Dialect& d) const {
-    auto make = [&] {
-      detail::Builder b;
-      std::vector<Expr> where;
-      std::apply([&](const auto&... w) { (where.push_back(w.e.to_core(b)), ...); }, wheres_);
-      if constexpr (Delete) {
-        auto stmt = athanor::delete_(table_of<M>());
-        for (auto& w : where) stmt = stmt.where(w);
-        return Compiler(d).compile(stmt.node());
-      } else {
-        Values v;
-        detail::Builder b2;
-        std::apply([&](const auto&... s) { (s.apply(v, b2), ...); }, sets_);
-        // SET binds come first in the SQL: renumber the WHERE binds after them.
-        detail::Builder b3{b2.next_slot};
-        where.clear();
-        std::apply([&](const auto&... w) { (where.push_back(w.e.to_core(b3)), ...); }, wheres_);
-        auto stmt = athanor::update(table_of<M>()).values(v);
-        for (auto& w : where) stmt = stmt.where(w);
-        return Compiler(d).compile(stmt.node());
-      }
-    };
-    if constexpr (cacheable) {
-      return detail::compile_cache<TypedDml>(d, make);
-    } else {
-      return std::make_shared<const Compiled>(make());
-    }
+  std::shared_ptr<const Compiled> compiled(const Dialect& d) const { return detail::compiled_sql(*this, d); }
+  /// The SQL for `d`, built anew. SET binds come first in the SQL, then the WHERE binds.
+  Compiled compile(const Dialect& d) const {
+    detail::Builder b;
+    Values sets;
+    std::apply([&](const auto&... s) { (s.apply(sets, b), ...); }, sets_);
+    std::vector<Expr> where;
+    std::apply([&](const auto&... w) { (where.push_back(w.e.to_core(b)), ...); }, wheres_);
+    return detail::compile_dml(d, table_of<M>(), Delete, sets, where);
   }
   void collect(detail::Collected& out) const {
     std::apply([&](const auto&... s) { (s.collect(out), ...); }, sets_);

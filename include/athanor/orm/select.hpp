@@ -60,6 +60,15 @@ auto source_object(const X& x) {
   if constexpr (is_alias<X>) return StaticSource<X>{};
   else return x;
 }
+/// The rows of a statement whose result columns are `cols`: one instance per column set,
+/// shared by every statement that selects the same columns.
+template <class Result, class Columns>
+Rows<Result> read_rows(athanor::detail::ConnectionImpl& c, const Compiled& sql, const std::vector<Value>& values,
+                       const Columns& cols) {
+  Rows<Result> out;
+  c.execute_typed(sql, values, [&](driver::Statement& st) { out.push_back(cols.read(st)); });
+  return out;
+}
 template <class R>
 inline constexpr bool one_column = false;
 template <class T>
@@ -182,29 +191,24 @@ class TypedSelect {
   std::shared_ptr<const Compiled> compiled(const Dialect& d) const {
     static_assert(!correlated,
                   "athanor: a select with correlate<…>() runs only inside another statement (exists, in_, scalar_subquery)");
-    if constexpr (cacheable) {
-      return detail::compile_cache<TypedSelect>(d, [&] { return compile(d); });
-    } else {
-      return std::make_shared<const Compiled>(compile(d));
-    }
+    return detail::compiled_sql(*this, d);
+  }
+  /// The SQL for `d`, built anew.
+  Compiled compile(const Dialect& d) const {
+    detail::Builder b;
+    return Compiler(d).compile(to_core(b).node());
   }
   /// Runs on a connection: every row as a `Result`.
   Rows<Result> run(athanor::detail::ConnectionImpl& c) const {
     detail::Collected values;
     collect(values);
-    Rows<Result> out;
-    c.execute_typed(*compiled(*c.engine->dialect), values, [&](driver::Statement& st) { out.push_back(read(st)); });
-    return out;
+    return detail::read_rows<Result>(c, *compiled(*c.engine->dialect), values, cols_);
   }
   /// Reads one row of a driver statement into a `Result`.
   Result read(driver::Statement& st) const { return cols_.read(st); }
   const Columns& columns() const { return cols_; }
 
  private:
-  Compiled compile(const Dialect& d) const {
-    detail::Builder b;
-    return Compiler(d).compile(to_core(b).node());
-  }
   template <class NewFrom = From, class C>
   auto add(C clause) const {
     return TypedSelect<Result, Columns, NewFrom, Clauses..., C>(cols_, std::tuple_cat(clauses_, std::tuple<C>(std::move(clause))), loaders_);

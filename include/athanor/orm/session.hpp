@@ -13,72 +13,12 @@ namespace athanor::orm {
 
 namespace detail {
 /// Runs a `select<M>()` in a session: objects through the identity map, then loader options.
-/// joinedload: the statement with LEFT OUTER JOIN of the relationship's table and its
-/// columns after the owner's; rows are split in two and owners de-duplicated.
-template <class M, class S>
-std::vector<Ptr<M>> joined_scalars(SessionCore& core, const S& stmt, const LoadOption& joined) {
-  auto& ops = ops_for<M>();
-  const RelInfo* info = ops.info->relation(joined.path[0]);
-  if (!info) throw ArgumentError("[athanor.orm.loader] " + ops.table().name + " has no relationship '" + joined.path[0] + "'");
-  info->resolve();
-  const ModelOps& target = info->target();
-  const Compiled& sql = core.statement(std::string("J") + typeid(S).name() + "." + info->name, [&] {
-    Builder b;
-    auto select = stmt.to_core(b);
-    const auto& o = ops.table();
-    const auto& t = target.table();
-    const FromClause& owner = stmt.columns().source();  // the model's table, or its alias
-    Expr on;
-    for (std::size_t k = 0; k < info->local.size(); ++k) {
-      Expr e = owner.unchecked_c(o.columns[info->local[k]].name) == target.info->table.unchecked_c(t.columns[info->remote[k]].name);
-      on = on ? (on && e) : e;
-    }
-    return Compiler(core.engine.dialect()).compile(select.outerjoin(target.info->table, on).add_columns(target.info->table).node());
-  });
-  Collected values;
-  stmt.collect(values);
-  std::vector<Ptr<M>> out;
-  std::vector<std::pair<std::shared_ptr<InstanceBase>, std::vector<std::shared_ptr<InstanceBase>>>> groups;
-  int first_target = static_cast<int>(ops.columns);
-  int target_pk = first_target + static_cast<int>(target.info->primary_key[0]);
-  core.impl().execute_typed(sql, values, [&](driver::Statement& st) {
-    auto owner = core.load_instance(ops, st);
-    if (groups.empty() || groups.back().first != owner) {
-      auto it = std::find_if(groups.begin(), groups.end(), [&](auto& g) { return g.first == owner; });
-      if (it == groups.end()) {
-        groups.emplace_back(owner, std::vector<std::shared_ptr<InstanceBase>>{});
-        out.emplace_back(std::static_pointer_cast<Instance<M>>(owner));
-      }
-    }
-    if (st.value(target_pk).is_null()) return;  // no related row
-    auto child = core.load_instance(target, st, first_target);
-    auto& list = std::find_if(groups.begin(), groups.end(), [&](auto& g) { return g.first == owner; })->second;
-    if (std::find(list.begin(), list.end(), child) == list.end()) list.push_back(child);
-  });
-  for (auto& [owner, children] : groups) {
-    auto& r = info->member(*owner);
-    if (!r.loaded) info->set(r, children);
-  }
-  return out;
-}
-
 template <class M, class S>
 std::vector<Ptr<M>> scalars(SessionCore& core, const S& stmt) {
-  auto& ops = ops_for<M>();
-  for (auto& l : stmt.loaders()) {
-    if (l.strategy == LoadOption::Strategy::joined) return joined_scalars<M>(core, stmt, l);
-  }
-  Collected values;
-  stmt.collect(values);
+  auto objects = core.load_objects(ops_for<M>(), object_query(stmt));
   std::vector<Ptr<M>> out;
-  core.impl().execute_typed(*stmt.compiled(core.engine.dialect()), values, [&](driver::Statement& st) {
-    out.emplace_back(std::static_pointer_cast<Instance<M>>(core.load_instance(ops, st)));
-  });
-  if (!stmt.loaders().empty()) {
-    std::vector<std::shared_ptr<InstanceBase>> owners;
-    for (auto& p : out) owners.push_back(p.instance());
-    for (auto& l : stmt.loaders()) core.apply_loader(owners, ops, l, 0);
-  }
+  out.reserve(objects.size());
+  for (auto& o : objects) out.emplace_back(std::static_pointer_cast<Instance<M>>(std::move(o)));
   return out;
 }
 }  // namespace detail
@@ -256,7 +196,8 @@ class Session {
     for (auto k : ops.info->primary_key) pk.push_back(ops.get(probe, k));
     Ptr<M> target = get_by_values<M>(pk);
     if (!target) return add(obj);
-    boost::mp11::mp_for_each<detail::columns_of<M>>([&](auto D) { ((*target).*D.pointer) = (obj.*D.pointer).get(); });
+    M& into = *target;  // loads an expired object, and marks it for the next flush
+    for (const auto& slot : *ops.slots) slot.ops->copy(detail::member_at(&into, slot), detail::member_at(&obj, slot));
     return target;
   }
   /// Rolls back and detaches every object.

@@ -5,49 +5,52 @@
 
 #include <array>  // std::array
 #include <mutex>  // std::mutex
-#include <utility>  // std::in_range
 
 #include <athanor/dialect/compiler.hpp>
 #include <athanor/driver/driver.hpp>
+#include <athanor/orm/detail/members.hpp>
 #include <athanor/orm/expr.hpp>  // with alias.hpp
 
 namespace athanor::orm::detail {
 
-/// The compiled SQL of statement type S for dialect `d`, built by `make` on first use.
-/// Dialects are process-wide singletons, so a few slots per type suffice.
-template <class S, class F>
-std::shared_ptr<const Compiled> compile_cache(const Dialect& d, F&& make) {
-  static std::mutex mutex;
-  static std::array<std::pair<const Dialect*, std::shared_ptr<const Compiled>>, 4> slots;
-  std::lock_guard lock(mutex);
-  for (auto& [dialect, compiled] : slots) {
+/// The compiled SQL of one statement type, per dialect. Dialects are process-wide
+/// singletons, so a few slots per type suffice.
+struct CompileCache {
+  std::mutex mutex;
+  std::array<std::pair<const Dialect*, std::shared_ptr<const Compiled>>, 4> slots;
+};
+/// The cache of statement type S.
+template <class S>
+CompileCache& compile_cache_of() {
+  static CompileCache cache;
+  return cache;
+}
+/// The compiled SQL for `d` from `cache`, made by `make(stmt, d)` on first use. Out of line
+/// and fed a function pointer: each statement type adds only its `make`.
+ATHANOR_DECL std::shared_ptr<const Compiled> cached_compile(CompileCache& cache, const Dialect& d,
+                                                            Compiled (*make)(const void* stmt, const Dialect&), const void* stmt);
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL std::shared_ptr<const Compiled> cached_compile(CompileCache& cache, const Dialect& d,
+                                                            Compiled (*make)(const void* stmt, const Dialect&), const void* stmt) {
+  std::lock_guard lock(cache.mutex);
+  for (auto& [dialect, compiled] : cache.slots) {
     if (dialect == &d) return compiled;
     if (!dialect) {
-      dialect = &d, compiled = std::make_shared<const Compiled>(make());
-      return compiled;
+      auto made = std::make_shared<const Compiled>(make(stmt, d));
+      dialect = &d, compiled = made;
+      return made;
     }
   }
-  return std::make_shared<const Compiled>(make());
+  return std::make_shared<const Compiled>(make(stmt, d));
 }
-
-/// Reads column `i` of the current row as T. Numbers and text go through the driver's typed
-/// reads (no Value variant, one string copy); other types through column_traits<T>.
-template <class T>
-T read_column(driver::Statement& st, int i) {
-  if constexpr (is_nullable_v<T>) {
-    if (st.is_null(i)) return std::nullopt;
-    return T(read_column<typename T::value_type>(st, i));
-  } else if constexpr (std::is_same_v<T, std::string>) {
-    return st.get_text(i);  // NULL throws the DataError of from_value
-  } else if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-    std::int64_t v = st.get_int64(i);
-    if (std::in_range<T>(v)) return static_cast<T>(v);
-    return column_traits<T>::from_value(Value(v));  // throws the range DataError
-  } else if constexpr (std::is_floating_point_v<T>) {
-    return static_cast<T>(st.get_double(i));
-  } else {
-    return column_traits<T>::from_value(st.value(i));
-  }
+#endif
+/// The compiled SQL of statement `s` (of a type whose `compile(d)` gives it): cached per
+/// type when the type says its SQL never changes (`cacheable`).
+template <class S>
+std::shared_ptr<const Compiled> compiled_sql(const S& s, const Dialect& d) {
+  auto make = [](const void* p, const Dialect& d) { return static_cast<const S*>(p)->compile(d); };
+  if constexpr (S::cacheable) return cached_compile(compile_cache_of<S>(), d, make, &s);
+  else return std::make_shared<const Compiled>(make(&s, d));
 }
 
 /// Whole objects of model M, read from `Src` (M itself or an alias of it).
@@ -60,11 +63,7 @@ struct EntityColumns {
   static const FromClause& source() { return from_of<Src>(); }
   M read(driver::Statement& st) const {
     M obj{};
-    int i = 0;
-    boost::mp11::mp_for_each<columns_of<M>>([&](auto D) {
-      using T = typename std::remove_cvref_t<decltype(obj.*D.pointer)>::value_type;
-      (obj.*D.pointer).load(read_column<T>(st, i++));
-    });
+    read_members(member_slots<M>(), &obj, st, 0);
     return obj;
   }
 };

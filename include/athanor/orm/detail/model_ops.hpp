@@ -8,6 +8,7 @@
 
 #include <athanor/driver/driver.hpp>
 #include <athanor/orm/detail/clauses.hpp>
+#include <athanor/orm/detail/members.hpp>
 #include <athanor/orm/mapper.hpp>
 
 namespace athanor::orm::detail {
@@ -44,25 +45,42 @@ struct Instance final : InstanceBase {
   M obj;
 };
 
-/// Operations on instances of one model, built once per model.
+/// Operations on instances of one model, built once per model: the model's member slots
+/// plus the few things that need its type (creating an instance, binding its relationships).
 struct ModelOps {
   const ModelInfo* info;
   std::size_t columns;
-  Value (*get)(const InstanceBase&, std::size_t column);
-  void (*set)(InstanceBase&, std::size_t column, const Value&);
-  bool (*modified)(const InstanceBase&, std::size_t column);
-  /// The positions of the changed columns, in one pass.
-  void (*changed)(const InstanceBase&, std::vector<std::size_t>& out);
-  void (*set_clean)(InstanceBase&);
-  /// Loads a whole row (all columns, in order, from column `first`) and marks it clean.
-  void (*load)(InstanceBase&, driver::Statement&, int first);
-  /// Sets a column as a user change (marked modified when the value differs).
-  void (*assign)(InstanceBase&, std::size_t column, const Value&);
+  const std::vector<MemberSlot>* slots;
+  /// Where Instance<M>::obj is, from the InstanceBase.
+  std::ptrdiff_t object_offset;
   /// A new, empty instance of the model.
   std::shared_ptr<InstanceBase> (*create)();
   /// Points the instance's relationship members at it (owner) and their RelInfo.
   void (*bind)(InstanceBase&);
+
+  Value get(const InstanceBase& b, std::size_t c) const { return slot(c).ops->get(member(b, c)); }
+  void set(InstanceBase& b, std::size_t c, const Value& v) const { slot(c).ops->set(member(b, c), v); }
+  /// Sets a column as a user change (marked modified when the value differs).
+  void assign(InstanceBase& b, std::size_t c, const Value& v) const { slot(c).ops->assign(member(b, c), v); }
+  bool modified(const InstanceBase& b, std::size_t c) const { return slot(c).ops->modified(member(b, c)); }
+  /// The positions of the changed columns, in one pass.
+  void changed(const InstanceBase& b, std::vector<std::size_t>& out) const {
+    for (std::size_t c = 0; c < columns; ++c)
+      if (modified(b, c)) out.push_back(c);
+  }
+  void set_clean(InstanceBase& b) const {
+    for (std::size_t c = 0; c < columns; ++c) slot(c).ops->set_clean(member(b, c));
+  }
+  /// Loads a whole row (all columns, in order, from column `first`) and marks it clean.
+  void load(InstanceBase& b, driver::Statement& st, int first) const { read_members(*slots, object(b), st, first); }
+  void* object(InstanceBase& b) const { return reinterpret_cast<char*>(&b) + object_offset; }
+  const void* object(const InstanceBase& b) const { return reinterpret_cast<const char*>(&b) + object_offset; }
   const athanor::detail::TableData& table() const { return info->table.data(); }
+
+ private:
+  const MemberSlot& slot(std::size_t c) const { return (*slots)[c]; }
+  void* member(InstanceBase& b, std::size_t c) const { return member_at(object(b), slot(c)); }
+  const void* member(const InstanceBase& b, std::size_t c) const { return member_at(object(b), slot(c)); }
 };
 
 inline std::string key_of(const std::vector<Value>& pk) {
@@ -81,48 +99,12 @@ const ModelOps& ops_for() {
   static const ModelOps ops = [] {
     ModelOps o{};
     o.info = &model_info<M>();
-    o.columns = boost::mp11::mp_size<columns_of<M>>::value;
-    o.get = [](const InstanceBase& b, std::size_t c) {
-      Value out;
-      std::size_t i = 0;
-      boost::mp11::mp_for_each<columns_of<M>>([&](auto D) {
-        using T = typename std::remove_cvref_t<decltype(std::declval<M&>().*D.pointer)>::value_type;
-        if (i++ == c) out = column_traits<T>::to_value((static_cast<const Instance<M>&>(b).obj.*D.pointer).get());
-      });
-      return out;
-    };
-    o.set = [](InstanceBase& b, std::size_t c, const Value& v) {
-      std::size_t i = 0;
-      boost::mp11::mp_for_each<columns_of<M>>([&](auto D) {
-        using T = typename std::remove_cvref_t<decltype(std::declval<M&>().*D.pointer)>::value_type;
-        if (i++ == c) (static_cast<Instance<M>&>(b).obj.*D.pointer).load(column_traits<T>::from_value(v));
-      });
-    };
-    o.modified = [](const InstanceBase& b, std::size_t c) {
-      bool out = false;
-      std::size_t i = 0;
-      boost::mp11::mp_for_each<columns_of<M>>([&](auto D) {
-        if (i++ == c) out = (static_cast<const Instance<M>&>(b).obj.*D.pointer).modified();
-      });
-      return out;
-    };
-    o.changed = [](const InstanceBase& b, std::vector<std::size_t>& out) {
-      std::size_t i = 0;
-      boost::mp11::mp_for_each<columns_of<M>>([&](auto D) {
-        if ((static_cast<const Instance<M>&>(b).obj.*D.pointer).modified()) out.push_back(i);
-        ++i;
-      });
-    };
-    o.set_clean = [](InstanceBase& b) {
-      boost::mp11::mp_for_each<columns_of<M>>([&](auto D) { (static_cast<Instance<M>&>(b).obj.*D.pointer).set_clean(); });
-    };
-    o.assign = [](InstanceBase& b, std::size_t c, const Value& v) {
-      std::size_t i = 0;
-      boost::mp11::mp_for_each<columns_of<M>>([&](auto D) {
-        using T = typename std::remove_cvref_t<decltype(std::declval<M&>().*D.pointer)>::value_type;
-        if (i++ == c) (static_cast<Instance<M>&>(b).obj.*D.pointer) = column_traits<T>::from_value(v);
-      });
-    };
+    o.slots = &member_slots<M>();
+    o.columns = o.slots->size();
+    {
+      Instance<M> probe;
+      o.object_offset = reinterpret_cast<char*>(&probe.obj) - reinterpret_cast<char*>(static_cast<InstanceBase*>(&probe));
+    }
     o.create = []() -> std::shared_ptr<InstanceBase> {
       auto i = std::make_shared<Instance<M>>();
       i->ops = &ops_for<M>();
@@ -134,13 +116,6 @@ const ModelOps& ops_for() {
       boost::mp11::mp_for_each<relations_of<M>>([&](auto D) {
         auto& r = static_cast<Instance<M>&>(b).obj.*D.pointer;
         r.owner = &b, r.info = rels[k++].get();
-      });
-    };
-    o.load = [](InstanceBase& b, driver::Statement& st, int first) {
-      int i = first;
-      boost::mp11::mp_for_each<columns_of<M>>([&](auto D) {
-        using T = typename std::remove_cvref_t<decltype(std::declval<M&>().*D.pointer)>::value_type;
-        (static_cast<Instance<M>&>(b).obj.*D.pointer).load(read_column<T>(st, i++));
       });
     };
     return o;

@@ -386,6 +386,63 @@ ATHANOR_DECL void SessionCore::apply_loader(const std::vector<std::shared_ptr<In
   apply_loader(children, info->target(), option, depth + 1);
 }
 
+ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::load_objects(const ModelOps& ops, const ObjectQuery& q) {
+  for (auto& l : q.loaders) {
+    if (l.strategy == LoadOption::Strategy::joined) return load_joined(ops, q, l);
+  }
+  Collected values;
+  q.collect(q.stmt, values);
+  std::vector<std::shared_ptr<InstanceBase>> out;
+  impl().execute_typed(*q.compiled(q.stmt, engine.dialect()), values, [&](driver::Statement& st) { out.push_back(load_instance(ops, st)); });
+  for (auto& l : q.loaders) apply_loader(out, ops, l, 0);
+  return out;
+}
+
+ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::load_joined(const ModelOps& ops, const ObjectQuery& q,
+                                                                                 const LoadOption& joined) {
+  const RelInfo* info = ops.info->relation(joined.path[0]);
+  if (!info) throw ArgumentError("[athanor.orm.loader] " + ops.table().name + " has no relationship '" + joined.path[0] + "'");
+  info->resolve();
+  const ModelOps& target = info->target();
+  const Compiled& sql = statement(std::string("J") + q.type.name() + "." + info->name, [&] {
+    Builder b;
+    auto select = q.to_core(q.stmt, b);
+    const auto& o = ops.table();
+    const auto& t = target.table();
+    Expr on;
+    for (std::size_t k = 0; k < info->local.size(); ++k) {
+      Expr e = q.source.unchecked_c(o.columns[info->local[k]].name) == target.info->table.unchecked_c(t.columns[info->remote[k]].name);
+      on = on ? (on && e) : e;
+    }
+    return Compiler(engine.dialect()).compile(select.outerjoin(target.info->table, on).add_columns(target.info->table).node());
+  });
+  Collected values;
+  q.collect(q.stmt, values);
+  std::vector<std::shared_ptr<InstanceBase>> out;
+  std::vector<std::pair<std::shared_ptr<InstanceBase>, std::vector<std::shared_ptr<InstanceBase>>>> groups;
+  int first_target = static_cast<int>(ops.columns);
+  int target_pk = first_target + static_cast<int>(target.info->primary_key[0]);
+  impl().execute_typed(sql, values, [&](driver::Statement& st) {
+    auto owner = load_instance(ops, st);
+    if (groups.empty() || groups.back().first != owner) {
+      auto it = std::find_if(groups.begin(), groups.end(), [&](auto& g) { return g.first == owner; });
+      if (it == groups.end()) {
+        groups.emplace_back(owner, std::vector<std::shared_ptr<InstanceBase>>{});
+        out.push_back(owner);
+      }
+    }
+    if (st.value(target_pk).is_null()) return;  // no related row
+    auto child = load_instance(target, st, first_target);
+    auto& list = std::find_if(groups.begin(), groups.end(), [&](auto& g) { return g.first == owner; })->second;
+    if (std::find(list.begin(), list.end(), child) == list.end()) list.push_back(child);
+  });
+  for (auto& [owner, children] : groups) {
+    auto& r = info->member(*owner);
+    if (!r.loaded) info->set(r, children);
+  }
+  return out;
+}
+
 ATHANOR_DECL void SessionCore::record_link(const RelInfo& info, const std::shared_ptr<InstanceBase>& owner,
                                      const std::shared_ptr<InstanceBase>& target, bool add) {
   // One association row, whichever side it was made from (both sides may be declared).

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>      // std::stable_sort
+#include <typeinfo>       // std::type_info
 #include <unordered_map>  // std::unordered_map
 
 #include <athanor/engine/engine.hpp>
@@ -21,6 +22,28 @@ struct SessionOptions {
 };
 
 namespace detail {
+
+/// A `select<M>()` as the Session loads it, without its type: everything below the typed
+/// statement (identity map, joinedload, selectin loaders) is compiled once, not per statement.
+struct ObjectQuery {
+  const void* stmt;
+  const std::type_info& type;  ///< keys the joinedload SQL
+  const std::vector<LoadOption>& loaders;
+  const FromClause& source;    ///< the objects' FROM item (the model's table or an alias)
+  std::shared_ptr<const Compiled> (*compiled)(const void* stmt, const Dialect&);
+  athanor::Select (*to_core)(const void* stmt, Builder&);
+  void (*collect)(const void* stmt, Collected&);
+};
+template <class S>
+ObjectQuery object_query(const S& s) {
+  return {&s,
+          typeid(S),
+          s.loaders(),
+          s.columns().source(),
+          [](const void* p, const Dialect& d) { return static_cast<const S*>(p)->compiled(d); },
+          [](const void* p, Builder& b) { return static_cast<const S*>(p)->to_core(b); },
+          [](const void* p, Collected& out) { static_cast<const S*>(p)->collect(out); }};
+}
 
 struct SessionCore : std::enable_shared_from_this<SessionCore> {
   SessionCore(Engine e, SessionOptions o) : engine(std::move(e)), options(o) {}
@@ -70,6 +93,10 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
                                                       bool want_children = true);
   void apply_loader(const std::vector<std::shared_ptr<InstanceBase>>& owners, const ModelOps& ops, const LoadOption& option,
                     std::size_t depth);
+  /// The objects of a `select<M>()`, one per row through the identity map, with its loader options applied.
+  std::vector<std::shared_ptr<InstanceBase>> load_objects(const ModelOps& ops, const ObjectQuery& q);
+  /// load_objects with a joinedload: the relationship's table LEFT OUTER JOINed, owners de-duplicated.
+  std::vector<std::shared_ptr<InstanceBase>> load_joined(const ModelOps& ops, const ObjectQuery& q, const LoadOption& joined);
 
   void check_usable() const {
     if (needs_rollback) {
