@@ -42,7 +42,7 @@ class TypedDml<M, Delete, std::tuple<S...>, std::tuple<W...>> {
  public:
   using result_type = std::int64_t;
   static constexpr bool cacheable = (S::cacheable && ...) && (W::cacheable && ...);
-  TypedDml(std::tuple<S...> s, std::tuple<W...> w) : sets_(std::move(s)), wheres_(std::move(w)) {}
+  TypedDml(detail::Pack<S...> s, detail::Pack<W...> w) : sets_(std::move(s)), wheres_(std::move(w)) {}
 
   /// SET column = value (or expression: `c<&M::visits> + 1`).
   template <auto Pm, class V>
@@ -56,7 +56,7 @@ class TypedDml<M, Delete, std::tuple<S...>, std::tuple<W...>> {
       auto e = operand<T>(std::forward<V>(value));
       using E = decltype(e);
       return TypedDml<M, Delete, std::tuple<S..., detail::Set<Pm, E>>, std::tuple<W...>>(
-          std::tuple_cat(sets_, std::tuple<detail::Set<Pm, E>>(detail::Set<Pm, E>{std::move(e)})), wheres_);
+          sets_.append(detail::Set<Pm, E>{std::move(e)}), wheres_);
     }
   }
   template <class E>
@@ -65,7 +65,7 @@ class TypedDml<M, Delete, std::tuple<S...>, std::tuple<W...>> {
     static_assert(ok, "athanor: where() takes a condition over the updated/deleted model's columns");
     if constexpr (ok) {
       return TypedDml<M, Delete, std::tuple<S...>, std::tuple<W..., detail::Where<E>>>(
-          sets_, std::tuple_cat(wheres_, std::tuple<detail::Where<E>>(detail::Where<E>{std::move(e)})));
+          sets_, wheres_.append(detail::Where<E>{std::move(e)}));
     }
   }
 
@@ -74,14 +74,14 @@ class TypedDml<M, Delete, std::tuple<S...>, std::tuple<W...>> {
   Compiled compile(const Dialect& d) const {
     detail::Builder b;
     Values sets;
-    std::apply([&](const auto&... s) { (s.apply(sets, b), ...); }, sets_);
+    sets_.apply([&](const auto&... s) { (s.apply(sets, b), ...); });
     std::vector<Expr> where;
-    std::apply([&](const auto&... w) { (where.push_back(w.e.to_core(b)), ...); }, wheres_);
+    wheres_.apply([&](const auto&... w) { (where.push_back(w.e.to_core(b)), ...); });
     return detail::compile_dml(d, table_of<M>(), Delete, sets, where);
   }
   void collect(detail::Collected& out) const {
-    std::apply([&](const auto&... s) { (s.collect(out), ...); }, sets_);
-    std::apply([&](const auto&... w) { (w.collect(out), ...); }, wheres_);
+    sets_.apply([&](const auto&... s) { (s.collect(out), ...); });
+    wheres_.apply([&](const auto&... w) { (w.collect(out), ...); });
   }
   /// Runs on a connection; returns the number of rows changed.
   std::int64_t run(athanor::detail::ConnectionImpl& c) const {
@@ -91,8 +91,8 @@ class TypedDml<M, Delete, std::tuple<S...>, std::tuple<W...>> {
   }
 
  private:
-  std::tuple<S...> sets_;
-  std::tuple<W...> wheres_;
+  detail::Pack<S...> sets_;
+  detail::Pack<W...> wheres_;
 };
 
 /// `UPDATE` of model M.  **Example**: `update<User>().set(c<&User::name>, "bob").where(c<&User::id> == 1)`

@@ -13,6 +13,7 @@
 
 #include <athanor/core/detail/json_array.hpp>
 #include <athanor/core/functions.hpp>
+#include <athanor/orm/detail/pack.hpp>
 #include <athanor/orm/model.hpp>
 
 namespace athanor::orm {
@@ -146,13 +147,13 @@ struct Node : Methods<Node<Kind, T, A...>, T> {
   using value_type = T;
   using models = boost::mp11::mp_fold<boost::mp11::mp_list<typename A::models...>, boost::mp11::mp_list<>, detail::merge>;
   static constexpr bool cacheable = (A::cacheable && ...);
-  std::tuple<A...> args;
+  detail::Pack<A...> args;
   explicit Node(A... a) : args(std::move(a)...) {}
   Expr to_core(detail::Builder& b) const {
-    return std::apply([&](const auto&... a) { return Kind::build(std::vector<Expr>{a.to_core(b)...}); }, args);
+    return args.apply([&](const auto&... a) { return Kind::build(std::vector<Expr>{a.to_core(b)...}); });
   }
   void collect(detail::Collected& out) const {
-    std::apply([&](const auto&... a) { (a.collect(out), ...); }, args);
+    args.apply([&](const auto&... a) { (a.collect(out), ...); });
   }
 };
 

@@ -86,7 +86,7 @@ class TypedSelect {
   /// Whether correlate<…>() named models of an enclosing statement.
   static constexpr bool correlated = (detail::is_correlate<Clauses> || ...);
 
-  TypedSelect(Columns cols, std::tuple<Clauses...> clauses, std::vector<LoadOption> loaders = {})
+  TypedSelect(Columns cols, detail::Pack<Clauses...> clauses, std::vector<LoadOption> loaders = {})
       : cols_(std::move(cols)), clauses_(std::move(clauses)), loaders_(std::move(loaders)) {}
 
   /// Loader options for the relationships of the loaded objects: `.options(selectinload(&User::posts))`.
@@ -179,13 +179,13 @@ class TypedSelect {
   /// The statement as a Core Select (binds numbered by slot).
   athanor::Select to_core(detail::Builder& b) const {
     athanor::Select s = cols_.to_core(b);
-    std::apply([&](const auto&... c) { ((s = c.apply(s, b)), ...); }, clauses_);
+    clauses_.apply([&](const auto&... c) { ((s = c.apply(s, b)), ...); });
     return s;
   }
   /// The values of this execution, in slot order.
   void collect(detail::Collected& out) const {
     cols_.collect(out);
-    std::apply([&](const auto&... c) { (c.collect(out), ...); }, clauses_);
+    clauses_.apply([&](const auto&... c) { (c.collect(out), ...); });
   }
   /// The SQL for `d`: compiled once per statement type and dialect when cacheable.
   std::shared_ptr<const Compiled> compiled(const Dialect& d) const {
@@ -211,7 +211,7 @@ class TypedSelect {
  private:
   template <class NewFrom = From, class C>
   auto add(C clause) const {
-    return TypedSelect<Result, Columns, NewFrom, Clauses..., C>(cols_, std::tuple_cat(clauses_, std::tuple<C>(std::move(clause))), loaders_);
+    return TypedSelect<Result, Columns, NewFrom, Clauses..., C>(cols_, clauses_.append(std::move(clause)), loaders_);
   }
   template <class Src>
   auto select_from_(Src src) const {
@@ -237,7 +237,7 @@ class TypedSelect {
   }
 
   Columns cols_;
-  std::tuple<Clauses...> clauses_;
+  detail::Pack<Clauses...> clauses_;
   std::vector<LoadOption> loaders_;
 };
 

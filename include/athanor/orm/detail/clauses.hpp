@@ -71,12 +71,12 @@ struct EntityColumns {
 template <class... E>
 struct TupleColumns {
   static constexpr bool cacheable = (E::cacheable && ...);
-  std::tuple<E...> cols;
+  Pack<E...> cols;
   athanor::Select to_core(Builder& b) const {
-    return std::apply([&](const auto&... e) { return athanor::select(std::vector<Expr>{e.to_core(b)...}); }, cols);
+    return cols.apply([&](const auto&... e) { return athanor::select(std::vector<Expr>{e.to_core(b)...}); });
   }
   void collect(Collected& out) const {
-    std::apply([&](const auto&... e) { (e.collect(out), ...); }, cols);
+    cols.apply([&](const auto&... e) { (e.collect(out), ...); });
   }
   std::tuple<typename E::value_type...> read(driver::Statement& st) const {
     return read_<typename E::value_type...>(st, std::index_sequence_for<E...>{});
@@ -108,17 +108,15 @@ struct group_tag {};
 template <class Tag, class... E>
 struct List {
   static constexpr bool cacheable = (E::cacheable && ...);
-  std::tuple<E...> e;
+  Pack<E...> e;
   athanor::Select apply(const athanor::Select& s, Builder& b) const {
-    return std::apply(
-        [&](const auto&... x) {
-          if constexpr (std::is_same_v<Tag, order_tag>) return s.order_by(x.to_core(b)...);
-          else return s.group_by(x.to_core(b)...);
-        },
-        e);
+    return e.apply([&](const auto&... x) {
+      if constexpr (std::is_same_v<Tag, order_tag>) return s.order_by(x.to_core(b)...);
+      else return s.group_by(x.to_core(b)...);
+    });
   }
   void collect(Collected& out) const {
-    std::apply([&](const auto&... x) { (x.collect(out), ...); }, e);
+    e.apply([&](const auto&... x) { (x.collect(out), ...); });
   }
 };
 template <bool Offset>
