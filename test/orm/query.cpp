@@ -161,6 +161,38 @@ TEST_CASE("joins and aggregates give typed tuples") {
   CHECK(lengths.at(0) == std::tuple<std::string, std::int64_t, std::string>{"BOB", 3, "none"});
 }
 
+TEST_CASE("outer joins: the joined side's columns are std::optional, NULL where it has no row") {
+  Blog b;
+  auto& s = b.s;
+  auto stmt = orm::select(c<&User::name>, c<&Post::title>, c<&Post::score>, c<&Post::id> + 0)
+                  .outerjoin<Post>(c<&User::id> == c<&Post::user_id>)
+                  .order_by(c<&User::name>, c<&Post::title>);
+  // title becomes optional; score already is; an expression keeps its type (coalesce it).
+  using Row = std::tuple<std::string, std::optional<std::string>, std::optional<double>, int>;
+  static_assert(std::is_same_v<decltype(s.execute(stmt))::value_type, Row>);
+  auto titles = s.execute(orm::select(c<&User::name>, c<&Post::title>, c<&Post::score>)
+                              .outerjoin<Post>(c<&User::id> == c<&Post::user_id>)
+                              .order_by(c<&User::name>, c<&Post::title>));
+  using Titles = std::vector<std::tuple<std::string, std::optional<std::string>, std::optional<double>>>;
+  CHECK(titles == Titles{{"ann", "hello", 2.5}, {"ann", "world", 4.0}, {"bob", "bob's", std::nullopt}, {"cy", std::nullopt, std::nullopt}});
+  // An inner join keeps the plain types; so does the outer join's left side.
+  static_assert(std::is_same_v<decltype(s.execute(orm::select(c<&User::name>, c<&Post::title>).join<Post>(c<&User::id> == c<&Post::user_id>)))::value_type,
+                               std::tuple<std::string, std::string>>);
+  // An outer-joined alias and an outer-joined subquery read NULL the same way.
+  constexpr auto author = orm::aliased<User, "author">;
+  auto by_author = s.execute(orm::select(c<&Post::title>, author.c<&User::name>)
+                                 .outerjoin(author, c<&Post::user_id> == author.c<&User::id> && author.c<&User::name> == "ann")
+                                 .order_by(c<&Post::title>));
+  using ByAuthor = std::vector<std::tuple<std::string, std::optional<std::string>>>;
+  CHECK(by_author == ByAuthor{{"bob's", std::nullopt}, {"hello", "ann"}, {"world", "ann"}});
+  auto counts = orm::select(c<&Post::user_id>, orm::count()).group_by(c<&Post::user_id>).subquery<"counts">();
+  auto per_user = s.execute(orm::select(c<&User::name>, counts.c<1>())
+                                .outerjoin(counts, c<&User::id> == counts.c<0>())
+                                .order_by(c<&User::name>));
+  using PerUser = std::vector<std::tuple<std::string, std::optional<std::int64_t>>>;
+  CHECK(per_user == PerUser{{"ann", 2}, {"bob", 1}, {"cy", std::nullopt}});
+}
+
 TEST_CASE("aliases: the same model twice in one statement (self-join), whole aliased objects") {
   Staff st;
   auto& s = st.s;

@@ -233,7 +233,18 @@ class TypedSelect {
     using Joined = boost::mp11::mp_set_push_back<From, typename Src::source>;
     constexpr bool ok = detail::BoolExpr<On> && detail::uses_only<Joined, On>;
     static_assert(ok, "athanor: join<N>(on) needs a condition over the joined model and models already in the statement");
-    if constexpr (ok) return add<Joined>(detail::Join<Src, On, Flags>{std::move(src), std::move(on)});
+    if constexpr (ok) {
+      detail::Join<Src, On, Flags> j{std::move(src), std::move(on)};
+      if constexpr (Flags == 1 && requires { cols_.template outer_joined<typename Src::source>(); }) {
+        // LEFT OUTER JOIN: the joined source's columns read NULL where it has no row.
+        auto cols = cols_.template outer_joined<typename Src::source>();
+        using Cols = decltype(cols);
+        return TypedSelect<typename Cols::result_type, Cols, Joined, Clauses..., decltype(j)>(std::move(cols), clauses_.append(std::move(j)),
+                                                                                            loaders_);
+      } else {
+        return add<Joined>(std::move(j));
+      }
+    }
   }
 
   Columns cols_;
@@ -259,8 +270,8 @@ template <TypedExpr... E>
   requires(sizeof...(E) > 0)
 auto select(E... e) {
   using From = boost::mp11::mp_fold<boost::mp11::mp_list<typename E::models...>, boost::mp11::mp_list<>, detail::merge>;
-  using Cols = detail::TupleColumns<E...>;
-  return TypedSelect<std::tuple<typename E::value_type...>, Cols, From>(Cols{{std::move(e)...}}, {});
+  using Cols = detail::TupleColumns<boost::mp11::mp_list<>, E...>;
+  return TypedSelect<typename Cols::result_type, Cols, From>(Cols{{std::move(e)...}}, {});
 }
 using athanor::select;
 

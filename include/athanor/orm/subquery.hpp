@@ -40,8 +40,8 @@ template <class... T>
 inline constexpr bool is_tuple<std::tuple<T...>> = true;
 template <class C>
 struct column_list;
-template <class... E>
-struct column_list<TupleColumns<E...>> {
+template <class N, class... E>
+struct column_list<TupleColumns<N, E...>> {
   using type = boost::mp11::mp_list<E...>;
 };
 
@@ -164,6 +164,10 @@ struct SubqueryCol : Methods<SubqueryCol<Sq, I, T>, T> {
   }
   void collect(detail::Collected& out) const { sq.collect(out); }
 };
+namespace detail {
+template <class Sq, std::size_t I, class T>
+inline constexpr bool is_bare_column<SubqueryCol<Sq, I, T>> = true;
+}
 
 /// A select as a FROM item named `Name` (`(SELECT …) AS name`), from `stmt.subquery<"name">()`.
 /// Its columns are typed: `sq.c<0>()` by position, `sq.c<&Post::user_id>()` by the column it

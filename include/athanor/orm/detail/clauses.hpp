@@ -68,9 +68,31 @@ struct EntityColumns {
   }
 };
 
-template <class... E>
+/// Whether E is a column as such (of a model, an alias or a subquery): the expressions that
+/// read NULL when their source is the optional side of an outer join.
+template <class E>
+inline constexpr bool is_bare_column = false;
+template <auto Pm>
+inline constexpr bool is_bare_column<Col<Pm>> = true;
+template <class A, auto Pm>
+inline constexpr bool is_bare_column<AliasCol<A, Pm>> = true;
+/// The C++ type a result column E is read as: std::optional of its type when E is a column
+/// of a source in `Nullable` (outer-joined); SQLAlchemy gives None there, we say so in the type.
+template <class E, class Nullable>
+constexpr bool reads_null() {
+  if constexpr (is_bare_column<E> && !is_nullable_v<typename E::value_type>)
+    return boost::mp11::mp_contains<Nullable, boost::mp11::mp_front<typename E::models>>::value;
+  else
+    return false;
+}
+template <class E, class Nullable>
+using result_column_t = std::conditional_t<reads_null<E, Nullable>(), std::optional<typename E::value_type>, typename E::value_type>;
+
+/// Typed result columns E...; `Nullable` lists the sources outer-joined so far.
+template <class Nullable, class... E>
 struct TupleColumns {
   static constexpr bool cacheable = (E::cacheable && ...);
+  using result_type = std::tuple<result_column_t<E, Nullable>...>;
   Pack<E...> cols;
   athanor::Select to_core(Builder& b) const {
     return cols.apply([&](const auto&... e) { return athanor::select(std::vector<Expr>{e.to_core(b)...}); });
@@ -78,9 +100,10 @@ struct TupleColumns {
   void collect(Collected& out) const {
     cols.apply([&](const auto&... e) { (e.collect(out), ...); });
   }
-  std::tuple<typename E::value_type...> read(driver::Statement& st) const {
-    return read_<typename E::value_type...>(st, std::index_sequence_for<E...>{});
-  }
+  result_type read(driver::Statement& st) const { return read_<result_column_t<E, Nullable>...>(st, std::index_sequence_for<E...>{}); }
+  /// The same columns once `S` is outer-joined: its columns may read NULL.
+  template <class S>
+  TupleColumns<boost::mp11::mp_set_push_back<Nullable, S>, E...> outer_joined() const { return {cols}; }
 
  private:
   template <class... T, std::size_t... I>
@@ -88,7 +111,6 @@ struct TupleColumns {
     return std::tuple<T...>(read_column<T>(st, static_cast<int>(I))...);
   }
 };
-
 template <class E>
 struct Where {
   static constexpr bool cacheable = E::cacheable;
