@@ -357,3 +357,4 @@ ATHANOR_DECL void Compiler::with_clause() {
 }  // namespace athanor
 
 #include <athanor/dialect/compiler_dml.hpp>
+#include <athanor/dialect/ansi.hpp>  // the Dialect hooks' default bodies

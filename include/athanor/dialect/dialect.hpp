@@ -7,6 +7,7 @@
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 
+#include <athanor/config.hpp>
 #include <athanor/core/column.hpp>
 #include <athanor/core/error.hpp>
 
@@ -42,6 +43,9 @@ struct Capabilities {
 };
 
 /// The SQL flavour of one backend. Stateless after construction; shared by an Engine's connections.
+/// The out-of-line hooks are declared ATHANOR_DECL: header-only, they are `inline` here too, so
+/// the class has no key function and its vtable (with the SQL compiler it pulls in) is compiled
+/// only where a dialect is constructed, not in every file that includes this header.
 class Dialect {
  public:
   virtual ~Dialect() = default;
@@ -53,24 +57,24 @@ class Dialect {
 
   // --- hooks (defaults in ansi.hpp) ---
   /// Writes a quoted identifier; rejects a NUL byte or an empty name.
-  virtual void quote(std::string& out, std::string_view ident) const;
+  virtual ATHANOR_DECL void quote(std::string& out, std::string_view ident) const;
   /// Writes the placeholder of the 1-based parameter `index`.
   virtual void placeholder(std::string& out, std::size_t index) const { (void)index, out += '?'; }
   /// The DDL name of a type.
-  virtual void type_name(std::string& out, const SqlType& t) const;
+  virtual ATHANOR_DECL void type_name(std::string& out, const SqlType& t) const;
   /// The type name inside CAST(… AS type).
   virtual void cast_type_name(std::string& out, const SqlType& t) const { type_name(out, t); }
   /// Type (and keywords) of an autoincrementing integer primary-key column.
   virtual void autoincrement_type(std::string& out, const SqlType& t) const { type_name(out, t); }
   /// A literal in DDL (server defaults), where parameters cannot be bound.
-  virtual void literal(std::string& out, const Value& v) const;
-  virtual void limit_offset(Compiler& c, const Expr& limit, const Expr& offset) const;
-  virtual void concat(Compiler& c, const Expr& a, const Expr& b) const;
-  virtual void function(Compiler& c, const detail::ExprNode& f) const;
-  virtual void upsert(Compiler& c, const detail::InsertNode& n) const;
+  virtual ATHANOR_DECL void literal(std::string& out, const Value& v) const;
+  virtual ATHANOR_DECL void limit_offset(Compiler& c, const Expr& limit, const Expr& offset) const;
+  virtual ATHANOR_DECL void concat(Compiler& c, const Expr& a, const Expr& b) const;
+  virtual ATHANOR_DECL void function(Compiler& c, const detail::ExprNode& f) const;
+  virtual ATHANOR_DECL void upsert(Compiler& c, const detail::InsertNode& n) const;
   /// `x IN (elements of one bound JSON array)`: one prepared statement whatever the
   /// list's length. `n.args[0]` is x, `n.args[1]` the bind, `n.flags & 1` NOT.
-  virtual void in_array(Compiler& c, const detail::ExprNode& n) const;
+  virtual ATHANOR_DECL void in_array(Compiler& c, const detail::ExprNode& n) const;
   /// `INSERT INTO t` of a row where every column takes its default.
   virtual void insert_default_values(std::string& out) const { out += " DEFAULT VALUES"; }
   virtual std::string_view begin_sql() const { return "BEGIN"; }
@@ -88,3 +92,6 @@ class Dialect {
 };
 
 }  // namespace athanor
+
+// The hooks' default bodies (ansi.hpp) come with the compiler they call.
+#include <athanor/dialect/compiler.hpp>
