@@ -145,6 +145,11 @@ int main(int argc, char** argv) {
                                         .group_by(c<&User::name>)
                                         .order_by(c<&User::name>));
       for (auto [name, n] : counts) std::cout << "   " << name << " wrote " << n << "\n";
+      // Outer join: the joined model's columns come as std::optional (nullopt: no post).
+      auto titles = session.execute(orm::select(c<&User::name>, c<&Post::title>)
+                                        .outerjoin<Post>(c<&User::id> == c<&Post::user_id>)
+                                        .order_by(c<&User::name>, c<&Post::title>));
+      for (auto& [name, title] : titles) std::cout << "   " << name << ": " << title.value_or("(no posts)") << "\n";
       // EXISTS, correlated on the outer model: who wrote about C++?
       auto cpp_writers = session.scalars(
           orm::select<User>().where(orm::exists<Post>(c<&Post::user_id> == c<&User::id> && c<&Post::title>.like("%C++%"))));
