@@ -35,6 +35,13 @@ const auto& deref(const T& x) {
   if constexpr (requires { *x; }) return *x;
   else return x;
 }
+/// The checksum of a list of rows (or of handles to them).
+template <class R>
+std::uint64_t checksum(const std::vector<R>& rows) {
+  std::uint64_t cs = 0;
+  for (auto& r : rows) cs += sum(deref(r));
+  return cs;
+}
 /// W6's checksum: each user, and each of its posts that names it (`sum` of the row types).
 template <class U, class P>
 std::uint64_t checksum(const std::vector<std::pair<U, std::vector<P>>>& out) {

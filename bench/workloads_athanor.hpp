@@ -118,7 +118,7 @@ class AthanorCore final : public AthanorBase {
     auto users = conn.execute(orm::select<User>());
     conn.commit();
     std::uint64_t cs = 0;
-    for (auto& u : users) cs += sum(u);
+    cs += checksum(users);
     return cs;
   }
   std::uint64_t w3_get(const Data& d) override {
@@ -131,7 +131,7 @@ class AthanorCore final : public AthanorBase {
     }
     conn.commit();
     std::uint64_t cs = 0;
-    for (auto& u : found) cs += sum(u);
+    cs += checksum(found);
     return cs;
   }
   std::uint64_t w4_filter(const Data& d) override {
@@ -139,7 +139,7 @@ class AthanorCore final : public AthanorBase {
     std::uint64_t cs = 0;
     for (int age : d.ages) {
       auto page = conn.execute(orm::select<User>().where(c<&User::age> > age).order_by(c<&User::name>).limit(100));
-      for (auto& u : page) cs += sum(u);
+      cs += checksum(page);
     }
     conn.commit();
     return cs;
@@ -229,7 +229,7 @@ class AthanorOrm final : public AthanorBase {
       if (auto u = s.get<User>(static_cast<int>(id))) found.push_back(std::move(u));
     }
     std::uint64_t cs = 0;
-    for (auto& u : found) cs += sum(*u);
+    cs += checksum(found);
     return cs;
   }
   std::uint64_t w4_filter(const Data& d) override {

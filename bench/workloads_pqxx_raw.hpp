@@ -126,7 +126,7 @@ class PqxxRaw final : public Runner {
     for (auto row : r) users.push_back(pg::read_user(row));
     tx.commit();
     std::uint64_t cs = 0;
-    for (auto& u : users) cs += sum(u);
+    cs += checksum(users);
     return cs;
   }
   std::uint64_t w3_get(const Data& d) override {
@@ -139,7 +139,7 @@ class PqxxRaw final : public Runner {
     }
     tx.commit();
     std::uint64_t cs = 0;
-    for (auto& u : found) cs += sum(u);
+    cs += checksum(found);
     return cs;
   }
   std::uint64_t w4_filter(const Data& d) override {
@@ -148,7 +148,7 @@ class PqxxRaw final : public Runner {
     for (int age : d.ages) {
       std::vector<UserRow> page;
       for (auto row : tx.exec_prepared("users_by_age", age)) page.push_back(pg::read_user(row));
-      for (auto& u : page) cs += sum(u);
+      cs += checksum(page);
     }
     tx.commit();
     return cs;

@@ -152,7 +152,7 @@ class SqliteRaw final : public Runner {
     }
     raw::exec(db_, "COMMIT");
     std::uint64_t cs = 0;
-    for (auto& u : users) cs += sum(u);
+    cs += checksum(users);
     return cs;
   }
   std::uint64_t w3_get(const Data& d) override {
@@ -169,7 +169,7 @@ class SqliteRaw final : public Runner {
     }
     raw::exec(db_, "COMMIT");
     std::uint64_t cs = 0;
-    for (auto& u : found) cs += sum(u);
+    cs += checksum(found);
     return cs;
   }
   std::uint64_t w4_filter(const Data& d) override {
@@ -182,7 +182,7 @@ class SqliteRaw final : public Runner {
         sqlite3_bind_int(s, 1, age);
         while (s.step()) page.push_back(raw::read_user(s));
         s.reset();
-        for (auto& u : page) cs += sum(u);
+        cs += checksum(page);
       }
     }
     raw::exec(db_, "COMMIT");
