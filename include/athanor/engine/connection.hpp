@@ -106,6 +106,21 @@ class ConnectionImpl {
     return execute_rows(c, slots, [](void* f, driver::Statement& st) { (*static_cast<Fn*>(f))(st); },
                         const_cast<void*>(static_cast<const void*>(&on_row)));
   }
+  /// Echoes `sql`, runs it with `values` on its prepared statement and returns `f(statement)`;
+  /// driver errors are translated and the statement is reset afterwards, whatever happens.
+  template <class F>
+  auto executed(const std::string& sql, const std::vector<Value>& values, F&& f) {
+    engine->echo(sql, values.size());
+    return guard([&] {
+      auto& st = drv().prepare(sql);
+      struct Reset {
+        driver::Statement& s;
+        ~Reset() { s.reset(); }
+      } reset{st};
+      st.execute(values);
+      return f(st);
+    });
+  }
   /// execute_typed's loop, compiled once.
   ATHANOR_DECL std::int64_t execute_rows(const Compiled& c, const std::vector<Value>& slots,
                                          void (*on_row)(void*, driver::Statement&), void* ctx);
@@ -125,14 +140,7 @@ class ConnectionImpl {
       }
       values.push_back(*v);
     }
-    engine->echo(c.sql, values.size());
-    return guard([&] {
-      auto& st = drv().prepare(c.sql);
-      struct Reset {
-        driver::Statement& s;
-        ~Reset() { s.reset(); }
-      } reset{st};
-      st.execute(values);
+    return executed(c.sql, values, [&](driver::Statement& st) {
       std::shared_ptr<const std::vector<std::string>> keys;
       std::vector<Row> rows;
       int n = st.column_count();

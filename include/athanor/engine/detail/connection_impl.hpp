@@ -20,14 +20,7 @@ ATHANOR_DECL std::int64_t detail::ConnectionImpl::execute_rows(const Compiled& c
     for (auto& p : c.params) reordered.push_back(p.slot >= 0 ? slots[static_cast<std::size_t>(p.slot)] : p.value);
   }
   const std::vector<Value>& values = in_order ? slots : reordered;
-  engine->echo(c.sql, values.size());
-  return guard([&] {
-    auto& st = drv().prepare(c.sql);
-    struct Reset {
-      driver::Statement& s;
-      ~Reset() { s.reset(); }
-    } reset{st};
-    st.execute(values);
+  return executed(c.sql, values, [&](driver::Statement& st) {
     while (st.next()) on_row(ctx, st);
     return st.rows_affected();
   });
