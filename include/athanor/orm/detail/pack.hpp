@@ -27,10 +27,6 @@ struct PackBase<std::index_sequence<I...>, T...> : PackItem<I, T>... {
   decltype(auto) apply(F&& f) const {
     return f(static_cast<const PackItem<I, T>&>(*this).value...);
   }
-  template <class F>
-  decltype(auto) apply(F&& f) {
-    return f(static_cast<PackItem<I, T>&>(*this).value...);
-  }
 };
 
 /// The members T... in order.
@@ -39,12 +35,8 @@ struct Pack : PackBase<std::index_sequence_for<T...>, T...> {
   using PackBase<std::index_sequence_for<T...>, T...>::PackBase;
   /// This pack with `x` appended.
   template <class X>
-  Pack<T..., X> append(X x) const& {
+  Pack<T..., X> append(X x) const {
     return this->apply([&](const T&... v) { return Pack<T..., X>(v..., std::move(x)); });
-  }
-  template <class X>
-  Pack<T..., X> append(X x) && {
-    return this->apply([&](T&... v) { return Pack<T..., X>(std::move(v)..., std::move(x)); });
   }
 };
 
