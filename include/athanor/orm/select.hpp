@@ -211,7 +211,12 @@ class TypedSelect {
  private:
   template <class NewFrom = From, class C>
   auto add(C clause) const {
-    return TypedSelect<Result, Columns, NewFrom, Clauses..., C>(cols_, clauses_.append(std::move(clause)), loaders_);
+    return add<Result, NewFrom>(cols_, std::move(clause));
+  }
+  /// The next statement of a chain: `clause` appended, the result columns `cols` (of rows R).
+  template <class R, class NewFrom, class Cols, class C>
+  auto add(Cols cols, C clause) const {
+    return TypedSelect<R, Cols, NewFrom, Clauses..., C>(std::move(cols), clauses_.append(std::move(clause)), loaders_);
   }
   template <class Src>
   auto select_from_(Src src) const {
@@ -238,9 +243,7 @@ class TypedSelect {
       if constexpr (Flags == 1 && requires { cols_.template outer_joined<typename Src::source>(); }) {
         // LEFT OUTER JOIN: the joined source's columns read NULL where it has no row.
         auto cols = cols_.template outer_joined<typename Src::source>();
-        using Cols = decltype(cols);
-        return TypedSelect<typename Cols::result_type, Cols, Joined, Clauses..., decltype(j)>(std::move(cols), clauses_.append(std::move(j)),
-                                                                                            loaders_);
+        return add<typename decltype(cols)::result_type, Joined>(std::move(cols), std::move(j));
       } else {
         return add<Joined>(std::move(j));
       }

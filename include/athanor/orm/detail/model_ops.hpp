@@ -49,7 +49,6 @@ struct Instance final : InstanceBase {
 /// plus the few things that need its type (creating an instance, binding its relationships).
 struct ModelOps {
   const ModelInfo* info;
-  std::size_t columns;
   const std::vector<MemberSlot>* slots;
   /// Where Instance<M>::obj is, from the InstanceBase.
   std::ptrdiff_t object_offset;
@@ -58,6 +57,8 @@ struct ModelOps {
   /// Points the instance's relationship members at it (owner) and their RelInfo.
   void (*bind)(InstanceBase&);
 
+  /// The number of mapped columns.
+  std::size_t columns() const { return slots->size(); }
   Value get(const InstanceBase& b, std::size_t c) const { return slot(c).ops->get(member(b, c)); }
   void set(InstanceBase& b, std::size_t c, const Value& v) const { slot(c).ops->set(member(b, c), v); }
   /// Sets a column as a user change (marked modified when the value differs).
@@ -65,11 +66,11 @@ struct ModelOps {
   bool modified(const InstanceBase& b, std::size_t c) const { return slot(c).ops->modified(member(b, c)); }
   /// The positions of the changed columns, in one pass.
   void changed(const InstanceBase& b, std::vector<std::size_t>& out) const {
-    for (std::size_t c = 0; c < columns; ++c)
+    for (std::size_t c = 0; c < columns(); ++c)
       if (modified(b, c)) out.push_back(c);
   }
   void set_clean(InstanceBase& b) const {
-    for (std::size_t c = 0; c < columns; ++c) slot(c).ops->set_clean(member(b, c));
+    for (auto& s : *slots) s.ops->set_clean(member_at(object(b), s));
   }
   /// Loads a whole row (all columns, in order, from column `first`) and marks it clean.
   void load(InstanceBase& b, driver::Statement& st, int first) const { read_members(*slots, object(b), st, first); }
@@ -100,7 +101,6 @@ const ModelOps& ops_for() {
     ModelOps o{};
     o.info = &model_info<M>();
     o.slots = &member_slots<M>();
-    o.columns = o.slots->size();
     {
       Instance<M> probe;
       o.object_offset = reinterpret_cast<char*>(&probe.obj) - reinterpret_cast<char*>(static_cast<InstanceBase*>(&probe));

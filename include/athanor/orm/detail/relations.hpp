@@ -354,7 +354,7 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
                             keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), start + chunk)));
     impl().execute_typed(sql, {Value(athanor::detail::json_array(part))}, [&](driver::Statement& st) {
       auto inst = load_instance(target, st);
-      Value k = m2m ? st.value(static_cast<int>(target.columns)) : target.get(*inst, info.remote[0]);
+      Value k = m2m ? st.value(static_cast<int>(target.columns())) : target.get(*inst, info.remote[0]);
       found[athanor::detail::value_to_text(k)].push_back(inst);
     });
   }
@@ -420,7 +420,7 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::load_joined
   q.collect(q.stmt, values);
   std::vector<std::shared_ptr<InstanceBase>> out;
   std::vector<std::pair<std::shared_ptr<InstanceBase>, std::vector<std::shared_ptr<InstanceBase>>>> groups;
-  int first_target = static_cast<int>(ops.columns);
+  int first_target = static_cast<int>(ops.columns());
   int target_pk = first_target + static_cast<int>(target.info->primary_key[0]);
   impl().execute_typed(sql, values, [&](driver::Statement& st) {
     auto owner = load_instance(ops, st);

@@ -83,7 +83,7 @@ ATHANOR_DECL void SessionCore::flush_inserts() {
       // Columns sent: those given a value, and every column without a default of its own.
       std::vector<std::size_t> cols;
       std::string shape = "I" + t.name;
-      for (std::size_t k = 0; k < ops->columns; ++k) {
+      for (std::size_t k = 0; k < ops->columns(); ++k) {
         const auto& def = t.columns[k];
         bool generated = ops->info->autoincrement == k;
         // A server default applies when the column is left out; a client default is sent.
