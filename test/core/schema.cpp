@@ -206,8 +206,14 @@ TEST_CASE("indexes: a column index, a unique multi-column Index") {
 
 TEST_CASE("a unique column index") {
   test::Schema s;
+  Log log;
+  s.engine = test::engine(log.options());
   Table t{"handles", s.md, Column{"id", Integer{}, primary_key}, Column{"handle", String{20}, athanor::index, unique}};
   s.create();
+  // One unique index and no second UNIQUE constraint on the same column (as SQLAlchemy's
+  // Column(unique=True, index=True)): the database would keep two structures for one rule.
+  CHECK(log.find("CREATE UNIQUE INDEX", "ix_handles_handle") >= 0);
+  CHECK(log.find("CREATE TABLE", "UNIQUE") == -1);
   auto conn = s.engine.connect();
   conn.execute(insert(t).values({{"id", 1}, {"handle", "x"}}));
   CHECK_THROWS_WITH_AS(conn.execute(insert(t).values({{"id", 2}, {"handle", "x"}})), doctest::Contains(unique_id), IntegrityError);

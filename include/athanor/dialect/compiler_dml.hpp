@@ -162,7 +162,9 @@ ATHANOR_DECL void Compiler::create_table(const detail::TableData& t, bool guard)
   };
   if (!t.primary_key.empty()) out() += ", PRIMARY KEY", names(t.primary_key);
   for (auto& c : t.columns) {
-    if (c.unique && !(t.primary_key.size() == 1 && t.primary_key[0] == c.name)) {
+    // unique + index: the unique index that create_all adds is the one rule (SQLAlchemy's
+    // Column(unique=True, index=True)); a UNIQUE constraint too would be a second structure.
+    if (c.unique && !c.index && !(t.primary_key.size() == 1 && t.primary_key[0] == c.name)) {
       out() += ", CONSTRAINT ", ident("uq_" + t.name + "_" + c.name), out() += " UNIQUE", names({c.name});
     }
   }
