@@ -4,13 +4,17 @@
 // DDL in compiler_dml.hpp).
 #pragma once
 
-#include <algorithm>  // std::find
+#include <algorithm>  // std::find, std::any_of, std::none_of
+#include <cctype>     // std::tolower
+#include <charconv>   // std::to_chars
+#include <cmath>      // std::isfinite
 #include <string>     // std::string
 #include <vector>     // std::vector
 
 #include <athanor/config.hpp>
 #include <athanor/core/compiled.hpp>
 #include <athanor/core/detail/json_array.hpp>
+#include <athanor/core/detail/utf8.hpp>
 #include <athanor/core/ddl.hpp>
 #include <athanor/core/dml.hpp>
 #include <athanor/core/select.hpp>
@@ -66,6 +70,9 @@ class Compiler {
 
  private:
   using FromList = std::vector<const detail::FromNode*>;
+  void select_(const detail::SelectNode& s, bool correlate);
+  /// The inferred FROM items `s` writes, less those correlated to an enclosing select.
+  FromList correlated_froms(const detail::SelectNode& s, const FromList& inferred, bool correlate) const;
   void from_item(const detail::FromNode& f);
   void gather_froms(const Expr& e, FromList& out) const;
   static void leaves(const detail::FromNode& f, FromList& out) {
@@ -124,8 +131,23 @@ class Compiler {
     out() += "CAST(", expr(e), out() += " AS ", d_.cast_type_name(out(), e.node().type), out() += ')';
   }
 
+  /// A label in GROUP BY or ORDER BY: its name when it is one of the select list's own
+  /// labels (SQLAlchemy's label reference), else the labelled expression. In GROUP BY, a name
+  /// that is also a column of the FROM items would be read as that column (PostgreSQL and
+  /// MySQL prefer input columns there): refused.
+  void label_reference(const Expr& e);
+  void inline_literal(const Value& v);
+
   const Dialect& d_;
   Compiled c_;
+  /// The select whose labels GROUP BY / ORDER BY may name (null elsewhere), and for GROUP BY
+  /// the FROM items whose column names a label must not take.
+  const detail::SelectNode* label_refs_ = nullptr;
+  const FromList* grouping_froms_ = nullptr;
+  /// Bound value nodes already given a placeholder, with its index (numbered placeholders, in
+  /// SELECT statements: elsewhere a parameter's index may be read per column, as INSERT does).
+  bool reuse_binds_ = false;
+  std::vector<std::pair<const detail::ExprNode*, std::size_t>> bound_;
   std::vector<FromList> scopes_;  ///< FROM items of the enclosing selects, for correlation
   std::vector<const detail::FromNode*> ctes_;
 };
@@ -140,9 +162,21 @@ ATHANOR_DECL void Compiler::expr(const Expr& e) {
       ident(n.text);
       break;
     case K::bind:
+      if (reuse_binds_ && n.text.empty() && n.flags == 0 && d_.capabilities().numbered_placeholders) {
+        // The same value node met again: its placeholder again (Capabilities::numbered_placeholders).
+        auto seen = std::find_if(bound_.begin(), bound_.end(), [&](auto& b) { return b.first == &n; });
+        if (seen != bound_.end()) {
+          d_.placeholder(out(), seen->second);
+          break;
+        }
+        bind(n.value, n.text);
+        bound_.emplace_back(&n, c_.params.size());
+        break;
+      }
       bind(n.value, n.text);
       c_.params.back().slot = n.flags - 1;  // typed DSL binds carry their slot + 1
       break;
+    case K::literal: inline_literal(n.value); break;
     case K::null: out() += "NULL"; break;
     case K::star: out() += '*'; break;
     case K::raw: out() += n.text; break;
@@ -174,7 +208,13 @@ ATHANOR_DECL void Compiler::expr(const Expr& e) {
       break;
     }
     case K::cast: out() += "CAST(", expr(n.args[0]), out() += " AS ", d_.cast_type_name(out(), n.type), out() += ')'; break;
-    case K::label: expr(n.args[0]), out() += " AS ", ident(n.text); break;
+    case K::label:
+      if (label_refs_) {
+        label_reference(e);
+      } else {
+        expr(n.args[0]), out() += " AS ", ident(n.text);
+      }
+      break;
     case K::in_list:
       if (n.args.size() == 1) {  // an empty IN is false, an empty NOT IN true
         out() += (n.flags & 1) ? "1 = 1" : "1 = 0";
@@ -248,7 +288,105 @@ ATHANOR_DECL void Compiler::from_item(const detail::FromNode& f) {
   }
 }
 
+ATHANOR_DECL Compiler::FromList Compiler::correlated_froms(const detail::SelectNode& s, const FromList& inferred, bool correlate) const {
+  auto outside = [&](const detail::FromNode* f) {
+    for (auto& scope : scopes_)
+      if (std::find(scope.begin(), scope.end(), f) != scope.end()) return true;
+    return false;
+  };
+  // SQLAlchemy's rule (Select._get_display_froms): explicit correlate(…) takes exactly the
+  // items it names from outside; automatic correlation applies only to a select of more than
+  // one FROM item, so that `(SELECT avg(t.x) FROM t)` keeps its only FROM inside a select of t.
+  FromList froms;
+  bool automatic = correlate && !s.explicit_correlate && s.froms.size() + inferred.size() > 1;
+  for (auto* f : inferred) {
+    bool named = correlate && s.explicit_correlate &&
+                 std::any_of(s.correlate.begin(), s.correlate.end(), [&](auto& c) { return c.get() == f; });
+    if (!((automatic || named) && outside(f))) froms.push_back(f);
+  }
+  if (froms.empty() && s.froms.empty() && !inferred.empty()) {
+    std::string names;
+    for (auto* f : inferred) names += (names.empty() ? "" : ", ") + f->name;
+    throw ArgumentError("[athanor.argument.correlate] a subquery would read no table: every FROM item it names (" + names +
+                        ") is correlated to the enclosing statement; correlate() only the outside ones, or alias the inner ones");
+  }
+  return froms;
+}
+
+ATHANOR_DECL void Compiler::label_reference(const Expr& e) {
+  const auto& n = e.node();
+  const auto& cols = label_refs_->columns;
+  if (std::none_of(cols.begin(), cols.end(), [&](const Expr& c) { return c.ptr() == e.ptr(); })) {
+    auto refs = label_refs_;
+    label_refs_ = nullptr;  // not a select-list label: the expression itself, without AS
+    operand(n.args[0]);
+    label_refs_ = refs;
+    return;
+  }
+  if (grouping_froms_) {
+    auto same = [&](std::string_view a) {
+      return a.size() == n.text.size() && std::equal(a.begin(), a.end(), n.text.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+             });
+    };
+    for (auto* f : *grouping_froms_) {
+      bool clash = false;
+      if (f->table) {
+        for (auto& c : f->table->columns) clash = clash || same(c.name);
+      } else {
+        for (auto& c : f->columns) clash = clash || same(c.first);
+      }
+      if (clash) {
+        throw ArgumentError("[athanor.argument.label] group_by(): the label '" + n.text + "' is also a column of " + f->name +
+                            ", which GROUP BY would read instead; give the label another name");
+      }
+    }
+  }
+  ident(n.text);
+}
+
+ATHANOR_DECL void Compiler::inline_literal(const Value& v) {
+  // Only values whose SQL text is unambiguous: numbers, booleans, NULL and UTF-8 text through
+  // the dialect's quoting (Dialect::literal). A NUL byte would end the text in C APIs, and a
+  // byte sequence that is not UTF-8 could be read differently by the server's lexer.
+  if (auto* d = std::get_if<double>(&v.variant()); d && !std::isfinite(*d)) {
+    throw ArgumentError("[athanor.argument.literal] inline_literal(): a non-finite number has no SQL literal; bind it");
+  }
+  if (auto* str = std::get_if<std::string>(&v.variant())) {
+    if (str->find('\0') != std::string::npos) {
+      throw ArgumentError("[athanor.argument.literal] inline_literal(): the string contains a NUL byte; bind it");
+    }
+    if (!detail::is_utf8(*str)) {
+      throw ArgumentError("[athanor.argument.literal] inline_literal(): the string is not well-formed UTF-8; bind it");
+    }
+  } else if (!(v.is_null() || v.holds<bool>() || v.holds<std::int64_t>() || v.holds<double>())) {
+    throw ArgumentError("[athanor.argument.literal] inline_literal() takes a number, a boolean, a string or null; bind other values");
+  }
+  // A negative number in parentheses: after a unary minus, `--5` would start a comment.
+  if (auto* d = std::get_if<double>(&v.variant())) {
+    // Scientific notation, shortest round trip: `5e+00`, never `5`, which SQL reads as an integer.
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, *d, std::chars_format::scientific);
+    bool negative = buf[0] == '-';
+    out() += negative ? "(" : "", out().append(buf, r.ptr), out() += negative ? ")" : "";
+    return;
+  }
+  auto* i = std::get_if<std::int64_t>(&v.variant());
+  bool negative = i && *i < 0;
+  out() += negative ? "(" : "";
+  d_.literal(out(), v);
+  out() += negative ? ")" : "";
+}
+
 ATHANOR_DECL void Compiler::select(const detail::SelectNode& s, bool correlate) {
+  auto* refs = label_refs_;
+  auto* grouping = grouping_froms_;
+  label_refs_ = nullptr, grouping_froms_ = nullptr;  // a nested select names its own labels
+  select_(s, correlate);
+  label_refs_ = refs, grouping_froms_ = grouping;
+}
+
+ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate) {
   if (!s.compound.empty()) {
     for (auto& [op, part] : s.compound) {
       if (!op.empty()) {
@@ -262,18 +400,15 @@ ATHANOR_DECL void Compiler::select(const detail::SelectNode& s, bool correlate) 
     }
   } else {
     out() += s.distinct ? "SELECT DISTINCT " : "SELECT ";
-    // FROM: explicit items first, then every table the expressions mention that no join,
-    // explicit item or enclosing (correlated) select already provides.
-    FromList covered, froms, mentioned;
+    // FROM: explicit items first, then every table the expressions mention that no join or
+    // explicit item provides, less those taken from an enclosing select (correlation).
+    FromList covered, inferred, mentioned;
     for (auto& f : s.froms) leaves(*f, covered);
     for (auto* v : {&s.columns, &s.where, &s.group_by, &s.having, &s.order_by})
       for (auto& e : *v) gather_froms(e, mentioned);
-    for (auto* f : mentioned) {
-      bool outer = false;
-      if (correlate)
-        for (auto& scope : scopes_) outer = outer || std::find(scope.begin(), scope.end(), f) != scope.end();
-      if (!outer && std::find(covered.begin(), covered.end(), f) == covered.end()) froms.push_back(f);
-    }
+    for (auto* f : mentioned)
+      if (std::find(covered.begin(), covered.end(), f) == covered.end()) inferred.push_back(f);
+    FromList froms = correlated_froms(s, inferred, correlate);
     if (s.columns.empty()) throw ArgumentError("[athanor.argument.select] select() has no columns");
     // The scope is open before the columns: a scalar subquery there correlates too.
     FromList scope = covered;
@@ -290,7 +425,12 @@ ATHANOR_DECL void Compiler::select(const detail::SelectNode& s, bool correlate) 
       for (auto* f : froms) out() += first ? "" : ", ", first = false, from_item(*f);
     }
     where(" WHERE ", s.where);
-    if (!s.group_by.empty()) out() += " GROUP BY ", list(s.group_by);
+    if (!s.group_by.empty()) {
+      out() += " GROUP BY ";
+      label_refs_ = &s, grouping_froms_ = &scope;
+      list(s.group_by);
+      label_refs_ = nullptr, grouping_froms_ = nullptr;
+    }
     where(" HAVING ", s.having);
     scopes_.pop_back();
   }
@@ -299,7 +439,10 @@ ATHANOR_DECL void Compiler::select(const detail::SelectNode& s, bool correlate) 
     // (PostgreSQL rejects the qualified form; https://www.postgresql.org/docs/current/queries-union.html).
     bool q = qualify;
     qualify = qualify && s.compound.empty();
-    out() += " ORDER BY ", list(s.order_by);
+    out() += " ORDER BY ";
+    label_refs_ = s.compound.empty() ? &s : s.compound.front().second.get();
+    list(s.order_by);
+    label_refs_ = nullptr;
     qualify = q;
   }
   if (static_cast<bool>(s.limit) || static_cast<bool>(s.offset)) d_.limit_offset(*this, s.limit, s.offset);

@@ -14,6 +14,7 @@ ATHANOR_DECL Compiled Compiler::compile(const detail::StatementNode& n) {
     case K::compound: {
       auto& s = static_cast<const detail::SelectNode&>(n);
       c_.kind = Compiled::Kind::select, c_.returns_rows = true;
+      reuse_binds_ = true;
       collect_ctes(s);
       with_clause();
       select(s, false);
