@@ -253,4 +253,7 @@ TEST_CASE("inline literals escape quotes and backslashes; ? placeholders are nev
   auto l = size.label("size");
   CHECK(sql(select(l, count()).group_by(l).order_by(l)) ==
         "SELECT CASE WHEN `users`.`age` < ? THEN ? ELSE ? END AS `size`, count(*) FROM `users` GROUP BY `size` ORDER BY `size`");
+  // NULLS LAST emulated: the IS NULL key is an expression, where a name would be an input column.
+  auto a = s.users.c("age").label("a");
+  CHECK(sql(select(a).order_by(a.nulls_last())) == "SELECT `users`.`age` AS `a` FROM `users` ORDER BY `users`.`age` IS NULL, `a`");
 }

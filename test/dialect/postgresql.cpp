@@ -263,6 +263,11 @@ TEST_CASE("a bound value used twice is one $n; GROUP BY a label; inline literals
   CHECK(sql(select(l, count()).group_by(l).order_by(l.desc())) ==
         "SELECT CASE WHEN \"users\".\"age\" < $1 THEN $2 ELSE $3 END AS \"size\", count(*) FROM \"users\" GROUP BY \"size\" "
         "ORDER BY \"size\" DESC");
+  // Inside an expression a name would be an input column: the label's expression is written.
+  CHECK(sql(select(l).order_by(func("abs", l).desc())) ==
+        "SELECT CASE WHEN \"users\".\"age\" < $1 THEN $2 ELSE $3 END AS \"size\" FROM \"users\" ORDER BY abs(CASE WHEN "
+        "\"users\".\"age\" < $1 THEN $2 ELSE $3 END) DESC");
+  CHECK(sql(select((b.users.c("age").label("a") + 1).label("b"))) == "SELECT \"users\".\"age\" + $1 AS \"b\" FROM \"users\"");
   // A label not in the select list stands for its expression.
   CHECK(sql(select(b.users.c("id")).order_by(b.users.c("age").label("a"))) ==
         "SELECT \"users\".\"id\" FROM \"users\" ORDER BY \"users\".\"age\"");

@@ -70,6 +70,7 @@ class Compiler {
 
  private:
   using FromList = std::vector<const detail::FromNode*>;
+  void expr_(const Expr& e);
   void select_(const detail::SelectNode& s, bool correlate);
   /// The inferred FROM items `s` writes, less those correlated to an enclosing select.
   FromList correlated_froms(const detail::SelectNode& s, const FromList& inferred, bool correlate) const;
@@ -119,7 +120,10 @@ class Compiler {
   /// makes it text), so where the dialect asks, a bare bind there is cast to its own type.
   void select_column(const Expr& e) {
     const auto& n = e.node();
-    if (n.kind != detail::ExprKind::label || !is_bare_bind(n.args[0])) return operand_or_cast(e);
+    if (n.kind != detail::ExprKind::label || !is_bare_bind(n.args[0])) {
+      label_as_ = true, operand_or_cast(e), label_as_ = false;
+      return;
+    }
     operand_or_cast(n.args[0]), out() += " AS ", ident(n.text);
   }
   bool is_bare_bind(const Expr& e) const {
@@ -144,6 +148,8 @@ class Compiler {
   /// the FROM items whose column names a label must not take.
   const detail::SelectNode* label_refs_ = nullptr;
   const FromList* grouping_froms_ = nullptr;
+  /// Rendering a whole select-list or RETURNING item: a label there is `expr AS name`.
+  bool label_as_ = false;
   /// Bound value nodes already given a placeholder, with its index (numbered placeholders, in
   /// SELECT statements: elsewhere a parameter's index may be read per column, as INSERT does).
   bool reuse_binds_ = false;
@@ -154,6 +160,22 @@ class Compiler {
 
 #if ATHANOR_DEFINITIONS
 ATHANOR_DECL void Compiler::expr(const Expr& e) {
+  // A label reference is a whole GROUP BY / ORDER BY item (under ASC/DESC at most): inside an
+  // expression, PostgreSQL reads a bare name as an input column, so there the label is its
+  // expression again.
+  // Likewise `AS name` belongs to a whole select-list (or RETURNING) item only: inside an
+  // expression a label is its expression (SQLAlchemy renders it so too).
+  auto k = e.node().kind;
+  bool whole = k == detail::ExprKind::label || (k == detail::ExprKind::ordering && !label_as_);
+  if (whole || (!label_refs_ && !label_as_)) return expr_(e);
+  auto* refs = label_refs_;
+  bool as = label_as_;
+  label_refs_ = nullptr, label_as_ = false;
+  expr_(e);
+  label_refs_ = refs, label_as_ = as;
+}
+
+ATHANOR_DECL void Compiler::expr_(const Expr& e) {
   using K = detail::ExprKind;
   const auto& n = e.node();
   switch (n.kind) {
@@ -211,8 +233,11 @@ ATHANOR_DECL void Compiler::expr(const Expr& e) {
     case K::label:
       if (label_refs_) {
         label_reference(e);
+      } else if (label_as_) {
+        label_as_ = false, expr(n.args[0]), label_as_ = true;
+        out() += " AS ", ident(n.text);
       } else {
-        expr(n.args[0]), out() += " AS ", ident(n.text);
+        operand(n.args[0]);  // inside an expression (see expr())
       }
       break;
     case K::in_list:
@@ -253,7 +278,12 @@ ATHANOR_DECL void Compiler::expr(const Expr& e) {
       bool desc = n.flags & 1;
       int nulls = n.flags & 6;
       if (nulls && !d_.capabilities().nulls_ordering) {  // emulate: sort on "is null" first
-        operand(n.args[0]), out() += (nulls == 2) ? " IS NULL DESC, " : " IS NULL, ";
+        // An expression: a label stands for its expression here, not for its name (see expr()).
+        const auto& a = n.args[0].node();
+        auto* refs = label_refs_;
+        label_refs_ = nullptr;
+        operand(a.kind == K::label ? a.args[0] : n.args[0]), out() += (nulls == 2) ? " IS NULL DESC, " : " IS NULL, ";
+        label_refs_ = refs;
       }
       operand(n.args[0]);
       if (desc) out() += " DESC";

@@ -38,7 +38,7 @@ ATHANOR_DECL void Compiler::returning(const std::vector<Expr>& r, bool supported
   out() += " RETURNING ";
   for (std::size_t i = 0; i < r.size(); ++i) {
     if (i) out() += ", ";
-    expr(r[i]);
+    label_as_ = true, expr(r[i]), label_as_ = false;
     c_.columns.emplace_back(r[i].name(), r[i].type());
   }
 }
