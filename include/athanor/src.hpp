@@ -14,6 +14,7 @@
 #define ATHANOR_SOURCE 1
 
 #include <athanor/athanor.hpp>
+#include <athanor/dialect/compiler_select.hpp>
 #include <athanor/dialect/compiler_dml.hpp>
 #include <athanor/engine/detail/connect.hpp>
 #include <athanor/engine/detail/connection_impl.hpp>

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 
 using namespace athanor;
@@ -480,4 +481,135 @@ TEST_CASE("a column the table does not have is an ArgumentError") {
   CHECK_THROWS_WITH_AS(b.users.c("nope"), "[athanor.argument.unknown_column] table users has no column 'nope'", ArgumentError);
   CHECK_THROWS_WITH_AS(b.users.alias("u").c("nope"),
                        "[athanor.argument.unknown_column] alias u of table users has no column 'nope'", ArgumentError);
+}
+
+// --- issue 12, bugs 5 and 8 -------------------------------------------------------------
+
+namespace {
+/// spend_rows: 40 rows (id, grp 0..4, total): the same table read by a statement and by a
+/// subquery inside it.
+struct Spend : test::Schema {
+  Table t{"spend_rows", md,
+          Column{"id", Integer{}, primary_key, autoincrement(false)},
+          Column{"grp", Integer{}, nullable(false)},
+          Column{"total", Integer{}, nullable(false)}};
+  Connection conn = (create(), engine.connect());
+  std::vector<std::tuple<int, int, int>> raw;  ///< the rows, as inserted
+  Spend() {
+    std::vector<Values> rows;
+    std::uint32_t x = 7;
+    for (int id = 1; id <= 40; ++id) {
+      x = x * 1103515245u + 12345u;
+      int grp = id % 5, total = static_cast<int>((x >> 16) % 100);
+      raw.emplace_back(id, grp, total);
+      rows.push_back({{"id", id}, {"grp", grp}, {"total", total}});
+    }
+    conn.execute(insert(t).values_list(rows));
+  }
+};
+}  // namespace
+
+TEST_CASE("a subquery over the table its statement reads keeps its FROM (not auto-correlated away)") {
+  Spend db;
+  auto t = db.t;
+  auto t2 = t.alias("t2");
+  // Over the table itself: the average of every row, as with an aliased copy of the table.
+  auto above = db.conn.execute(select(t.c("id")).where(t.c("total") > select(avg(t.c("total"))).scalar_subquery()).order_by(t.c("id")));
+  auto aliased = db.conn.execute(select(t.c("id")).where(t.c("total") > select(avg(t2.c("total"))).scalar_subquery()).order_by(t.c("id")));
+  double mean = 0;
+  for (auto& [id, grp, total] : db.raw) mean += total / 40.0;
+  std::vector<int> expected;
+  for (auto& [id, grp, total] : db.raw)
+    if (total > mean) expected.push_back(id);
+  REQUIRE_FALSE(expected.empty());
+  CHECK(aliased.scalars<int>() == expected);
+  CHECK(above.scalars<int>() == expected);
+
+  // Over a CTE the statement reads: the same as over a second copy of that CTE.
+  auto body = select(t.c("grp"), sum(t.c("total")).label("total")).group_by(t.c("grp"));
+  auto spend = body.cte("spend"), spend2 = body.cte("spend2");
+  auto by_cte = db.conn.execute(select(spend.c("grp")).where(spend.c("total") > select(avg(spend.c("total"))).scalar_subquery()).order_by(spend.c("grp")));
+  auto by_copy = db.conn.execute(select(spend.c("grp")).where(spend.c("total") > select(avg(spend2.c("total"))).scalar_subquery()).order_by(spend.c("grp")));
+  auto grps = by_copy.scalars<int>();
+  CHECK_FALSE(grps.empty());
+  CHECK(grps.size() < 5);
+  CHECK(by_cte.scalars<int>() == grps);
+}
+
+namespace {
+/// The rows per CASE bucket ("small" below 50, else "large"), computed in C++ from the raw rows.
+std::vector<std::pair<std::string, std::int64_t>> buckets(const Spend& db) {
+  std::map<std::string, std::int64_t> n;
+  for (auto& [id, grp, total] : db.raw) ++n[total < 50 ? "small" : "large"];
+  return {n.begin(), n.end()};
+}
+std::vector<std::pair<std::string, std::int64_t>> pairs(Result r) {
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  for (auto& row : r) out.emplace_back(row.get<std::string>(0), row.get<std::int64_t>(1));
+  return out;
+}
+}  // namespace
+
+TEST_CASE("group_by an expression holding literals: the same expression, or its label") {
+  Spend db;
+  auto expected = buckets(db);
+  REQUIRE(expected.size() == 2);
+  auto size = case_({{db.t.c("total") < 50, "small"}}, "large");
+  // The same expression object in the select list, GROUP BY and ORDER BY.
+  CHECK(pairs(db.conn.execute(select(size, count()).select_from(db.t).group_by(size).order_by(size))) == expected);
+  // A label of the select list, referenced by GROUP BY and ORDER BY.
+  auto labelled = size.label("size");
+  CHECK(pairs(db.conn.execute(select(labelled, count()).select_from(db.t).group_by(labelled).order_by(labelled))) == expected);
+}
+
+TEST_CASE("group_by an expression of inline literals, and literal_column") {
+  Spend db;
+  auto expected = buckets(db);
+  auto size = [&] { return case_({{db.t.c("total") < inline_literal(50), inline_literal("small")}}, inline_literal("large")); };
+  // Two separately built expressions: equal SQL text, no parameters.
+  CHECK(pairs(db.conn.execute(select(size(), count()).select_from(db.t).group_by(size()).order_by(size()))) == expected);
+  auto raw = [&] { return case_({{db.t.c("total") < literal_column("50"), literal_column("'small'")}}, literal_column("'large'")); };
+  CHECK(pairs(db.conn.execute(select(raw(), count()).select_from(db.t).group_by(raw()).order_by(raw()))) == expected);
+  // Numbers keep their SQL type: 7.0 is not the integer 7 (7 / 2 would be 3).
+  auto half = db.conn.execute(select((inline_literal(7.0) / inline_literal(2)).label("h"), (-inline_literal(-3)).label("m"))).one();
+  CHECK(half.get<double>("h") == 3.5);
+  CHECK(half.get<int>("m") == 3);
+}
+
+TEST_CASE("a label named like a column of the FROM items is refused in GROUP BY, taken in ORDER BY") {
+  Spend db;
+  auto l = case_({{db.t.c("total") < 50, "small"}}, "large").label("total");
+  CHECK_THROWS_WITH_AS(db.conn.execute(select(l, count()).select_from(db.t).group_by(l)),
+                       "[athanor.argument.label] group_by(): the label 'total' is also a column of spend_rows, which GROUP BY "
+                       "would read instead; give the label another name",
+                       ArgumentError);
+  // ORDER BY reads output names first: the label, not the column.
+  auto neg = (-db.t.c("total")).label("total");
+  auto rows = db.conn.execute(select(db.t.c("id"), neg).order_by(neg, db.t.c("id"))).all();
+  std::vector<int> totals;
+  for (auto& r : rows) totals.push_back(r.get<int>(1));
+  CHECK(std::is_sorted(totals.begin(), totals.end()));
+}
+
+TEST_CASE("correlation that would leave a subquery no FROM is an ArgumentError; correlate() names the outside tables") {
+  Spend db;
+  auto t = db.t;
+  auto u = t.alias("u");
+  auto outer = select(t.c("id")).select_from(t).join(u, u.c("id") == t.c("id"));
+  // Both tables of the subquery are in the enclosing statement: auto-correlation refuses.
+  auto both = select(count()).where(t.c("grp") == u.c("grp")).scalar_subquery();
+  CHECK_THROWS_WITH_AS(db.conn.execute(outer.where(both > 0)),
+                       "[athanor.argument.correlate] a subquery would read no table: every FROM item it names (spend_rows, u) "
+                       "is correlated to the enclosing statement; correlate() only the outside ones, or alias the inner ones",
+                       ArgumentError);
+  // correlate(t): u is read afresh. Rows of the same group, per row, as computed in C++.
+  auto same_grp = select(count()).select_from(u).where(t.c("grp") == u.c("grp")).correlate(t).scalar_subquery().label("n");
+  auto got = db.conn.execute(select(t.c("id"), same_grp).order_by(t.c("id"))).all();
+  std::map<int, std::int64_t> per_grp;
+  for (auto& [id, grp, total] : db.raw) ++per_grp[grp];
+  REQUIRE(got.size() == db.raw.size());
+  for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i].get<std::int64_t>("n") == per_grp[std::get<1>(db.raw[i])]);
+  // correlate() with nothing named: nothing correlates; the one FROM item stays.
+  auto all = select(count()).where(t.c("grp") >= 0).correlate().scalar_subquery();
+  CHECK(db.conn.execute(select(t.c("id")).where(all == 40)).all().size() == 40);
 }

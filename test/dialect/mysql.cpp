@@ -243,3 +243,17 @@ TEST_CASE("capabilities and session statements") {
   CHECK(dialect.has_table_sql() ==
         "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?");
 }
+
+TEST_CASE("inline literals escape quotes and backslashes; ? placeholders are never shared (issue 12 bug 8)") {
+  Schema s;
+  CHECK(sql(select(inline_literal("it's \\' x"), inline_literal(false), inline_literal(std::int64_t{-7}))) ==
+        "SELECT 'it''s \\\\'' x', 0, (-7)");
+  auto size = case_({{s.users.c("age") < 30, "young"}}, "old");
+  CHECK(compile(select(size, count()).group_by(size)).params.size() == 6);
+  auto l = size.label("size");
+  CHECK(sql(select(l, count()).group_by(l).order_by(l)) ==
+        "SELECT CASE WHEN `users`.`age` < ? THEN ? ELSE ? END AS `size`, count(*) FROM `users` GROUP BY `size` ORDER BY `size`");
+  // NULLS LAST emulated: the IS NULL key is an expression, where a name would be an input column.
+  auto a = s.users.c("age").label("a");
+  CHECK(sql(select(a).order_by(a.nulls_last())) == "SELECT `users`.`age` AS `a` FROM `users` ORDER BY `users`.`age` IS NULL, `a`");
+}

@@ -247,3 +247,53 @@ TEST_CASE("literals for DDL: bytea hex, non-finite doubles, quotes doubled") {
   CHECK(lit(Value(false)) == "FALSE");
   CHECK(lit(Value(null)) == "NULL");
 }
+
+TEST_CASE("a bound value used twice is one $n; GROUP BY a label; inline literals (issue 12 bug 8)") {
+  Blog b;
+  auto size = case_({{b.users.c("age") < 30, "young"}}, "old");
+  auto c = pg(select(size, count()).group_by(size).order_by(size).node());
+  CHECK(c.sql ==
+        "SELECT CASE WHEN \"users\".\"age\" < $1 THEN $2 ELSE $3 END, count(*) FROM \"users\" GROUP BY CASE WHEN "
+        "\"users\".\"age\" < $1 THEN $2 ELSE $3 END ORDER BY CASE WHEN \"users\".\"age\" < $1 THEN $2 ELSE $3 END");
+  CHECK(c.params.size() == 3);
+  // Equal values in distinct nodes stay distinct parameters; so do binds in DML.
+  CHECK(sql(select(b.users.c("id")).where(b.users.c("age") > 1 && b.users.c("id") > 1)) ==
+        "SELECT \"users\".\"id\" FROM \"users\" WHERE (\"users\".\"age\" > $1) AND (\"users\".\"id\" > $2)");
+  auto l = size.label("size");
+  CHECK(sql(select(l, count()).group_by(l).order_by(l.desc())) ==
+        "SELECT CASE WHEN \"users\".\"age\" < $1 THEN $2 ELSE $3 END AS \"size\", count(*) FROM \"users\" GROUP BY \"size\" "
+        "ORDER BY \"size\" DESC");
+  // Inside an expression a name would be an input column: the label's expression is written.
+  CHECK(sql(select(l).order_by(func("abs", l).desc())) ==
+        "SELECT CASE WHEN \"users\".\"age\" < $1 THEN $2 ELSE $3 END AS \"size\" FROM \"users\" ORDER BY abs(CASE WHEN "
+        "\"users\".\"age\" < $1 THEN $2 ELSE $3 END) DESC");
+  CHECK(sql(select((b.users.c("age").label("a") + 1).label("b"))) == "SELECT \"users\".\"age\" + $1 AS \"b\" FROM \"users\"");
+  // A label not in the select list stands for its expression.
+  CHECK(sql(select(b.users.c("id")).order_by(b.users.c("age").label("a"))) ==
+        "SELECT \"users\".\"id\" FROM \"users\" ORDER BY \"users\".\"age\"");
+  auto inl = case_({{b.users.c("age") < inline_literal(30), inline_literal("it's")}}, inline_literal(-2.5));
+  CHECK(sql(select(inl, -inline_literal(-3), inline_literal(true), inline_literal(null), literal_column("now()"))) ==
+        "SELECT CASE WHEN \"users\".\"age\" < 30 THEN 'it''s' ELSE (-2.5e+00) END, -(-3), TRUE, NULL, now() FROM \"users\"");
+  CHECK(sql(select(inline_literal("back\\slash"))) == "SELECT 'back\\slash'");
+}
+
+TEST_CASE("correlation: a subquery keeps its only FROM; correlate() names the outside tables (issue 12 bug 5)") {
+  Blog b;
+  auto& u = b.users;
+  auto& p = b.posts;
+  CHECK(sql(select(u.c("id")).where(u.c("age") > select(avg(u.c("age"))).scalar_subquery())) ==
+        "SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"age\" > (SELECT avg(\"users\".\"age\") FROM \"users\")");
+  CHECK(sql(select(u.c("id"), select(count()).where(p.c("user_id") == u.c("id")).scalar_subquery())) ==
+        "SELECT \"users\".\"id\", (SELECT count(*) FROM \"posts\" WHERE \"posts\".\"user_id\" = \"users\".\"id\") FROM \"users\"");
+  auto ua = u.alias("ua");
+  CHECK(sql(select(u.c("id")).where(exists(select(ua.c("id")).where(ua.c("age") > u.c("age")).correlate(u)))) ==
+        "SELECT \"users\".\"id\" FROM \"users\" WHERE EXISTS (SELECT \"ua\".\"id\" FROM \"users\" AS \"ua\" WHERE \"ua\".\"age\" > "
+        "\"users\".\"age\")");
+  CHECK(sql(select(u.c("id")).where(u.c("id").in_(select(u.c("id")).where(u.c("age") > 3).correlate()))) ==
+        "SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"id\" IN (SELECT \"users\".\"id\" FROM \"users\" WHERE "
+        "\"users\".\"age\" > $1)");
+  CHECK_THROWS_WITH_AS(sql(select(u.c("id")).where(exists(select(u.c("id")).correlate(u)))),
+                       "[athanor.argument.correlate] a subquery would read no table: every FROM item it names (users) is "
+                       "correlated to the enclosing statement; correlate() only the outside ones, or alias the inner ones",
+                       ArgumentError);
+}

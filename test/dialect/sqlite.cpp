@@ -325,3 +325,24 @@ TEST_CASE("the capabilities SQLite declares") {
   CHECK(dialect.name() == "sqlite");
   CHECK(dialect.display_name() == "SQLite");
 }
+
+TEST_CASE("inline literals: what is refused; a label named like a column is refused in GROUP BY (issue 12 bug 8)") {
+  Schema s;
+  CHECK(sql(select(inline_literal(1.0 / 4), inline_literal(true), inline_literal("a'b"))) == "SELECT 2.5e-01, 1, 'a''b'");
+  using namespace std::string_literals;
+  CHECK_THROWS_WITH_AS(sql(select(inline_literal("a\0b"s))),
+                       "[athanor.argument.literal] inline_literal(): the string contains a NUL byte; bind it", ArgumentError);
+  CHECK_THROWS_WITH_AS(sql(select(inline_literal("\xc0\xa7"))),
+                       "[athanor.argument.literal] inline_literal(): the string is not well-formed UTF-8; bind it", ArgumentError);
+  CHECK_THROWS_WITH_AS(sql(select(inline_literal(1.0 / 0.0))),
+                       "[athanor.argument.literal] inline_literal(): a non-finite number has no SQL literal; bind it", ArgumentError);
+  CHECK_THROWS_WITH_AS(sql(select(inline_literal(Date{std::chrono::year{2024}, std::chrono::month{1}, std::chrono::day{2}}))),
+                       "[athanor.argument.literal] inline_literal() takes a number, a boolean, a string or null; bind other values",
+                       ArgumentError);
+  auto l = (s.age() + 1).label("Age");  // MySQL compares column names without case
+  CHECK_THROWS_WITH_AS(sql(select(l).group_by(l)),
+                       "[athanor.argument.label] group_by(): the label 'Age' is also a column of users, which GROUP BY would "
+                       "read instead; give the label another name",
+                       ArgumentError);
+  CHECK(sql(select(l).order_by(l)) == "SELECT \"users\".\"age\" + ? AS \"Age\" FROM \"users\" ORDER BY \"Age\"");
+}

@@ -1,6 +1,7 @@
 // test/orm/query.cpp — the typed query DSL against every backend: typed rows, filters,
 // joins, aggregates, IN lists bound as one parameter, aliases (self-joins), subqueries
 // (exists, in_, scalar, in FROM), enums by name and by value, and SQL compiled once per type.
+#include <map>
 #include <numeric>
 
 #include "orm/models.hpp"
@@ -398,4 +399,39 @@ TEST_CASE("Core and ORM share one schema") {
   auto n = conn.execute(athanor::select(athanor::count()).select_from(users).where(users.c("name").like("%n%"))).scalar_one<std::int64_t>();
   CHECK(n == 1);
   CHECK(b.registry.metadata().size() == 6);
+}
+
+TEST_CASE("typed: a scalar subquery over the subquery its statement reads keeps its FROM (issue 12 bug 5)") {
+  Blog b;
+  auto& s = b.s;
+  // Users with more posts than the average per author: per_user is read by the statement and
+  // by the scalar subquery inside it; the answer equals the one over a second copy of it.
+  auto per_user = orm::select(c<&Post::user_id>, orm::count()).group_by(c<&Post::user_id>).subquery<"per_user">();
+  auto copy = orm::select(c<&Post::user_id>, orm::count()).group_by(c<&Post::user_id>).subquery<"per_user2">();
+  auto over_same = s.execute(orm::select(per_user.c<0>()).select_from(per_user).where(
+      per_user.c<1>() > orm::select(orm::avg(per_user.c<1>())).scalar_subquery()));
+  auto over_copy = s.execute(orm::select(per_user.c<0>()).select_from(per_user).where(
+      per_user.c<1>() > orm::select(orm::avg(copy.c<1>())).scalar_subquery()));
+  REQUIRE(over_copy.size() == 1);
+  CHECK(over_same == over_copy);
+  // correlate<M>() of the subquery's only model would leave it no FROM: refused, not run.
+  auto own = orm::select(orm::avg(c<&Post::score>)).correlate<Post>().scalar_subquery();
+  CHECK_THROWS_WITH_AS(s.execute(orm::select(c<&Post::title>).where(c<&Post::score> > own)),
+                       "[athanor.argument.correlate] a subquery would read no table: every FROM item it names (posts) is "
+                       "correlated to the enclosing statement; correlate() only the outside ones, or alias the inner ones",
+                       athanor::ArgumentError);
+}
+
+TEST_CASE("typed: GROUP BY an expression holding a literal, with inline_literal (issue 12 bug 8)") {
+  Blog b;
+  auto& s = b.s;
+  // The same grouping computed in C++ from the raw rows.
+  std::map<std::int64_t, std::int64_t> expected_map;
+  for (auto& [uid] : s.execute(orm::select(c<&Post::user_id>))) ++expected_map[uid + 100];
+  std::vector<std::tuple<std::int64_t, std::int64_t>> expected(expected_map.begin(), expected_map.end());
+  auto key = [] { return c<&Post::user_id> + orm::inline_literal(std::int64_t{100}); };
+  auto rows = s.execute(orm::select(key(), orm::count()).group_by(key()).order_by(key()));
+  std::vector<std::tuple<std::int64_t, std::int64_t>> got;
+  for (auto& [k, n] : rows) got.emplace_back(k, n);
+  CHECK(got == expected);
 }

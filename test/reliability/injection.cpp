@@ -442,3 +442,27 @@ TEST_CASE("hostile strings as table and column names: quoted by the dialect, or 
   MESSAGE(corpus().size() << " hostile strings tried as table and column names on " << test::backend()
                           << "; refused with a typed error: " << (refused.empty() ? "none" : refused));
 }
+
+TEST_CASE("hostile strings as inline literals: quoted by the dialect and read back byte for byte, or refused") {
+  Corpus db;
+  std::string refused;
+  for (const auto& [label, s] : corpus()) {
+    CAPTURE(label);
+    auto c = db.engine.connect();
+    if (has_nul(s) || !max_code_point(s)) {  // refused before any SQL is sent
+      CHECK_THROWS_WITH_AS(c.execute(select(inline_literal(s).label("v"))),
+                           has_nul(s) ? "[athanor.argument.literal] inline_literal(): the string contains a NUL byte; bind it"
+                                      : "[athanor.argument.literal] inline_literal(): the string is not well-formed UTF-8; bind it",
+                           ArgumentError);
+      refused += (refused.empty() ? "" : "; ") + label;
+    } else {
+      CHECK(difference(s, c.execute(select(inline_literal(s).label("v"))).one().get<std::string>(0)) == "");
+      // On the server it is the very string: equal to it bound, and to no sentinel word.
+      CHECK(c.execute(select(count()).select_from(db.sentinel).where(inline_literal(s) == literal(s))).scalar<std::int64_t>() == 3);
+      CHECK(c.execute(select(count()).select_from(db.sentinel).where(db.sentinel.c("word") == inline_literal(s))).scalar<std::int64_t>() == 0);
+    }
+    db.check_untouched();
+  }
+  MESSAGE(corpus().size() << " hostile strings tried as inline literals on " << test::backend()
+                          << "; refused (ArgumentError): " << (refused.empty() ? "none" : refused));
+}

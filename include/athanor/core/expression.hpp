@@ -164,6 +164,24 @@ inline Expr bindparam(std::string name, Value default_value = {}) {
 }
 /// A literal value as a bound parameter (for the left side of an operator).
 inline Expr literal(Value v) { return Expr::make_bind(std::move(v)); }
+/// A value written into the SQL text instead of bound: a number, a boolean, NULL, or a string
+/// quoted by the dialect (quotes doubled, and backslashes on MySQL; a NUL byte or text that is
+/// not well-formed UTF-8 is an ArgumentError). For expressions the server must see as one and
+/// the same in two clauses: `GROUP BY CASE … 'short' …` matching the select list on PostgreSQL
+/// (bound values are `$1` there and `$3` here). Each distinct value is its own SQL text, so
+/// its own prepared statement: bind values that vary (`literal()`, or plain values).
+/// **Example**: `case_({{t.c("len") < inline_literal(5), inline_literal("short")}}, inline_literal("long"))`
+inline Expr inline_literal(Value v) {
+  auto e = Expr::make(detail::ExprKind::literal, Expr::type_of(v), "", {});
+  const_cast<detail::ExprNode&>(e.node()).value = std::move(v);
+  return e;
+}
+/// Raw SQL text used as a column expression, written as given: `literal_column("1")`,
+/// `literal_column("CURRENT_DATE", Date{})`. The text is the caller's, never a user's input
+/// (that goes in bound values or inline_literal()).
+inline Expr literal_column(std::string sql, SqlType type = {}) {
+  return Expr::make(detail::ExprKind::raw, std::move(type), std::move(sql), {});
+}
 /// Explicit string concatenation: `concat(a, b)` (|| or CONCAT() by dialect).
 inline Expr concat(const Expr& a, const Expr& b) {
   return Expr::make(detail::ExprKind::concat, SqlType{TypeKind::string}, "", {a, b});

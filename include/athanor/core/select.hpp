@@ -21,6 +21,10 @@ struct SelectNode : StatementNode {
   std::vector<Expr> where, group_by, having, order_by;
   Expr limit, offset;
   bool distinct = false, for_update = false;
+  /// correlate(…) was called: only `correlate`'s FROM items correlate to an enclosing
+  /// statement (none when empty); otherwise correlation is automatic (see Select::correlate).
+  bool explicit_correlate = false;
+  std::vector<std::shared_ptr<const FromNode>> correlate;
   /// A compound (UNION …): the parts with the operator before each ("" for the first);
   /// order_by/limit/offset above then apply to the whole.
   std::vector<std::pair<std::string, std::shared_ptr<const SelectNode>>> compound;
@@ -49,6 +53,19 @@ class Select {
   /// SELECT … FOR UPDATE (an ArgumentError on dialects without row locks).
   Select with_for_update() const { return with([](auto& n) { n.for_update = true; }); }
   Select select_from(const FromClause& f) const { return with([&](auto& n) { n.froms.push_back(f.node()); }); }
+  /// Used inside another statement (a scalar subquery, exists, in_), take these FROM items
+  /// from the enclosing statement instead of reading them afresh; `correlate()` with none
+  /// correlates nothing. Without it, correlation is automatic, as in SQLAlchemy: a table the
+  /// subquery reads that an enclosing statement also reads is taken from outside, but only
+  /// when the subquery reads more than one FROM item: `(SELECT avg(t.x) FROM t)` inside a
+  /// select of t keeps its FROM. Correlation that would leave a subquery with no FROM at all is
+  /// an ArgumentError; name the outside tables with correlate(), or alias the inner ones.
+  /// **Example**: `select(count()).select_from(posts).where(posts.c("user_id") == users.c("id")).correlate(users)`
+  template <class... F>
+    requires(std::is_base_of_v<FromClause, std::remove_cvref_t<F>> && ...)
+  Select correlate(const F&... froms) const {
+    return with([&](auto& n) { n.explicit_correlate = true, (n.correlate.push_back(froms.node()), ...); });
+  }
   template <class... E>
   Select add_columns(E&&... e) const { return with([&](auto& n) { (add_column(n, e), ...); }); }
   /// INNER JOIN onto the leftmost FROM item.

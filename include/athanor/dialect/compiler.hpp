@@ -1,16 +1,19 @@
 // athanor/dialect/compiler.hpp — `Compiler`: turns a statement tree into SQL text and the
 // list of values bound to its placeholders, asking the Dialect at every point where
-// flavours differ. One compiler for all dialects (expressions and SELECT here; DML and
-// DDL in compiler_dml.hpp).
+// flavours differ. One compiler for all dialects (expressions here; SELECT in
+// compiler_select.hpp; DML and DDL in compiler_dml.hpp).
 #pragma once
 
 #include <algorithm>  // std::find
+#include <charconv>   // std::to_chars
+#include <cmath>      // std::isfinite
 #include <string>     // std::string
 #include <vector>     // std::vector
 
 #include <athanor/config.hpp>
 #include <athanor/core/compiled.hpp>
 #include <athanor/core/detail/json_array.hpp>
+#include <athanor/core/detail/utf8.hpp>
 #include <athanor/core/ddl.hpp>
 #include <athanor/core/dml.hpp>
 #include <athanor/core/select.hpp>
@@ -66,6 +69,10 @@ class Compiler {
 
  private:
   using FromList = std::vector<const detail::FromNode*>;
+  void expr_(const Expr& e);
+  void select_(const detail::SelectNode& s, bool correlate);
+  /// The inferred FROM items `s` writes, less those correlated to an enclosing select.
+  FromList correlated_froms(const detail::SelectNode& s, const FromList& inferred, bool correlate) const;
   void from_item(const detail::FromNode& f);
   void gather_froms(const Expr& e, FromList& out) const;
   static void leaves(const detail::FromNode& f, FromList& out) {
@@ -112,7 +119,10 @@ class Compiler {
   /// makes it text), so where the dialect asks, a bare bind there is cast to its own type.
   void select_column(const Expr& e) {
     const auto& n = e.node();
-    if (n.kind != detail::ExprKind::label || !is_bare_bind(n.args[0])) return operand_or_cast(e);
+    if (n.kind != detail::ExprKind::label || !is_bare_bind(n.args[0])) {
+      label_as_ = true, operand_or_cast(e), label_as_ = false;
+      return;
+    }
     operand_or_cast(n.args[0]), out() += " AS ", ident(n.text);
   }
   bool is_bare_bind(const Expr& e) const {
@@ -124,14 +134,47 @@ class Compiler {
     out() += "CAST(", expr(e), out() += " AS ", d_.cast_type_name(out(), e.node().type), out() += ')';
   }
 
+  /// A label in GROUP BY or ORDER BY: its name when it is one of the select list's own
+  /// labels (SQLAlchemy's label reference), else the labelled expression. In GROUP BY, a name
+  /// that is also a column of the FROM items would be read as that column (PostgreSQL and
+  /// MySQL prefer input columns there): refused.
+  void label_reference(const Expr& e);
+  void inline_literal(const Value& v);
+
   const Dialect& d_;
   Compiled c_;
+  /// The select whose labels GROUP BY / ORDER BY may name (null elsewhere), and for GROUP BY
+  /// the FROM items whose column names a label must not take.
+  const detail::SelectNode* label_refs_ = nullptr;
+  const FromList* grouping_froms_ = nullptr;
+  /// Rendering a whole select-list or RETURNING item: a label there is `expr AS name`.
+  bool label_as_ = false;
+  /// Bound value nodes already given a placeholder, with its index (numbered placeholders, in
+  /// SELECT statements: elsewhere a parameter's index may be read per column, as INSERT does).
+  bool reuse_binds_ = false;
+  std::vector<std::pair<const detail::ExprNode*, std::size_t>> bound_;
   std::vector<FromList> scopes_;  ///< FROM items of the enclosing selects, for correlation
   std::vector<const detail::FromNode*> ctes_;
 };
 
 #if ATHANOR_DEFINITIONS
 ATHANOR_DECL void Compiler::expr(const Expr& e) {
+  // A label reference is a whole GROUP BY / ORDER BY item (under ASC/DESC at most): inside an
+  // expression, PostgreSQL reads a bare name as an input column, so there the label is its
+  // expression again.
+  // Likewise `AS name` belongs to a whole select-list (or RETURNING) item only: inside an
+  // expression a label is its expression (SQLAlchemy renders it so too).
+  auto k = e.node().kind;
+  bool whole = k == detail::ExprKind::label || (k == detail::ExprKind::ordering && !label_as_);
+  if (whole || (!label_refs_ && !label_as_)) return expr_(e);
+  auto* refs = label_refs_;
+  bool as = label_as_;
+  label_refs_ = nullptr, label_as_ = false;
+  expr_(e);
+  label_refs_ = refs, label_as_ = as;
+}
+
+ATHANOR_DECL void Compiler::expr_(const Expr& e) {
   using K = detail::ExprKind;
   const auto& n = e.node();
   switch (n.kind) {
@@ -140,9 +183,21 @@ ATHANOR_DECL void Compiler::expr(const Expr& e) {
       ident(n.text);
       break;
     case K::bind:
+      if (reuse_binds_ && n.text.empty() && n.flags == 0 && d_.capabilities().numbered_placeholders) {
+        // The same value node met again: its placeholder again (Capabilities::numbered_placeholders).
+        auto seen = std::find_if(bound_.begin(), bound_.end(), [&](auto& b) { return b.first == &n; });
+        if (seen != bound_.end()) {
+          d_.placeholder(out(), seen->second);
+          break;
+        }
+        bind(n.value, n.text);
+        bound_.emplace_back(&n, c_.params.size());
+        break;
+      }
       bind(n.value, n.text);
       c_.params.back().slot = n.flags - 1;  // typed DSL binds carry their slot + 1
       break;
+    case K::literal: inline_literal(n.value); break;
     case K::null: out() += "NULL"; break;
     case K::star: out() += '*'; break;
     case K::raw: out() += n.text; break;
@@ -174,7 +229,16 @@ ATHANOR_DECL void Compiler::expr(const Expr& e) {
       break;
     }
     case K::cast: out() += "CAST(", expr(n.args[0]), out() += " AS ", d_.cast_type_name(out(), n.type), out() += ')'; break;
-    case K::label: expr(n.args[0]), out() += " AS ", ident(n.text); break;
+    case K::label:
+      if (label_refs_) {
+        label_reference(e);
+      } else if (label_as_) {
+        label_as_ = false, expr(n.args[0]), label_as_ = true;
+        out() += " AS ", ident(n.text);
+      } else {
+        operand(n.args[0]);  // inside an expression (see expr())
+      }
+      break;
     case K::in_list:
       if (n.args.size() == 1) {  // an empty IN is false, an empty NOT IN true
         out() += (n.flags & 1) ? "1 = 1" : "1 = 0";
@@ -213,7 +277,12 @@ ATHANOR_DECL void Compiler::expr(const Expr& e) {
       bool desc = n.flags & 1;
       int nulls = n.flags & 6;
       if (nulls && !d_.capabilities().nulls_ordering) {  // emulate: sort on "is null" first
-        operand(n.args[0]), out() += (nulls == 2) ? " IS NULL DESC, " : " IS NULL, ";
+        // An expression: a label stands for its expression here, not for its name (see expr()).
+        const auto& a = n.args[0].node();
+        auto* refs = label_refs_;
+        label_refs_ = nullptr;
+        operand(a.kind == K::label ? a.args[0] : n.args[0]), out() += (nulls == 2) ? " IS NULL DESC, " : " IS NULL, ";
+        label_refs_ = refs;
       }
       operand(n.args[0]);
       if (desc) out() += " DESC";
@@ -223,138 +292,10 @@ ATHANOR_DECL void Compiler::expr(const Expr& e) {
   }
 }
 
-ATHANOR_DECL void Compiler::gather_froms(const Expr& e, FromList& out) const {
-  const auto& n = e.node();
-  if (n.kind == detail::ExprKind::column && n.from && !n.from->name.empty()) {
-    if (std::find(out.begin(), out.end(), n.from.get()) == out.end()) out.push_back(n.from.get());
-  }
-  for (auto& a : n.args) gather_froms(a, out);
-}
-
-ATHANOR_DECL void Compiler::from_item(const detail::FromNode& f) {
-  using K = detail::FromNode::Kind;
-  switch (f.kind) {
-    case K::table: ident(f.name); break;
-    case K::alias: ident(f.table->name), out() += " AS ", ident(f.name); break;
-    case K::cte: ident(f.name); break;
-    case K::subquery: out() += '(', select(*f.select, false), out() += ") AS ", ident(f.name); break;
-    case K::join:
-      if (f.join_flags == 2 && !d_.capabilities().full_outer_join) d_.unsupported("FULL OUTER JOIN", "use a LEFT JOIN UNION a RIGHT JOIN");
-      from_item(*f.left);
-      out() += f.join_flags == 1 ? " LEFT OUTER JOIN " : f.join_flags == 2 ? " FULL OUTER JOIN " : " JOIN ";
-      from_item(*f.right);
-      out() += " ON ", expr(f.on);
-      break;
-  }
-}
-
-ATHANOR_DECL void Compiler::select(const detail::SelectNode& s, bool correlate) {
-  if (!s.compound.empty()) {
-    for (auto& [op, part] : s.compound) {
-      if (!op.empty()) {
-        if ((op == "INTERSECT" || op == "EXCEPT") && !d_.capabilities().intersect_except) d_.unsupported(op, "rewrite with EXISTS");
-        out() += ' ', out() += op, out() += ' ';
-      }
-      bool wrap = !part->order_by.empty() || static_cast<bool>(part->limit);
-      if (wrap) out() += '(';
-      select(*part, correlate);
-      if (wrap) out() += ')';
-    }
-  } else {
-    out() += s.distinct ? "SELECT DISTINCT " : "SELECT ";
-    // FROM: explicit items first, then every table the expressions mention that no join,
-    // explicit item or enclosing (correlated) select already provides.
-    FromList covered, froms, mentioned;
-    for (auto& f : s.froms) leaves(*f, covered);
-    for (auto* v : {&s.columns, &s.where, &s.group_by, &s.having, &s.order_by})
-      for (auto& e : *v) gather_froms(e, mentioned);
-    for (auto* f : mentioned) {
-      bool outer = false;
-      if (correlate)
-        for (auto& scope : scopes_) outer = outer || std::find(scope.begin(), scope.end(), f) != scope.end();
-      if (!outer && std::find(covered.begin(), covered.end(), f) == covered.end()) froms.push_back(f);
-    }
-    if (s.columns.empty()) throw ArgumentError("[athanor.argument.select] select() has no columns");
-    // The scope is open before the columns: a scalar subquery there correlates too.
-    FromList scope = covered;
-    scope.insert(scope.end(), froms.begin(), froms.end());
-    scopes_.push_back(scope);
-    for (std::size_t i = 0; i < s.columns.size(); ++i) {
-      if (i) out() += ", ";
-      select_column(s.columns[i]);
-    }
-    if (!s.froms.empty() || !froms.empty()) {
-      out() += " FROM ";
-      bool first = true;
-      for (auto& f : s.froms) out() += first ? "" : ", ", first = false, from_item(*f);
-      for (auto* f : froms) out() += first ? "" : ", ", first = false, from_item(*f);
-    }
-    where(" WHERE ", s.where);
-    if (!s.group_by.empty()) out() += " GROUP BY ", list(s.group_by);
-    where(" HAVING ", s.having);
-    scopes_.pop_back();
-  }
-  if (!s.order_by.empty()) {
-    // A compound's ORDER BY sees only its result columns: names, not table.column
-    // (PostgreSQL rejects the qualified form; https://www.postgresql.org/docs/current/queries-union.html).
-    bool q = qualify;
-    qualify = qualify && s.compound.empty();
-    out() += " ORDER BY ", list(s.order_by);
-    qualify = q;
-  }
-  if (static_cast<bool>(s.limit) || static_cast<bool>(s.offset)) d_.limit_offset(*this, s.limit, s.offset);
-  if (s.for_update) {
-    if (!d_.capabilities().for_update) d_.unsupported("SELECT … FOR UPDATE", "remove with_for_update(); writers lock the whole database");
-    out() += " FOR UPDATE";
-  }
-}
-
-ATHANOR_DECL void Compiler::collect_ctes(const detail::FromNode& f) {
-  using K = detail::FromNode::Kind;
-  if (f.kind == K::cte) {
-    for (auto* c : ctes_)
-      if (c->name == f.name) return;
-    ctes_.push_back(&f);
-    collect_ctes(*f.select);
-  } else if (f.kind == K::join) {
-    collect_ctes(*f.left), collect_ctes(*f.right), collect_ctes(f.on);
-  } else if (f.kind == K::subquery) {
-    collect_ctes(*f.select);
-  }
-}
-ATHANOR_DECL void Compiler::collect_ctes(const Expr& e) {
-  if (!e.ptr()) return;  // not `!e`: that builds a SQL NOT
-  const auto& n = e.node();
-  if (n.from) collect_ctes(*n.from);
-  if (n.select) collect_ctes(*n.select);
-  for (auto& a : n.args) collect_ctes(a);
-}
-ATHANOR_DECL void Compiler::collect_ctes(const detail::SelectNode& s) {
-  for (auto& [op, part] : s.compound) collect_ctes(*part);
-  for (auto& f : s.froms) collect_ctes(*f);
-  for (auto* v : {&s.columns, &s.where, &s.group_by, &s.having, &s.order_by})
-    for (auto& e : *v) collect_ctes(e);
-}
-ATHANOR_DECL void Compiler::with_clause() {
-  if (ctes_.empty()) return;
-  bool recursive = std::any_of(ctes_.begin(), ctes_.end(), [](auto* c) { return c->recursive; });
-  out() += recursive ? "WITH RECURSIVE " : "WITH ";
-  // Bodies in reverse discovery order: a CTE is defined before the CTEs that use it.
-  for (std::size_t i = ctes_.size(); i-- > 0;) {
-    auto& c = *ctes_[i];
-    ident(c.name);
-    if (!c.columns.empty()) {
-      out() += " (";
-      for (std::size_t k = 0; k < c.columns.size(); ++k) out() += k ? ", " : "", ident(c.columns[k].first);
-      out() += ')';
-    }
-    out() += " AS (", select(*c.select, false), out() += i ? "), " : ") ";
-  }
-}
-
 #endif  // ATHANOR_DEFINITIONS
 
 }  // namespace athanor
 
+#include <athanor/dialect/compiler_select.hpp>
 #include <athanor/dialect/compiler_dml.hpp>
 #include <athanor/dialect/ansi.hpp>  // the Dialect hooks' default bodies

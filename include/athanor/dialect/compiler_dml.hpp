@@ -14,6 +14,7 @@ ATHANOR_DECL Compiled Compiler::compile(const detail::StatementNode& n) {
     case K::compound: {
       auto& s = static_cast<const detail::SelectNode&>(n);
       c_.kind = Compiled::Kind::select, c_.returns_rows = true;
+      reuse_binds_ = true;
       collect_ctes(s);
       with_clause();
       select(s, false);
@@ -37,7 +38,7 @@ ATHANOR_DECL void Compiler::returning(const std::vector<Expr>& r, bool supported
   out() += " RETURNING ";
   for (std::size_t i = 0; i < r.size(); ++i) {
     if (i) out() += ", ";
-    expr(r[i]);
+    label_as_ = true, expr(r[i]), label_as_ = false;
     c_.columns.emplace_back(r[i].name(), r[i].type());
   }
 }

@@ -46,6 +46,10 @@ class PostgresqlDialect : public Dialect {
     // A parameter takes its type from its context; alone in a select list it would be text,
     // and `$1 + $2` has no operator (https://www.postgresql.org/docs/current/typeconv-select.html).
     caps_.cast_bare_binds = true;
+    // `$n` names its parameter: the same bound value in the select list and in GROUP BY is
+    // one `$n` in both, so the server sees one expression (otherwise "must appear in the
+    // GROUP BY clause"; https://www.postgresql.org/docs/current/sql-select.html#SQL-GROUPBY).
+    caps_.numbered_placeholders = true;
   }
   std::string_view name() const override { return "postgresql"; }
   std::string_view display_name() const override { return "PostgreSQL"; }

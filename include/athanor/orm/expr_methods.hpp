@@ -248,4 +248,17 @@ struct CoreExpr : Methods<CoreExpr<T>, T> {
 template <class T>
 CoreExpr<T> core_expr(Expr e) { return CoreExpr<T>{{}, std::move(e)}; }
 
+/// A value written into the SQL text (athanor::inline_literal: numbers, booleans, strings
+/// through the dialect's quoting), typed as the value. For an expression the server must see
+/// as the same in the select list and GROUP BY (PostgreSQL, where bound values are `$1` there
+/// and `$2` here). Statements holding one are compiled per execution, as the value is in the SQL.
+/// **Example**: `select(c<&Post::score> * orm::inline_literal(2.0), count()).group_by(c<&Post::score> * orm::inline_literal(2.0))`
+template <class V>
+auto inline_literal(V v) {
+  using T = std::conditional_t<std::is_convertible_v<V, std::string_view> && !std::is_same_v<V, std::nullptr_t>, std::string, V>;
+  constexpr bool ok = std::is_arithmetic_v<T> || std::is_same_v<T, std::string>;
+  static_assert(ok, "athanor: inline_literal() takes a number, a bool or a string (bind other values)");
+  return CoreExpr<T>{{}, athanor::inline_literal(Value(T(std::move(v))))};
+}
+
 }  // namespace athanor::orm

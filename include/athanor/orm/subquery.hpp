@@ -49,13 +49,15 @@ inline bool has_from(const athanor::detail::FromNode& n, const athanor::detail::
   return &n == x || (n.kind == athanor::detail::FromNode::Kind::join && (has_from(*n.left, x) || has_from(*n.right, x)));
 }
 /// The Core select of a subquery expression. Its own models and aliases go in its FROM by
-/// name, so that only the correlate<…>() ones correlate to the enclosing statement: left to
-/// itself, the compiler would correlate every table the enclosing select also reads
-/// (`posts.id IN (SELECT posts.id …)` inside a select of posts).
+/// name, and it correlates exactly the correlate<…>() ones (Core's explicit correlate(), none
+/// when there are none): left to itself, the compiler would correlate the tables the enclosing
+/// select also reads (`posts.id IN (SELECT posts.id …)` inside a select of posts). A
+/// correlate<…>() that leaves the subquery no FROM is an ArgumentError at compilation.
 template <class S>
 athanor::Select inner_select(const S& stmt, Builder& b) {
   athanor::Select s = stmt.to_core(b);
   using Outer = outer_models_t<S>;
+  s = [&]<class... O>(boost::mp11::mp_list<O...>) { return s.correlate(from_of<O>()...); }(Outer{});
   [&]<class... F>(boost::mp11::mp_list<F...>) {
     (
         [&] {

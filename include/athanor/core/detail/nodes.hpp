@@ -44,6 +44,7 @@ enum class ExprKind : unsigned char {
   star,          ///< * (count(*))
   raw,           ///< text written verbatim (text() fragments); params in args as binds
   in_array,      ///< args[0] [NOT] IN (the elements of the JSON array bound as args[1]); flags bit 1 = NOT
+  literal,       ///< value written into the SQL text by the dialect's quoting (inline_literal())
 };
 
 struct ExprNode {

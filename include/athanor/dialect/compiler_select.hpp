@@ -1,0 +1,250 @@
+// athanor/dialect/compiler_select.hpp — the Compiler's SELECT: FROM items inferred from the
+// expressions and correlated to enclosing selects (SQLAlchemy's rules), label references in
+// GROUP BY / ORDER BY, compounds, CTEs and the WITH clause.
+#pragma once
+
+#include <algorithm>  // std::find, std::any_of, std::none_of
+#include <cctype>     // std::tolower
+#include <string>     // std::string
+
+#include <athanor/config.hpp>
+#include <athanor/dialect/compiler.hpp>
+
+namespace athanor {
+
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL void Compiler::gather_froms(const Expr& e, FromList& out) const {
+  const auto& n = e.node();
+  if (n.kind == detail::ExprKind::column && n.from && !n.from->name.empty()) {
+    if (std::find(out.begin(), out.end(), n.from.get()) == out.end()) out.push_back(n.from.get());
+  }
+  for (auto& a : n.args) gather_froms(a, out);
+}
+
+ATHANOR_DECL void Compiler::from_item(const detail::FromNode& f) {
+  using K = detail::FromNode::Kind;
+  switch (f.kind) {
+    case K::table: ident(f.name); break;
+    case K::alias: ident(f.table->name), out() += " AS ", ident(f.name); break;
+    case K::cte: ident(f.name); break;
+    case K::subquery: out() += '(', select(*f.select, false), out() += ") AS ", ident(f.name); break;
+    case K::join:
+      if (f.join_flags == 2 && !d_.capabilities().full_outer_join) d_.unsupported("FULL OUTER JOIN", "use a LEFT JOIN UNION a RIGHT JOIN");
+      from_item(*f.left);
+      out() += f.join_flags == 1 ? " LEFT OUTER JOIN " : f.join_flags == 2 ? " FULL OUTER JOIN " : " JOIN ";
+      from_item(*f.right);
+      out() += " ON ", expr(f.on);
+      break;
+  }
+}
+
+ATHANOR_DECL Compiler::FromList Compiler::correlated_froms(const detail::SelectNode& s, const FromList& inferred, bool correlate) const {
+  auto outside = [&](const detail::FromNode* f) {
+    for (auto& scope : scopes_)
+      if (std::find(scope.begin(), scope.end(), f) != scope.end()) return true;
+    return false;
+  };
+  // SQLAlchemy's rule (Select._get_display_froms): explicit correlate(…) takes exactly the
+  // items it names from outside; automatic correlation applies only to a select of more than
+  // one FROM item, so that `(SELECT avg(t.x) FROM t)` keeps its only FROM inside a select of t.
+  FromList froms;
+  bool automatic = correlate && !s.explicit_correlate && s.froms.size() + inferred.size() > 1;
+  for (auto* f : inferred) {
+    bool named = correlate && s.explicit_correlate &&
+                 std::any_of(s.correlate.begin(), s.correlate.end(), [&](auto& c) { return c.get() == f; });
+    if (!((automatic || named) && outside(f))) froms.push_back(f);
+  }
+  if (froms.empty() && s.froms.empty() && !inferred.empty()) {
+    std::string names;
+    for (auto* f : inferred) names += (names.empty() ? "" : ", ") + f->name;
+    throw ArgumentError("[athanor.argument.correlate] a subquery would read no table: every FROM item it names (" + names +
+                        ") is correlated to the enclosing statement; correlate() only the outside ones, or alias the inner ones");
+  }
+  return froms;
+}
+
+ATHANOR_DECL void Compiler::label_reference(const Expr& e) {
+  const auto& n = e.node();
+  const auto& cols = label_refs_->columns;
+  if (std::none_of(cols.begin(), cols.end(), [&](const Expr& c) { return c.ptr() == e.ptr(); })) {
+    auto refs = label_refs_;
+    label_refs_ = nullptr;  // not a select-list label: the expression itself, without AS
+    operand(n.args[0]);
+    label_refs_ = refs;
+    return;
+  }
+  if (grouping_froms_) {
+    auto same = [&](std::string_view a) {
+      return a.size() == n.text.size() && std::equal(a.begin(), a.end(), n.text.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+             });
+    };
+    for (auto* f : *grouping_froms_) {
+      bool clash = false;
+      if (f->table) {
+        for (auto& c : f->table->columns) clash = clash || same(c.name);
+      } else {
+        for (auto& c : f->columns) clash = clash || same(c.first);
+      }
+      if (clash) {
+        throw ArgumentError("[athanor.argument.label] group_by(): the label '" + n.text + "' is also a column of " + f->name +
+                            ", which GROUP BY would read instead; give the label another name");
+      }
+    }
+  }
+  ident(n.text);
+}
+
+ATHANOR_DECL void Compiler::inline_literal(const Value& v) {
+  // Only values whose SQL text is unambiguous: numbers, booleans, NULL and UTF-8 text through
+  // the dialect's quoting (Dialect::literal). A NUL byte would end the text in C APIs, and a
+  // byte sequence that is not UTF-8 could be read differently by the server's lexer.
+  if (auto* d = std::get_if<double>(&v.variant()); d && !std::isfinite(*d)) {
+    throw ArgumentError("[athanor.argument.literal] inline_literal(): a non-finite number has no SQL literal; bind it");
+  }
+  if (auto* str = std::get_if<std::string>(&v.variant())) {
+    if (str->find('\0') != std::string::npos) {
+      throw ArgumentError("[athanor.argument.literal] inline_literal(): the string contains a NUL byte; bind it");
+    }
+    if (!detail::is_utf8(*str)) {
+      throw ArgumentError("[athanor.argument.literal] inline_literal(): the string is not well-formed UTF-8; bind it");
+    }
+  } else if (!(v.is_null() || v.holds<bool>() || v.holds<std::int64_t>() || v.holds<double>())) {
+    throw ArgumentError("[athanor.argument.literal] inline_literal() takes a number, a boolean, a string or null; bind other values");
+  }
+  // A negative number in parentheses: after a unary minus, `--5` would start a comment.
+  if (auto* d = std::get_if<double>(&v.variant())) {
+    // Scientific notation, shortest round trip: `5e+00`, never `5`, which SQL reads as an integer.
+    char buf[32];
+    auto r = std::to_chars(buf, buf + sizeof buf, *d, std::chars_format::scientific);
+    bool negative = buf[0] == '-';
+    out() += negative ? "(" : "", out().append(buf, r.ptr), out() += negative ? ")" : "";
+    return;
+  }
+  auto* i = std::get_if<std::int64_t>(&v.variant());
+  bool negative = i && *i < 0;
+  out() += negative ? "(" : "";
+  d_.literal(out(), v);
+  out() += negative ? ")" : "";
+}
+
+ATHANOR_DECL void Compiler::select(const detail::SelectNode& s, bool correlate) {
+  auto* refs = label_refs_;
+  auto* grouping = grouping_froms_;
+  label_refs_ = nullptr, grouping_froms_ = nullptr;  // a nested select names its own labels
+  select_(s, correlate);
+  label_refs_ = refs, grouping_froms_ = grouping;
+}
+
+ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate) {
+  if (!s.compound.empty()) {
+    for (auto& [op, part] : s.compound) {
+      if (!op.empty()) {
+        if ((op == "INTERSECT" || op == "EXCEPT") && !d_.capabilities().intersect_except) d_.unsupported(op, "rewrite with EXISTS");
+        out() += ' ', out() += op, out() += ' ';
+      }
+      bool wrap = !part->order_by.empty() || static_cast<bool>(part->limit);
+      if (wrap) out() += '(';
+      select(*part, correlate);
+      if (wrap) out() += ')';
+    }
+  } else {
+    out() += s.distinct ? "SELECT DISTINCT " : "SELECT ";
+    // FROM: explicit items first, then every table the expressions mention that no join or
+    // explicit item provides, less those taken from an enclosing select (correlation).
+    FromList covered, inferred, mentioned;
+    for (auto& f : s.froms) leaves(*f, covered);
+    for (auto* v : {&s.columns, &s.where, &s.group_by, &s.having, &s.order_by})
+      for (auto& e : *v) gather_froms(e, mentioned);
+    for (auto* f : mentioned)
+      if (std::find(covered.begin(), covered.end(), f) == covered.end()) inferred.push_back(f);
+    FromList froms = correlated_froms(s, inferred, correlate);
+    if (s.columns.empty()) throw ArgumentError("[athanor.argument.select] select() has no columns");
+    // The scope is open before the columns: a scalar subquery there correlates too.
+    FromList scope = covered;
+    scope.insert(scope.end(), froms.begin(), froms.end());
+    scopes_.push_back(scope);
+    for (std::size_t i = 0; i < s.columns.size(); ++i) {
+      if (i) out() += ", ";
+      select_column(s.columns[i]);
+    }
+    if (!s.froms.empty() || !froms.empty()) {
+      out() += " FROM ";
+      bool first = true;
+      for (auto& f : s.froms) out() += first ? "" : ", ", first = false, from_item(*f);
+      for (auto* f : froms) out() += first ? "" : ", ", first = false, from_item(*f);
+    }
+    where(" WHERE ", s.where);
+    if (!s.group_by.empty()) {
+      out() += " GROUP BY ";
+      label_refs_ = &s, grouping_froms_ = &scope;
+      list(s.group_by);
+      label_refs_ = nullptr, grouping_froms_ = nullptr;
+    }
+    where(" HAVING ", s.having);
+    scopes_.pop_back();
+  }
+  if (!s.order_by.empty()) {
+    // A compound's ORDER BY sees only its result columns: names, not table.column
+    // (PostgreSQL rejects the qualified form; https://www.postgresql.org/docs/current/queries-union.html).
+    bool q = qualify;
+    qualify = qualify && s.compound.empty();
+    out() += " ORDER BY ";
+    label_refs_ = s.compound.empty() ? &s : s.compound.front().second.get();
+    list(s.order_by);
+    label_refs_ = nullptr;
+    qualify = q;
+  }
+  if (static_cast<bool>(s.limit) || static_cast<bool>(s.offset)) d_.limit_offset(*this, s.limit, s.offset);
+  if (s.for_update) {
+    if (!d_.capabilities().for_update) d_.unsupported("SELECT … FOR UPDATE", "remove with_for_update(); writers lock the whole database");
+    out() += " FOR UPDATE";
+  }
+}
+
+ATHANOR_DECL void Compiler::collect_ctes(const detail::FromNode& f) {
+  using K = detail::FromNode::Kind;
+  if (f.kind == K::cte) {
+    for (auto* c : ctes_)
+      if (c->name == f.name) return;
+    ctes_.push_back(&f);
+    collect_ctes(*f.select);
+  } else if (f.kind == K::join) {
+    collect_ctes(*f.left), collect_ctes(*f.right), collect_ctes(f.on);
+  } else if (f.kind == K::subquery) {
+    collect_ctes(*f.select);
+  }
+}
+ATHANOR_DECL void Compiler::collect_ctes(const Expr& e) {
+  if (!e.ptr()) return;  // not `!e`: that builds a SQL NOT
+  const auto& n = e.node();
+  if (n.from) collect_ctes(*n.from);
+  if (n.select) collect_ctes(*n.select);
+  for (auto& a : n.args) collect_ctes(a);
+}
+ATHANOR_DECL void Compiler::collect_ctes(const detail::SelectNode& s) {
+  for (auto& [op, part] : s.compound) collect_ctes(*part);
+  for (auto& f : s.froms) collect_ctes(*f);
+  for (auto* v : {&s.columns, &s.where, &s.group_by, &s.having, &s.order_by})
+    for (auto& e : *v) collect_ctes(e);
+}
+ATHANOR_DECL void Compiler::with_clause() {
+  if (ctes_.empty()) return;
+  bool recursive = std::any_of(ctes_.begin(), ctes_.end(), [](auto* c) { return c->recursive; });
+  out() += recursive ? "WITH RECURSIVE " : "WITH ";
+  // Bodies in reverse discovery order: a CTE is defined before the CTEs that use it.
+  for (std::size_t i = ctes_.size(); i-- > 0;) {
+    auto& c = *ctes_[i];
+    ident(c.name);
+    if (!c.columns.empty()) {
+      out() += " (";
+      for (std::size_t k = 0; k < c.columns.size(); ++k) out() += k ? ", " : "", ident(c.columns[k].first);
+      out() += ')';
+    }
+    out() += " AS (", select(*c.select, false), out() += i ? "), " : ") ";
+  }
+}
+
+#endif  // ATHANOR_DEFINITIONS
+
+}  // namespace athanor
