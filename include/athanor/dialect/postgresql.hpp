@@ -17,8 +17,9 @@
 //   is UTC; DateTime values are bound as UTC text. Times are TIME (microseconds).
 // - Generated keys come back through `INSERT … RETURNING` (PostgreSQL has no last-insert-id),
 //   which the compiler adds to single-row INSERTs by itself.
-// - Identifiers longer than 63 bytes are truncated by the server (generated constraint names
-//   of long table names included); name such constraints yourself.
+// - Identifiers longer than 63 bytes, which the server would silently cut short, are refused
+//   with an ArgumentError (generated constraint names of long table names included: name
+//   such constraints yourself).
 // - Statements are prepared once per connection; after ALTER/DROP of a table a cached SELECT
 //   is re-prepared automatically outside transactions.
 #pragma once
@@ -46,6 +47,10 @@ class PostgresqlDialect : public Dialect {
     // A parameter takes its type from its context; alone in a select list it would be text,
     // and `$1 + $2` has no operator (https://www.postgresql.org/docs/current/typeconv-select.html).
     caps_.cast_bare_binds = true;
+    // Identifiers are cut to NAMEDATALEN - 1 = 63 bytes without an error, after which a name
+    // that athanor looks up no longer matches (https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS):
+    // longer ones are refused.
+    caps_.max_identifier_length = 63;
   }
   std::string_view name() const override { return "postgresql"; }
   std::string_view display_name() const override { return "PostgreSQL"; }
