@@ -233,3 +233,44 @@ TEST_CASE("a bound number beside integer, bigint, smallint and double columns: a
     }
   }
 }
+
+TEST_CASE("one statement run with values of changing types compares with each value as it is") {
+  Numbers n;
+  auto stmt = select(n.t.c("id")).where(n.t.c("i") > bindparam("v")).order_by(n.t.c("id"));
+  auto ids = [&](Value v) {
+    std::vector<int> out;
+    for (const Row& r : n.conn.execute(stmt, {{"v", std::move(v)}})) out.push_back(r.get<int>(0));
+    return out;
+  };
+  // NULL first (its type is the server's guess), then a type mix per line: the earlier
+  // preparations must not be reused for a value of another type.
+  for (int round = 0; round < 2; ++round) {
+    CAPTURE(round);
+    CHECK(ids(null).empty());
+    CHECK(ids(1071) == std::vector<int>{3, 4});
+    CHECK(ids(1071.5) == std::vector<int>{3, 4});
+    CHECK(ids(1070.5) == std::vector<int>{2, 3, 4});
+    CHECK(ids(null).empty());
+    CHECK(ids(2) == std::vector<int>{1, 2, 3, 4});
+    CHECK(ids(std::int64_t{5'000'000'000}).empty());
+    CHECK(ids(std::int64_t{-5'000'000'000}) == std::vector<int>{1, 2, 3, 4, 5});
+    CHECK(ids(Decimal{"1071.5"}) == std::vector<int>{3, 4});
+    CHECK(ids(-6.5) == std::vector<int>{1, 2, 3, 4});
+  }
+}
+
+TEST_CASE("a driver statement given more values than it has placeholders refuses them") {
+  auto engine = test::engine();
+  auto conn = engine.connect();
+  std::string sql = "SELECT ";
+  engine.dialect().placeholder(sql, 1);
+  auto& st = conn.driver_connection().prepare(sql);
+  std::vector<Value> two{Value(1), Value(2)};
+  CHECK_THROWS_WITH_AS(st.execute(two), "[athanor.argument.params] the statement takes 1 parameters, 2 given", ArgumentError);
+  st.reset();
+  std::vector<Value> one{Value(7)};
+  st.execute(one);
+  REQUIRE(st.next());
+  CHECK(st.get_int64(0) == 7);
+  st.reset();
+}
