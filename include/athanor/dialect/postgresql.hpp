@@ -15,6 +15,12 @@
 // - Time: DateTimeType{} is TIMESTAMP, DateTimeType{true} TIMESTAMP WITH TIME ZONE. Every
 //   connection sets `TimeZone = 'UTC'`, so both read back as the same UTC instant and now()
 //   is UTC; DateTime values are bound as UTC text. Times are TIME (microseconds).
+// - Bound values carry their own type (the driver declares it at PREPARE): integers are
+//   INTEGER, or BIGINT beyond 32 bits, doubles DOUBLE PRECISION, and so on, so `int_col / 2.5`
+//   and `int_col > 1071.5` compute as written. Strings are untyped, like quoted literals: a
+//   string compared with a DATE, UUID or enum column is read as that type. A double bound to
+//   a NUMERIC column is converted with 15 significant digits (PostgreSQL's float8 → numeric);
+//   bind a Decimal for exact digits.
 // - Generated keys come back through `INSERT … RETURNING` (PostgreSQL has no last-insert-id),
 //   which the compiler adds to single-row INSERTs by itself.
 // - Identifiers longer than 63 bytes, which the server would silently cut short, are refused
