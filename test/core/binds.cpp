@@ -274,3 +274,18 @@ TEST_CASE("a driver statement given more values than it has placeholders refuses
   CHECK(st.get_int64(0) == 7);
   st.reset();
 }
+
+TEST_CASE("a statement whose SQL failed, later dropped from the statement cache, leaves the transaction alone") {
+  Numbers n;
+  // Cached though it never prepared: a syntax error.
+  CHECK_THROWS_AS(n.conn.exec_driver_sql("SELEC 1"), ProgrammingError);
+  auto tx = n.conn.begin();
+  n.conn.execute(insert(n.t).values({{"id", 100}, {"i", 1}}));
+  // More distinct statements than the per-connection cache holds (256), so the failed one is
+  // evicted inside the transaction.
+  for (int k = 0; k < 300; ++k) {
+    CHECK(n.conn.execute(select(literal(k).label("c" + std::to_string(k)))).scalar_one<int>() == k);
+  }
+  tx.commit();
+  CHECK(n.conn.execute(select(count()).select_from(n.t).where(n.t.c("id") == 100)).scalar_one<int>() == 1);
+}

@@ -380,7 +380,7 @@ class Statement final : public driver::Statement {
   Statement(detail::Session& s, std::string sql) : s_(s), sql_(std::move(sql)), placeholders_(placeholders(sql_)) {}
   ~Statement() override {
     if (s_.closing) return;  // the server drops prepared statements with the session
-    for (auto& p : preps_) deallocate(p.name);
+    for (auto& p : preps_) deallocate(p);
   }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -407,8 +407,7 @@ class Statement final : public driver::Statement {
       // prepare afresh, at once unless the error aborted a transaction (then on next use).
       if (msg.find("cached plan must not change result type") == std::string_view::npos) fail(result_.get());
       result_.reset();
-      p->stale = true;
-      deallocate(p->name);
+      deallocate(*p);
       if (s_.in_tx) {
         throw DatabaseError(
             "[athanor.database.stale_statement] a table changed after this statement was prepared, which aborted "
@@ -513,7 +512,7 @@ class Statement final : public driver::Statement {
   }
   Prepared& prepare_new() {
     if (preps_.size() >= max_preparations) {
-      deallocate(preps_.front().name);
+      deallocate(preps_.front());
       preps_.erase(preps_.begin());
     }
     Prepared p;
@@ -532,9 +531,13 @@ class Statement final : public driver::Statement {
     if (!ok(r.get())) detail::raise_result(s_.conn->raw(), r.get());
     p.stale = false;
   }
-  void deallocate(const std::string& name) {
-    // Refused in a failed transaction: the name just stays unused (names are never reused).
-    detail::ResultPtr r(PQexec(s_.conn->raw(), ("DEALLOCATE " + name).c_str()));
+  /// Drops a preparation from the server. Only one that exists there: DEALLOCATE of an unknown
+  /// name is an error, which would abort the caller's transaction. Refused in a failed
+  /// transaction: the name just stays unused (names are never reused).
+  void deallocate(Prepared& p) {
+    if (p.stale) return;
+    p.stale = true;
+    detail::ResultPtr r(PQexec(s_.conn->raw(), ("DEALLOCATE " + p.name).c_str()));
   }
 
   /// Runs a preparation: bytea in binary, everything else as text
