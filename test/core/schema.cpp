@@ -339,3 +339,38 @@ TEST_CASE("MetaData misuse: duplicate and unknown tables, a table without column
   CHECK(again.columns().size() == 1);
   CHECK(md.size() == 1);
 }
+
+TEST_CASE("identifiers up to the dialect's length limit work, longer ones are refused before the server cuts them") {
+  const Capabilities& caps = test::caps();
+  const std::size_t limit = caps.max_identifier_length;
+  const std::size_t longest = limit ? limit : 200;  // no limit: a long name just works
+  // Where the limit counts characters, a name of `longest` characters has more bytes than that.
+  std::string column = "c";
+  for (std::size_t i = 1; i < longest; ++i) column += caps.identifier_length_in_characters ? "é" : "c";
+  {
+    test::Schema s;
+    Table t{std::string(longest, 't'), s.md, Column{"id", Integer{}, primary_key, autoincrement(false)}, Column{column, Integer{}}};
+    s.create();
+    auto conn = s.engine.connect();
+    CHECK(conn.has_table(std::string(longest, 't')));
+    conn.execute(insert(t).values({{"id", 1}, {column, 42}}));
+    auto row = conn.execute(select(t.c(column).label(std::string(longest, 'x')))).one();
+    CHECK(row.get<int>(std::string(longest, 'x')) == 42);
+  }
+  if (limit == 0) return;
+  std::string_view dialect = test::engine().dialect().display_name();
+  auto refused = [&](char c) {
+    const char* unit = caps.identifier_length_in_characters ? " characters" : " bytes";
+    return "[athanor.argument.identifier] '" + std::string(20, c) + "…' is " + std::to_string(limit + 1) + unit + " long; " +
+           std::string(dialect) + " identifiers are at most " + std::to_string(limit) + unit;
+  };
+  test::Schema s;
+  Table long_table{std::string(limit + 1, 'u'), s.md, Column{"id", Integer{}, primary_key}};
+  CHECK_THROWS_WITH_AS(s.md.create_all(s.engine), refused('u').c_str(), ArgumentError);
+  MetaData md2;
+  Table long_column{"short_name", md2, Column{"id", Integer{}, primary_key}, Column{std::string(limit + 1, 'v'), Integer{}}};
+  CHECK_THROWS_WITH_AS(md2.create_all(s.engine), refused('v').c_str(), ArgumentError);
+  auto conn = s.engine.connect();
+  CHECK_THROWS_WITH_AS(conn.execute(select(literal(1).label(std::string(limit + 1, 'w')))), refused('w').c_str(), ArgumentError);
+  CHECK(conn.execute(select(literal(1).label(std::string(limit, 'w')))).scalar_one<int>() == 1);  // the connection goes on
+}

@@ -12,12 +12,33 @@
 namespace athanor {
 
 #if ATHANOR_DEFINITIONS
-ATHANOR_DECL void Dialect::quote(std::string& out, std::string_view ident) const {
-  // Identifiers given at run time are quoted, never trusted: the quote character is
-  // doubled (SQL-92 §5.2), and a NUL byte, which would cut the SQL text short, is refused.
+ATHANOR_DECL void Dialect::check_identifier(std::string_view ident) const {
+  // A NUL byte would cut the SQL text short.
   if (ident.empty() || ident.find('\0') != std::string_view::npos) {
     throw ArgumentError("[athanor.argument.identifier] an identifier is empty or contains a NUL byte");
   }
+  std::size_t limit = caps_.max_identifier_length;
+  if (limit == 0 || ident.size() <= limit) return;  // characters are never more than bytes
+  auto is_start = [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; };  // not a UTF-8 continuation
+  std::size_t length = ident.size();
+  if (caps_.identifier_length_in_characters) {
+    length = 0;
+    for (char c : ident) length += is_start(c);
+    if (length <= limit) return;
+  }
+  // The first 20 characters, cut at a character boundary.
+  std::size_t cut = 0;
+  for (int n = 0; cut < ident.size() && (n < 20 || !is_start(ident[cut])); ++cut) n += is_start(ident[cut]);
+  const char* unit = caps_.identifier_length_in_characters ? " characters" : " bytes";
+  throw ArgumentError("[athanor.argument.identifier] '" + std::string(ident.substr(0, cut)) + "…' is " +
+                      std::to_string(length) + unit + " long; " + std::string(display_name()) +
+                      " identifiers are at most " + std::to_string(limit) + unit);
+}
+
+ATHANOR_DECL void Dialect::quote(std::string& out, std::string_view ident) const {
+  // Identifiers given at run time are quoted, never trusted: the quote character is
+  // doubled (SQL-92 §5.2).
+  check_identifier(ident);
   out += '"';
   for (char c : ident) (c == '"' ? out += "\"\"" : out += c);
   out += '"';

@@ -41,6 +41,11 @@ struct Capabilities {
   bool cast_bare_binds = false;     ///< CAST a bound value that nothing beside it types (alone in a select list, both sides of an operator): the server infers parameter types from context only
   bool numbered_placeholders = false;  ///< placeholders name their parameter ($1): a bound value used twice in a statement is one parameter, written twice
   std::size_t max_params = 32766;
+  /// The longest identifier the server keeps whole (0: no limit); longer ones are refused by
+  /// `quote` instead of being cut short by the server. Counted in bytes, or in characters
+  /// when `identifier_length_in_characters`.
+  std::size_t max_identifier_length = 0;
+  bool identifier_length_in_characters = false;
 };
 
 /// The SQL flavour of one backend. Stateless after construction; shared by an Engine's connections.
@@ -57,7 +62,8 @@ class Dialect {
   const Capabilities& capabilities() const { return caps_; }
 
   // --- hooks (defaults in ansi.hpp) ---
-  /// Writes a quoted identifier; rejects a NUL byte or an empty name.
+  /// Writes a quoted identifier; rejects a NUL byte, an empty name, or one longer than
+  /// Capabilities::max_identifier_length (see check_identifier).
   virtual ATHANOR_DECL void quote(std::string& out, std::string_view ident) const;
   /// Writes the placeholder of the 1-based parameter `index`.
   virtual void placeholder(std::string& out, std::size_t index) const { (void)index, out += '?'; }
@@ -87,6 +93,9 @@ class Dialect {
     throw ArgumentError("[athanor.argument.unsupported] " + std::string(display_name()) + " has no " +
                         std::string(what) + "; " + std::string(fix));
   }
+  /// Throws ArgumentError `[athanor.argument.identifier] …` for an identifier that is empty, holds
+  /// a NUL byte, or is longer than the dialect's limit (naming its first characters and the limit).
+  ATHANOR_DECL void check_identifier(std::string_view ident) const;
 
  protected:
   Capabilities caps_;

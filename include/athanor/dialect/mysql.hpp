@@ -20,6 +20,8 @@
 //   … RETURNING need MariaDB ≥ 10.5), upsert is ON DUPLICATE KEY UPDATE on any unique key (the
 //   conflict columns are not named), doubles cannot hold NaN or ±infinity, an IN list bound
 //   as one array needs JSON_TABLE (MariaDB ≥ 10.6, MySQL ≥ 8.0.4).
+// - Identifiers (tables, columns, indexes, constraints, labels) longer than 64 characters
+//   are refused with an ArgumentError.
 // - Connections run with a strict sql_mode (bad values are errors, not warnings) and without
 //   NO_BACKSLASH_ESCAPES, so DDL literals escape backslashes.
 #pragma once
@@ -55,6 +57,11 @@ class MysqlDialect : public Dialect {
     caps_.nan = false;
     // The protocol counts parameters in 16 bits (https://dev.mysql.com/doc/dev/mysql-server/latest/page_protocol_com_stmt_prepare.html).
     caps_.max_params = 65535;
+    // Names of tables, columns, indexes and constraints are at most 64 characters
+    // (https://mariadb.com/kb/en/identifier-names/#maximum-length); aliases may be longer,
+    // but every identifier athanor quotes is held to the same limit.
+    caps_.max_identifier_length = 64;
+    caps_.identifier_length_in_characters = true;
   }
   std::string_view name() const override { return "mysql"; }
   std::string_view display_name() const override { return "MySQL/MariaDB"; }
@@ -62,9 +69,7 @@ class MysqlDialect : public Dialect {
   /// Backticks, an embedded one doubled (https://mariadb.com/kb/en/identifier-names/);
   /// ANSI_QUOTES is not assumed, so "…" would be a string.
   void quote(std::string& out, std::string_view ident) const override {
-    if (ident.empty() || ident.find('\0') != std::string_view::npos) {
-      throw ArgumentError("[athanor.argument.identifier] an identifier is empty or contains a NUL byte");
-    }
+    check_identifier(ident);
     out += '`';
     for (char c : ident) (c == '`' ? out += "``" : out += c);
     out += '`';

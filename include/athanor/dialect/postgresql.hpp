@@ -15,10 +15,17 @@
 // - Time: DateTimeType{} is TIMESTAMP, DateTimeType{true} TIMESTAMP WITH TIME ZONE. Every
 //   connection sets `TimeZone = 'UTC'`, so both read back as the same UTC instant and now()
 //   is UTC; DateTime values are bound as UTC text. Times are TIME (microseconds).
+// - Bound values carry their own type (the driver declares it at PREPARE): integers are
+//   INTEGER, or BIGINT beyond 32 bits, doubles DOUBLE PRECISION, and so on, so `int_col / 2.5`
+//   and `int_col > 1071.5` compute as written. Strings are untyped, like quoted literals: a
+//   string compared with a DATE, UUID or enum column is read as that type. A double bound to
+//   a NUMERIC column is converted with 15 significant digits (PostgreSQL's float8 → numeric);
+//   bind a Decimal for exact digits.
 // - Generated keys come back through `INSERT … RETURNING` (PostgreSQL has no last-insert-id),
 //   which the compiler adds to single-row INSERTs by itself.
-// - Identifiers longer than 63 bytes are truncated by the server (generated constraint names
-//   of long table names included); name such constraints yourself.
+// - Identifiers longer than 63 bytes, which the server would silently cut short, are refused
+//   with an ArgumentError (generated constraint names of long table names included: name
+//   such constraints yourself).
 // - Statements are prepared once per connection; after ALTER/DROP of a table a cached SELECT
 //   is re-prepared automatically outside transactions.
 #pragma once
@@ -50,6 +57,10 @@ class PostgresqlDialect : public Dialect {
     // one `$n` in both, so the server sees one expression (otherwise "must appear in the
     // GROUP BY clause"; https://www.postgresql.org/docs/current/sql-select.html#SQL-GROUPBY).
     caps_.numbered_placeholders = true;
+    // Identifiers are cut to NAMEDATALEN - 1 = 63 bytes without an error, after which a name
+    // that athanor looks up no longer matches (https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS):
+    // longer ones are refused.
+    caps_.max_identifier_length = 63;
   }
   std::string_view name() const override { return "postgresql"; }
   std::string_view display_name() const override { return "PostgreSQL"; }

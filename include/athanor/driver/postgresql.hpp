@@ -1,19 +1,20 @@
 // athanor/driver/postgresql.hpp — the PostgreSQL adapter on libpqxx 6.4: connect from a URL,
-// prepare (cached per connection), bind, read by type OID, and map SQLSTATEs to athanor's
-// exceptions. Only the engine layer includes this header.
+// prepare (cached per connection) with each parameter's type, bind, read by type OID, and map
+// SQLSTATEs to athanor's exceptions. Only the engine layer includes this header.
 #pragma once
 
-#include <pqxx/binarystring>
+#include <libpq-fe.h>
 #include <pqxx/connection>
 #include <pqxx/errorhandler>
 #include <pqxx/except>
 #include <pqxx/nontransaction>
-#include <pqxx/prepared_statement>
 #include <pqxx/result>
 
+#include <algorithm>    // std::max
 #include <cctype>       // std::isalnum, std::toupper
 #include <charconv>     // std::to_chars, std::from_chars
 #include <cmath>        // std::isnan, std::isinf
+#include <cstdlib>      // std::strtoll
 #include <limits>       // std::numeric_limits
 #include <memory>       // std::unique_ptr
 #include <span>         // std::span
@@ -208,11 +209,45 @@ inline const std::string& text_param(const std::string& s, std::size_t position)
   return s;
 }
 
+/// The type a bound value is declared with at PREPARE, so that the server takes the value's
+/// own type instead of guessing it from the other operand (which made `int_col / $1` integer
+/// division for 2.5, `int_col > $1` refuse 1071.5, and `CASE … THEN $1 ELSE $2 END` text:
+/// https://www.postgresql.org/docs/current/sql-prepare.html, "unspecified" parameters). Each
+/// value gets the type PostgreSQL gives the same value written as a literal
+/// (https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-CONSTANTS-NUMERIC):
+/// integers INTEGER when they fit, else BIGINT (so `substr(s, $1)`, `round(x, $1)` and
+/// `date + $1` still find their INTEGER overloads) — except doubles, which are DOUBLE
+/// PRECISION (a C++ double, not NUMERIC). Strings stay unspecified, as a quoted literal is: a
+/// string compared with a DATE, UUID or enum column is read as that type. Json is JSONB (the
+/// type the dialect creates), DateTime TIMESTAMP (bound as UTC text without a zone). psycopg 3
+/// adapts Python values the same way (https://psycopg.org/psycopg3/docs/basic/adapt.html), but
+/// from SMALLINT up: INTEGER is the floor here, so `$1 * $2` of small values cannot overflow 16 bits.
+/// NULL is `any_type`: it fits a slot of any type (see Statement::find).
+inline constexpr pqxx::oid any_type = ~pqxx::oid{0};
+inline pqxx::oid param_type(const Value& v) {
+  return std::visit(
+      [](const auto& x) -> pqxx::oid {
+        using X = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<X, std::monostate>) return any_type;
+        else if constexpr (std::is_same_v<X, bool>) return bool_;
+        else if constexpr (std::is_same_v<X, std::int64_t>) return x == static_cast<std::int32_t>(x) ? int4 : int8;
+        else if constexpr (std::is_same_v<X, double>) return float8;
+        else if constexpr (std::is_same_v<X, std::string>) return 0;
+        else if constexpr (std::is_same_v<X, Bytes>) return bytea;
+        else if constexpr (std::is_same_v<X, Decimal>) return numeric;
+        else if constexpr (std::is_same_v<X, Date>) return date;
+        else if constexpr (std::is_same_v<X, DateTime>) return timestamp;
+        else if constexpr (std::is_same_v<X, Time>) return time;
+        else if constexpr (std::is_same_v<X, Json>) return jsonb;
+        else if constexpr (std::is_same_v<X, Uuid>) return uuid;
+        else static_assert(!sizeof(X*), "athanor: a Value alternative without a PostgreSQL parameter type");
+      },
+      v.variant());
+}
+
 /// A field in text format as the natural Value of its type; anything unknown (or outside what
 /// the parsers take, e.g. 'infinity' dates) stays text.
-inline Value decode(pqxx::oid type, const pqxx::field& f) {
-  const char* p = f.c_str();
-  std::size_t n = f.size();
+inline Value decode(pqxx::oid type, const char* p, std::size_t n) {
   std::string_view s(p, n);
   switch (type) {
     case bool_: return Value(n > 0 && p[0] == 't');
@@ -247,10 +282,14 @@ inline Value decode(pqxx::oid type, const pqxx::field& f) {
           b[i] = static_cast<std::byte>(hi * 16 + lo);
         }
         return Value(std::move(b));
-      } else {
-        pqxx::binarystring bs(f);
-        auto* b = reinterpret_cast<const std::byte*>(bs.data());
-        return Value(Bytes(b, b + bs.size()));
+      } else {  // the older escape format, should the session have changed bytea_output
+        std::size_t size = 0;
+        unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(p), &size);
+        if (!raw) throw DataError("[athanor.data] PostgreSQL sent a malformed bytea value");
+        auto* b = reinterpret_cast<const std::byte*>(raw);
+        Value out(Bytes(b, b + size));
+        PQfreemem(raw);
+        return out;
       }
     case date:
       if (auto d = athanor::detail::parse_date(s)) return Value(*d);
@@ -272,10 +311,40 @@ inline Value decode(pqxx::oid type, const pqxx::field& f) {
   return Value(std::string(s));
 }
 
+/// libpqxx 6.4 prepares without parameter types (PQprepare with nParams 0) and has no public
+/// way to the PGconn: a connection policy of our own (libpqxx's documented extension point,
+/// connectionpolicy.hxx) keeps the handle it opens, so that statements are prepared and run
+/// with libpq itself. Reactivation is inhibited, so the handle never changes under us.
+class Policy final : public pqxx::connect_direct {
+ public:
+  explicit Policy(const std::string& options) : connect_direct(options) {}
+  handle do_startconnect(handle h) override { return raw = connect_direct::do_startconnect(h); }
+  handle do_completeconnect(handle h) override { return raw = connect_direct::do_completeconnect(h); }
+  handle do_dropconnect(handle h) noexcept override { return raw = connect_direct::do_dropconnect(h); }
+  handle do_disconnect(handle h) noexcept override { return raw = connect_direct::do_disconnect(h); }
+  PGconn* raw = nullptr;
+};
+
+/// `pqxx::connection` with our Policy (what basic_connection_base does, with the policy reachable).
+class PqConnection final : public pqxx::connection_base {
+ public:
+  explicit PqConnection(const std::string& options) : connection_base(policy_), policy_(options) { init(); }
+  ~PqConnection() noexcept { close(); }
+  PGconn* raw() const { return policy_.raw; }
+
+ private:
+  Policy policy_;
+};
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
 /// State shared by a Connection and its statements. Declaration order is destruction order
 /// in reverse: the transaction object and the notice handler go before the connection.
 struct Session {
-  std::unique_ptr<pqxx::connection> conn;
+  std::unique_ptr<PqConnection> conn;
   std::unique_ptr<pqxx::quiet_errorhandler> quiet;  ///< NOTICEs (DROP … IF EXISTS) are not printed
   std::unique_ptr<pqxx::nontransaction> tx;         ///< runs everything; BEGIN/COMMIT are plain SQL
   bool in_tx = false;    ///< inside BEGIN … COMMIT/ROLLBACK (tracked from exec)
@@ -285,175 +354,250 @@ struct Session {
 
 }  // namespace detail
 
-/// A server-side prepared statement, prepared when first seen under a name unique to its connection.
+namespace detail {
+
+/// Throws the athanor exception for a failed libpq call (`r` may be null when libpq ran out
+/// of memory or lost the connection before a result came).
+[[noreturn]] inline void raise_result(PGconn* conn, const PGresult* r) {
+  if (PQstatus(conn) != CONNECTION_OK) {
+    // As libpqxx did (pqxx::broken_connection): libpq's text is about its own next step.
+    throw OperationalError(
+        "[athanor.operational.disconnected] the connection to PostgreSQL was lost (server restart or shutdown, "
+        "session terminated, or network failure)");
+  }
+  const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+  raise(r ? PQresultErrorMessage(r) : PQerrorMessage(conn), state ? state : "");
+}
+
+}  // namespace detail
+
+/// A server-side prepared statement. It is prepared on first execution, when the values and
+/// so the parameter types are known, under a name unique to its connection; the same SQL run
+/// with values of other types (2.5 where 2 was bound) is prepared again for those types and
+/// both preparations are kept (a few at most). A NULL fits a slot of any type.
 class Statement final : public driver::Statement {
  public:
-  Statement(detail::Session& s, std::string sql) : s_(s), sql_(std::move(sql)) { prepare_now(); }
+  Statement(detail::Session& s, std::string sql) : s_(s), sql_(std::move(sql)), placeholders_(placeholders(sql_)) {}
   ~Statement() override {
     if (s_.closing) return;  // the server drops prepared statements with the session
-    try {
-      s_.conn->unprepare(name_);
-    } catch (...) {  // in a failed transaction DEALLOCATE is refused: the name stays unused
-    }
+    for (auto& p : preps_) deallocate(p);
   }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
   void execute(std::span<const Value> params) override {
     reset();
-    try {
-      if (stale_) prepare_now();
-      try {
-        result_ = run(params);
-      } catch (const pqxx::feature_not_supported& e) {
-        // A cached plan whose result columns changed (ALTER, or DROP and CREATE of a table)
-        // cannot run again (https://www.postgresql.org/docs/current/sql-prepare.html#SQL-PREPARE-NOTES):
-        // prepare afresh, at once unless the error aborted a transaction (then on next use).
-        if (std::string_view(e.what()).find("cached plan must not change result type") == std::string_view::npos) throw;
-        stale_ = true;
-        try {
-          s_.conn->unprepare(name_);
-        } catch (...) {  // refused in a failed transaction: the old name just stays unused
-        }
-        if (s_.in_tx) {
-          throw DatabaseError(
-              "[athanor.database.stale_statement] a table changed after this statement was prepared, which aborted "
-              "the transaction; roll back and run it again");
-        }
-        prepare_now();
-        result_ = run(params);
-      }
-    } catch (...) {
-      detail::rethrow();
+    // A type declared for a parameter the SQL never uses makes the statement take it (and
+    // ignore its value), so surplus values are refused here as the other drivers do; missing
+    // ones the server refuses (08P01, "bind message supplies …").
+    if (params.size() > placeholders_) {
+      throw ArgumentError("[athanor.argument.params] the statement takes " + std::to_string(placeholders_) +
+                          " parameters, " + std::to_string(params.size()) + " given");
     }
-    oids_.resize(static_cast<std::size_t>(result_.columns()));
-    for (std::size_t i = 0; i < oids_.size(); ++i) oids_[i] = result_.column_type(static_cast<pqxx::row::size_type>(i));
-    rows_ = result_.size(), next_ = 0;
-    affected_ = static_cast<std::int64_t>(result_.affected_rows());
+    types_.resize(params.size());
+    for (std::size_t i = 0; i < params.size(); ++i) types_[i] = detail::param_type(params[i]);
+    Prepared* p = find();
+    if (!p) p = &prepare_new();
+    if (p->stale) prepare(*p);
+    result_ = run(*p, params);
+    if (!ok(result_.get())) {
+      std::string_view msg = result_ ? PQresultErrorMessage(result_.get()) : "";
+      // A cached plan whose result columns changed (ALTER, or DROP and CREATE of a table)
+      // cannot run again (https://www.postgresql.org/docs/current/sql-prepare.html#SQL-PREPARE-NOTES):
+      // prepare afresh, at once unless the error aborted a transaction (then on next use).
+      if (msg.find("cached plan must not change result type") == std::string_view::npos) fail(result_.get());
+      result_.reset();
+      deallocate(*p);
+      if (s_.in_tx) {
+        throw DatabaseError(
+            "[athanor.database.stale_statement] a table changed after this statement was prepared, which aborted "
+            "the transaction; roll back and run it again");
+      }
+      prepare(*p);
+      result_ = run(*p, params);
+      if (!ok(result_.get())) fail(result_.get());
+    }
+    PGresult* r = result_.get();
+    oids_.resize(static_cast<std::size_t>(PQnfields(r)));
+    for (std::size_t i = 0; i < oids_.size(); ++i) oids_[i] = PQftype(r, static_cast<int>(i));
+    rows_ = PQntuples(r), next_ = 0, row_ = -1;
+    const char* n = PQcmdTuples(r);
+    affected_ = *n ? std::strtoll(n, nullptr, 10) : 0;
   }
   bool next() override {
     if (next_ >= rows_) return false;
-    row_ = result_[next_++];
+    row_ = next_++;
     return true;
   }
   int column_count() const override { return static_cast<int>(oids_.size()); }
-  std::string column_name(int c) const override { return result_.column_name(static_cast<pqxx::row::size_type>(c)); }
+  std::string column_name(int c) const override { return PQfname(result_.get(), c); }
   Value value(int c) const override {
-    pqxx::field f = row_[static_cast<pqxx::row::size_type>(c)];
-    if (f.is_null()) return Value();
-    return detail::decode(oids_[static_cast<std::size_t>(c)], f);
+    if (is_null(c)) return Value();
+    return detail::decode(oids_[static_cast<std::size_t>(c)], text(c), length(c));
   }
   // Typed reads (the ORM path) straight from the field's text where that text is already
   // the answer; other types go through value().
-  bool is_null(int c) const override { return row_[static_cast<pqxx::row::size_type>(c)].is_null(); }
+  bool is_null(int c) const override { return PQgetisnull(result_.get(), row_, c) != 0; }
   std::int64_t get_int64(int c) const override {
     auto t = oids_[static_cast<std::size_t>(c)];
     if (t != detail::int2 && t != detail::int4 && t != detail::int8) return driver::Statement::get_int64(c);
-    pqxx::field f = row_[static_cast<pqxx::row::size_type>(c)];
+    const char* p = text(c);
     std::int64_t i = 0;
-    auto r = std::from_chars(f.c_str(), f.c_str() + f.size(), i);
-    if (f.is_null() || r.ec != std::errc{}) return driver::Statement::get_int64(c);
+    auto r = std::from_chars(p, p + length(c), i);
+    if (is_null(c) || r.ec != std::errc{}) return driver::Statement::get_int64(c);
     return i;
   }
   std::string get_text(int c) const override {
     switch (oids_[static_cast<std::size_t>(c)]) {
       case detail::text: case detail::varchar: case detail::bpchar: case detail::name: case detail::json:
-      case detail::jsonb: case detail::numeric: case detail::uuid: case detail::int2: case detail::int4: case detail::int8: {
-        pqxx::field f = row_[static_cast<pqxx::row::size_type>(c)];
-        if (!f.is_null()) return std::string(f.c_str(), f.size());
+      case detail::jsonb: case detail::numeric: case detail::uuid: case detail::int2: case detail::int4: case detail::int8:
+        if (!is_null(c)) return std::string(text(c), length(c));
         break;
-      }
       default: break;
     }
     return driver::Statement::get_text(c);
   }
   std::int64_t rows_affected() const override { return affected_; }
   void reset() override {
-    row_ = pqxx::row();
-    result_.clear();
+    result_.reset();
     oids_.clear();
-    rows_ = next_ = 0;
+    rows_ = next_ = 0, row_ = -1;
   }
 
  private:
-  /// Prepares the SQL under a fresh name; until that succeeds the statement stays stale and
-  /// the next execute tries again.
-  void prepare_now() {
-    stale_ = true;
-    name_ = "athanor_" + std::to_string(++s_.next_id);
+  /// One server-side preparation of the SQL, for one list of parameter types.
+  struct Prepared {
+    std::string name;
+    std::vector<pqxx::oid> types;  ///< as declared; 0 = left to the server
+    bool stale = true;             ///< not (or no longer) prepared on the server
+  };
+  /// At most this many preparations a statement: SQL bound with ever new type mixes (a Core
+  /// statement whose values change type) re-prepares instead of growing without bound.
+  static constexpr std::size_t max_preparations = 4;
+
+  /// The highest `$n` in the SQL text: the parameter count of SQL the compiler wrote. Text in
+  /// quotes or comments is not skipped, so this never undercounts a hand-written statement.
+  static std::size_t placeholders(const std::string& sql) {
+    std::size_t most = 0;
+    for (std::size_t i = sql.find('$'); i != std::string::npos; i = sql.find('$', i + 1)) {
+      std::size_t n = 0, j = i + 1;
+      for (; j < sql.size() && sql[j] >= '0' && sql[j] <= '9' && n < 100000; ++j) n = n * 10 + static_cast<std::size_t>(sql[j] - '0');
+      most = std::max(most, n);
+    }
+    return most;
+  }
+  static bool ok(const PGresult* r) {
+    auto st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+  }
+  [[noreturn]] void fail(const PGresult* r) {
     try {
-      s_.conn->prepare(name_, sql_);
-      s_.conn->prepare_now(name_);  // errors in the SQL surface here, and the statement is not cached
-      stale_ = false;
+      detail::raise_result(s_.conn->raw(), r);
     } catch (...) {
-      try {
-        s_.conn->unprepare(name_);
-      } catch (...) {
-      }
-      detail::rethrow();
+      result_.reset();
+      throw;
     }
   }
+  const char* text(int c) const { return PQgetvalue(result_.get(), row_, c); }
+  std::size_t length(int c) const { return static_cast<std::size_t>(PQgetlength(result_.get(), row_, c)); }
 
-  pqxx::result run(std::span<const Value> params) {
-    // The invocation API is the one libpqxx 6 call that binds a run-time number of parameters
-    // each with its own format, so that bytea travels in binary and the rest as text.
-#if defined(__GNUC__)
-#  pragma GCC diagnostic push
-#  pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-#endif
-    auto call = s_.tx->prepared(name_);
-    char buf[40];
-    std::size_t position = 0;
-    for (const Value& v : params) {
-      ++position;
+  /// The preparation whose declared types are those of the values (a NULL fits any).
+  Prepared* find() {
+    for (auto& p : preps_) {
+      bool fits = p.types.size() == types_.size();
+      for (std::size_t i = 0; fits && i < types_.size(); ++i) fits = types_[i] == detail::any_type || types_[i] == p.types[i];
+      if (fits) return &p;
+    }
+    return nullptr;
+  }
+  Prepared& prepare_new() {
+    if (preps_.size() >= max_preparations) {
+      deallocate(preps_.front());
+      preps_.erase(preps_.begin());
+    }
+    Prepared p;
+    p.types = types_;
+    for (auto& t : p.types) t = t == detail::any_type ? 0 : t;  // a NULL's type is the server's guess
+    preps_.push_back(std::move(p));
+    return preps_.back();
+  }
+  /// Prepares the SQL under a fresh name (https://www.postgresql.org/docs/current/libpq-exec.html#LIBPQ-PQPREPARE);
+  /// until that succeeds the preparation stays stale and the next execute tries again.
+  void prepare(Prepared& p) {
+    p.stale = true;
+    p.name = "athanor_" + std::to_string(++s_.next_id);
+    detail::ResultPtr r(PQprepare(s_.conn->raw(), p.name.c_str(), sql_.c_str(), static_cast<int>(p.types.size()),
+                                  p.types.empty() ? nullptr : p.types.data()));
+    if (!ok(r.get())) detail::raise_result(s_.conn->raw(), r.get());
+    p.stale = false;
+  }
+  /// Drops a preparation from the server. Only one that exists there: DEALLOCATE of an unknown
+  /// name is an error, which would abort the caller's transaction. Refused in a failed
+  /// transaction: the name just stays unused (names are never reused).
+  void deallocate(Prepared& p) {
+    if (p.stale) return;
+    p.stale = true;
+    detail::ResultPtr r(PQexec(s_.conn->raw(), ("DEALLOCATE " + p.name).c_str()));
+  }
+
+  /// Runs a preparation: bytea in binary, everything else as text
+  /// (https://www.postgresql.org/docs/current/libpq-exec.html#LIBPQ-PQEXECPREPARED).
+  detail::ResultPtr run(const Prepared& p, std::span<const Value> params) {
+    std::size_t n = params.size();
+    values_.resize(n), lengths_.resize(n), formats_.resize(n);
+    if (texts_.size() < n) texts_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      lengths_[i] = formats_[i] = 0;
+      std::string& buf = texts_[i];
       std::visit(
           [&](const auto& x) {
             using X = std::decay_t<decltype(x)>;
             if constexpr (std::is_same_v<X, std::monostate>) {
-              call();
+              values_[i] = nullptr;
             } else if constexpr (std::is_same_v<X, bool>) {
-              call(x ? "true" : "false");
-            } else if constexpr (std::is_same_v<X, std::int64_t>) {
-              *std::to_chars(buf, buf + sizeof buf - 1, x).ptr = '\0';
-              call(static_cast<const char*>(buf));
-            } else if constexpr (std::is_same_v<X, double>) {
-              // float8in takes these words (https://www.postgresql.org/docs/current/datatype-numeric.html#DATATYPE-FLOAT).
-              if (std::isnan(x)) {
-                call("NaN");
-              } else if (std::isinf(x)) {
-                call(x > 0 ? "Infinity" : "-Infinity");
-              } else {
-                *std::to_chars(buf, buf + sizeof buf - 1, x).ptr = '\0';
-                call(static_cast<const char*>(buf));
+              values_[i] = x ? "true" : "false";
+            } else if constexpr (std::is_same_v<X, std::int64_t> || std::is_same_v<X, double>) {
+              char tmp[40];
+              if constexpr (std::is_same_v<X, double>) {
+                // float8in takes these words (https://www.postgresql.org/docs/current/datatype-numeric.html#DATATYPE-FLOAT).
+                if (std::isnan(x)) return void(values_[i] = "NaN");
+                if (std::isinf(x)) return void(values_[i] = x > 0 ? "Infinity" : "-Infinity");
               }
+              buf.assign(tmp, std::to_chars(tmp, tmp + sizeof tmp, x).ptr);
+              values_[i] = buf.c_str();
             } else if constexpr (std::is_same_v<X, std::string>) {
-              call(detail::text_param(x, position));
+              values_[i] = detail::text_param(x, i + 1).c_str();
             } else if constexpr (std::is_same_v<X, Bytes>) {
-              call(pqxx::binarystring(x.data(), x.size()));
+              values_[i] = x.empty() ? "" : reinterpret_cast<const char*>(x.data());  // a null pointer is NULL
+              lengths_[i] = static_cast<int>(x.size()), formats_[i] = 1;
             } else if constexpr (std::is_same_v<X, Decimal> || std::is_same_v<X, Json>) {
-              call(detail::text_param(x.text, position));
+              values_[i] = detail::text_param(x.text, i + 1).c_str();
             } else {
-              call(athanor::detail::value_to_text(v));  // ISO dates and times (UTC), UUID text
+              buf = athanor::detail::value_to_text(params[i]);  // ISO dates and times (UTC), UUID text
+              values_[i] = buf.c_str();
             }
           },
-          v.variant());
+          params[i].variant());
     }
-    return call.exec();
-#if defined(__GNUC__)
-#  pragma GCC diagnostic pop
-#endif
+    return detail::ResultPtr(PQexecPrepared(s_.conn->raw(), p.name.c_str(), static_cast<int>(n), values_.data(),
+                                            lengths_.data(), formats_.data(), 0));
   }
 
   detail::Session& s_;
   std::string sql_;
-  std::string name_;
-  pqxx::result result_;
-  pqxx::row row_;
+  std::size_t placeholders_;
+  std::vector<Prepared> preps_;
+  std::vector<pqxx::oid> types_;  ///< of the values being executed
+  // Parameter arrays for libpq, kept between executions to reuse their memory.
+  std::vector<const char*> values_;
+  std::vector<int> lengths_, formats_;
+  std::vector<std::string> texts_;
+  detail::ResultPtr result_;
   std::vector<pqxx::oid> oids_;
-  pqxx::result::size_type rows_ = 0, next_ = 0;
+  int rows_ = 0, next_ = 0, row_ = -1;
   std::int64_t affected_ = 0;
-  bool stale_ = true;  ///< not (or no longer) prepared on the server
 };
+
 
 /// Options of a PostgreSQL connection (built from a URL by `postgresql_connect`).
 struct Options {
@@ -490,7 +634,7 @@ class Connection final : public driver::Connection {
       throw OperationalError("[athanor.operational.connect] cannot connect to PostgreSQL at " + o.where + ": " + flat);
     };
     try {
-      s_.conn = std::make_unique<pqxx::connection>(o.conninfo);
+      s_.conn = std::make_unique<detail::PqConnection>(o.conninfo);
       // libpqxx 6 reconnects a broken connection by itself on its next use (connection_base.hxx,
       // "the connection will be restored automatically"): the rest of a transaction would run
       // in autocommit on a new session, without the settings below. A lost link stays lost,
@@ -569,7 +713,7 @@ class Connection final : public driver::Connection {
     return std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + "." + std::to_string(v % 100);
   }
   /// The libpqxx connection, for what athanor does not wrap.
-  pqxx::connection& handle() { return *s_.conn; }
+  pqxx::connection_base& handle() { return *s_.conn; }
 
  private:
   detail::Session s_;
