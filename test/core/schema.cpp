@@ -374,3 +374,25 @@ TEST_CASE("identifiers up to the dialect's length limit work, longer ones are re
   CHECK_THROWS_WITH_AS(conn.execute(select(literal(1).label(std::string(limit + 1, 'w')))), refused('w').c_str(), ArgumentError);
   CHECK(conn.execute(select(literal(1).label(std::string(limit, 'w')))).scalar_one<int>() == 1);  // the connection goes on
 }
+
+TEST_CASE("identifiers outside the Basic Multilingual Plane: stored where the server takes them, refused up front where not") {
+  // MariaDB keeps identifiers in utf8mb3 (U+0000–U+FFFF): a 4-byte UTF-8 character there was an
+  // "Illegal mix of collations" from the table-exists check of create_all, not a word about the name.
+  const std::string name = "emoji_\xF0\x9F\x98\x80";  // emoji_😀
+  test::Schema s;
+  Table t{name, s.md, Column{"id", Integer{}, primary_key, autoincrement(false)}, Column{name, Integer{}}};
+  if (!test::caps().identifiers_bmp_only) {
+    s.create();
+    auto conn = s.engine.connect();
+    CHECK(conn.has_table(name));
+    conn.execute(insert(t).values({{"id", 1}, {name, 7}}));
+    CHECK(conn.execute(select(t.c(name))).scalar_one<int>() == 7);
+    return;
+  }
+  std::string expected = "[athanor.argument.identifier] '" + name + "' holds a character beyond U+FFFF; " +
+                         std::string(s.engine.dialect().display_name()) + " identifiers take U+0000 to U+FFFF only";
+  CHECK_THROWS_WITH_AS(s.md.create_all(s.engine), expected.c_str(), ArgumentError);
+  auto conn = s.engine.connect();
+  CHECK_THROWS_WITH_AS(conn.has_table(name), expected.c_str(), ArgumentError);
+  CHECK(conn.execute(select(literal(1))).scalar_one<int>() == 1);  // the connection goes on
+}

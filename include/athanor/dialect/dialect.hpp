@@ -46,6 +46,8 @@ struct Capabilities {
   /// when `identifier_length_in_characters`.
   std::size_t max_identifier_length = 0;
   bool identifier_length_in_characters = false;
+  /// Identifiers hold characters up to U+FFFF only (4-byte UTF-8 refused by `quote`).
+  bool identifiers_bmp_only = false;
 };
 
 /// The SQL flavour of one backend. Stateless after construction; shared by an Engine's connections.

@@ -20,8 +20,8 @@
 //   … RETURNING need MariaDB ≥ 10.5), upsert is ON DUPLICATE KEY UPDATE on any unique key (the
 //   conflict columns are not named), doubles cannot hold NaN or ±infinity, an IN list bound
 //   as one array needs JSON_TABLE (MariaDB ≥ 10.6, MySQL ≥ 8.0.4).
-// - Identifiers (tables, columns, indexes, constraints, labels) longer than 64 characters
-//   are refused with an ArgumentError.
+// - Identifiers (tables, columns, indexes, constraints, labels) longer than 64 characters,
+//   or holding a character beyond U+FFFF (an emoji), are refused with an ArgumentError.
 // - Connections run with a strict sql_mode (bad values are errors, not warnings) and without
 //   NO_BACKSLASH_ESCAPES, so DDL literals escape backslashes.
 #pragma once
@@ -62,6 +62,9 @@ class MysqlDialect : public Dialect {
     // but every identifier athanor quotes is held to the same limit.
     caps_.max_identifier_length = 64;
     caps_.identifier_length_in_characters = true;
+    // Identifiers are stored as utf8mb3, whatever the connection's character set
+    // (https://mariadb.com/kb/en/identifier-names/: quoted names take U+0001 to U+FFFF).
+    caps_.identifiers_bmp_only = true;
   }
   std::string_view name() const override { return "mysql"; }
   std::string_view display_name() const override { return "MySQL/MariaDB"; }

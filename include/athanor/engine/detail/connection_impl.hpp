@@ -109,6 +109,7 @@ ATHANOR_DECL Result Connection::execute_many(const Insert& stmt, const std::vect
 }
 
 ATHANOR_DECL bool Connection::has_table(const std::string& name) {
+  impl_->engine->dialect->check_identifier(name);  // a name the server cannot hold: the same error as create_all's
   Compiled c;
   c.kind = Compiled::Kind::text, c.sql = impl_->engine->dialect->has_table_sql();
   c.params.push_back({"", Value(name)});
