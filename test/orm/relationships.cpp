@@ -744,6 +744,8 @@ std::string show(int owner, const std::vector<int>& children) {
 }
 int id_of(const orm::Ptr<tut::Playlist>& p) { return p->playlist_id; }
 int id_of(const orm::Ptr<tut::Album>& a) { return a->album_id; }
+int id_of(const orm::Ptr<tut::Track>& t) { return t->track_id; }
+int id_of(const orm::Ptr<tut::Folder>& f) { return f->id; }
 
 template <class M, class R, class Stmt>
 Loaded load_with(athanor::Engine& engine, const Stmt& stmt, R M::*rel, int strategy) {
@@ -755,7 +757,7 @@ Loaded load_with(athanor::Engine& engine, const Stmt& stmt, R M::*rel, int strat
   Loaded out;
   for (auto& o : owners) {
     std::vector<int> ids;
-    for (auto& child : (*o).*rel) ids.push_back(child->track_id);
+    for (auto& child : (*o).*rel) ids.push_back(id_of(child));
     out += show(id_of(o), ids);
   }
   return out;
@@ -808,4 +810,36 @@ TEST_CASE("joinedload, selectinload and lazy loading give the same collections, 
   check(albums.where(c<&Album::album_id> >= 3), &Album::tracks, music.albums, 4);
   check(albums.limit(2), &Album::tracks, music.albums, 2);
   check(orm::select<Album>().order_by(c<&Album::title>.desc()).limit(3).offset(2), &Album::tracks, music.albums, 3);
+}
+
+TEST_CASE("joinedload of a self-referential collection joins an alias of the same table") {
+  TutorialDb db;
+  const World w = World::generate(5);
+  w.store(db.engine);
+  std::map<int, std::vector<int>> kids;
+  for (auto& [id, f] : w.folders) {
+    kids[id];
+    if (f.second) kids[*f.second].push_back(id);
+  }
+  auto stmt = orm::select<tut::Folder>().order_by(c<&tut::Folder::id>);
+  Loaded want;
+  for (auto& [id, k] : kids) want += show(id, k);
+  for (int strategy : {0, 1, 2}) CHECK(load_with(db.engine, stmt, &tut::Folder::children, strategy) == want);
+  auto top = stmt.where(c<&tut::Folder::parent_id>.is_null()).limit(2);
+  CHECK(load_with(db.engine, top, &tut::Folder::children, 0) == load_with(db.engine, top, &tut::Folder::children, 2));
+}
+
+TEST_CASE("a joinedload path loads its deeper levels too (as selectinload)") {
+  TutorialDb db;
+  const World w = World::generate(2);
+  w.store(db.engine);
+  orm::Session s(db.engine, {.expire_on_commit = true, .autoflush = true, .raiseload = true});  // an unloaded level would throw
+  auto people = s.scalars(orm::select<tut::Person>().options(orm::joinedload(&tut::Person::notes).selectinload(&tut::Note::marks)));
+  std::size_t notes = 0, marks = 0;
+  for (auto& p : people) {
+    notes += p->notes.size();
+    for (auto& n : p->notes) marks += n->marks.size();
+  }
+  CHECK(notes == w.notes.size());
+  CHECK(marks == w.marks.size());
 }

@@ -456,6 +456,15 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::load_object
   std::vector<std::shared_ptr<InstanceBase>> out;
   if (joined) {
     out = load_joined(ops, q, *joined);
+    if (joined->path.size() > 1) {  // the levels below the joined one load as selectinload
+      const RelInfo& info = *ops.info->relation(joined->path[0]);
+      std::vector<std::shared_ptr<InstanceBase>> children;
+      for (auto& o : out)
+        for (auto& c : info.items(info.member(*o))) children.push_back(c);
+      std::sort(children.begin(), children.end());
+      children.erase(std::unique(children.begin(), children.end()), children.end());
+      apply_loader(children, info.target(), *joined, 1);
+    }
   } else {
     Collected values;
     q.collect(q.stmt, values);
