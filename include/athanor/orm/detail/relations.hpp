@@ -1,5 +1,5 @@
 // athanor/orm/detail/relations.hpp — relationships at run time: resolving the linking
-// columns from the foreign keys, lazy and selectin loading through the identity map,
+// columns from the foreign keys, lazy, selectin and joined loading through the identity map,
 // keeping foreign keys in step at flush, and the save-update / delete / delete-orphan cascades.
 #pragma once
 
@@ -323,7 +323,13 @@ ATHANOR_DECL void clear_keys_to_deleted(SessionCore& s) {
       if (!r.loaded) continue;
       for (auto& child : info->items(r)) {
         if (child->state != State::persistent) continue;
-        if (child->expired) s.refresh(*child);  // its key as stored, not as a rolled-back flush left it
+        if (child->expired) {  // its key as stored, not as a rolled-back flush left it
+          try {
+            s.refresh(*child);
+          } catch (const NoResultFound&) {
+            continue;  // the row is gone already: nothing refers to the parent from there
+          }
+        }
         bool still_linked = true;
         for (std::size_t k = 0; k < info->local.size(); ++k)
           still_linked = still_linked && child->ops->get(*child, info->remote[k]) == parent->ops->get(*parent, info->local[k]);
