@@ -405,6 +405,15 @@ struct TutorialDb {
     } catch (...) {
     }
   }
+  /// Empties the cascade tables, children first (cheaper than DDL for every case).
+  void clear() {
+    auto conn = engine.begin();
+    conn.exec_driver_sql("UPDATE folders SET parent_id = NULL");  // InnoDB checks a self-reference row by row
+    for (auto* t : {"memberships", "note_labels", "marks", "notes", "passports", "pets", "chores", "folders", "diary_pages", "diaries",
+                    "people", "labels", "clubs"})
+      conn.exec_driver_sql(std::string("DELETE FROM ") + t);
+    conn.commit();
+  }
 };
 
 using Table = std::vector<std::string>;  // rows as "a,b,c", in primary key order
@@ -622,12 +631,13 @@ TEST_CASE("regression: cascade delete of a user whose collections were never loa
 }
 
 TEST_CASE("cascade delete leaves every table as the model says: unloaded, loaded and partly loaded relationships") {
+  TutorialDb db;
   for (unsigned seed = 1; seed <= 3; ++seed) {
     for (Touch how : {Touch::nothing, Touch::everything, Touch::some}) {
       const World start = World::generate(seed);
-      // One target of each kind, each in a fresh database.
+      // One target of each kind, each in a database that holds `start`.
       for (int kind = 0; kind < 5; ++kind) {
-        TutorialDb db;
+        db.clear();
         start.store(db.engine);
         REQUIRE(show(read_tables(db.engine)) == show(start.tables()));
         World want = start;
