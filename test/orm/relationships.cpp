@@ -393,9 +393,14 @@ namespace tut = tutorial;
 struct TutorialDb {
   athanor::Engine engine = test::engine();
   orm::Registry registry;
-  TutorialDb() {
-    registry.map<tut::Person, tut::Note, tut::Mark, tut::Label, tut::NoteLabel, tut::Passport, tut::Pet, tut::Chore, tut::Club,
-                 tut::Membership, tut::Folder, tut::Diary, tut::Page, tut::Album, tut::Track, tut::Playlist, tut::PlaylistTrack>();
+  /// The cascade models, or (`music`) the playlist ones: only what a test uses (DDL is slow on MariaDB).
+  explicit TutorialDb(bool music = false) {
+    if (music) {
+      registry.map<tut::Album, tut::Track, tut::Playlist, tut::PlaylistTrack>();
+    } else {
+      registry.map<tut::Person, tut::Note, tut::Mark, tut::Label, tut::NoteLabel, tut::Passport, tut::Pet, tut::Chore, tut::Club,
+                   tut::Membership, tut::Folder, tut::Diary, tut::Page>();
+    }
     registry.metadata().drop_all(engine);
     registry.metadata().create_all(engine);
   }
@@ -777,7 +782,7 @@ Loaded load_with(athanor::Engine& engine, const Stmt& stmt, R M::*rel, int strat
 TEST_CASE("regression: joinedload of a many-to-many goes through the association table") {
   // Failed before the fix: LEFT OUTER JOIN track ON playlist.playlist_id = track.track_id gave
   // playlist 1 the one track whose id is 1 instead of its own tracks.
-  TutorialDb db;
+  TutorialDb db(true);
   const Music music = Music::generate(7);
   music.store(db.engine);
   orm::Session s(db.engine);
@@ -791,7 +796,7 @@ TEST_CASE("regression: joinedload of a many-to-many goes through the association
 }
 
 TEST_CASE("joinedload, selectinload and lazy loading give the same collections, also with where() and limit()") {
-  TutorialDb db;
+  TutorialDb db(true);
   const Music music = Music::generate(11);
   music.store(db.engine);
   using tut::Album, tut::Playlist;
