@@ -41,8 +41,10 @@ template <class M, class R>
 LoadOption selectinload(R M::*member) {
   return LoadOption{LoadOption::Strategy::selectin, {LoadOption::name_of(member)}};
 }
-/// Loads the relationship in the same query (LEFT OUTER JOIN; owners de-duplicated). One
-/// level; a limit then counts joined rows, as the SQL says: prefer selectinload with limit().
+/// Loads the relationship in the same query (LEFT OUTER JOIN, through the association table
+/// for a many-to-many; owners de-duplicated; each collection in primary key order, as lazy
+/// loading and selectinload give it). One level. A query with limit()/offset() (or distinct,
+/// group_by) becomes a subquery the join goes around, so that the limit counts owners.
 template <class M, class R>
 LoadOption joinedload(R M::*member) {
   return LoadOption{LoadOption::Strategy::joined, {LoadOption::name_of(member)}};

@@ -1,10 +1,12 @@
 // athanor/orm/detail/relations.hpp — relationships at run time: resolving the linking
-// columns from the foreign keys, lazy and selectin loading through the identity map,
+// columns from the foreign keys, lazy, selectin and joined loading through the identity map,
 // keeping foreign keys in step at flush, and the save-update / delete / delete-orphan cascades.
 #pragma once
 
 #include <charconv>       // std::to_chars
+#include <set>            // std::set
 #include <unordered_map>  // std::unordered_map
+#include <unordered_set>  // std::unordered_set
 
 #include <athanor/config.hpp>
 #include <athanor/core/detail/json_array.hpp>
@@ -102,17 +104,21 @@ ATHANOR_DECL void clear_key(const RelInfo& info, InstanceBase& holder, const std
   if (!holder.touched) touch(holder);
 }
 
-/// target JOIN association ON target.key = association.target_key
-ATHANOR_DECL Expr m2m_join(const RelInfo& info) {
-  const auto& t = info.target();
-  const auto& a = info.secondary();
+/// `left.left_cols[k] = right.right_cols[k]` for every k, ANDed: the ON of one join.
+ATHANOR_DECL Expr join_on(const FromClause& left, const ModelOps& l, const std::vector<std::size_t>& left_cols, const FromClause& right,
+                          const ModelOps& r, const std::vector<std::size_t>& right_cols) {
   Expr on;
-  for (std::size_t k = 0; k < info.remote.size(); ++k) {
-    Expr e = t.info->table.unchecked_c(t.table().columns[info.remote[k]].name) ==
-             a.info->table.unchecked_c(a.table().columns[info.secondary_remote[k]].name);
+  for (std::size_t k = 0; k < left_cols.size(); ++k) {
+    Expr e = left.unchecked_c(l.table().columns[left_cols[k]].name) == right.unchecked_c(r.table().columns[right_cols[k]].name);
     on = on ? (on && e) : e;
   }
   return on;
+}
+
+/// target JOIN association ON target.key = association.target_key
+ATHANOR_DECL Expr m2m_join(const RelInfo& info) {
+  return join_on(info.target().info->table, info.target(), info.remote, info.secondary().info->table, info.secondary(),
+                 info.secondary_remote);
 }
 
 /// The identity key of the row at `first` in `st`: as key_of(InstanceBase), but for the usual
@@ -263,25 +269,83 @@ ATHANOR_DECL void SessionCore::delete_instance(const std::shared_ptr<InstanceBas
     return;
   }
   if (i->state != State::persistent) return;
-  i->state = State::deleted;
-  deleted.push_back(i);
   cascade_delete(i);
 }
 
-/// delete: children go with their parent; without it, their foreign key is cleared
-/// (unless passive_deletes leaves it all to ON DELETE in the database).
-ATHANOR_DECL void SessionCore::cascade_delete(const std::shared_ptr<InstanceBase>& i) {
-  for (auto& info : i->ops->info->relations) {
-    info->resolve();
-    if (info->kind == RelKind::many_to_one || info->kind == RelKind::many_to_many) continue;  // links: flush_deletes
-    RelationBase& r = info->member(*i);
-    if (info->passive_deletes && !r.loaded) continue;
-    if (!r.loaded) load_relation(r);
-    for (auto& child : info->items(r)) {
-      if (info->cascade_delete) {
-        delete_instance(child);
-      } else if (!info->passive_deletes) {
-        clear_key(*info, *child, info->remote);
+/// delete: `head` and every object its delete cascades reach are marked deleted; the children
+/// it does not cascade to (one-to-many, one-to-one) are loaded so that the flush can clear their
+/// foreign key (clear_keys_to_deleted); passive_deletes leaves what is not loaded to ON DELETE in
+/// the database. All of it is found BEFORE anything is marked: loading autoflushes, and a flush
+/// that already saw `head` deleted would send its DELETE before its children were known
+/// (SQLAlchemy's Session.delete takes the cascades first for the same reason).
+ATHANOR_DECL void SessionCore::cascade_delete(const std::shared_ptr<InstanceBase>& head) {
+  std::vector<std::shared_ptr<InstanceBase>> doomed{head};
+  std::unordered_set<const InstanceBase*> seen{head.get()};
+  for (std::size_t k = 0; k < doomed.size(); ++k) {  // breadth first; `doomed` grows
+    auto i = doomed[k];
+    if (i->state != State::persistent) continue;  // pending: leaves the session, nothing below it is stored
+    for (auto& info : i->ops->info->relations) {
+      info->resolve();
+      bool children = info->kind == RelKind::one_to_many || info->kind == RelKind::one_to_one;
+      // Association rows need nothing loaded: flush_deletes removes them by the object's key.
+      if (!info->cascade_delete && !children) continue;
+      RelationBase& r = info->member(*i);
+      if (!r.loaded) {
+        if (info->passive_deletes) continue;
+        load_relation(r);
+      }
+      if (!info->cascade_delete) continue;
+      for (auto& other : info->items(r)) {
+        if ((other->state == State::persistent || other->state == State::pending) && seen.insert(other.get()).second) doomed.push_back(other);
+      }
+    }
+  }
+  for (auto& i : doomed) {
+    if (i->state == State::pending) {
+      std::erase(pending, i), i->state = State::transient;
+    } else if (i->state == State::persistent) {
+      i->state = State::deleted, deleted.push_back(i);
+    }
+  }
+}
+
+/// At flush, before the UPDATEs: the children of a deleted object that its delete does not
+/// cascade to lose their foreign key to it (SQLAlchemy nullifies them too), unless they were
+/// deleted as well or moved to another parent meanwhile. A NOT NULL key cannot be cleared: an
+/// IntegrityError before any SQL is sent (a server in a lax SQL mode would store 0 instead).
+ATHANOR_DECL void clear_keys_to_deleted(SessionCore& s) {
+  for (auto& parent : s.deleted) {
+    for (auto& info : parent->ops->info->relations) {
+      info->resolve();
+      if (info->cascade_delete || info->passive_deletes) continue;
+      if (info->kind != RelKind::one_to_many && info->kind != RelKind::one_to_one) continue;
+      RelationBase& r = info->member(*parent);
+      if (!r.loaded) continue;
+      for (auto& child : info->items(r)) {
+        if (child->state != State::persistent) continue;
+        if (child->expired) {  // its key as stored, not as a rolled-back flush left it
+          try {
+            s.refresh(*child);
+          } catch (const NoResultFound&) {
+            continue;  // the row is gone already: nothing refers to the parent from there
+          }
+        }
+        bool still_linked = true;
+        for (std::size_t k = 0; k < info->local.size(); ++k)
+          still_linked = still_linked && child->ops->get(*child, info->remote[k]) == parent->ops->get(*parent, info->local[k]);
+        if (!still_linked) continue;
+        const auto& ct = child->ops->table();
+        for (auto c : info->remote) {
+          if (!ct.columns[c].nullable) {
+            const auto& pt = parent->ops->table().name;
+            throw IntegrityError("[athanor.integrity.not_null] " + ct.name + "." + ct.columns[c].name + ": deleting its " + pt +
+                                 " row would set this NOT NULL column to NULL (" + pt + "." + info->name +
+                                 " has no delete cascade); delete those " + ct.name + " first, or cascade(\"all\")");
+          }
+          child->ops->assign(*child, c, Value());
+        }
+        if (info->back) info->back->unlink(info->back->member(*child), parent);
+        if (!child->touched) touch(*child);
       }
     }
   }
@@ -374,7 +438,8 @@ ATHANOR_DECL void SessionCore::apply_loader(const std::vector<std::shared_ptr<In
   const RelInfo* info = ops.info->relation(option.path[depth]);
   if (!info) throw ArgumentError("[athanor.orm.loader] " + ops.table().name + " has no relationship '" + option.path[depth] + "'");
   bool last = depth + 1 == option.path.size();
-  if (option.strategy == LoadOption::Strategy::joined) return;  // done by the query itself
+  // A joinedload that the query's own join did not cover (a second one) loads as selectinload:
+  // another query, the same objects.
   if (last && option.strategy == LoadOption::Strategy::raise) {
     for (auto& o : owners) info->member(*o).raise = true;
     return;
@@ -387,15 +452,88 @@ ATHANOR_DECL void SessionCore::apply_loader(const std::vector<std::shared_ptr<In
 }
 
 ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::load_objects(const ModelOps& ops, const ObjectQuery& q) {
+  const LoadOption* joined = nullptr;
   for (auto& l : q.loaders) {
-    if (l.strategy == LoadOption::Strategy::joined) return load_joined(ops, q, l);
+    if (l.strategy == LoadOption::Strategy::joined) {
+      joined = &l;
+      break;
+    }
   }
-  Collected values;
-  q.collect(q.stmt, values);
   std::vector<std::shared_ptr<InstanceBase>> out;
-  impl().execute_typed(*q.compiled(q.stmt, engine.dialect()), values, [&](driver::Statement& st) { out.push_back(load_instance(ops, st)); });
-  for (auto& l : q.loaders) apply_loader(out, ops, l, 0);
+  if (joined) {
+    out = load_joined(ops, q, *joined);
+    if (joined->path.size() > 1) {  // the levels below the joined one load as selectinload
+      const RelInfo& info = *ops.info->relation(joined->path[0]);
+      std::vector<std::shared_ptr<InstanceBase>> children;
+      for (auto& o : out)
+        for (auto& c : info.items(info.member(*o))) children.push_back(c);
+      std::sort(children.begin(), children.end());
+      children.erase(std::unique(children.begin(), children.end()), children.end());
+      apply_loader(children, info.target(), *joined, 1);
+    }
+  } else {
+    Collected values;
+    q.collect(q.stmt, values);
+    impl().execute_typed(*q.compiled(q.stmt, engine.dialect()), values, [&](driver::Statement& st) { out.push_back(load_instance(ops, st)); });
+  }
+  for (auto& l : q.loaders)
+    if (&l != joined) apply_loader(out, ops, l, 0);
   return out;
+}
+
+/// The ORDER BY term `e` (ASC/DESC, NULLS FIRST/LAST kept) with its expression replaced by `by`.
+ATHANOR_DECL Expr reordered(const Expr& e, Expr by) {
+  if (e.node().kind != athanor::detail::ExprKind::ordering) return by;
+  int flags = e.node().flags;
+  by = (flags & 1) ? by.desc() : by.asc();
+  if (flags & 2) by = by.nulls_first();
+  if (flags & 4) by = by.nulls_last();
+  return by;
+}
+
+/// The owners' query with the relationship's table LEFT OUTER JOINed (through the association
+/// table for a many-to-many), so that each row is an owner and one of its children (or NULLs).
+/// Ordered by the query's own ORDER BY, then the owner's and the child's primary key: each
+/// collection comes in the order lazy loading and selectinload give it. A query whose LIMIT,
+/// OFFSET, DISTINCT or GROUP BY must count owners, not joined rows, becomes a subquery that the
+/// join goes around, its ORDER BY carried out as extra columns (what SQLAlchemy does for a joined
+/// collection).
+ATHANOR_DECL athanor::Select joined_query(const ModelOps& ops, const ObjectQuery& q, const RelInfo& info, Builder& b) {
+  athanor::Select s = q.to_core(q.stmt, b);
+  const auto& n = s.node();
+  const ModelOps& target = info.target();
+  FromClause owner = q.source;
+  std::vector<Expr> order = n.order_by;
+  if (static_cast<bool>(n.limit) || static_cast<bool>(n.offset) || n.distinct || !n.group_by.empty()) {
+    athanor::Select inner = s;
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      const Expr& e = order[k];
+      inner = inner.add_columns((e.node().kind == athanor::detail::ExprKind::ordering ? e.node().args[0] : e).label("athanor_order_" + std::to_string(k)));
+    }
+    owner = inner.subquery("athanor_owners");
+    std::vector<Expr> cols;
+    for (auto& c : ops.table().columns) cols.push_back(owner.unchecked_c(c.name, c.type));
+    s = athanor::select(cols);
+    for (std::size_t k = 0; k < order.size(); ++k) order[k] = reordered(order[k], owner.unchecked_c("athanor_order_" + std::to_string(k)));
+  } else {
+    s = athanor::Select(std::make_shared<athanor::detail::SelectNode>(n));
+    s.ptr()->order_by.clear();
+  }
+  // Aliased: the owner's query may name the same tables (a self-referential relationship does).
+  FromClause child = target.info->table.alias(target.table().name + "_1");
+  if (info.kind == RelKind::many_to_many) {
+    const ModelOps& a = info.secondary();
+    FromClause link = a.info->table.alias(a.table().name + "_1");
+    s = s.outerjoin(link, join_on(owner, ops, info.local, link, a, info.secondary_local))
+            .outerjoin(child, join_on(link, a, info.secondary_remote, child, target, info.remote));
+  } else {
+    s = s.outerjoin(child, join_on(owner, ops, info.local, child, target, info.remote));
+  }
+  s = s.add_columns(child);
+  for (auto& e : order) s = s.order_by(e);
+  for (auto k : ops.info->primary_key) s = s.order_by(owner.unchecked_c(ops.table().columns[k].name));
+  for (auto k : target.info->primary_key) s = s.order_by(child.unchecked_c(target.table().columns[k].name));
+  return s;
 }
 
 ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::load_joined(const ModelOps& ops, const ObjectQuery& q,
@@ -406,39 +544,36 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::load_joined
   const ModelOps& target = info->target();
   const Compiled& sql = statement(std::string("J") + q.type.name() + "." + info->name, [&] {
     Builder b;
-    auto select = q.to_core(q.stmt, b);
-    const auto& o = ops.table();
-    const auto& t = target.table();
-    Expr on;
-    for (std::size_t k = 0; k < info->local.size(); ++k) {
-      Expr e = q.source.unchecked_c(o.columns[info->local[k]].name) == target.info->table.unchecked_c(t.columns[info->remote[k]].name);
-      on = on ? (on && e) : e;
-    }
-    return Compiler(engine.dialect()).compile(select.outerjoin(target.info->table, on).add_columns(target.info->table).node());
+    return Compiler(engine.dialect()).compile(joined_query(ops, q, *info, b).node());
   });
   Collected values;
   q.collect(q.stmt, values);
   std::vector<std::shared_ptr<InstanceBase>> out;
-  std::vector<std::pair<std::shared_ptr<InstanceBase>, std::vector<std::shared_ptr<InstanceBase>>>> groups;
+  std::vector<std::vector<std::shared_ptr<InstanceBase>>> children;  // pairwise with out
+  std::unordered_map<const InstanceBase*, std::size_t> index;         // owner -> its place in out
+  std::set<std::pair<std::size_t, const InstanceBase*>> pairs;         // (owner, child) seen
   int first_target = static_cast<int>(ops.columns());
   int target_pk = first_target + static_cast<int>(target.info->primary_key[0]);
   impl().execute_typed(sql, values, [&](driver::Statement& st) {
     auto owner = load_instance(ops, st);
-    if (groups.empty() || groups.back().first != owner) {
-      auto it = std::find_if(groups.begin(), groups.end(), [&](auto& g) { return g.first == owner; });
-      if (it == groups.end()) {
-        groups.emplace_back(owner, std::vector<std::shared_ptr<InstanceBase>>{});
-        out.push_back(owner);
-      }
+    std::size_t at = out.size();
+    if (out.empty() || out.back() != owner) {  // rows come grouped by owner: the map is the rare path
+      auto [it, added] = index.try_emplace(owner.get(), out.size());
+      if (added) out.push_back(owner), children.emplace_back();
+      at = it->second;
+    } else {
+      at = out.size() - 1;
     }
-    if (st.value(target_pk).is_null()) return;  // no related row
+    if (st.is_null(target_pk)) return;  // no related row
     auto child = load_instance(target, st, first_target);
-    auto& list = std::find_if(groups.begin(), groups.end(), [&](auto& g) { return g.first == owner; })->second;
-    if (std::find(list.begin(), list.end(), child) == list.end()) list.push_back(child);
+    auto& list = children[at];
+    // The same pair twice when the owners' query joins other tables; usually next to each other.
+    if (!list.empty() && list.back() == child) return;
+    if (pairs.emplace(at, child.get()).second) list.push_back(child);
   });
-  for (auto& [owner, children] : groups) {
-    auto& r = info->member(*owner);
-    if (!r.loaded) info->set(r, children);
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    auto& r = info->member(*out[k]);
+    if (!r.loaded) info->set(r, children[k]);
   }
   return out;
 }

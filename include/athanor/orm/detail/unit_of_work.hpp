@@ -1,7 +1,9 @@
 // athanor/orm/detail/unit_of_work.hpp — flush: the pending objects inserted parents first
 // (rows of one table and shape through one prepared statement, the generated key fetched
 // in the same round trip with RETURNING where the dialect has it), changed columns updated
-// (nothing for a no-op assignment; version checked), deleted objects removed children first.
+// (nothing for a no-op assignment; version checked), deleted objects removed children first
+// (tables in foreign key order, the rows of a self-referential table leaves first), after the
+// children a deleted parent does not cascade to have had their foreign key cleared.
 // Also commit, rollback, refresh and close.
 #pragma once
 
@@ -30,6 +32,14 @@ ATHANOR_DECL void SessionCore::flush(bool everything) {
     for (auto& i : touched)
       if (i->session.lock().get() == this) candidates.push_back(i.get());
   }
+  // No autoflush inside a flush (a delete-orphan cascade loads collections): SQLAlchemy's
+  // no_autoflush while flushing. Restored however the flush ends.
+  struct NoAutoflush {
+    bool& flag;
+    bool saved;
+    ~NoAutoflush() { flag = saved; }
+  } no_autoflush{options.autoflush, options.autoflush};
+  options.autoflush = false;
   try {
     // delete-orphan: objects taken out of their collection (and not put in another) go.
     auto orphaned = std::move(orphans);
@@ -39,6 +49,7 @@ ATHANOR_DECL void SessionCore::flush(bool everything) {
     for (std::size_t k = 0; k < candidates.size(); ++k) {  // sync may touch more: they are appended
       if (candidates[k]->state == State::persistent && !candidates[k]->expired) sync(*candidates[k]);
     }
+    clear_keys_to_deleted(*this);  // UPDATEs of children that outlive their deleted parent
     if (!everything) {
       for (std::size_t k = candidates.size(); k < touched.size(); ++k) candidates.push_back(touched[k].get());
     }
@@ -173,6 +184,52 @@ ATHANOR_DECL void SessionCore::flush_updates(const std::vector<InstanceBase*>& c
   }
 }
 
+/// The deleted objects of one table in the order their rows can go: a row after every row that
+/// refers to it through a foreign key of the table to itself (a tree: leaves first). Tables
+/// without one keep the order of deletion.
+ATHANOR_DECL std::vector<InstanceBase*> referrers_first(const ModelOps& ops, const std::vector<std::shared_ptr<InstanceBase>>& deleted) {
+  std::vector<InstanceBase*> rows;
+  for (auto& i : deleted)
+    if (i->ops == &ops) rows.push_back(i.get());
+  const auto& t = ops.table();
+  auto column = [&](const std::string& name) {
+    for (std::size_t c = 0; c < t.columns.size(); ++c)
+      if (t.columns[c].name == name) return c;
+    return t.columns.size();
+  };
+  std::vector<std::vector<std::size_t>> referrers(rows.size());  // row -> the rows that refer to it
+  bool any = false;
+  for (const auto& fk : t.foreign_keys) {
+    if (fk.ref_table != t.name) continue;
+    auto key = [&](InstanceBase& i, const std::vector<std::string>& cols) {
+      std::string k;
+      for (auto& name : cols) {
+        Value v = ops.get(i, column(name));
+        if (v.is_null()) return std::string();
+        k += athanor::detail::value_to_text(v) + '\x1f';
+      }
+      return k;
+    };
+    std::unordered_map<std::string, std::size_t> by_key;
+    for (std::size_t r = 0; r < rows.size(); ++r) by_key.emplace(key(*rows[r], fk.ref_columns), r);
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      auto k = key(*rows[r], fk.columns);
+      if (auto it = by_key.find(k); !k.empty() && it != by_key.end() && it->second != r) referrers[it->second].push_back(r), any = true;
+    }
+  }
+  if (!any) return rows;
+  std::vector<InstanceBase*> out;
+  std::vector<char> done(rows.size(), 0);
+  auto visit = [&](auto& self, std::size_t r) -> void {
+    if (done[r]) return;
+    done[r] = 1;  // a cycle of rows is broken here; the database then says which constraint
+    for (auto by : referrers[r]) self(self, by);
+    out.push_back(rows[r]);
+  };
+  for (std::size_t r = 0; r < rows.size(); ++r) visit(visit, r);
+  return out;
+}
+
 ATHANOR_DECL void SessionCore::flush_deletes() {
   if (deleted.empty()) return;
   std::vector<const ModelOps*> models;
@@ -186,8 +243,7 @@ ATHANOR_DECL void SessionCore::flush_deletes() {
       Builder b;
       return Compiler(engine.dialect()).compile(athanor::delete_(ops->info->table).where(pk_condition(*ops, b)).node());
     });
-    for (auto& inst : deleted) {
-      if (inst->ops != ops) continue;
+    for (InstanceBase* inst : referrers_first(*ops, deleted)) {
       // Many-to-many: the object's association rows go first.
       for (auto& info : ops->info->relations) {
         info->resolve();
@@ -210,7 +266,7 @@ ATHANOR_DECL void SessionCore::flush_deletes() {
       for (auto k : ops->info->primary_key) values.push_back(ops->get(*inst, k));
       impl().execute_typed(sql, values, [](driver::Statement&) {});
       identity[ops].erase(inst->key);
-      deleted_in_tx.push_back(inst);
+      deleted_in_tx.push_back(inst->shared_from_this());
     }
   }
   deleted.clear();
