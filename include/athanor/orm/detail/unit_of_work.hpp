@@ -249,7 +249,7 @@ ATHANOR_DECL void SessionCore::commit() {
     }
     conn.reset();  // back to the pool until the next use
   }
-  for (auto& i : deleted_in_tx) i->state = State::detached, i->session.reset(), suspect(i);
+  for (auto& i : deleted_in_tx) i->state = State::detached, i->was_deleted = true, i->session.reset(), suspect(i);
   inserted_in_tx.clear(), deleted_in_tx.clear();
   if (options.expire_on_commit) expire_all();
 }
@@ -274,8 +274,9 @@ ATHANOR_DECL void SessionCore::abandon_transaction() {
 ATHANOR_DECL void SessionCore::restore_snapshot() {
   // Objects inserted in the transaction leave the session; deleted ones come back.
   for (auto& i : inserted_in_tx) {
-    identity[i->ops].erase(i->key);
-    i->state = State::transient, i->session.reset(), suspect(i);
+    if (auto held = find(i->ops, i->key); held == i) identity[i->ops].erase(i->key);
+    if (i->session.lock().get() != this && !i->session.expired()) continue;  // expunged, and another Session's now
+    i->state = State::transient, i->key.clear(), i->session.reset(), suspect(i);
   }
   for (auto& i : pending) i->state = State::transient, i->session.reset(), suspect(i);
   for (auto& i : deleted_in_tx) i->state = State::persistent, identity[i->ops][i->key] = i;
@@ -304,9 +305,13 @@ ATHANOR_DECL void SessionCore::close() {
     if (i.use_count() > 1 && holds_related(*i)) left.push_back(i);
   };
   for (auto& i : pending) leave(i, State::transient);
-  for (auto& i : inserted_in_tx) leave(i, State::transient);
+  for (auto& i : inserted_in_tx) {
+    if (i->session.lock().get() == this || i->session.expired()) leave(i, State::transient), i->key.clear();
+  }
+  for (auto& i : deleted_in_tx) leave(i, State::detached);  // the DELETE is rolled back: the row stays
   for (auto& [ops, map] : identity)
-    for (auto& [key, i] : map) leave(i, State::detached);
+    for (auto& [key, i] : map)
+      if (i->session.lock().get() == this) leave(i, State::detached);  // not those inserted above
   inserted_in_tx.clear(), deleted_in_tx.clear(), pending.clear(), deleted.clear(), orphans.clear();
   links_added.clear(), links_removed.clear();
   for (auto& i : touched) i->touched = false;
