@@ -492,3 +492,94 @@ TEST_CASE("an object of another open Session is refused by add(), delete_(), exp
   CHECK(db.count("posts") == 1);
   CHECK(db.count("users") == 1);
 }
+
+// Found by the state machine (test/orm/state_machine.cpp), each shrunk to these steps.
+TEST_CASE("get() of a key its own autoflush inserts returns that object, not a second one for the row") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  auto zoe = s.add(User{.id = 9, .name = "zoe"});
+  CHECK(s.get<User>(9) == zoe);
+  CHECK(s.scalars(orm::select<User>()).at(0) == zoe);
+}
+
+TEST_CASE("an object inserted and deleted in a transaction that rolls back is transient; add() inserts it") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  auto zoe = s.add(User{.name = "zoe"});
+  s.flush();
+  s.delete_(zoe);
+  s.flush();
+  s.rollback();
+  CHECK(zoe.is_transient());
+  auto bob = s.add(User{.name = "bob"});
+  s.flush();
+  s.delete_(bob);  // marked only
+  s.rollback();
+  CHECK(bob.is_transient());
+  s.delete_(s.add(User{.name = "tom"}));  // a pending object just leaves the Session…
+  auto tom = s.scalars(orm::select<User>()).empty();
+  CHECK(tom);
+  s.add(zoe);
+  s.add(bob);
+  s.commit();
+  CHECK(db.count("users") == 2);
+}
+
+TEST_CASE("delete_() of a pending object takes it out of the Session: add() takes it again, here or elsewhere") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  auto zoe = s.add(User{.name = "zoe"});
+  s.delete_(zoe);
+  CHECK(zoe.is_transient());
+  s.add(zoe);
+  s.commit();
+  CHECK(db.count("users") == 1);
+  auto bob = s.add(User{.name = "bob"});
+  s.delete_(bob);
+  auto s2 = Session();
+  s2.add(bob);
+  s2.commit();
+  CHECK(db.count("users") == 2);
+}
+
+TEST_CASE("an UPDATE whose row another Session deleted raises StaleDataError instead of losing the change") {
+  Db db;
+  orm::sessionmaker Session{db.engine, {.expire_on_commit = false, .autoflush = true}};
+  {
+    auto s = Session();
+    s.add(User{.id = 7, .name = "ann"});
+    s.commit();
+  }
+  auto s1 = Session();
+  auto ann = s1.get<User>(7);
+  s1.commit();
+  {
+    auto s2 = Session();
+    s2.delete_(s2.get<User>(7));
+    s2.commit();
+  }
+  ann->name = "Ann";
+  CHECK_THROWS_WITH_AS(s1.commit(),
+                       "[athanor.orm.stale] UPDATE of table users expected to match 1 row, matched 0 (the row changed or was "
+                       "deleted since it was loaded)",
+                       athanor::StaleDataError);
+  s1.rollback();
+  CHECK(db.count("users") == 0);
+}
+
+TEST_CASE("a change to an object reached while transient, made after add() and its INSERT, is autoflushed") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  auto zoe = s.add(User{.name = "zoe"});
+  s.flush();
+  s.rollback();  // transient again
+  zoe->name = "zoe2";
+  s.add(zoe);
+  s.flush();
+  zoe->email = "z@x";
+  CHECK(s.scalars(orm::select<User>().where(c<&User::email> == "z@x")).size() == 1);
+}

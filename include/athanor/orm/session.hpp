@@ -232,6 +232,9 @@ class Session {
   /// The connection of the current transaction (begun if needed), for Core statements.
   Connection& connection() { return core_->connection(); }
   const Engine& engine() const { return core_->engine; }
+  /// Whether the object is in this Session (pending, persistent, or deleted not yet committed).
+  template <Model M>
+  bool contains(const Ptr<M>& p) const { return p && p.instance()->session.lock() == core_; }
   /// Whether a transaction is open (begun by the first statement since commit/rollback).
   bool in_transaction() const { return core_->conn.has_value(); }
   /// Number of flushes that wrote something, for tests.
@@ -250,6 +253,10 @@ class Session {
       return Ptr<M>(std::static_pointer_cast<detail::Instance<M>>(found));
     }
     autoflush();
+    if (auto found = core_->find(&ops, detail::key_of(pk))) {  // inserted by the autoflush: one object per row
+      if (found->expired) core_->refresh(*found);
+      return Ptr<M>(std::static_pointer_cast<detail::Instance<M>>(found));
+    }
     auto inst = std::make_shared<detail::Instance<M>>();
     inst->ops = &ops;
     ops.bind(*inst);

@@ -103,6 +103,9 @@ ATHANOR_DECL void SessionCore::add_pending(const std::shared_ptr<InstanceBase>& 
   if (!has_identity(*i)) {
     i->state = State::pending, i->session = weak_from_this(), i->key.clear();
     pending.push_back(i);
+    // Reached through a Ptr before (while transient), it would not be listed again: list it now,
+    // or changes made after its INSERT would escape the autoflush.
+    i->touched = true, touched.push_back(i);
     cascade_add(i);
     return;
   }

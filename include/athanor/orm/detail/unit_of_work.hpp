@@ -163,7 +163,9 @@ ATHANOR_DECL void SessionCore::flush_updates(const std::vector<InstanceBase*>& c
       for (auto k : ops->info->primary_key) values.push_back(ops->get(*inst, k));
       if (version) values.push_back(old_version);
       auto rows = impl().execute_typed(sql, values, [](driver::Statement&) {});
-      if (version && rows != 1) {
+      // No row matched: deleted since it was loaded (by another Session): the change would be
+      // lost without a word, so the flush fails, as in SQLAlchemy (versioned or not).
+      if (rows != 1) {
         throw StaleDataError("[athanor.orm.stale] UPDATE of table " + t.name + " expected to match 1 row, matched " +
                              std::to_string(rows) + " (the row changed or was deleted since it was loaded)");
       }
@@ -279,8 +281,11 @@ ATHANOR_DECL void SessionCore::restore_snapshot() {
     i->state = State::transient, i->key.clear(), i->session.reset(), suspect(i);
   }
   for (auto& i : pending) i->state = State::transient, i->session.reset(), suspect(i);
-  for (auto& i : deleted_in_tx) i->state = State::persistent, identity[i->ops][i->key] = i;
-  for (auto& i : deleted) i->state = State::persistent;
+  // Deleted objects come back, except those inserted in this transaction too (transient above).
+  for (auto& i : deleted_in_tx)
+    if (i->session.lock().get() == this) i->state = State::persistent, identity[i->ops][i->key] = i;
+  for (auto& i : deleted)
+    if (i->session.lock().get() == this) i->state = State::persistent;
   inserted_in_tx.clear(), deleted_in_tx.clear(), pending.clear(), deleted.clear(), orphans.clear();
   links_added.clear(), links_removed.clear();
   for (auto& i : touched) i->touched = false;
