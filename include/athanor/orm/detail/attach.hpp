@@ -63,6 +63,18 @@ ATHANOR_DECL bool flushed_delete(const SessionCore& s, const InstanceBase& i) {
          std::any_of(s.deleted_in_tx.begin(), s.deleted_in_tx.end(), [&](auto& d) { return d.get() == &i; });
 }
 
+/// Whether this Session holds another object with `i`'s key: in its identity map, or deleted
+/// in its transaction (the rollback brings that one back).
+ATHANOR_DECL bool key_held(const SessionCore& s, const InstanceBase& i) {
+  auto m = s.identity.find(i.ops);
+  if (m != s.identity.end()) {
+    auto it = m->second.find(i.key);
+    if (it != m->second.end() && it->second.get() != &i) return true;
+  }
+  return std::any_of(s.deleted_in_tx.begin(), s.deleted_in_tx.end(),
+                     [&](auto& d) { return d.get() != &i && d->ops == i.ops && d->key == i.key; });
+}
+
 ATHANOR_DECL void SessionCore::check_add(const std::shared_ptr<InstanceBase>& head, const char* op) {
   std::vector<InstanceBase*> todo{head.get()};
   std::unordered_set<InstanceBase*> seen;
@@ -79,9 +91,8 @@ ATHANOR_DECL void SessionCore::check_add(const std::shared_ptr<InstanceBase>& he
     if (owner) refuse_other_session(op, *i);
     if (i->was_deleted) refuse_deleted(op, *i);
     if (has_identity(*i)) {
-      auto held = find(i->ops, i->key);
       auto& same = detached[i->ops->table().name + '\x1e' + i->key];
-      if ((held && held.get() != i) || (same && same != i)) refuse_conflict(op, *i);
+      if (key_held(*this, *i) || (same && same != i)) refuse_conflict(op, *i);
       same = i;
     }
     for (auto& info : i->ops->info->relations) {
@@ -111,7 +122,7 @@ ATHANOR_DECL void SessionCore::add_pending(const std::shared_ptr<InstanceBase>& 
   }
   // Detached: persistent here again. Its changed columns are UPDATEd at the next flush; an
   // expired one reloads from this Session on first access.
-  if (auto held = find(i->ops, i->key); held && held != i) refuse_conflict(op, *i);
+  if (key_held(*this, *i)) refuse_conflict(op, *i);
   i->state = State::persistent;
   attach(i);
   i->touched = true, touched.push_back(i);
@@ -164,6 +175,18 @@ ATHANOR_DECL void SessionCore::expunge_object(const std::shared_ptr<InstanceBase
   i->touched = false;
   suspect(i);
 }
+ATHANOR_DECL void SessionCore::evict_stale(const std::shared_ptr<InstanceBase>& old) {
+  std::vector<std::size_t> changed;
+  if (old->state == State::persistent && !old->expired) old->ops->changed(*old, changed);
+  if (!changed.empty()) {
+    throw StaleDataError("[athanor.orm.stale] " + describe(*old) +
+                         " was deleted since it was loaded (a new row took its key); its changes cannot be saved");
+  }
+  std::erase(deleted, old);  // its DELETE would remove the new row
+  identity[old->ops].erase(old->key);
+  old->state = State::detached, old->was_deleted = true, old->session.reset();
+}
+
 ATHANOR_DECL void check_relate(const RelationBase& r, const std::shared_ptr<InstanceBase>& child) {
   if (!r.info || !r.owner) return;  // the owner is not tracked yet: Session::add checks its cascade
   if (auto s = r.owner->session.lock()) s->check_add(child, (r.info->owner().table().name + "." + r.info->name).c_str());

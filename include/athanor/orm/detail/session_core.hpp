@@ -96,6 +96,10 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   void expunge_object(const std::shared_ptr<InstanceBase>& i);
   /// Raises unless `i` is in this Session (expunge(), refresh()).
   void check_here(const InstanceBase& i, const char* op) const;
+  /// An INSERT just took the key of `old`, held here: its row was deleted by another
+  /// transaction since it was loaded. It leaves the identity map as deleted; with unsaved
+  /// changes the flush fails (StaleDataError) rather than write them into the new row.
+  void evict_stale(const std::shared_ptr<InstanceBase>& old);
   void delete_instance(const std::shared_ptr<InstanceBase>& i);
   /// Eager loading: the relationship of `owners` in one IN query per 10 000 keys; returns the
   /// targets (when `want_children`: a deeper level of the loader needs them).

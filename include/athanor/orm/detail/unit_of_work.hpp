@@ -36,15 +36,18 @@ ATHANOR_DECL void SessionCore::flush(bool everything) {
     orphans.clear();
     for (auto& o : orphaned) delete_instance(o);
     // Keys across relationships changed in memory since the last flush.
+    std::size_t listed = touched.size();
     for (std::size_t k = 0; k < candidates.size(); ++k) {  // sync may touch more: they are appended
       if (candidates[k]->state == State::persistent && !candidates[k]->expired) sync(*candidates[k]);
     }
-    if (!everything) {
-      for (std::size_t k = candidates.size(); k < touched.size(); ++k) candidates.push_back(touched[k].get());
+    if (!everything) {  // those sync appended (the list may also hold objects now in another Session)
+      for (std::size_t k = listed; k < touched.size(); ++k)
+        if (touched[k]->session.lock().get() == this) candidates.push_back(touched[k].get());
     }
     flush_inserts();
     flush_updates(candidates);
-    for (auto& i : touched) i->touched = false;
+    for (auto& i : touched)
+      if (i->session.lock().get() == this) i->touched = false;
     touched.clear();
     flush_links();
     flush_deletes();
@@ -120,6 +123,7 @@ ATHANOR_DECL void SessionCore::flush_inserts() {
       ops->set_clean(*inst);
       inst->key = key_of(*inst);
       inst->state = State::persistent;
+      if (auto old = find(ops, inst->key); old && old != inst) evict_stale(old);  // a key used again (SQLite rowids)
       attach(inst);
       inserted_in_tx.push_back(inst);
       sync(*inst);  // one-to-many: the children, inserted later, take the new key
@@ -313,7 +317,8 @@ ATHANOR_DECL void SessionCore::close() {
   for (auto& i : inserted_in_tx) {
     if (i->session.lock().get() == this || i->session.expired()) leave(i, State::transient), i->key.clear();
   }
-  for (auto& i : deleted_in_tx) leave(i, State::detached);  // the DELETE is rolled back: the row stays
+  for (auto& i : deleted_in_tx)  // the DELETE is rolled back: the row stays (unless inserted above)
+    if (i->session.lock().get() == this) leave(i, State::detached);
   for (auto& [ops, map] : identity)
     for (auto& [key, i] : map)
       if (i->session.lock().get() == this) leave(i, State::detached);  // not those inserted above
