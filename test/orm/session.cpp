@@ -583,3 +583,77 @@ TEST_CASE("a change to an object reached while transient, made after add() and i
   zoe->email = "z@x";
   CHECK(s.scalars(orm::select<User>().where(c<&User::email> == "z@x")).size() == 1);
 }
+
+TEST_CASE("close() leaves an object inserted and deleted in its transaction transient") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  auto zoe = s.add(User{.name = "zoe"});
+  s.flush();
+  s.delete_(zoe);
+  s.flush();
+  s.close();
+  CHECK(zoe.is_transient());
+  auto s2 = Session();
+  s2.add(zoe);
+  s2.commit();
+  CHECK(db.count("users") == 1);
+}
+
+TEST_CASE("an autoflush writes only its own Session's objects") {
+  Db db;
+  orm::sessionmaker Session{db.engine, {.expire_on_commit = false, .autoflush = true}};
+  auto s0 = Session();
+  auto zoe = s0.add(User{.name = "zoe"});
+  s0.delete_(zoe);  // pending: it leaves s0
+  auto s1 = Session();
+  s1.add(zoe);
+  s1.commit();
+  zoe->email = "z@x";  // s1's change
+  (void)s0.scalars(orm::select<User>());
+  s0.rollback();
+  s1.commit();
+  CHECK(Session().get<User>(zoe->id.get())->email.get() == std::optional<std::string>("z@x"));
+}
+
+TEST_CASE("a row deleted by another Session whose key a new row takes: the stale object's change fails, not lands on the new row") {
+  Db db;
+  orm::sessionmaker Session{db.engine, {.expire_on_commit = false, .autoflush = true}};
+  auto s1 = Session();
+  auto ann = s1.add(User{.name = "ann"});
+  s1.commit();
+  {
+    auto s2 = Session();
+    s2.delete_(s2.get<User>(ann->id.get()));
+    s2.commit();
+  }
+  ann->email = "a@x";
+  s1.add(User{.name = "bob"});  // SQLite gives bob ann's rowid
+  auto msg = test::error_message([&] { s1.commit(); });
+  CHECK(msg.rfind("[athanor.orm.stale] ", 0) == 0);
+  s1.rollback();
+  CHECK(db.count("users") == 0);
+}
+
+TEST_CASE("add() of a detached object whose row this transaction deleted is refused; rollback brings the deleted one back") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s0 = Session();
+  auto ann = s0.add(User{.id = 7, .name = "ann"});
+  s0.commit();
+  orm::Ptr<User> old;
+  {
+    auto s = Session();
+    old = s.get<User>(7);
+  }
+  s0.delete_(ann);
+  s0.flush();
+  CHECK_THROWS_WITH_AS(s0.add(old),
+                       "[athanor.orm.identity_conflict] add(): this Session already holds another users object with the key "
+                       "(id=7); merge() the detached one into it instead",
+                       athanor::ArgumentError);
+  s0.rollback();
+  CHECK(s0.get<User>(7) == ann);
+  CHECK(old.is_detached());
+  CHECK(db.count("users") == 1);
+}
