@@ -766,7 +766,7 @@ TEST_CASE("the Session agrees with a model over random sequences of two Sessions
       if (failures >= 3) break;
     }
     double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (!fixed.empty() || (seconds > 0 ? elapsed >= static_cast<double>(seconds) : n >= 25)) break;
+    if (!fixed.empty() || (seconds > 0 ? elapsed >= static_cast<double>(seconds) : n >= 100)) break;
   }
   double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::ostringstream fig;

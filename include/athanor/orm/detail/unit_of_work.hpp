@@ -123,7 +123,7 @@ ATHANOR_DECL void SessionCore::flush_inserts() {
       ops->set_clean(*inst);
       inst->key = key_of(*inst);
       inst->state = State::persistent;
-      if (auto old = find(ops, inst->key); old && old != inst) evict_stale(old);  // a key used again (SQLite rowids)
+      if (auto old = find(ops, inst->key); old && old != inst) evict_stale(old);  // a deleted row's key used again
       attach(inst);
       inserted_in_tx.push_back(inst);
       sync(*inst);  // one-to-many: the children, inserted later, take the new key
