@@ -76,6 +76,8 @@ ATHANOR_DECL bool key_held(const SessionCore& s, const InstanceBase& i) {
 }
 
 ATHANOR_DECL void SessionCore::check_add(const std::shared_ptr<InstanceBase>& head, const char* op) {
+  // The usual case, a new object that holds no others: nothing to walk, nothing allocated.
+  if (head->session.expired() && !head->was_deleted && !has_identity(*head) && !holds_related(*head)) return;
   std::vector<InstanceBase*> todo{head.get()};
   std::unordered_set<InstanceBase*> seen;
   std::unordered_map<std::string, InstanceBase*> detached;  // model and key → object of this cascade
