@@ -302,3 +302,358 @@ TEST_CASE("typed update and delete") {
   CHECK(rows[0] == std::tuple<std::string, int>{"a", 5});
   CHECK(rows[1] == std::tuple<std::string, int>{"b", 5});
 }
+
+namespace {
+/// The statements of a flush, by their first word.
+int count_statements(const std::vector<std::string>& log, std::string_view verb) {
+  return static_cast<int>(std::count_if(log.begin(), log.end(), [&](auto& l) { return l.rfind(verb, 0) == 0; }));
+}
+}  // namespace
+
+TEST_CASE("add() of a detached object attaches it again: its change is an UPDATE of the changed columns, not a new row") {
+  std::vector<std::string> log;
+  Db db({.echo = true, .echo_sink = [&](std::string_view l) { log.emplace_back(l); }, .pool = {}});
+  orm::sessionmaker Session{db.engine};
+  {
+    auto s = Session();
+    s.add(User{.id = 7, .name = "ann", .email = "a@x"});
+    s.commit();
+  }
+  orm::Ptr<User> ann;
+  {
+    auto s1 = Session();
+    ann = s1.get<User>(7);
+  }  // s1 closes: ann is detached, with its identity
+  REQUIRE(ann.is_detached());
+  ann->name = "Ann";
+  auto s2 = Session();
+  log.clear();
+  CHECK(s2.add(ann) == ann);
+  CHECK(ann.is_persistent());
+  CHECK(s2.get<User>(7) == ann);  // in s2's identity map
+  s2.commit();
+  CHECK(count_statements(log, "INSERT") == 0);
+  REQUIRE(count_statements(log, "UPDATE") == 1);
+  auto update = *std::find_if(log.begin(), log.end(), [](auto& l) { return l.rfind("UPDATE", 0) == 0; });
+  CHECK(update.find("name") != std::string::npos);
+  CHECK(update.find("email") == std::string::npos);
+  CHECK(db.count("users") == 1);
+  auto s3 = Session();
+  CHECK(s3.get<User>(7)->name.get() == "Ann");
+  // expunge() detaches too: the object comes back with its identity.
+  auto again = s3.get<User>(7);
+  s3.expunge(again);
+  CHECK(again.is_detached());
+  again->email = "ann@x";
+  s3.add(again);
+  s3.commit();
+  CHECK(db.count("users") == 1);
+  CHECK(Session().get<User>(7)->email.get() == std::optional<std::string>("ann@x"));
+}
+
+TEST_CASE("add() of a detached object whose key the Session already holds raises; both stay usable") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  orm::Ptr<User> ann;
+  {
+    auto s = Session();
+    ann = s.add(User{.id = 7, .name = "ann"});
+    s.commit();
+    (void)ann->name.get();  // loaded before the session closes
+  }
+  ann->name = "detached";
+  auto s2 = Session();
+  auto held = s2.get<User>(7);
+  CHECK_THROWS_WITH_AS(s2.add(ann),
+                       "[athanor.orm.identity_conflict] add(): this Session already holds another users object with the key "
+                       "(id=7); merge() the detached one into it instead",
+                       athanor::ArgumentError);
+  CHECK(ann.is_detached());
+  CHECK(s2.get<User>(7) == held);
+  held->visits = 3;
+  s2.commit();
+  s2.merge(*ann);  // what the message advises: the detached object's values win
+  s2.commit();
+  auto row = Session().get<User>(7);
+  CHECK(row->name.get() == "detached");
+  CHECK(row->visits == 0);
+  CHECK(db.count("users") == 1);
+}
+
+TEST_CASE("expunge() of a new object and rollback() of its INSERT leave it transient: add() inserts it once") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  auto zoe = s.add(User{.name = "zoe"});
+  s.expunge(zoe);
+  CHECK(zoe.is_transient());
+  s.commit();
+  CHECK(db.count("users") == 0);
+  s.add(zoe);
+  s.flush();
+  s.rollback();  // the INSERT is undone: zoe is new again
+  CHECK(zoe.is_transient());
+  auto s2 = Session();
+  s2.add(zoe);
+  s2.commit();
+  CHECK(zoe.is_persistent());
+  CHECK(db.count("users") == 1);
+  CHECK(s2.get<User>(zoe->id.get()) == zoe);
+}
+
+TEST_CASE("a deleted object is not added again silently; a delete not yet flushed is undone by add()") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  auto ann = s.add(User{.id = 7, .name = "ann"});
+  auto acc = s.add(Account{.code = "A", .balance = 1, .version = 1});
+  s.commit();
+  s.delete_(acc);
+  s.add(acc);  // SQLAlchemy: add() takes the object out of the deleted set
+  s.delete_(ann);
+  s.flush();
+  std::string deleted =
+      "[athanor.orm.deleted] add(): this users object (id=7) was deleted; add a new object to insert its row again";
+  CHECK_THROWS_WITH_AS(s.add(ann), deleted.c_str(), athanor::ArgumentError);
+  s.commit();
+  CHECK(ann.is_detached());
+  CHECK_THROWS_WITH_AS(s.add(ann), deleted.c_str(), athanor::ArgumentError);
+  auto s2 = Session();
+  CHECK_THROWS_WITH_AS(s2.add(ann), deleted.c_str(), athanor::ArgumentError);
+  s2.commit();
+  CHECK(db.count("users") == 0);
+  CHECK(db.count("accounts") == 1);
+}
+
+TEST_CASE("delete_() of a detached object attaches and deletes it; a deleted one is refused") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  orm::Ptr<User> ann;
+  {
+    auto s = Session();
+    ann = s.add(User{.id = 7, .name = "ann"});
+    s.commit();
+  }
+  auto s2 = Session();
+  s2.delete_(ann);
+  s2.commit();
+  CHECK(db.count("users") == 0);
+  CHECK_THROWS_WITH_AS(Session().delete_(ann),
+                       "[athanor.orm.deleted] delete_(): this users object (id=7) was deleted; add a new object to insert its "
+                       "row again",
+                       athanor::ArgumentError);
+  auto s3 = Session();
+  auto zoe = orm::Ptr<User>(std::make_shared<orm::detail::Instance<User>>(User{.name = "zoe"}));
+  zoe.instance()->ops = &orm::detail::ops_for<User>();
+  CHECK_THROWS_WITH_AS(s3.delete_(zoe),
+                       "[athanor.orm.not_persistent] delete_(): this users object (not yet inserted) has no row to delete",
+                       athanor::ArgumentError);
+}
+
+TEST_CASE("an object of another open Session is refused by add(), delete_(), expunge() and relationships; both stay usable") {
+  Db db;
+  // No transaction is held while the other Session works (an in-memory database has one connection).
+  orm::sessionmaker Session{db.engine, {.expire_on_commit = false, .autoflush = true}};
+  {
+    auto s = Session();
+    s.add(User{.id = 7, .name = "ann"});
+    s.commit();
+  }
+  auto s1 = Session();
+  auto ann = s1.get<User>(7);
+  s1.commit();  // ann stays in s1
+  auto s2 = Session();
+  auto other = [](const char* op, const char* what) {
+    return std::string("[athanor.orm.other_session] ") + op + ": this " + what +
+           " is attached to another open Session; expunge() it there first, or merge() it into this one";
+  };
+  CHECK_THROWS_WITH_AS(s2.delete_(ann), other("delete_()", "users object (id=7)").c_str(), athanor::ArgumentError);
+  CHECK_THROWS_WITH_AS(s2.add(ann), other("add()", "users object (id=7)").c_str(), athanor::ArgumentError);
+  CHECK_THROWS_WITH_AS(s2.expunge(ann), "[athanor.orm.not_in_session] expunge(): this users object (id=7) is not in this Session",
+                       athanor::ArgumentError);
+  CHECK_THROWS_WITH_AS(s2.refresh(ann), "[athanor.orm.not_in_session] refresh(): this users object (id=7) is not in this Session",
+                       athanor::ArgumentError);
+  // Cascades: a new object of s2 that refers to ann, and ann taking an object of s2 (both ways).
+  Post post{.user_id = 7, .title = "p"};
+  post.author = ann;
+  CHECK_THROWS_WITH_AS(s2.add(std::move(post)), other("add()", "users object (id=7)").c_str(), athanor::ArgumentError);
+  auto p2 = s2.add(Post{.user_id = 7, .title = "p2"});
+  CHECK_THROWS_WITH_AS(p2->author = ann, other("posts.author", "users object (id=7)").c_str(), athanor::ArgumentError);
+  CHECK_THROWS_WITH_AS(ann->posts.push_back(p2), other("users.posts", "posts object (not yet inserted)").c_str(),
+                       athanor::ArgumentError);
+  CHECK(ann->posts.empty());
+  CHECK(p2.is_pending());
+  ann->name = "Ann";  // s1's change is kept, and s2's work too
+  s1.commit();
+  s2.commit();
+  auto s3 = Session();
+  CHECK(s3.get<User>(7)->name.get() == "Ann");
+  CHECK(s3.get<Post>(p2->id.get())->author->name.get() == "Ann");
+  CHECK(db.count("posts") == 1);
+  CHECK(db.count("users") == 1);
+}
+
+// Found by the state machine (test/orm/state_machine.cpp), each shrunk to these steps.
+TEST_CASE("get() of a key its own autoflush inserts returns that object, not a second one for the row") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  auto zoe = s.add(User{.id = 9, .name = "zoe"});
+  CHECK(s.get<User>(9) == zoe);
+  CHECK(s.scalars(orm::select<User>()).at(0) == zoe);
+}
+
+TEST_CASE("an object inserted and deleted in a transaction that rolls back is transient; add() inserts it") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  auto zoe = s.add(User{.name = "zoe"});
+  s.flush();
+  s.delete_(zoe);
+  s.flush();
+  s.rollback();
+  CHECK(zoe.is_transient());
+  auto bob = s.add(User{.name = "bob"});
+  s.flush();
+  s.delete_(bob);  // marked only
+  s.rollback();
+  CHECK(bob.is_transient());
+  s.delete_(s.add(User{.name = "tom"}));  // a pending object just leaves the Session…
+  auto tom = s.scalars(orm::select<User>()).empty();
+  CHECK(tom);
+  s.add(zoe);
+  s.add(bob);
+  s.commit();
+  CHECK(db.count("users") == 2);
+}
+
+TEST_CASE("delete_() of a pending object takes it out of the Session: add() takes it again, here or elsewhere") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  auto zoe = s.add(User{.name = "zoe"});
+  s.delete_(zoe);
+  CHECK(zoe.is_transient());
+  s.add(zoe);
+  s.commit();
+  CHECK(db.count("users") == 1);
+  auto bob = s.add(User{.name = "bob"});
+  s.delete_(bob);
+  auto s2 = Session();
+  s2.add(bob);
+  s2.commit();
+  CHECK(db.count("users") == 2);
+}
+
+TEST_CASE("an UPDATE whose row another Session deleted raises StaleDataError instead of losing the change") {
+  Db db;
+  orm::sessionmaker Session{db.engine, {.expire_on_commit = false, .autoflush = true}};
+  {
+    auto s = Session();
+    s.add(User{.id = 7, .name = "ann"});
+    s.commit();
+  }
+  auto s1 = Session();
+  auto ann = s1.get<User>(7);
+  s1.commit();
+  {
+    auto s2 = Session();
+    s2.delete_(s2.get<User>(7));
+    s2.commit();
+  }
+  ann->name = "Ann";
+  CHECK_THROWS_WITH_AS(s1.commit(),
+                       "[athanor.orm.stale] UPDATE of table users expected to match 1 row, matched 0 (the row changed or was "
+                       "deleted since it was loaded)",
+                       athanor::StaleDataError);
+  s1.rollback();
+  CHECK(db.count("users") == 0);
+}
+
+TEST_CASE("a change to an object reached while transient, made after add() and its INSERT, is autoflushed") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  auto zoe = s.add(User{.name = "zoe"});
+  s.flush();
+  s.rollback();  // transient again
+  zoe->name = "zoe2";
+  s.add(zoe);
+  s.flush();
+  zoe->email = "z@x";
+  CHECK(s.scalars(orm::select<User>().where(c<&User::email> == "z@x")).size() == 1);
+}
+
+TEST_CASE("close() leaves an object inserted and deleted in its transaction transient") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  auto zoe = s.add(User{.name = "zoe"});
+  s.flush();
+  s.delete_(zoe);
+  s.flush();
+  s.close();
+  CHECK(zoe.is_transient());
+  auto s2 = Session();
+  s2.add(zoe);
+  s2.commit();
+  CHECK(db.count("users") == 1);
+}
+
+TEST_CASE("an autoflush writes only its own Session's objects") {
+  Db db;
+  orm::sessionmaker Session{db.engine, {.expire_on_commit = false, .autoflush = true}};
+  auto s0 = Session();
+  auto zoe = s0.add(User{.name = "zoe"});
+  s0.delete_(zoe);  // pending: it leaves s0
+  auto s1 = Session();
+  s1.add(zoe);
+  s1.commit();
+  zoe->email = "z@x";  // s1's change
+  (void)s0.scalars(orm::select<User>());
+  s0.rollback();
+  s1.commit();
+  CHECK(Session().get<User>(zoe->id.get())->email.get() == std::optional<std::string>("z@x"));
+}
+
+TEST_CASE("a row deleted by another Session whose key a new row takes: the stale object's change fails, not lands on the new row") {
+  Db db;
+  orm::sessionmaker Session{db.engine, {.expire_on_commit = false, .autoflush = true}};
+  auto s1 = Session();
+  auto ann = s1.add(User{.name = "ann"});
+  s1.commit();
+  {
+    auto s2 = Session();
+    s2.delete_(s2.get<User>(ann->id.get()));
+    s2.commit();
+  }
+  ann->email = "a@x";
+  s1.add(User{.name = "bob"});  // SQLite gives bob ann's rowid
+  auto msg = test::error_message([&] { s1.commit(); });
+  CHECK(msg.rfind("[athanor.orm.stale] ", 0) == 0);
+  s1.rollback();
+  CHECK(db.count("users") == 0);
+}
+
+TEST_CASE("add() of a detached object whose row this transaction deleted is refused; rollback brings the deleted one back") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  auto s0 = Session();
+  auto ann = s0.add(User{.id = 7, .name = "ann"});
+  s0.commit();
+  orm::Ptr<User> old;
+  {
+    auto s = Session();
+    old = s.get<User>(7);
+  }
+  s0.delete_(ann);
+  s0.flush();
+  CHECK_THROWS_WITH_AS(s0.add(old),
+                       "[athanor.orm.identity_conflict] add(): this Session already holds another users object with the key "
+                       "(id=7); merge() the detached one into it instead",
+                       athanor::ArgumentError);
+  s0.rollback();
+  CHECK(s0.get<User>(7) == ann);
+  CHECK(old.is_detached());
+  CHECK(db.count("users") == 1);
+}

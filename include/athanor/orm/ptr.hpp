@@ -45,7 +45,11 @@ class Ptr {
   bool is_transient() const { return p_ && p_->state == detail::State::transient; }
   bool is_persistent() const { return p_ && p_->state == detail::State::persistent; }
   bool is_pending() const { return p_ && p_->state == detail::State::pending; }
-  bool is_detached() const { return p_ && (p_->state == detail::State::detached || p_->session.expired()); }
+  bool is_detached() const {
+    return p_ && p_->state != detail::State::transient && (p_->state == detail::State::detached || p_->session.expired());
+  }
+  /// Its row's deletion was committed: no Session takes it again (SQLAlchemy's was_deleted).
+  bool was_deleted() const { return p_ && p_->was_deleted; }
   bool is_expired() const { return p_ && p_->expired; }
   const std::shared_ptr<detail::Instance<M>>& instance() const { return p_; }
 

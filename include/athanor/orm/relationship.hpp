@@ -36,6 +36,9 @@ void load_relation(RelationBase& r);
 /// Cascades for a new related object: `child` joins the owner's Session when there is one.
 void relate(RelationBase& r, const std::shared_ptr<InstanceBase>& child);
 void unrelate(RelationBase& r, const std::shared_ptr<InstanceBase>& child, bool clear_key = true);
+/// Raises, before anything changes, when `child` (or its cascade) cannot join the owner's
+/// Session: it belongs to another open Session, or was deleted (orm/detail/attach.hpp).
+void check_relate(const RelationBase& r, const std::shared_ptr<InstanceBase>& child);
 }  // namespace detail
 
 /// A reference to one related object: many-to-one (`Post::author`) or one-to-one.
@@ -51,6 +54,7 @@ class One : public detail::RelationBase {
 
   /// Sets the related object (`nullptr`-like `Ptr<T>{}` clears it).
   One& operator=(const Ptr<T>& target) {
+    if (target) detail::check_relate(*this, target.instance());
     if (!loaded && owner) detail::load_relation(*this);
     if (target_) detail::unrelate(*this, target_.instance(), !target);  // a new target sets the key at flush
     target_ = target, loaded = true;
@@ -106,6 +110,7 @@ class Many : public detail::RelationBase {
   }
   /// Adds an existing object.
   Ptr<T> push_back(const Ptr<T>& p) {
+    detail::check_relate(*this, p.instance());
     ensure();
     if (std::find(items_.begin(), items_.end(), p) == items_.end()) items_.push_back(p);
     detail::relate(*this, p.instance());
@@ -173,6 +178,7 @@ class WriteOnly : public detail::RelationBase {
     return add(Ptr<T>(std::move(inst)));
   }
   Ptr<T> add(const Ptr<T>& p) {
+    detail::check_relate(*this, p.instance());
     added_.push_back(p);
     detail::relate(*this, p.instance());
     return p;

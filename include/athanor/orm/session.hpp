@@ -3,6 +3,7 @@
 // a Session rolls back what is not committed when it goes out of scope.
 #pragma once
 
+#include <athanor/orm/detail/attach.hpp>
 #include <athanor/orm/detail/unit_of_work.hpp>
 #include <athanor/orm/dml.hpp>
 #include <athanor/orm/ptr.hpp>
@@ -113,19 +114,27 @@ class Session {
     }
   }
 
-  /// Adds a new object (pending until flush); returns its handle.
+  /// Adds a new object (pending until flush), with the objects its relationships hold
+  /// (cascade save-update); returns its handle.
   template <Model M>
   Ptr<M> add(M obj) {
     core_->check_usable();
     auto inst = std::make_shared<detail::Instance<M>>(std::move(obj));
     inst->ops = &detail::ops_for<M>();
-    core_->add_pending(inst);  // with the objects related to it (cascade save-update)
+    core_->add_object(inst, "add()");
     return Ptr<M>(std::move(inst));
   }
-  /// Adds a transient object again (after a rollback) or keeps a tracked one.
+  /// Adds an object again, as SQLAlchemy does: a transient one (new, expunged while pending,
+  /// or whose INSERT was rolled back) is inserted; a detached one (its Session closed, or
+  /// expunged) is attached with its identity, and its changes are UPDATEs; one marked for
+  /// deletion here is kept. Raises ArgumentError, changing nothing, for an object of another
+  /// open Session ([athanor.orm.other_session]), a deleted one ([athanor.orm.deleted]) or a
+  /// detached one whose key this Session holds in another object ([athanor.orm.identity_conflict]:
+  /// merge() it instead); the same for the objects its relationships hold.
   template <Model M>
   Ptr<M> add(const Ptr<M>& p) {
-    core_->add_pending(p.instance());
+    core_->check_usable();
+    core_->add_object(p.instance(), "add()");
     return p;
   }
   template <Model M>
@@ -147,15 +156,14 @@ class Session {
     }
     return get_by_values<M>(std::vector<Value>{Value(std::forward<K>(pk))...});
   }
-  /// Marks an object for deletion at the next flush.
+  /// Marks an object for deletion at the next flush (with cascade delete along its
+  /// relationships). A detached object is attached first, as add() does; a pending one just
+  /// leaves the Session. Raises ArgumentError for a new object, a deleted one, or one of
+  /// another open Session.
   template <Model M>
   void delete_(const Ptr<M>& p) {
     core_->check_usable();
-    auto& i = p.instance();
-    if (i->state != detail::State::persistent && i->state != detail::State::pending) {
-      throw ArgumentError("[athanor.orm.not_persistent] delete_(): the object is not in this Session");
-    }
-    core_->delete_instance(i);  // with cascade delete along its relationships
+    core_->delete_object(p.instance());
   }
 
   /// Writes pending changes in the current transaction. When a statement fails the whole
@@ -170,6 +178,7 @@ class Session {
   /// Reloads an object's row now.
   template <Model M>
   void refresh(const Ptr<M>& p) {
+    core_->check_here(*p.instance(), "refresh()");
     autoflush();
     core_->refresh(*p.instance());
   }
@@ -177,15 +186,10 @@ class Session {
   template <Model M>
   void expire(const Ptr<M>& p) { p.instance()->expired = true; }
   void expire_all() { core_->expire_all(); }
-  /// Detaches an object: the session forgets it.
+  /// Detaches an object: the session forgets it. A pending object is transient again; the
+  /// others are detached and keep their identity (add() attaches them again).
   template <Model M>
-  void expunge(const Ptr<M>& p) {
-    auto& i = p.instance();
-    core_->identity[i->ops].erase(i->key);
-    std::erase(core_->pending, std::static_pointer_cast<detail::InstanceBase>(i));
-    i->state = detail::State::detached, i->session.reset();
-    detail::suspect(i);
-  }
+  void expunge(const Ptr<M>& p) { core_->expunge_object(p.instance()); }
   /// Copies `obj`'s state onto the object with its primary key (loaded if needed), or adds it.
   template <Model M>
   Ptr<M> merge(const M& obj) {
@@ -228,6 +232,11 @@ class Session {
   /// The connection of the current transaction (begun if needed), for Core statements.
   Connection& connection() { return core_->connection(); }
   const Engine& engine() const { return core_->engine; }
+  /// Whether the object is in this Session (pending, persistent, or deleted not yet committed).
+  template <Model M>
+  bool contains(const Ptr<M>& p) const { return p && p.instance()->session.lock() == core_; }
+  /// Whether a transaction is open (begun by the first statement since commit/rollback).
+  bool in_transaction() const { return core_->conn.has_value(); }
   /// Number of flushes that wrote something, for tests.
   int flush_count() const { return core_->flushes; }
 
@@ -244,6 +253,10 @@ class Session {
       return Ptr<M>(std::static_pointer_cast<detail::Instance<M>>(found));
     }
     autoflush();
+    if (auto found = core_->find(&ops, detail::key_of(pk))) {  // inserted by the autoflush: one object per row
+      if (found->expired) core_->refresh(*found);
+      return Ptr<M>(std::static_pointer_cast<detail::Instance<M>>(found));
+    }
     auto inst = std::make_shared<detail::Instance<M>>();
     inst->ops = &ops;
     ops.bind(*inst);

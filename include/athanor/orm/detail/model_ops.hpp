@@ -28,6 +28,9 @@ struct InstanceBase : std::enable_shared_from_this<InstanceBase> {
   std::string key;  ///< identity: the primary key values, joined
   bool touched = false;  ///< reached through a Ptr since the last flush (an autoflush candidate)
   bool suspected = false;  ///< listed for the cycle collector (orm/detail/cycles.hpp)
+  /// Its row's DELETE was committed (or it was expunged after the DELETE was flushed): a
+  /// Session refuses it, as SQLAlchemy refuses a deleted-detached object.
+  bool was_deleted = false;
   /// Outside any open Session (new or detached): no Session will look at it again.
   bool untracked() const { return state == State::transient || state == State::detached || session.expired(); }
 };

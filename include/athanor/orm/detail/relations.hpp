@@ -265,7 +265,7 @@ ATHANOR_DECL void SessionCore::cascade_add(const std::shared_ptr<InstanceBase>& 
 ATHANOR_DECL void SessionCore::delete_instance(const std::shared_ptr<InstanceBase>& i) {
   if (i->state == State::deleted) return;
   if (auto it = std::find(pending.begin(), pending.end(), i); it != pending.end()) {
-    pending.erase(it), i->state = State::transient;
+    pending.erase(it), i->state = State::transient, i->session.reset();  // out of the Session: add() takes it again
     return;
   }
   if (i->state != State::persistent) return;

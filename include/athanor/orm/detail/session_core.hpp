@@ -79,13 +79,27 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   void sync(InstanceBase& i);
   void cascade_add(const std::shared_ptr<InstanceBase>& i);
   void cascade_delete(const std::shared_ptr<InstanceBase>& i);
-  void add_pending(const std::shared_ptr<InstanceBase>& i) {
-    if (i->state != State::transient && i->state != State::detached) return;
-    i->ops->bind(*i);
-    i->state = State::pending, i->session = weak_from_this();
-    pending.push_back(i);
-    cascade_add(i);
-  }
+  /// save-update, for one object and its cascade (orm/detail/attach.hpp): a new object
+  /// becomes pending; a detached one (it has a row and an identity) persistent again, with the
+  /// changes made to it meanwhile; one already here stays as it is. An object of another open
+  /// Session, a deleted one, or a second object for a key held here raises ArgumentError.
+  void add_pending(const std::shared_ptr<InstanceBase>& i, const char* op = "add()");
+  /// Session::add(): checks the whole cascade first (nothing changes when it raises), then
+  /// adds; an object marked for deletion here (not yet flushed) is kept instead.
+  void add_object(const std::shared_ptr<InstanceBase>& i, const char* op);
+  /// Raises what add_pending would raise for `i` or an object its cascade reaches.
+  void check_add(const std::shared_ptr<InstanceBase>& i, const char* op);
+  /// Session::delete_(): a detached object is attached first (SQLAlchemy's delete of a
+  /// detached object); a new one or one of another Session raises.
+  void delete_object(const std::shared_ptr<InstanceBase>& i);
+  /// Session::expunge(): a pending object is transient again, the others detached.
+  void expunge_object(const std::shared_ptr<InstanceBase>& i);
+  /// Raises unless `i` is in this Session (expunge(), refresh()).
+  void check_here(const InstanceBase& i, const char* op) const;
+  /// An INSERT just took the key of `old`, held here: its row was deleted by another
+  /// transaction since it was loaded. It leaves the identity map as deleted; with unsaved
+  /// changes the flush fails (StaleDataError) rather than write them into the new row.
+  void evict_stale(const std::shared_ptr<InstanceBase>& old);
   void delete_instance(const std::shared_ptr<InstanceBase>& i);
   /// Eager loading: the relationship of `owners` in one IN query per 10 000 keys; returns the
   /// targets (when `want_children`: a deeper level of the loader needs them).

@@ -46,16 +46,19 @@ ATHANOR_DECL void SessionCore::flush(bool everything) {
     orphans.clear();
     for (auto& o : orphaned) delete_instance(o);
     // Keys across relationships changed in memory since the last flush.
+    std::size_t listed = touched.size();
     for (std::size_t k = 0; k < candidates.size(); ++k) {  // sync may touch more: they are appended
       if (candidates[k]->state == State::persistent && !candidates[k]->expired) sync(*candidates[k]);
     }
     clear_keys_to_deleted(*this);  // UPDATEs of children that outlive their deleted parent
-    if (!everything) {
-      for (std::size_t k = candidates.size(); k < touched.size(); ++k) candidates.push_back(touched[k].get());
+    if (!everything) {  // those sync and clear_keys_to_deleted appended (the list may also hold objects now in another Session)
+      for (std::size_t k = listed; k < touched.size(); ++k)
+        if (touched[k]->session.lock().get() == this) candidates.push_back(touched[k].get());
     }
     flush_inserts();
     flush_updates(candidates);
-    for (auto& i : touched) i->touched = false;
+    for (auto& i : touched)
+      if (i->session.lock().get() == this) i->touched = false;
     touched.clear();
     flush_links();
     flush_deletes();
@@ -131,6 +134,7 @@ ATHANOR_DECL void SessionCore::flush_inserts() {
       ops->set_clean(*inst);
       inst->key = key_of(*inst);
       inst->state = State::persistent;
+      if (auto old = find(ops, inst->key); old && old != inst) evict_stale(old);  // a deleted row's key used again
       attach(inst);
       inserted_in_tx.push_back(inst);
       sync(*inst);  // one-to-many: the children, inserted later, take the new key
@@ -174,7 +178,9 @@ ATHANOR_DECL void SessionCore::flush_updates(const std::vector<InstanceBase*>& c
       for (auto k : ops->info->primary_key) values.push_back(ops->get(*inst, k));
       if (version) values.push_back(old_version);
       auto rows = impl().execute_typed(sql, values, [](driver::Statement&) {});
-      if (version && rows != 1) {
+      // No row matched: deleted since it was loaded (by another Session): the change would be
+      // lost without a word, so the flush fails, as in SQLAlchemy (versioned or not).
+      if (rows != 1) {
         throw StaleDataError("[athanor.orm.stale] UPDATE of table " + t.name + " expected to match 1 row, matched " +
                              std::to_string(rows) + " (the row changed or was deleted since it was loaded)");
       }
@@ -305,7 +311,7 @@ ATHANOR_DECL void SessionCore::commit() {
     }
     conn.reset();  // back to the pool until the next use
   }
-  for (auto& i : deleted_in_tx) i->state = State::detached, i->session.reset(), suspect(i);
+  for (auto& i : deleted_in_tx) i->state = State::detached, i->was_deleted = true, i->session.reset(), suspect(i);
   inserted_in_tx.clear(), deleted_in_tx.clear();
   if (options.expire_on_commit) expire_all();
 }
@@ -330,12 +336,16 @@ ATHANOR_DECL void SessionCore::abandon_transaction() {
 ATHANOR_DECL void SessionCore::restore_snapshot() {
   // Objects inserted in the transaction leave the session; deleted ones come back.
   for (auto& i : inserted_in_tx) {
-    identity[i->ops].erase(i->key);
-    i->state = State::transient, i->session.reset(), suspect(i);
+    if (auto held = find(i->ops, i->key); held == i) identity[i->ops].erase(i->key);
+    if (i->session.lock().get() != this && !i->session.expired()) continue;  // expunged, and another Session's now
+    i->state = State::transient, i->key.clear(), i->session.reset(), suspect(i);
   }
   for (auto& i : pending) i->state = State::transient, i->session.reset(), suspect(i);
-  for (auto& i : deleted_in_tx) i->state = State::persistent, identity[i->ops][i->key] = i;
-  for (auto& i : deleted) i->state = State::persistent;
+  // Deleted objects come back, except those inserted in this transaction too (transient above).
+  for (auto& i : deleted_in_tx)
+    if (i->session.lock().get() == this) i->state = State::persistent, identity[i->ops][i->key] = i;
+  for (auto& i : deleted)
+    if (i->session.lock().get() == this) i->state = State::persistent;
   inserted_in_tx.clear(), deleted_in_tx.clear(), pending.clear(), deleted.clear(), orphans.clear();
   links_added.clear(), links_removed.clear();
   for (auto& i : touched) i->touched = false;
@@ -360,9 +370,14 @@ ATHANOR_DECL void SessionCore::close() {
     if (i.use_count() > 1 && holds_related(*i)) left.push_back(i);
   };
   for (auto& i : pending) leave(i, State::transient);
-  for (auto& i : inserted_in_tx) leave(i, State::transient);
+  for (auto& i : inserted_in_tx) {
+    if (i->session.lock().get() == this || i->session.expired()) leave(i, State::transient), i->key.clear();
+  }
+  for (auto& i : deleted_in_tx)  // the DELETE is rolled back: the row stays (unless inserted above)
+    if (i->session.lock().get() == this) leave(i, State::detached);
   for (auto& [ops, map] : identity)
-    for (auto& [key, i] : map) leave(i, State::detached);
+    for (auto& [key, i] : map)
+      if (i->session.lock().get() == this) leave(i, State::detached);  // not those inserted above
   inserted_in_tx.clear(), deleted_in_tx.clear(), pending.clear(), deleted.clear(), orphans.clear();
   links_added.clear(), links_removed.clear();
   for (auto& i : touched) i->touched = false;
