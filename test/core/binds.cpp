@@ -4,6 +4,7 @@
 // back from `SELECT :v` and works beside a column of the same and of another numeric type.
 // Expected values come from C++ arithmetic on the same data, so every backend must agree.
 #include "support/backend.hpp"
+#include "support/normalize.hpp"
 #include "support/requirements.hpp"
 
 #include <cmath>
@@ -11,6 +12,7 @@
 
 using namespace athanor;
 using namespace std::chrono;
+using test::compact_json, test::normalize_decimal;
 
 namespace tracks {
 namespace orm = athanor::orm;
@@ -54,30 +56,6 @@ struct Numbers : test::Schema {
 
 bool near(double a, double b) { return a == b || std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b)); }
 
-/// "12.50" and "12.5" are the same number.
-std::string normalize_decimal(std::string s) {
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  return s;
-}
-
-/// JSON text without whitespace outside strings (servers reformat documents).
-std::string compact_json(const std::string& s) {
-  std::string out;
-  bool in_string = false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (in_string && c == '\\') {
-      out += c, out += s[++i];
-      continue;
-    }
-    if (c == '"') in_string = !in_string;
-    if (in_string || !std::isspace(static_cast<unsigned char>(c))) out += c;
-  }
-  return out;
-}
 
 /// Whether `got` (read back as the type of `want`) is the value that went in.
 bool same(const Row& row, std::size_t col, const Value& want) {

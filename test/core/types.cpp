@@ -2,6 +2,7 @@
 // limits, NULL as std::optional, the same Value alternative on every backend, wrong types
 // as DataError, and hostile strings stored verbatim.
 #include "support/backend.hpp"
+#include "support/normalize.hpp"
 #include "support/requirements.hpp"
 
 #include <cmath>
@@ -9,6 +10,7 @@
 
 using namespace athanor;
 using namespace std::chrono;
+using test::compact_json, test::normalize_decimal;
 
 namespace {
 
@@ -44,30 +46,6 @@ struct AllTypes : test::Schema {
   int next_id = 0;
 };
 
-/// "12.50" and "12.5" are the same number: trailing zeros of a fraction are dropped.
-std::string normalize_decimal(std::string s) {
-  if (s.find('.') != std::string::npos) {
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-  }
-  return s;
-}
-
-/// JSON text without whitespace outside strings (servers reformat documents).
-std::string compact_json(const std::string& s) {
-  std::string out;
-  bool in_string = false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (in_string && c == '\\') {
-      out += c, out += s[++i];
-      continue;
-    }
-    if (c == '"') in_string = !in_string;
-    if (in_string || !std::isspace(static_cast<unsigned char>(c))) out += c;
-  }
-  return out;
-}
 
 DateTime make_datetime(int y, unsigned m, unsigned d, int hh, int mm, int ss, int us) {
   return sys_days{year{y} / m / d} + hours{hh} + minutes{mm} + seconds{ss} + microseconds{us};
