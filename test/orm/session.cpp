@@ -23,6 +23,12 @@ struct Db {
     } catch (...) {
     }
   }
+  /// A users row committed by a Session of its own (no transaction left open).
+  void commit_user(int id, std::string name) {
+    orm::Session s(engine);
+    s.add(User{.id = id, .name = std::move(name)});
+    s.commit();
+  }
   std::int64_t count(const char* table) {
     auto conn = engine.connect();
     return conn.exec_driver_sql(std::string("SELECT count(*) FROM ") + table).scalar_one<std::int64_t>();
@@ -454,11 +460,7 @@ TEST_CASE("an object of another open Session is refused by add(), delete_(), exp
   Db db;
   // No transaction is held while the other Session works (an in-memory database has one connection).
   orm::sessionmaker Session{db.engine, {.expire_on_commit = false, .autoflush = true}};
-  {
-    auto s = Session();
-    s.add(User{.id = 7, .name = "ann"});
-    s.commit();
-  }
+  db.commit_user(7, "ann");
   auto s1 = Session();
   auto ann = s1.get<User>(7);
   s1.commit();  // ann stays in s1
@@ -548,11 +550,7 @@ TEST_CASE("delete_() of a pending object takes it out of the Session: add() take
 TEST_CASE("an UPDATE whose row another Session deleted raises StaleDataError instead of losing the change") {
   Db db;
   orm::sessionmaker Session{db.engine, {.expire_on_commit = false, .autoflush = true}};
-  {
-    auto s = Session();
-    s.add(User{.id = 7, .name = "ann"});
-    s.commit();
-  }
+  db.commit_user(7, "ann");
   auto s1 = Session();
   auto ann = s1.get<User>(7);
   s1.commit();
