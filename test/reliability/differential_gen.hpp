@@ -563,6 +563,8 @@ class Gen {
       case 6: {
         NodeP x = num(depth - 1);
         bool minus = chance(50);
+        // ATHANOR_DIFF_SKIP_KNOWN=12: -(-x) is written "--x", a comment on SQLite and PostgreSQL.
+        if (minus && x->op == Op::neg && avoid_.count(12)) minus = false;
         count(minus ? "unary_minus" : "abs");
         auto n = node(minus ? Op::neg : Op::func, x->ty, {x}, minus ? "-" : "abs");
         n->mag = x->mag;
@@ -893,8 +895,9 @@ class Gen {
     auto keys = keys_;
     int rows = rows_;
     grouped_ = false, in_agg_ = false, keys_.clear(), rows_ = q.rows();
-    if (!q.implicit_from) scopes_.push_back(visible(q));
-    else scopes_.push_back({});
+    // An implicit FROM names the enclosing query's own item: `select(max(t.c("x")))` inside a
+    // query on t, which Core correlates away (SQLAlchemy refuses to leave no FROM).
+    scopes_.push_back(visible(q));
     f();
     scopes_.pop_back();
     grouped_ = g, in_agg_ = a, keys_ = keys, rows_ = rows;
@@ -987,10 +990,16 @@ class Gen {
   void total_order(Query& q, int depth) {
     for (int i = 0, n = pick(2); i < n; ++i) {
       NodeP e = chance(50) ? num(depth) : str(depth);
-      if (!orderable(e) || q.distinct) continue;
+      if (!orderable(e) || q.distinct || (avoid_.count(13) && has_subquery(e))) continue;
       q.order_by.push_back({e, chance(50), chance(50)});
     }
     for (auto& c : q.cols) {
+      // ATHANOR_DIFF_SKIP_KNOWN=13: a correlated subquery in ORDER BY is compiled after its
+      // query's scope is closed, so it gets the outer FROM item of its own (decorrelated).
+      if (avoid_.count(13) && has_subquery(c)) {
+        q.order_by.clear();
+        return;
+      }
       // ATHANOR_DIFF_SKIP_KNOWN=10: MariaDB takes a bound integer alone in ORDER BY as a column position.
       if (avoid_.count(10) && c->op == Op::lit) continue;
       // ATHANOR_DIFF_SKIP_KNOWN=8: with DISTINCT, PostgreSQL needs the ORDER BY items to be the
@@ -1003,7 +1012,9 @@ class Gen {
     }
     count("order_by");
     if (chance(60)) q.limit = pick(8), count("limit");
-    if (chance(30)) q.offset = pick(5), count("offset");
+    // RULE: no OFFSET after DISTINCT — MariaDB 10.11 ignores the OFFSET of a DISTINCT over
+    // constants (`SELECT DISTINCT 'b' FROM db LIMIT 10 OFFSET 4` gives one row).
+    if (chance(30) && !q.distinct) q.offset = pick(5), count("offset");
   }
   bool all_orderable(const Query& q) {
     for (auto& c : q.cols)
@@ -1068,9 +1079,24 @@ class Gen {
   }
   static bool has_literal(const NodeP& n) {
     if (n->op == Op::lit) return true;
+    if (n->sub && has_literal(*n->sub)) return true;
     for (auto& a : n->args)
       if (has_literal(a)) return true;
     return false;
+  }
+  static bool has_subquery(const NodeP& n) {
+    if (n->sub) return true;
+    for (auto& a : n->args)
+      if (has_subquery(a)) return true;
+    return false;
+  }
+  static bool has_literal(const Query& q) {
+    for (auto* v : {&q.cols, &q.where, &q.group_by, &q.having})
+      for (auto& n : *v)
+        if (has_literal(n)) return true;
+    for (auto& j : q.joins)
+      if (has_literal(j.on)) return true;
+    return q.limit >= 0 || q.offset >= 0;
   }
   /// UNION / UNION ALL / INTERSECT / EXCEPT of two plain selects whose columns have the same
   /// families (RULE: numbers with numbers, text with text; no Unicode, no division results).
