@@ -26,6 +26,7 @@
 //    by a division (the last bits may differ).
 #pragma once
 
+#include <algorithm>   // std::find, std::min
 #include <cmath>       // std::fabs
 #include <cstdint>     // std::int64_t
 #include <functional>  // std::function
@@ -589,7 +590,7 @@ class Gen {
     if (grouped_ && !in_agg_) {
       std::vector<NodeP> keys;
       for (auto& k : keys_)
-        if (numeric(k->ty) && (!having_ || k->op == Op::col)) keys.push_back(k);
+        if (numeric(k->ty) && (!having_ || in_select_list(k))) keys.push_back(k);
       if (!keys.empty() && chance(50)) return keys[static_cast<std::size_t>(pick(static_cast<int>(keys.size())))];
       if (chance(70)) return aggregate_num(depth);
       return num_lit(Ty::i);
@@ -692,7 +693,7 @@ class Gen {
     if (grouped_ && !in_agg_) {
       std::vector<NodeP> keys;
       for (auto& k : keys_)
-        if (k->ty == Ty::s && (!having_ || k->op == Op::col)) keys.push_back(k);
+        if (k->ty == Ty::s && (!having_ || in_select_list(k))) keys.push_back(k);
       if (!keys.empty() && chance(60)) return keys[static_cast<std::size_t>(pick(static_cast<int>(keys.size())))];
       if (chance(60)) {
         bool saved = in_agg_;
@@ -950,14 +951,23 @@ class Gen {
   }
   NodeP in_select(int depth) {
     bool number = chance(70);
-    NodeP x = number ? num(depth) : str(depth);
+    // RULE: numbers IN (SELECT …) compare two plain columns of one type. MariaDB 10.11 gets
+    // [NOT] IN wrong when the types differ: `(SELECT sum(1) FROM dc) NOT IN (SELECT 1 FROM da
+    // WHERE 'a' = db.s)` (DECIMAL against INT, correlated) drops rows, and `dc.b NOT IN (SELECT
+    // da.i FROM da)` is true for a BIGINT beyond INT although da.i holds NULLs.
+    NodeP x = number ? column([](Ty t) { return numeric(t); }) : str(depth);
+    if (!x) return comparison(depth);
     QueryP q = inner(depth);
+    bool ok = true;
     in_scope(*q, [&] {
-      NodeP c = number ? num(depth) : str(depth);
-      if (c->rounded || c->inexact) c = number ? num_leaf(0) : str(0);
+      NodeP c;
+      if (number) c = column_of(q->from, [&](Ty t) { return t == x->ty; });
+      else c = str(depth);
+      if (!c) return void(ok = false);
       q->cols = {c};
       inner_where(*q, depth);
     });
+    if (!ok) return comparison(depth);
     auto n = node(Op::in_select, Ty::t, {x});
     n->sub = q, n->flags = chance(35) ? 1 : 0;
     count(n->flags ? "not_in_select" : "in_select");
@@ -1065,9 +1075,10 @@ class Gen {
     for (auto& c : q->cols) any_agg = any_agg || c->agg;
     if (keys.empty() && !any_agg) q->cols.push_back(aggregate_num(1));
     if (chance(40)) {
-      // RULE: HAVING names group keys only when they are plain columns (MariaDB resolves no
-      // column inside a GROUP BY expression there: "Unknown column … in 'HAVING'").
-      having_ = true;
+      // RULE: HAVING names group keys only when they are plain columns of the select list
+      // (MariaDB resolves no other column there: "Unknown column 'a1.f' in 'HAVING'" for
+      // `GROUP BY a2.f, a1.f HAVING 1 > a1.f` when a1.f is not selected).
+      having_ = true, select_list_ = &q->cols;
       q->having.push_back(pred(2)), count("having");
       having_ = false;
     }
@@ -1161,6 +1172,10 @@ class Gen {
   std::vector<NodeP> keys_;                   ///< GROUP BY keys of the query being generated
   std::vector<bool> table_used_;
   bool grouped_ = false, in_agg_ = false, having_ = false;
+  const std::vector<NodeP>* select_list_ = nullptr;  ///< the grouped query's, while its HAVING is generated
+  bool in_select_list(const NodeP& k) const {
+    return k->op == Op::col && select_list_ && std::find(select_list_->begin(), select_list_->end(), k) != select_list_->end();
+  }
   int rows_ = 1;
   int names_ = 0;
 };
