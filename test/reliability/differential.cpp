@@ -4,8 +4,12 @@
 // differential_gen.hpp) and a fixed set of typed-DSL shapes with random parameters on all
 // three. The rows must agree after the normalisation below. Per backend it also checks
 // SQLancer's TLP (Q = Q WHERE p ⊎ Q WHERE NOT p ⊎ Q WHERE p IS NULL) and NoREC (count(*)
-// WHERE p = sum(CASE WHEN p THEN 1 ELSE 0 END)). A disagreement prints the seed, the SQL of
-// each dialect, the bound values, the three results and a reproducer shrunk greedily.
+// WHERE p = sum(CASE WHEN p THEN 1 ELSE 0 END)), a nesting oracle (a op (b UNION ALL b) has
+// the rows of a op b, op a set operator) and, where an ORDER BY names output columns only,
+// that the rows come back in that order. A disagreement prints the seed, the SQL of each
+// dialect, the bound values, the three results and a reproducer shrunk greedily (clauses
+// dropped, subexpressions replaced by an operand or a literal, while the same backends
+// disagree with the same error classes).
 //
 // Normalisation of a result cell: NULL; a number (integers, doubles, decimals and booleans
 // as 0/1 compared numerically, to 1e-9 relative plus 1e-4 absolute: MariaDB's avg() of
@@ -17,8 +21,16 @@
 // Environment: ATHANOR_DIFF_SEED (default 12), ATHANOR_DIFF_SECONDS (default 30),
 // ATHANOR_DIFF_MAX_REPORTS (default 8: the run stops after as many distinct disagreements),
 // ATHANOR_DIFF_ONLY=<n> (replay statement n of the seed, printing its SQL),
-// ATHANOR_DIFF_SKIP_KNOWN=3,4,5,8 (TEMPORARY, development only: the generator avoids the shapes
-// of the known bugs of issue 12 with those numbers; remove once they are fixed).
+// ATHANOR_DIFF_SKIP_KNOWN=3,4,5,8,10,11,12,13 (TEMPORARY, development only: the generator avoids
+// the shapes of bugs not fixed yet; remove each number, and its `avoid_.count(N)` in
+// differential_gen.hpp, once its fix lands): 3, 4, 5, 8 are issue 12's bugs (3: numbers are
+// CAST to their type and the typed shapes 1, 2, 13 are skipped; 4: no CASE of bound values
+// only, NoREC counts instead of summing; 5: no subquery whose only FROM is correlated away;
+// 8: no bound value in GROUP BY, nor under DISTINCT … ORDER BY); found by this tester: 10 a
+// bound integer alone in ORDER BY / GROUP BY is a column position on MariaDB; 11 a compound
+// chain mixing INTERSECT with UNION/EXCEPT, and a compound as the right operand, are written
+// without parentheses; 12 -(-x) is written "--x", a comment; 13 a correlated subquery in
+// ORDER BY is decorrelated. ATHANOR_DIFF_VERBOSE=1 also prints the slowest statements.
 #include <algorithm>  // std::sort
 #include <chrono>     // std::chrono::steady_clock
 #include <cmath>      // std::fabs
@@ -261,8 +273,19 @@ class Tester {
       o.ok = true;
     } catch (const std::exception& e) {
       o.error = e.what();
+      // A statement can cost the connection (PostgreSQL ends the session when "--$1" comments
+      // out the parameter its Bind message still carries): a fresh one for the next.
+      if (o.error.find("[athanor.operational.disconnected]") != std::string::npos) connect(b);
     }
     return o;
+  }
+  static void connect(Backend& b) {
+    b.conn.reset();
+    b.conn.emplace(b.engine->connect());
+    // A runaway statement fails on its own instead of stalling the run. JIT compilation takes
+    // 100 ms and more per statement that the planner thinks costly (all of ours): off.
+    if (b.name == "postgresql") b.conn->exec_driver_sql("SET statement_timeout = 10000"), b.conn->exec_driver_sql("SET jit = off");
+    if (b.name == "mysql") b.conn->exec_driver_sql("SET SESSION max_statement_time = 10");
   }
   std::vector<Outcome> run_all(const Query& q) {
     std::vector<Outcome> os;
@@ -438,6 +461,16 @@ class Tester {
     for (auto& s : srcs)
       if (s && s->body) query_mutations(*s->body, out, seen);
   }
+  static bool builds(const Query& q, NodeP* p) {
+    try {
+      Lower lower;
+      (void)lower.select(q);
+      if (p) (void)lower.expr(*p);
+      return true;
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
   /// Greedy: apply the first mutation under which `oracle` gives the same signature, repeat.
   int shrink(Query& q, NodeP* p, const std::string& sig, const std::function<std::string()>& oracle) {
     int budget = 500, steps = 0;
@@ -451,6 +484,10 @@ class Tester {
       for (auto& m : muts) {
         if (--budget <= 0) break;
         m.apply();
+        if (!builds(q, p)) {  // e.g. a derived table's column dropped while still named
+          m.undo();
+          continue;
+        }
         if (oracle() == sig) {
           progress = true, ++steps;
           break;
@@ -659,16 +696,11 @@ TEST_CASE("differential: SQLite, PostgreSQL and MariaDB agree on random statemen
   for (auto& b : t.bs) {
     registry.metadata().drop_all(*b.engine);
     registry.metadata().create_all(*b.engine);
-    b.conn.emplace(b.engine->connect());
-    // A runaway statement fails on its own instead of stalling the run.
-    // JIT compilation takes 100 ms and more per statement that the planner thinks costly
-    // (all of ours, on tables without statistics): off, and statistics gathered after the load.
-    if (b.name == "postgresql") b.conn->exec_driver_sql("SET statement_timeout = 10000"), b.conn->exec_driver_sql("SET jit = off");
-    if (b.name == "mysql") b.conn->exec_driver_sql("SET SESSION max_statement_time = 10");
+    Tester::connect(b);
     auto tx = b.conn->begin();
     for (auto& [table, values] : rows) b.conn->execute(athanor::insert(Lower::table(table)).values(values));
     tx.commit();
-    if (b.name == "postgresql") b.conn->exec_driver_sql("ANALYZE");
+    if (b.name == "postgresql") b.conn->exec_driver_sql("ANALYZE");  // realistic plans for the small tables
   }
 
   auto start = std::chrono::steady_clock::now();

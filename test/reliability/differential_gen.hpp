@@ -24,6 +24,9 @@
 //    column, so the order of the rows is total; LIMIT/OFFSET only with such an ORDER BY.
 //  - no ORDER BY, GROUP BY, DISTINCT or set operation over Unicode text or doubles computed
 //    by a division (the last bits may differ).
+//  - MariaDB 10.11 server bugs kept out: [NOT] IN (SELECT …) compares plain columns of one
+//    type; HAVING names only group keys that are selected plain columns; no OFFSET after
+//    DISTINCT.
 #pragma once
 
 #include <algorithm>   // std::find, std::min
@@ -96,6 +99,7 @@ struct ColInfo {
   double mag;        ///< bound on |value|
   bool nullable;
   bool unique;       ///< a key: no two rows share it
+  bool mixed = false;  ///< see Node::mixed
 };
 struct TableInfo {
   std::string name;
@@ -137,6 +141,9 @@ struct Node {
   bool rounded = false;  ///< avg() of integers: rounded on MariaDB, never an arithmetic operand
   bool inexact = false;  ///< a division: not ordered, grouped or compared for equality
   bool agg = false;      ///< holds an aggregate of this query level
+  /// coalesce/CASE of an integer and a double: a double on PostgreSQL and MariaDB, but on
+  /// SQLite each value keeps its own type (coalesce(2, f) is the integer 2): never divided.
+  bool mixed = false;
   std::string text;      ///< column name, operator, function name
   athanor::Value value;  ///< lit
   SourceP src;           ///< col
@@ -169,7 +176,7 @@ struct Query {
   std::vector<Join> joins;
   bool implicit_from = false;  ///< no select_from(): FROM inferred by Core (correlation applies)
   std::vector<NodeP> cols;
-  bool labels = false;         ///< columns labelled c0, c1… (derived tables, CTEs)
+  std::string labels;          ///< columns labelled <labels>0, <labels>1… (derived tables, CTEs)
   std::vector<NodeP> where, group_by, having;
   std::vector<Order> order_by;
   int limit = -1, offset = -1;
@@ -196,6 +203,7 @@ inline NodeP node(Op op, Ty ty, std::vector<NodeP> args = {}, std::string text =
     n->agg = n->agg || a->agg;
     n->rounded = n->rounded || a->rounded;
     n->inexact = n->inexact || a->inexact;
+    n->mixed = n->mixed || a->mixed;
   }
   return n;
 }
@@ -206,7 +214,7 @@ inline NodeP lit(athanor::Value v, Ty ty, double mag = 0) {
 }
 inline NodeP col(const SourceP& s, const ColInfo& c) {
   auto n = node(Op::col, c.ty, {}, c.name);
-  n->src = s, n->mag = c.mag;
+  n->src = s, n->mag = c.mag, n->mixed = c.mixed;
   return n;
 }
 
@@ -319,7 +327,7 @@ class Lower {
     std::vector<athanor::Expr> cols;
     for (std::size_t i = 0; i < q.cols.size(); ++i) {
       athanor::Expr e = expr(q.cols[i]);
-      cols.push_back(q.labels ? e.label("c" + std::to_string(i)) : e);
+      cols.push_back(q.labels.empty() ? e : e.label(q.labels + std::to_string(i)));
     }
     athanor::Select s = athanor::select(cols);
     if (!q.implicit_from && q.from) {
@@ -441,9 +449,11 @@ class Gen {
     grouped_ = in_agg_ = false, keys_.clear();
     QueryP body = chance(40) ? grouped_query(false, depth) : plain_query(false, depth);
     scopes_ = saved, keys_ = keys, grouped_ = g, in_agg_ = a, rows_ = rows;
-    body->labels = true;
     auto s = std::make_shared<Source>();
     s->kind = kind, s->name = fresh(kind == Source::Kind::cte ? "w" : "d"), s->body = body;
+    // RULE: labels unique in the statement (w3c0…): MariaDB 10.11 calls a qualified column
+    // "ambiguous" in GROUP BY / ON when another select names one of its labels alike.
+    body->labels = s->name + "c";
     s->rows = body->grouped() && body->group_by.empty() ? 1 : body->rows();
     if (body->limit >= 0) s->rows = std::min(s->rows, body->limit);
     for (std::size_t i = 0; i < body->cols.size(); ++i) {
@@ -451,7 +461,7 @@ class Gen {
       // Columns of a derived table keep their magnitude; avg()/division results are not
       // reused in arithmetic (rounded), nor ordered (inexact): they simply are not offered.
       if (c->rounded || c->inexact) continue;
-      s->cols.push_back({"c" + std::to_string(i), c->ty, c->mag, true, false});
+      s->cols.push_back({body->labels + std::to_string(i), c->ty, c->mag, true, false, c->mixed});
     }
     if (s->cols.empty()) {  // nothing reusable: fall back to a table
       return table_source(pick(3));
@@ -469,8 +479,11 @@ class Gen {
     q.from = source(depth);
     for (int j = 0, n = pick(max_joins + 1); j < n; ++j) {
       Join join;
-      join.src = source(depth);
       join.outer = chance(40);
+      // RULE: the NULL side of an outer join is a table: MariaDB 10.11 keeps a derived table's
+      // constant columns on NULL-extended rows (`length(max(d5.c3))` over `LEFT JOIN (SELECT
+      // 'abc' AS c3 …) d5 ON '1' = 'a'` is 3, not NULL).
+      join.src = join.outer ? table_source(pick(3)) : source(depth);
       count(join.outer ? "left_outer_join" : "inner_join");
       // ON: a foreign-key equality when the pair allows one, else a random predicate over
       // the sources joined so far.
@@ -480,7 +493,10 @@ class Gen {
       auto fk = fk_pair(visible(q), join.src);
       if (fk && chance(70)) on = fk;
       else on = comparison(1, join.src);
-      if (chance(30)) on = node(Op::and_, Ty::t, {on, pred(1)});
+      // RULE: an outer join's ON is about the joined table only (no extra conjunct): SQLite
+      // 3.40.1 (Debian 12) loses every row of `dc JOIN (SELECT 1 <> 1 AS c FROM w3) AS d4 ON
+      // 'a' > dc.s LEFT JOIN dc AS a5 ON d4.c` when w3 is a CTE with an aggregate.
+      if (!join.outer && chance(30)) on = node(Op::and_, Ty::t, {on, pred(1)});
       scopes_.pop_back();
       join.on = on;
       q.joins.push_back(join);
@@ -559,6 +575,7 @@ class Gen {
         count("coalesce");
         auto n = node(Op::func, wider(x->ty, y->ty), {x, y}, "coalesce");
         n->mag = std::max(x->mag, y->mag);
+        n->mixed = n->mixed || ((x->ty == Ty::d) != (y->ty == Ty::d));
         return n;
       }
       case 6: {
@@ -612,13 +629,14 @@ class Gen {
     if (x->rounded) return x;
     int r = pick(5);
     if (r == 3) {  // division
+      if (x->mixed) return x;  // RULE: no division of a mixed value (see Node::mixed)
       // RULE: `/` needs a double on one side; the divisor is never zero.
       if (chance(50) && (!avoid_.count(3))) {
         y = double_lit();
         if (y->mag < 0.5) y = lit(0.5, Ty::d, 0.5);
       } else {
         NodeP f = column([](Ty t) { return t == Ty::d; });
-        if (!f || (grouped_ && !in_agg_)) return x;
+        if (!f || f->mixed || (grouped_ && !in_agg_)) return x;
         y = node(Op::func, Ty::d, {f, lit(std::int64_t{0}, Ty::i)}, "nullif");
         y->mag = f->mag;
         count("nullif");
@@ -745,6 +763,10 @@ class Gen {
     }
     auto n = node(Op::case_, t, args);
     n->mag = mag;
+    if (number)
+      for (std::size_t i = 1; i < args.size(); i += 2)
+        n->mixed = n->mixed || ((args[i]->ty == Ty::d) != (t == Ty::d));
+    if (number && args.size() % 2) n->mixed = n->mixed || ((args.back()->ty == Ty::d) != (t == Ty::d));
     count("case");
     return n;
   }
@@ -969,8 +991,10 @@ class Gen {
     });
     if (!ok) return comparison(depth);
     auto n = node(Op::in_select, Ty::t, {x});
-    n->sub = q, n->flags = chance(35) ? 1 : 0;
-    count(n->flags ? "not_in_select" : "in_select");
+    // RULE: no NOT IN (SELECT …): MariaDB 10.11 also drops rows of `1 NOT IN (SELECT 1 FROM da
+    // WHERE 1 = w4.c0)` when w4 is the NULL side of an outer join (the subquery is empty).
+    n->sub = q, n->flags = 0;
+    count("in_select");
     return n;
   }
 
@@ -1075,9 +1099,7 @@ class Gen {
     for (auto& c : q->cols) any_agg = any_agg || c->agg;
     if (keys.empty() && !any_agg) q->cols.push_back(aggregate_num(1));
     if (chance(40)) {
-      // RULE: HAVING names group keys only when they are plain columns of the select list
-      // (MariaDB resolves no other column there: "Unknown column 'a1.f' in 'HAVING'" for
-      // `GROUP BY a2.f, a1.f HAVING 1 > a1.f` when a1.f is not selected).
+      // RULE: see in_select_list().
       having_ = true, select_list_ = &q->cols;
       q->having.push_back(pred(2)), count("having");
       having_ = false;
@@ -1173,8 +1195,12 @@ class Gen {
   std::vector<bool> table_used_;
   bool grouped_ = false, in_agg_ = false, having_ = false;
   const std::vector<NodeP>* select_list_ = nullptr;  ///< the grouped query's, while its HAVING is generated
-  bool in_select_list(const NodeP& k) const {
-    return k->op == Op::col && select_list_ && std::find(select_list_->begin(), select_list_->end(), k) != select_list_->end();
+  bool in_select_list(const NodeP&) const {
+    // RULE: HAVING names no group key at all, only aggregates: MariaDB 10.11 resolves no
+    // unselected key there ("Unknown column 'a1.f' in 'HAVING'") and gets selected ones of a
+    // self-join wrong (`SELECT a1.id, db.a_id FROM db, db AS a1 GROUP BY a1.id, db.a_id
+    // HAVING a1.id <= db.a_id` gives no row instead of 194).
+    return false;
   }
   int rows_ = 1;
   int names_ = 0;
