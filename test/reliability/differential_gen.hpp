@@ -460,7 +460,10 @@ class Gen {
       auto& c = body->cols[i];
       // Columns of a derived table keep their magnitude; avg()/division results are not
       // reused in arithmetic (rounded), nor ordered (inexact): they simply are not offered.
-      if (c->rounded || c->inexact) continue;
+      // RULE: nor a column computed by a subquery: MariaDB 10.11 merges the derived table and
+      // then refuses the EXISTS that names it ("doesn't yet support 'SUBQUERY in ROW in left
+      // expression of IN/ALL/ANY'").
+      if (c->rounded || c->inexact || has_subquery(c)) continue;
       s->cols.push_back({body->labels + std::to_string(i), c->ty, c->mag, true, false, c->mixed});
     }
     if (s->cols.empty()) {  // nothing reusable: fall back to a table
