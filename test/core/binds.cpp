@@ -7,6 +7,7 @@
 #include "support/normalize.hpp"
 #include "support/requirements.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -129,6 +130,30 @@ TEST_CASE("an integer column compared with a bound fraction gives the right rows
   CHECK(ids(n.t.c("si").between(2.5, 1071.5)) == std::vector<int>{1, 2});
   CHECK(ids(n.t.c("i") > std::int64_t{5'000'000'000}).empty());  // beyond INTEGER: compared, not refused
   CHECK(ids(n.t.c("i") < std::int64_t{5'000'000'000}).size() == 5);
+}
+
+TEST_CASE("IN / NOT IN over an integer column with fractions in the list compares the numbers as they are") {
+  // Found by the differential tester: the list travels as one JSON array whose elements were read
+  // as the column's type, so MariaDB cut -7.25 to -7 (a wrong row) and PostgreSQL refused it.
+  Numbers n;
+  const std::vector<double> list = {1071.0, -7.25, 2000.5, 3.0};
+  std::vector<int> in, out;
+  int id = 0;
+  for (int i : Numbers::ints) {
+    ++id;
+    bool found = std::find(list.begin(), list.end(), static_cast<double>(i)) != list.end();
+    (found ? in : out).push_back(id);
+  }
+  auto ids = [&](Expr where) {
+    std::vector<int> got;
+    for (const Row& r : n.conn.execute(select(n.t.c("id")).where(where).order_by(n.t.c("id")))) got.push_back(r.get<int>(0));
+    return got;
+  };
+  std::vector<Expr> values(list.begin(), list.end());
+  CHECK(ids(n.t.c("i").in_(values)) == in);
+  CHECK(ids(n.t.c("i").not_in(values)) == out);
+  CHECK(ids(n.t.c("si").in_(values)) == in);
+  CHECK(ids(n.t.c("i").in_({Expr(1071), Expr(3)})) == std::vector<int>{1, 2});  // integers: still one bound array
 }
 
 TEST_CASE("sum of a CASE whose branches are all bound values") {

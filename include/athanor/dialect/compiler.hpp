@@ -103,10 +103,15 @@ class Compiler {
   bool in_list_as_array(const detail::ExprNode& n) {
     auto lhs = n.args[0].type().kind;
     if (lhs == TypeKind::null || lhs == TypeKind::binary || lhs == TypeKind::json) return false;
+    // The elements are read as the left side's type: a fraction beside an integer column would be
+    // cut (MariaDB: -2.25 read as -2) or refused (PostgreSQL), so such a list stays a list of binds.
+    bool integral = lhs == TypeKind::integer || lhs == TypeKind::big_integer || lhs == TypeKind::small_integer ||
+                    lhs == TypeKind::boolean;
     std::vector<Value> values;
     for (std::size_t i = 1; i < n.args.size(); ++i) {
       const auto& a = n.args[i].node();
       if (a.kind != detail::ExprKind::bind || !a.text.empty() || a.flags != 0 || a.value.holds<Bytes>()) return false;
+      if (integral && a.value.holds<double>()) return false;
       values.push_back(a.value);
     }
     detail::ExprNode array = n;
