@@ -267,7 +267,8 @@ class Run {
     working_ = committed_;
     for (int h : S.inserted_in_tx) {
       auto& o = objs_[h];
-      if (o.session == x) S.identity.erase(*o.id);
+      // Only its own entry: SQLite may have given its key again to a row another object holds now.
+      if (auto it = S.identity.find(*o.id); o.session == x && it != S.identity.end() && it->second == h) S.identity.erase(it);
       if (o.session == x || o.session == -1) o.st = St::transient, o.id.reset(), o.session = -1;
     }
     for (int h : S.pending) objs_[h].st = St::transient, objs_[h].session = -1;
