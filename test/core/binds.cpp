@@ -156,6 +156,18 @@ TEST_CASE("IN / NOT IN over an integer column with fractions in the list compare
   CHECK(ids(n.t.c("i").in_({Expr(1071), Expr(3)})) == std::vector<int>{1, 2});  // integers: still one bound array
 }
 
+TEST_CASE("a bound value tested for NULL on its own") {
+  // Found by the differential tester: PostgreSQL cannot type `$1 IS NOT NULL` of an untyped string.
+  Numbers n;
+  for (const Value& v : {Value("ba"), Value(std::int64_t{7}), Value(2.5), Value()}) {
+    CAPTURE(show(v));
+    auto rows = n.conn.execute(select(n.t.c("id")).where(literal(v).is_not(null)));
+    CHECK(rows.all().size() == (v.is_null() ? 0u : std::size(Numbers::ints)));
+    CHECK(n.conn.execute(select(count()).select_from(n.t).where(literal(v).is_(null))).scalar_one<int>() ==
+          (v.is_null() ? static_cast<int>(std::size(Numbers::ints)) : 0));
+  }
+}
+
 TEST_CASE("sum of a CASE whose branches are all bound values") {
   Numbers n;
   CHECK(n.conn.execute(select(athanor::sum(case_({{n.t.c("i") > 1071.5, 1}}, 0)))).scalar_one<int>() == 2);

@@ -207,7 +207,9 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
     case K::star: out() += '*'; break;
     case K::raw: out() += n.text; break;
     case K::unary: out() += n.text, operand(n.args[0]); break;
-    case K::postfix: operand(n.args[0]), out() += ' ', out() += n.text; break;
+    case K::postfix:  // `$1 IS NULL` types nothing either: a bare bind is cast where the dialect asks
+      is_bare_bind(n.args[0]) ? operand_or_cast(n.args[0]) : operand(n.args[0]), out() += ' ', out() += n.text;
+      break;
     case K::binary:
       if (is_bare_bind(n.args[0]) && is_bare_bind(n.args[1])) {  // `$1 + $2`: neither side types the other
         operand_or_cast(n.args[0]), out() += ' ', out() += n.text, out() += ' ', operand_or_cast(n.args[1]);

@@ -38,7 +38,7 @@ struct Capabilities {
   bool nan = true;                ///< stores NaN in floating columns
   bool implicit_returning = false;  ///< fetch generated keys with RETURNING (no last-insert-id)
   bool cheap_last_insert_id = false;  ///< the driver reports the generated key for free
-  bool cast_bare_binds = false;     ///< CAST a bound value that nothing beside it types (alone in a select list, both sides of an operator): the server infers parameter types from context only
+  bool cast_bare_binds = false;     ///< CAST a bound value that nothing beside it types (alone in a select list, both sides of an operator, before IS [NOT] NULL): the server infers parameter types from context only
   bool numbered_placeholders = false;  ///< placeholders name their parameter ($1): a bound value used twice in a statement is one parameter, written twice
   std::size_t max_params = 32766;
   /// The longest identifier the server keeps whole (0: no limit); longer ones are refused by
