@@ -168,6 +168,17 @@ TEST_CASE("a bound value tested for NULL on its own") {
   }
 }
 
+TEST_CASE("a function whose arguments are all bound values") {
+  // Found by the differential tester: count($1) and lower($1) of a string have no type on PostgreSQL.
+  Numbers n;
+  const int rows = static_cast<int>(std::size(Numbers::ints));
+  CHECK(n.conn.execute(select(count(literal("b"))).select_from(n.t)).scalar_one<int>() == rows);
+  CHECK(n.conn.execute(select(count(literal(Value()))).select_from(n.t)).scalar_one<int>() == 0);
+  CHECK(n.conn.execute(select(lower(literal("AbC"))).where(n.t.c("id") == 1)).scalar_one<std::string>() == "abc");
+  CHECK(n.conn.execute(select(athanor::max(literal(2.5))).select_from(n.t)).scalar_one<double>() == 2.5);
+  CHECK(n.conn.execute(select(coalesce(literal(Value()), literal("x"))).where(n.t.c("id") == 1)).scalar_one<std::string>() == "x");
+}
+
 TEST_CASE("sum of a CASE whose branches are all bound values") {
   Numbers n;
   CHECK(n.conn.execute(select(athanor::sum(case_({{n.t.c("i") > 1071.5, 1}}, 0)))).scalar_one<int>() == 2);

@@ -147,12 +147,7 @@ ATHANOR_DECL void Dialect::function(Compiler& c, const detail::ExprNode& f) cons
       throw ArgumentError("[athanor.argument.function] '" + f.text + "' is not a function name");
     }
   }
-  c.out() += f.text, c.out() += '(';
-  for (std::size_t i = 0; i < f.args.size(); ++i) {
-    if (i) c.out() += ", ";
-    c.expr(f.args[i]);
-  }
-  c.out() += ')';
+  c.out() += f.text, c.out() += '(', c.arguments(f.args), c.out() += ')';
 }
 
 ATHANOR_DECL void Dialect::upsert(Compiler& c, const detail::InsertNode& n) const {

@@ -4,7 +4,7 @@
 // compiler_select.hpp; DML and DDL in compiler_dml.hpp).
 #pragma once
 
-#include <algorithm>  // std::find
+#include <algorithm>  // std::find, std::all_of
 #include <charconv>   // std::to_chars
 #include <cmath>      // std::isfinite
 #include <string>     // std::string
@@ -47,6 +47,16 @@ class Compiler {
     if (paren) out() += '(';
     expr(e);
     if (paren) out() += ')';
+  }
+  /// A function's arguments, comma-separated. When every one is a bare bound value
+  /// (`count($1)`, `lower($1)`), nothing types them: each is cast to its own type where the
+  /// dialect asks (Capabilities::cast_bare_binds), as both sides of `$1 + $2` are.
+  void arguments(const std::vector<Expr>& args) {
+    bool untyped = !args.empty() && std::all_of(args.begin(), args.end(), [&](const Expr& a) { return is_bare_bind(a); });
+    for (std::size_t i = 0; i < args.size(); ++i) {
+      if (i) out() += ", ";
+      untyped ? operand_or_cast(args[i]) : expr(args[i]);
+    }
   }
   /// A column name without its table (INSERT/UPDATE column lists, upsert).
   void column_name(const std::string& name) { ident(name); }
