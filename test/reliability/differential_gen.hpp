@@ -244,7 +244,17 @@ class Lower {
     return *t[i];
   }
 
+  /// The expression of a node, one Expr per node: a node the generator uses twice (a select-list
+  /// item in ORDER BY or GROUP BY) is the same expression object twice, as a user writes it, so
+  /// its bound values are one parameter each where the dialect numbers them (PostgreSQL).
   athanor::Expr expr(const NodeP& p) {
+    auto it = exprs_.find(p.get());
+    if (it != exprs_.end()) return it->second;
+    athanor::Expr e = make_expr(p);
+    exprs_.emplace(p.get(), e);
+    return e;
+  }
+  athanor::Expr make_expr(const NodeP& p) {
     using athanor::Expr;
     const Node& n = *p;
     auto a = [&](std::size_t i) { return expr(n.args[i]); };
@@ -368,6 +378,7 @@ class Lower {
 
  private:
   std::map<const Source*, athanor::FromClause> froms_;
+  std::map<const Node*, athanor::Expr> exprs_;
 };
 
 // --- the generator ---
