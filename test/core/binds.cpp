@@ -156,6 +156,25 @@ TEST_CASE("IN / NOT IN over an integer column with fractions in the list compare
   CHECK(ids(n.t.c("i").in_({Expr(1071), Expr(3)})) == std::vector<int>{1, 2});  // integers: still one bound array
 }
 
+TEST_CASE("two IN lists of values in one statement keep their own values") {
+  // Found by the differential tester: on PostgreSQL the second list's JSON array took the first
+  // one's $n (a freed node's address, reused), silently.
+  Numbers n;
+  auto ids = [&](Expr where) {
+    std::vector<int> got;
+    for (const Row& r : n.conn.execute(select(n.t.c("id")).where(where).order_by(n.t.c("id")))) got.push_back(r.get<int>(0));
+    return got;
+  };
+  std::vector<int> want;
+  int id = 0;
+  for (int i : Numbers::ints) {
+    ++id;
+    if ((Numbers::dbl(i) == Numbers::dbl(3) || Numbers::dbl(i) == Numbers::dbl(1071)) && (i == 1071 || i == 2000)) want.push_back(id);
+  }
+  CHECK(ids(n.t.c("d").in_({Expr(Numbers::dbl(3)), Expr(Numbers::dbl(1071))}) && n.t.c("i").in_({Expr(1071), Expr(2000)})) == want);
+  CHECK(ids(n.t.c("i").in_({Expr(1071), Expr(2000)}) && n.t.c("d").in_({Expr(Numbers::dbl(3)), Expr(Numbers::dbl(1071))})) == want);
+}
+
 TEST_CASE("a bound value tested for NULL on its own") {
   // Found by the differential tester: PostgreSQL cannot type `$1 IS NOT NULL` of an untyped string.
   Numbers n;

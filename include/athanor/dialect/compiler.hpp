@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>  // std::find, std::all_of
+#include <memory>     // std::shared_ptr
 #include <charconv>   // std::to_chars
 #include <cmath>      // std::isfinite
 #include <string>     // std::string
@@ -167,7 +168,9 @@ class Compiler {
   /// Bound value nodes already given a placeholder, with its index (numbered placeholders, in
   /// SELECT statements: elsewhere a parameter's index may be read per column, as INSERT does).
   bool reuse_binds_ = false;
-  std::vector<std::pair<const detail::ExprNode*, std::size_t>> bound_;
+  /// Held, not only pointed to: a node the compiler made itself (the JSON array of an IN list)
+  /// is freed after use, and a later node at the same address would take its placeholder.
+  std::vector<std::pair<std::shared_ptr<const detail::ExprNode>, std::size_t>> bound_;
   std::vector<FromList> scopes_;  ///< FROM items of the enclosing selects, for correlation
   std::vector<const detail::FromNode*> ctes_;
 };
@@ -200,13 +203,13 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
     case K::bind:
       if (reuse_binds_ && n.text.empty() && n.flags == 0 && d_.capabilities().numbered_placeholders) {
         // The same value node met again: its placeholder again (Capabilities::numbered_placeholders).
-        auto seen = std::find_if(bound_.begin(), bound_.end(), [&](auto& b) { return b.first == &n; });
+        auto seen = std::find_if(bound_.begin(), bound_.end(), [&](auto& b) { return b.first.get() == &n; });
         if (seen != bound_.end()) {
           d_.placeholder(out(), seen->second);
           break;
         }
         bind(n.value, n.text);
-        bound_.emplace_back(&n, c_.params.size());
+        bound_.emplace_back(e.ptr(), c_.params.size());
         break;
       }
       bind(n.value, n.text);
