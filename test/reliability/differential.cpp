@@ -343,6 +343,12 @@ class Tester {
       Outcome part[3] = {run(b, parts[0]), run(b, parts[1]), run(b, parts[2])};
       int failed = !whole.ok + !part[0].ok + !part[1].ok + !part[2].ok;
       if (failed == 4) continue;
+      // A partition athanor refuses to build (an ArgumentError before any SQL: p's subquery would
+      // correlate every FROM item away inside Q) is no statement to compare.
+      bool refused = true;
+      for (auto* o : {&whole, &part[0], &part[1], &part[2]})
+        if (!o->ok) refused = refused && o->error.rfind("[athanor.argument", 0) == 0;
+      if (refused) continue;
       if (failed) {
         for (auto* o : {&whole, &part[0], &part[1], &part[2]})
           if (!o->ok) sig += b.name + ":tlp-error(" + error_class(o->error) + ") ";

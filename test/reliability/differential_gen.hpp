@@ -507,6 +507,11 @@ class Gen {
       auto fk = fk_pair(visible(q), join.src);
       if (fk && chance(70)) on = fk;
       else on = comparison(1, join.src);
+      // RULE: an outer join's ON does not test the joined table's key against a literal: MariaDB
+      // 10.11 reads such a join as a constant table and NULL-extends its NOT NULL columns as ''
+      // (`SELECT a2.s FROM dc a1 LEFT JOIN dc a2 ON a2.id = 3.75` gives '', not NULL).
+      for (int tries = 0; join.outer && key_against_literal(on, join.src) && tries < 8; ++tries) on = comparison(1, join.src);
+      if (join.outer && key_against_literal(on, join.src)) on = node(Op::cmp, Ty::t, {col(join.src, join.src->cols[0]), col(join.src, join.src->cols[0])}, "=");
       // RULE: an outer join's ON is about the joined table only (no extra conjunct): SQLite
       // 3.40.1 (Debian 12) loses every row of `dc JOIN (SELECT 1 <> 1 AS c FROM w3) AS d4 ON
       // 'a' > dc.s LEFT JOIN dc AS a5 ON d4.c` when w3 is a CTE with an aggregate.
@@ -515,6 +520,18 @@ class Gen {
       join.on = on;
       q.joins.push_back(join);
     }
+  }
+  /// Whether `on` compares `src`'s key column (its first) with a literal, anywhere in it.
+  static bool key_against_literal(const NodeP& on, const SourceP& src) {
+    if (!on) return false;
+    if (on->op == Op::cmp && on->args.size() == 2) {
+      auto key = [&](const NodeP& n) { return n->op == Op::col && n->src == src && n->text == src->cols[0].name; };
+      auto lit = [](const NodeP& n) { return n->op == Op::lit || n->op == Op::null; };
+      if ((key(on->args[0]) && lit(on->args[1])) || (lit(on->args[0]) && key(on->args[1]))) return true;
+    }
+    for (auto& a : on->args)
+      if (key_against_literal(a, src)) return true;
+    return false;
   }
   /// db.a_id = da.id between `target` and one of `left` when their tables allow it.
   NodeP fk_pair(const std::vector<SourceP>& left, const SourceP& target) {
@@ -803,6 +820,12 @@ class Gen {
         if (auto c = column_of(must, [](Ty t) { return numeric(t); })) x = c;
       // RULE: no equality on division results (last bits may differ between backends).
       if ((x->inexact || y->inexact) && (o[0] == '=' || o[1] == '>')) o = "<";
+      // RULE: no equality between an integer column and a fraction: MariaDB 10.11 looks the
+      // fraction up in the column's index as an integer (`SELECT count(*) FROM db WHERE 2.5 =
+      // a_id` counts the row whose a_id is 2 when a_id is indexed; literal SQL too).
+      auto int_column = [](const NodeP& n) { return n->op == Op::col && (n->ty == Ty::i || n->ty == Ty::b); };
+      auto fraction = [](const NodeP& n) { return n->op == Op::lit && n->value.holds<double>(); };
+      if ((o[0] == '=' || o[1] == '>') && ((int_column(x) && fraction(y)) || (fraction(x) && int_column(y)))) o = "<";
     } else {
       x = str(depth), y = str(depth);
       if (must && !mentions(x, must) && !mentions(y, must))
