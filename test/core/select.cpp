@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <map>
+#include <random>
 #include <set>
 
 using namespace athanor;
@@ -612,4 +614,26 @@ TEST_CASE("correlation that would leave a subquery no FROM is an ArgumentError; 
   // correlate() with nothing named: nothing correlates; the one FROM item stays.
   auto all = select(count()).where(t.c("grp") >= 0).correlate().scalar_subquery();
   CHECK(db.conn.execute(select(t.c("id")).where(all == 40)).all().size() == 40);
+}
+
+TEST_CASE("a minus before a negative operand is not `--`, which starts a comment (issue 12 bug 12)") {
+  Blog b;
+  auto row = b.conn
+                 .execute(select((-(-b.age())).label("a"), (-(-(-b.age()))).label("b"), (-literal(-5)).label("c"),
+                                 (-(-literal(5))).label("d"), (-(-inline_literal(5))).label("e"),
+                                 (-inline_literal(-5)).label("f"), (-literal_column("-5")).label("g"),
+                                 (b.age() - -b.age()).label("h"), (-(-b.age()) + 1).label("i"))
+                              .where(b.id() == 1))
+                 .one();
+  CHECK(row.get<int>("a") == 30);
+  CHECK(row.get<int>("b") == -30);
+  CHECK(row.get<int>("c") == 5);
+  CHECK(row.get<int>("d") == 5);
+  CHECK(row.get<int>("e") == 5);
+  CHECK(row.get<int>("f") == 5);
+  CHECK(row.get<int>("g") == 5);
+  CHECK(row.get<int>("h") == 60);
+  CHECK(row.get<int>("i") == 31);
+  // In WHERE too: a comment would swallow the rest of the statement.
+  CHECK(b.ids(-(-b.age()) > 28) == Ids{1, 4});
 }

@@ -257,3 +257,10 @@ TEST_CASE("inline literals escape quotes and backslashes; ? placeholders are nev
   auto a = s.users.c("age").label("a");
   CHECK(sql(select(a).order_by(a.nulls_last())) == "SELECT `users`.`age` AS `a` FROM `users` ORDER BY `users`.`age` IS NULL, `a`");
 }
+
+TEST_CASE("a minus before a negative operand is parenthesised: `--` would start a comment (issue 12 bug 12)") {
+  Schema s;
+  auto age = s.users.c("age");
+  CHECK(sql(select(-(-age), -(-(-age)), -inline_literal(-5), -literal_column("-5"), age - -age)) ==
+        "SELECT -(-`users`.`age`), -(-(-`users`.`age`)), -(-5), -(-5), `users`.`age` - -`users`.`age` FROM `users`");
+}

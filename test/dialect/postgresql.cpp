@@ -297,3 +297,11 @@ TEST_CASE("correlation: a subquery keeps its only FROM; correlate() names the ou
                        "correlated to the enclosing statement; correlate() only the outside ones, or alias the inner ones",
                        ArgumentError);
 }
+
+TEST_CASE("a minus before a negative operand is parenthesised: `--` would start a comment (issue 12 bug 12)") {
+  Blog b;
+  auto age = b.users.c("age");
+  CHECK(sql(select(-(-age), -(-(-age)), -inline_literal(-5), -literal_column("-5"), age - -age)) ==
+        "SELECT -(-\"users\".\"age\"), -(-(-\"users\".\"age\")), -(-5), -(-5), \"users\".\"age\" - -\"users\".\"age\" FROM "
+        "\"users\"");
+}

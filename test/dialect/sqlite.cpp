@@ -346,3 +346,9 @@ TEST_CASE("inline literals: what is refused; a label named like a column is refu
                        ArgumentError);
   CHECK(sql(select(l).order_by(l)) == "SELECT \"users\".\"age\" + ? AS \"Age\" FROM \"users\" ORDER BY \"Age\"");
 }
+
+TEST_CASE("a minus before a negative operand is parenthesised: `--` would start a comment (issue 12 bug 12)") {
+  Schema s;
+  CHECK(sql(select(-(-s.age()), -(-(-s.age())), -inline_literal(-5), -literal_column("-5"), s.age() - -s.age())) ==
+        R"(SELECT -(-"users"."age"), -(-(-"users"."age")), -(-5), -(-5), "users"."age" - -"users"."age" FROM "users")");
+}

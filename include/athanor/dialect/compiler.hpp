@@ -201,7 +201,15 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
     case K::null: out() += "NULL"; break;
     case K::star: out() += '*'; break;
     case K::raw: out() += n.text; break;
-    case K::unary: out() += n.text, operand(n.args[0]); break;
+    case K::unary: {
+      out() += n.text;
+      auto at = out().size();
+      operand(n.args[0]);
+      // `-` before an operand written with a leading `-` (a negation, a raw text) would be
+      // `--`, which starts a comment: the operand goes in parentheses.
+      if (!n.text.empty() && n.text.back() == '-' && out().size() > at && out()[at] == '-') out().insert(at, 1, '('), out() += ')';
+      break;
+    }
     case K::postfix: operand(n.args[0]), out() += ' ', out() += n.text; break;
     case K::binary:
       if (is_bare_bind(n.args[0]) && is_bare_bind(n.args[1])) {  // `$1 + $2`: neither side types the other
