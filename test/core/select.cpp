@@ -637,3 +637,21 @@ TEST_CASE("a minus before a negative operand is not `--`, which starts a comment
   // In WHERE too: a comment would swallow the rest of the statement.
   CHECK(b.ids(-(-b.age()) > 28) == Ids{1, 4});
 }
+
+TEST_CASE("a correlated scalar subquery in ORDER BY reads the outer row (issue 12 bug 13)") {
+  Blog b;
+  // Each user's post count, as the database holds them, ordered in C++.
+  std::map<int, int> posts_of;
+  for (int id : b.conn.execute(select(b.id())).scalars<int>()) posts_of[id] = 0;
+  for (int uid : b.conn.execute(select(b.posts.c("user_id"))).scalars<int>()) ++posts_of[uid];
+  std::vector<std::pair<int, int>> expected;  // (-count, -id): count descending, then id descending
+  for (auto [id, n] : posts_of) expected.emplace_back(-n, -id);
+  std::sort(expected.begin(), expected.end());
+  Ids want;
+  for (auto [n, id] : expected) want.push_back(-id);
+  REQUIRE(want == Ids{1, 2, 4, 3});
+  auto n_posts = select(count()).where(b.posts.c("user_id") == b.id()).scalar_subquery();
+  CHECK(b.conn.execute(select(b.id()).order_by(n_posts.desc(), b.id().desc())).scalars<int>() == want);
+  // Not in the select list, and with the same subquery also in the select list.
+  CHECK(b.conn.execute(select(b.id(), n_posts.label("n")).order_by(n_posts.desc(), b.id().desc())).scalars<int>() == want);
+}

@@ -264,3 +264,10 @@ TEST_CASE("a minus before a negative operand is parenthesised: `--` would start 
   CHECK(sql(select(-(-age), -(-(-age)), -inline_literal(-5), -literal_column("-5"), age - -age)) ==
         "SELECT -(-`users`.`age`), -(-(-`users`.`age`)), -(-5), -(-5), `users`.`age` - -`users`.`age` FROM `users`");
 }
+
+TEST_CASE("a correlated subquery in ORDER BY correlates to the outer select (issue 12 bug 13)") {
+  Schema s;
+  auto n = select(count()).where(s.posts.c("user_id") == s.users.c("id")).scalar_subquery();
+  CHECK(sql(select(s.users.c("id")).order_by(n.desc())) ==
+        "SELECT `users`.`id` FROM `users` ORDER BY (SELECT count(*) FROM `posts` WHERE `posts`.`user_id` = `users`.`id`) DESC");
+}

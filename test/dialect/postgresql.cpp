@@ -305,3 +305,12 @@ TEST_CASE("a minus before a negative operand is parenthesised: `--` would start 
         "SELECT -(-\"users\".\"age\"), -(-(-\"users\".\"age\")), -(-5), -(-5), \"users\".\"age\" - -\"users\".\"age\" FROM "
         "\"users\"");
 }
+
+TEST_CASE("a correlated subquery in ORDER BY correlates to the outer select (issue 12 bug 13)") {
+  Blog b;
+  auto& u = b.users;
+  auto n = select(count()).where(b.posts.c("user_id") == u.c("id")).scalar_subquery();
+  CHECK(sql(select(u.c("id")).order_by(n.desc())) ==
+        "SELECT \"users\".\"id\" FROM \"users\" ORDER BY (SELECT count(*) FROM \"posts\" WHERE \"posts\".\"user_id\" = "
+        "\"users\".\"id\") DESC");
+}

@@ -182,7 +182,6 @@ ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate)
       label_refs_ = nullptr, grouping_froms_ = nullptr;
     }
     where(" HAVING ", s.having);
-    scopes_.pop_back();
   }
   if (!s.order_by.empty()) {
     // A compound's ORDER BY sees only its result columns: names, not table.column
@@ -195,6 +194,8 @@ ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate)
     label_refs_ = nullptr;
     qualify = q;
   }
+  // The scope closes after ORDER BY: a correlated subquery there reads the outer row too.
+  if (s.compound.empty()) scopes_.pop_back();
   if (static_cast<bool>(s.limit) || static_cast<bool>(s.offset)) d_.limit_offset(*this, s.limit, s.offset);
   if (s.for_update) {
     if (!d_.capabilities().for_update) d_.unsupported("SELECT … FOR UPDATE", "remove with_for_update(); writers lock the whole database");
