@@ -655,3 +655,70 @@ TEST_CASE("a correlated scalar subquery in ORDER BY reads the outer row (issue 1
   // Not in the select list, and with the same subquery also in the select list.
   CHECK(b.conn.execute(select(b.id(), n_posts.label("n")).order_by(n_posts.desc(), b.id().desc())).scalars<int>() == want);
 }
+
+namespace {
+/// Three one-column tables holding small random multisets, for compound statements.
+struct Sets : test::Schema {
+  Table a{"set_a", md, Column{"id", Integer{}, primary_key, autoincrement(false)}, Column{"v", Integer{}}};
+  Table b{"set_b", md, Column{"id", Integer{}, primary_key, autoincrement(false)}, Column{"v", Integer{}}};
+  Table c{"set_c", md, Column{"id", Integer{}, primary_key, autoincrement(false)}, Column{"v", Integer{}}};
+  Connection conn = (create(), engine.connect());
+};
+using Bag = std::multiset<int>;
+/// What a compound operator gives, as SQL defines it: UNION, INTERSECT and EXCEPT are distinct.
+Bag apply(const std::string& op, const Bag& l, const Bag& r) {
+  std::set<int> ls(l.begin(), l.end()), rs(r.begin(), r.end()), out;
+  if (op == "UNION ALL") {
+    Bag all = l;
+    all.insert(r.begin(), r.end());
+    return all;
+  }
+  if (op == "UNION") std::set_union(ls.begin(), ls.end(), rs.begin(), rs.end(), std::inserter(out, out.end()));
+  if (op == "INTERSECT") std::set_intersection(ls.begin(), ls.end(), rs.begin(), rs.end(), std::inserter(out, out.end()));
+  if (op == "EXCEPT") std::set_difference(ls.begin(), ls.end(), rs.begin(), rs.end(), std::inserter(out, out.end()));
+  return Bag(out.begin(), out.end());
+}
+Select apply(const std::string& op, const Select& l, const Select& r) {
+  return op == "UNION ALL" ? l.union_all(r) : op == "UNION" ? l.union_(r) : op == "INTERSECT" ? l.intersect(r) : l.except_(r);
+}
+}  // namespace
+
+TEST_CASE("a compound of compounds keeps the grouping its method calls give (issue 12 bug 11)") {
+  Sets db;
+  auto bag = [&](const Select& s) {
+    auto v = db.conn.execute(s).scalars<int>();
+    return Bag(v.begin(), v.end());
+  };
+  // Applied left to right: (1 UNION 2) INTERSECT 2, where INTERSECT binds tighter on some servers.
+  CHECK(bag(select(literal(1)).union_(select(literal(2))).intersect(select(literal(2)))) == Bag{2});
+  CHECK(bag(select(literal(1)).except_(select(literal(1)).union_all(select(literal(2))))) == Bag{});
+  CHECK(bag(select(literal(3)).union_all(select(literal(3))).except_(select(literal(4)))) == Bag{3});
+  // The property: for random small multisets A, B, C, both groupings of every pair of
+  // operators give the rows computed in C++.
+  const std::vector<std::string> ops{"UNION", "UNION ALL", "INTERSECT", "EXCEPT"};
+  std::mt19937 rng(12);
+  for (int round = 0; round < 4; ++round) {
+    Bag bags[3];
+    Table* tables[3] = {&db.a, &db.b, &db.c};
+    for (int t = 0; t < 3; ++t) {
+      db.conn.execute(delete_(*tables[t]));
+      std::vector<Values> rows;
+      int n = static_cast<int>(rng() % 6);
+      for (int i = 0; i < n; ++i) {
+        int v = static_cast<int>(rng() % 4);
+        bags[t].insert(v);
+        rows.push_back({{"id", i}, {"v", v}});
+      }
+      if (!rows.empty()) db.conn.execute(insert(*tables[t]).values_list(rows));
+    }
+    auto sa = select(db.a.c("v")), sb = select(db.b.c("v")), sc = select(db.c.c("v"));
+    for (auto& op1 : ops)
+      for (auto& op2 : ops) {
+        CAPTURE(op1);
+        CAPTURE(op2);
+        CAPTURE(round);
+        CHECK(bag(apply(op2, apply(op1, sa, sb), sc)) == apply(op2, apply(op1, bags[0], bags[1]), bags[2]));
+        CHECK(bag(apply(op1, sa, apply(op2, sb, sc))) == apply(op1, bags[0], apply(op2, bags[1], bags[2])));
+      }
+  }
+}

@@ -271,3 +271,16 @@ TEST_CASE("a correlated subquery in ORDER BY correlates to the outer select (iss
   CHECK(sql(select(s.users.c("id")).order_by(n.desc())) ==
         "SELECT `users`.`id` FROM `users` ORDER BY (SELECT count(*) FROM `posts` WHERE `posts`.`user_id` = `users`.`id`) DESC");
 }
+
+TEST_CASE("a compound member that is a compound is parenthesised; INTERSECT after UNION groups the left (issue 12 bug 11)") {
+  Schema s;
+  auto id = s.users.c("id");
+  auto x = select(id).where(id < 2), y = select(id).where(id > 3), z = select(id).where(id == 5);
+  CHECK(sql(x.except_(y.union_all(z))) ==
+        "SELECT `users`.`id` FROM `users` WHERE `users`.`id` < ? EXCEPT (SELECT `users`.`id` FROM `users` WHERE `users`.`id` > ? "
+        "UNION ALL SELECT `users`.`id` FROM `users` WHERE `users`.`id` = ?)");
+  CHECK(sql(x.union_(y).intersect(z).union_all(x).intersect(y)) ==
+        "((SELECT `users`.`id` FROM `users` WHERE `users`.`id` < ? UNION SELECT `users`.`id` FROM `users` WHERE `users`.`id` > ?) "
+        "INTERSECT SELECT `users`.`id` FROM `users` WHERE `users`.`id` = ? UNION ALL SELECT `users`.`id` FROM `users` WHERE "
+        "`users`.`id` < ?) INTERSECT SELECT `users`.`id` FROM `users` WHERE `users`.`id` > ?");
+}

@@ -314,3 +314,19 @@ TEST_CASE("a correlated subquery in ORDER BY correlates to the outer select (iss
         "SELECT \"users\".\"id\" FROM \"users\" ORDER BY (SELECT count(*) FROM \"posts\" WHERE \"posts\".\"user_id\" = "
         "\"users\".\"id\") DESC");
 }
+
+TEST_CASE("a compound member that is a compound is parenthesised; INTERSECT after UNION groups the left (issue 12 bug 11)") {
+  Blog b;
+  auto id = b.users.c("id");
+  auto x = select(id).where(id < 2), y = select(id).where(id > 3), z = select(id).where(id == 5);
+  CHECK(sql(x.except_(y.union_all(z))) ==
+        "SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"id\" < $1 EXCEPT (SELECT \"users\".\"id\" FROM \"users\" WHERE "
+        "\"users\".\"id\" > $2 UNION ALL SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"id\" = $3)");
+  // INTERSECT binds tighter: the chain's left side is grouped, as the method calls apply.
+  CHECK(sql(x.union_(y).intersect(z)) ==
+        "(SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"id\" < $1 UNION SELECT \"users\".\"id\" FROM \"users\" WHERE "
+        "\"users\".\"id\" > $2) INTERSECT SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"id\" = $3");
+  CHECK(sql(x.intersect(y).union_(z)) ==
+        "SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"id\" < $1 INTERSECT SELECT \"users\".\"id\" FROM \"users\" WHERE "
+        "\"users\".\"id\" > $2 UNION SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"id\" = $3");
+}

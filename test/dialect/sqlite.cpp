@@ -359,3 +359,15 @@ TEST_CASE("a correlated subquery in ORDER BY correlates to the outer select (iss
   CHECK(sql(select(s.id()).order_by(n.desc())) ==
         R"(SELECT "users"."id" FROM "users" ORDER BY (SELECT count(*) FROM "posts" WHERE "posts"."user_id" = "users"."id") DESC)");
 }
+
+TEST_CASE("a compound member that is a compound is a subquery; UNION, INTERSECT, EXCEPT bind alike (issue 12 bug 11)") {
+  Schema s;
+  auto a = select(s.id()).where(s.id() < 2), b = select(s.id()).where(s.id() > 3), c = select(s.id()).where(s.id() == 5);
+  CHECK(sql(a.except_(b.union_all(c))) ==
+        R"(SELECT "users"."id" FROM "users" WHERE "users"."id" < ? EXCEPT SELECT * FROM (SELECT "users"."id" FROM "users" WHERE "users"."id" > ? UNION ALL SELECT "users"."id" FROM "users" WHERE "users"."id" = ?))");
+  // Left to right, as the method calls: SQLite reads it so without grouping.
+  CHECK(sql(a.union_(b).intersect(c)) ==
+        R"(SELECT "users"."id" FROM "users" WHERE "users"."id" < ? UNION SELECT "users"."id" FROM "users" WHERE "users"."id" > ? INTERSECT SELECT "users"."id" FROM "users" WHERE "users"."id" = ?)");
+  CHECK(sql(a.union_(b.limit(1))) ==
+        R"(SELECT "users"."id" FROM "users" WHERE "users"."id" < ? UNION SELECT * FROM (SELECT "users"."id" FROM "users" WHERE "users"."id" > ? LIMIT ?))");
+}

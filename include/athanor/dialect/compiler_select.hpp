@@ -138,15 +138,37 @@ ATHANOR_DECL void Compiler::select(const detail::SelectNode& s, bool correlate) 
 
 ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate) {
   if (!s.compound.empty()) {
-    for (auto& [op, part] : s.compound) {
+    // Method calls apply left to right: `a.union_(b).intersect(c)` is (A UNION B) INTERSECT C,
+    // and its parts list is flat. Where INTERSECT binds tighter than a UNION or EXCEPT before
+    // it, the server would read A UNION (B INTERSECT C): the parts so far are grouped. A part
+    // that is itself a compound (or has its own ORDER BY / LIMIT) is grouped too, as
+    // SQLAlchemy's CompoundSelect.self_group does. Grouping is `(…)`, or `SELECT * FROM (…)`
+    // where the server takes no parentheses around a member (Capabilities).
+    const auto& caps = d_.capabilities();
+    auto open = [&] { out() += caps.parenthesised_compound_members ? "(" : "SELECT * FROM ("; };
+    std::vector<bool> close_before(s.compound.size());
+    if (caps.intersect_binds_tighter) {
+      bool looser = false;  // a UNION or EXCEPT since the start or the last group
+      for (std::size_t i = 1; i < s.compound.size(); ++i) {
+        if (s.compound[i].first != "INTERSECT") {
+          looser = true;
+        } else if (looser) {
+          close_before[i] = true, looser = false;
+          open();  // the groups all open before the first part
+        }
+      }
+    }
+    for (std::size_t i = 0; i < s.compound.size(); ++i) {
+      auto& [op, part] = s.compound[i];
+      if (close_before[i]) out() += ')';
       if (!op.empty()) {
-        if ((op == "INTERSECT" || op == "EXCEPT") && !d_.capabilities().intersect_except) d_.unsupported(op, "rewrite with EXISTS");
+        if ((op == "INTERSECT" || op == "EXCEPT") && !caps.intersect_except) d_.unsupported(op, "rewrite with EXISTS");
         out() += ' ', out() += op, out() += ' ';
       }
-      bool wrap = !part->order_by.empty() || static_cast<bool>(part->limit);
-      if (wrap) out() += '(';
+      bool group = !part->compound.empty() || !part->order_by.empty() || static_cast<bool>(part->limit);
+      if (group) open();
       select(*part, correlate);
-      if (wrap) out() += ')';
+      if (group) out() += ')';
     }
   } else {
     out() += s.distinct ? "SELECT DISTINCT " : "SELECT ";
