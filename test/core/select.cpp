@@ -722,3 +722,21 @@ TEST_CASE("a compound of compounds keeps the grouping its method calls give (iss
       }
   }
 }
+
+TEST_CASE("a value alone in ORDER BY or GROUP BY is a constant, never a column position (issue 12 bug 10)") {
+  Blog b;
+  // A bound integer: MariaDB read it as a position ("Unknown column '7'"), or sorted by column 1.
+  CHECK(b.conn.execute(select(literal(7)).select_from(b.users).order_by(literal(7))).scalars<int>() == std::vector<int>(4, 7));
+  CHECK(b.conn.execute(select(b.id()).order_by(literal(1), b.id().desc())).scalars<int>() == Ids{4, 3, 2, 1});
+  CHECK(b.conn.execute(select(b.id()).order_by(literal(1).desc(), b.id().desc())).scalars<int>() == Ids{4, 3, 2, 1});
+  // An inline integer literal would be a position on every server.
+  CHECK(b.conn.execute(select(b.id()).order_by(inline_literal(1), b.id().desc())).scalars<int>() == Ids{4, 3, 2, 1});
+  CHECK(b.conn.execute(select(b.id()).order_by(inline_literal("x"), b.id().desc())).scalars<int>() == Ids{4, 3, 2, 1});
+  // GROUP BY a constant: one group.
+  auto g = b.conn.execute(select(literal(2), max(b.age())).select_from(b.users).group_by(literal(2))).one();
+  CHECK(g.get<int>(0) == 2);
+  CHECK(g.get<int>(1) == 40);
+  auto h = b.conn.execute(select(max(b.age()), inline_literal(5)).select_from(b.users).group_by(inline_literal(1))).one();
+  CHECK(h.get<int>(0) == 40);
+  CHECK(h.get<int>(1) == 5);
+}

@@ -284,3 +284,14 @@ TEST_CASE("a compound member that is a compound is parenthesised; INTERSECT afte
         "INTERSECT SELECT `users`.`id` FROM `users` WHERE `users`.`id` = ? UNION ALL SELECT `users`.`id` FROM `users` WHERE "
         "`users`.`id` < ?) INTERSECT SELECT `users`.`id` FROM `users` WHERE `users`.`id` > ?");
 }
+
+TEST_CASE("a value alone in GROUP BY / ORDER BY is written as a CAST, never read as a position (issue 12 bug 10)") {
+  Schema s;
+  auto id = s.users.c("id");
+  CHECK(sql(select(id).group_by(literal(3), id).order_by(literal(1), inline_literal(2).desc(), inline_literal("x"))) ==
+        "SELECT `users`.`id` FROM `users` GROUP BY CAST(? AS SIGNED), `users`.`id` ORDER BY CAST(? AS SIGNED), CAST(2 AS SIGNED) "
+        "DESC, CAST('x' AS CHAR)");
+  // NULLS LAST emulated: the key written twice, a CAST both times.
+  CHECK(sql(select(id).order_by(literal(1).nulls_last())) ==
+        "SELECT `users`.`id` FROM `users` ORDER BY CAST(? AS SIGNED) IS NULL, CAST(? AS SIGNED)");
+}

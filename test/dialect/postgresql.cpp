@@ -330,3 +330,11 @@ TEST_CASE("a compound member that is a compound is parenthesised; INTERSECT afte
         "SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"id\" < $1 INTERSECT SELECT \"users\".\"id\" FROM \"users\" WHERE "
         "\"users\".\"id\" > $2 UNION SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"id\" = $3");
 }
+
+TEST_CASE("a value alone in GROUP BY / ORDER BY is written as a CAST, never read as a position (issue 12 bug 10)") {
+  Blog b;
+  auto id = b.users.c("id");
+  CHECK(sql(select(id).group_by(literal(3), id).order_by(literal(1), inline_literal(2).desc(), inline_literal("x"))) ==
+        "SELECT \"users\".\"id\" FROM \"users\" GROUP BY CAST($1 AS BIGINT), \"users\".\"id\" ORDER BY CAST($2 AS BIGINT), "
+        "CAST(2 AS BIGINT) DESC, CAST('x' AS TEXT)");
+}

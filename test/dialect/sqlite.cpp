@@ -371,3 +371,13 @@ TEST_CASE("a compound member that is a compound is a subquery; UNION, INTERSECT,
   CHECK(sql(a.union_(b.limit(1))) ==
         R"(SELECT "users"."id" FROM "users" WHERE "users"."id" < ? UNION SELECT * FROM (SELECT "users"."id" FROM "users" WHERE "users"."id" > ? LIMIT ?))");
 }
+
+TEST_CASE("a value alone in GROUP BY / ORDER BY is written as a CAST, never read as a position (issue 12 bug 10)") {
+  Schema s;
+  auto c = compile(select(s.id()).group_by(literal(3), s.id()).order_by(literal(1), inline_literal(2).desc(), inline_literal("x")));
+  CHECK(c.sql ==
+        R"(SELECT "users"."id" FROM "users" GROUP BY CAST(? AS BIGINT), "users"."id" ORDER BY CAST(? AS BIGINT), CAST(2 AS BIGINT) DESC, CAST('x' AS VARCHAR))");
+  CHECK(c.params.size() == 2);
+  // Inside an expression a value is no position: written as it is.
+  CHECK(sql(select(s.id()).order_by(s.id() + 1)) == R"(SELECT "users"."id" FROM "users" ORDER BY "users"."id" + ?)");
+}

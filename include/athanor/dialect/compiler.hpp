@@ -89,6 +89,26 @@ class Compiler {
       expr(v[i]);
     }
   }
+  /// GROUP BY / ORDER BY items. A value alone there is no constant to the server: an integer
+  /// literal is a column position on every server, MariaDB substitutes a bound integer before
+  /// parsing and reads it as a position too ("Unknown column '7'", or silently the first
+  /// column for 1), and PostgreSQL refuses a non-integer literal ("non-integer constant in
+  /// ORDER BY"). In SQLAlchemy a value is a value, and a position is asked for by text
+  /// (literal_column("1")): so a value alone is written CAST(value AS its type), an expression,
+  /// which every server reads as the constant it is.
+  void keys(const std::vector<Expr>& v) {
+    using K = detail::ExprKind;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i) out() += ", ";
+      const auto* n = &v[i].node();
+      if (n->kind == K::ordering) n = &n->args[0].node();
+      if (n->kind == K::label) n = &n->args[0].node();  // written as its expression unless a select-list label
+      bool value = (n->kind == K::bind || n->kind == K::literal) && n->type.kind != TypeKind::null;
+      value_key_ = value ? n : nullptr;
+      expr(v[i]);
+      value_key_ = nullptr;
+    }
+  }
   void where(const char* keyword, const std::vector<Expr>& v) {
     if (v.empty()) return;
     out() += keyword;
@@ -149,6 +169,8 @@ class Compiler {
   const FromList* grouping_froms_ = nullptr;
   /// Rendering a whole select-list or RETURNING item: a label there is `expr AS name`.
   bool label_as_ = false;
+  /// The value that is a whole GROUP BY / ORDER BY item, written as a CAST (see keys()).
+  const detail::ExprNode* value_key_ = nullptr;
   /// Bound value nodes already given a placeholder, with its index (numbered placeholders, in
   /// SELECT statements: elsewhere a parameter's index may be read per column, as INSERT does).
   bool reuse_binds_ = false;
@@ -177,6 +199,12 @@ ATHANOR_DECL void Compiler::expr(const Expr& e) {
 ATHANOR_DECL void Compiler::expr_(const Expr& e) {
   using K = detail::ExprKind;
   const auto& n = e.node();
+  if (&n == value_key_) {
+    value_key_ = nullptr;
+    out() += "CAST(", expr_(e), out() += " AS ", d_.cast_type_name(out(), n.type), out() += ')';
+    value_key_ = &n;  // NULLS FIRST emulated on MySQL writes the key twice
+    return;
+  }
   switch (n.kind) {
     case K::column:
       if (qualify && n.from && !n.from->name.empty()) ident(n.from->name), out() += '.';

@@ -200,7 +200,7 @@ ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate)
     if (!s.group_by.empty()) {
       out() += " GROUP BY ";
       label_refs_ = &s, grouping_froms_ = &scope;
-      list(s.group_by);
+      keys(s.group_by);
       label_refs_ = nullptr, grouping_froms_ = nullptr;
     }
     where(" HAVING ", s.having);
@@ -212,7 +212,7 @@ ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate)
     qualify = qualify && s.compound.empty();
     out() += " ORDER BY ";
     label_refs_ = s.compound.empty() ? &s : s.compound.front().second.get();
-    list(s.order_by);
+    keys(s.order_by);
     label_refs_ = nullptr;
     qualify = q;
   }
