@@ -171,6 +171,8 @@ class Compiler {
   bool label_as_ = false;
   /// The value that is a whole GROUP BY / ORDER BY item, written as a CAST (see keys()).
   const detail::ExprNode* value_key_ = nullptr;
+  /// The next plain select opens a compound group: it names its columns (Capabilities::compound_group_unique_names).
+  bool name_group_columns_ = false;
   /// Bound value nodes already given a placeholder, with its index (numbered placeholders, in
   /// SELECT statements: elsewhere a parameter's index may be read per column, as INSERT does).
   bool reuse_binds_ = false;

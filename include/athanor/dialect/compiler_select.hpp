@@ -145,7 +145,10 @@ ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate)
     // SQLAlchemy's CompoundSelect.self_group does. Grouping is `(…)`, or `SELECT * FROM (…)`
     // where the server takes no parentheses around a member (Capabilities).
     const auto& caps = d_.capabilities();
-    auto open = [&] { out() += caps.parenthesised_compound_members ? "(" : "SELECT * FROM ("; };
+    auto open = [&] {
+      out() += caps.parenthesised_compound_members ? "(" : "SELECT * FROM (";
+      name_group_columns_ = caps.compound_group_unique_names;  // the group's first select names its columns
+    };
     std::vector<bool> close_before(s.compound.size());
     if (caps.intersect_binds_tighter) {
       bool looser = false;  // a UNION or EXCEPT since the start or the last group
@@ -186,9 +189,28 @@ ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate)
     FromList scope = covered;
     scope.insert(scope.end(), froms.begin(), froms.end());
     scopes_.push_back(scope);
+    bool name_columns = name_group_columns_;
+    name_group_columns_ = false;
+    // A label keeps its name; a column its own unless taken; anything else a made-up one.
+    auto lower = [](std::string x) {
+      for (auto& ch : x) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      return x;
+    };
+    std::vector<std::string> names;  // lower case: MariaDB compares column names without case
+    if (name_columns)
+      for (auto& c : s.columns)
+        if (c.node().kind == detail::ExprKind::label) names.push_back(lower(c.node().text));
     for (std::size_t i = 0; i < s.columns.size(); ++i) {
       if (i) out() += ", ";
       select_column(s.columns[i]);
+      const auto& n = s.columns[i].node();
+      if (!name_columns || n.kind == detail::ExprKind::label) continue;
+      auto taken = [&](const std::string& x) { return std::find(names.begin(), names.end(), lower(x)) != names.end(); };
+      std::string name = n.kind == detail::ExprKind::column ? n.text : "";
+      if (name.empty() || taken(name)) name = "c" + std::to_string(i + 1);
+      while (taken(name)) name += '_';
+      names.push_back(lower(name));
+      out() += " AS ", ident(name);
     }
     if (!s.froms.empty() || !froms.empty()) {
       out() += " FROM ";
