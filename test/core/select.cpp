@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <map>
+#include <random>
 #include <set>
 
 using namespace athanor;
@@ -612,4 +614,133 @@ TEST_CASE("correlation that would leave a subquery no FROM is an ArgumentError; 
   // correlate() with nothing named: nothing correlates; the one FROM item stays.
   auto all = select(count()).where(t.c("grp") >= 0).correlate().scalar_subquery();
   CHECK(db.conn.execute(select(t.c("id")).where(all == 40)).all().size() == 40);
+}
+
+TEST_CASE("a minus before a negative operand is not `--`, which starts a comment (issue 12 bug 12)") {
+  Blog b;
+  auto row = b.conn
+                 .execute(select((-(-b.age())).label("a"), (-(-(-b.age()))).label("b"), (-literal(-5)).label("c"),
+                                 (-(-literal(5))).label("d"), (-(-inline_literal(5))).label("e"),
+                                 (-inline_literal(-5)).label("f"), (-literal_column("-5")).label("g"),
+                                 (b.age() - -b.age()).label("h"), (-(-b.age()) + 1).label("i"))
+                              .where(b.id() == 1))
+                 .one();
+  CHECK(row.get<int>("a") == 30);
+  CHECK(row.get<int>("b") == -30);
+  CHECK(row.get<int>("c") == 5);
+  CHECK(row.get<int>("d") == 5);
+  CHECK(row.get<int>("e") == 5);
+  CHECK(row.get<int>("f") == 5);
+  CHECK(row.get<int>("g") == 5);
+  CHECK(row.get<int>("h") == 60);
+  CHECK(row.get<int>("i") == 31);
+  // In WHERE too: a comment would swallow the rest of the statement.
+  CHECK(b.ids(-(-b.age()) > 28) == Ids{1, 4});
+}
+
+TEST_CASE("a correlated scalar subquery in ORDER BY reads the outer row (issue 12 bug 13)") {
+  Blog b;
+  // Each user's post count, as the database holds them, ordered in C++.
+  std::map<int, int> posts_of;
+  for (int id : b.conn.execute(select(b.id())).scalars<int>()) posts_of[id] = 0;
+  for (int uid : b.conn.execute(select(b.posts.c("user_id"))).scalars<int>()) ++posts_of[uid];
+  std::vector<std::pair<int, int>> expected;  // (-count, -id): count descending, then id descending
+  for (auto [id, n] : posts_of) expected.emplace_back(-n, -id);
+  std::sort(expected.begin(), expected.end());
+  Ids want;
+  for (auto [n, id] : expected) want.push_back(-id);
+  REQUIRE(want == Ids{1, 2, 4, 3});
+  auto n_posts = select(count()).where(b.posts.c("user_id") == b.id()).scalar_subquery();
+  CHECK(b.conn.execute(select(b.id()).order_by(n_posts.desc(), b.id().desc())).scalars<int>() == want);
+  // Not in the select list, and with the same subquery also in the select list.
+  CHECK(b.conn.execute(select(b.id(), n_posts.label("n")).order_by(n_posts.desc(), b.id().desc())).scalars<int>() == want);
+}
+
+namespace {
+/// Three one-column tables holding small random multisets, for compound statements.
+struct Sets : test::Schema {
+  Table a{"set_a", md, Column{"id", Integer{}, primary_key, autoincrement(false)}, Column{"v", Integer{}}};
+  Table b{"set_b", md, Column{"id", Integer{}, primary_key, autoincrement(false)}, Column{"v", Integer{}}};
+  Table c{"set_c", md, Column{"id", Integer{}, primary_key, autoincrement(false)}, Column{"v", Integer{}}};
+  Connection conn = (create(), engine.connect());
+};
+using Bag = std::multiset<int>;
+/// What a compound operator gives, as SQL defines it: UNION, INTERSECT and EXCEPT are distinct.
+Bag apply(const std::string& op, const Bag& l, const Bag& r) {
+  std::set<int> ls(l.begin(), l.end()), rs(r.begin(), r.end()), out;
+  if (op == "UNION ALL") {
+    Bag all = l;
+    all.insert(r.begin(), r.end());
+    return all;
+  }
+  if (op == "UNION") std::set_union(ls.begin(), ls.end(), rs.begin(), rs.end(), std::inserter(out, out.end()));
+  if (op == "INTERSECT") std::set_intersection(ls.begin(), ls.end(), rs.begin(), rs.end(), std::inserter(out, out.end()));
+  if (op == "EXCEPT") std::set_difference(ls.begin(), ls.end(), rs.begin(), rs.end(), std::inserter(out, out.end()));
+  return Bag(out.begin(), out.end());
+}
+Select apply(const std::string& op, const Select& l, const Select& r) {
+  return op == "UNION ALL" ? l.union_all(r) : op == "UNION" ? l.union_(r) : op == "INTERSECT" ? l.intersect(r) : l.except_(r);
+}
+}  // namespace
+
+TEST_CASE("a compound of compounds keeps the grouping its method calls give (issue 12 bug 11)") {
+  Sets db;
+  auto bag = [&](const Select& s) {
+    auto v = db.conn.execute(s).scalars<int>();
+    return Bag(v.begin(), v.end());
+  };
+  // Applied left to right: (1 UNION 2) INTERSECT 2, where INTERSECT binds tighter on some servers.
+  CHECK(bag(select(literal(1)).union_(select(literal(2))).intersect(select(literal(2)))) == Bag{2});
+  CHECK(bag(select(literal(1)).except_(select(literal(1)).union_all(select(literal(2))))) == Bag{});
+  CHECK(bag(select(literal(3)).union_all(select(literal(3))).except_(select(literal(4)))) == Bag{3});
+  // Repeated columns in a grouped compound (MariaDB materialises a group: its names must differ).
+  CHECK(bag(select(literal(1), literal(1)).except_(select(literal(1), literal(1)).union_all(select(literal(2), literal(2))))) == Bag{});
+  CHECK(bag(select(literal(5), literal(5)).union_(select(literal(6), literal(6))).intersect(select(literal(6), literal(6)))) == Bag{6});
+  // The property: for random small multisets A, B, C, both groupings of every pair of
+  // operators give the rows computed in C++.
+  const std::vector<std::string> ops{"UNION", "UNION ALL", "INTERSECT", "EXCEPT"};
+  std::mt19937 rng(12);
+  for (int round = 0; round < 4; ++round) {
+    Bag bags[3];
+    Table* tables[3] = {&db.a, &db.b, &db.c};
+    for (int t = 0; t < 3; ++t) {
+      db.conn.execute(delete_(*tables[t]));
+      std::vector<Values> rows;
+      int n = static_cast<int>(rng() % 6);
+      for (int i = 0; i < n; ++i) {
+        int v = static_cast<int>(rng() % 4);
+        bags[t].insert(v);
+        rows.push_back({{"id", i}, {"v", v}});
+      }
+      if (!rows.empty()) db.conn.execute(insert(*tables[t]).values_list(rows));
+    }
+    // Each column twice: a grouped compound on MariaDB must name them apart.
+    auto sa = select(db.a.c("v"), db.a.c("v")), sb = select(db.b.c("v"), db.b.c("v")), sc = select(db.c.c("v"), db.c.c("v"));
+    for (auto& op1 : ops)
+      for (auto& op2 : ops) {
+        CAPTURE(op1);
+        CAPTURE(op2);
+        CAPTURE(round);
+        CHECK(bag(apply(op2, apply(op1, sa, sb), sc)) == apply(op2, apply(op1, bags[0], bags[1]), bags[2]));
+        CHECK(bag(apply(op1, sa, apply(op2, sb, sc))) == apply(op1, bags[0], apply(op2, bags[1], bags[2])));
+      }
+  }
+}
+
+TEST_CASE("a value alone in ORDER BY or GROUP BY is a constant, never a column position (issue 12 bug 10)") {
+  Blog b;
+  // A bound integer: MariaDB read it as a position ("Unknown column '7'"), or sorted by column 1.
+  CHECK(b.conn.execute(select(literal(7)).select_from(b.users).order_by(literal(7))).scalars<int>() == std::vector<int>(4, 7));
+  CHECK(b.conn.execute(select(b.id()).order_by(literal(1), b.id().desc())).scalars<int>() == Ids{4, 3, 2, 1});
+  CHECK(b.conn.execute(select(b.id()).order_by(literal(1).desc(), b.id().desc())).scalars<int>() == Ids{4, 3, 2, 1});
+  // An inline integer literal would be a position on every server.
+  CHECK(b.conn.execute(select(b.id()).order_by(inline_literal(1), b.id().desc())).scalars<int>() == Ids{4, 3, 2, 1});
+  CHECK(b.conn.execute(select(b.id()).order_by(inline_literal("x"), b.id().desc())).scalars<int>() == Ids{4, 3, 2, 1});
+  // GROUP BY a constant: one group.
+  auto g = b.conn.execute(select(literal(2), max(b.age())).select_from(b.users).group_by(literal(2))).one();
+  CHECK(g.get<int>(0) == 2);
+  CHECK(g.get<int>(1) == 40);
+  auto h = b.conn.execute(select(max(b.age()), inline_literal(5)).select_from(b.users).group_by(inline_literal(1))).one();
+  CHECK(h.get<int>(0) == 40);
+  CHECK(h.get<int>(1) == 5);
 }

@@ -257,3 +257,45 @@ TEST_CASE("inline literals escape quotes and backslashes; ? placeholders are nev
   auto a = s.users.c("age").label("a");
   CHECK(sql(select(a).order_by(a.nulls_last())) == "SELECT `users`.`age` AS `a` FROM `users` ORDER BY `users`.`age` IS NULL, `a`");
 }
+
+TEST_CASE("a minus before a negative operand is parenthesised: `--` would start a comment (issue 12 bug 12)") {
+  Schema s;
+  auto age = s.users.c("age");
+  CHECK(sql(select(-(-age), -(-(-age)), -inline_literal(-5), -literal_column("-5"), age - -age)) ==
+        "SELECT -(-`users`.`age`), -(-(-`users`.`age`)), -(-5), -(-5), `users`.`age` - -`users`.`age` FROM `users`");
+}
+
+TEST_CASE("a correlated subquery in ORDER BY correlates to the outer select (issue 12 bug 13)") {
+  Schema s;
+  auto n = select(count()).where(s.posts.c("user_id") == s.users.c("id")).scalar_subquery();
+  CHECK(sql(select(s.users.c("id")).order_by(n.desc())) ==
+        "SELECT `users`.`id` FROM `users` ORDER BY (SELECT count(*) FROM `posts` WHERE `posts`.`user_id` = `users`.`id`) DESC");
+}
+
+TEST_CASE("a compound member that is a compound is parenthesised; INTERSECT after UNION groups the left (issue 12 bug 11)") {
+  Schema s;
+  auto id = s.users.c("id");
+  auto x = select(id).where(id < 2), y = select(id).where(id > 3), z = select(id).where(id == 5);
+  CHECK(sql(x.except_(y.union_all(z))) ==
+        "SELECT `users`.`id` FROM `users` WHERE `users`.`id` < ? EXCEPT (SELECT `users`.`id` AS `id` FROM `users` WHERE `users`.`id` "
+        "> ? UNION ALL SELECT `users`.`id` FROM `users` WHERE `users`.`id` = ?)");
+  // MariaDB materialises a group like a derived table: its first select names its columns apart.
+  CHECK(sql(select(id).except_(select(id, id, id + 1, literal(2).label("c2")).union_all(select(id, id, id, id)))) ==
+        "SELECT `users`.`id` FROM `users` EXCEPT (SELECT `users`.`id` AS `id`, `users`.`id` AS `c2_`, `users`.`id` + ? AS `c3`, ? "
+        "AS `c2` FROM `users` UNION ALL SELECT `users`.`id`, `users`.`id`, `users`.`id`, `users`.`id` FROM `users`)");
+  CHECK(sql(x.union_(y).intersect(z).union_all(x).intersect(y)) ==
+        "((SELECT `users`.`id` AS `id` FROM `users` WHERE `users`.`id` < ? UNION SELECT `users`.`id` FROM `users` WHERE `users`.`id` > ?) "
+        "INTERSECT SELECT `users`.`id` FROM `users` WHERE `users`.`id` = ? UNION ALL SELECT `users`.`id` FROM `users` WHERE "
+        "`users`.`id` < ?) INTERSECT SELECT `users`.`id` FROM `users` WHERE `users`.`id` > ?");
+}
+
+TEST_CASE("a value alone in GROUP BY / ORDER BY is written as a CAST, never read as a position (issue 12 bug 10)") {
+  Schema s;
+  auto id = s.users.c("id");
+  CHECK(sql(select(id).group_by(literal(3), id).order_by(literal(1), inline_literal(2).desc(), inline_literal("x"))) ==
+        "SELECT `users`.`id` FROM `users` GROUP BY CAST(? AS SIGNED), `users`.`id` ORDER BY CAST(? AS SIGNED), CAST(2 AS SIGNED) "
+        "DESC, CAST('x' AS CHAR)");
+  // NULLS LAST emulated: the key written twice, a CAST both times.
+  CHECK(sql(select(id).order_by(literal(1).nulls_last())) ==
+        "SELECT `users`.`id` FROM `users` ORDER BY CAST(? AS SIGNED) IS NULL, CAST(? AS SIGNED)");
+}

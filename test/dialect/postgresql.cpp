@@ -297,3 +297,44 @@ TEST_CASE("correlation: a subquery keeps its only FROM; correlate() names the ou
                        "correlated to the enclosing statement; correlate() only the outside ones, or alias the inner ones",
                        ArgumentError);
 }
+
+TEST_CASE("a minus before a negative operand is parenthesised: `--` would start a comment (issue 12 bug 12)") {
+  Blog b;
+  auto age = b.users.c("age");
+  CHECK(sql(select(-(-age), -(-(-age)), -inline_literal(-5), -literal_column("-5"), age - -age)) ==
+        "SELECT -(-\"users\".\"age\"), -(-(-\"users\".\"age\")), -(-5), -(-5), \"users\".\"age\" - -\"users\".\"age\" FROM "
+        "\"users\"");
+}
+
+TEST_CASE("a correlated subquery in ORDER BY correlates to the outer select (issue 12 bug 13)") {
+  Blog b;
+  auto& u = b.users;
+  auto n = select(count()).where(b.posts.c("user_id") == u.c("id")).scalar_subquery();
+  CHECK(sql(select(u.c("id")).order_by(n.desc())) ==
+        "SELECT \"users\".\"id\" FROM \"users\" ORDER BY (SELECT count(*) FROM \"posts\" WHERE \"posts\".\"user_id\" = "
+        "\"users\".\"id\") DESC");
+}
+
+TEST_CASE("a compound member that is a compound is parenthesised; INTERSECT after UNION groups the left (issue 12 bug 11)") {
+  Blog b;
+  auto id = b.users.c("id");
+  auto x = select(id).where(id < 2), y = select(id).where(id > 3), z = select(id).where(id == 5);
+  CHECK(sql(x.except_(y.union_all(z))) ==
+        "SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"id\" < $1 EXCEPT (SELECT \"users\".\"id\" FROM \"users\" WHERE "
+        "\"users\".\"id\" > $2 UNION ALL SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"id\" = $3)");
+  // INTERSECT binds tighter: the chain's left side is grouped, as the method calls apply.
+  CHECK(sql(x.union_(y).intersect(z)) ==
+        "(SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"id\" < $1 UNION SELECT \"users\".\"id\" FROM \"users\" WHERE "
+        "\"users\".\"id\" > $2) INTERSECT SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"id\" = $3");
+  CHECK(sql(x.intersect(y).union_(z)) ==
+        "SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"id\" < $1 INTERSECT SELECT \"users\".\"id\" FROM \"users\" WHERE "
+        "\"users\".\"id\" > $2 UNION SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"id\" = $3");
+}
+
+TEST_CASE("a value alone in GROUP BY / ORDER BY is written as a CAST, never read as a position (issue 12 bug 10)") {
+  Blog b;
+  auto id = b.users.c("id");
+  CHECK(sql(select(id).group_by(literal(3), id).order_by(literal(1), inline_literal(2).desc(), inline_literal("x"))) ==
+        "SELECT \"users\".\"id\" FROM \"users\" GROUP BY CAST($1 AS BIGINT), \"users\".\"id\" ORDER BY CAST($2 AS BIGINT), "
+        "CAST(2 AS BIGINT) DESC, CAST('x' AS TEXT)");
+}

@@ -346,3 +346,38 @@ TEST_CASE("inline literals: what is refused; a label named like a column is refu
                        ArgumentError);
   CHECK(sql(select(l).order_by(l)) == "SELECT \"users\".\"age\" + ? AS \"Age\" FROM \"users\" ORDER BY \"Age\"");
 }
+
+TEST_CASE("a minus before a negative operand is parenthesised: `--` would start a comment (issue 12 bug 12)") {
+  Schema s;
+  CHECK(sql(select(-(-s.age()), -(-(-s.age())), -inline_literal(-5), -literal_column("-5"), s.age() - -s.age())) ==
+        R"(SELECT -(-"users"."age"), -(-(-"users"."age")), -(-5), -(-5), "users"."age" - -"users"."age" FROM "users")");
+}
+
+TEST_CASE("a correlated subquery in ORDER BY correlates to the outer select (issue 12 bug 13)") {
+  Schema s;
+  auto n = select(count()).where(s.posts.c("user_id") == s.id()).scalar_subquery();
+  CHECK(sql(select(s.id()).order_by(n.desc())) ==
+        R"(SELECT "users"."id" FROM "users" ORDER BY (SELECT count(*) FROM "posts" WHERE "posts"."user_id" = "users"."id") DESC)");
+}
+
+TEST_CASE("a compound member that is a compound is a subquery; UNION, INTERSECT, EXCEPT bind alike (issue 12 bug 11)") {
+  Schema s;
+  auto a = select(s.id()).where(s.id() < 2), b = select(s.id()).where(s.id() > 3), c = select(s.id()).where(s.id() == 5);
+  CHECK(sql(a.except_(b.union_all(c))) ==
+        R"(SELECT "users"."id" FROM "users" WHERE "users"."id" < ? EXCEPT SELECT * FROM (SELECT "users"."id" FROM "users" WHERE "users"."id" > ? UNION ALL SELECT "users"."id" FROM "users" WHERE "users"."id" = ?))");
+  // Left to right, as the method calls: SQLite reads it so without grouping.
+  CHECK(sql(a.union_(b).intersect(c)) ==
+        R"(SELECT "users"."id" FROM "users" WHERE "users"."id" < ? UNION SELECT "users"."id" FROM "users" WHERE "users"."id" > ? INTERSECT SELECT "users"."id" FROM "users" WHERE "users"."id" = ?)");
+  CHECK(sql(a.union_(b.limit(1))) ==
+        R"(SELECT "users"."id" FROM "users" WHERE "users"."id" < ? UNION SELECT * FROM (SELECT "users"."id" FROM "users" WHERE "users"."id" > ? LIMIT ?))");
+}
+
+TEST_CASE("a value alone in GROUP BY / ORDER BY is written as a CAST, never read as a position (issue 12 bug 10)") {
+  Schema s;
+  auto c = compile(select(s.id()).group_by(literal(3), s.id()).order_by(literal(1), inline_literal(2).desc(), inline_literal("x")));
+  CHECK(c.sql ==
+        R"(SELECT "users"."id" FROM "users" GROUP BY CAST(? AS BIGINT), "users"."id" ORDER BY CAST(? AS BIGINT), CAST(2 AS BIGINT) DESC, CAST('x' AS VARCHAR))");
+  CHECK(c.params.size() == 2);
+  // Inside an expression a value is no position: written as it is.
+  CHECK(sql(select(s.id()).order_by(s.id() + 1)) == R"(SELECT "users"."id" FROM "users" ORDER BY "users"."id" + ?)");
+}

@@ -612,8 +612,6 @@ class Gen {
       case 6: {
         NodeP x = num(depth - 1);
         bool minus = chance(50);
-        // ATHANOR_DIFF_SKIP_KNOWN=12: -(-x) is written "--x", a comment on SQLite and PostgreSQL.
-        if (minus && x->op == Op::neg && avoid_.count(12)) minus = false;
         count(minus ? "unary_minus" : "abs");
         auto n = node(minus ? Op::neg : Op::func, x->ty, {x}, minus ? "-" : "abs");
         n->mag = x->mag;
@@ -1061,18 +1059,10 @@ class Gen {
   void total_order(Query& q, int depth) {
     for (int i = 0, n = pick(2); i < n; ++i) {
       NodeP e = chance(50) ? num(depth) : str(depth);
-      if (!orderable(e) || q.distinct || (avoid_.count(13) && has_subquery(e))) continue;
+      if (!orderable(e) || q.distinct) continue;
       q.order_by.push_back({e, chance(50), chance(50)});
     }
     for (auto& c : q.cols) {
-      // ATHANOR_DIFF_SKIP_KNOWN=13: a correlated subquery in ORDER BY is compiled after its
-      // query's scope is closed, so it gets the outer FROM item of its own (decorrelated).
-      if (avoid_.count(13) && has_subquery(c)) {
-        q.order_by.clear();
-        return;
-      }
-      // ATHANOR_DIFF_SKIP_KNOWN=10: MariaDB takes a bound integer alone in ORDER BY as a column position.
-      if (avoid_.count(10) && c->op == Op::lit) continue;
       // ATHANOR_DIFF_SKIP_KNOWN=8: with DISTINCT, PostgreSQL needs the ORDER BY items to be the
       // select list's own text, and each bound value gets a placeholder of its own.
       if (avoid_.count(8) && q.distinct && has_literal(c)) {
@@ -1118,7 +1108,6 @@ class Gen {
     for (int i = 0, n = pick(3); i < n; ++i) {
       NodeP k = chance(60) ? any_column() : chance(50) ? num(1) : str(1);
       if (!orderable(k) || k->agg) continue;
-      if (avoid_.count(10) && k->op == Op::lit) continue;  // MariaDB: a bound integer there is a column position
       if (avoid_.count(8) && has_literal(k)) continue;  // known bug 8: a literal in GROUP BY on PostgreSQL
       keys.push_back(k);
     }
@@ -1177,9 +1166,6 @@ class Gen {
     static const char* ops[] = {"UNION", "UNION ALL", "INTERSECT", "EXCEPT"};
     for (int i = 0, n = 1 + pick(2); i < n; ++i) {
       std::string op = ops[pick(4)];
-      // ATHANOR_DIFF_SKIP_KNOWN=11: INTERSECT binds tighter than UNION/EXCEPT on PostgreSQL and
-      // MariaDB (not on SQLite), and Core writes a chain without parentheses.
-      if (avoid_.count(11) && !a->compound.empty() && (op == "INTERSECT") != (a->compound[0].first == "INTERSECT")) op = a->compound[0].first;
       a->compound.emplace_back(op, compound_part(*a));
       count("compound_" + op);
     }

@@ -100,6 +100,26 @@ class Compiler {
       expr(v[i]);
     }
   }
+  /// GROUP BY / ORDER BY items. A value alone there is no constant to the server: an integer
+  /// literal is a column position on every server, MariaDB substitutes a bound integer before
+  /// parsing and reads it as a position too ("Unknown column '7'", or silently the first
+  /// column for 1), and PostgreSQL refuses a non-integer literal ("non-integer constant in
+  /// ORDER BY"). In SQLAlchemy a value is a value, and a position is asked for by text
+  /// (literal_column("1")): so a value alone is written CAST(value AS its type), an expression,
+  /// which every server reads as the constant it is.
+  void keys(const std::vector<Expr>& v) {
+    using K = detail::ExprKind;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i) out() += ", ";
+      const auto* n = &v[i].node();
+      if (n->kind == K::ordering) n = &n->args[0].node();
+      if (n->kind == K::label) n = &n->args[0].node();  // written as its expression unless a select-list label
+      bool value = (n->kind == K::bind || n->kind == K::literal) && n->type.kind != TypeKind::null;
+      value_key_ = value ? n : nullptr;
+      expr(v[i]);
+      value_key_ = nullptr;
+    }
+  }
   void where(const char* keyword, const std::vector<Expr>& v) {
     if (v.empty()) return;
     out() += keyword;
@@ -165,6 +185,10 @@ class Compiler {
   const FromList* grouping_froms_ = nullptr;
   /// Rendering a whole select-list or RETURNING item: a label there is `expr AS name`.
   bool label_as_ = false;
+  /// The value that is a whole GROUP BY / ORDER BY item, written as a CAST (see keys()).
+  const detail::ExprNode* value_key_ = nullptr;
+  /// The next plain select opens a compound group: it names its columns (Capabilities::compound_group_unique_names).
+  bool name_group_columns_ = false;
   /// Bound value nodes already given a placeholder, with its index (numbered placeholders, in
   /// SELECT statements: elsewhere a parameter's index may be read per column, as INSERT does).
   bool reuse_binds_ = false;
@@ -195,6 +219,12 @@ ATHANOR_DECL void Compiler::expr(const Expr& e) {
 ATHANOR_DECL void Compiler::expr_(const Expr& e) {
   using K = detail::ExprKind;
   const auto& n = e.node();
+  if (&n == value_key_) {
+    value_key_ = nullptr;
+    out() += "CAST(", expr_(e), out() += " AS ", d_.cast_type_name(out(), n.type), out() += ')';
+    value_key_ = &n;  // NULLS FIRST emulated on MySQL writes the key twice
+    return;
+  }
   switch (n.kind) {
     case K::column:
       if (qualify && n.from && !n.from->name.empty()) ident(n.from->name), out() += '.';
@@ -219,7 +249,15 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
     case K::null: out() += "NULL"; break;
     case K::star: out() += '*'; break;
     case K::raw: out() += n.text; break;
-    case K::unary: out() += n.text, operand(n.args[0]); break;
+    case K::unary: {
+      out() += n.text;
+      auto at = out().size();
+      operand(n.args[0]);
+      // `-` before an operand written with a leading `-` (a negation, a raw text) would be
+      // `--`, which starts a comment: the operand goes in parentheses.
+      if (!n.text.empty() && n.text.back() == '-' && out().size() > at && out()[at] == '-') out().insert(at, 1, '('), out() += ')';
+      break;
+    }
     case K::postfix:  // `$1 IS NULL` types nothing either: a bare bind is cast where the dialect asks
       is_bare_bind(n.args[0]) ? operand_or_cast(n.args[0]) : operand(n.args[0]), out() += ' ', out() += n.text;
       break;

@@ -138,15 +138,40 @@ ATHANOR_DECL void Compiler::select(const detail::SelectNode& s, bool correlate) 
 
 ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate) {
   if (!s.compound.empty()) {
-    for (auto& [op, part] : s.compound) {
+    // Method calls apply left to right: `a.union_(b).intersect(c)` is (A UNION B) INTERSECT C,
+    // and its parts list is flat. Where INTERSECT binds tighter than a UNION or EXCEPT before
+    // it, the server would read A UNION (B INTERSECT C): the parts so far are grouped. A part
+    // that is itself a compound (or has its own ORDER BY / LIMIT) is grouped too, as
+    // SQLAlchemy's CompoundSelect.self_group does. Grouping is `(…)`, or `SELECT * FROM (…)`
+    // where the server takes no parentheses around a member (Capabilities).
+    const auto& caps = d_.capabilities();
+    auto open = [&] {
+      out() += caps.parenthesised_compound_members ? "(" : "SELECT * FROM (";
+      name_group_columns_ = caps.compound_group_unique_names;  // the group's first select names its columns
+    };
+    std::vector<bool> close_before(s.compound.size());
+    if (caps.intersect_binds_tighter) {
+      bool looser = false;  // a UNION or EXCEPT since the start or the last group
+      for (std::size_t i = 1; i < s.compound.size(); ++i) {
+        if (s.compound[i].first != "INTERSECT") {
+          looser = true;
+        } else if (looser) {
+          close_before[i] = true, looser = false;
+          open();  // the groups all open before the first part
+        }
+      }
+    }
+    for (std::size_t i = 0; i < s.compound.size(); ++i) {
+      auto& [op, part] = s.compound[i];
+      if (close_before[i]) out() += ')';
       if (!op.empty()) {
-        if ((op == "INTERSECT" || op == "EXCEPT") && !d_.capabilities().intersect_except) d_.unsupported(op, "rewrite with EXISTS");
+        if ((op == "INTERSECT" || op == "EXCEPT") && !caps.intersect_except) d_.unsupported(op, "rewrite with EXISTS");
         out() += ' ', out() += op, out() += ' ';
       }
-      bool wrap = !part->order_by.empty() || static_cast<bool>(part->limit);
-      if (wrap) out() += '(';
+      bool group = !part->compound.empty() || !part->order_by.empty() || static_cast<bool>(part->limit);
+      if (group) open();
       select(*part, correlate);
-      if (wrap) out() += ')';
+      if (group) out() += ')';
     }
   } else {
     out() += s.distinct ? "SELECT DISTINCT " : "SELECT ";
@@ -164,9 +189,28 @@ ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate)
     FromList scope = covered;
     scope.insert(scope.end(), froms.begin(), froms.end());
     scopes_.push_back(scope);
+    bool name_columns = name_group_columns_;
+    name_group_columns_ = false;
+    // A label keeps its name; a column its own unless taken; anything else a made-up one.
+    auto lower = [](std::string x) {
+      for (auto& ch : x) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      return x;
+    };
+    std::vector<std::string> names;  // lower case: MariaDB compares column names without case
+    if (name_columns)
+      for (auto& c : s.columns)
+        if (c.node().kind == detail::ExprKind::label) names.push_back(lower(c.node().text));
     for (std::size_t i = 0; i < s.columns.size(); ++i) {
       if (i) out() += ", ";
       select_column(s.columns[i]);
+      const auto& n = s.columns[i].node();
+      if (!name_columns || n.kind == detail::ExprKind::label) continue;
+      auto taken = [&](const std::string& x) { return std::find(names.begin(), names.end(), lower(x)) != names.end(); };
+      std::string name = n.kind == detail::ExprKind::column ? n.text : "";
+      if (name.empty() || taken(name)) name = "c" + std::to_string(i + 1);
+      while (taken(name)) name += '_';
+      names.push_back(lower(name));
+      out() += " AS ", ident(name);
     }
     if (!s.froms.empty() || !froms.empty()) {
       out() += " FROM ";
@@ -178,11 +222,10 @@ ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate)
     if (!s.group_by.empty()) {
       out() += " GROUP BY ";
       label_refs_ = &s, grouping_froms_ = &scope;
-      list(s.group_by);
+      keys(s.group_by);
       label_refs_ = nullptr, grouping_froms_ = nullptr;
     }
     where(" HAVING ", s.having);
-    scopes_.pop_back();
   }
   if (!s.order_by.empty()) {
     // A compound's ORDER BY sees only its result columns: names, not table.column
@@ -191,10 +234,12 @@ ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate)
     qualify = qualify && s.compound.empty();
     out() += " ORDER BY ";
     label_refs_ = s.compound.empty() ? &s : s.compound.front().second.get();
-    list(s.order_by);
+    keys(s.order_by);
     label_refs_ = nullptr;
     qualify = q;
   }
+  // The scope closes after ORDER BY: a correlated subquery there reads the outer row too.
+  if (s.compound.empty()) scopes_.pop_back();
   if (static_cast<bool>(s.limit) || static_cast<bool>(s.offset)) d_.limit_offset(*this, s.limit, s.offset);
   if (s.for_update) {
     if (!d_.capabilities().for_update) d_.unsupported("SELECT … FOR UPDATE", "remove with_for_update(); writers lock the whole database");

@@ -31,6 +31,15 @@ struct Capabilities {
   bool transactional_ddl = true;  ///< CREATE/DROP roll back with the transaction
   bool native_ilike = false;
   bool intersect_except = true;
+  /// A compound's member may be a parenthesised compound, `A EXCEPT (B UNION C)`; when false
+  /// (SQLite) the compiler writes the member as `SELECT * FROM (B UNION C)`.
+  bool parenthesised_compound_members = true;
+  /// INTERSECT binds tighter than UNION and EXCEPT (the SQL standard: PostgreSQL, MariaDB);
+  /// when false (SQLite) all of them bind alike, left to right.
+  bool intersect_binds_tighter = true;
+  /// A grouped compound is materialised like a derived table, whose columns need distinct
+  /// names (MariaDB: "Duplicate column name"): its first select names every column.
+  bool compound_group_unique_names = false;
   bool upsert_conflict_target = true;  ///< upsert names the conflicting columns (ON CONFLICT (…))
   bool check_constraints = true;
   bool strict_types = true;       ///< a value of the wrong type for a column is refused (DataError)

@@ -45,6 +45,8 @@ class MysqlDialect : public Dialect {
     caps_.nulls_ordering = false;
     // No FULL OUTER JOIN (https://mariadb.com/kb/en/join-syntax/).
     caps_.full_outer_join = false;
+    // `A EXCEPT (SELECT 1, 1 UNION …)`: "Duplicate column name '1'".
+    caps_.compound_group_unique_names = true;
     // BOOL is TINYINT(1): values come back as integers (https://mariadb.com/kb/en/boolean/).
     caps_.native_boolean = false;
     // DDL commits implicitly (https://mariadb.com/kb/en/sql-statements-that-cause-an-implicit-commit/).
