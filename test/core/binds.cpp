@@ -175,6 +175,16 @@ TEST_CASE("two IN lists of values in one statement keep their own values") {
   CHECK(ids(n.t.c("i").in_({Expr(1071), Expr(2000)}) && n.t.c("d").in_({Expr(Numbers::dbl(3)), Expr(Numbers::dbl(1071))})) == want);
 }
 
+TEST_CASE("SELECT DISTINCT of an IN list of values, ordered by it") {
+  // Found by the differential tester: PostgreSQL wants DISTINCT's ORDER BY items in the select
+  // list, and the IN list's array was a new parameter each time it was written.
+  Numbers n;
+  Expr big = n.t.c("i").in_({Expr(1071), Expr(2000)});
+  std::vector<bool> got;
+  for (const Row& r : n.conn.execute(select(big).distinct().order_by(big))) got.push_back(r.get<bool>(0));
+  CHECK(got == std::vector<bool>{false, true});
+}
+
 TEST_CASE("a bound value tested for NULL on its own") {
   // Found by the differential tester: PostgreSQL cannot type `$1 IS NOT NULL` of an untyped string.
   Numbers n;

@@ -145,9 +145,13 @@ class Compiler {
       if (integral && a.value.holds<double>()) return false;
       values.push_back(a.value);
     }
+    // One array node per IN list node: the same list met again (in the select list and in
+    // ORDER BY under DISTINCT) is then the same parameter where placeholders are numbered.
+    auto made = std::find_if(arrays_.begin(), arrays_.end(), [&](auto& a) { return a.first == &n; });
+    if (made == arrays_.end()) arrays_.emplace_back(&n, Expr::make_bind(Value(detail::json_array(values)))), made = arrays_.end() - 1;
     detail::ExprNode array = n;
     array.kind = detail::ExprKind::in_array, array.flags = n.flags & 1;
-    array.args = {n.args[0], Expr::make_bind(Value(detail::json_array(values)))};
+    array.args = {n.args[0], made->second};
     d_.in_array(*this, array);
     return true;
   }
@@ -195,6 +199,8 @@ class Compiler {
   /// Held, not only pointed to: a node the compiler made itself (the JSON array of an IN list)
   /// is freed after use, and a later node at the same address would take its placeholder.
   std::vector<std::pair<std::shared_ptr<const detail::ExprNode>, std::size_t>> bound_;
+  /// The JSON array made for each IN list of values (see in_list_as_array).
+  std::vector<std::pair<const detail::ExprNode*, Expr>> arrays_;
   std::vector<FromList> scopes_;  ///< FROM items of the enclosing selects, for correlation
   std::vector<const detail::FromNode*> ctes_;
 };
