@@ -223,9 +223,6 @@ inline NodeP col(const SourceP& s, const ColInfo& c) {
 /// Source gets the same FromClause, as Core's correlation needs.
 class Lower {
  public:
-  /// TEMPORARY (known bug 3 of issue 12): CAST every bound number to its type.
-  static inline bool cast_numbers = false;
-
   athanor::FromClause from(const SourceP& s) {
     auto it = froms_.find(s.get());
     if (it != froms_.end()) return it->second;
@@ -261,8 +258,6 @@ class Lower {
     switch (n.op) {
       case Op::col: return from(n.src).c(n.text);
       case Op::lit:
-        // Known bug 3 avoided (ATHANOR_DIFF_SKIP_KNOWN): a number bound with its type spelled out.
-        if (cast_numbers && (numeric(n.ty) || n.ty == Ty::s)) return athanor::cast(athanor::literal(n.value), type_of(n));
         return athanor::literal(n.value);
       case Op::null: return Expr(athanor::null);
       case Op::label_ref: return a(0);
@@ -388,7 +383,7 @@ constexpr double dbl_limit = 1e15;
 
 class Gen {
  public:
-  Gen(std::uint64_t seed, std::set<int> avoid) : rng_(seed), avoid_(std::move(avoid)) {}
+  explicit Gen(std::uint64_t seed) : rng_(seed) {}
 
   std::map<std::string, long>& stats() { return stats_; }
   std::uint64_t draw() { return rng_(); }
@@ -579,7 +574,6 @@ class Gen {
     return lit(std::string(pool[pick(12)]), Ty::s);
   }
   NodeP num_lit(Ty hint) {
-    if (avoid_.count(3)) return int_lit();  // known bug 3: a bound double loses its type on PostgreSQL
     if (hint == Ty::b && chance(20)) {
       std::int64_t v = chance(50) ? 3000000000LL : -4000000000LL;  // beyond INTEGER: typed as BIGINT
       count("bigint_literal");
@@ -660,7 +654,7 @@ class Gen {
     if (r == 3) {  // division
       if (x->mixed) return x;  // RULE: no division of a mixed value (see Node::mixed)
       // RULE: `/` needs a double on one side; the divisor is never zero.
-      if (chance(50) && (!avoid_.count(3))) {
+      if (chance(50)) {
         y = double_lit();
         if (y->mag < 0.5) y = lit(0.5, Ty::d, 0.5);
       } else {
@@ -770,25 +764,18 @@ class Gen {
     std::vector<NodeP> args;
     Ty t = number ? Ty::i : Ty::s;
     double mag = 0;
-    bool all_literal = true;
     for (int i = 0, n = 1 + pick(2); i < n; ++i) {
       args.push_back(pred(depth));
       NodeP v = number ? num(depth) : str(depth);
       if (v->rounded) v = number ? int_lit() : str_lit();
-      all_literal = all_literal && v->op == Op::lit;
       if (number) t = wider(t, v->ty), mag = std::max(mag, v->mag);
       args.push_back(v);
     }
     if (chance(70)) {
       NodeP v = number ? num(depth) : str(depth);
       if (v->rounded) v = number ? int_lit() : str_lit();
-      all_literal = all_literal && v->op == Op::lit;
       if (number) t = wider(t, v->ty), mag = std::max(mag, v->mag);
       args.push_back(v);
-    }
-    if (all_literal && avoid_.count(4)) {  // known bug 4: CASE of bound values only has no type on PostgreSQL
-      args[1] = column_or_lit(number);
-      if (number) t = wider(t, args[1]->ty), mag = std::max(mag, args[1]->mag);
     }
     auto n = node(Op::case_, t, args);
     n->mag = mag;
@@ -798,13 +785,6 @@ class Gen {
     if (number && args.size() % 2) n->mixed = n->mixed || ((args.back()->ty == Ty::d) != (t == Ty::d));
     count("case");
     return n;
-  }
-  NodeP column_or_lit(bool number) {
-    for (int i = 0; i < 4; ++i) {
-      NodeP n = number ? num_leaf(0) : str(0);
-      if (n->op != Op::lit) return n;
-    }
-    return number ? int_lit() : str_lit();
   }
 
   // --- predicates ---
@@ -926,7 +906,7 @@ class Gen {
   /// implicit FROM over an enclosing query's own FROM item: Core's auto-correlation).
   QueryP inner(int depth) {
     auto q = std::make_shared<Query>();
-    if (!avoid_.count(5) && chance(8) && !scopes_.empty()) {
+    if (chance(8) && !scopes_.empty()) {
       auto& outer = scopes_.back();
       q->from = outer[static_cast<std::size_t>(pick(static_cast<int>(outer.size())))];
       q->implicit_from = true;
@@ -1063,12 +1043,6 @@ class Gen {
       q.order_by.push_back({e, chance(50), chance(50)});
     }
     for (auto& c : q.cols) {
-      // ATHANOR_DIFF_SKIP_KNOWN=8: with DISTINCT, PostgreSQL needs the ORDER BY items to be the
-      // select list's own text, and each bound value gets a placeholder of its own.
-      if (avoid_.count(8) && q.distinct && has_literal(c)) {
-        q.order_by.clear();
-        return;
-      }
       q.order_by.push_back({c, chance(50), chance(50)});
     }
     count("order_by");
@@ -1108,7 +1082,6 @@ class Gen {
     for (int i = 0, n = pick(3); i < n; ++i) {
       NodeP k = chance(60) ? any_column() : chance(50) ? num(1) : str(1);
       if (!orderable(k) || k->agg) continue;
-      if (avoid_.count(8) && has_literal(k)) continue;  // known bug 8: a literal in GROUP BY on PostgreSQL
       keys.push_back(k);
     }
     q->group_by = keys;
@@ -1211,7 +1184,6 @@ class Gen {
 
  private:
   std::mt19937_64 rng_;
-  std::set<int> avoid_;
   std::map<std::string, long> stats_;
   std::vector<std::vector<SourceP>> scopes_;  ///< FROM items of the enclosing queries, innermost last
   std::vector<NodeP> keys_;                   ///< GROUP BY keys of the query being generated
