@@ -68,7 +68,15 @@ void check_sql(const Dialect& d, const Compiled& c, Kind kind, const std::set<st
       }
       if (!closed) broken("an unterminated quote", s);
       // DDL also quotes generated constraint names (uq_<table>_<column>…).
-      if (q == ident_quote && kind == Kind::dml && !names.count(token)) broken("a quoted identifier not handed out", s);
+      // A compound group on MySQL names its columns apart (c1, c2_…: Capabilities::compound_group_unique_names).
+      auto generated = [&] {
+        std::size_t k = 1;
+        while (k < token.size() && token[k] >= '0' && token[k] <= '9') ++k;
+        bool digits = k > 1;
+        while (k < token.size() && token[k] == '_') ++k;
+        return mysql && token.size() > 1 && token[0] == 'c' && digits && k == token.size();
+      };
+      if (q == ident_quote && kind == Kind::dml && !names.count(token) && !generated()) broken("a quoted identifier not handed out", s);
     } else if (dollar ? q == '$' : q == '?') {
       ++placeholders;
       if (dollar) {
