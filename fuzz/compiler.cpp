@@ -78,12 +78,16 @@ void check_sql(const Dialect& d, const Compiled& c, Kind kind, const std::set<st
       };
       if (q == ident_quote && kind == Kind::dml && !names.count(token) && !generated()) broken("a quoted identifier not handed out", s);
     } else if (dollar ? q == '$' : q == '?') {
-      ++placeholders;
       if (dollar) {
+        // Numbered placeholders come in order, and one may be written again (the same bound
+        // value used twice: Capabilities::numbered_placeholders), never ahead of the next new one.
         std::size_t n = 0, j = i + 1;
         for (; j < s.size() && s[j] >= '0' && s[j] <= '9'; ++j) n = n * 10 + (s[j] - '0');
-        if (n != placeholders) broken("a $n placeholder out of order", s);
+        if (n == 0 || n > placeholders + 1) broken("a $n placeholder out of order", s);
+        if (n == placeholders + 1) ++placeholders;
         i = j - 1;
+      } else {
+        ++placeholders;
       }
     }
   }
