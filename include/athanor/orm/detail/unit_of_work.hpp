@@ -207,14 +207,13 @@ ATHANOR_DECL std::vector<InstanceBase*> referrers_first(const ModelOps& ops, con
   bool any = false;
   for (const auto& fk : t.foreign_keys) {
     if (fk.ref_table != t.name) continue;
-    auto key = [&](InstanceBase& i, const std::vector<std::string>& cols) {
-      std::string k;
+    auto key = [&](InstanceBase& i, const std::vector<std::string>& cols) {  // as key_of; "" when a value is NULL
+      std::vector<Value> values;
       for (auto& name : cols) {
-        Value v = ops.get(i, column(name));
-        if (v.is_null()) return std::string();
-        k += athanor::detail::value_to_text(v) + '\x1f';
+        values.push_back(ops.get(i, column(name)));
+        if (values.back().is_null()) return std::string();
       }
-      return k;
+      return key_of(values);
     };
     std::unordered_map<std::string, std::size_t> by_key;
     for (std::size_t r = 0; r < rows.size(); ++r) by_key.emplace(key(*rows[r], fk.ref_columns), r);
