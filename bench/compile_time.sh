@@ -6,7 +6,11 @@
 #
 #   bench/compile_time.sh                 # from the repository root; CXX=clang++ to compare
 #   bench/compile_time.sh --models 20 --columns 40 --queries 100   # a bigger stress case
+#   bench/compile_time.sh --chinook      # only the Chinook reporting corpus (bench/compile_reports.cpp):
+#                                        # 0, part one and all reports, so the cost of one statement shows
 set -eu
+chinook=0
+if [ "${1:-}" = "--chinook" ]; then chinook=1; shift; fi
 cd "$(dirname "$0")/.."
 CXX=${CXX:-g++}
 tmp=$(mktemp -d /tmp/athanor-compile.XXXXXX)
@@ -15,7 +19,7 @@ trap 'rm -rf "$tmp"' EXIT
 flags="-std=c++20 -O2 -Iinclude -DATHANOR_WITH_SQLITE=1 $(pkg-config --cflags sqlite3 2>/dev/null || true)"
 if pkg-config --exists 'libcrypto >= 3.0' 2>/dev/null; then flags="$flags -DATHANOR_WITH_OPENSSL=1"; fi
 
-python3 bench/stress/generate.py "$tmp/stress.cpp" "$@"
+[ $chinook = 1 ] || python3 bench/stress/generate.py "$tmp/stress.cpp" "$@"
 
 status=0
 have_time_v=0
@@ -41,6 +45,19 @@ measure() {  # measure NAME SOURCE [extra flags]
     printf '%-40s %10.2f %10s %14s\n' "$name" "$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')" "n/a" "n/a"
   fi
 }
+if [ $chinook = 1 ]; then
+  # The number of reports in each part, read from the X-macro lists (one X(name, ordered) each).
+  part_a=$(grep -o 'X([a-z0-9_]*, \(true\|false\))' test/chinook/queries_a.hpp | wc -l)
+  part_b=$(cat test/chinook/queries_b.hpp 2>/dev/null | grep -o 'X([a-z0-9_]*, \(true\|false\))' | wc -l)
+  for mode in "" "-DATHANOR_SEPARATE_COMPILATION"; do
+    label=${mode:+, separate compilation}
+    measure "chinook: models only$label" bench/compile_reports.cpp -Itest -DCHINOOK_BENCH_REPORTS=0 $mode
+    measure "chinook: $part_a reports$label" bench/compile_reports.cpp -Itest -DCHINOOK_BENCH_REPORTS=1 $mode
+    measure "chinook: $((part_a + part_b)) reports$label" bench/compile_reports.cpp -Itest -DCHINOOK_BENCH_REPORTS=2 $mode
+  done
+  echo "(the cost of one typed statement: the CPU s difference between two lines / the reports added)"
+  exit $status
+fi
 # Each file header-only (the default), then with ATHANOR_SEPARATE_COMPILATION (include/athanor/
 # config.hpp), where the library's non-template code is compiled once, in src/athanor.cpp.
 for src in examples/*.cpp "$tmp/stress.cpp"; do

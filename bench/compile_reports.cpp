@@ -1,0 +1,38 @@
+// bench/compile_reports.cpp — the compile cost of real typed statements: the Chinook reporting
+// corpus (test/chinook/queries_*.hpp), each statement built and executed on a Connection (so its
+// SQL compilation and row reading are instantiated), nothing else. bench/compile_time.sh --chinook
+// compiles it with no report (-DCHINOOK_BENCH_REPORTS=0), the first part (=1) and all (=2), header-only
+// and with ATHANOR_SEPARATE_COMPILATION; the differences divided by the reports added give the
+// cost of one typed statement. Not linked or run: it is only compiled.
+#ifndef CHINOOK_BENCH_REPORTS
+#define CHINOOK_BENCH_REPORTS 2
+#endif
+
+#include "chinook/models.hpp"
+#if CHINOOK_BENCH_REPORTS >= 1
+#include "chinook/queries_a.hpp"
+#endif
+#if CHINOOK_BENCH_REPORTS >= 2 && __has_include("chinook/queries_b.hpp")
+#include "chinook/queries_b.hpp"
+#endif
+
+namespace chinook {
+template <class R>
+void sink(const R& rows) {
+  volatile std::size_t n = rows.size();
+  (void)n;
+}
+/// Runs every report of the corpus once.
+void run_reports(athanor::Connection& conn) {
+  orm::Registry registry;
+  map_all(registry);
+#define CHINOOK_RUN(name, ordered) sink(conn.execute(reports::name()));
+#if CHINOOK_BENCH_REPORTS >= 1
+  CHINOOK_REPORTS_A(CHINOOK_RUN)
+#endif
+#if CHINOOK_BENCH_REPORTS >= 2 && defined(CHINOOK_REPORTS_B)
+  CHINOOK_REPORTS_B(CHINOOK_RUN)
+#endif
+  (void)conn;
+}
+}  // namespace chinook
