@@ -8,6 +8,7 @@
 // compare in order only where the report's ORDER BY is total, otherwise as sorted multisets.
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <variant>
 
 #include "chinook/load.hpp"
@@ -108,9 +109,13 @@ Rows sorted(Rows r) {
   std::sort(r.begin(), r.end());
   return r;
 }
-std::string show(const Rows& rows, std::size_t limit = 8) {
-  std::string out;
-  for (std::size_t i = 0; i < rows.size() && i < limit; ++i) {
+/// The rows around the first one that differs from `other` (or the first ones).
+std::string show(const Rows& rows, const Rows& other, std::size_t limit = 6) {
+  std::size_t first = 0;
+  while (first < rows.size() && first < other.size() && same(Rows{rows[first]}, Rows{other[first]})) ++first;
+  first = first > 2 ? first - 2 : 0;
+  std::string out = first ? "  … from row " + std::to_string(first) + ":\n" : "";
+  for (std::size_t i = first; i < rows.size() && i < first + limit; ++i) {
     out += "  (";
     for (std::size_t j = 0; j < rows[i].size(); ++j) {
       if (j) out += ", ";
@@ -121,7 +126,7 @@ std::string show(const Rows& rows, std::size_t limit = 8) {
     }
     out += ")\n";
   }
-  if (rows.size() > limit) out += "  … " + std::to_string(rows.size()) + " rows\n";
+  out += "  (" + std::to_string(rows.size()) + " rows)\n";
   return out;
 }
 
@@ -157,9 +162,9 @@ void check_report(const char* name, const S& stmt, const char* sql, bool ordered
   Rows expected = text_rows(on_raw.exec_driver_sql(sql));
   if (!ordered) got = sorted(got), reference = sorted(reference), expected = sorted(expected);
   CHECK_MESSAGE(!expected.empty(), "the hand-written SQL returns no row: the report proves little");
-  CHECK_MESSAGE(same(got, expected), test::backend() << " typed:\n" << show(got) << "hand-written SQL on the raw data:\n" << show(expected)
+  CHECK_MESSAGE(same(got, expected), test::backend() << " typed:\n" << show(got, expected) << "hand-written SQL on the raw data:\n" << show(expected, got)
                                                      << "SQL: " << stmt.compiled(d.target.dialect())->sql);
-  CHECK_MESSAGE(same(reference, expected), "SQLite reference typed:\n" << show(reference) << "hand-written SQL:\n" << show(expected));
+  CHECK_MESSAGE(same(reference, expected), "SQLite reference typed:\n" << show(reference, expected) << "hand-written SQL:\n" << show(expected, reference));
 }
 
 }  // namespace
@@ -175,6 +180,31 @@ TEST_CASE("Chinook is the same on the backend under test as in the published scr
     CHECK(n == m);
     CHECK(n > 0);
   }
+}
+
+TEST_CASE("relationships over Chinook: loaded collections have the sizes the raw data counts") {
+  auto& d = db();
+  auto raw = d.raw.connect();
+  auto counts = [&](const std::string& sql) {
+    std::map<int, std::size_t> out;
+    for (auto& r : raw.exec_driver_sql(sql)) out[r.get<int>(0)] = static_cast<std::size_t>(r.get<std::int64_t>(1));
+    return out;
+  };
+  orm::Session s{d.target};
+  // One-to-many (selectinload), many-to-many through PlaylistTrack (selectinload), self-referential (joinedload).
+  std::map<int, std::size_t> albums, tracks, reports;
+  for (auto& a : s.scalars(orm::select<Artist>().options(orm::selectinload(&Artist::albums)))) albums[a->artist_id] = a->albums.size();
+  for (auto& p : s.scalars(orm::select<Playlist>().options(orm::selectinload(&Playlist::tracks)))) tracks[p->playlist_id] = p->tracks.size();
+  for (auto& e : s.scalars(orm::select<Employee>().options(orm::joinedload(&Employee::reports)))) reports[e->employee_id] = e->reports.size();
+  CHECK(albums == counts("SELECT ar.ArtistId, COUNT(al.AlbumId) FROM Artist ar LEFT JOIN Album al ON al.ArtistId = ar.ArtistId GROUP BY ar.ArtistId"));
+  CHECK(tracks == counts("SELECT p.PlaylistId, COUNT(pt.TrackId) FROM Playlist p LEFT JOIN PlaylistTrack pt ON pt.PlaylistId = p.PlaylistId GROUP BY p.PlaylistId"));
+  CHECK(reports == counts("SELECT e.EmployeeId, COUNT(r.EmployeeId) FROM Employee e LEFT JOIN Employee r ON r.ReportsTo = e.EmployeeId GROUP BY e.EmployeeId"));
+  // Many-to-one, lazily: each invoice line's track and invoice agree with the raw rows.
+  auto line = s.scalars(orm::select<InvoiceLine>().where(c<&InvoiceLine::invoice_line_id> == 1000)).at(0);
+  auto expected = raw.exec_driver_sql("SELECT t.Name, i.CustomerId FROM InvoiceLine il JOIN Track t ON t.TrackId = il.TrackId "
+                                      "JOIN Invoice i ON i.InvoiceId = il.InvoiceId WHERE il.InvoiceLineId = 1000").one();
+  CHECK(line->track->name.get() == expected.get<std::string>(0));
+  CHECK(line->invoice->customer->customer_id.get() == expected.get<int>(1));
 }
 
 #define CHINOOK_CHECK(name, ordered) \
