@@ -1,0 +1,102 @@
+// test/chinook/queries_b.hpp — the Chinook reporting corpus, second part (see queries_a.hpp):
+// paging, arithmetic, IN lists, NOT IN, and the reports that use the issue 13 additions
+// (window functions, compounds and CTEs, functions, CASE/CAST/labels, Decimal sums).
+#pragma once
+
+#include "chinook/queries_a.hpp"
+
+namespace chinook::reports {
+
+// The third page of ten of the longest tracks (LIMIT/OFFSET).
+inline auto longest_tracks_page_3() {
+  return orm::select(c<&Track::track_id>, c<&Track::milliseconds>)
+      .order_by(c<&Track::milliseconds>.desc(), c<&Track::track_id>)
+      .limit(10)
+      .offset(20);
+}
+inline constexpr const char* longest_tracks_page_3_sql = R"(
+  SELECT TrackId, Milliseconds FROM Track ORDER BY Milliseconds DESC, TrackId LIMIT 10 OFFSET 20)";
+
+// Track lengths in whole seconds and the leftover milliseconds (integer / and %).
+inline auto track_seconds() {
+  return orm::select(c<&Track::track_id>, c<&Track::milliseconds> / 1000, c<&Track::milliseconds> % 1000)
+      .where(c<&Track::album_id> == 1)
+      .order_by(c<&Track::track_id>);
+}
+inline constexpr const char* track_seconds_sql = R"(
+  SELECT TrackId, Milliseconds / 1000, Milliseconds % 1000 FROM Track WHERE AlbumId = 1 ORDER BY TrackId)";
+
+// Tracks of three to four minutes in a few genres (BETWEEN, IN list).
+inline auto radio_length_tracks() {
+  return orm::select(c<&Genre::name>, orm::count())
+      .join<Track>(c<&Track::genre_id> == c<&Genre::genre_id>)
+      .where(c<&Track::milliseconds>.between(180000, 240000) &&
+             c<&Genre::name>.in_(std::vector<std::string>{"Rock", "Jazz", "Blues", "Latin"}))
+      .group_by(c<&Genre::genre_id>, c<&Genre::name>);
+}
+inline constexpr const char* radio_length_tracks_sql = R"(
+  SELECT g.Name, COUNT(*) FROM Genre g JOIN Track t ON t.GenreId = g.GenreId
+  WHERE t.Milliseconds BETWEEN 180000 AND 240000 AND g.Name IN ('Rock', 'Jazz', 'Blues', 'Latin') GROUP BY g.GenreId, g.Name)";
+
+// Customers who never bought Jazz (NOT IN a subquery).
+inline auto customers_without_jazz() {
+  return orm::select(c<&Customer::customer_id>, c<&Customer::country>)
+      .where(c<&Customer::customer_id>.not_in(orm::select(c<&Invoice::customer_id>)
+                                                  .join<InvoiceLine>(c<&InvoiceLine::invoice_id> == c<&Invoice::invoice_id>)
+                                                  .join<Track>(c<&Track::track_id> == c<&InvoiceLine::track_id>)
+                                                  .where(c<&Track::genre_id> == 2)))
+      .order_by(c<&Customer::customer_id>);
+}
+inline constexpr const char* customers_without_jazz_sql = R"(
+  SELECT CustomerId, Country FROM Customer WHERE CustomerId NOT IN (SELECT i.CustomerId FROM Invoice i
+  JOIN InvoiceLine il ON il.InvoiceId = i.InvoiceId JOIN Track t ON t.TrackId = il.TrackId WHERE t.GenreId = 2) ORDER BY CustomerId)";
+
+// Storage per album: total and average bytes (large sums).
+inline auto album_storage() {
+  return orm::select(c<&Track::album_id>, orm::sum(c<&Track::bytes>), orm::avg(c<&Track::bytes>))
+      .group_by(c<&Track::album_id>)
+      .order_by(orm::sum(c<&Track::bytes>).desc(), c<&Track::album_id>)
+      .limit(5);
+}
+inline constexpr const char* album_storage_sql = R"(
+  SELECT AlbumId, SUM(Bytes), AVG(Bytes) FROM Track GROUP BY AlbumId ORDER BY 2 DESC, AlbumId LIMIT 5)";
+
+// Distinct (country, support rep) pairs.
+inline auto rep_countries() {
+  return orm::select(c<&Customer::country>, c<&Customer::support_rep_id>).distinct();
+}
+inline constexpr const char* rep_countries_sql = R"(
+  SELECT DISTINCT Country, SupportRepId FROM Customer)";
+
+// Tracks sold per album for one artist's albums, albums with no sale included (outer joins).
+inline auto album_sales_with_zero() {
+  return orm::select(c<&Album::album_id>, orm::count(c<&InvoiceLine::invoice_line_id>))
+      .outerjoin<Track>(c<&Track::album_id> == c<&Album::album_id>)
+      .outerjoin<InvoiceLine>(c<&InvoiceLine::track_id> == c<&Track::track_id>)
+      .where(c<&Album::artist_id> == 90)
+      .group_by(c<&Album::album_id>)
+      .order_by(c<&Album::album_id>);
+}
+inline constexpr const char* album_sales_with_zero_sql = R"(
+  SELECT al.AlbumId, COUNT(il.InvoiceLineId) FROM Album al LEFT JOIN Track t ON t.AlbumId = al.AlbumId
+  LEFT JOIN InvoiceLine il ON il.TrackId = t.TrackId WHERE al.ArtistId = 90 GROUP BY al.AlbumId ORDER BY al.AlbumId)";
+
+// Each customer's number of invoices next to the average over customers (scalar subquery in the
+// select list over a subquery in FROM).
+inline auto invoices_vs_average() {
+  auto per_customer = orm::select(c<&Invoice::customer_id>, orm::count()).group_by(c<&Invoice::customer_id>).subquery<"per_customer">();
+  return orm::select(c<&Customer::customer_id>, per_customer.c<1>(), orm::select(orm::avg(per_customer.c<1>())).scalar_subquery())
+      .join(per_customer, per_customer.c<0>() == c<&Customer::customer_id>)
+      .where(c<&Customer::country> == "Canada")
+      .order_by(c<&Customer::customer_id>);
+}
+inline constexpr const char* invoices_vs_average_sql = R"(
+  SELECT c.CustomerId, pc.n, (SELECT AVG(n) FROM (SELECT COUNT(*) AS n FROM Invoice GROUP BY CustomerId))
+  FROM Customer c JOIN (SELECT CustomerId, COUNT(*) AS n FROM Invoice GROUP BY CustomerId) pc ON pc.CustomerId = c.CustomerId
+  WHERE c.Country = 'Canada' ORDER BY c.CustomerId)";
+
+}  // namespace chinook::reports
+
+#define CHINOOK_REPORTS_B(X)                                                                                           \
+  X(longest_tracks_page_3, true) X(track_seconds, true) X(radio_length_tracks, false) X(customers_without_jazz, true) \
+  X(album_storage, true) X(rep_countries, false) X(album_sales_with_zero, true) X(invoices_vs_average, true)
