@@ -203,7 +203,7 @@ void check_report(const char* name, const S& stmt, const char* sql, bool ordered
     compare(d.target, on_target, test::backend(), ok, why);
     compare(d.reference, on_reference, "SQLite reference", ok_ref, why_ref);
   } catch (const std::exception& e) {
-    why = e.what();
+    why = std::string(e.what()) + "\nSQL: " + stmt.compiled(d.target.dialect())->sql;
   }
   if (ok[0] && ok_ref[0]) WARN_MESSAGE(false, "known bug no longer shows, remove it from known_bugs: " << std::string(bug));
   else WARN_MESSAGE(false, "known bug: " << std::string(bug) << "\n" << why << why_ref);
