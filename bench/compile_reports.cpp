@@ -15,6 +15,9 @@
 #if CHINOOK_BENCH_REPORTS >= 2 && __has_include("chinook/queries_b.hpp")
 #include "chinook/queries_b.hpp"
 #endif
+#if CHINOOK_BENCH_REPORTS >= 2 && __has_include(<athanor/orm/case.hpp>)
+#include "chinook/queries_money.hpp"
+#endif
 
 namespace chinook {
 template <class R>
@@ -32,6 +35,9 @@ void run_reports(athanor::Connection& conn) {
 #endif
 #if CHINOOK_BENCH_REPORTS >= 2 && defined(CHINOOK_REPORTS_B)
   CHINOOK_REPORTS_B(CHINOOK_RUN)
+#endif
+#if CHINOOK_BENCH_REPORTS >= 2 && defined(CHINOOK_REPORTS_MONEY)
+  CHINOOK_REPORTS_MONEY(CHINOOK_RUN)
 #endif
   (void)conn;
 }

@@ -16,6 +16,9 @@
 #if __has_include("chinook/queries_b.hpp")
 #include "chinook/queries_b.hpp"
 #endif
+#if __has_include(<athanor/orm/case.hpp>)  // the issue 13 expressions part is merged
+#include "chinook/queries_money.hpp"
+#endif
 #include "support/backend.hpp"
 
 using namespace chinook;
@@ -255,6 +258,9 @@ CHINOOK_REPORTS_A(CHINOOK_CHECK)
 #ifdef CHINOOK_REPORTS_B
 CHINOOK_REPORTS_B(CHINOOK_CHECK)
 #endif
+#ifdef CHINOOK_REPORTS_MONEY
+CHINOOK_REPORTS_MONEY(CHINOOK_CHECK)
+#endif
 
 TEST_CASE("zz: the corpus holds at least 40 reports; tables dropped") {
   std::size_t n = 0;
@@ -262,6 +268,9 @@ TEST_CASE("zz: the corpus holds at least 40 reports; tables dropped") {
   CHINOOK_REPORTS_A(CHINOOK_COUNT)
 #ifdef CHINOOK_REPORTS_B
   CHINOOK_REPORTS_B(CHINOOK_COUNT)
+#endif
+#ifdef CHINOOK_REPORTS_MONEY
+  CHINOOK_REPORTS_MONEY(CHINOOK_COUNT)
 #endif
   CHECK(n >= 40);
   MESSAGE(n << " reports");
