@@ -285,10 +285,16 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
     case K::case_: {
       out() += "CASE";
       std::size_t pairs = (n.args.size() - (n.flags & 1)) / 2;
+      // Results that are all bare binds type nothing (PostgreSQL would read them as text):
+      // each is cast to its own type where the dialect asks (Capabilities::cast_bare_binds).
+      bool untyped = pairs > 0 && is_bare_bind(n.args[1]);
+      for (std::size_t i = 1; i < pairs; ++i) untyped = untyped && is_bare_bind(n.args[2 * i + 1]);
+      if (n.flags & 1) untyped = untyped && is_bare_bind(n.args.back());
+      auto result = [&](const Expr& r) { untyped ? operand_or_cast(r) : expr(r); };
       for (std::size_t i = 0; i < pairs; ++i) {
-        out() += " WHEN ", expr(n.args[2 * i]), out() += " THEN ", expr(n.args[2 * i + 1]);
+        out() += " WHEN ", expr(n.args[2 * i]), out() += " THEN ", result(n.args[2 * i + 1]);
       }
-      if (n.flags & 1) out() += " ELSE ", expr(n.args.back());
+      if (n.flags & 1) out() += " ELSE ", result(n.args.back());
       out() += " END";
       break;
     }
@@ -334,7 +340,11 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
         out() += negate ? " NOT " : " ", out() += ilike ? "ILIKE " : "LIKE ";
         operand(n.args[1]);
       }
-      if (n.args.size() > 2) out() += " ESCAPE ", expr(n.args[2]);
+      if (n.args.size() > 2) {
+        out() += " ESCAPE ", expr(n.args[2]);
+      } else if ((n.flags & 8) && !d_.capabilities().like_backslash_escape) {
+        out() += " ESCAPE ", d_.literal(out(), Value(std::string("\\")));  // see Capabilities::like_backslash_escape
+      }
       break;
     }
     case K::ordering: {
