@@ -285,16 +285,13 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
     case K::case_: {
       out() += "CASE";
       std::size_t pairs = (n.args.size() - (n.flags & 1)) / 2;
-      // Results that are all bare binds type nothing (PostgreSQL would read them as text):
-      // each is cast to its own type where the dialect asks (Capabilities::cast_bare_binds).
-      bool untyped = pairs > 0 && is_bare_bind(n.args[1]);
-      for (std::size_t i = 1; i < pairs; ++i) untyped = untyped && is_bare_bind(n.args[2 * i + 1]);
-      if (n.flags & 1) untyped = untyped && is_bare_bind(n.args.back());
-      auto result = [&](const Expr& r) { untyped ? operand_or_cast(r) : expr(r); };
+      // Results that are all bound values need no CAST on PostgreSQL: the driver declares each
+      // parameter's type but a string's, and CASE resolves untyped ones as text (tested in
+      // test/orm/expressions.cpp with numbers, Decimals, booleans and text).
       for (std::size_t i = 0; i < pairs; ++i) {
-        out() += " WHEN ", expr(n.args[2 * i]), out() += " THEN ", result(n.args[2 * i + 1]);
+        out() += " WHEN ", expr(n.args[2 * i]), out() += " THEN ", expr(n.args[2 * i + 1]);
       }
-      if (n.flags & 1) out() += " ELSE ", result(n.args.back());
+      if (n.flags & 1) out() += " ELSE ", expr(n.args.back());
       out() += " END";
       break;
     }
