@@ -51,6 +51,8 @@ const std::vector<Row> rows = {
     {"trail%", 99, 13, 1.25},    {"a\\_b", 1, 14, 0.75},          {"abc", 12345, 15, 9.0},
     {"ab", 0, 16, std::nullopt}, {"a%b", 7, 17, 6.5},             {"zz", 99999, 50, 0.0},
 };
+/// The row of quantity q (quantities are unique). (A function: clang 14 captures no structured binding.)
+const Row& row_of(int q) { return *std::find_if(rows.begin(), rows.end(), [&](const Row& r) { return r.qty == q; }); }
 std::string money(long long cents) {
   std::string frac = std::to_string(cents % 100);
   return std::to_string(cents / 100) + "." + (frac.size() < 2 ? "0" : "") + frac;
@@ -175,7 +177,7 @@ TEST_CASE("case_ is typed as the common type of its branches") {
   auto got = s.execute(orm::select(c<&Item::qty>, maybe, mixed, money_or_zero, weight));
   REQUIRE(got.size() == rows.size());
   for (auto& [q, m, x, p, w] : got) {
-    const Row& r = *std::find_if(rows.begin(), rows.end(), [&](const Row& r) { return r.qty == q; });
+    const Row& r = row_of(q);
     CHECK(m == (q > 15 ? std::optional<std::string>("many") : std::nullopt));
     CHECK(x == (q > 10 ? q * 2.0 : q > 5 ? 0.5 : 0.0));
     CHECK(cents_of(p) == (q > 10 ? r.cents : 0));
@@ -216,13 +218,13 @@ TEST_CASE("cast<T> reads as T on every backend") {
     CHECK(text == std::to_string(q));
     CHECK(code == q * 7);
     CHECK(cents_of(dec) == q * 100);
-    const Row& r = *std::find_if(rows.begin(), rows.end(), [&](const Row& r) { return r.qty == q; });
+    const Row& r = row_of(q);
     CHECK(w.has_value() == r.weight.has_value());
   }
   // A Decimal column cast to a double and back keeps its cents.
   auto money = s.execute(orm::select(c<&Item::qty>, orm::cast<Decimal>(orm::cast<double>(c<&Item::price>))));
   for (auto& [q, d] : money) {
-    const Row& r = *std::find_if(rows.begin(), rows.end(), [&](const Row& r) { return r.qty == q; });
+    const Row& r = row_of(q);
     CHECK(cents_of(d) == r.cents);
   }
   // A text cast to a date.
@@ -340,7 +342,7 @@ TEST_CASE("Decimal is an exact number: comparisons, arithmetic, sum/avg/min/max"
                                      c<&Item::qty> * Decimal{"0.10"}, c<&Item::price> / 2, c<&Item::qty> / Decimal{"4"}));
   static_assert(std::is_same_v<decltype(arith)::value_type, std::tuple<int, Decimal, Decimal, Decimal, Decimal, Decimal, Decimal>>);
   for (auto& [q, plus, zero, thrice, tenth, half, quarter] : arith) {
-    const Row& r = *std::find_if(rows.begin(), rows.end(), [&](const Row& r) { return r.qty == q; });
+    const Row& r = row_of(q);
     CHECK(cents_of(plus) == r.cents + 1);
     CHECK(cents_of(zero) == 0);
     CHECK(cents_of(thrice) == r.cents * 3);
