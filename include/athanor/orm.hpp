@@ -3,6 +3,8 @@
 // reaches every Core and engine name: orm::create_engine, orm::MetaData…).
 #pragma once
 
+#include <athanor/orm/case.hpp>
+#include <athanor/orm/cast.hpp>
 #include <athanor/orm/column_traits.hpp>
 #include <athanor/orm/dml.hpp>
 #include <athanor/orm/expr.hpp>

@@ -285,6 +285,9 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
     case K::case_: {
       out() += "CASE";
       std::size_t pairs = (n.args.size() - (n.flags & 1)) / 2;
+      // Results that are all bound values need no CAST on PostgreSQL: the driver declares each
+      // parameter's type but a string's, and CASE resolves untyped ones as text (tested in
+      // test/orm/expressions.cpp with numbers, Decimals, booleans and text).
       for (std::size_t i = 0; i < pairs; ++i) {
         out() += " WHEN ", expr(n.args[2 * i]), out() += " THEN ", expr(n.args[2 * i + 1]);
       }
@@ -334,7 +337,11 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
         out() += negate ? " NOT " : " ", out() += ilike ? "ILIKE " : "LIKE ";
         operand(n.args[1]);
       }
-      if (n.args.size() > 2) out() += " ESCAPE ", expr(n.args[2]);
+      if (n.args.size() > 2) {
+        out() += " ESCAPE ", expr(n.args[2]);
+      } else if ((n.flags & 8) && !d_.capabilities().like_backslash_escape) {
+        out() += " ESCAPE ", d_.literal(out(), Value(std::string("\\")));  // see Capabilities::like_backslash_escape
+      }
       break;
     }
     case K::ordering: {

@@ -30,6 +30,10 @@ struct Capabilities {
   bool native_boolean = true;     ///< a BOOLEAN type with TRUE/FALSE
   bool transactional_ddl = true;  ///< CREATE/DROP roll back with the transaction
   bool native_ilike = false;
+  /// In LIKE without ESCAPE, `\` escapes `%`, `_` and itself (PostgreSQL, MariaDB; not the
+  /// SQL standard nor SQLite). A typed-DSL like() asks for this on every backend: where the
+  /// server lacks it, the compiler writes `ESCAPE '\'` (node flag 8).
+  bool like_backslash_escape = false;
   bool intersect_except = true;
   /// A compound's member may be a parenthesised compound, `A EXCEPT (B UNION C)`; when false
   /// (SQLite) the compiler writes the member as `SELECT * FROM (B UNION C)`.

@@ -49,6 +49,8 @@ class MysqlDialect : public Dialect {
     caps_.compound_group_unique_names = true;
     // BOOL is TINYINT(1): values come back as integers (https://mariadb.com/kb/en/boolean/).
     caps_.native_boolean = false;
+    // `\` escapes in LIKE patterns, even with ESCAPE '' (https://mariadb.com/kb/en/like/).
+    caps_.like_backslash_escape = true;
     // DDL commits implicitly (https://mariadb.com/kb/en/sql-statements-that-cause-an-implicit-commit/).
     caps_.transactional_ddl = false;
     // ON DUPLICATE KEY UPDATE reacts to any unique key; no conflict target can be named
@@ -119,7 +121,10 @@ class MysqlDialect : public Dialect {
       case TypeKind::float_:
       case TypeKind::double_: out += "DOUBLE"; break;
       case TypeKind::numeric:
-        out += "DECIMAL(" + std::to_string(t.precision) + "," + std::to_string(t.scale) + ")";
+        // No precision (a bound Decimal, cast<Decimal>()): the widest DECIMAL MySQL and MariaDB
+        // both take, as a bare DECIMAL is DECIMAL(10,0) and would round to an integer.
+        if (t.precision <= 0) out += "DECIMAL(65,30)";
+        else out += "DECIMAL(" + std::to_string(t.precision) + "," + std::to_string(t.scale) + ")";
         break;
       case TypeKind::binary: out += "BINARY"; break;
       case TypeKind::date: out += "DATE"; break;

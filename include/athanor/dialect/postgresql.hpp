@@ -44,6 +44,8 @@ class PostgresqlDialect : public Dialect {
   PostgresqlDialect() {
     // ILIKE is native (https://www.postgresql.org/docs/current/functions-matching.html#FUNCTIONS-LIKE).
     caps_.native_ilike = true;
+    // https://www.postgresql.org/docs/current/functions-matching.html#FUNCTIONS-LIKE
+    caps_.like_backslash_escape = true;
     // libpq has no last-insert-id; INSERT … RETURNING gives generated keys in the same round
     // trip (https://www.postgresql.org/docs/current/sql-insert.html).
     caps_.implicit_returning = true;

@@ -38,6 +38,18 @@ class SqliteDialect : public Dialect {
       default: Dialect::type_name(out, t);
     }
   }
+  /// CAST converts to the affinity of the type name (https://sqlite.org/lang_expr.html#castexpr):
+  /// DATE or DATETIME would be NUMERIC affinity, which reads '2024-01-31' as 2024; dates and
+  /// times are ISO text here, so they are cast to TEXT. NUMERIC has no precision.
+  void cast_type_name(std::string& out, const SqlType& t) const override {
+    switch (t.kind) {
+      case TypeKind::date:
+      case TypeKind::datetime:
+      case TypeKind::time: out += "TEXT"; break;
+      case TypeKind::numeric: out += "NUMERIC"; break;
+      default: type_name(out, t);
+    }
+  }
   /// A rowid alias needs the declared type to be exactly INTEGER, whatever the integer width
   /// (https://sqlite.org/lang_createtable.html#rowid): BIGINT PRIMARY KEY would not autoincrement.
   void autoincrement_type(std::string& out, const SqlType&) const override { out += "INTEGER"; }

@@ -5,7 +5,8 @@
 
 #include <sqlite3.h>
 
-#include <cmath>   // std::isnan
+#include <charconv>  // std::from_chars
+#include <cmath>     // std::isnan, std::isfinite
 #include <string>  // std::string
 #include <vector>  // std::vector
 
@@ -135,6 +136,26 @@ class Statement final : public driver::Statement {
     scratch_.push_back(std::move(s));
     check(sqlite3_bind_text64(stmt_, i, scratch_.back().data(), scratch_.back().size(), SQLITE_STATIC, SQLITE_UTF8));
   }
+  /// A Decimal as the number a NUMERIC column would store it as (an INTEGER, or a REAL when
+  /// its 15 significant digits hold it exactly: https://sqlite.org/datatype3.html#type_affinity),
+  /// so that it compares and computes as a number beside expressions, which have no affinity
+  /// (bound as text, `sum(price) > '5'` would compare a number with a text: always false).
+  void bind_decimal(int i, const std::string& s) {
+    const char *b = s.data(), *e = s.data() + s.size();
+    std::int64_t n{};
+    if (auto r = std::from_chars(b, e, n); r.ec == std::errc{} && r.ptr == e) return check(sqlite3_bind_int64(stmt_, i, n));
+    int digits = 0, zeros = 0;  // significant digits, and trailing zeros after the point
+    bool point = false, lead = true;
+    for (const char* p = b; p != e && *p != 'e' && *p != 'E'; ++p) {
+      if (*p == '.') point = true;
+      else if (*p >= '0' && *p <= '9' && !(lead && *p == '0')) lead = false, ++digits, zeros = (*p == '0' && point) ? zeros + 1 : 0;
+    }
+    double d{};
+    if (auto r = std::from_chars(b, e, d); r.ec == std::errc{} && r.ptr == e && digits - zeros <= 15 && std::isfinite(d)) {
+      return check(sqlite3_bind_double(stmt_, i, d));
+    }
+    bind_text(i, s);
+  }
   void bind(int i, const Value& v) {
     std::visit(
         [&](const auto& x) {
@@ -147,6 +168,7 @@ class Statement final : public driver::Statement {
             check(sqlite3_bind_text64(stmt_, i, x.data(), x.size(), SQLITE_STATIC, SQLITE_UTF8));
           else if constexpr (std::is_same_v<X, Bytes>)
             check(sqlite3_bind_blob64(stmt_, i, x.empty() ? "" : static_cast<const void*>(x.data()), x.size(), SQLITE_STATIC));
+          else if constexpr (std::is_same_v<X, Decimal>) bind_decimal(i, x.text);
           else bind_text(i, athanor::detail::value_to_text(v));
         },
         v.variant());

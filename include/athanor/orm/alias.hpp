@@ -13,16 +13,6 @@
 
 namespace athanor::orm {
 
-namespace detail {
-/// A string literal as a template argument: `aliased<Employee, "manager">`.
-template <std::size_t N>
-struct fixed_string {
-  char text[N]{};
-  constexpr fixed_string(const char (&s)[N]) { std::copy_n(s, N, text); }
-  constexpr std::string_view view() const { return {text, N - 1}; }
-};
-}  // namespace detail
-
 template <class M, detail::fixed_string Name>
 struct Alias;
 

@@ -34,6 +34,7 @@ namespace athanor::orm {
 /// ```
 template <class T, class = void>
 struct column_traits {
+  using athanor_primary = void;  ///< not a user's specialisation (see detail::has_sql_type)
   static SqlType sql_type() {
     if constexpr (std::is_same_v<T, bool>) return Boolean{};
     else if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, long long>) return BigInteger{};

@@ -13,6 +13,7 @@
 
 #include <athanor/core/detail/json_array.hpp>
 #include <athanor/core/functions.hpp>
+#include <athanor/orm/detail/fixed_string.hpp>
 #include <athanor/orm/detail/pack.hpp>
 #include <athanor/orm/model.hpp>
 
@@ -41,6 +42,18 @@ struct Builder {
     sources.emplace_back(k, f);
     return f;
   }
+  /// The Core expression of key `k` (a labelled expression, by type), made by `make()` on its
+  /// first reference: the select list and ORDER BY / GROUP BY then hold the same node, which
+  /// the compiler writes as the label's name there.
+  std::vector<std::pair<const void*, Expr>> shared;
+  template <class F>
+  Expr shared_expr(const void* k, F&& make) {
+    for (auto& [key, e] : shared)
+      if (key == k) return e;
+    Expr e = make();
+    shared.emplace_back(k, e);
+    return e;
+  }
 };
 /// The values of one execution, in slot order. A subquery referenced twice (a column and
 /// its join) gives its values once, at its first reference, as the Builder numbered them.
@@ -64,6 +77,13 @@ template <class T>
 struct strip_optional<std::optional<T>> { using type = T; };
 template <class T>
 using strip_optional_t = typename strip_optional<std::remove_cvref_t<T>>::type;
+/// athanor::Decimal (NUMERIC), a number of the DSL beside the arithmetic types.
+template <class T>
+inline constexpr bool is_decimal = std::is_same_v<strip_optional_t<T>, Decimal>;
+/// A number of the DSL: an arithmetic type other than bool, or a Decimal.
+template <class T>
+inline constexpr bool is_numeric = (std::is_arithmetic_v<strip_optional_t<T>> && !std::is_same_v<strip_optional_t<T>, bool>) ||
+                                   is_decimal<T>;
 
 template <class L1, class L2>
 using merge = boost::mp11::mp_set_union<L1, L2>;
@@ -74,12 +94,15 @@ template <class E>
 concept TypedExpr = std::is_base_of_v<detail::typed_tag, E>;
 
 /// Whether a value of C++ type V can stand beside a column of type T (`==`, `<`, `in_`…):
-/// the same type, both numbers, both text, or a T constructible from V.
+/// the same type, both numbers, both text, or a T constructible from V. A Decimal stands
+/// beside a Decimal or an integer, not a double (whose binary fraction is not the decimal
+/// one: 0.1 is 0.1000000000000000055…) nor text.
 template <class T, class V>
 concept comparable_with = [] {
   using A = detail::strip_optional_t<T>;
   using B = detail::strip_optional_t<V>;
   if constexpr (std::is_same_v<A, B>) return true;
+  else if constexpr (detail::is_decimal<A> || detail::is_decimal<B>) return detail::is_numeric<A> && detail::is_numeric<B> && !std::is_floating_point_v<A> && !std::is_floating_point_v<B>;
   else if constexpr (std::is_arithmetic_v<A> && std::is_arithmetic_v<B>) return !std::is_same_v<A, bool> && !std::is_same_v<B, bool>;
   else if constexpr (std::is_convertible_v<B, std::string_view> && std::is_convertible_v<A, std::string_view>) return true;
   else if constexpr (std::is_enum_v<A> || std::is_enum_v<B>) return false;
@@ -134,9 +157,10 @@ auto operand(V&& v) {
   if constexpr (TypedExpr<std::remove_cvref_t<V>>) {
     return std::forward<V>(v);
   } else {
-    // Numbers keep their own type (age > 2.5 must not become age > 2); the rest takes the column's.
-    using U = std::conditional_t<std::is_arithmetic_v<std::decay_t<V>> && std::is_arithmetic_v<detail::strip_optional_t<T>>,
-                                 std::decay_t<V>, detail::strip_optional_t<T>>;
+    // Numbers keep their own type (age > 2.5 must not become age > 2, price > 3 binds 3); the rest takes the column's.
+    constexpr bool number = (std::is_arithmetic_v<std::decay_t<V>> || detail::is_decimal<V>) &&
+                            (std::is_arithmetic_v<detail::strip_optional_t<T>> || detail::is_decimal<T>);
+    using U = std::conditional_t<number, std::decay_t<V>, detail::strip_optional_t<T>>;
     return Val<U>(U(std::forward<V>(v)));
   }
 }
@@ -181,6 +205,26 @@ template <int Flags>
 struct like {
   static Expr build(std::vector<Expr> a) { return Expr::make(athanor::detail::ExprKind::like, Expr::boolean(), "", std::move(a), Flags); }
 };
+/// LIKE with the fixed escape character `/` of contains()/startswith()/endswith(), written
+/// in the SQL (a constant of the type, so the SQL still compiles once).
+template <int Flags>
+struct like_escaped {
+  static Expr build(std::vector<Expr> a) {
+    a.push_back(athanor::inline_literal(Value(std::string("/"))));
+    return Expr::make(athanor::detail::ExprKind::like, Expr::boolean(), "", std::move(a), Flags);
+  }
+};
+/// `a / b` with a Decimal side, as `(a * 1.0) / b`: SQLite stores a NUMERIC without fraction
+/// as an INTEGER and would divide two of them as integers (7 / 2 = 3); elsewhere `* 1.0`
+/// (a NUMERIC constant) changes nothing but one more digit of scale.
+struct decimal_divide {
+  static Expr build(std::vector<Expr> a) {
+    auto t = a[0].type();
+    auto one = Expr::make(athanor::detail::ExprKind::raw, Numeric{}, "1.0", {});
+    auto scaled = Expr::make(athanor::detail::ExprKind::binary, t, "*", {std::move(a[0]), std::move(one)});
+    return Expr::make(athanor::detail::ExprKind::binary, t, "/", {std::move(scaled), std::move(a[1])});
+  }
+};
 struct between { static Expr build(std::vector<Expr> a) { return a[0].between(a[1], a[2]); } };
 template <int Flags>
 struct order {
@@ -218,6 +262,7 @@ struct ValList : Methods<ValList<T>, T> {
 }  // namespace athanor::orm
 
 #include <athanor/orm/expr_methods.hpp>
+#include <athanor/orm/label.hpp>
 // Last: aliases are expressions' sources. (Not before expr_methods.hpp: each include level
 // is one more line in every diagnostic, and compile_fail/ allows 25.)
 #include <athanor/orm/alias.hpp>

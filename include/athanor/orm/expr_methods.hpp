@@ -1,5 +1,6 @@
 // athanor/orm/expr_methods.hpp — what typed expressions can do: comparison, logic and
-// arithmetic operators, like/in_/between/is_null/ordering, and aggregate functions.
+// arithmetic operators, like/contains/in_/between/is_null/ordering/label, and aggregate
+// functions. Decimal (NUMERIC) is a number beside the arithmetic types, kept exact.
 // Each user-facing entry point checks its preconditions with a named constexpr bool and a
 // static_assert that says what is wrong and how to fix it (STYLE.md rule 8).
 #pragma once
@@ -8,7 +9,12 @@
 
 namespace athanor::orm {
 
+template <class E, detail::fixed_string Name>
+struct Labelled;
+
 namespace detail {
+template <class T>
+inline constexpr bool always_false = false;
 template <class T>
 using value_t = typename std::remove_cvref_t<T>::value_type;
 /// The C++ type an operand has: its value_type for expressions, itself for values.
@@ -32,20 +38,75 @@ template <class R, class T>
 inline constexpr bool one_column_of = false;
 template <class X, class T>
 inline constexpr bool one_column_of<std::tuple<X>, T> = comparable_with<T, X>;
-template <class A, class B, bool Text>
-struct arith_result { using type = std::string; };
+/// The type of `a OP b`: 0 numbers (C++'s own promotion), 1 texts joined, 2 with a Decimal.
+template <class A, class B, int Kind>
+struct arith_result { using type = decltype(strip_optional_t<A>{} + strip_optional_t<B>{}); };
 template <class A, class B>
-struct arith_result<A, B, false> { using type = decltype(strip_optional_t<A>{} + strip_optional_t<B>{}); };
+struct arith_result<A, B, 1> { using type = std::string; };
+template <class A, class B>
+struct arith_result<A, B, 2> { using type = Decimal; };
+/// Builds the escaped pattern of contains()/startswith()/endswith(): `s` as literal text, its
+/// `%`, `_` and the escape character itself preceded by the escape character.
+inline std::string escaped_pattern(std::string_view s, bool lead, bool trail) {
+  std::string p = lead ? "%" : "";
+  for (char ch : s) {
+    if (ch == '%' || ch == '_' || ch == '/') p += '/';
+    p += ch;
+  }
+  if (trail) p += '%';
+  return p;
+}
 }  // namespace detail
 
 /// The methods every typed expression has.
 template <class D, class T>
 struct Methods : detail::typed_tag {
-  /// `LIKE pattern [ESCAPE e]` on a text expression.
-  auto like(std::string pattern) const { return like_<0>(std::move(pattern)); }
-  auto not_like(std::string pattern) const { return like_<4>(std::move(pattern)); }
-  /// Case-insensitive LIKE.
-  auto ilike(std::string pattern) const { return like_<2>(std::move(pattern)); }
+  /// `LIKE pattern`: `%` matches any text, `_` one character. Without an escape character,
+  /// `\` escapes `%`, `_` and itself on every backend (PostgreSQL's and MariaDB's default;
+  /// SQLite is given `ESCAPE '\'`); with one (`like("100!%", '!')`) that character does,
+  /// and `\` is an ordinary one. The pattern is a text value (bound) or a text expression.
+  /// For user input matched as text, use contains()/startswith()/endswith().
+  /// **Example**: `c<&Item::code>.like("A!_%", '!')` (codes starting with "A_")
+  template <class P, class... Esc>
+  auto like(P&& pattern, Esc... escape) const { return like_<0>(std::forward<P>(pattern), escape...); }
+  template <class P, class... Esc>
+  auto not_like(P&& pattern, Esc... escape) const { return like_<4>(std::forward<P>(pattern), escape...); }
+  /// Case-insensitive LIKE (ILIKE on PostgreSQL, lower() LIKE lower() elsewhere).
+  template <class P, class... Esc>
+  auto ilike(P&& pattern, Esc... escape) const { return like_<2>(std::forward<P>(pattern), escape...); }
+  template <class P, class... Esc>
+  auto not_ilike(P&& pattern, Esc... escape) const { return like_<6>(std::forward<P>(pattern), escape...); }
+  /// Whether the text contains `s`, matched as literal text: its `%` and `_` match
+  /// themselves (SQLAlchemy's `autoescape=True`, here always on: user input must not turn
+  /// into a pattern). Written `LIKE '%' … '%' ESCAPE '/'` with `s` escaped and bound.
+  /// **Example**: `c<&Item::name>.contains(user_input)`
+  template <class S>
+  auto contains(S&& s) const { return match_<0, true, true>(std::forward<S>(s)); }
+  template <class S>
+  auto startswith(S&& s) const { return match_<0, false, true>(std::forward<S>(s)); }
+  template <class S>
+  auto endswith(S&& s) const { return match_<0, true, false>(std::forward<S>(s)); }
+  /// Case-insensitive contains()/startswith()/endswith().
+  template <class S>
+  auto icontains(S&& s) const { return match_<2, true, true>(std::forward<S>(s)); }
+  template <class S>
+  auto istartswith(S&& s) const { return match_<2, false, true>(std::forward<S>(s)); }
+  template <class S>
+  auto iendswith(S&& s) const { return match_<2, true, false>(std::forward<S>(s)); }
+  /// This expression under a name: `AS name` in the select list; ORDER BY / GROUP BY name it.
+  /// **Example**: `auto n = count().label<"n">(); select(c<&Post::user_id>, n).group_by(c<&Post::user_id>).order_by(n.desc())`
+  template <detail::fixed_string Name>
+  auto label() const {
+    constexpr bool named = !Name.view().empty();
+    static_assert(named, "athanor: label<\"name\">() needs a non-empty name");
+    if constexpr (named) return Labelled<D, Name>(self());
+  }
+  /// `.label("n")`, SQLAlchemy's spelling: the name must be part of the type here.
+  template <class S>
+  void label(S&&) const {
+    static_assert(detail::always_false<S>,
+                  "athanor: a label's name is a template argument: expr.label<\"n\">(), not expr.label(\"n\")");
+  }
   /// `IN (…)` over a list bound as one parameter, whatever its length; an empty list matches nothing.
   template <class U>
   auto in_(std::vector<U> values) const { return in_<false>(std::move(values)); }
@@ -76,10 +137,34 @@ struct Methods : detail::typed_tag {
 
  private:
   const D& self() const { return static_cast<const D&>(*this); }
-  template <int Flags>
-  auto like_(std::string pattern) const {
-    static_assert(detail::is_text<T>, "athanor: like()/ilike() apply to text columns only");
-    return Node<op::like<Flags>, bool, D, Val<std::string>>(self(), Val<std::string>(std::move(pattern)));
+  template <int Flags, class P, class... Esc>
+  auto like_(P&& pattern, Esc... escape) const {
+    constexpr bool text = detail::is_text<T>;
+    static_assert(text, "athanor: like()/ilike() apply to text columns only");
+    constexpr bool ok = !text || (detail::is_text<detail::operand_t<P>> && sizeof...(Esc) <= 1 && (std::is_same_v<Esc, char> && ...));
+    static_assert(ok, "athanor: like(pattern, escape) takes a text pattern and at most one escape character "
+                      "(c<&M::name>.like(\"100!%\", '!'))");
+    if constexpr (text && ok) {
+      auto p = operand<std::string>(std::forward<P>(pattern));
+      if constexpr (sizeof...(Esc) == 0) {
+        return Node<op::like<Flags | 8>, bool, D, decltype(p)>(self(), std::move(p));
+      } else {
+        return Node<op::like<Flags>, bool, D, decltype(p), Val<std::string>>(self(), std::move(p),
+                                                                           Val<std::string>(std::string(1, escape...)));
+      }
+    }
+  }
+  template <int Flags, bool Lead, bool Trail, class S>
+  auto match_(S&& s) const {
+    constexpr bool text = detail::is_text<T>;
+    static_assert(text, "athanor: contains()/startswith()/endswith() apply to text columns only");
+    constexpr bool ok = !text || (!TypedExpr<std::remove_cvref_t<S>> && detail::is_text<std::decay_t<S>>);
+    static_assert(ok, "athanor: contains()/startswith()/endswith() take a text value, matched as literal text "
+                      "(c<&M::name>.contains(user_input)); use like() for a pattern");
+    if constexpr (text && ok) {
+      auto p = detail::escaped_pattern(std::string_view(s), Lead, Trail);
+      return Node<op::like_escaped<Flags>, bool, D, Val<std::string>>(self(), Val<std::string>(std::move(p)));
+    }
   }
   template <bool Not, class S>
   auto in_select_(const S& sub) const {
@@ -92,7 +177,8 @@ struct Methods : detail::typed_tag {
   auto in_(std::vector<U> values) const {
     constexpr bool ok = comparable_with<T, U>;
     static_assert(ok, "athanor: in_() takes a std::vector of the column's type (c<&User::id>.in_(std::vector<int>{1, 2}))");
-    using E = detail::strip_optional_t<T>;
+    // A Decimal column keeps a list of integers as integers (no Decimal(int)), and the reverse.
+    using E = std::conditional_t<detail::is_decimal<T> != detail::is_decimal<U>, detail::strip_optional_t<U>, detail::strip_optional_t<T>>;
     ValList<E> list;
     for (auto& v : values) list.v.push_back(E(std::move(v)));
     return Node<op::in_array<Not>, bool, D, ValList<E>>(self(), std::move(list));
@@ -104,9 +190,13 @@ struct Methods : detail::typed_tag {
     requires(TypedExpr<std::remove_cvref_t<L>> || TypedExpr<std::remove_cvref_t<R>>)                         \
   auto operator OP(L&& l, R&& r) {                                                                            \
     constexpr bool ok = detail::can_compare<L, R>;                                                            \
-    static_assert(ok,                                                                                         \
+    constexpr bool dec = detail::is_decimal<detail::operand_t<L>> || detail::is_decimal<detail::operand_t<R>>; \
+    static_assert(ok || dec,                                                                                  \
                   "athanor: cannot compare values of these two types (a column of int with a std::string?); " \
                   "compare a column with a value or column of its own type, or use is_null() for NULL");      \
+    static_assert(ok || !dec,                                                                                 \
+                  "athanor: cannot compare a Decimal with this type; compare it with a Decimal "              \
+                  "(c<&Item::price> > Decimal{\"9.99\"}) or an integer (a double is inexact, text no number)"); \
     if constexpr (ok) {                                                                                       \
       if constexpr (TypedExpr<std::remove_cvref_t<L>>) {                                                      \
         using T = detail::value_t<L>;                                                                         \
@@ -154,13 +244,18 @@ auto operator!(const E& e) {
     using A = detail::operand_t<L>;                                                                           \
     using B = detail::operand_t<R>;                                                                           \
     constexpr bool text = SQL[0] == '+' && detail::is_text<A> && detail::is_text<B>;                          \
-    constexpr bool ok = text || (detail::is_number<A> && detail::is_number<B>);                               \
+    constexpr bool ok = text || (detail::is_numeric<A> && detail::is_numeric<B>);                             \
     static_assert(ok, "athanor: arithmetic needs numbers on both sides (+ also joins two texts)");            \
-    if constexpr (ok) {                                                                                       \
-      using T = typename detail::arith_result<A, B, text>::type;                                              \
+    constexpr bool dec = !text && (detail::is_decimal<A> || detail::is_decimal<B>);                           \
+    constexpr bool exact = !ok || !dec || (!std::is_floating_point_v<detail::strip_optional_t<A>> &&          \
+                                           !std::is_floating_point_v<detail::strip_optional_t<B>> && SQL[0] != '%'); \
+    static_assert(exact, "athanor: Decimal arithmetic (+ - * /) takes Decimals and integers "                 \
+                         "(c<&Item::price> * 2, c<&Item::price> * Decimal{\"1.10\"}); a double would make it inexact"); \
+    if constexpr (ok && exact) {                                                                              \
+      using T = typename detail::arith_result<A, B, text ? 1 : dec ? 2 : 0>::type;                            \
       auto ll = operand<A>(std::forward<L>(l));                                                               \
       auto rr = operand<B>(std::forward<R>(r));                                                               \
-      using K = std::conditional_t<text, op::concat, op::arith<SQL>>;                                         \
+      using K = std::conditional_t<text, op::concat, std::conditional_t<dec && SQL[0] == '/', op::decimal_divide, op::arith<SQL>>>; \
       return Node<K, T, decltype(ll), decltype(rr)>(std::move(ll), std::move(rr));                            \
     }                                                                                                         \
   }
@@ -196,15 +291,21 @@ auto count(const E& e) { return Node<fn::call<fn::count>, std::int64_t, E>(e); }
 template <TypedExpr E>
 auto count_distinct(const E& e) { return Node<fn::call<fn::count, 2>, std::int64_t, E>(e); }
 /// Aggregates are NULL over no rows, so they read as std::optional.
+/// sum() of a Decimal is a Decimal, exact on PostgreSQL and MariaDB (SQLite adds doubles: 15 digits).
 template <TypedExpr E>
 auto sum(const E& e) {
-  static_assert(detail::is_number<detail::value_t<E>>, "athanor: sum() adds numbers");
-  return Node<fn::call<fn::sum>, std::optional<detail::strip_optional_t<detail::value_t<E>>>, E>(e);
+  constexpr bool ok = detail::is_numeric<detail::value_t<E>>;
+  static_assert(ok, "athanor: sum() adds numbers (integers, doubles or Decimals)");
+  if constexpr (ok) return Node<fn::call<fn::sum>, std::optional<detail::strip_optional_t<detail::value_t<E>>>, E>(e);
 }
+/// avg() is a double, or a Decimal for a Decimal (NUMERIC on PostgreSQL and MariaDB; SQLite
+/// averages doubles, read back through 15 significant digits).
 template <TypedExpr E>
 auto avg(const E& e) {
-  static_assert(detail::is_number<detail::value_t<E>>, "athanor: avg() averages numbers");
-  return Node<fn::call<fn::avg>, std::optional<double>, E>(e);
+  constexpr bool ok = detail::is_numeric<detail::value_t<E>>;
+  static_assert(ok, "athanor: avg() averages numbers (integers, doubles or Decimals)");
+  using R = std::conditional_t<detail::is_decimal<detail::value_t<E>>, Decimal, double>;
+  if constexpr (ok) return Node<fn::call<fn::avg>, std::optional<R>, E>(e);
 }
 template <TypedExpr E>
 auto min(const E& e) { return Node<fn::call<fn::min>, std::optional<detail::strip_optional_t<detail::value_t<E>>>, E>(e); }

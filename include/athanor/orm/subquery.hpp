@@ -173,7 +173,7 @@ inline constexpr bool is_bare_column<SubqueryCol<Sq, I, T>> = true;
 
 /// A select as a FROM item named `Name` (`(SELECT …) AS name`), from `stmt.subquery<"name">()`.
 /// Its columns are typed: `sq.c<0>()` by position, `sq.c<&Post::user_id>()` by the column it
-/// selects. Select them, join it (`join(sq, on)`) or `select_from(sq)`; a statement holds one
+/// selects, `sq.c<"n">()` by its label (`count().label<"n">()`). Select them, join it (`join(sq, on)`) or `select_from(sq)`; a statement holds one
 /// subquery of a given type (the name is in the type).
 /// **Example**:
 /// ```
@@ -212,13 +212,29 @@ class Subquery {
     }
   }
 
+  /// A labelled column: `c<"n">()` for a column selected as `expr.label<"n">()`.
+  template <detail::fixed_string Label>
+  auto c() const {
+    using R = typename S::result_type;
+    if constexpr (detail::is_tuple<R>) {
+      using Cols = typename detail::column_list<std::remove_cvref_t<decltype(std::declval<const S&>().columns())>>::type;
+      constexpr std::size_t i = detail::find_label(Label.view(), Cols{});
+      constexpr bool ok = i < std::tuple_size_v<R>;
+      static_assert(ok, "athanor: sq.c<\"label\">() names no labelled column of the subquery (label one with .label<\"n\">(), or use sq.c<I>())");
+      if constexpr (ok) return SubqueryCol<Subquery, i, std::tuple_element_t<i, R>>(*this);
+    } else {
+      static_assert(detail::is_tuple<R>, "athanor: sq.c<\"label\">() names a labelled column of a select of columns");
+    }
+  }
+
   /// The Core FROM item, built at the first reference in the statement being built.
   FromClause from(detail::Builder& b) const {
     return b.source(&detail::type_key<Subquery>, [&] {
       athanor::Select inner = s_->to_core(b);
       if constexpr (detail::is_tuple<typename S::result_type>) {  // name the columns c0, c1… (expressions have none)
         auto n = std::make_shared<athanor::detail::SelectNode>(inner.node());
-        for (std::size_t i = 0; i < n->columns.size(); ++i) n->columns[i] = n->columns[i].label("c" + std::to_string(i));
+        for (std::size_t i = 0; i < n->columns.size(); ++i)  // a label keeps its name (sq.c<"n">())
+          if (n->columns[i].node().kind != athanor::detail::ExprKind::label) n->columns[i] = n->columns[i].label("c" + std::to_string(i));
         inner = athanor::Select(std::move(n));
       }
       return FromClause(inner.subquery(std::string(name)));

@@ -110,6 +110,13 @@ T from_value(const Value& v) {
       conversion_error(v, "bytes");
     } else if constexpr (std::is_same_v<T, Decimal>) {
       if (auto* d = std::get_if<Decimal>(&var)) return *d;
+      // A double (SQLite's NUMERIC affinity, its sum() and avg()) holds 15 significant decimal
+      // digits exactly: written with those, 0.99 + 1.98 reads "2.97", not "2.9699999999999998".
+      if (auto* f = std::get_if<double>(&var); f && std::isfinite(*f)) {
+        char buf[32];
+        auto r = std::to_chars(buf, buf + sizeof buf, *f, std::chars_format::general, 15);
+        return Decimal{std::string(buf, r.ptr)};
+      }
       if (std::holds_alternative<std::string>(var) || std::holds_alternative<std::int64_t>(var) ||
           std::holds_alternative<double>(var)) return Decimal{value_to_text(v)};
       conversion_error(v, "a decimal");

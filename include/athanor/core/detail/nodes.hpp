@@ -37,7 +37,7 @@ enum class ExprKind : unsigned char {
   in_list,       ///< args[0] [NOT] IN (args[1..]); flags bit 1 = NOT
   in_select,     ///< args[0] [NOT] IN (select); flags bit 1 = NOT
   between,       ///< args[0] BETWEEN args[1] AND args[2]
-  like,          ///< args[0] LIKE args[1] [ESCAPE args[2]]; flags bit 1 = ilike, bit 2 = NOT
+  like,          ///< args[0] LIKE args[1] [ESCAPE args[2]]; flags bit 1 = ilike, bit 2 = NOT, bit 3 = `\` escapes (Capabilities::like_backslash_escape)
   exists,        ///< EXISTS (select)
   scalar_select, ///< (select)
   ordering,      ///< args[0] ASC/DESC [NULLS FIRST/LAST]; flags: 1 = desc, 2 = nulls first, 4 = nulls last

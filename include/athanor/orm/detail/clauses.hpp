@@ -76,6 +76,8 @@ template <auto Pm>
 inline constexpr bool is_bare_column<Col<Pm>> = true;
 template <class A, auto Pm>
 inline constexpr bool is_bare_column<AliasCol<A, Pm>> = true;
+template <class E, fixed_string N>
+inline constexpr bool is_bare_column<Labelled<E, N>> = is_bare_column<E>;
 /// The C++ type a result column E is read as: std::optional of its type when E is a column
 /// of a source in `Nullable` (outer-joined); SQLAlchemy gives None there, we say so in the type.
 template <class E, class Nullable>
