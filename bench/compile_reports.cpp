@@ -18,6 +18,9 @@
 #if CHINOOK_BENCH_REPORTS >= 2 && __has_include(<athanor/orm/case.hpp>)
 #include "chinook/queries_money.hpp"
 #endif
+#if CHINOOK_BENCH_REPORTS >= 2 && __has_include(<athanor/orm/window.hpp>)
+#include "chinook/queries_window.hpp"
+#endif
 
 namespace chinook {
 template <class R>
@@ -38,6 +41,9 @@ void run_reports(athanor::Connection& conn) {
 #endif
 #if CHINOOK_BENCH_REPORTS >= 2 && defined(CHINOOK_REPORTS_MONEY)
   CHINOOK_REPORTS_MONEY(CHINOOK_RUN)
+#endif
+#if CHINOOK_BENCH_REPORTS >= 2 && defined(CHINOOK_REPORTS_WINDOW)
+  CHINOOK_REPORTS_WINDOW(CHINOOK_RUN)
 #endif
   (void)conn;
 }

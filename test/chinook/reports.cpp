@@ -19,6 +19,9 @@
 #if __has_include(<athanor/orm/case.hpp>)  // the issue 13 expressions part is merged
 #include "chinook/queries_money.hpp"
 #endif
+#if __has_include(<athanor/orm/window.hpp>)  // the issue 13 window part is merged
+#include "chinook/queries_window.hpp"
+#endif
 #include "support/backend.hpp"
 
 using namespace chinook;
@@ -261,6 +264,9 @@ CHINOOK_REPORTS_B(CHINOOK_CHECK)
 #ifdef CHINOOK_REPORTS_MONEY
 CHINOOK_REPORTS_MONEY(CHINOOK_CHECK)
 #endif
+#ifdef CHINOOK_REPORTS_WINDOW
+CHINOOK_REPORTS_WINDOW(CHINOOK_CHECK)
+#endif
 
 TEST_CASE("zz: the corpus holds at least 40 reports; tables dropped") {
   std::size_t n = 0;
@@ -271,6 +277,9 @@ TEST_CASE("zz: the corpus holds at least 40 reports; tables dropped") {
 #endif
 #ifdef CHINOOK_REPORTS_MONEY
   CHINOOK_REPORTS_MONEY(CHINOOK_COUNT)
+#endif
+#ifdef CHINOOK_REPORTS_WINDOW
+  CHINOOK_REPORTS_WINDOW(CHINOOK_COUNT)
 #endif
   CHECK(n >= 40);
   MESSAGE(n << " reports");
