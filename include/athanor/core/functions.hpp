@@ -28,7 +28,8 @@ inline Expr count(const Expr& e) { return typed_func("count", BigInteger{}, {e})
 inline Expr count_distinct(const Expr& e) {
   return typed_func("count", BigInteger{}, {Expr::make(detail::ExprKind::unary, e.type(), "DISTINCT ", {e})});
 }
-inline Expr sum(const Expr& e) { return typed_func("sum", e.type(), {e}); }
+/// SUM of integers is a BIGINT (64-bit on every server).
+inline Expr sum(const Expr& e) { return typed_func("sum", e.type().is_integer() ? SqlType{BigInteger{}} : e.type(), {e}); }
 inline Expr avg(const Expr& e) { return typed_func("avg", Double{}, {e}); }
 inline Expr min(const Expr& e) { return typed_func("min", e.type(), {e}); }
 inline Expr max(const Expr& e) { return typed_func("max", e.type(), {e}); }

@@ -272,7 +272,15 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
         operand_or_cast(n.args[0]), out() += ' ', out() += n.text, out() += ' ', operand_or_cast(n.args[1]);
         break;
       }
-      operand(n.args[0]), out() += ' ', out() += n.text, out() += ' ', operand(n.args[1]);
+      operand(n.args[0]), out() += ' ';
+      // Integers divide with truncation, as in C++: `/` on SQLite and PostgreSQL, DIV where `/`
+      // gives an exact decimal (MariaDB: 7 / 2 is 3.5000). Both types known integers only.
+      if (n.text == "/" && d_.capabilities().integer_divide && n.args[0].type().is_integer() && n.args[1].type().is_integer()) {
+        out() += d_.capabilities().integer_divide;
+      } else {
+        out() += n.text;
+      }
+      out() += ' ', operand(n.args[1]);
       break;
     case K::concat: d_.concat(*this, n.args[0], n.args[1]); break;
     case K::logical:

@@ -53,6 +53,9 @@ struct Capabilities {
   bool cheap_last_insert_id = false;  ///< the driver reports the generated key for free
   bool cast_bare_binds = false;     ///< CAST a bound value that nothing beside it types (alone in a select list, both sides of an operator, before IS [NOT] NULL): the server infers parameter types from context only
   bool numbered_placeholders = false;  ///< placeholders name their parameter ($1): a bound value used twice in a statement is one parameter, written twice
+  /// The operator of integer division when `/` of two integers is not one (MariaDB: DIV;
+  /// null: `/` truncates, as on SQLite and PostgreSQL).
+  const char* integer_divide = nullptr;
   std::size_t max_params = 32766;
   /// The longest identifier the server keeps whole (0: no limit); longer ones are refused by
   /// `quote` instead of being cut short by the server. Counted in bytes, or in characters

@@ -45,6 +45,9 @@ class MysqlDialect : public Dialect {
     caps_.nulls_ordering = false;
     // No FULL OUTER JOIN (https://mariadb.com/kb/en/join-syntax/).
     caps_.full_outer_join = false;
+    // `/` of two integers is an exact DECIMAL (7 / 2 = 3.5000); DIV truncates toward zero as
+    // SQLite, PostgreSQL and C++ do (https://mariadb.com/kb/en/div/).
+    caps_.integer_divide = "DIV";
     // `A EXCEPT (SELECT 1, 1 UNION …)`: "Duplicate column name '1'".
     caps_.compound_group_unique_names = true;
     // BOOL is TINYINT(1): values come back as integers (https://mariadb.com/kb/en/boolean/).

@@ -193,7 +193,7 @@ struct logical {
 template <const char* Sql>
 struct arith {
   static Expr build(std::vector<Expr> a) {
-    auto t = a[0].type();
+    auto t = Expr::arith_type(a[0].type(), a[1].type());
     return Expr::make(athanor::detail::ExprKind::binary, t, Sql, std::move(a));
   }
 };

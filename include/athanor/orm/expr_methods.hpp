@@ -296,7 +296,11 @@ template <TypedExpr E>
 auto sum(const E& e) {
   constexpr bool ok = detail::is_numeric<detail::value_t<E>>;
   static_assert(ok, "athanor: sum() adds numbers (integers, doubles or Decimals)");
-  if constexpr (ok) return Node<fn::call<fn::sum>, std::optional<detail::strip_optional_t<detail::value_t<E>>>, E>(e);
+  // SUM of integers is 64-bit on every server (bigint, DECIMAL on MariaDB): a sum of an int
+  // column past 2^31 must still be readable.
+  using T = detail::strip_optional_t<detail::value_t<E>>;
+  using R = std::conditional_t<std::is_integral_v<T>, std::int64_t, T>;
+  if constexpr (ok) return Node<fn::call<fn::sum>, std::optional<R>, E>(e);
 }
 /// avg() is a double, or a Decimal for a Decimal (NUMERIC on PostgreSQL and MariaDB; SQLite
 /// averages doubles, read back through 15 significant digits).
