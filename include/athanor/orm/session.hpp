@@ -172,7 +172,10 @@ class Session {
   void flush() { core_->flush(); }
   /// Flushes and commits; objects expire (reload on next access) unless expire_on_commit is off.
   /// A failed COMMIT (lost connection…) is handled as a failed flush.
-  void commit() { core_->commit(); }
+  void commit() {
+    if (core_->conn) core_->conn->impl().check_idle();  // inside a stream's loop: an error, the transaction kept
+    core_->commit();
+  }
   /// Rolls back: new objects leave the session, the rest expire back to the committed state.
   void rollback() { core_->rollback(); }
   /// Reloads an object's row now.
@@ -228,6 +231,27 @@ class Session {
     auto r = stmt.run(core_->impl());
     if constexpr (std::is_same_v<decltype(r), std::int64_t>) core_->expire_all();  // bulk change: reload objects
     return r;
+  }
+  /// The rows of a typed select (or `.into<S>()` of one) one at a time, without a vector of
+  /// all of them: `for (auto&& [name, n] : session.stream(stmt)) …`. Single pass; until the
+  /// loop ends (its last row, a break, an exception) the Session runs no other statement
+  /// ([athanor.argument.stream_open]). Rows, not objects: objects go through the identity map.
+  template <class S>
+    requires requires(const S& s, athanor::detail::ConnectionImpl& c) { s.stream(c); }
+  auto stream(const S& stmt) {
+    constexpr bool rows = !Model<typename S::result_type>;
+    static_assert(rows, "athanor: stream() reads the rows of select(c<…>, …) or .into<S>(); the objects of select<Model>() go "
+                        "through the identity map: use scalars()");
+    if constexpr (rows) {
+      autoflush();
+      return stmt.stream(core_->impl());
+    }
+  }
+  /// Calls `f(row)` for each row of a typed select, streamed as by stream().
+  /// **Example**: `session.for_each(stmt, [&](auto&& row) { total += std::get<1>(row); });`
+  template <class S, class F>
+  void for_each(const S& stmt, F&& f) {
+    for (auto&& row : stream(stmt)) f(std::move(row));
   }
   /// The connection of the current transaction (begun if needed), for Core statements.
   Connection& connection() { return core_->connection(); }
