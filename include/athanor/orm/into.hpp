@@ -53,6 +53,13 @@ template <class S, class Tuple, std::size_t Bad>
 struct into_report<S, Tuple, Bad, false>
     : into_member_fits<S, Bad, std::remove_cvref_t<boost::pfr::tuple_element_t<Bad, S>>, std::tuple_element_t<Bad, Tuple>> {};
 
+/// What a refused into<S>() gives: runs as nothing, so that the static_assert above stays
+/// the only error (no "invalid use of void" after it).
+template <class S>
+struct IntoRefused {
+  using result_type = S;
+  Rows<S> run(athanor::detail::ConnectionImpl&) const { return {}; }
+};
 /// Reads one row into S: the select's own reader, then each column moved into its member.
 template <class S, class Columns>
 struct IntoReader {
@@ -111,7 +118,12 @@ auto make_into(const Stmt& stmt) {
     if constexpr (aggregate && same_count) {
       constexpr std::size_t bad = detail::first_unfit<S, Tuple>(std::make_index_sequence<std::tuple_size_v<Tuple>>{});
       if constexpr (detail::into_report<S, Tuple, bad>::value) return Into<S, Stmt>(stmt);
+      else return detail::IntoRefused<S>{};
+    } else {
+      return detail::IntoRefused<S>{};
     }
+  } else {
+    return detail::IntoRefused<S>{};
   }
 }
 
