@@ -307,3 +307,39 @@ TEST_CASE("echo_parameters: each statement's values after its SQL, shortened, bi
   REQUIRE_FALSE(plain.empty());
   for (auto& line : plain) CHECK(line.find("parameters:") == std::string::npos);
 }
+
+TEST_CASE("the result vocabulary: scalar, scalars().one()/first()/one_or_none()/all(), execute().one()") {
+  Data d;
+  auto& s = d.s;
+  const auto none = "[athanor.result.no_row] one(): no row was found";
+  const auto many = "[athanor.result.multiple_rows] one(): more than one row was found";
+  // scalar: the first column of the first row, the count the seeding made.
+  CHECK(s.scalar(orm::select(orm::count()).select_from<User>()) == std::optional<std::int64_t>(kUsers));
+  CHECK(s.scalar(orm::select(c<&User::name>).where(c<&User::id> < 0)) == std::nullopt);
+  CHECK(s.scalar(orm::select(orm::max(c<&Post::score>)).where(c<&Post::id> < 0)) == std::nullopt);  // NULL
+  // scalars of a column: the first column of every row == execute()'s.
+  auto names = s.scalars(orm::select(c<&User::name>, c<&User::id>).order_by(c<&User::name>));
+  auto tuples = s.execute(orm::select(c<&User::name>, c<&User::id>).order_by(c<&User::name>));
+  REQUIRE(names.size() == tuples.size());
+  for (std::size_t i = 0; i < names.size(); ++i) CHECK(names[i] == std::get<0>(tuples[i]));
+  CHECK(names.all().size() == static_cast<std::size_t>(kUsers));
+  CHECK(names.first() == std::optional<std::string>("u00"));
+  CHECK_THROWS_WITH_AS(names.one(), many, athanor::MultipleResultsFound);
+  CHECK_THROWS_WITH_AS(names.one_or_none(), many, athanor::MultipleResultsFound);
+  auto u05 = s.scalars(orm::select(c<&User::id>).where(c<&User::name> == "u05"));
+  CHECK(u05.one() == u05.first().value());
+  auto nobody = s.scalars(orm::select(c<&User::id>).where(c<&User::name> == "zed"));
+  CHECK_THROWS_WITH_AS(nobody.one(), none, athanor::NoResultFound);
+  CHECK(nobody.one_or_none() == std::nullopt);
+  // Objects: the same vocabulary.
+  auto user = s.scalars(orm::select<User>().where(c<&User::name> == "u05")).one();
+  CHECK(user->id == u05.one());
+  // execute(): rows.
+  auto row = s.execute(orm::select(c<&User::name>, c<&User::id>).where(c<&User::name> == "u05")).one();
+  CHECK(std::get<1>(row) == u05.one());
+  CHECK_THROWS_WITH_AS(s.execute(orm::select(c<&User::id>).where(c<&User::name> == "zed")).one(), none, athanor::NoResultFound);
+  CHECK(s.execute(orm::select(c<&User::id>)).first().has_value());
+  // scalar() stopped after one row: the Session runs on.
+  s.add(User{.name = "after_scalar"});
+  s.commit();
+}

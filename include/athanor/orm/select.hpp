@@ -27,6 +27,21 @@ template <class R>
 class Rows : public std::vector<R> {
  public:
   using std::vector<R>::vector;
+  /// SQLAlchemy's result vocabulary. Exactly one row: NoResultFound / MultipleResultsFound otherwise.
+  const R& one() const {
+    if (this->empty()) throw NoResultFound();
+    if (this->size() > 1) throw MultipleResultsFound();
+    return this->front();
+  }
+  /// The first row, or nothing.
+  std::optional<R> first() const { return this->empty() ? std::nullopt : std::optional<R>(this->front()); }
+  /// One row or none: MultipleResultsFound when more.
+  std::optional<R> one_or_none() const {
+    if (this->size() > 1) throw MultipleResultsFound();
+    return first();
+  }
+  /// Every row.
+  const std::vector<R>& all() const { return *this; }
   /// Reading the rows as another row type is a compile error that says so.
   template <class U>
   operator std::vector<U>() const {

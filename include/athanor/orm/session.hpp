@@ -210,12 +210,37 @@ class Session {
   /// Rolls back and detaches every object.
   void close() { core_->close(); }
 
-  /// Objects of a typed `select<M>()`: one Ptr per row, the same Ptr for the same row.
-  template <class M, class Cols, class From, class... C>
-  std::vector<Ptr<M>> scalars(const TypedSelect<M, Cols, From, C...>& stmt) {
-    static_assert(Model<M>, "athanor: scalars() takes select<Model>(); use execute() for tuples");
+  /// Objects of a typed `select<M>()`: one Ptr per row, the same Ptr for the same row. For
+  /// `select(c<…>, …)`: the first column of every row. `.one()`, `.first()`, `.one_or_none()`,
+  /// `.all()` as SQLAlchemy's ScalarResult.
+  template <class R, class Cols, class From, class... C>
+  auto scalars(const TypedSelect<R, Cols, From, C...>& stmt) {
     autoflush();
-    return detail::scalars<M>(*core_, stmt);
+    if constexpr (Model<R>) {
+      auto objects = detail::scalars<R>(*core_, stmt);
+      return Rows<Ptr<R>>(std::make_move_iterator(objects.begin()), std::make_move_iterator(objects.end()));
+    } else {
+      Rows<std::tuple_element_t<0, R>> out;  // read from the stream: no tuple vector in between
+      for (auto&& row : stmt.stream(core_->impl())) out.push_back(std::move(std::get<0>(row)));
+      return out;
+    }
+  }
+  /// The first column of the first row of a typed select (no row, or NULL: nothing). Reads one
+  /// row and stops, as SQLAlchemy's Session.scalar.
+  /// **Example**: `std::optional<std::int64_t> n = session.scalar(select(count()).select_from<User>());`
+  template <class R, class Cols, class From, class... C>
+  auto scalar(const TypedSelect<R, Cols, From, C...>& stmt) {
+    constexpr bool rows = !Model<R>;
+    static_assert(rows, "athanor: scalar() takes select(c<…>, …); for objects use first() or get<M>(pk)");
+    if constexpr (rows) {
+      using T = detail::strip_optional_t<std::tuple_element_t<0, R>>;
+      std::optional<T> out;
+      for (auto&& row : stream(stmt)) {
+        out = std::move(std::get<0>(row));
+        break;
+      }
+      return out;
+    }
   }
   /// The first object of a typed select, or an empty Ptr.
   template <class S>
