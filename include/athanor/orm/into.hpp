@@ -5,12 +5,9 @@
 
 #include <boost/pfr/core.hpp>  // boost::pfr::tuple_size_v, tuple_element_t: an aggregate's members
 
-#include <athanor/engine/stream.hpp>
+#include <athanor/orm/select.hpp>
 
 namespace athanor::orm {
-
-template <class R>
-class Rows;
 
 namespace detail {
 /// Whether a member of type M can hold a column read as T: a NULL needs an optional member,

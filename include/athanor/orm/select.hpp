@@ -28,11 +28,13 @@ class Rows : public std::vector<R> {
  public:
   using std::vector<R>::vector;
   /// SQLAlchemy's result vocabulary. Exactly one row: NoResultFound / MultipleResultsFound otherwise.
-  const R& one() const {
+  const R& one() const& {
     if (this->empty()) throw NoResultFound();
     if (this->size() > 1) throw MultipleResultsFound();
     return this->front();
   }
+  /// On a temporary (`session.execute(stmt).one()`): the row itself, not a reference into it.
+  R one() && { return std::move(const_cast<R&>(std::as_const(*this).one())); }
   /// The first row, or nothing.
   std::optional<R> first() const { return this->empty() ? std::nullopt : std::optional<R>(this->front()); }
   /// One row or none: MultipleResultsFound when more.
