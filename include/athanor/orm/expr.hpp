@@ -25,12 +25,15 @@ namespace detail {
 struct Builder {
   int next_slot = 0;
   std::vector<std::pair<const void*, FromClause>> sources;
+  /// Building a Core tree to hand to Core (`orm::core(e)`): binds keep their value and take
+  /// no slot, as Core binds (a slot would point into another statement's values).
+  bool for_core = false;
   Builder() = default;
   explicit Builder(int first_slot) : next_slot(first_slot) {}
   Expr bind(Value v) {
     auto e = Expr::make_bind(std::move(v));
     if (e.node().kind != athanor::detail::ExprKind::bind) e = Expr::make(athanor::detail::ExprKind::bind, SqlType{}, "", {});
-    const_cast<athanor::detail::ExprNode&>(e.node()).flags = ++next_slot;
+    if (!for_core) const_cast<athanor::detail::ExprNode&>(e.node()).flags = ++next_slot;
     return e;
   }
   /// The FROM item of key `k`, made by `make()` on its first reference in the statement.

@@ -8,6 +8,7 @@
 
 #include <athanor/core/select.hpp>
 #include <athanor/engine/connection.hpp>
+#include <athanor/engine/stream.hpp>
 #include <athanor/orm/detail/clauses.hpp>
 #include <athanor/orm/loading.hpp>
 
@@ -26,6 +27,23 @@ template <class R>
 class Rows : public std::vector<R> {
  public:
   using std::vector<R>::vector;
+  /// SQLAlchemy's result vocabulary. Exactly one row: NoResultFound / MultipleResultsFound otherwise.
+  const R& one() const& {
+    if (this->empty()) throw NoResultFound();
+    if (this->size() > 1) throw MultipleResultsFound();
+    return this->front();
+  }
+  /// On a temporary (`session.execute(stmt).one()`): the row itself, not a reference into it.
+  R one() && { return std::move(const_cast<R&>(std::as_const(*this).one())); }
+  /// The first row, or nothing.
+  std::optional<R> first() const { return this->empty() ? std::nullopt : std::optional<R>(this->front()); }
+  /// One row or none: MultipleResultsFound when more.
+  std::optional<R> one_or_none() const {
+    if (this->size() > 1) throw MultipleResultsFound();
+    return first();
+  }
+  /// Every row.
+  const std::vector<R>& all() const { return *this; }
   /// Reading the rows as another row type is a compile error that says so.
   template <class U>
   operator std::vector<U>() const {
@@ -40,6 +58,8 @@ class Rows : public std::vector<R> {
 
 template <class S, detail::fixed_string Name>
 class Subquery;
+template <class S, class Tuple, class Stmt>
+auto make_into(const Stmt& stmt);
 template <class S>
 struct ScalarSubquery;
 
@@ -204,6 +224,18 @@ class TypedSelect {
     collect(values);
     return detail::read_rows<Result>(c, *compiled(*c.engine->dialect), values, cols_);
   }
+  /// Runs on a connection and keeps the statement open: its rows one at a time, as a
+  /// single-pass range (see Stream for what stays open and what memory it uses).
+  Stream<Result, Columns> stream(athanor::detail::ConnectionImpl& c) const {
+    detail::Collected values;
+    collect(values);
+    auto open = c.open_stream(*compiled(*c.engine->dialect), std::move(static_cast<std::vector<Value>&>(values)));
+    return Stream<Result, Columns>(std::move(open), cols_);
+  }
+  /// The same statement, its rows read into the caller's aggregate S (one member per column,
+  /// in select order) instead of std::tuple: `session.execute(stmt.into<Report>())`.
+  template <class S>
+  auto into() const { return make_into<S, Result>(*this); }
   /// Reads one row of a driver statement into a `Result`.
   Result read(driver::Statement& st) const { return cols_.read(st); }
   const Columns& columns() const { return cols_; }
@@ -281,3 +313,4 @@ using athanor::select;
 }  // namespace athanor::orm
 
 #include <athanor/orm/subquery.hpp>
+#include <athanor/orm/into.hpp>
