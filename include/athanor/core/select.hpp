@@ -78,6 +78,9 @@ class Select {
   Select union_all(const Select& other) const { return compound("UNION ALL", other); }
   Select intersect(const Select& other) const { return compound("INTERSECT", other); }
   Select except_(const Select& other) const { return compound("EXCEPT", other); }
+  /// INTERSECT ALL / EXCEPT ALL: an ArgumentError on dialects without them (SQLite).
+  Select intersect_all(const Select& other) const { return compound("INTERSECT ALL", other); }
+  Select except_all(const Select& other) const { return compound("EXCEPT ALL", other); }
 
   /// This select as a named FROM item: `auto sq = s.subquery("sq"); select(sq.c("n"))`.
   FromClause subquery(std::string name) const { return FromClause(as_from(detail::FromNode::Kind::subquery, std::move(name), false)); }

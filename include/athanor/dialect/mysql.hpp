@@ -47,6 +47,11 @@ class MysqlDialect : public Dialect {
     caps_.full_outer_join = false;
     // `A EXCEPT (SELECT 1, 1 UNION …)`: "Duplicate column name '1'".
     caps_.compound_group_unique_names = true;
+    // INTERSECT ALL / EXCEPT ALL came with MariaDB 10.5 (https://mariadb.com/kb/en/intersect/)
+    // and MySQL 8.0.31, the versions this dialect assumes: kept on.
+    // WITH heads a SELECT only, not an UPDATE or DELETE (MariaDB 10.11: syntax error; a
+    // subquery may start with WITH, https://mariadb.com/kb/en/with/): the CTEs go there.
+    caps_.cte_before_dml = false;
     // BOOL is TINYINT(1): values come back as integers (https://mariadb.com/kb/en/boolean/).
     caps_.native_boolean = false;
     // DDL commits implicitly (https://mariadb.com/kb/en/sql-statements-that-cause-an-implicit-commit/).
