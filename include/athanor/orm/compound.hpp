@@ -266,30 +266,31 @@ class TypedCompound {
   detail::Pack<Clauses...> clauses_;
 };
 
-/// A compound's row types must agree, column by column (the first line of the error says which).
-#define ATHANOR_ORM_COLUMN_AGREES(BAD, I, WHAT, SECOND, FIRST)                                                          \
-  static_assert(BAD != I, "athanor: " WHAT ": column " #I " of the " SECOND " has another type than the " FIRST          \
-                          " (columns count from 0; a std::optional of the same type agrees; numbers of different C++ " \
-                          "types are refused, not widened: cast one)")
-#define ATHANOR_ORM_ROWS_AGREE(BAD, WHAT, SECOND, FIRST)                                                                  \
-  static_assert(BAD != -2, "athanor: " WHAT ": the " SECOND " has another number of columns than the " FIRST);            \
-  static_assert(BAD != -3, "athanor: " WHAT ": the " SECOND " reads objects of another model than the " FIRST            \
-                           " (or objects beside columns)");                                                               \
-  ATHANOR_ORM_COLUMN_AGREES(BAD, 0, WHAT, SECOND, FIRST); ATHANOR_ORM_COLUMN_AGREES(BAD, 1, WHAT, SECOND, FIRST);         \
-  ATHANOR_ORM_COLUMN_AGREES(BAD, 2, WHAT, SECOND, FIRST); ATHANOR_ORM_COLUMN_AGREES(BAD, 3, WHAT, SECOND, FIRST);         \
-  ATHANOR_ORM_COLUMN_AGREES(BAD, 4, WHAT, SECOND, FIRST); ATHANOR_ORM_COLUMN_AGREES(BAD, 5, WHAT, SECOND, FIRST);         \
-  ATHANOR_ORM_COLUMN_AGREES(BAD, 6, WHAT, SECOND, FIRST); ATHANOR_ORM_COLUMN_AGREES(BAD, 7, WHAT, SECOND, FIRST);         \
-  ATHANOR_ORM_COLUMN_AGREES(BAD, 8, WHAT, SECOND, FIRST); ATHANOR_ORM_COLUMN_AGREES(BAD, 9, WHAT, SECOND, FIRST);         \
-  static_assert(BAD < 10, "athanor: " WHAT ": a column past the tenth of the " SECOND " has another type than the " FIRST)
-
 namespace detail {
+/// Whether column I agrees (row_mismatch gave another position, or -1). A named constant: the
+/// diagnostic then shows our sentence without the comparison.
+template <int Bad, int I>
+inline constexpr bool column_agrees = Bad != I;
 template <int Op, class A, class B>
 auto set_op(const A& a, const B& b) {
   constexpr bool queries = is_query<A> && is_query<B>;
   static_assert(queries, "athanor: union_()/intersect()/except_() take typed selects (orm::select(…)) or compounds of them");
   if constexpr (queries) {
     constexpr int bad = row_mismatch<typename A::result_type, typename B::result_type>();
-    ATHANOR_ORM_ROWS_AGREE(bad, "union_()/intersect()/except_()", "second select", "first select's");
+    // One assertion per position: the first line of the error says which column differs.
+    static_assert(bad != -2, "athanor: union_()/intersect()/except_(): the second select has another number of columns than the first select's");
+    static_assert(bad != -3, "athanor: union_()/intersect()/except_(): the second select reads objects of another model than the first select's (or objects beside columns)");
+    static_assert(column_agrees<bad, 0>, "athanor: union_()/intersect()/except_(): column 0 of the second select has another type than the first select's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
+    static_assert(column_agrees<bad, 1>, "athanor: union_()/intersect()/except_(): column 1 of the second select has another type than the first select's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
+    static_assert(column_agrees<bad, 2>, "athanor: union_()/intersect()/except_(): column 2 of the second select has another type than the first select's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
+    static_assert(column_agrees<bad, 3>, "athanor: union_()/intersect()/except_(): column 3 of the second select has another type than the first select's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
+    static_assert(column_agrees<bad, 4>, "athanor: union_()/intersect()/except_(): column 4 of the second select has another type than the first select's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
+    static_assert(column_agrees<bad, 5>, "athanor: union_()/intersect()/except_(): column 5 of the second select has another type than the first select's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
+    static_assert(column_agrees<bad, 6>, "athanor: union_()/intersect()/except_(): column 6 of the second select has another type than the first select's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
+    static_assert(column_agrees<bad, 7>, "athanor: union_()/intersect()/except_(): column 7 of the second select has another type than the first select's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
+    static_assert(column_agrees<bad, 8>, "athanor: union_()/intersect()/except_(): column 8 of the second select has another type than the first select's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
+    static_assert(column_agrees<bad, 9>, "athanor: union_()/intersect()/except_(): column 9 of the second select has another type than the first select's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
+    static_assert(bad < 10, "athanor: union_()/intersect()/except_(): a column past the tenth of the second select has another type than the first select's");
     if constexpr (bad == -1) return TypedCompound<Op, A, B>(a, b);
   }
 }

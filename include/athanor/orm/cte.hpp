@@ -116,7 +116,19 @@ class TypedCte {
     static_assert(!ok || query, "athanor: the step of a recursive CTE is a typed select (orm::select(…)) that names the CTE");
     if constexpr (ok && query) {
       constexpr int bad = detail::row_mismatch<typename S::result_type, typename T::result_type>();
-      ATHANOR_ORM_ROWS_AGREE(bad, "recursive cte union_all()", "step", "anchor's");
+      static_assert(bad != -2, "athanor: recursive cte union_all(): the step has another number of columns than the anchor's");
+      static_assert(bad != -3, "athanor: recursive cte union_all(): the step reads objects of another model than the anchor's (or objects beside columns)");
+      static_assert(detail::column_agrees<bad, 0>, "athanor: recursive cte union_all(): column 0 of the step has another type than the anchor's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
+      static_assert(detail::column_agrees<bad, 1>, "athanor: recursive cte union_all(): column 1 of the step has another type than the anchor's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
+      static_assert(detail::column_agrees<bad, 2>, "athanor: recursive cte union_all(): column 2 of the step has another type than the anchor's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
+      static_assert(detail::column_agrees<bad, 3>, "athanor: recursive cte union_all(): column 3 of the step has another type than the anchor's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
+      static_assert(detail::column_agrees<bad, 4>, "athanor: recursive cte union_all(): column 4 of the step has another type than the anchor's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
+      static_assert(detail::column_agrees<bad, 5>, "athanor: recursive cte union_all(): column 5 of the step has another type than the anchor's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
+      static_assert(detail::column_agrees<bad, 6>, "athanor: recursive cte union_all(): column 6 of the step has another type than the anchor's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
+      static_assert(detail::column_agrees<bad, 7>, "athanor: recursive cte union_all(): column 7 of the step has another type than the anchor's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
+      static_assert(detail::column_agrees<bad, 8>, "athanor: recursive cte union_all(): column 8 of the step has another type than the anchor's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
+      static_assert(detail::column_agrees<bad, 9>, "athanor: recursive cte union_all(): column 9 of the step has another type than the anchor's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
+      static_assert(bad < 10, "athanor: recursive cte union_all(): a column past the tenth of the step has another type than the anchor's");
       if constexpr (bad == -1) return TypedCte<S, Name, true, T, StepOp>(s_, std::make_shared<const T>(step));
     }
   }
@@ -126,6 +138,3 @@ class TypedCte {
 };
 
 }  // namespace athanor::orm
-
-#undef ATHANOR_ORM_ROWS_AGREE
-#undef ATHANOR_ORM_COLUMN_AGREES
