@@ -110,8 +110,9 @@ class Select {
   std::shared_ptr<const detail::FromNode> as_from(detail::FromNode::Kind kind, std::string name, bool recursive) const {
     auto f = std::make_shared<detail::FromNode>();
     f->kind = kind, f->name = std::move(name), f->select = node_, f->recursive = recursive;
-    auto& cols = node_->compound.empty() ? node_->columns : node_->compound.front().second->columns;
-    for (auto& c : cols)
+    const detail::SelectNode* first = node_.get();  // a compound's columns are its first select's
+    while (!first->compound.empty()) first = first->compound.front().second.get();
+    for (auto& c : first->columns)
       if (!c.name().empty()) f->columns.emplace_back(c.name(), c.type());
     return f;
   }

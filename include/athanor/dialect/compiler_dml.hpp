@@ -18,8 +18,9 @@ ATHANOR_DECL Compiled Compiler::compile(const detail::StatementNode& n) {
       collect_ctes(s);
       with_clause();
       select(s, false);
-      auto& cols = s.compound.empty() ? s.columns : s.compound.front().second->columns;
-      for (auto& e : cols) c_.columns.emplace_back(e.name(), e.type());
+      const detail::SelectNode* first = &s;  // a compound's columns are its first select's, however nested
+      while (!first->compound.empty()) first = first->compound.front().second.get();
+      for (auto& e : first->columns) c_.columns.emplace_back(e.name(), e.type());
       break;
     }
     case K::insert: insert(static_cast<const detail::InsertNode&>(n)); break;

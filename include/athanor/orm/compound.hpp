@@ -318,3 +318,5 @@ using athanor::union_;
 using athanor::union_all;
 
 }  // namespace athanor::orm
+
+#include <athanor/orm/cte.hpp>

@@ -316,6 +316,6 @@ using athanor::select;
 
 }  // namespace athanor::orm
 
+// Then compound.hpp and cte.hpp, each from the end of the one before: any of them included
+// first still sees the others' definitions in order.
 #include <athanor/orm/subquery.hpp>
-#include <athanor/orm/compound.hpp>
-#include <athanor/orm/cte.hpp>

@@ -237,3 +237,5 @@ class Subquery {
 };
 
 }  // namespace athanor::orm
+
+#include <athanor/orm/compound.hpp>  // set operations, then CTEs (see select.hpp's end)
