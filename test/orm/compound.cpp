@@ -243,6 +243,13 @@ TEST_CASE("a compound as a subquery, in in_(), and of whole objects") {
       orm::select(c<&Reading::id>).where(c<&Reading::id> == 7), orm::select(c<&Reading::id>).where(c<&Reading::id> == -1)).scalar_subquery()));
   CHECK(std::get<0>(count_above.at(0)) == n_readings - 7);
   CHECK(s.execute(most).size() == 2);
+  // EXISTS over a compound.
+  auto any = [&](int from, int to) {
+    return s.execute(orm::select(orm::count()).select_from<Person>().where(orm::exists(orm::union_(
+        orm::select(c<&Reading::id>).where(c<&Reading::id> == from), orm::select(c<&Reading::id>).where(c<&Reading::id> == to)))));
+  };
+  CHECK(std::get<0>(any(1, -1).at(0)) == n_people);
+  CHECK(std::get<0>(any(-1, -2).at(0)) == 0);
 
   // Whole objects: rows are Reading objects, through the identity map.
   auto objects = s.scalars(orm::union_(orm::select<Reading>().where(c<&Reading::id> <= 3), orm::select<Reading>().where(c<&Reading::id> >= 58)));

@@ -316,6 +316,11 @@ template <class A, class B>
 auto except_all(const A& a, const B& b) { return detail::set_op<5>(a, b); }
 using athanor::union_;
 using athanor::union_all;
+/// `EXISTS (SELECT … UNION …)`.
+template <int Op, class L, class R, class... C>
+auto exists(const TypedCompound<Op, L, R, C...>& cmp) {
+  return Exists<TypedCompound<Op, L, R, C...>>(cmp);
+}
 
 }  // namespace athanor::orm
 
