@@ -203,6 +203,15 @@ class Compiler {
   std::vector<std::pair<const detail::ExprNode*, Expr>> arrays_;
   std::vector<FromList> scopes_;  ///< FROM items of the enclosing selects, for correlation
   std::vector<const detail::FromNode*> ctes_;
+  /// The WITH clause goes into each subquery (an UPDATE/DELETE, Capabilities::cte_before_dml false).
+  bool ctes_in_subqueries_ = false;
+  /// The CTEs an UPDATE/DELETE reads: WITH in front, or in its subqueries (cte_before_dml).
+  void dml_with(const std::vector<Expr>& exprs) {
+    for (auto& e : exprs) collect_ctes(e);
+    if (d_.capabilities().cte_before_dml) with_clause();
+    else ctes_in_subqueries_ = !ctes_.empty();
+    ctes_.clear();
+  }
 };
 
 #if ATHANOR_DEFINITIONS

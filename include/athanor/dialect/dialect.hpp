@@ -35,6 +35,12 @@ struct Capabilities {
   /// server lacks it, the compiler writes `ESCAPE '\'` (node flag 8).
   bool like_backslash_escape = false;
   bool intersect_except = true;
+  /// INTERSECT ALL / EXCEPT ALL (bag semantics: duplicates kept as many times as both sides
+  /// hold them, or as many more times the left holds them).
+  bool intersect_except_all = true;
+  /// `WITH … UPDATE` / `WITH … DELETE`; when false the compiler writes the WITH clause inside
+  /// each subquery of the statement instead (`… WHERE id IN (WITH t AS (…) SELECT …)`).
+  bool cte_before_dml = true;
   /// A compound's member may be a parenthesised compound, `A EXCEPT (B UNION C)`; when false
   /// (SQLite) the compiler writes the member as `SELECT * FROM (B UNION C)`.
   bool parenthesised_compound_members = true;

@@ -50,6 +50,11 @@ class MysqlDialect : public Dialect {
     caps_.integer_divide = "DIV";
     // `A EXCEPT (SELECT 1, 1 UNION …)`: "Duplicate column name '1'".
     caps_.compound_group_unique_names = true;
+    // INTERSECT ALL / EXCEPT ALL came with MariaDB 10.5 (https://mariadb.com/kb/en/intersect/)
+    // and MySQL 8.0.31, the versions this dialect assumes: kept on.
+    // WITH heads a SELECT only, not an UPDATE or DELETE (MariaDB 10.11: syntax error; a
+    // subquery may start with WITH, https://mariadb.com/kb/en/with/): the CTEs go there.
+    caps_.cte_before_dml = false;
     // BOOL is TINYINT(1): values come back as integers (https://mariadb.com/kb/en/boolean/).
     caps_.native_boolean = false;
     // `\` escapes in LIKE patterns, even with ESCAPE '' (https://mariadb.com/kb/en/like/).

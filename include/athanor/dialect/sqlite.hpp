@@ -19,6 +19,8 @@ class SqliteDialect : public Dialect {
     // (https://sqlite.org/lang_select.html#compound_select_statements).
     caps_.parenthesised_compound_members = false;
     caps_.intersect_binds_tighter = false;
+    // Only UNION ALL keeps duplicates (https://sqlite.org/lang_select.html#compound_select_statements).
+    caps_.intersect_except_all = false;
     caps_.max_params = 32766;  // SQLITE_MAX_VARIABLE_NUMBER since 3.32
     caps_.nan = false;         // a NaN would be stored as NULL: the driver refuses it (DataError)
     caps_.cheap_last_insert_id = true;  // sqlite3_last_insert_rowid: no RETURNING needed for one row

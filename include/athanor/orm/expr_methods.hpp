@@ -117,6 +117,13 @@ struct Methods : detail::typed_tag {
   auto in_(const TypedSelect<R, C, F, K...>& sub) const { return in_select_<false>(sub); }
   template <class R, class C, class F, class... K>
   auto not_in(const TypedSelect<R, C, F, K...>& sub) const { return in_select_<true>(sub); }
+  /// `IN (SELECT … UNION …)` over a typed compound of one column (compound.hpp).
+  template <class S>
+    requires requires { typename S::compound_tag; }
+  auto in_(const S& sub) const { return in_select_<false>(sub); }
+  template <class S>
+    requires requires { typename S::compound_tag; }
+  auto not_in(const S& sub) const { return in_select_<true>(sub); }
   auto is_null() const { return Node<op::is_null<false>, bool, D>(self()); }
   auto is_not_null() const { return Node<op::is_null<true>, bool, D>(self()); }
   template <class A, class B>

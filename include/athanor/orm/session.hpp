@@ -242,6 +242,15 @@ class Session {
       return out;
     }
   }
+  /// Objects of a typed compound of `select<M>()`s: `session.scalars(union_(select<User>().where(a), select<User>().where(b)))`.
+  template <class S>
+    requires requires { typename S::compound_tag; }
+  auto scalars(const S& stmt) {
+    using M = typename S::result_type;
+    static_assert(Model<M>, "athanor: scalars() takes a compound of select<Model>(); use execute() for tuples");
+    autoflush();
+    return detail::scalars<M>(*core_, stmt);
+  }
   /// The first object of a typed select, or an empty Ptr.
   template <class S>
   auto first(const S& stmt) {
