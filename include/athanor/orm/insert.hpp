@@ -323,7 +323,10 @@ class TypedInsert {
   }
   std::shared_ptr<const Compiled> compiled(const Dialect& d) const { return detail::compiled_sql(*this, d); }
   /// The values of one execution (for rows(): of all rows in one statement).
-  void collect(detail::Collected& out) const { collect_rows(out, 0, detail::is_many_rows<Body> ? body_.count : 1); }
+  void collect(detail::Collected& out) const {
+    if constexpr (detail::is_many_rows<Body>) collect_rows(out, 0, body_.count);
+    else collect_rows(out, 0, 1);
+  }
 
   /// Runs on a connection: InsertResult, or the RETURNING rows.
   auto run(athanor::detail::ConnectionImpl& c) const {
