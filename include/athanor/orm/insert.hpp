@@ -161,7 +161,12 @@ constexpr bool from_select_column_fits() {
 }
 template <class Row, auto... Pm, std::size_t... I>
 constexpr bool from_select_fits(std::index_sequence<I...>) {
-  return (from_select_column_fits<I, Pm, std::tuple_element_t<I, Row>>() & ...);
+  return (from_select_column_fits<I, Pm, std::tuple_element_t<I, Row>>() && ...);
+}
+/// Appends the bound values of one rows() tuple (clang 14 loses Pm… in a lambda here).
+template <auto... Pm, class Tuple, std::size_t... I>
+void push_row(std::vector<Value>& out, const Tuple& row, std::index_sequence<I...>) {
+  (out.push_back(insert_value<value_of<Pm>>(std::get<I>(row))), ...);
 }
 template <class R>
 inline constexpr std::size_t row_width = 0;
@@ -382,7 +387,7 @@ class TypedInsert {
     }
   }
   template <class R, class B>
-  auto rows_(const R& range, B*) const {
+  auto rows_(const R&, B*) const {
     static_assert(sizeof(B) == 0, "athanor: rows() follows columns<&M::a, &M::b>(), which names what each row gives");
   }
   template <class R, auto... Pm>
@@ -397,9 +402,7 @@ class TypedInsert {
         if constexpr (std::is_same_v<Row, M>) {
           (values->push_back(detail::insert_value<detail::value_of<Pm>>((row.*Pm).get())), ...);
         } else {
-          [&]<std::size_t... I>(std::index_sequence<I...>) {
-            (values->push_back(detail::insert_value<detail::value_of<Pm>>(std::get<I>(row))), ...);
-          }(std::index_sequence_for<decltype(Pm)...>{});
+          detail::push_row<Pm...>(*values, row, std::make_index_sequence<sizeof...(Pm)>{});
         }
         ++n;
       }
