@@ -138,6 +138,12 @@ struct Val : Methods<Val<T>, T> {
   void collect(detail::Collected& out) const { out.push_back(column_traits<T>::to_value(v)); }
 };
 
+namespace detail {
+/// `c<&M::a> = v` (orm/insert.hpp): checked there, as update's set() is.
+template <auto Pm, class V>
+auto assign(V&& v);
+}  // namespace detail
+
 /// A column of a model: `c<&User::name>`.
 template <auto Pm>
 struct Col : Methods<Col<Pm>, detail::value_of<Pm>> {
@@ -150,6 +156,10 @@ struct Col : Methods<Col<Pm>, detail::value_of<Pm>> {
     return t.unchecked_c(detail::column_name<Pm>(), t.columns()[detail::column_index<Pm>].type);
   }
   void collect(detail::Collected&) const {}
+  /// The typed assignment `c<&User::name> = "ann"` of `insert<User>().values(…)` and of an
+  /// upsert's update (orm/insert.hpp). It assigns nothing: `c<…>` is a constant.
+  template <class V>
+  auto operator=(V&& v) const { return detail::assign<Pm>(std::forward<V>(v)); }
 };
 template <auto Pm>
 inline constexpr Col<Pm> c{};

@@ -257,13 +257,16 @@ class Session {
     auto all = scalars(stmt.limit(1));
     return all.empty() ? std::remove_cvref_t<decltype(all[0])>{} : all[0];
   }
-  /// Rows of a typed select as tuples, or the row count of a typed update/delete.
+  /// Rows of a typed select as tuples, the row count of a typed update/delete, or what a
+  /// typed insert gives (orm::InsertResult, or its RETURNING rows).
   template <class S>
     requires requires(const S& s, athanor::detail::ConnectionImpl& c) { s.run(c); }
   auto execute(const S& stmt) {
     autoflush();
     auto r = stmt.run(core_->impl());
-    if constexpr (std::is_same_v<decltype(r), std::int64_t>) core_->expire_all();  // bulk change: reload objects
+    // A bulk change (update, delete, an upsert that updates): reload objects. A typed insert
+    // otherwise leaves the identity map alone, as SQLAlchemy's Core insert through a session.
+    if constexpr (std::is_same_v<decltype(r), std::int64_t> || requires { requires S::changes_existing_rows; }) core_->expire_all();
     return r;
   }
   /// The rows of a typed select (or `.into<S>()` of one) one at a time, without a vector of
