@@ -6,6 +6,7 @@
 #include <athanor/orm/column_traits.hpp>
 #include <athanor/orm/dml.hpp>
 #include <athanor/orm/expr.hpp>
+#include <athanor/orm/functions.hpp>
 #include <athanor/orm/mapped.hpp>
 #include <athanor/orm/mapper.hpp>
 #include <athanor/orm/model.hpp>

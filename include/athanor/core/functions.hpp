@@ -23,7 +23,7 @@ inline Expr portable(std::string name, SqlType type, std::vector<Expr> args) {
 /// The fields extract() spells alike on every backend (see Dialect::portable_function).
 inline constexpr std::string_view extract_fields[] = {"year", "month", "day", "hour", "minute", "second",
                                                       "dow", "doy", "quarter", "week"};
-inline bool is_extract_field(std::string_view f) {
+constexpr bool is_extract_field(std::string_view f) {
   for (auto x : extract_fields)
     if (x == f) return true;
   return false;
