@@ -73,8 +73,8 @@ inline Expr current_timestamp() { return now(); }
 inline Expr round(const Expr& e) { return detail::portable("round", e.type(), {e}); }
 inline Expr round(const Expr& e, int digits) {
   if (digits < 0) {
-    throw ArgumentError("[athanor.argument.function] round() takes digits >= 0, not " + std::to_string(digits) +
-                        " (SQLite rounds to 0 digits then)");
+    // SQLite would round to 0 digits, the others to tens, hundreds…: refused.
+    throw ArgumentError("[athanor.argument.function] round() takes digits 0 or more, not " + std::to_string(digits));
   }
   return detail::portable("round", e.type(), {e, Expr(digits)});
 }
