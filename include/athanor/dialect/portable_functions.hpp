@@ -8,19 +8,22 @@
 
 #include <athanor/config.hpp>
 #include <athanor/core/functions.hpp>
-#include <athanor/dialect/compiler.hpp>
 
+// The helpers come before compiler.hpp, which ends by including ansi.hpp, which uses them:
+// templates, so that Compiler and Dialect need only be complete where they are called.
 namespace athanor::detail {
 
 /// A function argument written alone: a bare bound value cast to its own type where the dialect
 /// needs it (Capabilities::cast_bare_binds: `EXTRACT(YEAR FROM $1)` has no type to resolve
 /// to), an operator expression in parentheses.
-inline void fn_arg(Compiler& c, const Expr& e) {
+template <class C>
+void fn_arg(C& c, const Expr& e) {
   if (e.node().kind == ExprKind::bind) return c.arguments({e});
   c.operand(e);
 }
 /// extract()'s field (a raw node made by core extract(), checked again: it becomes SQL text).
-inline const std::string& extract_field(const Dialect& d, const ExprNode& f) {
+template <class D>
+const std::string& extract_field(const D& d, const ExprNode& f) {
   const auto& field = f.args.at(0).node().text;
   if (f.args[0].node().kind != ExprKind::raw || !is_extract_field(field)) d.unsupported("extract() field '" + field + "'", "use year, month, day, hour, minute, second, dow, doy, quarter or week");
   return field;
@@ -31,6 +34,8 @@ inline bool whole_already(const ExprNode& f) {
 }
 
 }  // namespace athanor::detail
+
+#include <athanor/dialect/compiler.hpp>
 
 namespace athanor {
 
