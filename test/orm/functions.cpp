@@ -99,7 +99,8 @@ TEST_CASE("round, abs, ceil, floor keep the numeric type and agree with C++ (hal
   int ties = 0;
   for (auto& [id, r0, r1, r2, ry, ri, ax, aj, cx, fx, cy, fi] : got) {
     const Sample& e = f.in.at(id);
-    CAPTURE(id);
+    const int row_id = id;  // clang 14 cannot capture a structured binding
+    CAPTURE(row_id);
     CAPTURE(e.x.get());
     std::int64_t k = e.k;
     ties += k % 500 == 0;
@@ -132,7 +133,8 @@ TEST_CASE("mod, nullif, greatest, least: NULL in, NULL out, on every backend") {
   int by_zero = 0;
   for (auto& [id, m7, mj, nz, gxy, lxy0, gij, li5] : got) {
     const Sample& e = f.in.at(id);
-    CAPTURE(id);
+    const int row_id = id;  // clang 14 cannot capture a structured binding
+    CAPTURE(row_id);
     auto j = opt(e.j);
     auto y = opt(e.y);
     by_zero += j == 0;
@@ -161,7 +163,8 @@ TEST_CASE("substr, trim, ltrim, rtrim, replace, concat, length count characters 
   namespace r = test::ref;
   for (auto& [id, s2, s23, t12, tr, ltr, rtr, rep, cat, len] : got) {
     const Sample& e = f.in.at(id);
-    CAPTURE(id);
+    const int row_id = id;  // clang 14 cannot capture a structured binding
+    CAPTURE(row_id);
     CAPTURE(e.s.get());
     auto t = opt(e.t);
     CHECK(s2 == r::substr(e.s.get(), 2));
@@ -196,7 +199,8 @@ TEST_CASE("extract and year…second on DateTime, Date and Time agree with std::
   for (std::size_t n = 0; n < a.size(); ++n) {
     auto& [id, y, mo, d, h, mi, s, dow, doy, q, w] = a[n];
     const Sample& e = f.in.at(id);
-    CAPTURE(id);
+    const int row_id = id;  // clang 14 cannot capture a structured binding
+    CAPTURE(row_id);
     auto x = test::ref::fields(e.at.get());
     CHECK(std::tuple(y, mo, d, h, mi, s) == std::tuple(x.year, x.month, x.day, x.hour, x.minute, x.second));
     CHECK(std::tuple(dow, doy, q, w) == std::tuple(x.dow, x.doy, x.quarter, x.week));
