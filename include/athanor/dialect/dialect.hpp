@@ -102,6 +102,10 @@ class Dialect {
   virtual ATHANOR_DECL void limit_offset(Compiler& c, const Expr& limit, const Expr& offset) const;
   virtual ATHANOR_DECL void concat(Compiler& c, const Expr& a, const Expr& b) const;
   virtual ATHANOR_DECL void function(Compiler& c, const detail::ExprNode& f) const;
+  /// A function athanor spells per backend so that all give one answer (round, ceil, floor,
+  /// mod, greatest, least, substr, extract, current_date: `f.text`; core/functions.hpp).
+  /// Defaults (standard SQL, as PostgreSQL takes it) in portable_functions.hpp.
+  virtual ATHANOR_DECL void portable_function(Compiler& c, const detail::ExprNode& f) const;
   virtual ATHANOR_DECL void upsert(Compiler& c, const detail::InsertNode& n) const;
   /// `x IN (elements of one bound JSON array)`: one prepared statement whatever the
   /// list's length. `n.args[0]` is x, `n.args[1]` the bind, `n.flags & 1` NOT.

@@ -193,6 +193,38 @@ class MysqlDialect : public Dialect {
       Dialect::function(c, f);
     }
   }
+  /// The portable functions in MariaDB's words.
+  void portable_function(Compiler& c, const detail::ExprNode& f) const override {
+    const auto& a = f.args;
+    const std::string& n = f.text;
+    if (n == "round" && a[0].type().kind != TypeKind::numeric) {
+      // ROUND of a double rounds half to even (rint; https://mariadb.com/kb/en/round/): the
+      // double is rounded as DECIMAL, half away from zero, and read back as a double. Beyond
+      // 2^52 a double is whole, and DECIMAL(65,30) would clamp it.
+      c.out() += "CASE WHEN ABS(", c.expr(a[0]), c.out() += ") >= 4503599627370496 THEN ", c.expr(a[0]);
+      c.out() += " ELSE CAST(ROUND(CAST(", c.expr(a[0]), c.out() += " AS DECIMAL(65,30))";
+      if (a.size() > 1) c.out() += ", ", c.expr(a[1]);
+      c.out() += ") AS DOUBLE) END";
+    } else if (n == "round") {
+      c.out() += "ROUND(", c.arguments(a), c.out() += ')';
+    } else if (n == "extract") {
+      // One function per field (https://mariadb.com/kb/en/date-time-functions/): DAYOFWEEK is
+      // 1 = Sunday, WEEK(x, 3) the ISO 8601 week.
+      const std::string& field = detail::extract_field(*this, f);
+      static constexpr std::pair<std::string_view, const char*> names[] = {
+          {"year", "YEAR("}, {"month", "MONTH("}, {"day", "DAYOFMONTH("}, {"hour", "HOUR("}, {"minute", "MINUTE("},
+          {"second", "SECOND("}, {"dow", "DAYOFWEEK("}, {"doy", "DAYOFYEAR("}, {"quarter", "QUARTER("}, {"week", "WEEK("}};
+      if (field == "dow") c.out() += '(';  // whole: it may be an operand
+      for (auto& [name, sql] : names)
+        if (name == field) c.out() += sql;
+      c.expr(a[1]);
+      c.out() += field == "week" ? ", 3)" : field == "dow" ? ") - 1)" : ")";
+    } else if (n == "current_date") {
+      c.out() += "UTC_DATE()";  // CURRENT_DATE follows the session zone (UTC here, but not by its word)
+    } else {
+      Dialect::portable_function(c, f);
+    }
+  }
   /// ON DUPLICATE KEY UPDATE (https://mariadb.com/kb/en/insert-on-duplicate-key-update/).
   /// "Do nothing" is a no-op update of one key column: INSERT IGNORE would also turn NOT NULL,
   /// foreign-key and data errors into warnings.
