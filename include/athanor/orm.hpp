@@ -8,6 +8,8 @@
 #include <athanor/orm/column_traits.hpp>
 #include <athanor/orm/dml.hpp>
 #include <athanor/orm/expr.hpp>
+#include <athanor/orm/functions.hpp>
+#include <athanor/orm/insert.hpp>
 #include <athanor/orm/mapped.hpp>
 #include <athanor/orm/mapper.hpp>
 #include <athanor/orm/model.hpp>

@@ -299,3 +299,23 @@ TEST_CASE("a value alone in GROUP BY / ORDER BY is written as a CAST, never read
   CHECK(sql(select(id).order_by(literal(1).nulls_last())) ==
         "SELECT `users`.`id` FROM `users` ORDER BY CAST(? AS SIGNED) IS NULL, CAST(? AS SIGNED)");
 }
+
+TEST_CASE("portable functions: one answer on every backend (core/functions.hpp)") {
+  MetaData md;
+  Table m{"m", md, Column{"id", Integer{}, primary_key}, Column{"x", Double{}}, Column{"d", Numeric{12, 3}}, Column{"s", String{20}},
+          Column{"at", DateTimeType{}}};
+  CHECK(sql(select(round(m.c("x"), 2)).select_from(m)) ==
+        R"(SELECT CASE WHEN ABS(`m`.`x`) >= 4503599627370496 THEN `m`.`x` ELSE CAST(ROUND(CAST(`m`.`x` AS DECIMAL(65,30)), ?) AS DOUBLE) END FROM `m`)");
+  CHECK(sql(select(round(m.c("d"))).select_from(m)) ==
+        R"(SELECT ROUND(`m`.`d`) FROM `m`)");
+  CHECK(sql(select(greatest(m.c("x"), 0.0)).select_from(m)) ==
+        R"(SELECT CASE WHEN `m`.`x` IS NULL OR ? IS NULL THEN NULL ELSE GREATEST(`m`.`x`, ?) END FROM `m`)");
+  CHECK(sql(select(substr(m.c("s"), 2, 3)).select_from(m)) ==
+        R"(SELECT substr(`m`.`s`, CAST(? AS SIGNED), CAST(? AS SIGNED)) FROM `m`)");
+  CHECK(sql(select(extract("dow", m.c("at"))).select_from(m)) ==
+        R"(SELECT (DAYOFWEEK(`m`.`at`) - 1) FROM `m`)");
+  CHECK(sql(select(extract("week", m.c("at"))).select_from(m)) ==
+        R"(SELECT WEEK(`m`.`at`, 3) FROM `m`)");
+  CHECK(sql(select(current_date()).select_from(m)) ==
+        R"(SELECT UTC_DATE() FROM `m`)");
+}

@@ -338,3 +338,23 @@ TEST_CASE("a value alone in GROUP BY / ORDER BY is written as a CAST, never read
         "SELECT \"users\".\"id\" FROM \"users\" GROUP BY CAST($1 AS BIGINT), \"users\".\"id\" ORDER BY CAST($2 AS BIGINT), "
         "CAST(2 AS BIGINT) DESC, CAST('x' AS TEXT)");
 }
+
+TEST_CASE("portable functions: one answer on every backend (core/functions.hpp)") {
+  MetaData md;
+  Table m{"m", md, Column{"id", Integer{}, primary_key}, Column{"x", Double{}}, Column{"d", Numeric{12, 3}}, Column{"s", String{20}},
+          Column{"at", DateTimeType{}}};
+  CHECK(sql(select(round(m.c("x"), 2)).select_from(m)) ==
+        R"(SELECT CAST(round(CAST("m"."x" AS NUMERIC), CAST($1 AS INTEGER)) AS DOUBLE PRECISION) FROM "m")");
+  CHECK(sql(select(round(m.c("d"))).select_from(m)) ==
+        R"(SELECT round("m"."d") FROM "m")");
+  CHECK(sql(select(mod(m.c("id"), 3)).select_from(m)) ==
+        R"(SELECT mod("m"."id", NULLIF(CAST($1 AS BIGINT), 0)) FROM "m")");
+  CHECK(sql(select(greatest(m.c("x"), 0.0)).select_from(m)) ==
+        R"(SELECT CASE WHEN "m"."x" IS NULL OR CAST($1 AS DOUBLE PRECISION) IS NULL THEN NULL ELSE GREATEST("m"."x", $1) END FROM "m")");
+  CHECK(sql(select(substr(m.c("s"), 2, 3)).select_from(m)) ==
+        R"(SELECT substr("m"."s", CAST($1 AS INTEGER), CAST($2 AS INTEGER)) FROM "m")");
+  CHECK(sql(select(extract("second", m.c("at"))).select_from(m)) ==
+        R"(SELECT CAST(trunc(EXTRACT(SECOND FROM "m"."at")) AS INTEGER) FROM "m")");
+  CHECK(sql(select(extract("week", m.c("at"))).select_from(m)) ==
+        R"(SELECT CAST(EXTRACT(WEEK FROM "m"."at") AS INTEGER) FROM "m")");
+}

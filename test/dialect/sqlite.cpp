@@ -381,3 +381,23 @@ TEST_CASE("a value alone in GROUP BY / ORDER BY is written as a CAST, never read
   // Inside an expression a value is no position: written as it is.
   CHECK(sql(select(s.id()).order_by(s.id() + 1)) == R"(SELECT "users"."id" FROM "users" ORDER BY "users"."id" + ?)");
 }
+
+TEST_CASE("portable functions: one answer on every backend (core/functions.hpp)") {
+  MetaData md;
+  Table m{"m", md, Column{"id", Integer{}, primary_key}, Column{"x", Double{}}, Column{"d", Numeric{12, 3}}, Column{"s", String{20}},
+          Column{"at", DateTimeType{}}};
+  CHECK(sql(select(round(m.c("x"), 2)).select_from(m)) ==
+        R"(SELECT round("m"."x", ?) FROM "m")");
+  CHECK(sql(select(round(m.c("id"), 2)).select_from(m)) ==
+        R"(SELECT "m"."id" FROM "m")");
+  CHECK(sql(select(floor(m.c("x"))).select_from(m)) ==
+        R"(SELECT CASE WHEN abs("m"."x") >= 4503599627370496.0 THEN "m"."x" WHEN "m"."x" < CAST("m"."x" AS INTEGER) THEN CAST("m"."x" AS INTEGER) - 1.0 ELSE CAST(CAST("m"."x" AS INTEGER) AS REAL) END FROM "m")");
+  CHECK(sql(select(mod(m.c("id"), 3)).select_from(m)) ==
+        R"(SELECT ("m"."id" % ?) FROM "m")");
+  CHECK(sql(select(least(m.c("id"), 1, 2)).select_from(m)) ==
+        R"(SELECT min("m"."id", ?, ?) FROM "m")");
+  CHECK(sql(select(extract("week", m.c("at"))).select_from(m)) ==
+        R"(SELECT ((CAST(strftime('%j', date("m"."at", '-3 days', 'weekday 4')) AS INTEGER) - 1) / 7 + 1) FROM "m")");
+  CHECK(sql(select(extract("quarter", m.c("at"))).select_from(m)) ==
+        R"(SELECT ((CAST(strftime('%m', "m"."at") AS INTEGER) + 2) / 3) FROM "m")");
+}

@@ -238,16 +238,22 @@ TEST_CASE("a wrong password: an OperationalError that shows neither password; th
   std::vector<std::string> lines;
   EngineOptions o;
   o.echo = true;
+  o.echo_parameters = true;  // values are logged; the URL's password is not a value
   o.echo_sink = [&lines](std::string_view line) { lines.emplace_back(line); };
   auto engine = create_engine(login.url(kRight), std::move(o));
   {
     auto c = engine.begin();
     CHECK(c.exec_driver_sql("SELECT 1").scalar_one<int>() == 1);
+    CHECK(c.execute(text("SELECT 1 AS one WHERE 1 = :v"), {{"v", 1}}).size() == 1);
     c.commit();
   }
   CHECK_FALSE(shows_secret(engine.to_string()));
   REQUIRE_FALSE(lines.empty());
-  for (const auto& line : lines) CHECK_FALSE(shows_secret(line));
+  CHECK(any_line_has(lines, "  parameters: [1] 1"));
+  for (const auto& line : lines) {
+    CHECK_FALSE(shows_secret(line));
+    CHECK(line.find(encoded(kRight)) == std::string::npos);
+  }
 }
 
 #if ATHANOR_WITH_OPENSSL
@@ -333,6 +339,44 @@ TEST_CASE("a password set through the ORM: only its hash is bound, stored and ec
     CAPTURE(line);
     CHECK_FALSE(shows_secret(line));
     CHECK(line.find("$scrypt$") == std::string::npos);  // no value at all, not even the hash
+  }
+}
+
+TEST_CASE("echo_parameters: a PasswordHash value shows as ***, the other values as themselves") {
+  using namespace accounts;
+  std::vector<std::string> lines;
+  EngineOptions o;
+  o.echo = true;
+  o.echo_parameters = true;
+  o.echo_sink = [&lines](std::string_view line) { lines.emplace_back(line); };
+  auto engine = test::engine(std::move(o));
+  orm::Registry registry;
+  registry.map<User, UserAuth>();
+  registry.metadata().drop_all(engine);
+  registry.metadata().create_all(engine);
+  lines.clear();
+  orm::PasswordHash hash;
+  {
+    orm::Session s(engine);
+    auto ann = s.add(User{.name = "ann-echo"});
+    s.flush();
+    UserAuth auth{.user_id = ann->id.get()};
+    auth.set_password(kPassword);
+    hash = *auth.password;
+    s.add(std::move(auth));
+    s.commit();
+    // A typed statement binding the hash itself: masked too.
+    using orm::c;
+    CHECK(s.execute(orm::select(c<&UserAuth::id>).where(c<&UserAuth::password> == hash)).size() == 1);
+  }
+  registry.metadata().drop_all(engine);
+  CHECK(any_line_has(lines, "'ann-echo'"));  // values are shown…
+  CHECK(any_line_has(lines, "***"));         // …but not the hash
+  for (const auto& line : lines) {
+    CAPTURE(line);
+    CHECK_FALSE(shows_secret(line));
+    CHECK(line.find("$scrypt$") == std::string::npos);
+    CHECK(line.find(hash.phc().substr(30)) == std::string::npos);
   }
 }
 

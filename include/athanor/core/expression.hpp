@@ -118,8 +118,25 @@ class Expr {
   static Expr arith(const char* op, const Expr& a, const Expr& b) {
     if (op[0] == '+' && (a.type().is_string() || (a.type().kind == TypeKind::null && b.type().is_string())))
       return make(detail::ExprKind::concat, SqlType{TypeKind::string}, "", {a, b});
-    return binary(op, a, b, a.type().kind == TypeKind::null ? b.type() : a.type());
+    return binary(op, a, b, arith_type(a.type(), b.type()));
   }
+
+ public:
+  /// The type of `a op b` for numbers, as the servers promote: a double on either side makes
+  /// a double, else a NUMERIC a NUMERIC, else the wider integer (`int_col * 2.5` is not an
+  /// integer, and must not be divided as one: see Capabilities::integer_divide).
+  static SqlType arith_type(const SqlType& a, const SqlType& b) {
+    if (a.kind == TypeKind::null) return b;
+    if (b.kind == TypeKind::null) return a;
+    auto floating = [](const SqlType& t) { return t.kind == TypeKind::double_ || t.kind == TypeKind::float_; };
+    if (floating(a) || floating(b)) return SqlType{TypeKind::double_};
+    if (a.kind == TypeKind::numeric) return a;
+    if (b.kind == TypeKind::numeric) return b;
+    if (a.is_integer() && b.is_integer() && b.kind == TypeKind::big_integer) return b;
+    return a;
+  }
+
+ private:
   static Expr logical(const char* op, const Expr& a, const Expr& b) {
     std::vector<Expr> args;
     for (const Expr* e : {&a, &b}) {  // flatten a && b && c into one AND

@@ -78,6 +78,9 @@ class Select {
   Select union_all(const Select& other) const { return compound("UNION ALL", other); }
   Select intersect(const Select& other) const { return compound("INTERSECT", other); }
   Select except_(const Select& other) const { return compound("EXCEPT", other); }
+  /// INTERSECT ALL / EXCEPT ALL: an ArgumentError on dialects without them (SQLite).
+  Select intersect_all(const Select& other) const { return compound("INTERSECT ALL", other); }
+  Select except_all(const Select& other) const { return compound("EXCEPT ALL", other); }
 
   /// This select as a named FROM item: `auto sq = s.subquery("sq"); select(sq.c("n"))`.
   FromClause subquery(std::string name) const { return FromClause(as_from(detail::FromNode::Kind::subquery, std::move(name), false)); }
@@ -107,8 +110,9 @@ class Select {
   std::shared_ptr<const detail::FromNode> as_from(detail::FromNode::Kind kind, std::string name, bool recursive) const {
     auto f = std::make_shared<detail::FromNode>();
     f->kind = kind, f->name = std::move(name), f->select = node_, f->recursive = recursive;
-    auto& cols = node_->compound.empty() ? node_->columns : node_->compound.front().second->columns;
-    for (auto& c : cols)
+    const detail::SelectNode* first = node_.get();  // a compound's columns are its first select's
+    while (!first->compound.empty()) first = first->compound.front().second.get();
+    for (auto& c : first->columns)
       if (!c.name().empty()) f->columns.emplace_back(c.name(), c.type());
     return f;
   }

@@ -9,6 +9,7 @@
 #include <athanor/config.hpp>
 #include <athanor/core/detail/convert.hpp>
 #include <athanor/dialect/compiler.hpp>
+#include <athanor/dialect/portable_functions.hpp>  // portable_function's default body
 
 namespace athanor {
 
@@ -132,6 +133,10 @@ ATHANOR_DECL void Dialect::concat(Compiler& c, const Expr& a, const Expr& b) con
 }
 
 ATHANOR_DECL void Dialect::function(Compiler& c, const detail::ExprNode& f) const {
+  if (f.flags & detail::portable_function) {
+    if (detail::whole_already(f)) return detail::fn_arg(c, f.args[0]);
+    return portable_function(c, f);
+  }
   if (f.text == "now" && f.args.empty()) {
     c.out() += "CURRENT_TIMESTAMP";
     return;

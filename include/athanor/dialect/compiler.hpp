@@ -203,6 +203,15 @@ class Compiler {
   std::vector<std::pair<const detail::ExprNode*, Expr>> arrays_;
   std::vector<FromList> scopes_;  ///< FROM items of the enclosing selects, for correlation
   std::vector<const detail::FromNode*> ctes_;
+  /// The WITH clause goes into each subquery (an UPDATE/DELETE, Capabilities::cte_before_dml false).
+  bool ctes_in_subqueries_ = false;
+  /// The CTEs an UPDATE/DELETE reads: WITH in front, or in its subqueries (cte_before_dml).
+  void dml_with(const std::vector<Expr>& exprs) {
+    for (auto& e : exprs) collect_ctes(e);
+    if (d_.capabilities().cte_before_dml) with_clause();
+    else ctes_in_subqueries_ = !ctes_.empty();
+    ctes_.clear();
+  }
 };
 
 #if ATHANOR_DEFINITIONS
@@ -272,7 +281,15 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
         operand_or_cast(n.args[0]), out() += ' ', out() += n.text, out() += ' ', operand_or_cast(n.args[1]);
         break;
       }
-      operand(n.args[0]), out() += ' ', out() += n.text, out() += ' ', operand(n.args[1]);
+      operand(n.args[0]), out() += ' ';
+      // Integers divide with truncation, as in C++: `/` on SQLite and PostgreSQL, DIV where `/`
+      // gives an exact decimal (MariaDB: 7 / 2 is 3.5000). Both types known integers only.
+      if (n.text == "/" && d_.capabilities().integer_divide && n.args[0].type().is_integer() && n.args[1].type().is_integer()) {
+        out() += d_.capabilities().integer_divide;
+      } else {
+        out() += n.text;
+      }
+      out() += ' ', operand(n.args[1]);
       break;
     case K::concat: d_.concat(*this, n.args[0], n.args[1]); break;
     case K::logical:

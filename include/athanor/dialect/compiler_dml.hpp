@@ -18,8 +18,9 @@ ATHANOR_DECL Compiled Compiler::compile(const detail::StatementNode& n) {
       collect_ctes(s);
       with_clause();
       select(s, false);
-      auto& cols = s.compound.empty() ? s.columns : s.compound.front().second->columns;
-      for (auto& e : cols) c_.columns.emplace_back(e.name(), e.type());
+      const detail::SelectNode* first = &s;  // a compound's columns are its first select's, however nested
+      while (!first->compound.empty()) first = first->compound.front().second.get();
+      for (auto& e : first->columns) c_.columns.emplace_back(e.name(), e.type());
       break;
     }
     case K::insert: insert(static_cast<const detail::InsertNode&>(n)); break;
@@ -95,6 +96,9 @@ ATHANOR_DECL void Compiler::insert(const detail::InsertNode& n) {
 ATHANOR_DECL void Compiler::update(const detail::UpdateNode& n) {
   c_.kind = Compiled::Kind::update;
   if (n.values.empty()) throw ArgumentError("[athanor.argument.values] update of " + n.table->name + " sets no column");
+  std::vector<Expr> read = n.where;
+  for (auto& v : n.values) read.push_back(v.second);
+  dml_with(read);
   out() += "UPDATE ", ident(n.table->name), out() += " SET ";
   scopes_.push_back({&n.table->from});  // subqueries in SET and WHERE correlate to the updated table
   for (std::size_t i = 0; i < n.values.size(); ++i) {
@@ -103,15 +107,18 @@ ATHANOR_DECL void Compiler::update(const detail::UpdateNode& n) {
   }
   where(" WHERE ", n.where);
   scopes_.pop_back();
+  ctes_in_subqueries_ = false;
   returning(n.returning, d_.capabilities().returning_update, "UPDATE");
 }
 
 ATHANOR_DECL void Compiler::delete_(const detail::DeleteNode& n) {
   c_.kind = Compiled::Kind::delete_;
+  dml_with(n.where);
   out() += "DELETE FROM ", ident(n.table->name);
   scopes_.push_back({&n.table->from});  // subqueries in WHERE correlate to the deleted table
   where(" WHERE ", n.where);
   scopes_.pop_back();
+  ctes_in_subqueries_ = false;
   returning(n.returning, d_.capabilities().returning_delete, "DELETE");
 }
 

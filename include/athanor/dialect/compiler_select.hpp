@@ -132,7 +132,20 @@ ATHANOR_DECL void Compiler::select(const detail::SelectNode& s, bool correlate) 
   auto* refs = label_refs_;
   auto* grouping = grouping_froms_;
   label_refs_ = nullptr, grouping_froms_ = nullptr;  // a nested select names its own labels
-  select_(s, correlate);
+  if (ctes_in_subqueries_) {
+    // An UPDATE/DELETE where the dialect takes no WITH in front (Capabilities::cte_before_dml):
+    // each subquery of the statement opens with the CTEs it reads, its nested ones included.
+    ctes_in_subqueries_ = false;
+    auto outer = std::move(ctes_);
+    ctes_.clear();
+    collect_ctes(s);
+    with_clause();
+    select_(s, correlate);
+    ctes_ = std::move(outer);
+    ctes_in_subqueries_ = true;
+  } else {
+    select_(s, correlate);
+  }
   label_refs_ = refs, grouping_froms_ = grouping;
 }
 
@@ -153,7 +166,7 @@ ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate)
     if (caps.intersect_binds_tighter) {
       bool looser = false;  // a UNION or EXCEPT since the start or the last group
       for (std::size_t i = 1; i < s.compound.size(); ++i) {
-        if (s.compound[i].first != "INTERSECT") {
+        if (s.compound[i].first.rfind("INTERSECT", 0) != 0) {  // INTERSECT [ALL]
           looser = true;
         } else if (looser) {
           close_before[i] = true, looser = false;
@@ -165,7 +178,9 @@ ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate)
       auto& [op, part] = s.compound[i];
       if (close_before[i]) out() += ')';
       if (!op.empty()) {
-        if ((op == "INTERSECT" || op == "EXCEPT") && !caps.intersect_except) d_.unsupported(op, "rewrite with EXISTS");
+        if ((op.rfind("INTERSECT", 0) == 0 || op.rfind("EXCEPT", 0) == 0) && !caps.intersect_except) d_.unsupported(op, "rewrite with EXISTS");
+        if ((op == "INTERSECT ALL" || op == "EXCEPT ALL") && !caps.intersect_except_all)
+          d_.unsupported(op, "use " + op.substr(0, op.size() - 4) + " (distinct rows), or count the rows per value with GROUP BY");
         out() += ' ', out() += op, out() += ' ';
       }
       bool group = !part->compound.empty() || !part->order_by.empty() || static_cast<bool>(part->limit);

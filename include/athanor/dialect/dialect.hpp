@@ -35,6 +35,12 @@ struct Capabilities {
   /// server lacks it, the compiler writes `ESCAPE '\'` (node flag 8).
   bool like_backslash_escape = false;
   bool intersect_except = true;
+  /// INTERSECT ALL / EXCEPT ALL (bag semantics: duplicates kept as many times as both sides
+  /// hold them, or as many more times the left holds them).
+  bool intersect_except_all = true;
+  /// `WITH … UPDATE` / `WITH … DELETE`; when false the compiler writes the WITH clause inside
+  /// each subquery of the statement instead (`… WHERE id IN (WITH t AS (…) SELECT …)`).
+  bool cte_before_dml = true;
   /// A compound's member may be a parenthesised compound, `A EXCEPT (B UNION C)`; when false
   /// (SQLite) the compiler writes the member as `SELECT * FROM (B UNION C)`.
   bool parenthesised_compound_members = true;
@@ -53,6 +59,9 @@ struct Capabilities {
   bool cheap_last_insert_id = false;  ///< the driver reports the generated key for free
   bool cast_bare_binds = false;     ///< CAST a bound value that nothing beside it types (alone in a select list, both sides of an operator, before IS [NOT] NULL): the server infers parameter types from context only
   bool numbered_placeholders = false;  ///< placeholders name their parameter ($1): a bound value used twice in a statement is one parameter, written twice
+  /// The operator of integer division when `/` of two integers is not one (MariaDB: DIV;
+  /// null: `/` truncates, as on SQLite and PostgreSQL).
+  const char* integer_divide = nullptr;
   std::size_t max_params = 32766;
   /// The longest identifier the server keeps whole (0: no limit); longer ones are refused by
   /// `quote` instead of being cut short by the server. Counted in bytes, or in characters
@@ -93,6 +102,10 @@ class Dialect {
   virtual ATHANOR_DECL void limit_offset(Compiler& c, const Expr& limit, const Expr& offset) const;
   virtual ATHANOR_DECL void concat(Compiler& c, const Expr& a, const Expr& b) const;
   virtual ATHANOR_DECL void function(Compiler& c, const detail::ExprNode& f) const;
+  /// A function athanor spells per backend so that all give one answer (round, ceil, floor,
+  /// mod, greatest, least, substr, extract, current_date: `f.text`; core/functions.hpp).
+  /// Defaults (standard SQL, as PostgreSQL takes it) in portable_functions.hpp.
+  virtual ATHANOR_DECL void portable_function(Compiler& c, const detail::ExprNode& f) const;
   virtual ATHANOR_DECL void upsert(Compiler& c, const detail::InsertNode& n) const;
   /// `x IN (elements of one bound JSON array)`: one prepared statement whatever the
   /// list's length. `n.args[0]` is x, `n.args[1]` the bind, `n.flags & 1` NOT.

@@ -45,8 +45,16 @@ class MysqlDialect : public Dialect {
     caps_.nulls_ordering = false;
     // No FULL OUTER JOIN (https://mariadb.com/kb/en/join-syntax/).
     caps_.full_outer_join = false;
+    // `/` of two integers is an exact DECIMAL (7 / 2 = 3.5000); DIV truncates toward zero as
+    // SQLite, PostgreSQL and C++ do (https://mariadb.com/kb/en/div/).
+    caps_.integer_divide = "DIV";
     // `A EXCEPT (SELECT 1, 1 UNION …)`: "Duplicate column name '1'".
     caps_.compound_group_unique_names = true;
+    // INTERSECT ALL / EXCEPT ALL came with MariaDB 10.5 (https://mariadb.com/kb/en/intersect/)
+    // and MySQL 8.0.31, the versions this dialect assumes: kept on.
+    // WITH heads a SELECT only, not an UPDATE or DELETE (MariaDB 10.11: syntax error; a
+    // subquery may start with WITH, https://mariadb.com/kb/en/with/): the CTEs go there.
+    caps_.cte_before_dml = false;
     // BOOL is TINYINT(1): values come back as integers (https://mariadb.com/kb/en/boolean/).
     caps_.native_boolean = false;
     // `\` escapes in LIKE patterns, even with ESCAPE '' (https://mariadb.com/kb/en/like/).
@@ -183,6 +191,38 @@ class MysqlDialect : public Dialect {
       c.out() += "VALUES(", c.ident(f.args[0].node().text), c.out() += ')';
     } else {
       Dialect::function(c, f);
+    }
+  }
+  /// The portable functions in MariaDB's words.
+  void portable_function(Compiler& c, const detail::ExprNode& f) const override {
+    const auto& a = f.args;
+    const std::string& n = f.text;
+    if (n == "round" && a[0].type().kind != TypeKind::numeric) {
+      // ROUND of a double rounds half to even (rint; https://mariadb.com/kb/en/round/): the
+      // double is rounded as DECIMAL, half away from zero, and read back as a double. Beyond
+      // 2^52 a double is whole, and DECIMAL(65,30) would clamp it.
+      c.out() += "CASE WHEN ABS(", c.expr(a[0]), c.out() += ") >= 4503599627370496 THEN ", c.expr(a[0]);
+      c.out() += " ELSE CAST(ROUND(CAST(", c.expr(a[0]), c.out() += " AS DECIMAL(65,30))";
+      if (a.size() > 1) c.out() += ", ", c.expr(a[1]);
+      c.out() += ") AS DOUBLE) END";
+    } else if (n == "round") {
+      c.out() += "ROUND(", c.arguments(a), c.out() += ')';
+    } else if (n == "extract") {
+      // One function per field (https://mariadb.com/kb/en/date-time-functions/): DAYOFWEEK is
+      // 1 = Sunday, WEEK(x, 3) the ISO 8601 week.
+      const std::string& field = detail::extract_field(*this, f);
+      static constexpr std::pair<std::string_view, const char*> names[] = {
+          {"year", "YEAR("}, {"month", "MONTH("}, {"day", "DAYOFMONTH("}, {"hour", "HOUR("}, {"minute", "MINUTE("},
+          {"second", "SECOND("}, {"dow", "DAYOFWEEK("}, {"doy", "DAYOFYEAR("}, {"quarter", "QUARTER("}, {"week", "WEEK("}};
+      if (field == "dow") c.out() += '(';  // whole: it may be an operand
+      for (auto& [name, sql] : names)
+        if (name == field) c.out() += sql;
+      c.expr(a[1]);
+      c.out() += field == "week" ? ", 3)" : field == "dow" ? ") - 1)" : ")";
+    } else if (n == "current_date") {
+      c.out() += "UTC_DATE()";  // CURRENT_DATE follows the session zone (UTC here, but not by its word)
+    } else {
+      Dialect::portable_function(c, f);
     }
   }
   /// ON DUPLICATE KEY UPDATE (https://mariadb.com/kb/en/insert-on-duplicate-key-update/).

@@ -19,6 +19,8 @@ class SqliteDialect : public Dialect {
     // (https://sqlite.org/lang_select.html#compound_select_statements).
     caps_.parenthesised_compound_members = false;
     caps_.intersect_binds_tighter = false;
+    // Only UNION ALL keeps duplicates (https://sqlite.org/lang_select.html#compound_select_statements).
+    caps_.intersect_except_all = false;
     caps_.max_params = 32766;  // SQLITE_MAX_VARIABLE_NUMBER since 3.32
     caps_.nan = false;         // a NaN would be stored as NULL: the driver refuses it (DataError)
     caps_.cheap_last_insert_id = true;  // sqlite3_last_insert_rowid: no RETURNING needed for one row
@@ -67,6 +69,49 @@ class SqliteDialect : public Dialect {
   void in_array(Compiler& c, const detail::ExprNode& n) const override {
     c.operand(n.args[0]), c.out() += (n.flags & 1) ? " NOT IN (SELECT value FROM json_each(" : " IN (SELECT value FROM json_each(";
     c.expr(n.args[1]), c.out() += "))";
+  }
+  /// The portable functions in SQLite's words (https://sqlite.org/lang_corefunc.html,
+  /// https://sqlite.org/lang_datefunc.html). round() is native: it rounds half away from zero.
+  void portable_function(Compiler& c, const detail::ExprNode& f) const override {
+    using detail::fn_arg;
+    const auto& a = f.args;
+    const std::string& n = f.text;
+    if (n == "round") {
+      c.out() += "round(", c.arguments(a), c.out() += ')';
+    } else if (n == "ceil" || n == "floor") {
+      // ceil()/floor() exist only when SQLite is built with SQLITE_ENABLE_MATH_FUNCTIONS
+      // (https://sqlite.org/lang_mathfunc.html): from CAST(x AS INTEGER), which cuts toward
+      // zero, plus or minus one. Beyond 2^52 every double is whole (and CAST would saturate).
+      bool ceil = n == "ceil";
+      c.out() += "CASE WHEN abs(", fn_arg(c, a[0]), c.out() += ") >= 4503599627370496.0 THEN ", fn_arg(c, a[0]);
+      c.out() += " WHEN ", fn_arg(c, a[0]), c.out() += ceil ? " > CAST(" : " < CAST(", fn_arg(c, a[0]);
+      c.out() += " AS INTEGER) THEN CAST(", fn_arg(c, a[0]), c.out() += ceil ? " AS INTEGER) + 1.0" : " AS INTEGER) - 1.0";
+      c.out() += " ELSE CAST(CAST(", fn_arg(c, a[0]), c.out() += " AS INTEGER) AS REAL) END";
+    } else if (n == "mod") {
+      // mod() is a math function on doubles; % is the integer remainder (NULL for 0).
+      c.out() += '(', fn_arg(c, a[0]), c.out() += " % ", fn_arg(c, a[1]), c.out() += ')';
+    } else if (n == "greatest" || n == "least") {
+      // Scalar max()/min() of several arguments: NULL when any argument is NULL.
+      c.out() += n == "greatest" ? "max(" : "min(", c.arguments(a), c.out() += ')';
+    } else if (n == "extract") {
+      // strftime() reads the ISO 8601 text Date/DateTime/Time are stored as; %w is 0 = Sunday.
+      // The ISO week is that of the week's Thursday: its day of the year, in sevens (%V only
+      // arrived in SQLite 3.46).
+      const std::string& field = detail::extract_field(*this, f);
+      auto part = [&](const char* fmt) { c.out() += "CAST(strftime('", c.out() += fmt, c.out() += "', ", c.expr(a[1]), c.out() += ") AS INTEGER)"; };
+      if (field == "quarter") {
+        c.out() += "((", part("%m"), c.out() += " + 2) / 3)";  // whole: it may be an operand
+      } else if (field == "week") {
+        c.out() += "((CAST(strftime('%j', date(", c.expr(a[1]), c.out() += ", '-3 days', 'weekday 4')) AS INTEGER) - 1) / 7 + 1)";
+      } else {
+        static constexpr std::pair<std::string_view, const char*> formats[] = {
+            {"year", "%Y"}, {"month", "%m"}, {"day", "%d"}, {"hour", "%H"}, {"minute", "%M"}, {"second", "%S"}, {"dow", "%w"}, {"doy", "%j"}};
+        for (auto& [name, fmt] : formats)
+          if (name == field) part(fmt);
+      }
+    } else {
+      Dialect::portable_function(c, f);
+    }
   }
   std::string has_table_sql() const override {
     return "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?";

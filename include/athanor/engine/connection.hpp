@@ -26,12 +26,25 @@ concept Executable = requires(const S& s) {
 
 namespace detail {
 
+class ConnectionImpl;
+/// A typed statement whose rows are being read one by one (Stream): the connection keeps
+/// it until its last row is read or the Stream goes, and refuses other statements meanwhile.
+struct OpenStream {
+  ConnectionImpl* conn = nullptr;  ///< null once the stream has ended
+  driver::Statement* st = nullptr;
+  std::vector<Value> values;  ///< the bound values: the driver may point into them until reset
+  bool finished = false;      ///< the last row was read (as opposed to cut off by commit/rollback/close)
+  /// Moves to the next row; false after the last one (the connection is then free again).
+  ATHANOR_DECL bool next();
+};
+
 class ConnectionImpl {
  public:
   ConnectionImpl(std::shared_ptr<EngineState> e, Pool::Lease lease) : engine(std::move(e)), lease(std::move(lease)) {}
   ~ConnectionImpl() { release(); }
 
   void release() noexcept {
+    end_stream();
     if (!lease.conn) return;
     bool broken_now = broken;
     if (in_tx && !broken_now) {
@@ -63,6 +76,7 @@ class ConnectionImpl {
     }
   }
   void exec(std::string_view sql) {
+    check_idle();
     engine->echo(sql, 0);
     guard([&] { drv().exec(sql); });
   }
@@ -110,7 +124,8 @@ class ConnectionImpl {
   /// driver errors are translated and the statement is reset afterwards, whatever happens.
   template <class F>
   auto executed(const std::string& sql, const std::vector<Value>& values, F&& f) {
-    engine->echo(sql, values.size());
+    check_idle();
+    engine->echo(sql, values);
     return guard([&] {
       auto& st = drv().prepare(sql);
       struct Reset {
@@ -120,6 +135,32 @@ class ConnectionImpl {
       st.execute(values);
       return f(st);
     });
+  }
+  /// Runs a typed statement and keeps it open for a Stream to read its rows one by one.
+  ATHANOR_DECL std::shared_ptr<OpenStream> open_stream(const Compiled& c, std::vector<Value> slots);
+  /// Ends the open stream, if any: frees its statement's rows (rolling back or closing the
+  /// connection does this first, so a stream never reads from a statement reset under it).
+  void end_stream() noexcept {
+    if (!stream) return;
+    auto s = std::move(stream);
+    s->conn = nullptr;
+    try {
+      std::unique_lock<std::recursive_mutex> lock;
+      if (lease.shared_mutex) lock = std::unique_lock(*lease.shared_mutex);
+      s->st->reset();
+    } catch (...) {  // a lost link: the pool discards the connection anyway
+      broken = true;
+    }
+  }
+  /// One statement at a time: while a stream reads from this connection's open statement,
+  /// another statement would reset it (the same SQL shares one prepared statement), or on
+  /// MariaDB run over its rows. SQLAlchemy's Session raises the same way for a busy cursor.
+  void check_idle() const {
+    if (stream) {
+      throw ArgumentError(
+          "[athanor.argument.stream_open] a stream is still reading rows on this connection; finish or leave its loop "
+          "before running another statement (or read all rows first with execute())");
+    }
   }
   /// execute_typed's loop, compiled once.
   ATHANOR_DECL std::int64_t execute_rows(const Compiled& c, const std::vector<Value>& slots,
@@ -187,6 +228,7 @@ class ConnectionImpl {
 
   std::shared_ptr<EngineState> engine;
   Pool::Lease lease;
+  std::shared_ptr<OpenStream> stream;  ///< the stream reading rows here, if any
   bool broken = false;
   bool in_tx = false;
   std::size_t savepoints = 0;  ///< open savepoints
@@ -219,6 +261,12 @@ class Connection {
     requires requires(const S& s, detail::ConnectionImpl& c) { s.run(c); }
   auto execute(const S& stmt) {
     return stmt.run(*impl_);
+  }
+  /// Streams a typed ORM statement's rows one at a time (see Stream): `for (auto&& row : conn.stream(stmt))`.
+  template <class S>
+    requires requires(const S& s, detail::ConnectionImpl& c) { s.stream(c); }
+  auto stream(const S& stmt) {
+    return stmt.stream(*impl_);
   }
   /// Executes a statement once per parameter set (executemany). An INSERT without
   /// values takes its columns from the first set: `conn.execute(insert(t), {{{"a", 1}}, {{"a", 2}}})`.

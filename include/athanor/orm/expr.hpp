@@ -25,12 +25,15 @@ namespace detail {
 struct Builder {
   int next_slot = 0;
   std::vector<std::pair<const void*, FromClause>> sources;
+  /// Building a Core tree to hand to Core (`orm::core(e)`): binds keep their value and take
+  /// no slot, as Core binds (a slot would point into another statement's values).
+  bool for_core = false;
   Builder() = default;
   explicit Builder(int first_slot) : next_slot(first_slot) {}
   Expr bind(Value v) {
     auto e = Expr::make_bind(std::move(v));
     if (e.node().kind != athanor::detail::ExprKind::bind) e = Expr::make(athanor::detail::ExprKind::bind, SqlType{}, "", {});
-    const_cast<athanor::detail::ExprNode&>(e.node()).flags = ++next_slot;
+    if (!for_core) const_cast<athanor::detail::ExprNode&>(e.node()).flags = ++next_slot;
     return e;
   }
   /// The FROM item of key `k`, made by `make()` on its first reference in the statement.
@@ -135,6 +138,12 @@ struct Val : Methods<Val<T>, T> {
   void collect(detail::Collected& out) const { out.push_back(column_traits<T>::to_value(v)); }
 };
 
+namespace detail {
+/// `c<&M::a> = v` (orm/insert.hpp): checked there, as update's set() is.
+template <auto Pm, class V>
+auto assign(V&& v);
+}  // namespace detail
+
 /// A column of a model: `c<&User::name>`.
 template <auto Pm>
 struct Col : Methods<Col<Pm>, detail::value_of<Pm>> {
@@ -147,6 +156,10 @@ struct Col : Methods<Col<Pm>, detail::value_of<Pm>> {
     return t.unchecked_c(detail::column_name<Pm>(), t.columns()[detail::column_index<Pm>].type);
   }
   void collect(detail::Collected&) const {}
+  /// The typed assignment `c<&User::name> = "ann"` of `insert<User>().values(…)` and of an
+  /// upsert's update (orm/insert.hpp). It assigns nothing: `c<…>` is a constant.
+  template <class V>
+  auto operator=(V&& v) const { return detail::assign<Pm>(std::forward<V>(v)); }
 };
 template <auto Pm>
 inline constexpr Col<Pm> c{};
@@ -193,7 +206,7 @@ struct logical {
 template <const char* Sql>
 struct arith {
   static Expr build(std::vector<Expr> a) {
-    auto t = a[0].type();
+    auto t = Expr::arith_type(a[0].type(), a[1].type());
     return Expr::make(athanor::detail::ExprKind::binary, t, Sql, std::move(a));
   }
 };

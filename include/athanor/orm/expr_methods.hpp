@@ -117,6 +117,13 @@ struct Methods : detail::typed_tag {
   auto in_(const TypedSelect<R, C, F, K...>& sub) const { return in_select_<false>(sub); }
   template <class R, class C, class F, class... K>
   auto not_in(const TypedSelect<R, C, F, K...>& sub) const { return in_select_<true>(sub); }
+  /// `IN (SELECT … UNION …)` over a typed compound of one column (compound.hpp).
+  template <class S>
+    requires requires { typename S::compound_tag; }
+  auto in_(const S& sub) const { return in_select_<false>(sub); }
+  template <class S>
+    requires requires { typename S::compound_tag; }
+  auto not_in(const S& sub) const { return in_select_<true>(sub); }
   auto is_null() const { return Node<op::is_null<false>, bool, D>(self()); }
   auto is_not_null() const { return Node<op::is_null<true>, bool, D>(self()); }
   template <class A, class B>
@@ -296,7 +303,11 @@ template <TypedExpr E>
 auto sum(const E& e) {
   constexpr bool ok = detail::is_numeric<detail::value_t<E>>;
   static_assert(ok, "athanor: sum() adds numbers (integers, doubles or Decimals)");
-  if constexpr (ok) return Node<fn::call<fn::sum>, std::optional<detail::strip_optional_t<detail::value_t<E>>>, E>(e);
+  // SUM of integers is 64-bit on every server (bigint, DECIMAL on MariaDB): a sum of an int
+  // column past 2^31 must still be readable.
+  using T = detail::strip_optional_t<detail::value_t<E>>;
+  using R = std::conditional_t<std::is_integral_v<T>, std::int64_t, T>;
+  if constexpr (ok) return Node<fn::call<fn::sum>, std::optional<R>, E>(e);
 }
 /// avg() is a double, or a Decimal for a Decimal (NUMERIC on PostgreSQL and MariaDB; SQLite
 /// averages doubles, read back through 15 significant digits).
@@ -348,6 +359,57 @@ struct CoreExpr : Methods<CoreExpr<T>, T> {
 };
 template <class T>
 CoreExpr<T> core_expr(Expr e) { return CoreExpr<T>{{}, std::move(e)}; }
+
+/// A Core fragment over typed operands: `f(Expr…)` gets the Core form of each typed
+/// argument while the statement is built, so a subquery's column stays that subquery's
+/// (its FROM item and values are the statement's own). Typed T by the caller. A
+/// capture-less `f` keeps the statement compiled once per type; a capturing one makes it
+/// compile per execution (what it captured may change).
+template <class T, class F, class... A>
+struct CoreFn : Methods<CoreFn<T, F, A...>, T> {
+  using value_type = T;
+  using models = boost::mp11::mp_fold<boost::mp11::mp_list<typename A::models...>, boost::mp11::mp_list<>, detail::merge>;
+  static constexpr bool cacheable = std::is_empty_v<F> && (A::cacheable && ...);
+  F f;
+  detail::Pack<A...> args;
+  CoreFn(F fn, A... a) : f(std::move(fn)), args(std::move(a)...) {}
+  Expr to_core(detail::Builder& b) const {
+    return args.apply([&](const auto&... a) { return Expr(f(a.to_core(b)...)); });
+  }
+  void collect(detail::Collected& out) const {
+    args.apply([&](const auto&... a) { (a.collect(out), ...); });
+  }
+};
+namespace detail {
+template <class>
+struct expr_for { using type = Expr; };
+}  // namespace detail
+/// **Example**: `orm::core_expr<std::int64_t>([](Expr n) { return n * 10; }, counts.c<1>())`
+template <class T, class F, class... A>
+  requires(sizeof...(A) > 0 && !std::is_convertible_v<F, Expr>)
+auto core_expr(F f, A... a) {
+  constexpr bool typed = (TypedExpr<A> && ...);
+  static_assert(typed, "athanor: core_expr<T>(f, e…) takes typed expressions after f (c<&User::id>, sq.c<0>())");
+  if constexpr (typed) {
+    constexpr bool makes_expr = std::is_convertible_v<std::invoke_result_t<const F&, typename detail::expr_for<A>::type...>, Expr>;
+    static_assert(makes_expr, "athanor: core_expr<T>(f, e…): f takes one athanor::Expr per typed expression and returns an athanor::Expr");
+    if constexpr (makes_expr) return CoreFn<T, F, A...>(std::move(f), std::move(a)...);
+  }
+}
+
+/// The other way: a typed expression (or a typed select) as Core, for a Core statement over
+/// mapped tables; its values are bound in the Core tree.
+/// **Example**: `athanor::select(orm::table_of<User>()).where(orm::core(c<&User::id> > 3))`
+template <class E>
+auto core(const E& e) {
+  constexpr bool ok = TypedExpr<E> || requires(detail::Builder& b) { { e.to_core(b) } -> std::same_as<athanor::Select>; };
+  static_assert(ok, "athanor: orm::core(e) takes a typed expression (c<&User::id> > 3) or a typed select");
+  if constexpr (ok) {
+    detail::Builder b;
+    b.for_core = true;
+    return e.to_core(b);
+  }
+}
 
 /// A value written into the SQL text (athanor::inline_literal: numbers, booleans, strings
 /// through the dialect's quoting), typed as the value. For an expression the server must see

@@ -8,6 +8,7 @@
 
 #include <athanor/core/select.hpp>
 #include <athanor/engine/connection.hpp>
+#include <athanor/engine/stream.hpp>
 #include <athanor/orm/detail/clauses.hpp>
 #include <athanor/orm/loading.hpp>
 
@@ -26,6 +27,23 @@ template <class R>
 class Rows : public std::vector<R> {
  public:
   using std::vector<R>::vector;
+  /// SQLAlchemy's result vocabulary. Exactly one row: NoResultFound / MultipleResultsFound otherwise.
+  const R& one() const& {
+    if (this->empty()) throw NoResultFound();
+    if (this->size() > 1) throw MultipleResultsFound();
+    return this->front();
+  }
+  /// On a temporary (`session.execute(stmt).one()`): the row itself, not a reference into it.
+  R one() && { return std::move(const_cast<R&>(std::as_const(*this).one())); }
+  /// The first row, or nothing.
+  std::optional<R> first() const { return this->empty() ? std::nullopt : std::optional<R>(this->front()); }
+  /// One row or none: MultipleResultsFound when more.
+  std::optional<R> one_or_none() const {
+    if (this->size() > 1) throw MultipleResultsFound();
+    return first();
+  }
+  /// Every row.
+  const std::vector<R>& all() const { return *this; }
   /// Reading the rows as another row type is a compile error that says so.
   template <class U>
   operator std::vector<U>() const {
@@ -40,8 +58,20 @@ class Rows : public std::vector<R> {
 
 template <class S, detail::fixed_string Name>
 class Subquery;
+template <class S, class Tuple, class Stmt>
+auto make_into(const Stmt& stmt);
 template <class S>
 struct ScalarSubquery;
+// compound.hpp and cte.hpp
+template <int Op, class L, class R, class... Clauses>
+class TypedCompound;
+template <class S, detail::fixed_string Name, bool Recursive, class Step = void, int Op = 1>
+class TypedCte;
+/// The tag of `stmt.cte<"name">(orm::recursive)`: a CTE whose step names itself.
+struct recursive_t {
+  explicit constexpr recursive_t() = default;
+};
+inline constexpr recursive_t recursive{};
 
 namespace detail {
 template <class From, class E>
@@ -54,6 +84,10 @@ template <class X>
 inline constexpr bool is_subquery = false;
 template <class S, fixed_string N>
 inline constexpr bool is_subquery<Subquery<S, N>> = true;
+template <class S, fixed_string N, bool R, class St, int Op>
+inline constexpr bool is_subquery<TypedCte<S, N, R, St, Op>> = true;  // a FROM item with state, as a subquery
+template <int Op, class A, class B>
+auto set_op(const A& a, const B& b);
 /// A FROM item given as a value (`join(manager, on)`, `join(sq, on)`): its state, if any.
 template <class X>
 auto source_object(const X& x) {
@@ -144,7 +178,7 @@ class TypedSelect {
   template <class X>
   auto select_from(const X& x) const {
     constexpr bool ok = detail::is_alias<X> || detail::is_subquery<X>;
-    static_assert(ok, "athanor: select_from(x) takes an alias or a subquery; a model goes in select_from<M>()");
+    static_assert(ok, "athanor: select_from(x) takes an alias, a subquery or a CTE; a model goes in select_from<M>()");
     if constexpr (ok) return select_from_(detail::source_object(x));
   }
   /// INNER JOIN of model (or alias) N on a condition.
@@ -175,6 +209,28 @@ class TypedSelect {
   /// **Example**: `auto sq = select(c<&Post::user_id>, count()).group_by(c<&Post::user_id>).subquery<"counts">();`
   template <detail::fixed_string Name>
   auto subquery() const { return Subquery<TypedSelect, Name>(*this); }
+  /// This select as a common table expression `name` (WITH name AS (…)), a FROM item whose
+  /// columns are typed like a subquery's: `t.c<0>()`, `t.c<&M::member>()` (cte.hpp).
+  /// **Example**: `auto t = select(c<&Post::user_id>, count()).group_by(c<&Post::user_id>).cte<"counts">();`
+  template <detail::fixed_string Name>
+  auto cte() const { return TypedCte<TypedSelect, Name, false>(*this); }
+  /// The anchor of a recursive CTE; `t.union_all(step)` adds the step that names `t`.
+  template <detail::fixed_string Name>
+  auto cte(recursive_t) const { return TypedCte<TypedSelect, Name, true>(*this); }
+  /// Set operations with a typed select (or compound) of the same row type (compound.hpp).
+  /// **Example**: `select(c<&User::name>).union_(select(c<&Tag::label>))`
+  template <class B>
+  auto union_(const B& b) const { return detail::set_op<0>(*this, b); }
+  template <class B>
+  auto union_all(const B& b) const { return detail::set_op<1>(*this, b); }
+  template <class B>
+  auto intersect(const B& b) const { return detail::set_op<2>(*this, b); }
+  template <class B>
+  auto intersect_all(const B& b) const { return detail::set_op<3>(*this, b); }
+  template <class B>
+  auto except_(const B& b) const { return detail::set_op<4>(*this, b); }
+  template <class B>
+  auto except_all(const B& b) const { return detail::set_op<5>(*this, b); }
 
   /// The statement as a Core Select (binds numbered by slot).
   athanor::Select to_core(detail::Builder& b) const {
@@ -204,6 +260,18 @@ class TypedSelect {
     collect(values);
     return detail::read_rows<Result>(c, *compiled(*c.engine->dialect), values, cols_);
   }
+  /// Runs on a connection and keeps the statement open: its rows one at a time, as a
+  /// single-pass range (see Stream for what stays open and what memory it uses).
+  Stream<Result, Columns> stream(athanor::detail::ConnectionImpl& c) const {
+    detail::Collected values;
+    collect(values);
+    auto open = c.open_stream(*compiled(*c.engine->dialect), std::move(static_cast<std::vector<Value>&>(values)));
+    return Stream<Result, Columns>(std::move(open), cols_);
+  }
+  /// The same statement, its rows read into the caller's aggregate S (one member per column,
+  /// in select order) instead of std::tuple: `session.execute(stmt.into<Report>())`.
+  template <class S>
+  auto into() const { return make_into<S, Result>(*this); }
   /// Reads one row of a driver statement into a `Result`.
   Result read(driver::Statement& st) const { return cols_.read(st); }
   const Columns& columns() const { return cols_; }
@@ -230,7 +298,7 @@ class TypedSelect {
   template <int Flags, class X, class On>
   auto join_value_(const X& x, On on) const {
     constexpr bool ok = detail::is_alias<X> || detail::is_subquery<X>;
-    static_assert(ok, "athanor: join(x, on) takes an alias or a subquery; join a model with join<M>(on)");
+    static_assert(ok, "athanor: join(x, on) takes an alias, a subquery or a CTE; join a model with join<M>(on)");
     if constexpr (ok) return join_<Flags>(detail::source_object(x), std::move(on));
   }
   template <int Flags, class Src, class On>
@@ -280,4 +348,7 @@ using athanor::select;
 
 }  // namespace athanor::orm
 
+// Then compound.hpp and cte.hpp, each from the end of the one before: any of them included
+// first still sees the others' definitions in order.
 #include <athanor/orm/subquery.hpp>
+#include <athanor/orm/into.hpp>

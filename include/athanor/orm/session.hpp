@@ -172,7 +172,10 @@ class Session {
   void flush() { core_->flush(); }
   /// Flushes and commits; objects expire (reload on next access) unless expire_on_commit is off.
   /// A failed COMMIT (lost connection…) is handled as a failed flush.
-  void commit() { core_->commit(); }
+  void commit() {
+    if (core_->conn) core_->conn->impl().check_idle();  // inside a stream's loop: an error, the transaction kept
+    core_->commit();
+  }
   /// Rolls back: new objects leave the session, the rest expire back to the committed state.
   void rollback() { core_->rollback(); }
   /// Reloads an object's row now.
@@ -207,10 +210,44 @@ class Session {
   /// Rolls back and detaches every object.
   void close() { core_->close(); }
 
-  /// Objects of a typed `select<M>()`: one Ptr per row, the same Ptr for the same row.
-  template <class M, class Cols, class From, class... C>
-  std::vector<Ptr<M>> scalars(const TypedSelect<M, Cols, From, C...>& stmt) {
-    static_assert(Model<M>, "athanor: scalars() takes select<Model>(); use execute() for tuples");
+  /// Objects of a typed `select<M>()`: one Ptr per row, the same Ptr for the same row. For
+  /// `select(c<…>, …)`: the first column of every row. `.one()`, `.first()`, `.one_or_none()`,
+  /// `.all()` as SQLAlchemy's ScalarResult.
+  template <class R, class Cols, class From, class... C>
+  auto scalars(const TypedSelect<R, Cols, From, C...>& stmt) {
+    autoflush();
+    if constexpr (Model<R>) {
+      auto objects = detail::scalars<R>(*core_, stmt);
+      return Rows<Ptr<R>>(std::make_move_iterator(objects.begin()), std::make_move_iterator(objects.end()));
+    } else {
+      Rows<std::tuple_element_t<0, R>> out;  // read from the stream: no tuple vector in between
+      for (auto&& row : stmt.stream(core_->impl())) out.push_back(std::move(std::get<0>(row)));
+      return out;
+    }
+  }
+  /// The first column of the first row of a typed select (no row, or NULL: nothing). Reads one
+  /// row and stops, as SQLAlchemy's Session.scalar.
+  /// **Example**: `std::optional<std::int64_t> n = session.scalar(select(count()).select_from<User>());`
+  template <class R, class Cols, class From, class... C>
+  auto scalar(const TypedSelect<R, Cols, From, C...>& stmt) {
+    constexpr bool rows = !Model<R>;
+    static_assert(rows, "athanor: scalar() takes select(c<…>, …); for objects use first() or get<M>(pk)");
+    if constexpr (rows) {
+      using T = detail::strip_optional_t<std::tuple_element_t<0, R>>;
+      std::optional<T> out;
+      for (auto&& row : stream(stmt)) {
+        out = std::move(std::get<0>(row));
+        break;
+      }
+      return out;
+    }
+  }
+  /// Objects of a typed compound of `select<M>()`s: `session.scalars(union_(select<User>().where(a), select<User>().where(b)))`.
+  template <class S>
+    requires requires { typename S::compound_tag; }
+  auto scalars(const S& stmt) {
+    using M = typename S::result_type;
+    static_assert(Model<M>, "athanor: scalars() takes a compound of select<Model>(); use execute() for tuples");
     autoflush();
     return detail::scalars<M>(*core_, stmt);
   }
@@ -220,14 +257,38 @@ class Session {
     auto all = scalars(stmt.limit(1));
     return all.empty() ? std::remove_cvref_t<decltype(all[0])>{} : all[0];
   }
-  /// Rows of a typed select as tuples, or the row count of a typed update/delete.
+  /// Rows of a typed select as tuples, the row count of a typed update/delete, or what a
+  /// typed insert gives (orm::InsertResult, or its RETURNING rows).
   template <class S>
     requires requires(const S& s, athanor::detail::ConnectionImpl& c) { s.run(c); }
   auto execute(const S& stmt) {
     autoflush();
     auto r = stmt.run(core_->impl());
-    if constexpr (std::is_same_v<decltype(r), std::int64_t>) core_->expire_all();  // bulk change: reload objects
+    // A bulk change (update, delete, an upsert that updates): reload objects. A typed insert
+    // otherwise leaves the identity map alone, as SQLAlchemy's Core insert through a session.
+    if constexpr (std::is_same_v<decltype(r), std::int64_t> || requires { requires S::changes_existing_rows; }) core_->expire_all();
     return r;
+  }
+  /// The rows of a typed select (or `.into<S>()` of one) one at a time, without a vector of
+  /// all of them: `for (auto&& [name, n] : session.stream(stmt)) …`. Single pass; until the
+  /// loop ends (its last row, a break, an exception) the Session runs no other statement
+  /// ([athanor.argument.stream_open]). Rows, not objects: objects go through the identity map.
+  template <class S>
+    requires requires(const S& s, athanor::detail::ConnectionImpl& c) { s.stream(c); }
+  auto stream(const S& stmt) {
+    constexpr bool rows = !Model<typename S::result_type>;
+    static_assert(rows, "athanor: stream() reads the rows of select(c<…>, …) or .into<S>(); the objects of select<Model>() go "
+                        "through the identity map: use scalars()");
+    if constexpr (rows) {
+      autoflush();
+      return stmt.stream(core_->impl());
+    }
+  }
+  /// Calls `f(row)` for each row of a typed select, streamed as by stream().
+  /// **Example**: `session.for_each(stmt, [&](auto&& row) { total += std::get<1>(row); });`
+  template <class S, class F>
+  void for_each(const S& stmt, F&& f) {
+    for (auto&& row : stream(stmt)) f(std::move(row));
   }
   /// The connection of the current transaction (begun if needed), for Core statements.
   Connection& connection() { return core_->connection(); }

@@ -55,6 +55,8 @@ inline bool has_from(const athanor::detail::FromNode& n, const athanor::detail::
 /// correlate<…>() that leaves the subquery no FROM is an ArgumentError at compilation.
 template <class S>
 athanor::Select inner_select(const S& stmt, Builder& b) {
+  if constexpr (requires { typename S::compound_tag; }) return stmt.build(b, true, false);  // each part so (compound.hpp)
+  else {
   athanor::Select s = stmt.to_core(b);
   using Outer = outer_models_t<S>;
   s = [&]<class... O>(boost::mp11::mp_list<O...>) { return s.correlate(from_of<O>()...); }(Outer{});
@@ -71,6 +73,7 @@ athanor::Select inner_select(const S& stmt, Builder& b) {
         ...);
   }(typename S::from_models{});
   return s;
+  }
 }
 
 /// The C++ type of a scalar subquery: its one column's, as std::optional.
@@ -250,3 +253,5 @@ class Subquery {
 };
 
 }  // namespace athanor::orm
+
+#include <athanor/orm/compound.hpp>  // set operations, then CTEs (see select.hpp's end)

@@ -26,6 +26,54 @@ ATHANOR_DECL std::int64_t detail::ConnectionImpl::execute_rows(const Compiled& c
   });
 }
 
+ATHANOR_DECL std::shared_ptr<detail::OpenStream> detail::ConnectionImpl::open_stream(const Compiled& c, std::vector<Value> slots) {
+  check_idle();
+  auto s = std::make_shared<OpenStream>();
+  bool in_order = c.params.size() == slots.size();
+  for (std::size_t i = 0; in_order && i < c.params.size(); ++i) in_order = c.params[i].slot == static_cast<int>(i);
+  if (in_order) {
+    s->values = std::move(slots);
+  } else {
+    s->values.reserve(c.params.size());
+    for (auto& p : c.params) s->values.push_back(p.slot >= 0 ? slots[static_cast<std::size_t>(p.slot)] : p.value);
+  }
+  engine->echo(c.sql, s->values);
+  guard([&] {
+    auto& st = drv().prepare(c.sql);
+    try {
+      st.execute(s->values);
+    } catch (...) {
+      st.reset();
+      throw;
+    }
+    s->st = &st;
+  });
+  s->conn = this;
+  stream = s;
+  return s;
+}
+
+ATHANOR_DECL bool detail::OpenStream::next() {
+  if (!conn) {
+    if (finished) return false;
+    throw ArgumentError(
+        "[athanor.argument.stream_closed] the stream's connection was committed, rolled back or closed before its "
+        "last row was read");
+  }
+  bool more = false;
+  try {
+    more = conn->guard([&] { return st->next(); });
+  } catch (...) {
+    if (conn) conn->end_stream();
+    throw;
+  }
+  if (!more) {
+    finished = true;
+    conn->end_stream();  // the connection is free for the next statement at once
+  }
+  return more;
+}
+
 ATHANOR_DECL bool Transaction::is_active() const {
   return c_ && c_->in_tx && c_->generation == generation_ && (level_ == 0 || c_->savepoints >= level_);
 }
@@ -43,6 +91,7 @@ ATHANOR_DECL void Transaction::commit() {
 }
 
 ATHANOR_DECL void Transaction::rollback() {
+  if (c_) c_->end_stream();  // a rollback cuts a stream short: its rows are the transaction's
   if (!is_active()) {
     c_ = nullptr;
     return;

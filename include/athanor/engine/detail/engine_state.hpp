@@ -8,6 +8,7 @@
 #include <string>      // std::string
 
 #include <athanor/dialect/dialect.hpp>
+#include <athanor/engine/detail/echo.hpp>
 #include <athanor/engine/pool.hpp>
 #include <athanor/engine/url.hpp>
 
@@ -17,6 +18,10 @@ namespace athanor {
 /// **Example**: `create_engine(url, {.echo = true, .echo_sink = [](std::string_view s) { log(s); }})`
 struct EngineOptions {
   bool echo = false;                                ///< log each statement's SQL and parameter count
+  /// With echo: a second line per statement with its bound values, each text cut to 40
+  /// characters (its length said), binary values as `<N bytes>`, password hashes as `***`.
+  /// Off by default: values are data, and logs travel further than databases.
+  bool echo_parameters = false;
   std::function<void(std::string_view)> echo_sink;  ///< where echo goes (default: std::clog)
   PoolOptions pool{};
 };
@@ -28,10 +33,20 @@ struct EngineState {
   EngineOptions options;
   std::unique_ptr<Pool> pool;
 
-  /// Logs the SQL text and the number of parameters, never their values.
+  /// Logs the SQL text and the number of parameters; their values only with echo_parameters.
   void echo(std::string_view sql, std::size_t params) const {
     if (!options.echo) return;
-    std::string line = std::string(sql) + "  [" + std::to_string(params) + (params == 1 ? " parameter]" : " parameters]");
+    emit(std::string(sql) + "  [" + std::to_string(params) + (params == 1 ? " parameter]" : " parameters]"));
+  }
+  /// The same, for a statement about to run with `values` (in placeholder order).
+  void echo(std::string_view sql, const std::vector<Value>& values) const {
+    if (!options.echo) return;
+    echo(sql, values.size());
+    if (options.echo_parameters && !values.empty()) emit("  parameters: " + echo_parameters_text(values));
+  }
+
+ private:
+  void emit(const std::string& line) const {
     if (options.echo_sink) {
       options.echo_sink(line);
     } else {
