@@ -21,6 +21,12 @@
 #if CHINOOK_BENCH_REPORTS >= 2 && __has_include(<athanor/orm/window.hpp>)
 #include "chinook/queries_window.hpp"
 #endif
+#if CHINOOK_BENCH_REPORTS >= 2 && __has_include(<athanor/orm/functions.hpp>)
+#include "chinook/queries_functions.hpp"
+#endif
+#if CHINOOK_BENCH_REPORTS >= 2 && __has_include(<athanor/orm/compound.hpp>)
+#include "chinook/queries_compound.hpp"
+#endif
 
 namespace chinook {
 template <class R>
@@ -44,6 +50,12 @@ void run_reports(athanor::Connection& conn) {
 #endif
 #if CHINOOK_BENCH_REPORTS >= 2 && defined(CHINOOK_REPORTS_WINDOW)
   CHINOOK_REPORTS_WINDOW(CHINOOK_RUN)
+#endif
+#if CHINOOK_BENCH_REPORTS >= 2 && defined(CHINOOK_REPORTS_FUNCTIONS)
+  CHINOOK_REPORTS_FUNCTIONS(CHINOOK_RUN)
+#endif
+#if CHINOOK_BENCH_REPORTS >= 2 && defined(CHINOOK_REPORTS_COMPOUND)
+  CHINOOK_REPORTS_COMPOUND(CHINOOK_RUN)
 #endif
   (void)conn;
 }

@@ -52,6 +52,8 @@ if [ $chinook = 1 ]; then
   later=test/chinook/queries_b.hpp
   [ -f include/athanor/orm/case.hpp ] && later="$later test/chinook/queries_money.hpp"
   [ -f include/athanor/orm/window.hpp ] && later="$later test/chinook/queries_window.hpp"
+  [ -f include/athanor/orm/compound.hpp ] && later="$later test/chinook/queries_compound.hpp"
+  [ -f include/athanor/orm/functions.hpp ] && later="$later test/chinook/queries_functions.hpp"
   # shellcheck disable=SC2086
   part_b=$(cat $later 2>/dev/null | grep -o 'X([a-z0-9_]*, \(true\|false\))' | wc -l)
   for mode in "" "-DATHANOR_SEPARATE_COMPILATION"; do

@@ -22,6 +22,12 @@
 #if __has_include(<athanor/orm/window.hpp>)  // the issue 13 window part is merged
 #include "chinook/queries_window.hpp"
 #endif
+#if __has_include(<athanor/orm/functions.hpp>)  // the issue 13 functions part is merged
+#include "chinook/queries_functions.hpp"
+#endif
+#if __has_include(<athanor/orm/compound.hpp>)  // the issue 13 compound part is merged
+#include "chinook/queries_compound.hpp"
+#endif
 #include "support/backend.hpp"
 
 using namespace chinook;
@@ -267,6 +273,12 @@ CHINOOK_REPORTS_MONEY(CHINOOK_CHECK)
 #ifdef CHINOOK_REPORTS_WINDOW
 CHINOOK_REPORTS_WINDOW(CHINOOK_CHECK)
 #endif
+#ifdef CHINOOK_REPORTS_FUNCTIONS
+CHINOOK_REPORTS_FUNCTIONS(CHINOOK_CHECK)
+#endif
+#ifdef CHINOOK_REPORTS_COMPOUND
+CHINOOK_REPORTS_COMPOUND(CHINOOK_CHECK)
+#endif
 
 TEST_CASE("zz: the corpus holds at least 40 reports; tables dropped") {
   std::size_t n = 0;
@@ -280,6 +292,12 @@ TEST_CASE("zz: the corpus holds at least 40 reports; tables dropped") {
 #endif
 #ifdef CHINOOK_REPORTS_WINDOW
   CHINOOK_REPORTS_WINDOW(CHINOOK_COUNT)
+#endif
+#ifdef CHINOOK_REPORTS_FUNCTIONS
+  CHINOOK_REPORTS_FUNCTIONS(CHINOOK_COUNT)
+#endif
+#ifdef CHINOOK_REPORTS_COMPOUND
+  CHINOOK_REPORTS_COMPOUND(CHINOOK_COUNT)
 #endif
   CHECK(n >= 40);
   MESSAGE(n << " reports");
