@@ -154,6 +154,44 @@ TEST_CASE("is_(null), is_not(null), and == null as IS NULL") {
   CHECK(b.names(b.users.c("manager_id") == Expr(none)) == Names{"ann"});
 }
 
+TEST_CASE("integers divide, sum and average as C++ computes them, on every backend") {
+  // MariaDB's `/` of two integers is an exact decimal (343719 / 1000 = 343.7190) and its AVG
+  // of integers keeps 4 decimal places (6.9831): both were read wrongly before (issue 13).
+  test::Schema s;
+  Table t{"nums", s.md, Column{"id", Integer{}, primary_key}, Column{"v", Integer{}}, Column{"big", Integer{}}};
+  s.create();
+  auto conn = s.engine.connect();
+  std::mt19937 rng(13);
+  std::vector<std::vector<std::pair<std::string, Expr>>> rows;
+  std::vector<std::int64_t> v, big;
+  for (int i = 1; i <= 60; ++i) {
+    std::int64_t x = static_cast<std::int64_t>(rng() % 2001) - 1000, y = 2'000'000'000 - static_cast<std::int64_t>(rng() % 1000);
+    v.push_back(x), big.push_back(y);
+    rows.push_back({{"id", i}, {"v", x}, {"big", y}});
+  }
+  conn.execute(insert(t).values_list(rows));
+  for (std::int64_t d : {2, 3, 7, -4}) {
+    auto r = conn.execute(select(t.c("id"), t.c("v") / d, t.c("v") % d, (t.c("v") * 2.5) / d).order_by(t.c("id")));
+    std::size_t i = 0;
+    for (const Row& row : r) {
+      CAPTURE(v[i]);
+      CAPTURE(d);
+      CHECK(row.get<std::int64_t>(1) == v[i] / d);  // truncation toward zero
+      CHECK(row.get<std::int64_t>(2) == v[i] % d);  // the sign of the dividend
+      CHECK(row.get<double>(3) == doctest::Approx(static_cast<double>(v[i]) * 2.5 / static_cast<double>(d)));
+      ++i;
+    }
+    CHECK(i == v.size());
+  }
+  auto result = conn.execute(select(sum(t.c("big")), avg(t.c("v"))).select_from(t));
+  auto& agg = result.one();
+  std::int64_t total = 0, vs = 0;
+  for (auto x : big) total += x;
+  for (auto x : v) vs += x;
+  CHECK(agg.get<std::int64_t>(0) == total);  // past 2^31
+  CHECK(agg.get<double>(1) == doctest::Approx(static_cast<double>(vs) / static_cast<double>(v.size())).epsilon(1e-12));
+}
+
 TEST_CASE("aggregate functions") {
   Blog b;
   auto r = b.conn

@@ -186,6 +186,12 @@ class MysqlDialect : public Dialect {
     } else if (f.text == "length" && f.args.size() == 1) {
       // LENGTH counts bytes; CHAR_LENGTH counts characters (https://mariadb.com/kb/en/char_length/).
       c.out() += "CHAR_LENGTH(", c.expr(f.args[0]), c.out() += ')';
+    } else if (f.text == "avg" && f.args.size() == 1 && f.args[0].type().kind != TypeKind::numeric &&
+               f.args[0].node().text != "DISTINCT ") {
+      // AVG of integers is a DECIMAL with div_precision_increment (4) more places: 6.9831, where
+      // the others give 6.983050847… (https://mariadb.com/kb/en/div_precision_increment/). Over
+      // doubles it is the double the others give; a Decimal's average stays exact.
+      c.out() += "avg(CAST(", c.expr(f.args[0]), c.out() += " AS DOUBLE))";
     } else if (f.text == "__excluded" && f.args.size() == 1 && f.args[0].node().kind == detail::ExprKind::raw) {
       // The proposed row is VALUES(col) (https://mariadb.com/kb/en/values-value/).
       c.out() += "VALUES(", c.ident(f.args[0].node().text), c.out() += ')';

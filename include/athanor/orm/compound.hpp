@@ -17,10 +17,6 @@ template <class X>
 inline constexpr bool is_compound = false;
 template <int Op, class L, class R, class... C>
 inline constexpr bool is_compound<TypedCompound<Op, L, R, C...>> = true;
-template <class X>
-inline constexpr bool is_typed_select = false;
-template <class R, class C, class F, class... K>
-inline constexpr bool is_typed_select<TypedSelect<R, C, F, K...>> = true;
 /// What a set operation takes: a typed select or a compound of them.
 template <class X>
 inline constexpr bool is_query = is_typed_select<X> || is_compound<X>;

@@ -103,6 +103,11 @@ Rows<Result> read_rows(athanor::detail::ConnectionImpl& c, const Compiled& sql, 
   c.execute_typed(sql, values, [&](driver::Statement& st) { out.push_back(cols.read(st)); });
   return out;
 }
+/// Whether S is a typed select (not a compound, a CTE or anything else with a result type).
+template <class S>
+inline constexpr bool is_typed_select = false;
+template <class R, class C, class F, class... K>
+inline constexpr bool is_typed_select<TypedSelect<R, C, F, K...>> = true;
 template <class R>
 inline constexpr bool one_column = false;
 template <class T>

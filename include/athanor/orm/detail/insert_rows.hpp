@@ -137,10 +137,6 @@ template <class R>
 inline constexpr std::size_t row_width = 0;
 template <class... T>
 inline constexpr std::size_t row_width<std::tuple<T...>> = sizeof...(T);
-template <class S>
-inline constexpr bool is_typed_select = false;
-template <class R, class C, class F, class... K>
-inline constexpr bool is_typed_select<TypedSelect<R, C, F, K...>> = true;
 template <class T>
 inline constexpr bool is_columns_only = false;
 template <auto... Pm>
