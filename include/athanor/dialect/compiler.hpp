@@ -180,6 +180,11 @@ class Compiler {
   /// MySQL prefer input columns there): refused.
   void label_reference(const Expr& e);
   void inline_literal(const Value& v);
+  /// A window (ExprKind::window): `(… PARTITION BY … ORDER BY … frame)`, or its name alone
+  /// after OVER when it only names a window of the WINDOW clause (`definition`: always `(…)`).
+  void window(const detail::ExprNode& w, bool definition);
+  /// The function before OVER: its INTEGER arguments cast where binds are typed by context.
+  void window_call(const Expr& f);
 
   const Dialect& d_;
   Compiled c_;
@@ -337,6 +342,8 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
       if (n.args.size() > 2) out() += " ESCAPE ", expr(n.args[2]);
       break;
     }
+    case K::window: window(n, false); break;
+    case K::over: window_call(n.args[0]), out() += " OVER ", window(n.args[1].node(), false); break;
     case K::ordering: {
       bool desc = n.flags & 1;
       int nulls = n.flags & 6;

@@ -49,6 +49,11 @@ struct Capabilities {
   bool cheap_last_insert_id = false;  ///< the driver reports the generated key for free
   bool cast_bare_binds = false;     ///< CAST a bound value that nothing beside it types (alone in a select list, both sides of an operator, before IS [NOT] NULL): the server infers parameter types from context only
   bool numbered_placeholders = false;  ///< placeholders name their parameter ($1): a bound value used twice in a statement is one parameter, written twice
+  /// A window frame's offsets (`ROWS BETWEEN ? PRECEDING …`) may be placeholders; when false
+  /// (MariaDB) they are written as integer literals.
+  bool window_frame_binds = true;
+  /// lag/lead take a third argument, the default where no row is that far (MariaDB has none).
+  bool lag_lead_default = true;
   std::size_t max_params = 32766;
   /// The longest identifier the server keeps whole (0: no limit); longer ones are refused by
   /// `quote` instead of being cut short by the server. Counted in bytes, or in characters
