@@ -299,3 +299,35 @@ TEST_CASE("a value alone in GROUP BY / ORDER BY is written as a CAST, never read
   CHECK(sql(select(id).order_by(literal(1).nulls_last())) ==
         "SELECT `users`.`id` FROM `users` ORDER BY CAST(? AS SIGNED) IS NULL, CAST(? AS SIGNED)");
 }
+
+namespace {
+struct WindowSchema {
+  MetaData md;
+  Table users{"users", md, Column{"id", Integer{}, primary_key}, Column{"name", String{50}}, Column{"age", Integer{}}};
+  Expr id() const { return users.c("id"); }
+  Expr name() const { return users.c("name"); }
+  Expr age() const { return users.c("age"); }
+};
+}  // namespace
+
+TEST_CASE("window functions: OVER (PARTITION BY … ORDER BY … frame), OVER name, the WINDOW clause") {
+  WindowSchema s;
+  auto stmt = select(s.id(), over(row_number(), Window{.partition_by = {s.name()}, .order_by = {s.age().desc()}}),
+                     over(sum(s.age()), Window{.order_by = {s.id()}, .frame = rows_between(preceding(2), current_row())}),
+                     over(ntile(3), "w"),
+                     over(count(), Window{.frame = range_between(unbounded_preceding(), following(1)), .base = "w"}), over(max(s.age())))
+                  .window("w", Window{.order_by = {s.id()}});
+  auto c = compile(stmt);
+  CHECK(c.sql == "SELECT `users`.`id`, row_number() OVER (PARTITION BY `users`.`name` ORDER BY `users`.`age` DESC), "
+              "sum(`users`.`age`) OVER (ORDER BY `users`.`id` ROWS BETWEEN 2 PRECEDING AND CURRENT ROW), ntile(?) OVER `w`, "
+              "count(*) OVER (`w` RANGE BETWEEN UNBOUNDED PRECEDING AND 1 FOLLOWING), max(`users`.`age`) OVER () FROM `users` "
+              "WINDOW `w` AS (ORDER BY `users`.`id`)");
+  // MariaDB takes no placeholder in a frame ("syntax error near '? PRECEDING'"): the offsets
+  // are written in, and the compiled text says so (a typed statement does not cache it).
+  CHECK(c.params.size() == 1);
+  CHECK(c.values_in_text);
+  CHECK_THROWS_WITH_AS(sql(select(over(lag(s.age(), 2, 0), Window{.order_by = {s.id()}}))),
+                       "[athanor.argument.unsupported] MySQL/MariaDB has no default value for LAG/LEAD; leave it out (NULL where "
+                       "there is no such row) and coalesce() the result if the column holds no NULLs",
+                       ArgumentError);
+}
