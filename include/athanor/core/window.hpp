@@ -16,7 +16,8 @@
 namespace athanor {
 
 /// One end of a window frame. Offsets are integers (rows for ROWS, the ORDER BY key's units
-/// for RANGE), bound as parameters where the server takes them (MariaDB: written in the SQL).
+/// for RANGE), bound as parameters where the server takes them (else written in the SQL:
+/// Capabilities::window_frame_binds).
 struct FrameBound {
   /// In the order a frame runs: a start may not come after its end.
   enum Kind : unsigned char { unbounded_preceding, preceding, current_row, following, unbounded_following };
@@ -97,7 +98,8 @@ inline Expr make_window(const Window& w) {
                      frame_offset(f.end));
 }
 /// A window function call; `integer_args` marks (bit i) the arguments the server wants as an
-/// INTEGER (ntile's n, lag's offset): PostgreSQL has no ntile(bigint), so a bound one is cast.
+/// INTEGER (ntile's n, lag's offset): where binds are typed by context (Capabilities::cast_bare_binds)
+/// a bound one is cast, as there is no ntile(bigint).
 inline Expr window_func(const char* name, SqlType type, std::vector<Expr> args, int integer_args = 0) {
   return Expr::make(ExprKind::function, std::move(type), name, std::move(args), integer_args);
 }
@@ -127,7 +129,8 @@ inline Expr cume_dist() { return detail::window_func("cume_dist", Double{}, {});
 /// The bucket 1..n of the row when the partition is split in n near-equal parts.
 inline Expr ntile(const Expr& n) { return detail::window_func("ntile", BigInteger{}, {n}, 1); }
 /// The value of `e` `offset` rows before (lag) or after (lead) the row; `default_` where there is
-/// none (NULL without it). MariaDB has no default argument: an ArgumentError there.
+/// none (NULL without it). Where the server has no default argument (Capabilities::lag_lead_default),
+/// an ArgumentError.
 inline Expr lag(const Expr& e, const Expr& offset = Expr(1), const Expr& default_ = {}) {
   std::vector<Expr> args{e, offset};
   if (default_) args.push_back(default_);

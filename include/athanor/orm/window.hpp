@@ -39,7 +39,7 @@ struct FixedBound {
   Expr to_core(Builder&) const { return {}; }
   void collect(Collected&) const {}
 };
-/// `n PRECEDING` / `n FOLLOWING`: n is a bound value (written in the SQL on MariaDB).
+/// `n PRECEDING` / `n FOLLOWING`: n is a bound value (see Capabilities::window_frame_binds).
 template <FrameBound::Kind K>
 struct OffsetBound {
   static constexpr FrameBound::Kind kind = K;
@@ -256,7 +256,7 @@ auto value_fn(const E& e, std::int64_t n, V&& fallback) {
 }  // namespace detail
 
 /// The value `n` rows before (lag) / after (lead) the row in its partition: std::optional
-/// (NULL where there is no such row); with a default (not on MariaDB), typed as the expression.
+/// (NULL where there is no such row); with a default (where the server has it: Capabilities::lag_lead_default), typed as the expression.
 template <class E>
 auto lag(const E& e, std::int64_t n = 1) { return detail::value_fn<wfn::lag>(e, n); }
 template <class E, class V>
