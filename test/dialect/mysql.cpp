@@ -326,8 +326,13 @@ TEST_CASE("window functions: OVER (PARTITION BY … ORDER BY … frame), OVER na
   // are written in, and the compiled text says so (a typed statement does not cache it).
   CHECK(c.params.size() == 1);
   CHECK(c.values_in_text);
-  CHECK_THROWS_WITH_AS(sql(select(over(lag(s.age(), 2, 0), Window{.order_by = {s.id()}}))),
-                       "[athanor.argument.unsupported] MySQL/MariaDB has no default value for LAG/LEAD; leave it out (NULL where "
-                       "there is no such row) and coalesce() the result if the column holds no NULLs",
-                       ArgumentError);
+  // LAG/LEAD take no default: lag(1, n), never NULL where a row is n back, tells where it applies.
+  auto lagged = compile(select(over(lag(s.age(), 2, 0), Window{.order_by = {s.id()}})));
+  CHECK(lagged.sql ==
+        "SELECT CASE WHEN lag(1, ?) OVER (ORDER BY `users`.`id`) IS NULL THEN ? ELSE lag(`users`.`age`, ?) OVER (ORDER BY "
+        "`users`.`id`) END FROM `users`");
+  REQUIRE(lagged.params.size() == 3);
+  CHECK(lagged.params[0].value == Value(std::int64_t{2}));
+  CHECK(lagged.params[1].value == Value(std::int64_t{0}));
+  CHECK(lagged.params[2].value == Value(std::int64_t{2}));
 }

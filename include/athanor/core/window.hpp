@@ -129,8 +129,7 @@ inline Expr cume_dist() { return detail::window_func("cume_dist", Double{}, {});
 /// The bucket 1..n of the row when the partition is split in n near-equal parts.
 inline Expr ntile(const Expr& n) { return detail::window_func("ntile", BigInteger{}, {n}, 1); }
 /// The value of `e` `offset` rows before (lag) or after (lead) the row; `default_` where there is
-/// none (NULL without it). Where the server has no default argument (Capabilities::lag_lead_default),
-/// an ArgumentError.
+/// none (NULL without it; emulated where the server has no default argument, Capabilities::lag_lead_default).
 inline Expr lag(const Expr& e, const Expr& offset = Expr(1), const Expr& default_ = {}) {
   std::vector<Expr> args{e, offset};
   if (default_) args.push_back(default_);

@@ -162,15 +162,25 @@ ATHANOR_DECL void Compiler::window(const detail::ExprNode& w, bool definition) {
   out() += ')';
 }
 
-ATHANOR_DECL void Compiler::window_call(const Expr& e) {
-  const auto& f = e.node();
-  if (f.kind != detail::ExprKind::function || f.flags == 0) return expr(e);
-  if ((f.text == "lag" || f.text == "lead") && f.args.size() > 2 && !d_.capabilities().lag_lead_default) {
-    d_.unsupported("default value for LAG/LEAD", "leave it out (NULL where there is no such row) and coalesce() the result "
-                   "if the column holds no NULLs");
+ATHANOR_DECL void Compiler::over(const detail::ExprNode& o) {
+  const auto& f = o.args[0].node();
+  const auto& w = o.args[1].node();
+  if (f.kind != detail::ExprKind::function || f.flags == 0) return expr(o.args[0]), out() += " OVER ", window(w, false);
+  bool lag = f.text == "lag";
+  if ((lag || f.text == "lead") && f.args.size() > 2 && !d_.capabilities().lag_lead_default) {
+    // No default argument: `lag(1, n)` over the same window is NULL exactly where no row is n
+    // back (1 is never NULL), so CASE WHEN lag(1, n) OVER w IS NULL THEN default ELSE lag(e, n) OVER w END.
+    out() += "CASE WHEN ", out() += f.text, out() += "(1, ", expr(f.args[1]), out() += ") OVER ", window(w, false);
+    out() += " IS NULL THEN ", expr(f.args[2]), out() += " ELSE ";
+    window_call(f, 2), out() += " OVER ", window(w, false), out() += " END";
+    return;
   }
+  window_call(f, f.args.size()), out() += " OVER ", window(w, false);
+}
+
+ATHANOR_DECL void Compiler::window_call(const detail::ExprNode& f, std::size_t args) {
   out() += f.text, out() += '(';  // a name of core/window.hpp's own
-  for (std::size_t i = 0; i < f.args.size(); ++i) {
+  for (std::size_t i = 0; i < args; ++i) {
     if (i) out() += ", ";
     // PostgreSQL has ntile(integer), lag(anyelement, integer…): a bigint parameter finds none.
     if ((f.flags >> i & 1) && is_bare_bind(f.args[i])) {

@@ -52,7 +52,8 @@ struct Capabilities {
   /// A window frame's offsets (`ROWS BETWEEN ? PRECEDING …`) may be placeholders; when false
   /// (MariaDB) they are written as integer literals.
   bool window_frame_binds = true;
-  /// lag/lead take a third argument, the default where no row is that far (MariaDB has none).
+  /// lag/lead take a third argument, the default where no row is that far; when false (MariaDB)
+  /// the compiler writes a CASE over lag(1, n) instead.
   bool lag_lead_default = true;
   std::size_t max_params = 32766;
   /// The longest identifier the server keeps whole (0: no limit); longer ones are refused by

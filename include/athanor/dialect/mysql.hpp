@@ -68,7 +68,7 @@ class MysqlDialect : public Dialect {
     // (https://mariadb.com/kb/en/identifier-names/: quoted names take U+0001 to U+FFFF).
     caps_.identifiers_bmp_only = true;
     // Frame offsets must be literals ("syntax error near '? PRECEDING'", MariaDB 10.11), and
-    // LAG/LEAD take (expr[, offset]) only (https://mariadb.com/kb/en/lag/).
+    // LAG/LEAD take (expr[, offset]) only (https://mariadb.com/kb/en/lag/): the default is emulated.
     caps_.window_frame_binds = false;
     caps_.lag_lead_default = false;
   }

@@ -256,7 +256,7 @@ auto value_fn(const E& e, std::int64_t n, V&& fallback) {
 }  // namespace detail
 
 /// The value `n` rows before (lag) / after (lead) the row in its partition: std::optional
-/// (NULL where there is no such row); with a default (where the server has it: Capabilities::lag_lead_default), typed as the expression.
+/// (NULL where there is no such row); with a default, typed as the expression.
 template <class E>
 auto lag(const E& e, std::int64_t n = 1) { return detail::value_fn<wfn::lag>(e, n); }
 template <class E, class V>
