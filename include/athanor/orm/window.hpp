@@ -15,8 +15,6 @@ namespace athanor::orm {
 namespace detail {
 template <class L>
 using models_of_list = boost::mp11::mp_fold<L, boost::mp11::mp_list<>, merge>;
-template <class E>
-using models_t = typename E::models;
 
 /// PARTITION BY or ORDER BY items of a window.
 template <bool Order, class... E>
