@@ -16,3 +16,4 @@
 #include <athanor/core/text.hpp>
 #include <athanor/core/types.hpp>
 #include <athanor/core/value.hpp>
+#include <athanor/core/window.hpp>

@@ -17,6 +17,7 @@
 #include <athanor/orm/registry.hpp>
 #include <athanor/orm/select.hpp>
 #include <athanor/orm/session.hpp>
+#include <athanor/orm/window.hpp>
 
 namespace athanor::orm {
 using namespace athanor;  // orm::create_engine, orm::MetaData, orm::Integer… (typed names win)

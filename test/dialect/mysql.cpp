@@ -318,4 +318,39 @@ TEST_CASE("portable functions: one answer on every backend (core/functions.hpp)"
         R"(SELECT WEEK(`m`.`at`, 3) FROM `m`)");
   CHECK(sql(select(current_date()).select_from(m)) ==
         R"(SELECT UTC_DATE() FROM `m`)");
+namespace {
+struct WindowSchema {
+  MetaData md;
+  Table users{"users", md, Column{"id", Integer{}, primary_key}, Column{"name", String{50}}, Column{"age", Integer{}}};
+  Expr id() const { return users.c("id"); }
+  Expr name() const { return users.c("name"); }
+  Expr age() const { return users.c("age"); }
+};
+}  // namespace
+
+TEST_CASE("window functions: OVER (PARTITION BY … ORDER BY … frame), OVER name, the WINDOW clause") {
+  WindowSchema s;
+  auto stmt = select(s.id(), over(row_number(), Window{.partition_by = {s.name()}, .order_by = {s.age().desc()}}),
+                     over(sum(s.age()), Window{.order_by = {s.id()}, .frame = rows_between(preceding(2), current_row())}),
+                     over(ntile(3), "w"),
+                     over(count(), Window{.frame = range_between(unbounded_preceding(), following(1)), .base = "w"}), over(max(s.age())))
+                  .window("w", Window{.order_by = {s.id()}});
+  auto c = compile(stmt);
+  CHECK(c.sql == "SELECT `users`.`id`, row_number() OVER (PARTITION BY `users`.`name` ORDER BY `users`.`age` DESC), "
+              "sum(`users`.`age`) OVER (ORDER BY `users`.`id` ROWS BETWEEN 2 PRECEDING AND CURRENT ROW), ntile(?) OVER `w`, "
+              "count(*) OVER (`w` RANGE BETWEEN UNBOUNDED PRECEDING AND 1 FOLLOWING), max(`users`.`age`) OVER () FROM `users` "
+              "WINDOW `w` AS (ORDER BY `users`.`id`)");
+  // MariaDB takes no placeholder in a frame ("syntax error near '? PRECEDING'"): the offsets
+  // are written in, and the compiled text says so (a typed statement does not cache it).
+  CHECK(c.params.size() == 1);
+  CHECK(c.values_in_text);
+  // LAG/LEAD take no default: lag(1, n), never NULL where a row is n back, tells where it applies.
+  auto lagged = compile(select(over(lag(s.age(), 2, 0), Window{.order_by = {s.id()}})));
+  CHECK(lagged.sql ==
+        "SELECT CASE WHEN lag(1, ?) OVER (ORDER BY `users`.`id`) IS NULL THEN ? ELSE lag(`users`.`age`, ?) OVER (ORDER BY "
+        "`users`.`id`) END FROM `users`");
+  REQUIRE(lagged.params.size() == 3);
+  CHECK(lagged.params[0].value == Value(std::int64_t{2}));
+  CHECK(lagged.params[1].value == Value(std::int64_t{0}));
+  CHECK(lagged.params[2].value == Value(std::int64_t{2}));
 }

@@ -357,4 +357,30 @@ TEST_CASE("portable functions: one answer on every backend (core/functions.hpp)"
         R"(SELECT CAST(trunc(EXTRACT(SECOND FROM "m"."at")) AS INTEGER) FROM "m")");
   CHECK(sql(select(extract("week", m.c("at"))).select_from(m)) ==
         R"(SELECT CAST(EXTRACT(WEEK FROM "m"."at") AS INTEGER) FROM "m")");
+namespace {
+struct WindowSchema {
+  MetaData md;
+  Table users{"users", md, Column{"id", Integer{}, primary_key}, Column{"name", String{50}}, Column{"age", Integer{}}};
+  Expr id() const { return users.c("id"); }
+  Expr name() const { return users.c("name"); }
+  Expr age() const { return users.c("age"); }
+};
+}  // namespace
+
+TEST_CASE("window functions: OVER (PARTITION BY … ORDER BY … frame), OVER name, the WINDOW clause") {
+  WindowSchema s;
+  auto stmt = select(s.id(), over(row_number(), Window{.partition_by = {s.name()}, .order_by = {s.age().desc()}}),
+                     over(sum(s.age()), Window{.order_by = {s.id()}, .frame = rows_between(preceding(2), current_row())}),
+                     over(ntile(3), "w"),
+                     over(count(), Window{.frame = range_between(unbounded_preceding(), following(1)), .base = "w"}), over(max(s.age())))
+                  .window("w", Window{.order_by = {s.id()}});
+  auto c = pg(stmt.node());
+  CHECK(c.sql == "SELECT \"users\".\"id\", row_number() OVER (PARTITION BY \"users\".\"name\" ORDER BY \"users\".\"age\" DESC), "
+              "sum(\"users\".\"age\") OVER (ORDER BY \"users\".\"id\" ROWS BETWEEN $1 PRECEDING AND CURRENT ROW), "
+              "ntile(CAST($2 AS INTEGER)) OVER \"w\", count(*) OVER (\"w\" RANGE BETWEEN UNBOUNDED PRECEDING AND $3 FOLLOWING), "
+              "max(\"users\".\"age\") OVER () FROM \"users\" WINDOW \"w\" AS (ORDER BY \"users\".\"id\")");
+  CHECK(c.params.size() == 3);
+  // PostgreSQL has ntile(integer) and lag(anyelement, integer[, …]): a bigint parameter finds neither.
+  CHECK(sql(select(over(lag(s.age(), 2, 0), Window{.order_by = {s.id()}}))) ==
+        "SELECT lag(\"users\".\"age\", CAST($1 AS INTEGER), $2) OVER (ORDER BY \"users\".\"id\") FROM \"users\"");
 }

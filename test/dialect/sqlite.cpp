@@ -400,4 +400,38 @@ TEST_CASE("portable functions: one answer on every backend (core/functions.hpp)"
         R"(SELECT ((CAST(strftime('%j', date("m"."at", '-3 days', 'weekday 4')) AS INTEGER) - 1) / 7 + 1) FROM "m")");
   CHECK(sql(select(extract("quarter", m.c("at"))).select_from(m)) ==
         R"(SELECT ((CAST(strftime('%m', "m"."at") AS INTEGER) + 2) / 3) FROM "m")");
+namespace {
+struct WindowSchema {
+  MetaData md;
+  Table users{"users", md, Column{"id", Integer{}, primary_key}, Column{"name", String{50}}, Column{"age", Integer{}}};
+  Expr id() const { return users.c("id"); }
+  Expr name() const { return users.c("name"); }
+  Expr age() const { return users.c("age"); }
+};
+}  // namespace
+
+TEST_CASE("window functions: OVER (PARTITION BY … ORDER BY … frame), OVER name, the WINDOW clause") {
+  WindowSchema s;
+  auto stmt = select(s.id(), over(row_number(), Window{.partition_by = {s.name()}, .order_by = {s.age().desc()}}),
+                     over(sum(s.age()), Window{.order_by = {s.id()}, .frame = rows_between(preceding(2), current_row())}),
+                     over(ntile(3), "w"),
+                     over(count(), Window{.frame = range_between(unbounded_preceding(), following(1)), .base = "w"}), over(max(s.age())))
+                  .window("w", Window{.order_by = {s.id()}});
+  auto c = compile(stmt);
+  CHECK(c.sql == "SELECT \"users\".\"id\", row_number() OVER (PARTITION BY \"users\".\"name\" ORDER BY \"users\".\"age\" DESC), "
+              "sum(\"users\".\"age\") OVER (ORDER BY \"users\".\"id\" ROWS BETWEEN ? PRECEDING AND CURRENT ROW), ntile(?) OVER \"w\", "
+              "count(*) OVER (\"w\" RANGE BETWEEN UNBOUNDED PRECEDING AND ? FOLLOWING), max(\"users\".\"age\") OVER () FROM \"users\" "
+              "WINDOW \"w\" AS (ORDER BY \"users\".\"id\")");
+  REQUIRE(c.params.size() == 3);
+  CHECK(c.params[0].value == Value(std::int64_t{2}));
+  CHECK(c.params[1].value == Value(std::int64_t{3}));
+  CHECK(c.params[2].value == Value(std::int64_t{1}));
+  CHECK(!c.values_in_text);
+  // RANGE with an offset measures from one ORDER BY key: every server refuses it otherwise.
+  CHECK_THROWS_WITH_AS(sql(select(over(sum(s.age()), Window{.order_by = {s.id(), s.age()}, .frame = range_between(preceding(1), current_row())}))),
+                       "[athanor.argument.window] a RANGE frame with an offset needs exactly one order_by key (a number); order "
+                       "by one key, or use rows_between",
+                       ArgumentError);
+  CHECK(sql(select(over(lag(s.age(), 2, 0), Window{.order_by = {s.id()}}))) ==
+        "SELECT lag(\"users\".\"age\", ?, ?) OVER (ORDER BY \"users\".\"id\") FROM \"users\"");
 }

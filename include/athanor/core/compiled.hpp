@@ -35,6 +35,10 @@ struct Compiled {
   std::vector<std::string> insert_columns;         ///< INSERT: the columns given values
   bool single_row = false;                         ///< INSERT of one row (or DEFAULT VALUES): it has one inserted key
   std::vector<int> insert_params;                  ///< INSERT of one row: per column, its parameter's index (-1: not bound)
+  /// Bound values were written into the text (a window frame's offsets where the server takes
+  /// no placeholder there, Capabilities::window_frame_binds): the SQL is right for these values
+  /// only, so a typed statement's per-type cache does not keep it.
+  bool values_in_text = false;
 };
 
 }  // namespace athanor

@@ -10,6 +10,7 @@
 #include <vector>   // std::vector
 
 #include <athanor/core/from_clause.hpp>
+#include <athanor/core/window.hpp>
 
 namespace athanor {
 
@@ -19,6 +20,8 @@ struct SelectNode : StatementNode {
   std::vector<Expr> columns;
   std::vector<std::shared_ptr<const FromNode>> froms;  ///< select_from() and joins; the rest is inferred
   std::vector<Expr> where, group_by, having, order_by;
+  /// WINDOW name AS (…): each name with its window node (ExprKind::window).
+  std::vector<std::pair<std::string, Expr>> windows;
   Expr limit, offset;
   bool distinct = false, for_update = false;
   /// correlate(…) was called: only `correlate`'s FROM items correlate to an enclosing
@@ -47,6 +50,13 @@ class Select {
   template <class... E>
   Select group_by(E&&... e) const { return with([&](auto& n) { (n.group_by.push_back(Expr(e)), ...); }); }
   Select having(Expr e) const { return with([&](auto& n) { n.having.push_back(std::move(e)); }); }
+  /// `WINDOW name AS (…)` (after HAVING), named by functions `over(f, "name")`.
+  /// **Example**: `select(over(rank(), "w"), over(sum(t.c("x")), "w")).window("w", Window{.order_by = {t.c("d")}})`
+  Select window(std::string name, const Window& w) const { return window(std::move(name), detail::make_window(w)); }
+  /// The same with the window node built already (the typed DSL's, whose offsets are numbered binds).
+  Select window(std::string name, Expr window_node) const {
+    return with([&](auto& n) { n.windows.emplace_back(std::move(name), std::move(window_node)); });
+  }
   Select limit(Expr e) const { return with([&](auto& n) { n.limit = std::move(e); }); }
   Select offset(Expr e) const { return with([&](auto& n) { n.offset = std::move(e); }); }
   Select distinct() const { return with([](auto& n) { n.distinct = true; }); }

@@ -180,6 +180,13 @@ class Compiler {
   /// MySQL prefer input columns there): refused.
   void label_reference(const Expr& e);
   void inline_literal(const Value& v);
+  /// A window (ExprKind::window): `(… PARTITION BY … ORDER BY … frame)`, or its name alone
+  /// after OVER when it only names a window of the WINDOW clause (`definition`: always `(…)`).
+  void window(const detail::ExprNode& w, bool definition);
+  /// `f OVER window` (ExprKind::over): f's INTEGER arguments cast where binds are typed by
+  /// context; lag/lead's default emulated where the server has none.
+  void over(const detail::ExprNode& o);
+  void window_call(const detail::ExprNode& f, std::size_t args);
 
   const Dialect& d_;
   Compiled c_;
@@ -361,6 +368,8 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
       }
       break;
     }
+    case K::window: window(n, false); break;
+    case K::over: over(n); break;
     case K::ordering: {
       bool desc = n.flags & 1;
       int nulls = n.flags & 6;

@@ -128,6 +128,70 @@ ATHANOR_DECL void Compiler::inline_literal(const Value& v) {
   out() += negative ? ")" : "";
 }
 
+ATHANOR_DECL void Compiler::window(const detail::ExprNode& w, bool definition) {
+  auto l = detail::WindowLayout::of(w.flags);
+  if (!definition && w.args.empty() && !l.unit && !w.text.empty()) return ident(w.text);  // OVER name
+  out() += '(';
+  const char* sep = "";
+  if (!w.text.empty()) ident(w.text), sep = " ";
+  std::size_t k = 0;
+  for (int i = 0; i < l.partitions; ++i) out() += i ? ", " : sep, out() += i ? "" : "PARTITION BY ", expr(w.args[k++]), sep = " ";
+  for (int i = 0; i < l.orders; ++i) out() += i ? ", " : sep, out() += i ? "" : "ORDER BY ", expr(w.args[k++]), sep = " ";
+  if (l.unit) {
+    auto offset = [](int b) { return b == FrameBound::preceding || b == FrameBound::following; };
+    // RANGE n PRECEDING measures from the one ORDER BY key; every server refuses it otherwise.
+    if (l.unit == Frame::range && (offset(l.start) || offset(l.end)) && l.orders != 1 && w.text.empty()) {
+      throw ArgumentError("[athanor.argument.window] a RANGE frame with an offset needs exactly one order_by key (a number); "
+                          "order by one key, or use rows_between");
+    }
+    out() += sep, out() += l.unit == Frame::rows ? "ROWS BETWEEN " : "RANGE BETWEEN ";
+    auto bound = [&](int b) {
+      static constexpr const char* words[] = {"UNBOUNDED PRECEDING", " PRECEDING", "CURRENT ROW", " FOLLOWING", "UNBOUNDED FOLLOWING"};
+      if (offset(b)) {
+        const auto& o = w.args[k++].node();
+        if (o.kind == detail::ExprKind::bind && !d_.capabilities().window_frame_binds) {
+          inline_literal(o.value), c_.values_in_text = true;  // an integer (core/window.hpp checks it)
+        } else {
+          expr(w.args[k - 1]);
+        }
+      }
+      out() += words[b];
+    };
+    bound(l.start), out() += " AND ", bound(l.end);
+  }
+  out() += ')';
+}
+
+ATHANOR_DECL void Compiler::over(const detail::ExprNode& o) {
+  const auto& f = o.args[0].node();
+  const auto& w = o.args[1].node();
+  if (f.kind != detail::ExprKind::function || f.flags == 0) return expr(o.args[0]), out() += " OVER ", window(w, false);
+  bool lag = f.text == "lag";
+  if ((lag || f.text == "lead") && f.args.size() > 2 && !d_.capabilities().lag_lead_default) {
+    // No default argument: `lag(1, n)` over the same window is NULL exactly where no row is n
+    // back (1 is never NULL), so CASE WHEN lag(1, n) OVER w IS NULL THEN default ELSE lag(e, n) OVER w END.
+    out() += "CASE WHEN ", out() += f.text, out() += "(1, ", expr(f.args[1]), out() += ") OVER ", window(w, false);
+    out() += " IS NULL THEN ", expr(f.args[2]), out() += " ELSE ";
+    window_call(f, 2), out() += " OVER ", window(w, false), out() += " END";
+    return;
+  }
+  window_call(f, f.args.size()), out() += " OVER ", window(w, false);
+}
+
+ATHANOR_DECL void Compiler::window_call(const detail::ExprNode& f, std::size_t args) {
+  out() += f.text, out() += '(';  // a name of core/window.hpp's own
+  for (std::size_t i = 0; i < args; ++i) {
+    if (i) out() += ", ";
+    // PostgreSQL has ntile(integer), lag(anyelement, integer…): a bigint parameter finds none.
+    if ((f.flags >> i & 1) && is_bare_bind(f.args[i])) {
+      out() += "CAST(", expr(f.args[i]), out() += " AS ", d_.cast_type_name(out(), Integer{}), out() += ')';
+    } else {
+      expr(f.args[i]);
+    }
+  }
+  out() += ')';
+}
+
 ATHANOR_DECL void Compiler::select(const detail::SelectNode& s, bool correlate) {
   auto* refs = label_refs_;
   auto* grouping = grouping_froms_;
@@ -196,6 +260,7 @@ ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate)
     for (auto& f : s.froms) leaves(*f, covered);
     for (auto* v : {&s.columns, &s.where, &s.group_by, &s.having, &s.order_by})
       for (auto& e : *v) gather_froms(e, mentioned);
+    for (auto& w : s.windows) gather_froms(w.second, mentioned);
     for (auto* f : mentioned)
       if (std::find(covered.begin(), covered.end(), f) == covered.end()) inferred.push_back(f);
     FromList froms = correlated_froms(s, inferred, correlate);
@@ -241,6 +306,9 @@ ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate)
       label_refs_ = nullptr, grouping_froms_ = nullptr;
     }
     where(" HAVING ", s.having);
+    for (std::size_t i = 0; i < s.windows.size(); ++i) {
+      out() += i ? ", " : " WINDOW ", ident(s.windows[i].first), out() += " AS ", window(s.windows[i].second.node(), true);
+    }
   }
   if (!s.order_by.empty()) {
     // A compound's ORDER BY sees only its result columns: names, not table.column
@@ -287,6 +355,7 @@ ATHANOR_DECL void Compiler::collect_ctes(const detail::SelectNode& s) {
   for (auto& f : s.froms) collect_ctes(*f);
   for (auto* v : {&s.columns, &s.where, &s.group_by, &s.having, &s.order_by})
     for (auto& e : *v) collect_ctes(e);
+  for (auto& w : s.windows) collect_ctes(w.second);
 }
 ATHANOR_DECL void Compiler::with_clause() {
   if (ctes_.empty()) return;

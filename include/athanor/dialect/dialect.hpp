@@ -62,6 +62,12 @@ struct Capabilities {
   /// The operator of integer division when `/` of two integers is not one (MariaDB: DIV;
   /// null: `/` truncates, as on SQLite and PostgreSQL).
   const char* integer_divide = nullptr;
+  /// A window frame's offsets (`ROWS BETWEEN ? PRECEDING …`) may be placeholders; when false
+  /// (MariaDB) they are written as integer literals.
+  bool window_frame_binds = true;
+  /// lag/lead take a third argument, the default where no row is that far; when false (MariaDB)
+  /// the compiler writes a CASE over lag(1, n) instead.
+  bool lag_lead_default = true;
   std::size_t max_params = 32766;
   /// The longest identifier the server keeps whole (0: no limit); longer ones are refused by
   /// `quote` instead of being cut short by the server. Counted in bytes, or in characters

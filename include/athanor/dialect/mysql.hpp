@@ -77,6 +77,10 @@ class MysqlDialect : public Dialect {
     // Identifiers are stored as utf8mb3, whatever the connection's character set
     // (https://mariadb.com/kb/en/identifier-names/: quoted names take U+0001 to U+FFFF).
     caps_.identifiers_bmp_only = true;
+    // Frame offsets must be literals ("syntax error near '? PRECEDING'", MariaDB 10.11), and
+    // LAG/LEAD take (expr[, offset]) only (https://mariadb.com/kb/en/lag/): the default is emulated.
+    caps_.window_frame_binds = false;
+    caps_.lag_lead_default = false;
   }
   std::string_view name() const override { return "mysql"; }
   std::string_view display_name() const override { return "MySQL/MariaDB"; }

@@ -141,6 +141,9 @@ struct Methods : detail::typed_tag {
   auto asc_nulls_last() const { return Node<op::order<4>, T, D>(self()); }
   auto desc_nulls_first() const { return Node<op::order<3>, T, D>(self()); }
   auto desc_nulls_last() const { return Node<op::order<5>, T, D>(self()); }
+  /// `… OVER (…)` of an aggregate (orm/window.hpp): `sum(c<&Sale::amount>).over(orm::order_by(c<&Sale::day>))`.
+  template <class... W>
+  auto over(W... w) const;
 
  private:
   const D& self() const { return static_cast<const D&>(*this); }

@@ -76,6 +76,16 @@ inline constexpr recursive_t recursive{};
 namespace detail {
 template <class From, class E>
 inline constexpr bool uses_only = boost::mp11::mp_all_of_q<typename E::models, boost::mp11::mp_bind_front<boost::mp11::mp_set_contains, From>>::value;
+/// Whether E holds a window function (orm/window.hpp specialises it): WHERE and HAVING cannot.
+template <class E>
+inline constexpr bool has_window = false;
+template <class K, class T, class... A>
+inline constexpr bool has_window<Node<K, T, A...>> = (has_window<A> || ...);
+/// Whether E is a window function still waiting for its .over(…).
+template <class E>
+inline constexpr bool needs_over = requires { E::needs_over; };
+template <class W>
+struct WindowClause;
 template <class C>
 inline constexpr bool is_correlate = false;
 template <class... M>
@@ -146,7 +156,11 @@ class TypedSelect {
     static_assert(!is_condition || in_statement,
                   "athanor: the condition uses a column of a model that is not in the statement; join<Model>(on) it first "
                   "(in a subquery: correlate<Model>() to name the enclosing statement's model)");
-    if constexpr (is_condition && in_statement) return add(detail::Where<E>{std::move(e)});
+    constexpr bool no_window = !detail::has_window<E>;
+    static_assert(!is_condition || !in_statement || no_window,
+                  "athanor: where() cannot test a window function (rows are filtered before windows are computed); "
+                  "select it in a subquery and filter the subquery");
+    if constexpr (is_condition && in_statement && no_window) return add(detail::Where<E>{std::move(e)});
   }
   template <class E>
   auto filter(E e) const { return where(std::move(e)); }
@@ -166,7 +180,22 @@ class TypedSelect {
   template <class E>
   auto having(E e) const {
     static_assert(detail::BoolExpr<E>, "athanor: having() takes a condition (count() > 2)");
+    static_assert(!detail::has_window<E>, "athanor: having() cannot test a window function (groups are filtered before "
+                                          "windows are computed); select it in a subquery and filter the subquery");
     return add(detail::Having<E>{std::move(e)});
+  }
+  /// `WINDOW name AS (…)` for the functions `.over(w)`: `.window(w)`, `w = orm::window<"w">(…)` (orm/window.hpp).
+  template <class W>
+  auto window(W w) const {
+    constexpr bool named = requires { W::name; typename W::models; };
+    static_assert(named, "athanor: window() takes a named window (auto w = orm::window<\"w\">(orm::order_by(…))");
+    constexpr bool in_statement = [] {
+      if constexpr (named) return detail::uses_only<From, W>;
+      else return false;
+    }();
+    static_assert(!named || in_statement,
+                  "athanor: the window names a column of a model that is not in the statement; join<Model>(on) it first");
+    if constexpr (in_statement) return add(detail::WindowClause<W>{std::move(w)});
   }
   auto limit(std::int64_t n) const { return add(detail::Limit<false>{Val<std::int64_t>(n)}); }
   auto offset(std::int64_t n) const { return add(detail::Limit<true>{Val<std::int64_t>(n)}); }
@@ -345,6 +374,8 @@ auto select(Alias<M, Name>) {
 template <TypedExpr... E>
   requires(sizeof...(E) > 0)
 auto select(E... e) {
+  static_assert(!(detail::needs_over<E> || ...),
+                "athanor: a window function needs .over(…) (orm::row_number().over(orm::order_by(c<&M::id>)))");
   using From = boost::mp11::mp_fold<boost::mp11::mp_list<typename E::models...>, boost::mp11::mp_list<>, detail::merge>;
   using Cols = detail::TupleColumns<boost::mp11::mp_list<>, E...>;
   return TypedSelect<typename Cols::result_type, Cols, From>(Cols{{std::move(e)...}}, {});

@@ -45,6 +45,8 @@ enum class ExprKind : unsigned char {
   raw,           ///< text written verbatim (text() fragments); params in args as binds
   in_array,      ///< args[0] [NOT] IN (the elements of the JSON array bound as args[1]); flags bit 1 = NOT
   literal,       ///< value written into the SQL text by the dialect's quoting (inline_literal())
+  window,        ///< a window: args = PARTITION BY items, ORDER BY items, frame offsets; text = the named window it builds on; flags = detail::WindowLayout (core/window.hpp)
+  over,          ///< args[0] OVER args[1] (a window); a function node's flags there mark its INTEGER arguments
 };
 
 struct ExprNode {

@@ -37,6 +37,7 @@ ATHANOR_DECL std::shared_ptr<const Compiled> cached_compile(CompileCache& cache,
     if (dialect == &d) return compiled;
     if (!dialect) {
       auto made = std::make_shared<const Compiled>(make(stmt, d));
+      if (made->values_in_text) return made;  // right for this execution's values only (Compiled::values_in_text)
       dialect = &d, compiled = made;
       return made;
     }
