@@ -64,8 +64,33 @@ inline constexpr const char* first_customers_per_country_sql = R"(
   SELECT CustomerId, n FROM (SELECT CustomerId, ROW_NUMBER() OVER (PARTITION BY Country ORDER BY CustomerId) AS n FROM Customer)
   WHERE n <= 2 ORDER BY CustomerId)";
 
+
+// Year over year: each year's revenue beside the year before (LAG over a grouped subquery).
+inline auto revenue_year_over_year() {
+  auto per_year = orm::select(orm::year(c<&Invoice::invoice_date>).label<"y">(), orm::sum(c<&Invoice::total>).label<"revenue">())
+                      .group_by(orm::year(c<&Invoice::invoice_date>))
+                      .subquery<"per_year">();
+  return orm::select(per_year.c<0>(), per_year.c<1>(), orm::lag(per_year.c<1>()).over(orm::order_by(per_year.c<0>())))
+      .select_from(per_year)
+      .order_by(per_year.c<0>());
+}
+inline constexpr const char* revenue_year_over_year_sql = R"(
+  SELECT y, t, LAG(t) OVER (ORDER BY y) FROM (SELECT CAST(strftime('%Y', InvoiceDate) AS INTEGER) AS y, SUM(Total) AS t
+  FROM Invoice GROUP BY y) ORDER BY y)";
+
+// Each country's revenue and its share of the whole in percent (a window sum over every row).
+inline auto country_share_of_revenue() {
+  auto per_country = orm::select(c<&Invoice::billing_country>, orm::sum(c<&Invoice::total>)).group_by(c<&Invoice::billing_country>).subquery<"per_country">();
+  return orm::select(per_country.c<0>(), per_country.c<1>(),
+                     orm::cast<double>(per_country.c<1>()) * 100.0 / orm::cast<double>(orm::sum(per_country.c<1>()).over()))
+      .select_from(per_country);
+}
+inline constexpr const char* country_share_of_revenue_sql = R"(
+  SELECT c, t, t * 100.0 / SUM(t) OVER () FROM (SELECT BillingCountry AS c, SUM(Total) AS t FROM Invoice GROUP BY BillingCountry))";
+
 }  // namespace chinook::reports
 
 #define CHINOOK_REPORTS_WINDOW(X)                                                                                       \
   X(longest_track_per_genre, true) X(running_total_per_customer, true) X(invoice_vs_previous, true)                   \
-  X(share_of_album, true) X(first_customers_per_country, true)
+  X(share_of_album, true) X(first_customers_per_country, true)                                                 \
+  X(revenue_year_over_year, true) X(country_share_of_revenue, false)
