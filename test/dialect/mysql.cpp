@@ -318,6 +318,8 @@ TEST_CASE("portable functions: one answer on every backend (core/functions.hpp)"
         R"(SELECT WEEK(`m`.`at`, 3) FROM `m`)");
   CHECK(sql(select(current_date()).select_from(m)) ==
         R"(SELECT UTC_DATE() FROM `m`)");
+}
+
 namespace {
 struct WindowSchema {
   MetaData md;

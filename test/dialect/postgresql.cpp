@@ -357,6 +357,8 @@ TEST_CASE("portable functions: one answer on every backend (core/functions.hpp)"
         R"(SELECT CAST(trunc(EXTRACT(SECOND FROM "m"."at")) AS INTEGER) FROM "m")");
   CHECK(sql(select(extract("week", m.c("at"))).select_from(m)) ==
         R"(SELECT CAST(EXTRACT(WEEK FROM "m"."at") AS INTEGER) FROM "m")");
+}
+
 namespace {
 struct WindowSchema {
   MetaData md;

@@ -400,6 +400,8 @@ TEST_CASE("portable functions: one answer on every backend (core/functions.hpp)"
         R"(SELECT ((CAST(strftime('%j', date("m"."at", '-3 days', 'weekday 4')) AS INTEGER) - 1) / 7 + 1) FROM "m")");
   CHECK(sql(select(extract("quarter", m.c("at"))).select_from(m)) ==
         R"(SELECT ((CAST(strftime('%m', "m"."at") AS INTEGER) + 2) / 3) FROM "m")");
+}
+
 namespace {
 struct WindowSchema {
   MetaData md;

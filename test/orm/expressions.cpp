@@ -298,6 +298,25 @@ TEST_CASE("labels: ORDER BY / GROUP BY name them; HAVING; a subquery's labelled 
   for (auto& [k, p] : top) CHECK(k == per_price.at(cents_of(p)));
 }
 
+TEST_CASE("round, abs, ceil and floor take a Decimal and give a Decimal, exactly") {
+  Shop shop;
+  auto price = c<&Item::price>;
+  auto got = shop.s.execute(orm::select(c<&Item::qty>, orm::round(price, 1), orm::round(price), orm::ceil(price), orm::floor(price),
+                                        orm::abs(price * -1))
+                                .order_by(c<&Item::qty>));
+  static_assert(std::is_same_v<decltype(got)::value_type, std::tuple<int, Decimal, Decimal, Decimal, Decimal, Decimal>>);
+  REQUIRE(got.size() == rows.size());
+  for (auto& [q, dimes, whole, up, down, positive] : got) {
+    long long cents = row_of(q).cents;  // every price is >= 0
+    CAPTURE(cents);
+    CHECK(cents_of(dimes) == (cents + 5) / 10 * 10);  // half away from zero
+    CHECK(cents_of(whole) == (cents + 50) / 100 * 100);
+    CHECK(cents_of(up) == (cents + 99) / 100 * 100);
+    CHECK(cents_of(down) == cents / 100 * 100);
+    CHECK(cents_of(positive) == cents);
+  }
+}
+
 TEST_CASE("Decimal is an exact number: comparisons, arithmetic, sum/avg/min/max") {
   Shop shop;
   auto& s = shop.s;

@@ -36,6 +36,7 @@ struct Row {
   std::optional<int> amount;
 };
 using Opt = std::optional<int>;
+using Opt64 = std::optional<std::int64_t>;  // SUM of integers is 64-bit
 
 /// 30 sales over 3 regions and 6 days: several sales share a region and a day (ties), every
 /// fifth has no amount (NULL).
@@ -196,7 +197,7 @@ TEST_CASE("aggregates over windows: running and sliding sums (ROWS), a RANGE by 
                   orm::count().over(part), orm::avg(amount).over(), orm::max(amount).over(part, ord, orm::rows_between(orm::current_row, orm::unbounded_following)))
           .order_by(c<&Sale::id>));
   static_assert(std::is_same_v<decltype(got)::value_type,
-                               std::tuple<int, Opt, Opt, Opt, std::int64_t, std::optional<double>, Opt>>);
+                               std::tuple<int, Opt64, Opt64, Opt64, std::int64_t, std::optional<double>, Opt>>);
   REQUIRE(got.size() == b.rows.size());
   double total = 0, counted = 0;
   for (auto& r : b.rows)

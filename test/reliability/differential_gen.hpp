@@ -131,7 +131,8 @@ using SourceP = std::shared_ptr<Source>;
 
 enum class Op {
   col, lit, null, arith, cmp, and_, or_, not_, neg, is_null, is_not_null, between, like, in_list, in_select,
-  exists, scalar, func, case_, concat, label_ref
+  exists, scalar, func, case_, concat, label_ref,
+  window  ///< text = function (row_number, rank, dense_rank, sum, count, min, max, lag) OVER (partition, win_order)
 };
 
 struct Node {
@@ -149,7 +150,9 @@ struct Node {
   SourceP src;           ///< col
   std::vector<NodeP> args;
   QueryP sub;  ///< in_select, exists, scalar
-  int flags = 0;  ///< in_list/in_select/like: 1 = NOT; like: 2 = ilike; func: 1 = count(*)
+  int flags = 0;  ///< in_list/in_select/like: 1 = NOT; like: 2 = ilike; func: 1 = count(*); window: 1 = ROWS frame to the current row
+  std::vector<NodeP> partition;                  ///< window: PARTITION BY
+  std::vector<std::pair<NodeP, int>> win_order;  ///< window: ORDER BY, flags 1 = DESC, 2 = NULLS FIRST
 };
 
 struct Source {
@@ -302,6 +305,25 @@ class Lower {
       case Op::exists: return athanor::exists(select(*n.sub));
       case Op::scalar: return select(*n.sub).scalar_subquery();
       case Op::concat: return athanor::concat(a(0), a(1));
+      case Op::window: {
+        athanor::Window w;
+        for (auto& k : n.partition) w.partition_by.push_back(expr(k));
+        for (auto& [k, f] : n.win_order) {
+          Expr e = (f & 1) ? expr(k).desc() : expr(k).asc();
+          w.order_by.push_back((f & 2) ? e.nulls_first() : e.nulls_last());
+        }
+        if (n.flags & 1) w.frame = athanor::rows_between(athanor::unbounded_preceding(), athanor::current_row());
+        const std::string& f = n.text;
+        Expr call = f == "row_number" ? athanor::row_number()
+                    : f == "rank"     ? athanor::rank()
+                    : f == "dense_rank" ? athanor::dense_rank()
+                    : f == "sum"      ? athanor::sum(a(0))
+                    : f == "count"    ? athanor::count(a(0))
+                    : f == "min"      ? athanor::min(a(0))
+                    : f == "max"      ? athanor::max(a(0))
+                                      : athanor::lag(a(0));
+        return athanor::over(call, w);
+      }
       case Op::case_: {
         std::vector<std::pair<Expr, Expr>> whens;
         std::size_t pairs = n.args.size() / 2;
@@ -320,6 +342,11 @@ class Lower {
         if (f == "upper") return athanor::upper(a(0));
         if (f == "length") return athanor::length(a(0));
         if (f == "coalesce") return athanor::coalesce(a(0), a(1));
+        if (f == "mod") return athanor::mod(a(0), a(1));
+        if (f == "greatest") return athanor::greatest(a(0), a(1));
+        if (f == "least") return athanor::least(a(0), a(1));
+        if (f == "substr") return athanor::substr(a(0), a(1), a(2));
+        if (f == "replace") return athanor::replace(a(0), a(1), a(2));
         std::vector<Expr> args;
         for (std::size_t i = 0; i < n.args.size(); ++i) args.push_back(a(i));
         return athanor::typed_func(f, type_of(n), args);  // abs, nullif
@@ -585,7 +612,7 @@ class Gen {
   // --- expressions (grouped: leaves are group keys, aggregates or literals) ---
   NodeP num(int depth) {
     if (depth <= 0 || chance(30)) return num_leaf(depth);
-    switch (pick(9)) {
+    switch (pick(10)) {
       case 0:
       case 1:
       case 2: return arith(depth - 1);
@@ -615,6 +642,23 @@ class Gen {
         // Not in a grouped query: its correlation would name ungrouped columns.
         if (depth < 2 || grouped_) break;
         return scalar_subquery(depth - 1);
+      }
+      case 8: {
+        NodeP x = num(depth - 1), y = num(depth - 1);
+        if (x->rounded || y->rounded || x->inexact || y->inexact) break;
+        if (chance(50) && x->ty != Ty::d && y->ty != Ty::d && !x->mixed && !y->mixed) {
+          // mod: the sign of the dividend; NULL when the divisor is 0, on every backend.
+          count("mod");
+          auto n = node(Op::func, x->ty, {x, y}, "mod");
+          n->mag = x->mag;
+          return n;
+        }
+        if ((x->ty == Ty::d) != (y->ty == Ty::d)) break;  // RULE: greatest/least of one family
+        const char* f = chance(50) ? "greatest" : "least";
+        count(f);
+        auto n = node(Op::func, wider(x->ty, y->ty), {x, y}, f);
+        n->mag = std::max(x->mag, y->mag);
+        return n;
       }
       default: {
         auto s = str(depth - 1);
@@ -653,7 +697,17 @@ class Gen {
     int r = pick(5);
     if (r == 3) {  // division
       if (x->mixed) return x;  // RULE: no division of a mixed value (see Node::mixed)
-      // RULE: `/` needs a double on one side; the divisor is never zero.
+      if (x->ty != Ty::d && chance(40)) {
+        // Integers divide with truncation toward zero on every backend (DIV on MariaDB), by a
+        // literal that is never zero.
+        static const std::int64_t divisors[] = {2, 3, 7, -2, -5};
+        std::int64_t d = divisors[pick(5)];
+        auto n = node(Op::arith, x->ty, {x, lit(d, Ty::i, static_cast<double>(std::abs(d)))}, "/");
+        n->mag = x->mag / 2;
+        count("divide_integers");
+        return n;
+      }
+      // RULE: `/` of a double: a double on one side; the divisor is never zero.
       if (chance(50)) {
         y = double_lit();
         if (y->mag < 0.5) y = lit(0.5, Ty::d, 0.5);
@@ -749,10 +803,19 @@ class Gen {
       return str_lit();
     }
     if (depth > 0 && chance(35)) {
-      switch (pick(4)) {
+      switch (pick(6)) {
         case 0: count("concat"); return node(Op::concat, Ty::s, {str(depth - 1), str(depth - 1)});
         case 1: count("lower"); return node(Op::func, Ty::s, {str(depth - 1)}, "lower");
         case 2: count("coalesce"); return node(Op::func, Ty::s, {str(depth - 1), str_lit()}, "coalesce");
+        case 3: {
+          count("substr");  // 1-based characters; start >= 1, length >= 0 (the servers agree there)
+          std::int64_t start = 1 + pick(3), len = pick(4);
+          return node(Op::func, Ty::s, {str(depth - 1), lit(start, Ty::i, 3), lit(len, Ty::i, 3)}, "substr");
+        }
+        case 4: {
+          count("replace");  // case-sensitive everywhere
+          return node(Op::func, Ty::s, {str(depth - 1), str_lit(), str_lit()}, "replace");
+        }
         default: return case_expr(depth - 1, false);
       }
     }
@@ -1051,6 +1114,49 @@ class Gen {
     // constants (`SELECT DISTINCT 'b' FROM db LIMIT 10 OFFSET 4` gives one row).
     if (chance(30) && !q.distinct) q.offset = pick(5), count("offset");
   }
+  /// Window functions over the query's one FROM item, whose answers do not depend on how a
+  /// server breaks ties. RULE: row_number, lag and a ROWS frame order by keys that end with a
+  /// unique column of that item; rank, dense_rank and aggregates over the default (RANGE)
+  /// frame give peers one answer, so any keys do. Keys are columns, never Unicode text.
+  void add_windows(Query& q) {
+    if (!q.joins.empty() || !q.from) return;
+    const ColInfo* unique = nullptr;
+    for (auto& c : q.from->cols)
+      if (c.unique && !c.nullable) unique = &c;
+    auto key = [&] { return column_of(q.from, [](Ty t) { return t != Ty::u; }); };
+    for (int i = 0, count_windows = 1 + pick(2); i < count_windows; ++i) {
+      static const char* fns[] = {"row_number", "rank", "dense_rank", "sum", "count", "min", "max", "lag"};
+      std::string f = fns[pick(8)];
+      bool needs_total = f == "row_number" || f == "lag";
+      bool rows_frame = (f == "sum" || f == "count" || f == "min" || f == "max") && unique && chance(40);
+      if ((needs_total || rows_frame) && !unique) continue;
+      NodeP arg;
+      Ty ty = Ty::b;
+      double mag = 100;
+      if (f == "sum" || f == "min" || f == "max" || f == "lag") {
+        // RULE: no min/max of a boolean (PostgreSQL has no min(boolean)).
+        arg = column_of(q.from, [&](Ty t) { return f == "sum" ? numeric(t) : f == "lag" ? t != Ty::u : t != Ty::u && t != Ty::t; });
+        if (!arg || arg->mixed) continue;
+        ty = f == "sum" && arg->ty == Ty::i ? Ty::b : arg->ty;
+        mag = f == "sum" ? arg->mag * q.from->rows : arg->mag;
+        if (!fits(ty, mag)) continue;
+      } else if (f == "count") {
+        arg = key();
+        if (!arg) continue;
+      }
+      auto n = node(Op::window, ty, arg ? std::vector<NodeP>{arg} : std::vector<NodeP>{}, f);
+      n->mag = f == "count" || f == "row_number" || f == "rank" || f == "dense_rank" ? q.from->rows : mag;
+      for (int k = 0, m = pick(2); k < m; ++k)
+        if (auto c = key()) n->partition.push_back(c);
+      bool ranked = f == "rank" || f == "dense_rank";
+      for (int k = 0, m = ranked ? 1 + pick(2) : pick(2); k < m; ++k)
+        if (auto c = key()) n->win_order.emplace_back(c, pick(4));
+      if (needs_total || rows_frame) n->win_order.emplace_back(col(q.from, *unique), pick(4));
+      if (rows_frame) n->flags = 1;
+      count("window_" + f + (rows_frame ? "_rows" : ""));
+      q.cols.push_back(n);
+    }
+  }
   bool all_orderable(const Query& q) {
     for (auto& c : q.cols)
       if (!orderable(c)) return false;
@@ -1063,6 +1169,7 @@ class Gen {
     rows_ = q->rows();
     scopes_.push_back(visible(*q));
     q->cols = outputs(*q, 1 + pick(4), 2, top);
+    if (top && chance(30)) add_windows(*q);
     for (int i = 0, n = pick(3); i < n; ++i) q->where.push_back(pred(2)), count("where");
     if (chance(15) && all_orderable(*q)) q->distinct = true, count("distinct");
     if (chance(top ? 35 : 15) && all_orderable(*q)) total_order(*q, 1);

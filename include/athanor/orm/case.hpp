@@ -77,6 +77,17 @@ inline constexpr bool is_else<Else<V>> = true;
 
 /// `CASE WHEN … THEN … [ELSE …] END`, of C++ type R.
 template <class R, class... B>
+struct Case;
+namespace detail {
+template <class C, class V>
+inline constexpr bool has_window<When<C, V>> = has_window<C> || has_window<V>;
+template <class V>
+inline constexpr bool has_window<Else<V>> = has_window<V>;
+template <class R, class... B>
+inline constexpr bool has_window<Case<R, B...>> = (has_window<B> || ...);
+}  // namespace detail
+
+template <class R, class... B>
 struct Case : Methods<Case<R, B...>, R> {
   using value_type = R;
   using models = boost::mp11::mp_fold<boost::mp11::mp_list<typename B::models...>, boost::mp11::mp_list<>, detail::merge>;

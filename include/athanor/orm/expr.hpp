@@ -255,6 +255,15 @@ inline constexpr char and_[] = "AND", or_[] = "OR";
 inline constexpr char plus[] = "+", minus[] = "-", times[] = "*", divide[] = "/", modulo[] = "%";
 }  // namespace op
 
+namespace detail {
+/// Whether E holds a window function, which WHERE and HAVING cannot test (orm/window.hpp
+/// specialises it for window functions; every node with typed children passes it on).
+template <class E>
+inline constexpr bool has_window = false;
+template <class K, class T, class... A>
+inline constexpr bool has_window<Node<K, T, A...>> = (has_window<A> || ...);
+}  // namespace detail
+
 /// A list bound as one JSON array: the SQL does not depend on the list's length.
 template <class T>
 struct ValList : Methods<ValList<T>, T> {

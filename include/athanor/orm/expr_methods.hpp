@@ -384,6 +384,10 @@ struct CoreFn : Methods<CoreFn<T, F, A...>, T> {
   }
 };
 namespace detail {
+template <class T, class F, class... A>
+inline constexpr bool has_window<CoreFn<T, F, A...>> = (has_window<A> || ...);
+}  // namespace detail
+namespace detail {
 template <class>
 struct expr_for { using type = Expr; };
 }  // namespace detail

@@ -107,11 +107,12 @@ inline constexpr char round[] = "round", abs[] = "abs", ceil[] = "ceil", floor[]
 // --- numbers ---
 
 /// Rounds half away from zero (the decimal value of a double, as written with 15 significant
-/// digits), on every backend; typed as its argument (of an integer: the integer).
+/// digits), on every backend; typed as its argument (of an integer: the integer; of a Decimal:
+/// a Decimal, rounded exactly where NUMERIC is exact).
 /// **Example**: `orm::round(c<&Item::price>, 2)`
 template <class E, class... D>
 auto round(const E& e, D... digits) {
-  constexpr bool ok = TypedExpr<E> && detail::is_number<detail::value_t<E>> && sizeof...(D) <= 1 && (std::is_integral_v<D> && ...);
+  constexpr bool ok = TypedExpr<E> && detail::is_numeric<detail::value_t<E>> && sizeof...(D) <= 1 && (std::is_integral_v<D> && ...);
   static_assert(ok, "athanor: round() takes a number and whole digits >= 0 (orm::round(c<&Item::price>, 2))");
   if constexpr (ok) {
     using Rule = detail::at_least<detail::digits_rule, 0>;
@@ -121,20 +122,20 @@ auto round(const E& e, D... digits) {
 /// |e|, typed as e.
 template <class E>
 auto abs(const E& e) {
-  constexpr bool ok = TypedExpr<E> && detail::is_number<detail::value_t<E>>;
+  constexpr bool ok = TypedExpr<E> && detail::is_numeric<detail::value_t<E>>;
   static_assert(ok, "athanor: abs() takes a number (orm::abs(c<&Item::delta>))");
   if constexpr (ok) return Node<fn::call<fn::abs>, detail::value_t<E>, E>(e);
 }
 /// The smallest / largest whole number ≥ / ≤ e, typed as e (a double stays a double).
 template <class E>
 auto ceil(const E& e) {
-  constexpr bool ok = TypedExpr<E> && detail::is_number<detail::value_t<E>>;
+  constexpr bool ok = TypedExpr<E> && detail::is_numeric<detail::value_t<E>>;
   static_assert(ok, "athanor: ceil()/floor() take a number (orm::ceil(c<&Item::price>))");
   if constexpr (ok) return Node<fn::portable<fn::ceil>, detail::value_t<E>, E>(e);
 }
 template <class E>
 auto floor(const E& e) {
-  constexpr bool ok = TypedExpr<E> && detail::is_number<detail::value_t<E>>;
+  constexpr bool ok = TypedExpr<E> && detail::is_numeric<detail::value_t<E>>;
   static_assert(ok, "athanor: ceil()/floor() take a number (orm::floor(c<&Item::price>))");
   if constexpr (ok) return Node<fn::portable<fn::floor>, detail::value_t<E>, E>(e);
 }
@@ -304,6 +305,10 @@ struct NamedFunc : Methods<NamedFunc<R, A...>, R> {
     args.apply([&](const auto&... a) { (a.collect(out), ...); });
   }
 };
+namespace detail {
+template <class R, class... A>
+inline constexpr bool has_window<NamedFunc<R, A...>> = (has_window<A> || ...);
+}  // namespace detail
 /// The same with the name given at run time: `orm::func<double>("julianday", c<&Event::at>)`.
 /// Its SQL is not in its type, so a statement holding it is compiled at each execution.
 template <class R, class... A>

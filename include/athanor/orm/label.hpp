@@ -35,6 +35,10 @@ struct Labelled : Methods<Labelled<E, Name>, typename E::value_type> {
     if (out.first(&detail::type_key<Labelled>)) e.collect(out);
   }
 };
+namespace detail {
+template <class E, fixed_string Name>
+inline constexpr bool has_window<Labelled<E, Name>> = has_window<E>;
+}  // namespace detail
 
 namespace detail {
 /// The label of a result column type E, or "" when it has none.

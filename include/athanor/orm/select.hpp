@@ -76,11 +76,6 @@ inline constexpr recursive_t recursive{};
 namespace detail {
 template <class From, class E>
 inline constexpr bool uses_only = boost::mp11::mp_all_of_q<typename E::models, boost::mp11::mp_bind_front<boost::mp11::mp_set_contains, From>>::value;
-/// Whether E holds a window function (orm/window.hpp specialises it): WHERE and HAVING cannot.
-template <class E>
-inline constexpr bool has_window = false;
-template <class K, class T, class... A>
-inline constexpr bool has_window<Node<K, T, A...>> = (has_window<A> || ...);
 /// Whether E is a window function still waiting for its .over(…).
 template <class E>
 inline constexpr bool needs_over = requires { E::needs_over; };
