@@ -330,11 +330,24 @@ auto window(W... w) {
 namespace detail {
 /// The expressions `.over()` applies to: the aggregates (not count(DISTINCT …), which no
 /// server takes over a window).
+/// (A trait by name, not `N == fn::count`: comparing the addresses of two arrays is not a
+/// constant expression under -fsanitize=undefined.)
+template <const char* N>
+inline constexpr bool aggregate_name = false;
+template <>
+inline constexpr bool aggregate_name<fn::count> = true;
+template <>
+inline constexpr bool aggregate_name<fn::sum> = true;
+template <>
+inline constexpr bool aggregate_name<fn::avg> = true;
+template <>
+inline constexpr bool aggregate_name<fn::min> = true;
+template <>
+inline constexpr bool aggregate_name<fn::max> = true;
 template <class D>
 inline constexpr bool window_capable = false;
 template <const char* N, int K, class T, class... A>
-inline constexpr bool window_capable<Node<fn::call<N, K>, T, A...>> =
-    K != 2 && (N == fn::count || N == fn::sum || N == fn::avg || N == fn::min || N == fn::max);
+inline constexpr bool window_capable<Node<fn::call<N, K>, T, A...>> = K != 2 && aggregate_name<N>;
 }  // namespace detail
 
 template <class D, class T>
