@@ -115,6 +115,65 @@ TEST_CASE("in_ with a list and a subquery, not_in") {
   CHECK(b.names(b.id().not_in(authors)) == Names{"cid", "dan"});
 }
 
+// MariaDB 10.11 answers `HAVING max(x) IN (SELECT …)` with no group and `NOT IN` with every
+// group when the group key has no index (the JSON-array form of an IN list too; seen failing
+// before the dialect wrote the aggregate through coalesce()). The groups (by title, which has
+// no index) are checked against a model computed here.
+TEST_CASE("an aggregate IN (SELECT …), IN a list and NOT IN: in HAVING and in the select list") {
+  Blog b;
+  std::mt19937 rng(7);
+  std::map<std::string, std::pair<int, std::int64_t>> model;  // title -> (max score, count)
+  std::vector<std::vector<std::pair<std::string, Expr>>> rows;
+  for (int id = 10; id < 60; ++id) {
+    int score = static_cast<int>(rng() % 12);
+    std::string title = "g" + std::to_string(rng() % 5);
+    rows.push_back({{"id", id}, {"user_id", 1}, {"title", title}, {"score", score}});
+    auto& [hi, n] = model.try_emplace(title, -1, 0).first->second;
+    hi = std::max(hi, score), ++n;
+  }
+  b.conn.execute(delete_(b.posts));
+  b.conn.execute(insert(b.posts).values_list(rows));
+  // The values to look for: two maxima that occur and two that do not; a count that occurs.
+  std::vector<int> wanted = {model.begin()->second.first, std::prev(model.end())->second.first, 100, -5};
+  std::int64_t wanted_count = model.begin()->second.second;
+  std::set<std::string> expected_in, expected_count;
+  for (auto& [title, m] : model) {
+    if (std::find(wanted.begin(), wanted.end(), m.first) != wanted.end()) expected_in.insert(title);
+    if (m.second == wanted_count) expected_count.insert(title);
+  }
+  Table refs{"agg_in_refs", b.md, Column{"v", Integer{}}};
+  b.md.create_all(b.conn);
+  for (int v : wanted) b.conn.execute(insert(refs).values({{"v", v}}));
+  Expr key = b.posts.c("title"), score = b.posts.c("score");
+  auto groups = [&](const Expr& having) {
+    auto v = b.conn.execute(select(key).group_by(key).having(having).order_by(key)).scalars<std::string>();
+    return std::set<std::string>(v.begin(), v.end());
+  };
+  auto all_users = [&] {
+    std::set<std::string> s;
+    for (auto& [k, m] : model) s.insert(k);
+    return s;
+  };
+  auto minus = [](std::set<std::string> a, const std::set<std::string>& x) {
+    for (auto& v : x) a.erase(v);
+    return a;
+  };
+  std::vector<Expr> list;
+  for (int v : wanted) list.push_back(Expr(v));
+  CHECK(groups(max(score).in_(select(refs.c("v")))) == expected_in);
+  CHECK(groups(max(score).not_in(select(refs.c("v")).where(refs.c("v").is_not(null)))) == minus(all_users(), expected_in));
+  CHECK(groups(max(score).in_(list)) == expected_in);
+  CHECK(groups(max(score).not_in(list)) == minus(all_users(), expected_in));
+  CHECK(groups(count().in_({Expr(wanted_count)})) == expected_count);
+  CHECK(groups(count().in_(select(literal_column(std::to_string(wanted_count))))) == expected_count);
+  // In the select list: one boolean per group.
+  auto flags = b.conn.execute(select(key, max(score).in_(list)).select_from(b.posts).group_by(key).order_by(key));
+  std::set<std::string> flagged;
+  for (const Row& r : flags)
+    if (r.get<bool>(1)) flagged.insert(r.get<std::string>(0));
+  CHECK(flagged == expected_in);
+}
+
 TEST_CASE("an empty in_ is false, an empty not_in is true") {
   Blog b;
   CHECK(b.names(b.id().in_({})).empty());

@@ -132,6 +132,20 @@ TEST_CASE("IN over one bound JSON array uses JSON_TABLE, typed like the left sid
         "(SELECT v FROM JSON_TABLE(?, '$[*]' COLUMNS (v LONGTEXT PATH '$')) AS athanor_in)");
 }
 
+TEST_CASE("an aggregate left of IN (SELECT …) goes through coalesce(): MariaDB 10.11 gets it wrong as it is") {
+  Schema s;
+  auto age = s.users.c("age"), name = s.users.c("name");
+  CHECK(sql(select(name).group_by(name).having(max(age).in_(select(s.posts.c("id"))))) ==
+        "SELECT `users`.`name` FROM `users` GROUP BY `users`.`name` HAVING coalesce(max(`users`.`age`)) IN "
+        "(SELECT `posts`.`id` FROM `posts`)");
+  CHECK(sql(select(name).group_by(name).having(count().not_in({1, 2}))) ==
+        "SELECT `users`.`name` FROM `users` GROUP BY `users`.`name` HAVING coalesce(count(*)) NOT IN "
+        "(SELECT v FROM JSON_TABLE(?, '$[*]' COLUMNS (v BIGINT PATH '$')) AS athanor_in)");
+  // Not an aggregate of this level: as it was.
+  CHECK(sql(select(name).where(age.in_(select(max(s.posts.c("id")))))) ==
+        "SELECT `users`.`name` FROM `users` WHERE `users`.`age` IN (SELECT max(`posts`.`id`) FROM `posts`)");
+}
+
 TEST_CASE("insert: one row, many rows, default values, RETURNING") {
   Schema s;
   auto c = compile(insert(s.users).values({{"name", "ann"}, {"age", 30}}));

@@ -25,8 +25,11 @@
 //  - no ORDER BY, GROUP BY, DISTINCT or set operation over Unicode text or doubles computed
 //    by a division (the last bits may differ).
 //  - MariaDB 10.11 server bugs kept out: [NOT] IN (SELECT …) compares plain columns of one
-//    type; HAVING names only group keys that are selected plain columns; no OFFSET after
-//    DISTINCT.
+//    type, its subquery has no outer join, and a query with window functions has none (nor
+//    an IN list, a JSON_TABLE subquery there); no aggregate IN (list) without GROUP BY;
+//    HAVING names only group keys that are selected plain columns, and needs GROUP BY over
+//    a join; no OFFSET after DISTINCT; an integer column is never equal to (or IN) a fraction
+//    (its index is searched for the rounded integer); window keys are not constants.
 #pragma once
 
 #include <algorithm>   // std::find, std::min
@@ -906,9 +909,12 @@ class Gen {
         return node(Op::between, Ty::t, {str(depth - 1), str_lit(), str_lit()});
       }
       case 6: return like(depth - 1);
-      case 7: return in_list(depth - 1);
+      case 7: {
+        if (no_in_select_) break;  // an IN list is a JSON_TABLE subquery on MariaDB: see no_in_select_
+        return in_list(depth - 1);
+      }
       case 8: {
-        if (grouped_) break;
+        if (grouped_ || no_in_select_) break;
         return in_select(depth - 1);
       }
       case 9: {
@@ -950,13 +956,24 @@ class Gen {
   }
   NodeP in_list(int depth) {
     bool number = chance(70);
-    auto n = node(Op::in_list, Ty::t, {number ? num(depth) : str(depth)});
+    NodeP x = number ? num(depth) : str(depth);
+    // RULE: no aggregate left of IN (list) in a query without GROUP BY: over no row at all,
+    // MariaDB 10.11 answers `max(f) IN (SELECT …)` (the JSON_TABLE form of a list) with 0, not
+    // NULL, and NOT IN with 1 (`SELECT max(a1.f) NOT IN (SELECT da.f FROM da) FROM dc AS a1
+    // WHERE 1 = 0` gives 1; a plain list gives NULL).
+    if (grouped_ && keys_.empty() && x->agg) x = number ? num_lit(Ty::i) : str_lit();
+    auto n = node(Op::in_list, Ty::t, {x});
     for (int i = 0, k = pick(5); i < k; ++i) {
       if (chance(10)) {
         n->args.push_back(node(Op::null, Ty::i));
         count("in_list_null");
       } else {
-        n->args.push_back(number ? num_lit(Ty::i) : str_lit());
+        NodeP v = number ? num_lit(Ty::i) : str_lit();
+        // RULE: an integer column IN (…) lists integers: MariaDB 10.11 looks a fraction up in
+        // the column's index as an integer (`db.a_id IN (1.5)` finds a_id = 2), see comparison().
+        const NodeP& x = n->args[0];
+        if (number && x->op == Op::col && (x->ty == Ty::i || x->ty == Ty::b) && v->value.holds<double>()) v = int_lit();
+        n->args.push_back(v);
       }
     }
     n->flags = chance(30) ? 1 : 0;
@@ -1058,6 +1075,10 @@ class Gen {
     NodeP x = number ? column([](Ty t) { return numeric(t); }) : str(depth);
     if (!x) return comparison(depth);
     QueryP q = inner(depth);
+    // RULE: no outer join inside IN (SELECT …): MariaDB 10.11 keeps 1 row of 8 for `w.c IN
+    // (SELECT a2.id FROM dc AS a2 LEFT JOIN dc AS a3 ON a3.id < a2.id)` when w is a grouped
+    // derived table over a join (literal SQL too).
+    for (auto& j : q->joins) j.outer = false;
     bool ok = true;
     in_scope(*q, [&] {
       NodeP c;
@@ -1123,7 +1144,13 @@ class Gen {
     const ColInfo* unique = nullptr;
     for (auto& c : q.from->cols)
       if (c.unique && !c.nullable) unique = &c;
-    auto key = [&] { return column_of(q.from, [](Ty t) { return t != Ty::u; }); };
+    // RULE: window keys are not constants: MariaDB 10.11 gets a second window wrong when one is
+    // ordered by a constant (`rank() OVER (ORDER BY d.c), sum(1) OVER (PARTITION BY d.i) FROM
+    // (SELECT 3 AS c, i FROM db) d` sums over the wrong partitions; literal SQL too).
+    auto key = [&]() -> NodeP {
+      auto c = column_of(q.from, [](Ty t) { return t != Ty::u; });
+      return c && !constant_column(q.from, c->text) ? c : nullptr;
+    };
     for (int i = 0, count_windows = 1 + pick(2); i < count_windows; ++i) {
       static const char* fns[] = {"row_number", "rank", "dense_rank", "sum", "count", "min", "max", "lag"};
       std::string f = fns[pick(8)];
@@ -1153,9 +1180,23 @@ class Gen {
         if (auto c = key()) n->win_order.emplace_back(c, pick(4));
       if (needs_total || rows_frame) n->win_order.emplace_back(col(q.from, *unique), pick(4));
       if (rows_frame) n->flags = 1;
+      if (ranked && n->win_order.empty()) continue;  // MariaDB: rank() needs an ORDER BY
       count("window_" + f + (rows_frame ? "_rows" : ""));
       q.cols.push_back(n);
     }
+  }
+  /// Whether column `name` of a derived table or CTE is computed from no column of its body.
+  static bool constant_column(const SourceP& src, const std::string& name) {
+    if (!src->body) return false;
+    for (std::size_t i = 0; i < src->cols.size() && i < src->body->cols.size(); ++i)
+      if (src->cols[i].name == name) return !reads_a_column(src->body->cols[i]);
+    return false;
+  }
+  static bool reads_a_column(const NodeP& n) {
+    if (n->op == Op::col || n->agg || n->op == Op::window) return true;
+    for (auto& a : n->args)
+      if (reads_a_column(a)) return true;
+    return false;
   }
   bool all_orderable(const Query& q) {
     for (auto& c : q.cols)
@@ -1170,7 +1211,16 @@ class Gen {
     scopes_.push_back(visible(*q));
     q->cols = outputs(*q, 1 + pick(4), 2, top);
     if (top && chance(30)) add_windows(*q);
+    // RULE: no IN (SELECT …) in the WHERE of a query with window functions, nor an IN list
+    // (a JSON_TABLE subquery there): MariaDB 10.11's binary protocol gives no row for `SELECT
+    // max(d.s) OVER () FROM (SELECT db.s FROM dc, db) AS d WHERE d.s IN (SELECT da.s FROM da)`
+    // and 24 rows of 23 for `… WHERE w.c NOT IN (SELECT v FROM JSON_TABLE(…))` (its text
+    // protocol gets both right).
+    bool windows = false;
+    for (auto& c : q->cols) windows = windows || c->op == Op::window;
+    no_in_select_ = windows;
     for (int i = 0, n = pick(3); i < n; ++i) q->where.push_back(pred(2)), count("where");
+    no_in_select_ = false;
     if (chance(15) && all_orderable(*q)) q->distinct = true, count("distinct");
     if (chance(top ? 35 : 15) && all_orderable(*q)) total_order(*q, 1);
     scopes_.pop_back();
@@ -1204,7 +1254,10 @@ class Gen {
     bool any_agg = false;
     for (auto& c : q->cols) any_agg = any_agg || c->agg;
     if (keys.empty() && !any_agg) q->cols.push_back(aggregate_num(1));
-    if (chance(40)) {
+    // RULE: no HAVING without GROUP BY over a join: MariaDB 10.11 returns the one row of an
+    // empty join's aggregates whatever HAVING says (`SELECT max(1) FROM da AS a1 JOIN da ON
+    // da.f = 1 HAVING -1 <> max(a1.id)` gives (NULL) when no row joins; one table is right).
+    if (chance(40) && (!keys.empty() || q->joins.empty())) {
       // RULE: see in_select_list().
       having_ = true, select_list_ = &q->cols;
       q->having.push_back(pred(2)), count("having");
@@ -1295,7 +1348,7 @@ class Gen {
   std::vector<std::vector<SourceP>> scopes_;  ///< FROM items of the enclosing queries, innermost last
   std::vector<NodeP> keys_;                   ///< GROUP BY keys of the query being generated
   std::vector<bool> table_used_;
-  bool grouped_ = false, in_agg_ = false, having_ = false;
+  bool grouped_ = false, in_agg_ = false, having_ = false, no_in_select_ = false;
   const std::vector<NodeP>* select_list_ = nullptr;  ///< the grouped query's, while its HAVING is generated
   bool in_select_list(const NodeP&) const {
     // RULE: HAVING names no group key at all, only aggregates: MariaDB 10.11 resolves no

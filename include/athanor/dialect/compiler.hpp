@@ -9,6 +9,7 @@
 #include <charconv>   // std::to_chars
 #include <cmath>      // std::isfinite
 #include <string>     // std::string
+#include <string_view>  // std::string_view
 #include <vector>     // std::vector
 
 #include <athanor/config.hpp>
@@ -48,6 +49,30 @@ class Compiler {
     if (paren) out() += '(';
     expr(e);
     if (paren) out() += ')';
+  }
+  /// The left side of `IN (SELECT …)` (also the JSON-array form of an IN list): an aggregate
+  /// there goes through coalesce() where the server gets it wrong as it is
+  /// (Capabilities::aggregate_left_of_in_select).
+  void left_of_in_select(const Expr& e) {
+    if (d_.capabilities().aggregate_left_of_in_select || !holds_aggregate(e)) return operand(e);
+    out() += "coalesce(", expr(e), out() += ')';
+  }
+  /// Whether `e` calls an aggregate function of this query level (not inside a subquery, not
+  /// over a window).
+  static bool holds_aggregate(const Expr& e) {
+    const auto& n = e.node();
+    if (n.kind == detail::ExprKind::over) return false;
+    if (n.kind == detail::ExprKind::function) {
+      static constexpr std::string_view names[] = {"count", "sum", "avg", "min", "max", "group_concat", "string_agg",
+                                                   "every", "bool_and", "bool_or", "total", "std", "stddev", "variance"};
+      std::string lower = n.text;
+      for (char& ch : lower) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+      for (auto name : names)
+        if (lower == name) return true;
+    }
+    for (const Expr& a : n.args)
+      if (holds_aggregate(a)) return true;
+    return false;
   }
   /// A function's arguments, comma-separated. When every one is a bare bound value
   /// (`count($1)`, `lower($1)`), nothing types them: each is cast to its own type where the
@@ -345,7 +370,7 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
       break;
     case K::in_array: d_.in_array(*this, n); break;
     case K::in_select:
-      operand(n.args[0]), out() += (n.flags & 1) ? " NOT IN (" : " IN (", select(*n.select, true), out() += ')';
+      left_of_in_select(n.args[0]), out() += (n.flags & 1) ? " NOT IN (" : " IN (", select(*n.select, true), out() += ')';
       break;
     case K::exists: out() += "EXISTS (", select(*n.select, true), out() += ')'; break;
     case K::scalar_select: out() += '(', select(*n.select, true), out() += ')'; break;

@@ -68,6 +68,10 @@ struct Capabilities {
   /// lag/lead take a third argument, the default where no row is that far; when false (MariaDB)
   /// the compiler writes a CASE over lag(1, n) instead.
   bool lag_lead_default = true;
+  /// An aggregate may stand as it is left of IN (SELECT …); when false (MariaDB 10.11, whose
+  /// semi-join answers `HAVING max(x) IN (SELECT y …)` with no row, `NOT IN` with every row) the
+  /// compiler writes it as `coalesce(max(x))`, which the server evaluates like any value.
+  bool aggregate_left_of_in_select = true;
   std::size_t max_params = 32766;
   /// The longest identifier the server keeps whole (0: no limit); longer ones are refused by
   /// `quote` instead of being cut short by the server. Counted in bytes, or in characters

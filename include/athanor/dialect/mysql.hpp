@@ -81,6 +81,7 @@ class MysqlDialect : public Dialect {
     // LAG/LEAD take (expr[, offset]) only (https://mariadb.com/kb/en/lag/): the default is emulated.
     caps_.window_frame_binds = false;
     caps_.lag_lead_default = false;
+    caps_.aggregate_left_of_in_select = false;
   }
   std::string_view name() const override { return "mysql"; }
   std::string_view display_name() const override { return "MySQL/MariaDB"; }
@@ -260,7 +261,7 @@ class MysqlDialect : public Dialect {
   /// comparison uses its collation and conversions (MariaDB ≥ 10.6, MySQL ≥ 8.0.4;
   /// https://mariadb.com/kb/en/json_table/).
   void in_array(Compiler& c, const detail::ExprNode& n) const override {
-    c.operand(n.args[0]);
+    c.left_of_in_select(n.args[0]);
     c.out() += (n.flags & 1) ? " NOT IN (SELECT v FROM JSON_TABLE(" : " IN (SELECT v FROM JSON_TABLE(";
     c.expr(n.args[1]);
     c.out() += ", '$[*]' COLUMNS (v ";
