@@ -2,6 +2,8 @@
 // their one-to-one login record (a salted scrypt password hash) and their posts.
 // Run: ./dev demo            (embedded SQLite, in memory)
 //      blog --url postgresql://user@host/db   or   --url mysql://…   and --echo for the SQL.
+// The demo creates the tables users, user_auth and posts. In a database that already has one
+// of them it stops without touching anything, unless --reset lets it drop and recreate them.
 #include <athanor/athanor.hpp>
 #include <athanor/auth.hpp>
 
@@ -42,7 +44,7 @@ struct UserAuth {
   bool check_password(std::string_view plain) const { return password->verify(plain); }
   static void configure(orm::Mapper<UserAuth>& m) {
     m.column<&UserAuth::id>().primary_key();
-    m.column<&UserAuth::user_id>().unique().foreign_key("users.id", {.on_delete = orm::Action::cascade, .on_update = {}, .name = {}});
+    m.column<&UserAuth::user_id>().unique().foreign_key("users.id", {.on_delete = orm::Action::cascade});
   }
 };
 
@@ -53,7 +55,7 @@ struct Post {
   orm::One<User> author;
   static void configure(orm::Mapper<Post>& m) {
     m.column<&Post::id>().primary_key();
-    m.column<&Post::user_id>().foreign_key("users.id", {.on_delete = orm::Action::cascade, .on_update = {}, .name = {}});
+    m.column<&Post::user_id>().foreign_key("users.id", {.on_delete = orm::Action::cascade});
     m.column<&Post::title>().length(200);
   }
 };
@@ -76,17 +78,33 @@ orm::Ptr<User> login(orm::Session& session, const std::string& name, std::string
 
 int main(int argc, char** argv) {
   std::string url = "sqlite://";
-  bool echo = false;
+  bool echo = false, reset = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--url" && i + 1 < argc) url = argv[++i];
-    if (a == "--echo") echo = true;
+    else if (a == "--echo") echo = true;
+    else if (a == "--reset") reset = true;
+    else {
+      std::cerr << "usage: blog [--url URL] [--echo] [--reset]\n";
+      return 2;
+    }
   }
   try {
-    auto engine = orm::create_engine(url, {.echo = echo, .echo_sink = {}, .pool = {}});
+    auto engine = orm::create_engine(url, {.echo = echo});
     std::cout << "== athanor blog demo on " << engine.to_string() << "\n\n";
     orm::Registry registry;
     registry.map<User, UserAuth, Post>();
+    if (!engine.url().is_memory()) {  // never drop what a user's database holds without being told
+      std::string found;
+      auto conn = engine.connect();
+      for (const auto* table : registry.metadata().sorted_tables())
+        if (conn.has_table(table->name)) found += (found.empty() ? "" : ", ") + table->name;
+      if (!found.empty() && !reset) {
+        std::cerr << "This database already has the table(s) " << found << ", which the demo would drop and recreate.\n"
+                  << "Nothing was changed. Run again with --reset to let it, or point --url at an empty database.\n";
+        return 2;
+      }
+    }
     registry.metadata().drop_all(engine);
     registry.metadata().create_all(engine);  // tables, foreign keys, indexes
     orm::sessionmaker Session{engine};

@@ -6,7 +6,7 @@
 #include <iostream>
 #include <string>
 
-namespace orm = athanor;
+namespace db = athanor;  // Core: tables and expressions (athanor::orm holds the typed DSL)
 
 int main(int argc, char** argv) {
   std::string url = "sqlite://";
@@ -16,29 +16,29 @@ int main(int argc, char** argv) {
     if (a == "--url" && i + 1 < argc) url = argv[++i];
     if (a == "--echo") echo = true;
   }
-  auto engine = orm::create_engine(url, {.echo = echo, .echo_sink = {}, .pool = {}});
+  auto engine = db::create_engine(url, {.echo = echo});
   std::cout << "engine: " << engine.to_string() << "\n";
 
-  orm::MetaData metadata;
-  orm::Table users{"users", metadata,
-                   orm::Column{"id", orm::Integer{}, orm::primary_key},
-                   orm::Column{"name", orm::String{50}, orm::nullable(false), orm::unique},
-                   orm::Column{"email", orm::String{120}}};
-  orm::Table posts{"posts", metadata,
-                   orm::Column{"id", orm::Integer{}, orm::primary_key},
-                   orm::Column{"user_id", orm::Integer{}, orm::nullable(false), orm::index,
-                               orm::ForeignKey{"users.id", {.on_delete = orm::Action::cascade, .on_update = {}, .name = {}}}},
-                   orm::Column{"title", orm::String{200}, orm::nullable(false)}};
+  db::MetaData metadata;
+  db::Table users{"users", metadata,
+                   db::Column{"id", db::Integer{}, db::primary_key},
+                   db::Column{"name", db::String{50}, db::nullable(false), db::unique},
+                   db::Column{"email", db::String{120}}};
+  db::Table posts{"posts", metadata,
+                   db::Column{"id", db::Integer{}, db::primary_key},
+                   db::Column{"user_id", db::Integer{}, db::nullable(false), db::index,
+                               db::ForeignKey{"users.id", {.on_delete = db::Action::cascade}}},
+                   db::Column{"title", db::String{200}, db::nullable(false)}};
   metadata.drop_all(engine);
   metadata.create_all(engine);
 
   {
     auto conn = engine.begin();  // one transaction: committed below
-    auto ann = conn.execute(orm::insert(users).values({{"name", "ann"}, {"email", "ann@example.com"}}));
+    auto ann = conn.execute(db::insert(users).values({{"name", "ann"}, {"email", "ann@example.com"}}));
     auto ann_id = ann.inserted_primary_key()[0];
-    auto bob = conn.execute(orm::insert(users).values({{"name", "bob"}}));
+    auto bob = conn.execute(db::insert(users).values({{"name", "bob"}}));
     auto bob_id = bob.inserted_primary_key()[0];
-    conn.execute(orm::insert(posts).values_list({{{"user_id", ann_id}, {"title", "Hello, world"}},
+    conn.execute(db::insert(posts).values_list({{{"user_id", ann_id}, {"title", "Hello, world"}},
                                             {{"user_id", ann_id}, {"title", "SQL with C++"}},
                                             {{"user_id", bob_id}, {"title", "bob's first post"}}}));
     conn.commit();
@@ -46,13 +46,13 @@ int main(int argc, char** argv) {
 
   auto conn = engine.connect();
   std::cout << "\nusers whose name starts with 'a':\n";
-  for (const orm::Row& row : conn.execute(orm::select(users).where(users.c("name").like("a%")))) {
+  for (const db::Row& row : conn.execute(db::select(users).where(users.c("name").like("a%")))) {
     std::cout << "  " << row.get<int>("id") << " " << row.get<std::string>("name") << " "
               << row.get<std::optional<std::string>>("email").value_or("(no email)") << "\n";
   }
 
   std::cout << "\nposts per user:\n";
-  auto per_user = orm::select(users.c("name"), orm::count(posts.c("id")).label("n"))
+  auto per_user = db::select(users.c("name"), db::count(posts.c("id")).label("n"))
                       .outerjoin(posts, users.c("id") == posts.c("user_id"))
                       .group_by(users.c("name"))
                       .order_by(users.c("name"));
@@ -61,20 +61,20 @@ int main(int argc, char** argv) {
     std::cout << "  " << name << ": " << n << "\n";
   }
 
-  conn.execute(orm::update(users).where(users.c("name") == "bob").values({{"email", "bob@example.com"}}));
+  conn.execute(db::update(users).where(users.c("name") == "bob").values({{"email", "bob@example.com"}}));
   {
     auto tx = conn.begin();
-    conn.execute(orm::delete_(users).where(users.c("name") == "ann"));
+    conn.execute(db::delete_(users).where(users.c("name") == "ann"));
     std::cout << "\ninside a transaction, after deleting ann: "
-              << *conn.execute(orm::select(orm::count()).select_from(posts)).scalar<std::int64_t>()
+              << *conn.execute(db::select(db::count()).select_from(posts)).scalar<std::int64_t>()
               << " posts (ON DELETE CASCADE)\n";
   }  // not committed: rolled back
   std::cout << "after the rollback: "
-            << *conn.execute(orm::select(orm::count()).select_from(posts)).scalar<std::int64_t>() << " posts\n";
+            << *conn.execute(db::select(db::count()).select_from(posts)).scalar<std::int64_t>() << " posts\n";
 
   auto hostile = "Robert'); DROP TABLE users;--";
-  conn.execute(orm::insert(users).values({{"name", hostile}}));
+  conn.execute(db::insert(users).values({{"name", hostile}}));
   std::cout << "a hostile name is stored verbatim: "
-            << conn.execute(orm::select(users.c("name")).where(users.c("name") == hostile)).scalar_one<std::string>() << "\n";
+            << conn.execute(db::select(users.c("name")).where(users.c("name") == hostile)).scalar_one<std::string>() << "\n";
   return 0;
 }

@@ -36,7 +36,7 @@ struct UserAuth {
 
   static void configure(orm::Mapper<UserAuth>& m) {
     m.column<&UserAuth::id>().primary_key();
-    m.column<&UserAuth::user_id>().foreign_key("users.id", {.on_delete = orm::Action::cascade, .on_update = {}, .name = {}}).unique();
+    m.column<&UserAuth::user_id>().foreign_key("users.id", {.on_delete = orm::Action::cascade}).unique();
   }
 };
 
@@ -66,7 +66,7 @@ LoginResult login(orm::Session& session, const std::string& name, std::string_vi
 
 int main(int argc, char** argv) {
   bool echo = argc > 1 && std::string(argv[1]) == "--echo";
-  auto engine = orm::create_engine("sqlite://", {.echo = echo, .echo_sink = {}, .pool = {}});
+  auto engine = orm::create_engine("sqlite://", {.echo = echo});
   orm::Registry registry;
   registry.map<User, UserAuth>();
   registry.metadata().create_all(engine);

@@ -16,7 +16,7 @@ struct ForeignKey {
   struct Options {
     Action on_delete = Action::unspecified;
     Action on_update = Action::unspecified;
-    std::string name;  ///< constraint name; generated when empty
+    std::string name{};  ///< constraint name; generated when empty (initialized: `{.on_delete = …}` draws no -Wextra warning)
   };
   std::string target;  ///< "table.column"
   Options options{};

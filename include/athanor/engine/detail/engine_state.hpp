@@ -22,7 +22,9 @@ struct EngineOptions {
   /// characters (its length said), binary values as `<N bytes>`, password hashes as `***`.
   /// Off by default: values are data, and logs travel further than databases.
   bool echo_parameters = false;
-  std::function<void(std::string_view)> echo_sink;  ///< where echo goes (default: std::clog)
+  /// Where echo goes (default: std::clog). Every member here has an initializer, so that
+  /// `{.echo = true}` draws no -Wmissing-field-initializers warning (g++ -Wextra).
+  std::function<void(std::string_view)> echo_sink{};
   PoolOptions pool{};
 };
 
