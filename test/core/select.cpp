@@ -571,8 +571,22 @@ TEST_CASE("Row: an unknown column name or index is an ArgumentError") {
   CHECK_THROWS_WITH_AS(row[2], "[athanor.argument.row_index] row has 2 columns, index 2 asked", ArgumentError);
   CHECK_THROWS_WITH_AS((row.tuple<int>()), "[athanor.argument.row_tuple] row has 2 columns, the tuple 1", ArgumentError);
   CHECK_THROWS_WITH_AS(row.get<int>("name"), "[athanor.data.conversion] cannot read a text value as an integer", DataError);
-  CHECK_THROWS_WITH_AS(b.conn.execute(select(b.age()).where(b.id() == 3)).one().get<int>(0),
-                       "[athanor.data.null] the value is NULL; read it as std::optional<T>", DataError);
+  // A NULL read as a type that cannot hold it: the message names the result column and the
+  // C++ type to read instead, whichever way the column was asked for.
+  auto nulls = b.conn.execute(select(b.id(), b.age()).where(b.id() == 3));
+  const Row& n = nulls.one();
+  const auto null_age = "[athanor.data.null] result column 'age' (index 1) is NULL; read it as std::optional<int>";
+  CHECK_THROWS_WITH_AS(n.get<int>(1), null_age, DataError);
+  CHECK_THROWS_WITH_AS(n.get<int>("age"), null_age, DataError);
+  CHECK_THROWS_WITH_AS((n.tuple<int, std::int64_t>()),
+                       "[athanor.data.null] result column 'age' (index 1) is NULL; read it as std::optional<std::int64_t>",
+                       DataError);
+  CHECK_THROWS_WITH_AS(n.get<std::string>("age"),
+                       "[athanor.data.null] result column 'age' (index 1) is NULL; read it as std::optional<std::string>",
+                       DataError);
+  CHECK_THROWS_WITH_AS(b.conn.execute(select(b.age()).where(b.id() == 3)).scalar_one<double>(),
+                       "[athanor.data.null] result column 'age' (index 0) is NULL; read it as std::optional<double>", DataError);
+  CHECK(n.get<std::optional<int>>("age") == std::nullopt);
 }
 
 TEST_CASE("a column the table does not have is an ArgumentError") {

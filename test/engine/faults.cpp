@@ -5,6 +5,8 @@
 #include "support/servers.hpp"
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <thread>
 
 using namespace athanor;
@@ -60,6 +62,46 @@ TEST_CASE("an unreachable host is an OperationalError, quickly") {
   CHECK(starts_with(msg, "[athanor.operational.connect] cannot connect to "));
   CHECK(msg.find("127.0.0.1:1") != std::string::npos);
   CHECK(Clock::now() - start < std::chrono::seconds(5));
+}
+
+TEST_CASE("a socket directory with no server: the message names the socket tried, not localhost") {
+  SKIP_WITHOUT_SERVER();
+  auto u = URL::parse(test::url());
+  u.host.clear(), u.port.reset();
+  u.query.clear();
+  std::string prefix;
+  if (test::backend() == "postgresql") {
+    u.query["host"] = "/tmp/athanor-nothing-here";
+    prefix = "[athanor.operational.connect] cannot connect to PostgreSQL at the unix socket /tmp/athanor-nothing-here/.s.PGSQL.5432 ";
+  } else {
+    u.query["unix_socket"] = "/tmp/athanor-nothing-here/mysqld.sock";
+    prefix = "[athanor.operational.connect] cannot connect to MySQL/MariaDB at the unix socket /tmp/athanor-nothing-here/mysqld.sock ";
+  }
+  auto msg = test::operational_error([&] { create_engine(u.render(false)).connect(); });
+  INFO("message: " << msg);
+  CHECK(starts_with(msg, prefix));
+  CHECK(msg.find("localhost") == std::string::npos);
+}
+
+TEST_CASE("no host in the URL: the message names the default unix socket the client library tried") {
+  SKIP_WITHOUT_SERVER();
+  bool pg = test::backend() == "postgresql";
+  // What libpq (Debian: DEFAULT_PGSOCKET_DIR) and MariaDB Connector/C (MARIADB_UNIX_ADDR) try
+  // without a host; the environment would override it.
+  std::string socket = pg ? "/var/run/postgresql/.s.PGSQL.5432" : "/run/mysqld/mysqld.sock";
+  if (std::getenv(pg ? "PGHOST" : "MYSQL_UNIX_PORT") || std::getenv(pg ? "PGPORT" : "MARIADB_UNIX_PORT") ||
+      std::filesystem::exists(socket)) {
+    MESSAGE("a server or the environment answers for the default socket " << socket << ": skipped");
+    return;
+  }
+  auto u = URL::parse(test::url());
+  u.host.clear(), u.port.reset();
+  u.query.clear();
+  auto msg = test::operational_error([&] { create_engine(u.render(false)).connect(); });
+  INFO("message: " << msg);
+  CHECK(starts_with(msg, std::string("[athanor.operational.connect] cannot connect to ") + (pg ? "PostgreSQL" : "MySQL/MariaDB") +
+                             " at the default unix socket " + socket + " "));
+  CHECK(msg.find("localhost") == std::string::npos);
 }
 
 TEST_CASE("a database that does not exist is an OperationalError naming it") {

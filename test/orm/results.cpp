@@ -28,8 +28,19 @@ struct Blob {
   }
 };
 ATHANOR_MODEL(Blob, "blobs", id, data, note)
+/// Mapped without std::optional over a table whose columns allow NULL (made by hand below, as
+/// a table another program owns would be): loading a NULL must say which column it was.
+struct Legacy {
+  orm::Mapped<int> id;
+  orm::Mapped<int> age;
+  orm::Mapped<std::string> nick;
+  orm::Mapped<athanor::Date> born;
+  static void configure(orm::Mapper<Legacy>& m) { m.column<&Legacy::id>().primary_key(); }
+};
+ATHANOR_MODEL(Legacy, "legacy_people", id, age, nick, born)
 }  // namespace results
 using results::Blob;
+using results::Legacy;
 
 namespace {
 constexpr int kUsers = 30;
@@ -342,4 +353,45 @@ TEST_CASE("the result vocabulary: scalar, scalars().one()/first()/one_or_none()/
   // scalar() stopped after one row: the Session runs on.
   s.add(User{.name = "after_scalar"});
   s.commit();
+}
+
+TEST_CASE("a NULL in a column mapped without std::optional: the DataError names the table, the column and the fix") {
+  auto engine = test::engine();
+  orm::Registry registry;
+  registry.map<Legacy>();
+  registry.metadata().drop_all(engine);
+  {
+    auto conn = engine.begin();
+    conn.exec_driver_sql("CREATE TABLE legacy_people (id INTEGER PRIMARY KEY, age INTEGER, nick VARCHAR(20), born DATE)");
+    conn.exec_driver_sql("INSERT INTO legacy_people (id, age, nick, born) VALUES (1, NULL, 'ann', '2000-01-02'), "
+                         "(2, 30, NULL, '2000-01-02'), (3, 40, 'cid', NULL), (4, 50, 'dan', '2000-01-02')");
+    conn.commit();
+  }
+  const std::string age = "[athanor.data.null] legacy_people.age is NULL; map it as Mapped<std::optional<int>> (or read it as std::optional<int>)";
+  const std::string nick =
+      "[athanor.data.null] legacy_people.nick is NULL; map it as Mapped<std::optional<std::string>> (or read it as std::optional<std::string>)";
+  const std::string born =
+      "[athanor.data.null] legacy_people.born is NULL; map it as Mapped<std::optional<athanor::Date>> (or read it as std::optional<athanor::Date>)";
+  {
+    orm::Session s(engine);
+    // Objects, through the Session's identity map (get) and through select<M>().
+    CHECK_THROWS_WITH_AS(s.get<Legacy>(1), age.c_str(), athanor::DataError);
+    CHECK_THROWS_WITH_AS(s.get<Legacy>(2), nick.c_str(), athanor::DataError);
+    CHECK_THROWS_WITH_AS(s.get<Legacy>(3), born.c_str(), athanor::DataError);
+    CHECK_THROWS_WITH_AS(s.scalars(orm::select<Legacy>().where(c<&Legacy::id> == 2)), nick.c_str(), athanor::DataError);
+    // Typed rows of columns: the column, wherever it is in the row.
+    CHECK_THROWS_WITH_AS(s.execute(orm::select(c<&Legacy::id>, c<&Legacy::age>).where(c<&Legacy::id> == 1)), age.c_str(),
+                         athanor::DataError);
+    CHECK_THROWS_WITH_AS(s.execute(orm::select(c<&Legacy::born>, c<&Legacy::nick>).where(c<&Legacy::id> == 2)), nick.c_str(),
+                         athanor::DataError);
+    // A failed load leaves nothing half-read behind: the rows without NULLs load.
+    CHECK(s.get<Legacy>(4)->age.get() == 50);
+    CHECK(std::get<0>(s.execute(orm::select(c<&Legacy::age>).where(c<&Legacy::id> == 4)).one()) == 50);
+    s.close();
+  }
+  {
+    auto conn = engine.begin();
+    conn.exec_driver_sql("DROP TABLE legacy_people");
+    conn.commit();
+  }
 }

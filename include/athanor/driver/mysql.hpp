@@ -7,6 +7,7 @@
 
 #include <algorithm>    // std::clamp
 #include <charconv>     // std::from_chars
+#include <cstdlib>      // std::getenv
 #include <cstring>      // std::memcpy
 #include <limits>       // std::numeric_limits
 #include <mutex>        // std::once_flag
@@ -391,6 +392,19 @@ struct Options {
   bool ssl_verify = false;        ///< `?ssl_verify_server_cert=true`
 };
 
+/// The socket MariaDB Connector/C connects to without a host or socket: $MYSQL_UNIX_PORT,
+/// $MARIADB_UNIX_PORT, else the one compiled in (mysql_server_init; /run/mysqld/mysqld.sock
+/// on Debian). The library keeps it in mysql_unix_port, which libmariadb does not export.
+inline std::string default_socket() {
+  for (const char* name : {"MYSQL_UNIX_PORT", "MARIADB_UNIX_PORT"})
+    if (const char* env = std::getenv(name)) return env;
+#ifdef MARIADB_UNIX_ADDR
+  return MARIADB_UNIX_ADDR;
+#else
+  return "/tmp/mysql.sock";
+#endif
+}
+
 /// One connection. Autocommit is on; the engine sends START TRANSACTION / COMMIT itself.
 class Connection final : public driver::Connection {
  public:
@@ -424,8 +438,11 @@ class Connection final : public driver::Connection {
       if (!o.password.empty()) {  // no client library message repeats it; make sure
         for (auto p = reason.find(o.password); p != std::string::npos; p = reason.find(o.password)) reason.replace(p, o.password.size(), "***");
       }
-      std::string where = !o.unix_socket.empty() ? o.unix_socket
-                                                 : (o.host.empty() ? "localhost" : o.host) + ":" + std::to_string(o.port ? o.port : 3306);
+      // What the client library tried: without a host, or with "localhost", it takes a unix
+      // socket, its default one unless ?unix_socket= names another (mysql_real_connect).
+      std::string where = !o.unix_socket.empty()                     ? "the unix socket " + o.unix_socket
+                          : o.host.empty() || o.host == "localhost" ? "the default unix socket " + default_socket()
+                                                                    : o.host + ":" + std::to_string(o.port ? o.port : 3306);
       if (!o.database.empty()) where += " (database " + o.database + ")";
       throw OperationalError("[athanor.operational.connect] cannot connect to MySQL/MariaDB at " + where + ": " + reason);
     }

@@ -17,6 +17,7 @@
 #include <cstdlib>      // std::strtoll
 #include <limits>       // std::numeric_limits
 #include <memory>       // std::unique_ptr
+#include <new>          // std::bad_alloc
 #include <span>         // std::span
 #include <string>       // std::string
 #include <string_view>  // std::string_view
@@ -311,24 +312,66 @@ inline Value decode(pqxx::oid type, const char* p, std::size_t n) {
   return Value(std::string(s));
 }
 
+/// What a connection tried, from the parameters libpq used (PQhost, PQport, PQdb), for
+/// messages: "the unix socket /tmp/pg/.s.PGSQL.5432 (database app)", "db.example:5432 (…)".
+/// Without a host anywhere (URL, ?host=, PGHOST) libpq goes to its compiled-in socket
+/// directory, /var/run/postgresql on Debian: said as "the default unix socket". With a host
+/// list, the last one tried (libpq's message lists every attempt).
+inline std::string connection_target(PGconn* c) {
+  auto text = [](const char* s) { return std::string(s ? s : ""); };
+  std::string host = text(PQhost(c)), port = text(PQport(c)), db = text(PQdb(c));
+  bool host_given = false;
+  if (PQconninfoOption* options = PQconninfo(c)) {
+    for (auto* o = options; o->keyword; ++o)
+      if (std::string_view(o->keyword) == "host" && o->val && *o->val) host_given = true;
+    PQconninfoFree(options);
+  }
+  std::string where;
+  if (!host.empty() && (host[0] == '/' || host[0] == '@')) {  // a socket directory, '@' the abstract namespace
+    where = std::string(host_given ? "the unix socket " : "the default unix socket ") + host + "/.s.PGSQL." + port;
+  } else {
+    where = host + ":" + port;
+  }
+  if (!db.empty()) where += " (database " + db + ")";
+  return where;
+}
+
 /// libpqxx 6.4 prepares without parameter types (PQprepare with nParams 0) and has no public
 /// way to the PGconn: a connection policy of our own (libpqxx's documented extension point,
 /// connectionpolicy.hxx) keeps the handle it opens, so that statements are prepared and run
 /// with libpq itself. Reactivation is inhibited, so the handle never changes under us.
 class Policy final : public pqxx::connect_direct {
  public:
-  explicit Policy(const std::string& options) : connect_direct(options) {}
-  handle do_startconnect(handle h) override { return raw = connect_direct::do_startconnect(h); }
+  /// `tried`, when given, receives what a failed connection tried (connection_target).
+  explicit Policy(const std::string& options, std::string* tried = nullptr) : connect_direct(options), tried_(tried) {}
+  /// connect_direct's (PQconnectdb, broken_connection with libpq's message), except that the
+  /// failed handle is asked what it tried before it is closed.
+  handle do_startconnect(handle h) override {
+    if (h) return raw = h;
+    h = PQconnectdb(options().c_str());
+    if (!h) throw std::bad_alloc{};
+    if (PQstatus(h) != CONNECTION_OK) {
+      std::string msg = PQerrorMessage(h);
+      if (tried_) *tried_ = connection_target(h);
+      PQfinish(h);
+      throw pqxx::broken_connection{msg};
+    }
+    return raw = h;
+  }
   handle do_completeconnect(handle h) override { return raw = connect_direct::do_completeconnect(h); }
   handle do_dropconnect(handle h) noexcept override { return raw = connect_direct::do_dropconnect(h); }
   handle do_disconnect(handle h) noexcept override { return raw = connect_direct::do_disconnect(h); }
   PGconn* raw = nullptr;
+
+ private:
+  std::string* tried_;
 };
 
 /// `pqxx::connection` with our Policy (what basic_connection_base does, with the policy reachable).
 class PqConnection final : public pqxx::connection_base {
  public:
-  explicit PqConnection(const std::string& options) : connection_base(policy_), policy_(options) { init(); }
+  explicit PqConnection(const std::string& options, std::string* tried = nullptr)
+      : connection_base(policy_), policy_(options, tried) { init(); }
   ~PqConnection() noexcept { close(); }
   PGconn* raw() const { return policy_.raw; }
 
@@ -602,7 +645,7 @@ class Statement final : public driver::Statement {
 /// Options of a PostgreSQL connection (built from a URL by `postgresql_connect`).
 struct Options {
   std::string conninfo;   ///< libpq keyword=value string (holds the password)
-  std::string where;      ///< "host:port/db" for messages
+  std::string where;      ///< what the URL asks for, for messages (libpq's own answer is preferred)
   std::string password;   ///< scrubbed from messages, in case
   std::string setup_sql;  ///< SETs run once after connecting
 };
@@ -610,6 +653,7 @@ struct Options {
 class Connection final : public driver::Connection {
  public:
   explicit Connection(const Options& o) {
+    std::string tried;  // what libpq tried, when it could not connect
     auto fail = [&](std::string reason) -> void {
       // libpq's messages never hold the password; it is scrubbed anyway, before and after
       // libpq's line breaks and tabs become single spaces.
@@ -631,10 +675,13 @@ class Connection final : public driver::Connection {
       }
       while (!flat.empty() && flat.back() == ' ') flat.pop_back();
       scrub(flat);
-      throw OperationalError("[athanor.operational.connect] cannot connect to PostgreSQL at " + o.where + ": " + flat);
+      // Where it went: libpq's parameters (a failed connect, or one whose setup failed).
+      std::string where = !tried.empty() ? tried : s_.conn && s_.conn->raw() ? detail::connection_target(s_.conn->raw()) : o.where;
+      scrub(where);
+      throw OperationalError("[athanor.operational.connect] cannot connect to PostgreSQL at " + where + ": " + flat);
     };
     try {
-      s_.conn = std::make_unique<detail::PqConnection>(o.conninfo);
+      s_.conn = std::make_unique<detail::PqConnection>(o.conninfo, &tried);
       // libpqxx 6 reconnects a broken connection by itself on its next use (connection_base.hxx,
       // "the connection will be restored automatically"): the rest of a transaction would run
       // in autocommit on a new session, without the settings below. A lost link stays lost,
@@ -766,9 +813,11 @@ inline std::unique_ptr<driver::Connection> postgresql_connect(const URL& url) {
       add(key, value);
     }
   }
-  std::string host = url.option("host", url.host.empty() ? "localhost" : url.host);
-  o.where = host + ":" + url.option("port", std::to_string(url.port.value_or(5432))) + "/" +
-            url.option("dbname", url.database.empty() ? url.username : url.database);
+  // Only if libpq cannot say (it ran out of memory): without a host it uses a unix socket.
+  std::string host = url.option("host", url.host);
+  std::string port = url.option("port", std::to_string(url.port.value_or(5432)));
+  o.where = (host.empty() ? "the default unix socket (port " + port + ")" : host + ":" + port) + " (database " +
+            url.option("dbname", url.database.empty() ? url.username : url.database) + ")";
   o.password = url.password;
   // One round trip: the session settings the decoder relies on
   // (https://www.postgresql.org/docs/current/runtime-config-client.html).

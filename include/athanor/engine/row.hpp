@@ -32,9 +32,12 @@ class Row {
     return values_[i];
   }
   template <class T>
-  T get(std::size_t i) const { return detail::from_value<T>(at(i)); }
+  T get(std::size_t i) const { return get_<T>(at(i), i); }
   template <class T>
-  T get(std::string_view name) const { return detail::from_value<T>(values_[index(name)]); }
+  T get(std::string_view name) const {
+    auto i = index(name);
+    return get_<T>(values_[i], i);
+  }
   /// The whole row as a tuple of C++ types (as many types as columns).
   template <class... T>
   std::tuple<T...> tuple() const {
@@ -51,9 +54,18 @@ class Row {
   }
 
  private:
+  /// Value `i` as T; a NULL read as a T that cannot hold it names the column (the same test
+  /// from_value starts with, so the compiler keeps one).
+  template <class T>
+  T get_(const Value& v, std::size_t i) const {
+    if constexpr (!detail::is_optional<T>::value) {
+      if (v.is_null()) detail::null_column_error<T>(i < keys_->size() ? std::string_view((*keys_)[i]) : "?", i);
+    }
+    return detail::from_value<T>(v);
+  }
   template <class... T, std::size_t... I>
   std::tuple<T...> tuple_(std::index_sequence<I...>) const {
-    return std::tuple<T...>(detail::from_value<T>(values_[I])...);
+    return std::tuple<T...>(get_<T>(values_[I], I)...);
   }
   std::shared_ptr<const std::vector<std::string>> keys_;
   std::vector<Value> values_;

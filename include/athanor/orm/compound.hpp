@@ -83,9 +83,7 @@ struct RowReader {
 template <class... T>
 struct RowReader<std::tuple<T...>> {
   std::tuple<T...> read(driver::Statement& st) const {
-    return [&]<std::size_t... I>(std::index_sequence<I...>) {
-      return std::tuple<T...>(read_column<T>(st, static_cast<int>(I))...);
-    }(std::index_sequence_for<T...>{});
+    return read_row(boost::mp11::mp_list<std::void_t<T>...>{}, boost::mp11::mp_list<T...>{}, st, std::index_sequence_for<T...>{});
   }
 };
 

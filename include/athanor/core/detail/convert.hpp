@@ -7,6 +7,7 @@
 #include <cmath>        // std::isfinite
 #include <limits>       // std::numeric_limits
 #include <string>       // std::string, std::to_string
+#include <string_view>  // std::string_view
 #include <type_traits>  // std::is_integral_v
 
 #include <athanor/core/detail/chrono_text.hpp>
@@ -29,6 +30,52 @@ inline const char* value_kind_name(const Value& v) {
 [[noreturn]] inline void conversion_error(const Value& v, const char* target) {
   throw DataError(std::string("[athanor.data.conversion] cannot read a ") + value_kind_name(v) +
                   " value as " + target);
+}
+
+/// The C++ spelling of T for messages ("int", "std::string", "athanor::Date", a user's enum).
+template <class T>
+constexpr std::string_view type_name() {
+  if constexpr (std::is_same_v<T, bool>) return "bool";
+  else if constexpr (std::is_same_v<T, std::int64_t>) return "std::int64_t";  // before long / long long
+  else if constexpr (std::is_same_v<T, int>) return "int";
+  else if constexpr (std::is_same_v<T, short>) return "short";
+  else if constexpr (std::is_same_v<T, long>) return "long";
+  else if constexpr (std::is_same_v<T, long long>) return "long long";
+  else if constexpr (std::is_same_v<T, double>) return "double";
+  else if constexpr (std::is_same_v<T, float>) return "float";
+  else if constexpr (std::is_same_v<T, std::string>) return "std::string";  // not std::__cxx11::basic_string<char>
+  // The aliases by the names users write, not what they stand for (std::chrono::year_month_day).
+  else if constexpr (std::is_same_v<T, Bytes>) return "athanor::Bytes";
+  else if constexpr (std::is_same_v<T, Date>) return "athanor::Date";
+  else if constexpr (std::is_same_v<T, DateTime>) return "athanor::DateTime";
+  else if constexpr (std::is_same_v<T, Time>) return "athanor::Time";
+  else {
+    // The compiler's own spelling: "… [with T = Priority; …]" (GCC), "… [T = Priority]" (Clang).
+#if defined(__GNUC__) || defined(__clang__)
+    std::string_view f = __PRETTY_FUNCTION__;
+    auto b = f.find("T = ");
+    if (b == std::string_view::npos) return "T";
+    b += 4;
+    return f.substr(b, f.find_first_of(";]", b) - b);
+#else
+    return "T";
+#endif
+  }
+}
+
+/// The DataError of a NULL read as a type that cannot hold it. `where` names the value (a
+/// result column, a mapped table.column); `fix` says what to write instead. Only called to
+/// throw: reading a value that is not NULL builds no string.
+[[noreturn]] inline void null_error(std::string_view where, std::string_view fix) {
+  std::string m = "[athanor.data.null] ";
+  m.append(where).append(" is NULL; ").append(fix);
+  throw DataError(m);
+}
+/// The NULL error of result column `index` (labelled `label`) read as T.
+template <class T>
+[[noreturn]] void null_column_error(std::string_view label, std::size_t index) {
+  null_error("result column '" + std::string(label) + "' (index " + std::to_string(index) + ")",
+             "read it as std::optional<" + std::string(type_name<T>()) + ">");
 }
 
 template <class N>
@@ -69,7 +116,9 @@ T from_value(const Value& v) {
     return from_value<typename T::value_type>(v);
   } else {
     if (v.is_null()) {
-      throw DataError("[athanor.data.null] the value is NULL; read it as std::optional<T>");
+      // Without a name: Row checks for NULL itself and the ORM's readers catch this, to name
+      // the column.
+      null_error("the value", "read it as std::optional<" + std::string(type_name<T>()) + ">");
     }
     const auto& var = v.variant();
     if constexpr (std::is_same_v<T, bool>) {

@@ -64,7 +64,7 @@ struct EntityColumns {
   static const FromClause& source() { return from_of<Src>(); }
   M read(driver::Statement& st) const {
     M obj{};
-    read_members(member_slots<M>(), &obj, st, 0);
+    read_members(member_slots<M>(), &obj, st, 0, []() -> const athanor::detail::TableData& { return model_info<M>().table.data(); });
     return obj;
   }
 };
@@ -91,6 +91,49 @@ constexpr bool reads_null() {
 template <class E, class Nullable>
 using result_column_t = std::conditional_t<reads_null<E, Nullable>(), std::optional<typename E::value_type>, typename E::value_type>;
 
+/// The member pointer behind a result column that is a model's column as such (`Pm`), for
+/// naming it in messages; `found` is false for any other expression.
+template <class E>
+struct column_member {
+  static constexpr bool found = false;
+};
+template <auto Pm>
+struct column_member<Col<Pm>> {
+  static constexpr bool found = true;
+  static constexpr auto pointer = Pm;
+};
+template <class A, auto Pm>
+struct column_member<AliasCol<A, Pm>> : column_member<Col<Pm>> {};
+template <class E, fixed_string N>
+struct column_member<Labelled<E, N>> : column_member<E> {};
+/// After `e` was thrown reading a typed row: when it is the NULL of column `i`, read as T
+/// (not optional), throws the DataError that names the column: table.column for a model's
+/// column (E), the result label otherwise (E = void).
+template <class E, class T>
+void name_null_result(const DataError& e, driver::Statement& st, int i) {
+  if constexpr (!is_nullable_v<T>) {
+    if (!is_null_read(e, st, i)) return;
+    constexpr auto type = athanor::detail::type_name<T>();
+    if constexpr (column_member<E>::found) {
+      constexpr auto pm = column_member<E>::pointer;
+      null_member_error(model_info<model_of<pm>>().table.data(), column_index<pm>, type);
+    } else {
+      athanor::detail::null_column_error<T>(st.column_name(i), static_cast<std::size_t>(i));
+    }
+  }
+}
+/// Reads row columns T... (as the result columns E..., or void... when unknown) from the
+/// current row, naming the column of a NULL read into a type that cannot hold it.
+template <class... E, class... T, std::size_t... I>
+std::tuple<T...> read_row(boost::mp11::mp_list<E...>, boost::mp11::mp_list<T...>, driver::Statement& st, std::index_sequence<I...>) {
+  try {
+    return std::tuple<T...>(read_column<T>(st, static_cast<int>(I))...);
+  } catch (const DataError& e) {
+    (name_null_result<E, T>(e, st, static_cast<int>(I)), ...);
+    throw;
+  }
+}
+
 /// Typed result columns E...; `Nullable` lists the sources outer-joined so far.
 template <class Nullable, class... E>
 struct TupleColumns {
@@ -110,8 +153,8 @@ struct TupleColumns {
 
  private:
   template <class... T, std::size_t... I>
-  static std::tuple<T...> read_(driver::Statement& st, std::index_sequence<I...>) {
-    return std::tuple<T...>(read_column<T>(st, static_cast<int>(I))...);
+  static std::tuple<T...> read_(driver::Statement& st, std::index_sequence<I...> seq) {
+    return read_row(boost::mp11::mp_list<E...>{}, boost::mp11::mp_list<T...>{}, st, seq);
   }
 };
 template <class E>

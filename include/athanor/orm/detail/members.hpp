@@ -4,9 +4,11 @@
 // per model and column, which is what made wide models slow to compile.
 #pragma once
 
-#include <cstddef>  // std::size_t
-#include <utility>  // std::in_range
-#include <vector>   // std::vector
+#include <cstddef>      // std::size_t
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::in_range
+#include <vector>       // std::vector
 
 #include <athanor/driver/driver.hpp>
 #include <athanor/orm/model.hpp>
@@ -48,6 +50,8 @@ struct MemberOps {
   void (*set_clean)(void* member);
   /// Loads column `i` of the current row (not marked modified).
   void (*read)(void* member, driver::Statement&, int i);
+  /// T as written in C++, for the message of a NULL read into it.
+  std::string_view type_name;
 };
 template <class T>
 struct MemberAccess {
@@ -61,6 +65,7 @@ struct MemberAccess {
       [](const void* m) { return of(m).modified(); },
       [](void* m) { of(m).set_clean(); },
       [](void* m, driver::Statement& st, int i) { of(m).load(read_column<T>(st, i)); },
+      athanor::detail::type_name<T>(),
   };
 };
 /// One mapped column of a model: where its member is in the object, and its type's operations.
@@ -86,9 +91,30 @@ const std::vector<MemberSlot>& member_slots() {
   static const std::vector<MemberSlot> slots = make_member_slots<M>(columns_of<M>{});
   return slots;
 }
-/// Loads a whole row (the columns from `first` on) into the members of `object`.
-inline void read_members(const std::vector<MemberSlot>& slots, void* object, driver::Statement& st, int first) {
-  for (auto& s : slots) s.ops->read(member_at(object, s), st, first++);
+/// Whether `e`, thrown while reading column `i`, is the NULL error of from_value: the column
+/// is NULL and it was read as a type that cannot hold it.
+inline bool is_null_read(const DataError& e, driver::Statement& st, int i) {
+  return std::string_view(e.what()).starts_with("[athanor.data.null] ") && i < st.column_count() && st.is_null(i);
+}
+/// The NULL error of a mapped column: "users.age is NULL; map it as Mapped<std::optional<int>> …".
+[[noreturn]] inline void null_member_error(const athanor::detail::TableData& table, std::size_t column, std::string_view type) {
+  std::string t(type);
+  athanor::detail::null_error(table.name + "." + table.columns[column].name,
+                              "map it as Mapped<std::optional<" + t + ">> (or read it as std::optional<" + t + ">)");
+}
+
+/// Loads a whole row (the columns from `first` on) into the members of `object`. A NULL in a
+/// member that is not optional throws the DataError naming the column of `table()` (called
+/// only then: the try costs nothing while rows read).
+template <class TableOf>
+void read_members(const std::vector<MemberSlot>& slots, void* object, driver::Statement& st, int first, TableOf table) {
+  std::size_t k = 0;
+  try {
+    for (; k < slots.size(); ++k) slots[k].ops->read(member_at(object, slots[k]), st, first + static_cast<int>(k));
+  } catch (const DataError& e) {
+    if (is_null_read(e, st, first + static_cast<int>(k))) null_member_error(table(), k, slots[k].ops->type_name);
+    throw;
+  }
 }
 
 }  // namespace athanor::orm::detail

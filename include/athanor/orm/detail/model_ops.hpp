@@ -76,7 +76,9 @@ struct ModelOps {
     for (auto& s : *slots) s.ops->set_clean(member_at(object(b), s));
   }
   /// Loads a whole row (all columns, in order, from column `first`) and marks it clean.
-  void load(InstanceBase& b, driver::Statement& st, int first) const { read_members(*slots, object(b), st, first); }
+  void load(InstanceBase& b, driver::Statement& st, int first) const {
+    read_members(*slots, object(b), st, first, [this]() -> const athanor::detail::TableData& { return table(); });
+  }
   void* object(InstanceBase& b) const { return reinterpret_cast<char*>(&b) + object_offset; }
   const void* object(const InstanceBase& b) const { return reinterpret_cast<const char*>(&b) + object_offset; }
   const athanor::detail::TableData& table() const { return info->table.data(); }
