@@ -8,6 +8,7 @@ trap 'rm -rf "$tmp"' EXIT
 cp "$root/test/subproject/meson.build" "$root/test/subproject/consumer.cpp" "$tmp/"
 mkdir "$tmp/subprojects"
 ln -s "$root" "$tmp/subprojects/athanor"
-meson setup "$tmp/build" "$tmp" -Dathanor:tests=false -Dathanor:examples=false >/dev/null
+# No -Dathanor:… options: as a subproject, athanor builds neither its tests nor its examples.
+meson setup "$tmp/build" "$tmp" >/dev/null
 ninja -C "$tmp/build" >/dev/null
 "$tmp/build/consumer"
