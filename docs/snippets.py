@@ -1,0 +1,210 @@
+#!/usr/bin/env python3
+"""docs/snippets.py - the tutorial's code is compiled and run by the test suite.
+
+Convention in a Markdown document:
+  <!-- snippet: NAME -->          before a ```cpp block: the block is part of program NAME.
+  <!-- snippet: NAME, OTHER -->   the block is part of both programs (shared model code).
+  <!-- output: NAME -->           before a ```text block: part of what NAME prints.
+All blocks of one NAME, in document order, concatenated, are one complete program; the
+concatenated output blocks are exactly its standard output. A ```cpp block without a
+snippet comment is an illustration and is not compiled.
+
+  snippets.py extract DOC OUTDIR [--programs a,b,c]
+      writes OUTDIR/NAME.cpp (with #line directives, so that a compile error names the
+      line of DOC) and OUTDIR/NAME.out. With --programs, the document must define exactly
+      those programs (Meson lists its outputs before the document is read).
+  snippets.py check EXE EXPECTED [URL] [--backend sqlite|postgresql|mysql --program NAME]
+      runs EXE (with URL as argv[1] when given) and compares its standard output with
+      EXPECTED line by line. With --backend postgresql/mysql the URL is read from
+      ATHANOR_TEST_POSTGRESQL_URL / ATHANOR_TEST_MYSQL_URL and the program gets a database
+      of its own on that server (athanor_<ATHANOR_TEST_FEATURE>, else athanor_docs_NAME_backend),
+      created afresh with the psql / mysql client, so docs tests run in parallel with each
+      other and with the other suites. A missing variable skips (exit 77), or fails under CI=true.
+Standard library only.
+"""
+import difflib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import urllib.parse
+
+SNIPPET = re.compile(r"^\s*<!--\s*snippet:\s*(.+?)\s*-->\s*$")
+OUTPUT = re.compile(r"^\s*<!--\s*output:\s*([A-Za-z_][A-Za-z0-9_]*)\s*-->\s*$")
+FENCE = re.compile(r"^(\s*)```(\w*)\s*$")
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class DocError(Exception):
+    pass
+
+
+def parse(path):
+    """Returns ({name: [(first_line, [code lines])]}, {name: [output lines]})."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    programs, outputs = {}, {}
+    pending = None  # ("snippet", [names], line) or ("output", name, line)
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m_s, m_o, m_f = SNIPPET.match(line), OUTPUT.match(line), FENCE.match(line)
+        if m_s or m_o:
+            if pending:
+                raise DocError(f"{path}:{pending[2]}: a {pending[0]} comment not followed by its block")
+            if m_s:
+                names = [n for n in re.split(r"[,\s]+", m_s.group(1)) if n]
+                for n in names:
+                    if not NAME.match(n):
+                        raise DocError(f"{path}:{i + 1}: snippet name {n!r} is not an identifier")
+                pending = ("snippet", names, i + 1)
+            else:
+                pending = ("output", m_o.group(1), i + 1)
+            i += 1
+            continue
+        if m_f and m_f.group(2):  # an opening fence
+            lang, start = m_f.group(2), i + 1
+            j = start
+            while j < len(lines) and not re.match(r"^\s*```\s*$", lines[j]):
+                j += 1
+            if j == len(lines):
+                raise DocError(f"{path}:{i + 1}: the ``` block is not closed")
+            body = lines[start:j]
+            if pending and pending[0] == "snippet":
+                if lang != "cpp":
+                    raise DocError(f"{path}:{pending[2]}: a snippet comment must precede a ```cpp block, not ```{lang}")
+                for n in pending[1]:
+                    programs.setdefault(n, []).append((start + 1, body))
+            elif pending and pending[0] == "output":
+                if lang != "text":
+                    raise DocError(f"{path}:{pending[2]}: an output comment must precede a ```text block, not ```{lang}")
+                outputs.setdefault(pending[1], []).extend(body)
+            pending = None
+            i = j + 1
+            continue
+        if pending and line.strip():
+            raise DocError(f"{path}:{pending[2]}: a {pending[0]} comment not followed by its block")
+        i += 1
+    if pending:
+        raise DocError(f"{path}:{pending[2]}: a {pending[0]} comment not followed by its block")
+    for n in outputs:
+        if n not in programs:
+            raise DocError(f"{path}: output for {n!r}, which no snippet defines")
+    return programs, outputs
+
+
+def extract(doc, outdir, expected=None):
+    programs, outputs = parse(doc)
+    if expected is not None and sorted(programs) != sorted(expected):
+        raise DocError(f"{doc} defines the programs {sorted(programs)}, the build expects {sorted(expected)}: "
+                       "update the list in test/meson.build")
+    os.makedirs(outdir, exist_ok=True)
+    source = os.path.abspath(doc).replace("\\", "/")
+    for name, blocks in programs.items():
+        text = [f"// Generated by docs/snippets.py from {os.path.basename(doc)}: edit the document, not this file."]
+        for first, body in blocks:
+            text.append(f'#line {first} "{source}"')
+            text.extend(body)
+        with open(os.path.join(outdir, name + ".cpp"), "w", encoding="utf-8") as f:
+            f.write("\n".join(text) + "\n")
+        with open(os.path.join(outdir, name + ".out"), "w", encoding="utf-8") as f:
+            out = outputs.get(name, [])
+            f.write("".join(line + "\n" for line in out))
+
+
+def skip_or_fail(message):
+    ci = os.environ.get("CI") == "true"
+    print(message + (" (CI=true: a failure)" if ci else " (skipped)"), file=sys.stderr)
+    sys.exit(1 if ci else 77)
+
+
+def own_database(backend, base, name):
+    """Creates database `name` afresh on the server of URL `base`; returns its URL."""
+    parts = urllib.parse.urlsplit(base)
+    query = dict(urllib.parse.parse_qsl(parts.query))
+    if backend == "postgresql":
+        client = shutil.which("psql") or skip_or_fail("psql is not installed")
+        for sql in (f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'):
+            subprocess.run([client, "-X", "-q", "-v", "ON_ERROR_STOP=1", base, "-c", sql], check=True, env=dict(os.environ, PGOPTIONS="-c client_min_messages=warning"),
+                           stdout=subprocess.DEVNULL)
+    else:
+        client = shutil.which("mariadb") or shutil.which("mysql") or skip_or_fail("the mysql client is not installed")
+        args = [client, "--user=" + urllib.parse.unquote(parts.username or "root")]
+        env = dict(os.environ)
+        if parts.password:
+            env["MYSQL_PWD"] = urllib.parse.unquote(parts.password)
+        if "unix_socket" in query:
+            args.append("--socket=" + query["unix_socket"])
+        else:
+            args += ["--host=" + (query.get("host") or parts.hostname or "localhost"), "--protocol=TCP"]
+            if parts.port:
+                args.append(f"--port={parts.port}")
+        sql = f"DROP DATABASE IF EXISTS `{name}`; CREATE DATABASE `{name}` CHARACTER SET utf8mb4"
+        subprocess.run(args + ["-e", sql], check=True, env=env)
+    return urllib.parse.urlunsplit(parts._replace(path="/" + name))
+
+
+def check(exe, expected_path, url=None, backend=None, program=None):
+    if backend in ("postgresql", "mysql"):
+        var = "ATHANOR_TEST_POSTGRESQL_URL" if backend == "postgresql" else "ATHANOR_TEST_MYSQL_URL"
+        base = os.environ.get(var, "")
+        if not base:
+            skip_or_fail(f"{var} is not set: start the servers with ./dev test")
+        feature = os.environ.get("ATHANOR_TEST_FEATURE") or f"docs_{program or os.path.basename(exe)}_{backend}"
+        url = own_database(backend, base, "athanor_" + feature)
+    args = [exe] + ([url] if url else [])
+    run = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=300)
+    sys.stderr.write(run.stderr.decode("utf-8", "replace"))
+    got = run.stdout.decode("utf-8", "replace").splitlines()
+    with open(expected_path, encoding="utf-8") as f:
+        want = f.read().splitlines()
+    if run.returncode != 0:
+        print("\n".join(got))
+        print(f"{os.path.basename(exe)} exited with {run.returncode}", file=sys.stderr)
+        return 1
+    if got != want:
+        print(f"{os.path.basename(exe)} printed something else than the tutorial says ({expected_path}):")
+        for line in difflib.unified_diff(want, got, "tutorial", "program", lineterm=""):
+            print(line)
+        return 1
+    print("\n".join(got))
+    return 0
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[0] == "extract":
+        expected = None
+        if len(argv) == 4 and argv[3].startswith("--programs="):
+            expected = [p for p in argv[3].split("=", 1)[1].split(",") if p]
+        elif len(argv) == 5 and argv[3] == "--programs":
+            expected = [p for p in argv[4].split(",") if p]
+        elif len(argv) != 3:
+            return usage()
+        try:
+            extract(argv[1], argv[2], expected)
+        except DocError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 1
+        return 0
+    if len(argv) >= 3 and argv[0] == "check":
+        rest, opts = [], {}
+        it = iter(argv[1:])
+        for a in it:
+            if a in ("--backend", "--program"):
+                opts[a[2:]] = next(it, None)
+            else:
+                rest.append(a)
+        if len(rest) not in (2, 3):
+            return usage()
+        return check(rest[0], rest[1], rest[2] if len(rest) == 3 else None, opts.get("backend"), opts.get("program"))
+    return usage()
+
+
+def usage():
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
