@@ -587,6 +587,26 @@ TEST_CASE("Row: an unknown column name or index is an ArgumentError") {
   CHECK_THROWS_WITH_AS(b.conn.execute(select(b.age()).where(b.id() == 3)).scalar_one<double>(),
                        "[athanor.data.null] result column 'age' (index 0) is NULL; read it as std::optional<double>", DataError);
   CHECK(n.get<std::optional<int>>("age") == std::nullopt);
+  // A Value holds NULL: reading one never throws (it did: get<Value> went through the NULL check).
+  CHECK(n.get<Value>("age").is_null());
+  CHECK(n.get<Value>(0) == n[0]);
+  CHECK((n.tuple<int, Value>()) == std::tuple<int, Value>{3, Value()});
+  // Value::as does not convert: another alternative is a DataError that names both (it was
+  // std::bad_variant_access, "std::get: wrong index for variant").
+  CHECK_THROWS_WITH_AS(n[0].as<std::string>(),
+                       "[athanor.data.type] the value holds an std::int64_t, not a std::string (Value::as does not "
+                       "convert; read it with row.get<T>() or std::optional<T>)",
+                       DataError);
+  CHECK_THROWS_AS(n[1].as<std::int64_t>(), DataError);
+  CHECK(n[0].as<std::int64_t>() == 3);
+  auto money = b.conn.execute(select(cast(b.id(), Numeric{10, 2}))).scalars<Value>();
+  REQUIRE(!money.empty());
+  if (money[0].holds<Decimal>()) {  // PostgreSQL and MariaDB; SQLite's NUMERIC is an integer here
+    CHECK_THROWS_WITH_AS(money[0].as<std::int64_t>(),
+                         "[athanor.data.type] the value holds a Decimal, not an std::int64_t (Value::as does not "
+                         "convert; read it with row.get<T>() or std::optional<T>)",
+                         DataError);
+  }
 }
 
 TEST_CASE("a column the table does not have is an ArgumentError") {

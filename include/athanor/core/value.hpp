@@ -13,6 +13,8 @@
 #include <string_view>  // std::string_view
 #include <type_traits>  // std::is_integral_v
 #include <variant>      // std::variant
+
+#include <athanor/core/error.hpp>
 #include <vector>       // std::vector
 
 namespace athanor {
@@ -93,12 +95,25 @@ class Value {
   Variant& variant() { return v_; }
   template <class T>
   bool holds() const { return std::holds_alternative<T>(v_); }
+  /// The value as the alternative it holds, without conversion (`row.get<T>()` converts); any
+  /// other alternative is a DataError naming both: `the value holds a Decimal, not std::int64_t`.
   template <class T>
-  const T& as() const { return std::get<T>(v_); }
+  const T& as() const {
+    if (const T* p = std::get_if<T>(&v_)) return *p;
+    wrong_alternative(Variant(std::in_place_type<T>).index());
+  }
 
   friend bool operator==(const Value&, const Value&) = default;
 
  private:
+  [[noreturn]] void wrong_alternative(std::size_t wanted) const {
+    static constexpr const char* names[] = {"NULL",   "a bool",    "an std::int64_t", "a double",
+                                            "a std::string", "Bytes", "a Decimal", "a Date",
+                                            "a DateTime", "a Time",  "a Json",       "a Uuid"};
+    static_assert(std::size(names) == std::variant_size_v<Variant>);
+    throw DataError(std::string("[athanor.data.type] the value holds ") + names[v_.index()] + ", not " + names[wanted] +
+                    " (Value::as does not convert; read it with row.get<T>() or std::optional<T>)");
+  }
   Variant v_;
 };
 

@@ -58,7 +58,7 @@ class Row {
   /// from_value starts with, so the compiler keeps one).
   template <class T>
   T get_(const Value& v, std::size_t i) const {
-    if constexpr (!detail::is_optional<T>::value) {
+    if constexpr (!detail::is_optional<T>::value && !std::is_same_v<T, Value>) {  // a Value holds NULL
       if (v.is_null()) detail::null_column_error<T>(i < keys_->size() ? std::string_view((*keys_)[i]) : "?", i);
     }
     return detail::from_value<T>(v);

@@ -111,7 +111,9 @@ inline std::string value_to_text(const Value& v) {
 /// Reads `v` as `T`; throws DataError naming both types when it cannot.
 template <class T>
 T from_value(const Value& v) {
-  if constexpr (is_optional<T>::value) {
+  if constexpr (std::is_same_v<T, Value>) {
+    return v;  // as it came, NULL included
+  } else if constexpr (is_optional<T>::value) {
     if (v.is_null()) return std::nullopt;
     return from_value<typename T::value_type>(v);
   } else {
@@ -203,8 +205,6 @@ T from_value(const Value& v) {
         if (auto t = parse_time(*s)) return *t;
       }
       conversion_error(v, "a time");
-    } else if constexpr (std::is_same_v<T, Value>) {
-      return v;
     } else {
       static_assert(sizeof(T) == 0,
                     "athanor: this C++ type cannot be read from a row (use int, std::int64_t, bool, double, "
