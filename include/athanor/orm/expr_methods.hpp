@@ -69,11 +69,13 @@ struct Methods : detail::typed_tag {
   /// **Example**: `c<&Item::code>.like("A!_%", '!')` (codes starting with "A_")
   template <class P, class... Esc>
   auto like(P&& pattern, Esc... escape) const { return like_<0>(std::forward<P>(pattern), escape...); }
+  /// NOT LIKE: the negation of like().
   template <class P, class... Esc>
   auto not_like(P&& pattern, Esc... escape) const { return like_<4>(std::forward<P>(pattern), escape...); }
   /// Case-insensitive LIKE (ILIKE on PostgreSQL, lower() LIKE lower() elsewhere).
   template <class P, class... Esc>
   auto ilike(P&& pattern, Esc... escape) const { return like_<2>(std::forward<P>(pattern), escape...); }
+  /// NOT ILIKE: the negation of ilike().
   template <class P, class... Esc>
   auto not_ilike(P&& pattern, Esc... escape) const { return like_<6>(std::forward<P>(pattern), escape...); }
   /// Whether the text contains `s`, matched as literal text: its `%` and `_` match
@@ -82,15 +84,19 @@ struct Methods : detail::typed_tag {
   /// **Example**: `c<&Item::name>.contains(user_input)`
   template <class S>
   auto contains(S&& s) const { return match_<0, true, true>(std::forward<S>(s)); }
+  /// Whether the text starts with `s`, matched as literal text as in contains().
   template <class S>
   auto startswith(S&& s) const { return match_<0, false, true>(std::forward<S>(s)); }
+  /// Whether the text ends with `s`, matched as literal text as in contains().
   template <class S>
   auto endswith(S&& s) const { return match_<0, true, false>(std::forward<S>(s)); }
   /// Case-insensitive contains()/startswith()/endswith().
   template <class S>
   auto icontains(S&& s) const { return match_<2, true, true>(std::forward<S>(s)); }
+  /// Case-insensitive startswith().
   template <class S>
   auto istartswith(S&& s) const { return match_<2, false, true>(std::forward<S>(s)); }
+  /// Case-insensitive endswith().
   template <class S>
   auto iendswith(S&& s) const { return match_<2, true, false>(std::forward<S>(s)); }
   /// This expression under a name: `AS name` in the select list; ORDER BY / GROUP BY name it.
@@ -110,22 +116,28 @@ struct Methods : detail::typed_tag {
   /// `IN (…)` over a list bound as one parameter, whatever its length; an empty list matches nothing.
   template <class U>
   auto in_(std::vector<U> values) const { return in_<false>(std::move(values)); }
+  /// `NOT IN (…)`: the negation of in_() over a list.
   template <class U>
   auto not_in(std::vector<U> values) const { return in_<true>(std::move(values)); }
   /// `IN (SELECT …)` over a typed select of one column: `c<&User::id>.in_(select(c<&Post::user_id>))`.
   template <class R, class C, class F, class... K>
   auto in_(const TypedSelect<R, C, F, K...>& sub) const { return in_select_<false>(sub); }
+  /// `NOT IN (SELECT …)` over a typed select of one column.
   template <class R, class C, class F, class... K>
   auto not_in(const TypedSelect<R, C, F, K...>& sub) const { return in_select_<true>(sub); }
   /// `IN (SELECT … UNION …)` over a typed compound of one column (compound.hpp).
   template <class S>
     requires requires { typename S::compound_tag; }
   auto in_(const S& sub) const { return in_select_<false>(sub); }
+  /// `NOT IN (SELECT … UNION …)` over a typed compound of one column.
   template <class S>
     requires requires { typename S::compound_tag; }
   auto not_in(const S& sub) const { return in_select_<true>(sub); }
+  /// `IS NULL`.
   auto is_null() const { return Node<op::is_null<false>, bool, D>(self()); }
+  /// `IS NOT NULL`.
   auto is_not_null() const { return Node<op::is_null<true>, bool, D>(self()); }
+  /// `BETWEEN low AND high` (both included); the bounds have the expression's type.
   template <class A, class B>
   auto between(A&& low, B&& high) const {
     constexpr bool ok = detail::can_compare<T, A> && detail::can_compare<T, B>;
@@ -135,12 +147,16 @@ struct Methods : detail::typed_tag {
           self(), operand<T>(std::forward<A>(low)), operand<T>(std::forward<B>(high)));
     }
   }
+  /// ORDER BY terms: ascending or descending, NULLs first or last where asked.
+  /// **Example**: `order_by(c<&User::name>.desc())`
+  ///@{
   auto asc() const { return Node<op::order<0>, T, D>(self()); }
   auto desc() const { return Node<op::order<1>, T, D>(self()); }
   auto asc_nulls_first() const { return Node<op::order<2>, T, D>(self()); }
   auto asc_nulls_last() const { return Node<op::order<4>, T, D>(self()); }
   auto desc_nulls_first() const { return Node<op::order<3>, T, D>(self()); }
   auto desc_nulls_last() const { return Node<op::order<5>, T, D>(self()); }
+  ///@}
   /// `… OVER (…)` of an aggregate (orm/window.hpp): `sum(c<&Sale::amount>).over(orm::order_by(c<&Sale::day>))`.
   template <class... W>
   auto over(W... w) const;
