@@ -131,7 +131,7 @@ class TypedSelect {
   using from_models = From;
   static constexpr bool cacheable = Columns::cacheable && (Clauses::cacheable && ...);
   ///@}
-  /// Whether correlate<…>() named models of an enclosing statement.
+  /// Whether `correlate<…>()` named models of an enclosing statement.
   static constexpr bool correlated = (detail::is_correlate<Clauses> || ...);
 
   /// The statement `select(…)` builds, and each clause method the next one.
