@@ -27,7 +27,6 @@ namespace athanor::orm {
 /// **Example** (a user type stored as text):
 /// ```
 /// template <> struct athanor::orm::column_traits<Email> {
-/// The SQL type of a T column (a String without length: VARCHAR needs one on MariaDB).
 ///   static SqlType sql_type() { return String{254}; }
 ///   static Value to_value(const Email& e) { return e.text; }
 ///   static Email from_value(const Value& v) { return Email{detail::from_value<std::string>(v)}; }
@@ -36,6 +35,7 @@ namespace athanor::orm {
 template <class T, class = void>
 struct column_traits {
   using athanor_primary = void;  ///< not a user's specialisation (see detail::has_sql_type)
+  /// The SQL type of a T column (a String without length: VARCHAR needs one on MariaDB).
   static SqlType sql_type() {
     if constexpr (std::is_same_v<T, bool>) return Boolean{};
     else if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, long long>) return BigInteger{};
