@@ -11,7 +11,7 @@ namespace athanor::orm {
 
 template <class T>
 class Mapped;
-/// Whether T is a Mapped<…> (a column member rather than a relationship).
+/// Whether T is a `Mapped<…>` (a column member rather than a relationship).
 ///@{
 template <class T>
 inline constexpr bool is_mapped_v = false;
