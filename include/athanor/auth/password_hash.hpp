@@ -100,9 +100,9 @@ class PasswordHash {
 
   /// The PHC string, "" when empty: what goes into the database.
   const std::string& phc() const { return phc_; }
-  bool empty() const { return phc_.empty(); }
+  bool empty() const { return phc_.empty(); }  ///< Whether there is no hash (a default-constructed PasswordHash).
 
-  friend bool operator==(const PasswordHash& a, const PasswordHash& b) { return a.phc_ == b.phc_; }
+  friend bool operator==(const PasswordHash& a, const PasswordHash& b) { return a.phc_ == b.phc_; }  ///< The same PHC string (not a password check: that is verify()).
 
  private:
   std::string phc_;
@@ -117,8 +117,9 @@ namespace athanor::orm {
 /// value is not a valid PHC string throws ArgumentError "[athanor.auth.phc] …".
 template <>
 struct column_traits<PasswordHash> {
-  static SqlType sql_type() { return String{static_cast<int>(athanor::detail::phc_max_length)}; }
-  static Value to_value(const PasswordHash& h) { return Value(h.phc()); }
+  static SqlType sql_type() { return String{static_cast<int>(athanor::detail::phc_max_length)}; }  ///< String(phc_max_length)
+  static Value to_value(const PasswordHash& h) { return Value(h.phc()); }  ///< The PHC string.
+  /// The hash of a PHC string (ArgumentError when it is not a valid one).
   static PasswordHash from_value(const Value& v) {
     return PasswordHash::from_phc(athanor::detail::from_value<std::string>(v));
   }

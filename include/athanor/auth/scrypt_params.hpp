@@ -12,9 +12,9 @@ namespace athanor {
 /// p (parallelisation). Memory is about 128·r·N bytes, time about N·r·p block mixes.
 /// **Example**: `PasswordHash::hash(pw, ScryptParams{.log2_n = 18, .r = 8, .p = 1})`
 struct ScryptParams {
-  unsigned log2_n = 17;
-  unsigned r = 8;
-  unsigned p = 1;
+  unsigned log2_n = 17;  ///< N = 2^log2_n
+  unsigned r = 8;  ///< block size (128·r bytes)
+  unsigned p = 1;  ///< parallelisation
 
   /// OWASP's current minimum for scrypt: N = 2^17, r = 8 (1024-byte blocks), p = 1, i.e.
   /// 128 MiB per hash. Password Storage Cheat Sheet, "scrypt":
@@ -24,12 +24,12 @@ struct ScryptParams {
   // Caps, enforced when hashing and when reading a stored PHC string, so that a hostile or
   // corrupted row cannot make verify() allocate gigabytes or spin for minutes:
   static constexpr unsigned max_log2_n = 20;  ///< N ≤ 2^20
-  static constexpr unsigned max_r = 32;
-  static constexpr unsigned max_p = 16;
+  static constexpr unsigned max_r = 32;  ///< r ≤ 32
+  static constexpr unsigned max_p = 16;  ///< p ≤ 16
   static constexpr std::uint64_t max_memory = std::uint64_t{1} << 30;  ///< 128·r·N ≤ 1 GiB
   static constexpr std::uint64_t max_work = std::uint64_t{1} << 24;    ///< N·r·p ≤ 2^24 (16× recommended)
 
-  friend constexpr bool operator==(const ScryptParams&, const ScryptParams&) = default;
+  friend constexpr bool operator==(const ScryptParams&, const ScryptParams&) = default;  ///< The same three parameters.
 };
 
 namespace detail {

@@ -18,17 +18,17 @@ namespace athanor {
 
 /// What a Column is: the data a Table keeps for each of its columns.
 struct ColumnDef {
-  std::string name;
-  SqlType type;
-  bool nullable = true;
-  bool primary_key = false;
+  std::string name;           ///< the column's name in SQL
+  SqlType type;               ///< its SQL type
+  bool nullable = true;       ///< NULL allowed (false: NOT NULL)
+  bool primary_key = false;   ///< part of the primary key
   std::optional<bool> autoincrement;  ///< unset: "auto" (a lone integer primary key)
-  bool unique = false;
-  bool index = false;
+  bool unique = false;        ///< UNIQUE
+  bool index = false;         ///< an index of its own (create_all makes it)
   std::optional<Value> default_value;           ///< client-side default, bound on INSERT
   std::function<Value()> default_factory;       ///< client-side default computed per row
   std::optional<Expr> server_default;           ///< DDL DEFAULT (a literal, `now()` or `text`)
-  std::vector<ForeignKey> foreign_keys;
+  std::vector<ForeignKey> foreign_keys;  ///< REFERENCES of this column
 };
 
 namespace detail {
@@ -47,9 +47,11 @@ struct ServerDefaultOpt { Expr value; void apply(ColumnDef& c) const { c.server_
 
 /// Column options.  **Example**: `Column{"id", Integer{}, primary_key}`
 inline constexpr detail::PrimaryKeyTag primary_key{};
-inline constexpr detail::UniqueTag unique{};
-inline constexpr detail::IndexTag index{};
+inline constexpr detail::UniqueTag unique{};  ///< Column option: UNIQUE.
+inline constexpr detail::IndexTag index{};  ///< Column option: an index on the column.
+/// Column option: NULL allowed or not (`nullable(false)`: NOT NULL).
 inline detail::NullableOpt nullable(bool v) { return {v}; }
+/// Column option: whether the database generates the key (default: a lone integer primary key does).
 inline detail::AutoincrementOpt autoincrement(bool v) { return {v}; }
 /// A client-side default, bound as a parameter when an INSERT leaves the column out.
 inline detail::DefaultOpt default_(Value v) { return {std::move(v), {}}; }
@@ -70,6 +72,7 @@ concept ColumnOption = requires(const O& o, ColumnDef& c) { o.apply(c); } || std
 /// **Example**: `Column{"email", String{120}, nullable(false), unique}`
 class Column {
  public:
+  /// Column `name` of SQL type `type`, then options in any order.
   template <class... O>
   Column(std::string name, SqlType type, O&&... options) {
     static_assert((ColumnOption<O> && ...),
@@ -78,8 +81,11 @@ class Column {
     def_.name = std::move(name), def_.type = std::move(type);
     (apply(std::forward<O>(options)), ...);
   }
+  /// What was declared.
+  ///@{
   const ColumnDef& def() const { return def_; }
   ColumnDef& def() { return def_; }
+  ///@}
 
  private:
   template <class O>

@@ -25,11 +25,12 @@ struct CompiledParam {
 
 /// A statement compiled for one dialect. Built once per statement and dialect and cached.
 struct Compiled {
-  enum class Kind : unsigned char { select, insert, update, delete_, text, ddl } kind = Kind::select;
-  std::string sql;
-  std::vector<CompiledParam> params;
+  /// The statement's kind (how the connection runs it and what its result holds).
+  enum class Kind : unsigned char { select, insert, update, delete_, text, ddl } kind = Kind::select;  ///< this one's
+  std::string sql;                    ///< the SQL text, with the dialect's placeholders
+  std::vector<CompiledParam> params;  ///< one per placeholder, in order
   std::vector<std::pair<std::string, SqlType>> columns;  ///< result columns, when known
-  bool returns_rows = false;
+  bool returns_rows = false;  ///< a SELECT, or a statement with RETURNING
   bool implicit_returning = false;  ///< INSERT: RETURNING of the generated key, added by the compiler
   std::shared_ptr<const detail::TableData> table;  ///< INSERT: the target (for inserted_primary_key)
   std::vector<std::string> insert_columns;         ///< INSERT: the columns given values

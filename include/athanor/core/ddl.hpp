@@ -25,14 +25,15 @@ inline std::shared_ptr<DdlNode> make_ddl(DdlNode::Op op, std::shared_ptr<const T
 /// A DDL statement for `Connection::execute`.
 class Ddl {
  public:
-  explicit Ddl(std::shared_ptr<detail::DdlNode> n) : node_(std::move(n)) {}
-  const detail::DdlNode& node() const { return *node_; }
-  const std::shared_ptr<detail::DdlNode>& ptr() const { return node_; }
+  explicit Ddl(std::shared_ptr<detail::DdlNode> n) : node_(std::move(n)) {}  ///< The statement of node `n`.
+  const detail::DdlNode& node() const { return *node_; }  ///< The statement's tree, for the compiler.
+  const std::shared_ptr<detail::DdlNode>& ptr() const { return node_; }  ///< The same, shared.
 
  private:
   std::shared_ptr<detail::DdlNode> node_;
 };
 
+/// The table's data, shared with the Table (for DDL nodes).
 inline std::shared_ptr<const detail::TableData> table_ptr(const Table& t) {
   return std::shared_ptr<const detail::TableData>(t.node(), t.node()->table);
 }

@@ -53,9 +53,9 @@ inline void check_column(const TableData& t, const std::string& name) {
 template <class Derived, class Node>
 class DmlStatement {
  public:
-  explicit DmlStatement(std::shared_ptr<Node> n) : node_(std::move(n)) {}
-  const Node& node() const { return *node_; }
-  const std::shared_ptr<Node>& ptr() const { return node_; }
+  explicit DmlStatement(std::shared_ptr<Node> n) : node_(std::move(n)) {}  ///< The statement of node `n`.
+  const Node& node() const { return *node_; }  ///< The statement's tree, for the compiler.
+  const std::shared_ptr<Node>& ptr() const { return node_; }  ///< The same, shared.
   /// RETURNING the given columns (ArgumentError where the dialect cannot).
   template <class... E>
   Derived returning(E&&... cols) const {
@@ -63,15 +63,19 @@ class DmlStatement {
   }
 
  protected:
+  /// A copy of this statement changed by `f` (the node is copied, never shared-and-changed).
   template <class F>
   Derived with(F&& f) const {
     auto n = std::make_shared<Node>(*node_);
     f(*n);
     return Derived(std::move(n));
   }
+  /// Adds `e` (or every column of `f`) to RETURNING.
+  ///@{
   static void add_returning(Node& n, const Expr& e) { n.returning.push_back(e); }
   static void add_returning(Node& n, const FromClause& f) { Select::expand(n.returning, f); }
-  std::shared_ptr<Node> node_;
+  ///@}
+  std::shared_ptr<Node> node_;  ///< the statement's tree (immutable once shared)
 };
 
 /// INSERT.  **Example**: `insert(users).values({{"name", "ann"}}).returning(users.c("id"))`;
@@ -79,7 +83,9 @@ class DmlStatement {
 /// executemany: `conn.execute_many(insert(users), {{{"name", "a"}}, {{"name", "b"}}})`.
 class Insert : public DmlStatement<Insert, detail::InsertNode> {
  public:
-  using DmlStatement::DmlStatement;
+  using DmlStatement::DmlStatement;  ///< The statement of a node (insert() makes it).
+  /// One row: column name → value (a value is bound; an Expr is written as is). Columns not
+  /// given take their client-side default, else the server's.
   Insert values(const Values& row) const { return values_list(std::vector<Values>{row}); }
   /// Several rows in one INSERT (every row gives the same columns).
   Insert values_list(const std::vector<Values>& rows) const {
@@ -119,6 +125,7 @@ class Insert : public DmlStatement<Insert, detail::InsertNode> {
       n.upsert = true, n.conflict_columns = std::move(conflict_columns), n.upsert_set = std::move(set);
     });
   }
+  /// Upsert that keeps the existing row: on_conflict_do_update() with nothing to set.
   Insert on_conflict_do_nothing(std::vector<std::string> conflict_columns = {}) const {
     return on_conflict_do_update(std::move(conflict_columns), {});
   }
@@ -140,32 +147,38 @@ class Insert : public DmlStatement<Insert, detail::InsertNode> {
 /// UPDATE.  **Example**: `update(users).where(users.c("id") == 1).values({{"name", "bob"}})`
 class Update : public DmlStatement<Update, detail::UpdateNode> {
  public:
-  using DmlStatement::DmlStatement;
+  using DmlStatement::DmlStatement;  ///< The statement of a node (update() makes it).
+  /// SET column = value, for each of `set` (a value is bound; an Expr is written as is).
   Update values(const Values& set) const {
     return with([&](detail::UpdateNode& n) {
       for (auto& [name, v] : set) detail::check_column(*n.table, name), n.values.emplace_back(name, v);
     });
   }
+  /// WHERE (several calls are joined with AND); without one, every row.
   Update where(Expr e) const { return with([&](detail::UpdateNode& n) { n.where.push_back(std::move(e)); }); }
 };
 
 /// DELETE.  **Example**: `delete_(users).where(users.c("name") == "ann")`
 class Delete : public DmlStatement<Delete, detail::DeleteNode> {
  public:
-  using DmlStatement::DmlStatement;
+  using DmlStatement::DmlStatement;  ///< The statement of a node (delete_() makes it).
+  /// WHERE (several calls are joined with AND); without one, every row.
   Delete where(Expr e) const { return with([&](detail::DeleteNode& n) { n.where.push_back(std::move(e)); }); }
 };
 
+/// INSERT INTO t.
 inline Insert insert(const Table& t) {
   auto n = std::make_shared<detail::InsertNode>();
   n->table = std::shared_ptr<const detail::TableData>(t.node(), t.node()->table);
   return Insert(std::move(n));
 }
+/// UPDATE t.
 inline Update update(const Table& t) {
   auto n = std::make_shared<detail::UpdateNode>();
   n->table = std::shared_ptr<const detail::TableData>(t.node(), t.node()->table);
   return Update(std::move(n));
 }
+/// DELETE FROM t.
 inline Delete delete_(const Table& t) {
   auto n = std::make_shared<detail::DeleteNode>();
   n->table = std::shared_ptr<const detail::TableData>(t.node(), t.node()->table);

@@ -24,21 +24,28 @@ concept BindableValue = std::is_convertible_v<T, Value> && !std::is_base_of_v<Ex
 /// **Example**: `users.c("name") == "ann" && users.c("id") > 3`
 class Expr {
  public:
+  /// No expression (false as a bool; an unset LIMIT, an absent ELSE).
   Expr() = default;
+  /// The expression of node `node`.
   explicit Expr(std::shared_ptr<const detail::ExprNode> node) : node_(std::move(node)) {}
   /// A value becomes a bound parameter (`null` becomes the NULL literal).
   template <BindableValue V>
   Expr(V&& v) : Expr(make_bind(Value(std::forward<V>(v)))) {}
 
-  const detail::ExprNode& node() const { return *node_; }
-  const std::shared_ptr<const detail::ExprNode>& ptr() const { return node_; }
-  explicit operator bool() const { return node_ != nullptr; }
-  const SqlType& type() const { return node_->type; }
+  const detail::ExprNode& node() const { return *node_; }  ///< The tree, for the compiler.
+  const std::shared_ptr<const detail::ExprNode>& ptr() const { return node_; }  ///< The same, shared.
+  explicit operator bool() const { return node_ != nullptr; }  ///< Whether there is an expression.
+  const SqlType& type() const { return node_->type; }  ///< Its SQL type (how values are bound and read).
 
+  /// `[NOT] LIKE pattern [ESCAPE 'c']`: `%` matches any text, `_` one character.
+  ///@{
   Expr like(Expr pattern, std::optional<char> escape = {}) const { return like_(std::move(pattern), escape, 0); }
   Expr not_like(Expr pattern, std::optional<char> escape = {}) const { return like_(std::move(pattern), escape, 4); }
+  ///@}
   /// Case-insensitive LIKE (ILIKE on PostgreSQL, lower() LIKE lower() elsewhere).
   Expr ilike(Expr pattern, std::optional<char> escape = {}) const { return like_(std::move(pattern), escape, 2); }
+  /// `[NOT] IN (…)` over a list, or a subquery; an empty list matches nothing (NOT IN: everything).
+  ///@{
   Expr in_(std::vector<Expr> values) const { return in_list(std::move(values), 0); }
   Expr not_in(std::vector<Expr> values) const { return in_list(std::move(values), 1); }
   // Braced lists (`in_({1, 2})`, `in_({})`) bind here: without these, `{}` is ambiguous
@@ -47,14 +54,24 @@ class Expr {
   Expr not_in(std::initializer_list<Expr> values) const { return in_list(std::vector<Expr>(values), 1); }
   Expr in_(const Select& subquery) const;
   Expr not_in(const Select& subquery) const;
+  ///@}
+  /// `BETWEEN low AND high`, both included.
   Expr between(Expr low, Expr high) const { return make(detail::ExprKind::between, boolean(), "", {*this, std::move(low), std::move(high)}); }
+  /// `IS [NOT] NULL`: `c.is_(null)` (`c == null` writes the same).
+  ///@{
   Expr is_(Null) const { return make(detail::ExprKind::postfix, boolean(), "IS NULL", {*this}); }
   Expr is_not(Null) const { return make(detail::ExprKind::postfix, boolean(), "IS NOT NULL", {*this}); }
+  ///@}
+  /// ORDER BY terms: ascending, descending.
+  ///@{
   Expr asc() const { return ordering(0); }
   Expr desc() const { return ordering(1); }
+  ///@}
   /// NULLS FIRST / NULLS LAST (emulated where the dialect lacks them).
+  ///@{
   Expr nulls_first() const { return reorder(2); }
   Expr nulls_last() const { return reorder(4); }
+  ///@}
   /// `expr AS name` in a select list.
   Expr label(std::string name) const { return make(detail::ExprKind::label, type(), std::move(name), {*this}); }
   /// The name this expression has in a result (label or column name), or "".
@@ -65,11 +82,13 @@ class Expr {
   }
 
   // --- building blocks (also used by functions.hpp and the ORM) ---
+  /// A node of `kind` with its SQL type, text (operator, function name…), children and flags.
   static Expr make(detail::ExprKind kind, SqlType type, std::string text, std::vector<Expr> args, int flags = 0) {
     auto n = std::make_shared<detail::ExprNode>();
     n->kind = kind, n->type = std::move(type), n->text = std::move(text), n->args = std::move(args), n->flags = flags;
     return Expr(std::move(n));
   }
+  /// A bound value (named: a bindparam); an unnamed NULL is the NULL literal.
   static Expr make_bind(Value v, std::string name = {}) {
     auto n = std::make_shared<detail::ExprNode>();
     if (v.is_null() && name.empty()) {
@@ -79,7 +98,8 @@ class Expr {
     n->kind = detail::ExprKind::bind, n->type = type_of(v), n->value = std::move(v), n->text = std::move(name);
     return Expr(std::move(n));
   }
-  static SqlType boolean() { return SqlType{TypeKind::boolean}; }
+  static SqlType boolean() { return SqlType{TypeKind::boolean}; }  ///< The type of conditions.
+  /// The SQL type of a value, as it is bound.
   static SqlType type_of(const Value& v) {
     static constexpr TypeKind kinds[] = {TypeKind::null, TypeKind::boolean, TypeKind::big_integer, TypeKind::double_,
                                          TypeKind::string, TypeKind::binary, TypeKind::numeric, TypeKind::date,
@@ -203,8 +223,8 @@ inline Expr literal_column(std::string sql, SqlType type = {}) {
 inline Expr concat(const Expr& a, const Expr& b) {
   return Expr::make(detail::ExprKind::concat, SqlType{TypeKind::string}, "", {a, b});
 }
-inline Expr and_(const Expr& a, const Expr& b) { return a && b; }
-inline Expr or_(const Expr& a, const Expr& b) { return a || b; }
-inline Expr not_(const Expr& a) { return !a; }
+inline Expr and_(const Expr& a, const Expr& b) { return a && b; }  ///< `a AND b`, as a && b.
+inline Expr or_(const Expr& a, const Expr& b) { return a || b; }  ///< `a OR b`, as a || b.
+inline Expr not_(const Expr& a) { return !a; }  ///< `NOT a`, as !a.
 
 }  // namespace athanor

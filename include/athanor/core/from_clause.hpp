@@ -14,6 +14,7 @@ namespace athanor {
 class FromClause {
  public:
   FromClause() = default;
+  /// The FROM item of node `node`.
   explicit FromClause(std::shared_ptr<const detail::FromNode> node) : node_(std::move(node)) {}
 
   /// A column of this FROM item; throws ArgumentError when it has no such column.
@@ -34,14 +35,19 @@ class FromClause {
     return Expr(std::move(n));
   }
 
+  /// This item JOIN / LEFT OUTER JOIN / FULL OUTER JOIN `right` ON `on`, as a new FROM item
+  /// (FULL: an ArgumentError where the server has none).
+  ///@{
   FromClause join(const FromClause& right, Expr on) const { return make_join(right, std::move(on), 0); }
   FromClause outerjoin(const FromClause& right, Expr on) const { return make_join(right, std::move(on), 1); }
   FromClause full_outerjoin(const FromClause& right, Expr on) const { return make_join(right, std::move(on), 2); }
+  ///@}
 
-  const std::shared_ptr<const detail::FromNode>& node() const { return node_; }
-  const std::string& name() const { return node_->name; }
+  const std::shared_ptr<const detail::FromNode>& node() const { return node_; }  ///< The tree, for the compiler.
+  const std::string& name() const { return node_->name; }  ///< The table, alias or subquery name ("" for a join).
 
  protected:
+  /// "table users", "alias m of table employees"…: for error messages.
   std::string describe() const {
     using K = detail::FromNode::Kind;
     switch (node_->kind) {
@@ -51,6 +57,8 @@ class FromClause {
       default: return "subquery " + node_->name;
     }
   }
+  /// Whether the item (or node `n`) has `column`; its type then goes into `type`.
+  ///@{
   bool column_type(std::string_view column, SqlType& type) const { return column_type(*node_, column, type); }
   static bool column_type(const detail::FromNode& n, std::string_view column, SqlType& type) {
     using K = detail::FromNode::Kind;
@@ -65,8 +73,9 @@ class FromClause {
     }
     return false;
   }
+  ///@}
 
-  std::shared_ptr<const detail::FromNode> node_;
+  std::shared_ptr<const detail::FromNode> node_;  ///< the FROM item's tree
 
  private:
   FromClause make_join(const FromClause& right, Expr on, int flags) const {

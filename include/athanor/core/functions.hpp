@@ -45,17 +45,19 @@ inline Expr count() {
   return typed_func("count", BigInteger{}, {Expr::make(detail::ExprKind::star, SqlType{}, "", {})});
 }
 /// `count(expr)`; `count_distinct(expr)` is `count(DISTINCT expr)`.
+///@{
 inline Expr count(const Expr& e) { return typed_func("count", BigInteger{}, {e}); }
 inline Expr count_distinct(const Expr& e) {
   return typed_func("count", BigInteger{}, {Expr::make(detail::ExprKind::unary, e.type(), "DISTINCT ", {e})});
 }
+///@}
 /// SUM of integers is a BIGINT (64-bit on every server).
 inline Expr sum(const Expr& e) { return typed_func("sum", e.type().is_integer() ? SqlType{BigInteger{}} : e.type(), {e}); }
-inline Expr avg(const Expr& e) { return typed_func("avg", Double{}, {e}); }
-inline Expr min(const Expr& e) { return typed_func("min", e.type(), {e}); }
-inline Expr max(const Expr& e) { return typed_func("max", e.type(), {e}); }
-inline Expr lower(const Expr& e) { return typed_func("lower", e.type(), {e}); }
-inline Expr upper(const Expr& e) { return typed_func("upper", e.type(), {e}); }
+inline Expr avg(const Expr& e) { return typed_func("avg", Double{}, {e}); }  ///< `avg(expr)`, read as a double.
+inline Expr min(const Expr& e) { return typed_func("min", e.type(), {e}); }  ///< `min(expr)`.
+inline Expr max(const Expr& e) { return typed_func("max", e.type(), {e}); }  ///< `max(expr)`.
+inline Expr lower(const Expr& e) { return typed_func("lower", e.type(), {e}); }  ///< `lower(text)`.
+inline Expr upper(const Expr& e) { return typed_func("upper", e.type(), {e}); }  ///< `upper(text)`.
 /// Length in characters (CHAR_LENGTH on MySQL, whose LENGTH counts bytes).
 inline Expr length(const Expr& e) { return typed_func("length", Integer{}, {e}); }
 /// The current timestamp of the database (UTC on SQLite).
@@ -71,6 +73,7 @@ inline Expr current_timestamp() { return now(); }
 /// digits; PostgreSQL and MariaDB round a double half to even, so they round it as NUMERIC /
 /// DECIMAL). `digits` ≥ 0 (SQLite reads a negative count as 0).
 /// **Example**: `round(items.c("price"), 2)`
+///@{
 inline Expr round(const Expr& e) { return detail::portable("round", e.type(), {e}); }
 inline Expr round(const Expr& e, int digits) {
   if (digits < 0) {
@@ -79,7 +82,8 @@ inline Expr round(const Expr& e, int digits) {
   }
   return detail::portable("round", e.type(), {e, Expr(digits)});
 }
-inline Expr abs(const Expr& e) { return typed_func("abs", e.type(), {e}); }
+///@}
+inline Expr abs(const Expr& e) { return typed_func("abs", e.type(), {e}); }  ///< `abs(e)`, typed as e.
 /// The smallest whole number ≥ e (a double stays a double).
 inline Expr ceil(const Expr& e) { return detail::portable("ceil", e.type(), {e}); }
 /// The largest whole number ≤ e.
@@ -90,6 +94,7 @@ inline Expr mod(const Expr& a, const Expr& b) { return detail::portable("mod", a
 inline Expr nullif(const Expr& a, const Expr& b) { return typed_func("nullif", a.type(), {a, b}); }
 /// The largest / smallest argument, NULL when any is NULL (on every backend: PostgreSQL's own
 /// GREATEST would skip NULLs). Text compares by each server's collation: use numbers or dates.
+///@{
 template <class... A>
 Expr greatest(const Expr& a, const Expr& b, A&&... rest) {
   return detail::portable("greatest", a.type(), {a, b, Expr(std::forward<A>(rest))...});
@@ -98,20 +103,23 @@ template <class... A>
 Expr least(const Expr& a, const Expr& b, A&&... rest) {
   return detail::portable("least", a.type(), {a, b, Expr(std::forward<A>(rest))...});
 }
+///@}
 
 // --- text ---
 
 /// The characters from `start` (1-based) to the end, or `length` of them. `start` ≥ 1 and
 /// `length` ≥ 0: before the first character the servers disagree.
 /// **Example**: `substr(users.c("name"), 1, 3)`
+///@{
 inline Expr substr(const Expr& s, const Expr& start) { return detail::portable("substr", SqlType{TypeKind::string}, {s, start}); }
 inline Expr substr(const Expr& s, const Expr& start, const Expr& length) {
   return detail::portable("substr", SqlType{TypeKind::string}, {s, start, length});
 }
+///@}
 /// Without leading and trailing spaces (spaces only, not tabs or newlines).
 inline Expr trim(const Expr& s) { return typed_func("trim", SqlType{TypeKind::string}, {s}); }
-inline Expr ltrim(const Expr& s) { return typed_func("ltrim", SqlType{TypeKind::string}, {s}); }
-inline Expr rtrim(const Expr& s) { return typed_func("rtrim", SqlType{TypeKind::string}, {s}); }
+inline Expr ltrim(const Expr& s) { return typed_func("ltrim", SqlType{TypeKind::string}, {s}); }  ///< Without leading spaces.
+inline Expr rtrim(const Expr& s) { return typed_func("rtrim", SqlType{TypeKind::string}, {s}); }  ///< Without trailing spaces.
 /// Every occurrence of `from` replaced by `to` (case-sensitive on every backend).
 inline Expr replace(const Expr& s, const Expr& from, const Expr& to) {
   return typed_func("replace", SqlType{TypeKind::string}, {s, from, to});

@@ -28,14 +28,17 @@ class MetaData {
     bind.drop_all(*this, checkfirst);
   }
 
+  /// Adds a table (Table's constructor does; ArgumentError when the name is taken).
   void add(std::shared_ptr<detail::TableData> t) {
     if (find(t->name)) throw ArgumentError("[athanor.argument.table] table " + t->name + " is already defined in this MetaData");
     tables_.push_back(std::move(t));
   }
+  /// The table named `name`, or nullptr.
   const detail::TableData* find(std::string_view name) const {
     auto it = std::find_if(tables_.begin(), tables_.end(), [&](auto& t) { return t->name == name; });
     return it == tables_.end() ? nullptr : it->get();
   }
+  /// The table named `name` (ArgumentError when there is none).
   std::shared_ptr<detail::TableData> table_data(std::string_view name) const {
     for (auto& t : tables_)
       if (t->name == name) return t;
@@ -59,7 +62,7 @@ class MetaData {
     for (std::size_t i = 0; i < tables_.size(); ++i) visit(visit, i);
     return out;
   }
-  std::size_t size() const { return tables_.size(); }
+  std::size_t size() const { return tables_.size(); }  ///< The number of tables.
 
  private:
   std::vector<std::shared_ptr<detail::TableData>> tables_;

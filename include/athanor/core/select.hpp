@@ -40,15 +40,21 @@ class Cte;
 /// **Example**: `select(users.c("name")).where(users.c("id") > 3).order_by(users.c("name").desc()).limit(10)`
 class Select {
  public:
+  /// An empty select (no column yet).
   Select() : node_(std::make_shared<detail::SelectNode>()) {}
+  /// The select of node `n`.
   explicit Select(std::shared_ptr<detail::SelectNode> n) : node_(std::move(n)) {}
 
+  /// WHERE (several calls are joined with AND). Each method returns a new Select.
   Select where(Expr e) const { return with([&](auto& n) { n.where.push_back(std::move(e)); }); }
-  Select filter(Expr e) const { return where(std::move(e)); }
+  Select filter(Expr e) const { return where(std::move(e)); }  ///< Another spelling of where().
+  /// ORDER BY, each term a column or expression, `.desc()`, `.nulls_first()`….
   template <class... E>
   Select order_by(E&&... e) const { return with([&](auto& n) { (n.order_by.push_back(Expr(e)), ...); }); }
+  /// GROUP BY.
   template <class... E>
   Select group_by(E&&... e) const { return with([&](auto& n) { (n.group_by.push_back(Expr(e)), ...); }); }
+  /// HAVING (several calls are joined with AND).
   Select having(Expr e) const { return with([&](auto& n) { n.having.push_back(std::move(e)); }); }
   /// `WINDOW name AS (…)` (after HAVING), named by functions `over(f, "name")`.
   /// **Example**: `select(over(rank(), "w"), over(sum(t.c("x")), "w")).window("w", Window{.order_by = {t.c("d")}})`
@@ -57,12 +63,12 @@ class Select {
   Select window(std::string name, Expr window_node) const {
     return with([&](auto& n) { n.windows.emplace_back(std::move(name), std::move(window_node)); });
   }
-  Select limit(Expr e) const { return with([&](auto& n) { n.limit = std::move(e); }); }
-  Select offset(Expr e) const { return with([&](auto& n) { n.offset = std::move(e); }); }
-  Select distinct() const { return with([](auto& n) { n.distinct = true; }); }
+  Select limit(Expr e) const { return with([&](auto& n) { n.limit = std::move(e); }); }  ///< LIMIT (a value is bound).
+  Select offset(Expr e) const { return with([&](auto& n) { n.offset = std::move(e); }); }  ///< OFFSET (a value is bound).
+  Select distinct() const { return with([](auto& n) { n.distinct = true; }); }  ///< SELECT DISTINCT.
   /// SELECT … FOR UPDATE (an ArgumentError on dialects without row locks).
   Select with_for_update() const { return with([](auto& n) { n.for_update = true; }); }
-  Select select_from(const FromClause& f) const { return with([&](auto& n) { n.froms.push_back(f.node()); }); }
+  Select select_from(const FromClause& f) const { return with([&](auto& n) { n.froms.push_back(f.node()); }); }  ///< FROM `f`, for selects whose columns name no table (`select(count()).select_from(users)`).
   /// Used inside another statement (a scalar subquery, exists, in_), take these FROM items
   /// from the enclosing statement instead of reading them afresh; `correlate()` with none
   /// correlates nothing. Without it, correlation is automatic, as in SQLAlchemy: a table the
@@ -76,21 +82,28 @@ class Select {
   Select correlate(const F&... froms) const {
     return with([&](auto& n) { n.explicit_correlate = true, (n.correlate.push_back(froms.node()), ...); });
   }
+  /// More columns (a FROM item: all of its columns).
   template <class... E>
   Select add_columns(E&&... e) const { return with([&](auto& n) { (add_column(n, e), ...); }); }
   /// INNER JOIN onto the leftmost FROM item.
   Select join(const FromClause& target, Expr on) const { return join_(target, std::move(on), 0); }
   /// LEFT OUTER JOIN onto the leftmost FROM item.
   Select outerjoin(const FromClause& target, Expr on) const { return join_(target, std::move(on), 1); }
-  Select full_outerjoin(const FromClause& target, Expr on) const { return join_(target, std::move(on), 2); }
+  Select full_outerjoin(const FromClause& target, Expr on) const { return join_(target, std::move(on), 2); }  ///< FULL OUTER JOIN onto the leftmost FROM item (an ArgumentError where the server has none).
 
+  /// UNION, UNION ALL, INTERSECT, EXCEPT with `other`, left to right: `a.union_(b).intersect(c)`
+  /// is (a UNION b) INTERSECT c on every backend.
+  ///@{
   Select union_(const Select& other) const { return compound("UNION", other); }
   Select union_all(const Select& other) const { return compound("UNION ALL", other); }
   Select intersect(const Select& other) const { return compound("INTERSECT", other); }
   Select except_(const Select& other) const { return compound("EXCEPT", other); }
+  ///@}
   /// INTERSECT ALL / EXCEPT ALL: an ArgumentError on dialects without them (SQLite).
+  ///@{
   Select intersect_all(const Select& other) const { return compound("INTERSECT ALL", other); }
   Select except_all(const Select& other) const { return compound("EXCEPT ALL", other); }
+  ///@}
 
   /// This select as a named FROM item: `auto sq = s.subquery("sq"); select(sq.c("n"))`.
   FromClause subquery(std::string name) const { return FromClause(as_from(detail::FromNode::Kind::subquery, std::move(name), false)); }
@@ -103,11 +116,16 @@ class Select {
     return e;
   }
 
-  const detail::SelectNode& node() const { return *node_; }
-  const std::shared_ptr<detail::SelectNode>& ptr() const { return node_; }
+  const detail::SelectNode& node() const { return *node_; }  ///< The statement's tree, for the compiler.
+  const std::shared_ptr<detail::SelectNode>& ptr() const { return node_; }  ///< The same, shared.
 
+  /// Appends `e` (or every column of FROM item `f`) to `n`'s columns: what select() and
+  /// add_columns() do with each argument.
+  ///@{
   static void add_column(detail::SelectNode& n, const Expr& e) { n.columns.push_back(e); }
   static void add_column(detail::SelectNode& n, const FromClause& f) { expand(n.columns, f); }
+  ///@}
+  /// Appends every column of `f` (a table's, or a subquery's named columns) to `out`.
   static void expand(std::vector<Expr>& out, const FromClause& f) {
     auto& fn = *f.node();
     if (fn.table) {
@@ -117,6 +135,8 @@ class Select {
     }
   }
 
+  /// This select as a FROM node of `kind` (subquery or CTE) named `name`, its columns named as
+  /// the select's.
   std::shared_ptr<const detail::FromNode> as_from(detail::FromNode::Kind kind, std::string name, bool recursive) const {
     auto f = std::make_shared<detail::FromNode>();
     f->kind = kind, f->name = std::move(name), f->select = node_, f->recursive = recursive;
@@ -179,9 +199,10 @@ class Select {
 /// ```
 class Cte : public FromClause {
  public:
+  /// The CTE of node `n` (Select::cte() makes it).
   Cte(std::shared_ptr<const detail::FromNode> n) : FromClause(std::move(n)) {}
-  Cte union_all(const Select& more) const { return extend("UNION ALL", more); }
-  Cte union_(const Select& more) const { return extend("UNION", more); }
+  Cte union_all(const Select& more) const { return extend("UNION ALL", more); }  ///< The CTE with `more` after UNION ALL: the recursive step of a recursive CTE.
+  Cte union_(const Select& more) const { return extend("UNION", more); }  ///< The same with UNION (duplicates removed).
 
  private:
   Cte extend(const char* op, const Select& more) const {
@@ -206,6 +227,7 @@ Select select(E&&... columns) {
   (Select::add_column(*n, columns), ...);
   return Select(std::move(n));
 }
+/// SELECT of a list of columns known at run time.
 inline Select select(const std::vector<Expr>& columns) {
   auto n = std::make_shared<detail::SelectNode>();
   n->columns = columns;
@@ -218,8 +240,8 @@ inline Expr exists(const Select& s) {
   const_cast<detail::ExprNode&>(e.node()).select = s.ptr();
   return e;
 }
-inline Select union_(const Select& a, const Select& b) { return a.union_(b); }
-inline Select union_all(const Select& a, const Select& b) { return a.union_all(b); }
+inline Select union_(const Select& a, const Select& b) { return a.union_(b); }  ///< a UNION b.
+inline Select union_all(const Select& a, const Select& b) { return a.union_all(b); }  ///< a UNION ALL b.
 
 inline Expr Expr::in_(const Select& s) const {
   auto e = make(detail::ExprKind::in_select, boolean(), "", {*this});

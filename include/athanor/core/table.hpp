@@ -19,6 +19,8 @@ namespace athanor {
 /// ```
 class Table : public FromClause {
  public:
+  /// Table `name` of Columns and constraints, added to `metadata` (ArgumentError when the
+  /// name is taken there, or a key or constraint names a column it lacks).
   template <class... Items>
   Table(std::string name, MetaData& metadata, Items&&... items) {
     auto data = std::make_shared<detail::TableData>();
@@ -55,8 +57,8 @@ class Table : public FromClause {
     for (auto& fk : t.foreign_keys) check_columns(t, fk.columns, "foreign key");
   }
 
-  const detail::TableData& data() const { return *data_; }
-  const std::vector<ColumnDef>& columns() const { return data_->columns; }
+  const detail::TableData& data() const { return *data_; }  ///< Everything declared, checked.
+  const std::vector<ColumnDef>& columns() const { return data_->columns; }  ///< Its columns, in order.
   /// `users.alias("u")`: the same table under another name (self-joins).
   FromClause alias(std::string name) const {
     auto n = std::make_shared<detail::FromNode>();

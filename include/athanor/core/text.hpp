@@ -55,6 +55,7 @@ inline std::vector<std::string> split_text(std::string_view sql) {
 /// **Example**: `conn.execute(text("SELECT * FROM users WHERE name = :name"), {{"name", "ann"}})`
 class TextClause {
  public:
+  /// `sql` split at its `:name` parameters (`::` stays, `\:` is a colon; quoted text is kept whole).
   explicit TextClause(std::string_view sql) : node_(std::make_shared<detail::TextNode>()) {
     node_->pieces = detail::split_text(sql);
   }
@@ -65,13 +66,14 @@ class TextClause {
     for (auto& kv : p) t.node_->bound.push_back(std::move(kv));
     return t;
   }
-  const detail::TextNode& node() const { return *node_; }
-  const std::shared_ptr<detail::TextNode>& ptr() const { return node_; }
+  const detail::TextNode& node() const { return *node_; }  ///< The parsed text, for the compiler.
+  const std::shared_ptr<detail::TextNode>& ptr() const { return node_; }  ///< The same, shared.
 
  private:
   std::shared_ptr<detail::TextNode> node_;
 };
 
+/// SQL text with `:name` parameters, bound at execution: `text("SELECT * FROM t WHERE id = :id")`.
 inline TextClause text(std::string_view sql) { return TextClause(sql); }
 
 /// A SQL fragment inside an expression, written as is: `server_default(sql_fragment("CURRENT_TIMESTAMP"))`.

@@ -30,40 +30,44 @@ using Time = std::chrono::microseconds;
 
 /// An exact decimal number (`Numeric`), kept as its decimal text so no digit is lost.
 struct Decimal {
-  std::string text;
-  friend bool operator==(const Decimal&, const Decimal&) = default;
+  std::string text;  ///< the number as decimal text: "12.50"
+  friend bool operator==(const Decimal&, const Decimal&) = default;  ///< The same text ("1.0" and "1.00" differ).
 };
 
 /// A JSON document (`Json`), kept as its text.
 struct Json {
-  std::string text;
-  friend bool operator==(const Json&, const Json&) = default;
+  std::string text;  ///< the document
+  friend bool operator==(const Json&, const Json&) = default;  ///< The same text (not JSON equality: key order and spaces count).
 };
 
 /// A 128-bit UUID (`Uuid`).  **Example**: `Uuid::parse("6f0c…")`, `u.to_string()`.
 struct Uuid {
-  std::array<std::uint8_t, 16> bytes{};
+  std::array<std::uint8_t, 16> bytes{};  ///< the 16 bytes, in network order
   /// Parses the 36-character form (hyphens optional); throws ArgumentError otherwise.
   static Uuid parse(std::string_view text);
   /// The canonical lower-case 36-character form.
   std::string to_string() const;
-  friend auto operator<=>(const Uuid&, const Uuid&) = default;
+  friend auto operator<=>(const Uuid&, const Uuid&) = default;  ///< Byte-wise order.
 };
 
 /// The SQL NULL marker: `col.is_(null)`, `Value{null}`.
 struct Null {
-  friend constexpr bool operator==(Null, Null) { return true; }
+  friend constexpr bool operator==(Null, Null) { return true; }  ///< NULL markers are all the same.
 };
-inline constexpr Null null{};
+inline constexpr Null null{};  ///< The NULL marker.
 
 /// A value bound to a statement or read from a Core row.
 /// Integers widen to `std::int64_t`; `std::optional` and `null` give NULL.
 class Value {
  public:
+  /// The alternatives, std::monostate for NULL.
   using Variant = std::variant<std::monostate, bool, std::int64_t, double, std::string, Bytes,
                                Decimal, Date, DateTime, Time, Json, Uuid>;
 
   Value() = default;
+  /// Implicit from each type a column holds (integers widen to std::int64_t, float to double,
+  /// text to std::string); null, std::nullopt and an empty std::optional give NULL.
+  ///@{
   Value(Null) {}
   Value(std::nullopt_t) {}
   Value(bool v) : v_(v) {}
@@ -89,10 +93,15 @@ class Value {
   Value(const std::optional<T>& v) {
     if (v) *this = Value(*v);
   }
+  ///@}
 
-  bool is_null() const { return v_.index() == 0; }
+  bool is_null() const { return v_.index() == 0; }  ///< Whether it is NULL.
+  /// The value as its std::variant.
+  ///@{
   const Variant& variant() const { return v_; }
   Variant& variant() { return v_; }
+  ///@}
+  /// Whether it holds a T (one of Variant's alternatives).
   template <class T>
   bool holds() const { return std::holds_alternative<T>(v_); }
   /// The value as the alternative it holds, without conversion (`row.get<T>()` converts); any
@@ -103,7 +112,7 @@ class Value {
     wrong_alternative(Variant(std::in_place_type<T>).index());
   }
 
-  friend bool operator==(const Value&, const Value&) = default;
+  friend bool operator==(const Value&, const Value&) = default;  ///< The same alternative and value.
 
  private:
   [[noreturn]] void wrong_alternative(std::size_t wanted) const {

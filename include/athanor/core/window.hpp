@@ -21,12 +21,15 @@ namespace athanor {
 struct FrameBound {
   /// In the order a frame runs: a start may not come after its end.
   enum Kind : unsigned char { unbounded_preceding, preceding, current_row, following, unbounded_following };
-  Kind kind = current_row;
-  std::int64_t offset = 0;
+  Kind kind = current_row;  ///< which end
+  std::int64_t offset = 0;  ///< n of `n PRECEDING` / `n FOLLOWING`
 };
+/// `UNBOUNDED PRECEDING`, `CURRENT ROW`, `UNBOUNDED FOLLOWING`.
+///@{
 inline constexpr FrameBound unbounded_preceding() { return {FrameBound::unbounded_preceding, 0}; }
 inline constexpr FrameBound current_row() { return {FrameBound::current_row, 0}; }
 inline constexpr FrameBound unbounded_following() { return {FrameBound::unbounded_following, 0}; }
+///@}
 /// `n PRECEDING` (n ≥ 0).
 inline constexpr FrameBound preceding(std::int64_t n) { return {FrameBound::preceding, n}; }
 /// `n FOLLOWING` (n ≥ 0).
@@ -34,10 +37,15 @@ inline constexpr FrameBound following(std::int64_t n) { return {FrameBound::foll
 
 /// `ROWS|RANGE BETWEEN start AND end`.
 struct Frame {
+  /// ROWS (rows before and after) or RANGE (values of the ORDER BY key).
   enum Unit : unsigned char { rows = 1, range = 2 };
-  Unit unit = rows;
+  Unit unit = rows;  ///< ROWS or RANGE
+  /// The frame's ends.
+  ///@{
   FrameBound start, end;
+  ///@}
 };
+/// ROWS BETWEEN start AND end: `rows_between(unbounded_preceding(), current_row())`.
 inline constexpr Frame rows_between(FrameBound start, FrameBound end) { return {Frame::rows, start, end}; }
 /// RANGE with an offset needs exactly one ORDER BY key, of a number type here.
 inline constexpr Frame range_between(FrameBound start, FrameBound end) { return {Frame::range, start, end}; }
@@ -47,10 +55,10 @@ inline constexpr Frame range_between(FrameBound start, FrameBound end) { return 
 /// **Example**: `over(sum(t.c("x")), Window{.partition_by = {t.c("r")}, .order_by = {t.c("d")},
 ///                                         .frame = rows_between(unbounded_preceding(), current_row())})`
 struct Window {
-  std::vector<Expr> partition_by;
-  std::vector<Expr> order_by;
-  std::optional<Frame> frame;
-  std::string base;
+  std::vector<Expr> partition_by;  ///< PARTITION BY items
+  std::vector<Expr> order_by;      ///< ORDER BY items (`.desc()` and the others apply)
+  std::optional<Frame> frame;      ///< unset: the server's default frame
+  std::string base;                ///< a window of the WINDOW clause this one builds on, or ""
 };
 
 namespace detail {
@@ -120,8 +128,10 @@ inline Expr over(const Expr& f, std::string window_name) {
 /// The row's number in its partition, from 1 (ties numbered in the order the server meets them).
 inline Expr row_number() { return detail::window_func("row_number", BigInteger{}, {}); }
 /// Rank with gaps after ties (1, 1, 3); dense_rank without gaps (1, 1, 2).
+///@{
 inline Expr rank() { return detail::window_func("rank", BigInteger{}, {}); }
 inline Expr dense_rank() { return detail::window_func("dense_rank", BigInteger{}, {}); }
+///@}
 /// (rank - 1) / (rows in partition - 1), 0 for a single row.
 inline Expr percent_rank() { return detail::window_func("percent_rank", Double{}, {}); }
 /// Rows up to and including the row's peers / rows in partition.
@@ -130,6 +140,7 @@ inline Expr cume_dist() { return detail::window_func("cume_dist", Double{}, {});
 inline Expr ntile(const Expr& n) { return detail::window_func("ntile", BigInteger{}, {n}, 1); }
 /// The value of `e` `offset` rows before (lag) or after (lead) the row; `default_` where there is
 /// none (NULL without it; emulated where the server has no default argument, Capabilities::lag_lead_default).
+///@{
 inline Expr lag(const Expr& e, const Expr& offset = Expr(1), const Expr& default_ = {}) {
   std::vector<Expr> args{e, offset};
   if (default_) args.push_back(default_);
@@ -140,10 +151,13 @@ inline Expr lead(const Expr& e, const Expr& offset = Expr(1), const Expr& defaul
   if (default_) args.push_back(default_);
   return detail::window_func("lead", e.type(), std::move(args), 2);
 }
+///@}
 /// The value of `e` at the first / last / n-th row of the frame (mind the default frame, which
 /// ends at the current row when the window is ordered: last_value needs an explicit frame).
+///@{
 inline Expr first_value(const Expr& e) { return detail::window_func("first_value", e.type(), {e}); }
 inline Expr last_value(const Expr& e) { return detail::window_func("last_value", e.type(), {e}); }
 inline Expr nth_value(const Expr& e, const Expr& n) { return detail::window_func("nth_value", e.type(), {e, n}, 2); }
+///@}
 
 }  // namespace athanor

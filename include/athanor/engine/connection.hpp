@@ -248,6 +248,7 @@ class ConnectionImpl {
 /// ```
 class Connection {
  public:
+  /// A connection over `impl` (Engine::connect() and begin() make it).
   explicit Connection(std::unique_ptr<detail::ConnectionImpl> impl) : impl_(std::move(impl)) {}
 
   /// Executes a statement; `params` give values to `bindparam`/`text` names.
@@ -271,6 +272,7 @@ class Connection {
   /// Executes a statement once per parameter set (executemany). An INSERT without
   /// values takes its columns from the first set: `conn.execute(insert(t), {{{"a", 1}}, {{"a", 2}}})`.
   Result execute_many(const Insert& stmt, const std::vector<Params>& many);
+  /// Executes a text statement once per parameter set.
   Result execute_many(const TextClause& stmt, const std::vector<Params>& many) { return run_many(*impl_->compiled(stmt.node()), many); }
   /// Runs SQL text as is, without parameters.
   Result exec_driver_sql(const std::string& sql) {
@@ -288,20 +290,22 @@ class Connection {
   /// A savepoint inside the current transaction (one is begun first if there is none).
   [[nodiscard]] Transaction begin_nested();
   /// Commits / rolls back the current transaction (with its savepoints).
+  ///@{
   void commit();
   void rollback();
-  bool in_transaction() const { return impl_->in_tx; }
+  ///@}
+  bool in_transaction() const { return impl_->in_tx; }  ///< Whether a transaction is open.
   /// Gives the connection back to the pool now (rolling back what is not committed).
   void close() { impl_->release(); }
-  bool closed() const { return !impl_->lease.conn; }
+  bool closed() const { return !impl_->lease.conn; }  ///< Whether close() gave the connection back.
 
-  const Dialect& dialect() const { return *impl_->engine->dialect; }
+  const Dialect& dialect() const { return *impl_->engine->dialect; }  ///< How SQL is written for its backend.
   /// The driver connection, for what athanor does not wrap.
   driver::Connection& driver_connection() { return impl_->drv(); }
-  bool has_table(const std::string& name);
-  void create_all(const MetaData& md, bool checkfirst = true);
-  void drop_all(const MetaData& md, bool checkfirst = true);
-  detail::ConnectionImpl& impl() { return *impl_; }
+  bool has_table(const std::string& name);  ///< Whether the table exists in the database.
+  void create_all(const MetaData& md, bool checkfirst = true);  ///< As Engine::create_all, on this connection.
+  void drop_all(const MetaData& md, bool checkfirst = true);  ///< As Engine::drop_all, on this connection.
+  detail::ConnectionImpl& impl() { return *impl_; }  ///< The implementation, for the ORM's typed statements and the Session.
 
  private:
   Result run_many(const Compiled& c, const std::vector<Params>& many) {

@@ -15,6 +15,7 @@ namespace athanor {
 /// **Example**: `auto engine = create_engine("sqlite:///blog.db", {.echo = true});`
 class Engine {
  public:
+  /// The engine of state `s` (create_engine() makes it).
   explicit Engine(std::shared_ptr<detail::EngineState> s) : state_(std::move(s)) {}
 
   /// A connection in autocommit mode; use `begin()` on it for a transaction.
@@ -27,12 +28,16 @@ class Engine {
     c.impl().begin_transaction();
     return c;
   }
+  /// CREATE TABLE (and indexes) of every table of `md` in dependency order, in one transaction;
+  /// `checkfirst`: skip the tables that exist.
   void create_all(const MetaData& md, bool checkfirst = true) const { in_transaction([&](Connection& c) { c.create_all(md, checkfirst); }); }
+  /// DROP TABLE of every table of `md` in reverse dependency order, in one transaction;
+  /// `checkfirst`: skip the tables that do not exist.
   void drop_all(const MetaData& md, bool checkfirst = true) const { in_transaction([&](Connection& c) { c.drop_all(md, checkfirst); }); }
 
-  const URL& url() const { return state_->url; }
-  const Dialect& dialect() const { return *state_->dialect; }
-  Pool& pool() const { return *state_->pool; }
+  const URL& url() const { return state_->url; }  ///< The URL it connects to (to_string() hides the password).
+  const Dialect& dialect() const { return *state_->dialect; }  ///< How SQL is written for its backend.
+  Pool& pool() const { return *state_->pool; }  ///< Its connection pool.
   /// Closes the pool's idle connections (new ones open on demand).
   void dispose() const { state_->pool->dispose(); }
   /// "Engine(postgresql://ann:***@localhost/blog)": never the password.

@@ -25,24 +25,30 @@ struct PoolOptions {
   bool pre_ping = false;                            ///< test each connection on checkout
 };
 
+/// The connections of an Engine: up to pool_size kept open, max_overflow more under load,
+/// a checkout waiting at most `timeout` (SQLAlchemy's QueuePool). In-memory SQLite shares one
+/// connection instead (`shared_single`), its users taking turns.
 class Pool {
  public:
-  using Factory = std::function<std::unique_ptr<driver::Connection>()>;
-  using Clock = std::chrono::steady_clock;
+  using Factory = std::function<std::unique_ptr<driver::Connection>()>;  ///< opens a new driver connection
+  using Clock = std::chrono::steady_clock;  ///< for timeouts and ages
 
   /// A checked-out connection; give it back with `Pool::checkin`.
   struct Lease {
-    std::shared_ptr<driver::Connection> conn;
-    Clock::time_point created;
+    std::shared_ptr<driver::Connection> conn;  ///< the connection
+    Clock::time_point created;  ///< when it was opened (for `recycle`)
     std::recursive_mutex* shared_mutex = nullptr;  ///< set when the connection is shared
   };
 
+  /// A pool opening connections with `factory`; `shared_single`: one connection shared by all.
   Pool(Factory factory, PoolOptions options, bool shared_single)
       : factory_(std::move(factory)), options_(options), shared_(shared_single) {}
   ~Pool() { dispose(); }
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
 
+  /// A connection: an idle one (recycled or pinged as the options say), a new one, or the first
+  /// returned within `timeout` (else an OperationalError).
   Lease checkout() {
     std::unique_lock lock(mutex_);
     if (shared_) {
@@ -128,16 +134,16 @@ class Pool {
     available_.notify_all();
   }
 
-  std::size_t size() const { std::lock_guard l(mutex_); return total_; }
-  std::size_t checked_out() const { std::lock_guard l(mutex_); return out_; }
-  std::size_t idle() const { std::lock_guard l(mutex_); return idle_.size(); }
+  std::size_t size() const { std::lock_guard l(mutex_); return total_; }  ///< Connections open (idle or checked out).
+  std::size_t checked_out() const { std::lock_guard l(mutex_); return out_; }  ///< Connections checked out now.
+  std::size_t idle() const { std::lock_guard l(mutex_); return idle_.size(); }  ///< Idle connections.
   /// Connections dropped because they were too old, failed the pre-ping or were idle when
   /// another one was found dead (`invalidate`).
   std::size_t invalidated() const { std::lock_guard l(mutex_); return invalidated_; }
-  const PoolOptions& options() const { return options_; }
+  const PoolOptions& options() const { return options_; }  ///< The options it was made with.
   /// Shared mode: who holds the one connection's transaction (nullptr: nobody).
   const void* shared_owner() const { std::lock_guard l(mutex_); return shared_owner_; }
-  void set_shared_owner(const void* o) { std::lock_guard l(mutex_); shared_owner_ = o; }
+  void set_shared_owner(const void* o) { std::lock_guard l(mutex_); shared_owner_ = o; }  ///< Shared mode: sets who holds the one connection's transaction.
 
  private:
   struct Idle {

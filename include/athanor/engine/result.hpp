@@ -15,14 +15,19 @@ namespace athanor {
 class Result {
  public:
   Result() = default;
+  /// A result of `rows` named by `keys`; `rowcount`: rows changed (the connection makes it).
   Result(std::shared_ptr<const std::vector<std::string>> keys, std::vector<Row> rows, std::int64_t rowcount)
       : keys_(std::move(keys)), rows_(std::move(rows)), rowcount_(rowcount) {}
 
+  /// The rows, read in full when the statement ran.
+  ///@{
   auto begin() const { return rows_.begin(); }
   auto end() const { return rows_.end(); }
   std::size_t size() const { return rows_.size(); }
   bool empty() const { return rows_.empty(); }
   const std::vector<Row>& all() const { return rows_; }
+  ///@}
+  /// <The column names.
   std::vector<std::string> keys() const { return keys_ ? *keys_ : std::vector<std::string>{}; }
 
   /// The first row, or nothing.
@@ -68,7 +73,7 @@ class Result {
   std::int64_t rowcount() const { return rowcount_; }
   /// The primary key of the row a one-row INSERT created (generated parts included).
   const std::vector<Value>& inserted_primary_key() const { return inserted_primary_key_; }
-  void set_inserted_primary_key(std::vector<Value> pk) { inserted_primary_key_ = std::move(pk); }
+  void set_inserted_primary_key(std::vector<Value> pk) { inserted_primary_key_ = std::move(pk); }  ///< Sets it (the connection does, after an INSERT).
 
  private:
   std::shared_ptr<const std::vector<std::string>> keys_;

@@ -16,14 +16,21 @@ namespace athanor {
 /// `auto [id, name] = row.tuple<int, std::string>();`
 class Row {
  public:
+  /// A row of `values`, named by `keys` (shared by the rows of one result).
   Row(std::shared_ptr<const std::vector<std::string>> keys, std::vector<Value> values)
       : keys_(std::move(keys)), values_(std::move(values)) {}
 
+  /// The number of columns.
   std::size_t size() const { return values_.size(); }
+  /// The column names.
   const std::vector<std::string>& keys() const { return *keys_; }
+  /// The values, in column order.
   const std::vector<Value>& values() const { return values_; }
+  /// Column `i`, as at(i).
   const Value& operator[](std::size_t i) const { return at(i); }
+  /// The column named `name` (ArgumentError when there is none).
   const Value& operator[](std::string_view name) const { return values_[index(name)]; }
+  /// Column `i` (ArgumentError when there is none).
   const Value& at(std::size_t i) const {
     if (i >= values_.size()) {
       throw ArgumentError("[athanor.argument.row_index] row has " + std::to_string(values_.size()) +
@@ -31,8 +38,11 @@ class Row {
     }
     return values_[i];
   }
+  /// Column `i` as T: a DataError when the value does not fit T, NULL included (read
+  /// std::optional<T> there).
   template <class T>
   T get(std::size_t i) const { return get_<T>(at(i), i); }
+  /// The column named `name` as T, as get(i).
   template <class T>
   T get(std::string_view name) const {
     auto i = index(name);
@@ -47,6 +57,7 @@ class Row {
     }
     return tuple_<T...>(std::index_sequence_for<T...>{});
   }
+  /// The position of the column named `name` (ArgumentError when there is none).
   std::size_t index(std::string_view name) const {
     for (std::size_t i = 0; i < keys_->size(); ++i)
       if ((*keys_)[i] == name) return i;

@@ -23,7 +23,9 @@ namespace athanor {
 template <class R, class Reader>
 class Stream {
  public:
+  /// A stream over the open statement `open`, each row read by `reader` (stream() makes it).
   Stream(std::shared_ptr<detail::OpenStream> open, Reader reader) : open_(std::move(open)), reader_(std::move(reader)) {}
+  /// Movable (to return it), not copyable: one open statement.
   Stream(Stream&&) noexcept = default;
   Stream& operator=(Stream&&) = delete;
   Stream(const Stream&) = delete;
@@ -31,21 +33,25 @@ class Stream {
     if (open_ && open_->conn) open_->conn->end_stream();
   }
 
+  /// The input iterator of begin(): `*it` is the current row, `++it` reads the next one.
   class iterator {
    public:
-    using value_type = R;
-    using difference_type = std::ptrdiff_t;
-    using iterator_concept = std::input_iterator_tag;
+    using value_type = R;  ///< a row
+    using difference_type = std::ptrdiff_t;  ///< as input iterators have
+    using iterator_concept = std::input_iterator_tag;  ///< single pass
+    /// An iterator past the end.
     iterator() = default;
+    /// An iterator over `s` (begin() makes it).
     explicit iterator(Stream* s) : s_(s) {}
-    R& operator*() const { return *s_->row_; }
-    R* operator->() const { return &*s_->row_; }
+    R& operator*() const { return *s_->row_; }  ///< The current row.
+    R* operator->() const { return &*s_->row_; }  ///< The current row.
+    /// Reads the next row.
     iterator& operator++() {
       s_->advance();
       return *this;
     }
-    void operator++(int) { s_->advance(); }
-    friend bool operator==(const iterator& i, std::default_sentinel_t) { return i.at_end(); }
+    void operator++(int) { s_->advance(); }  ///< Reads the next row (no copy of the old position: single pass).
+    friend bool operator==(const iterator& i, std::default_sentinel_t) { return i.at_end(); }  ///< Whether the rows are all read (end()).
 
    private:
     bool at_end() const { return !s_ || !s_->row_; }
@@ -56,7 +62,7 @@ class Stream {
     if (!started_) started_ = true, advance();
     return iterator(this);
   }
-  std::default_sentinel_t end() const { return {}; }
+  std::default_sentinel_t end() const { return {}; }  ///< The end: compares equal to an iterator once the rows are all read.
 
  private:
   void advance() {

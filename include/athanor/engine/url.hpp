@@ -19,15 +19,16 @@ namespace athanor {
 struct URL {
   std::string backend;   ///< "sqlite", "postgresql" or "mysql"
   std::string driver;    ///< what followed '+' in the scheme, if anything
-  std::string username;
+  std::string username;  ///< "" when none
   std::string password;  ///< kept out of every message and log
-  std::string host;
-  std::optional<int> port;
+  std::string host;  ///< "" when none (SQLite, or the server's default socket)
+  std::optional<int> port;  ///< unset: the backend's default
   std::string database;  ///< SQLite: the file path; "" or ":memory:" for an in-memory database
-  std::map<std::string, std::string> query;
+  std::map<std::string, std::string> query;  ///< the `?key=value` options (`unix_socket`, `sslmode`…)
 
-  static URL parse(std::string_view text);
+  static URL parse(std::string_view text);  ///< Parses `text` (ArgumentError naming what is wrong, never the password).
 
+  /// Whether it is an in-memory SQLite database (one connection, shared: see Pool).
   bool is_memory() const { return backend == "sqlite" && (database.empty() || database == ":memory:"); }
   /// The query option `key`, or `fallback`.
   std::string option(const std::string& key, std::string fallback = {}) const {
@@ -52,7 +53,7 @@ struct URL {
     for (auto& [k, v] : query) s += sep + encode(k, "/") + '=' + encode(v, "/"), sep = '&';
     return s;
   }
-  std::string to_string() const { return render(true); }
+  std::string to_string() const { return render(true); }  ///< The URL as text, the password as "***".
 
  private:
   /// Percent-encodes all but unreserved characters and those of `keep`: '/' stays where the

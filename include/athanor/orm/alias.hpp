@@ -19,6 +19,8 @@ struct Alias;
 /// A column of an aliased model: `manager.c<&Employee::name>`, typed as the member.
 template <class A, auto Pm>
 struct AliasCol : Methods<AliasCol<A, Pm>, detail::value_of<Pm>> {
+  /// The TypedExpr protocol.
+  ///@{
   static_assert(std::is_same_v<detail::model_of<Pm>, typename A::model>,
                 "athanor: this column is of another model than the alias (aliased<Employee, \"manager\">: "
                 "manager.c<&Employee::name>)");
@@ -30,6 +32,7 @@ struct AliasCol : Methods<AliasCol<A, Pm>, detail::value_of<Pm>> {
     return A::from().unchecked_c(column.name, column.type);
   }
   void collect(detail::Collected&) const {}
+  ///@}
 };
 
 /// Model M under the name `Name` in a statement. Use it as a type or as a value:
@@ -42,8 +45,11 @@ struct AliasCol : Methods<AliasCol<A, Pm>, detail::value_of<Pm>> {
 template <class M, detail::fixed_string Name>
 struct Alias {
   static_assert(Model<M>, "athanor: aliased<M, \"name\">() takes a model declared with ATHANOR_MODEL");
+  /// The aliased model and the alias's name.
+  ///@{
   using model = M;
   static constexpr std::string_view name = Name.view();
+  ///@}
   /// The Core FROM item (`employees AS manager`), one per alias type.
   static const FromClause& from() {
     static const FromClause f = table_of<M>().alias(std::string(name));
@@ -56,6 +62,7 @@ struct Alias {
   template <auto Pm>
   constexpr AliasCol<Alias, Pm> operator()(Col<Pm>) const { return {}; }
 };
+/// Model M under the name `Name`, as a value: `orm::aliased<Employee, "manager">` (see Alias).
 template <class M, detail::fixed_string Name>
 inline constexpr Alias<M, Name> aliased{};
 

@@ -49,19 +49,25 @@ struct branch_common<3, T0, T...> {
 /// One `WHEN cond THEN value` of a case_().
 template <class C, class V>
 struct When {
+  /// The parts case_() reads: the value's type and models, the condition and the value.
+  ///@{
   using value_type = typename V::value_type;
   using models = detail::merge<typename C::models, typename V::models>;
   static constexpr bool cacheable = C::cacheable && V::cacheable;
   C cond;
   V value;
+  ///@}
 };
 /// The `ELSE value` of a case_().
 template <class V>
 struct Else {
+  /// The parts case_() reads: the value's type and models, and the value.
+  ///@{
   using value_type = typename V::value_type;
   using models = typename V::models;
   static constexpr bool cacheable = V::cacheable;
   V value;
+  ///@}
 };
 
 namespace detail {
@@ -89,6 +95,8 @@ inline constexpr bool has_window<Case<R, B...>> = (has_window<B> || ...);
 
 template <class R, class... B>
 struct Case : Methods<Case<R, B...>, R> {
+  /// The TypedExpr protocol (`branches`: the WHEN and ELSE parts).
+  ///@{
   using value_type = R;
   using models = boost::mp11::mp_fold<boost::mp11::mp_list<typename B::models...>, boost::mp11::mp_list<>, detail::merge>;
   static constexpr bool cacheable = (B::cacheable && ...);
@@ -121,6 +129,7 @@ struct Case : Methods<Case<R, B...>, R> {
           ...);
     });
   }
+  ///@}
 };
 
 /// `WHEN condition THEN value` (a value is bound; a typed expression is written as itself).

@@ -35,6 +35,7 @@ namespace athanor::orm {
 template <class T, class = void>
 struct column_traits {
   using athanor_primary = void;  ///< not a user's specialisation (see detail::has_sql_type)
+  /// The SQL type of a T column (a String without length: VARCHAR needs one on MariaDB).
   static SqlType sql_type() {
     if constexpr (std::is_same_v<T, bool>) return Boolean{};
     else if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, long long>) return BigInteger{};
@@ -52,8 +53,8 @@ struct column_traits {
     else if constexpr (std::is_same_v<T, Uuid>) return UuidType{};
     else static_assert(sizeof(T) == 0, "athanor: no column mapping for this member type; specialise athanor::orm::column_traits<T>");
   }
-  static Value to_value(const T& v) { return Value(v); }
-  static T from_value(const Value& v) { return athanor::detail::from_value<T>(v); }
+  static Value to_value(const T& v) { return Value(v); }  ///< T as a bound value.
+  static T from_value(const Value& v) { return athanor::detail::from_value<T>(v); }  ///< T from a column's value (a DataError when it does not fit T).
 };
 
 /// Whether a described enum is stored by value: declared with ATHANOR_ENUM_BY_VALUE(E).
@@ -110,17 +111,21 @@ struct column_traits<E, std::enable_if_t<detail::enum_storage<E>() == 2>> {
 /// `std::optional<T>`: nullable, NULL when empty.
 template <class T>
 struct column_traits<std::optional<T>> {
-  static SqlType sql_type() { return column_traits<T>::sql_type(); }
-  static Value to_value(const std::optional<T>& v) { return v ? column_traits<T>::to_value(*v) : Value(); }
+  static SqlType sql_type() { return column_traits<T>::sql_type(); }  ///< T's type, nullable.
+  static Value to_value(const std::optional<T>& v) { return v ? column_traits<T>::to_value(*v) : Value(); }  ///< NULL when empty.
+  /// std::nullopt for NULL.
   static std::optional<T> from_value(const Value& v) {
     if (v.is_null()) return std::nullopt;
     return column_traits<T>::from_value(v);
   }
 };
 
+/// Whether T is a std::optional (a nullable column, read as std::optional).
+///@{
 template <class T>
 inline constexpr bool is_nullable_v = false;
 template <class T>
 inline constexpr bool is_nullable_v<std::optional<T>> = true;
+///@}
 
 }  // namespace athanor::orm

@@ -127,6 +127,8 @@ athanor::Select part_core(const P& p, Builder& b, bool inner, bool label) {
 /// compound of objects), unqualified as a compound's ORDER BY wants it.
 template <class Tag, std::size_t I, class T, auto Pm = 0>
 struct CompoundCol : Methods<CompoundCol<Tag, I, T, Pm>, T> {
+  /// The TypedExpr protocol.
+  ///@{
   using value_type = T;
   using models = boost::mp11::mp_list<Tag>;
   static constexpr bool cacheable = true;
@@ -135,6 +137,7 @@ struct CompoundCol : Methods<CompoundCol<Tag, I, T, Pm>, T> {
     else return Expr::make(athanor::detail::ExprKind::column, {}, std::string(detail::column_name<Pm>()), {});
   }
   void collect(detail::Collected&) const {}
+  ///@}
 };
 
 /// `L <op> R` of typed selects (or compounds), op one of detail::set_op_sql; `Clauses`: the
@@ -151,12 +154,16 @@ class TypedCompound {
  public:
   /// What its result columns name as their source, whatever clauses follow.
   using compound_tag = TypedCompound<Op, L, R>;
+  /// The statement protocol (see TypedSelect); `Parts`: the two operands.
+  ///@{
   using result_type = detail::merge_rows_t<typename L::result_type, typename R::result_type>;
   using from_models = boost::mp11::mp_list<>;
   static constexpr bool cacheable = L::cacheable && R::cacheable && (Clauses::cacheable && ...);
   static constexpr bool correlated = false;
 
   using Parts = detail::CompoundParts<L, R>;
+  ///@}
+  /// `l <op> r` (what union_() and the others build).
   TypedCompound(L l, R r) : parts_(std::make_shared<const Parts>(Parts{std::move(l), std::move(r)})) {}
   /// Internal: the compound with these clauses (what order_by/limit/offset build).
   TypedCompound(std::shared_ptr<const Parts> p, detail::Pack<Clauses...> c) : parts_(std::move(p)), clauses_(std::move(c)) {}
@@ -182,9 +189,13 @@ class TypedCompound {
                       "not the columns of its selects' models");
     if constexpr (ok) return add(detail::List<detail::order_tag, E...>{{std::move(e)...}});
   }
+  /// LIMIT of the whole compound.
   auto limit(std::int64_t n) const { return add(detail::Limit<false>{Val<std::int64_t>(n)}); }
+  /// OFFSET of the whole compound.
   auto offset(std::int64_t n) const { return add(detail::Limit<true>{Val<std::int64_t>(n)}); }
 
+  /// This compound, then another set operation with `b` (left to right: (this) UNION b).
+  ///@{
   template <class B>
   auto union_(const B& b) const { return detail::set_op<0>(*this, b); }
   template <class B>
@@ -198,6 +209,7 @@ class TypedCompound {
   template <class B>
   auto except_all(const B& b) const { return detail::set_op<5>(*this, b); }
 
+  ///@}
   /// The compound as a FROM item named `Name` with typed columns (see Subquery).
   template <detail::fixed_string Name>
   auto subquery() const { return Subquery<TypedCompound, Name>(*this); }
@@ -210,7 +222,10 @@ class TypedCompound {
     if constexpr (detail::one_column<result_type>) return ScalarSubquery<TypedCompound>(*this);
   }
 
+  /// The statement protocol (see TypedSelect).
+  ///@{
   athanor::Select to_core(detail::Builder& b) const { return build(b, false, true); }
+  ///@}
   /// The Core compound; `inner`: used inside another statement; `label`: name the columns c0…
   athanor::Select build(detail::Builder& b, bool inner, bool label) const {
     athanor::Select l = detail::part_core(parts_->l, b, inner, label);
@@ -227,6 +242,8 @@ class TypedCompound {
     clauses_.apply([&](const auto&... c) { ((s = c.apply(s, b)), ...); });
     return s;
   }
+  /// The statement protocol (see TypedSelect).
+  ///@{
   void collect(detail::Collected& out) const {
     parts_->l.collect(out), parts_->r.collect(out);
     clauses_.apply([&](const auto&... c) { (c.collect(out), ...); });
@@ -236,13 +253,14 @@ class TypedCompound {
     detail::Builder b;
     return Compiler(d).compile(to_core(b).node());
   }
+  ///@}
   /// Runs on a connection: every row as a `result_type`.
   Rows<result_type> run(athanor::detail::ConnectionImpl& c) const {
     detail::Collected values;
     collect(values);
     return detail::read_rows<result_type>(c, *compiled(*c.engine->dialect), values, detail::RowReader<result_type>{});
   }
-  result_type read(driver::Statement& st) const { return detail::RowReader<result_type>{}.read(st); }
+  result_type read(driver::Statement& st) const { return detail::RowReader<result_type>{}.read(st); }  ///< Reads one row of a driver statement.
   /// The first select's columns (what `c<&M::member>()` and session.scalars() look at).
   const auto& columns() const { return parts_->l.columns(); }
   /// No loader options on a compound: session.scalars() loads the objects as such.

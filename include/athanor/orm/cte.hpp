@@ -45,18 +45,24 @@ struct cte_row<S, void> {
 template <class S, detail::fixed_string Name, bool Recursive, class Step, int Op>
 class TypedCte {
  public:
+  /// The FROM-item protocol (see Subquery): itself as `source`, the row type.
+  ///@{
   using source = TypedCte;
   using result_type = typename detail::cte_row<S, Step>::type;
+  ///@}
   /// What SubqueryCol asks of its source.
   struct select_type {
+    /// Whether the CTE's SQL is the same whatever its values.
     static constexpr bool cacheable = S::cacheable && [] {
       if constexpr (std::is_void_v<Step>) return true;
       else return Step::cacheable;
     }();
   };
-  static constexpr std::string_view name = Name.view();
+  static constexpr std::string_view name = Name.view();  ///< the name in WITH name AS (…)
 
+  /// The CTE of `s` (TypedSelect::cte() makes it).
   explicit TypedCte(S s) : s_(std::make_shared<const S>(std::move(s))) {}
+  /// Anchor `s` and recursive `step` (union_all() makes it; a null step: the anchor alone).
   TypedCte(std::shared_ptr<const S> s, std::shared_ptr<const Step> step) : s_(std::move(s)), step_(std::move(step)) {}
 
   /// A column: `c<I>()` (position in the select list) or `c<&M::member>()`.

@@ -37,11 +37,13 @@ ATHANOR_DECL Compiled compile_dml(const Dialect& d, const Table& table, bool del
 template <class M, bool Delete, class Sets, class Wheres>
 class TypedDml;
 
+/// The statement, its SET assignments `S` and WHERE conditions `W` in its type.
 template <class M, bool Delete, class... S, class... W>
 class TypedDml<M, Delete, std::tuple<S...>, std::tuple<W...>> {
  public:
-  using result_type = std::int64_t;
-  static constexpr bool cacheable = (S::cacheable && ...) && (W::cacheable && ...);
+  using result_type = std::int64_t;  ///< Execution gives the number of rows changed.
+  static constexpr bool cacheable = (S::cacheable && ...) && (W::cacheable && ...);  ///< Whether its SQL is the same whatever its values.
+  /// The statement `update<M>()`/`delete_<M>()` and each method here build.
   TypedDml(detail::Pack<S...> s, detail::Pack<W...> w) : sets_(std::move(s)), wheres_(std::move(w)) {}
 
   /// SET column = value (or expression: `c<&M::visits> + 1`).
@@ -59,6 +61,7 @@ class TypedDml<M, Delete, std::tuple<S...>, std::tuple<W...>> {
           sets_.append(detail::Set<Pm, E>{std::move(e)}), wheres_);
     }
   }
+  /// WHERE, over M's columns (several calls are joined with AND).
   template <class E>
   auto where(E e) const {
     constexpr bool ok = detail::BoolExpr<E> && detail::uses_only<boost::mp11::mp_list<M>, E>;
@@ -69,7 +72,7 @@ class TypedDml<M, Delete, std::tuple<S...>, std::tuple<W...>> {
     }
   }
 
-  std::shared_ptr<const Compiled> compiled(const Dialect& d) const { return detail::compiled_sql(*this, d); }
+  std::shared_ptr<const Compiled> compiled(const Dialect& d) const { return detail::compiled_sql(*this, d); }  ///< The SQL for `d`, compiled once per statement type and dialect when cacheable.
   /// The SQL for `d`, built anew. SET binds come first in the SQL, then the WHERE binds.
   Compiled compile(const Dialect& d) const {
     detail::Builder b;
@@ -79,6 +82,7 @@ class TypedDml<M, Delete, std::tuple<S...>, std::tuple<W...>> {
     wheres_.apply([&](const auto&... w) { (where.push_back(w.e.to_core(b)), ...); });
     return detail::compile_dml(d, table_of<M>(), Delete, sets, where);
   }
+  /// The values of one execution: SET values, then WHERE values.
   void collect(detail::Collected& out) const {
     sets_.apply([&](const auto&... s) { (s.collect(out), ...); });
     wheres_.apply([&](const auto&... w) { (w.collect(out), ...); });

@@ -93,6 +93,10 @@ using merge = boost::mp11::mp_set_union<L1, L2>;
 }  // namespace detail
 
 /// A typed SQL expression of the ORM DSL.
+/// The protocol, read by the statements (not by programs): `value_type` (the C++ type a row
+/// reads), `models` (the models it refers to, for FROM), `cacheable` (whether its SQL is the
+/// same whatever its values), `to_core(Builder&)` (its Core tree) and `collect(Collected&)`
+/// (its bound values, in the order to_core numbered them).
 template <class E>
 concept TypedExpr = std::is_base_of_v<detail::typed_tag, E>;
 
@@ -129,13 +133,20 @@ struct InSelect;
 /// A bound value of type T (the column's type it stands beside).
 template <class T>
 struct Val : Methods<Val<T>, T> {
+  /// The TypedExpr protocol.
+  ///@{
   using value_type = T;
   using models = boost::mp11::mp_list<>;
   static constexpr bool cacheable = true;
-  T v;
+  ///@}
+  T v;  ///< the value, converted by column_traits<T> when bound
+  /// Binds `value`.
   explicit Val(T value) : v(std::move(value)) {}
+  /// The TypedExpr protocol.
+  ///@{
   Expr to_core(detail::Builder& b) const { return b.bind(column_traits<T>::to_value(v)); }
   void collect(detail::Collected& out) const { out.push_back(column_traits<T>::to_value(v)); }
+  ///@}
 };
 
 namespace detail {
@@ -147,6 +158,8 @@ auto assign(V&& v);
 /// A column of a model: `c<&User::name>`.
 template <auto Pm>
 struct Col : Methods<Col<Pm>, detail::value_of<Pm>> {
+  /// The TypedExpr protocol (`model`: the model the column belongs to).
+  ///@{
   using value_type = detail::value_of<Pm>;
   using model = detail::model_of<Pm>;
   using models = boost::mp11::mp_list<model>;
@@ -156,12 +169,14 @@ struct Col : Methods<Col<Pm>, detail::value_of<Pm>> {
     return t.unchecked_c(detail::column_name<Pm>(), t.columns()[detail::column_index<Pm>].type);
   }
   void collect(detail::Collected&) const {}
+  ///@}
   /// The typed assignment `c<&User::name> = "ann"` of `insert<User>().values(…)` and of an
   /// upsert's update (orm/insert.hpp). It assigns nothing: `c<…>` is a constant.
   template <class V>
   auto operator=(V&& v) const { return detail::assign<Pm>(std::forward<V>(v)); }
 };
 template <auto Pm>
+/// The column `Pm` of its model as a typed expression: `c<&User::name> == "ann"`.
 inline constexpr Col<Pm> c{};
 
 /// Wraps a value as `Val<T>` for a column of type T, or passes a typed expression through.
@@ -181,6 +196,8 @@ auto operand(V&& v) {
 /// Any node with children: `Kind` renders them; value type T; models merged.
 template <class Kind, class T, class... A>
 struct Node : Methods<Node<Kind, T, A...>, T> {
+  /// The TypedExpr protocol (`args`: the children, built by `Kind::build`).
+  ///@{
   using value_type = T;
   using models = boost::mp11::mp_fold<boost::mp11::mp_list<typename A::models...>, boost::mp11::mp_list<>, detail::merge>;
   static constexpr bool cacheable = (A::cacheable && ...);
@@ -192,6 +209,7 @@ struct Node : Methods<Node<Kind, T, A...>, T> {
   void collect(detail::Collected& out) const {
     args.apply([&](const auto&... a) { (a.collect(out), ...); });
   }
+  ///@}
 };
 
 namespace op {
@@ -267,18 +285,25 @@ inline constexpr bool has_window<Node<K, T, A...>> = (has_window<A> || ...);
 /// A list bound as one JSON array: the SQL does not depend on the list's length.
 template <class T>
 struct ValList : Methods<ValList<T>, T> {
+  /// The TypedExpr protocol.
+  ///@{
   using value_type = T;
   using models = boost::mp11::mp_list<>;
   static constexpr bool cacheable = true;
-  std::vector<T> v;
+  ///@}
+  std::vector<T> v;  ///< the list, bound as one JSON array
+  /// The list as the JSON array text that is bound.
   Value encode() const {
     std::vector<Value> values;
     values.reserve(v.size());
     for (auto& x : v) values.push_back(column_traits<T>::to_value(x));
     return Value(athanor::detail::json_array(values));
   }
+  /// The TypedExpr protocol.
+  ///@{
   Expr to_core(detail::Builder& b) const { return b.bind(encode()); }
   void collect(detail::Collected& out) const { out.push_back(encode()); }
+  ///@}
 };
 
 }  // namespace athanor::orm

@@ -69,11 +69,13 @@ struct Methods : detail::typed_tag {
   /// **Example**: `c<&Item::code>.like("A!_%", '!')` (codes starting with "A_")
   template <class P, class... Esc>
   auto like(P&& pattern, Esc... escape) const { return like_<0>(std::forward<P>(pattern), escape...); }
+  /// NOT LIKE: the negation of like().
   template <class P, class... Esc>
   auto not_like(P&& pattern, Esc... escape) const { return like_<4>(std::forward<P>(pattern), escape...); }
   /// Case-insensitive LIKE (ILIKE on PostgreSQL, lower() LIKE lower() elsewhere).
   template <class P, class... Esc>
   auto ilike(P&& pattern, Esc... escape) const { return like_<2>(std::forward<P>(pattern), escape...); }
+  /// NOT ILIKE: the negation of ilike().
   template <class P, class... Esc>
   auto not_ilike(P&& pattern, Esc... escape) const { return like_<6>(std::forward<P>(pattern), escape...); }
   /// Whether the text contains `s`, matched as literal text: its `%` and `_` match
@@ -82,15 +84,19 @@ struct Methods : detail::typed_tag {
   /// **Example**: `c<&Item::name>.contains(user_input)`
   template <class S>
   auto contains(S&& s) const { return match_<0, true, true>(std::forward<S>(s)); }
+  /// Whether the text starts with `s`, matched as literal text as in contains().
   template <class S>
   auto startswith(S&& s) const { return match_<0, false, true>(std::forward<S>(s)); }
+  /// Whether the text ends with `s`, matched as literal text as in contains().
   template <class S>
   auto endswith(S&& s) const { return match_<0, true, false>(std::forward<S>(s)); }
   /// Case-insensitive contains()/startswith()/endswith().
   template <class S>
   auto icontains(S&& s) const { return match_<2, true, true>(std::forward<S>(s)); }
+  /// Case-insensitive startswith().
   template <class S>
   auto istartswith(S&& s) const { return match_<2, false, true>(std::forward<S>(s)); }
+  /// Case-insensitive endswith().
   template <class S>
   auto iendswith(S&& s) const { return match_<2, true, false>(std::forward<S>(s)); }
   /// This expression under a name: `AS name` in the select list; ORDER BY / GROUP BY name it.
@@ -110,22 +116,28 @@ struct Methods : detail::typed_tag {
   /// `IN (…)` over a list bound as one parameter, whatever its length; an empty list matches nothing.
   template <class U>
   auto in_(std::vector<U> values) const { return in_<false>(std::move(values)); }
+  /// `NOT IN (…)`: the negation of in_() over a list.
   template <class U>
   auto not_in(std::vector<U> values) const { return in_<true>(std::move(values)); }
   /// `IN (SELECT …)` over a typed select of one column: `c<&User::id>.in_(select(c<&Post::user_id>))`.
   template <class R, class C, class F, class... K>
   auto in_(const TypedSelect<R, C, F, K...>& sub) const { return in_select_<false>(sub); }
+  /// `NOT IN (SELECT …)` over a typed select of one column.
   template <class R, class C, class F, class... K>
   auto not_in(const TypedSelect<R, C, F, K...>& sub) const { return in_select_<true>(sub); }
   /// `IN (SELECT … UNION …)` over a typed compound of one column (compound.hpp).
   template <class S>
     requires requires { typename S::compound_tag; }
   auto in_(const S& sub) const { return in_select_<false>(sub); }
+  /// `NOT IN (SELECT … UNION …)` over a typed compound of one column.
   template <class S>
     requires requires { typename S::compound_tag; }
   auto not_in(const S& sub) const { return in_select_<true>(sub); }
+  /// `IS NULL`.
   auto is_null() const { return Node<op::is_null<false>, bool, D>(self()); }
+  /// `IS NOT NULL`.
   auto is_not_null() const { return Node<op::is_null<true>, bool, D>(self()); }
+  /// `BETWEEN low AND high` (both included); the bounds have the expression's type.
   template <class A, class B>
   auto between(A&& low, B&& high) const {
     constexpr bool ok = detail::can_compare<T, A> && detail::can_compare<T, B>;
@@ -135,12 +147,14 @@ struct Methods : detail::typed_tag {
           self(), operand<T>(std::forward<A>(low)), operand<T>(std::forward<B>(high)));
     }
   }
+  /// Ascending, as an ORDER BY term: `order_by(c<&User::name>.asc())`.
   auto asc() const { return Node<op::order<0>, T, D>(self()); }
-  auto desc() const { return Node<op::order<1>, T, D>(self()); }
+  auto desc() const { return Node<op::order<1>, T, D>(self()); }  ///< Descending.
+  /// Ascending, NULLs first (emulated where the server has no NULLS FIRST: MariaDB).
   auto asc_nulls_first() const { return Node<op::order<2>, T, D>(self()); }
-  auto asc_nulls_last() const { return Node<op::order<4>, T, D>(self()); }
-  auto desc_nulls_first() const { return Node<op::order<3>, T, D>(self()); }
-  auto desc_nulls_last() const { return Node<op::order<5>, T, D>(self()); }
+  auto asc_nulls_last() const { return Node<op::order<4>, T, D>(self()); }  ///< Ascending, NULLs last.
+  auto desc_nulls_first() const { return Node<op::order<3>, T, D>(self()); }  ///< Descending, NULLs first.
+  auto desc_nulls_last() const { return Node<op::order<5>, T, D>(self()); }  ///< Descending, NULLs last.
   /// `… OVER (…)` of an aggregate (orm/window.hpp): `sum(c<&Sale::amount>).over(orm::order_by(c<&Sale::day>))`.
   template <class... W>
   auto over(W... w) const;
@@ -241,6 +255,7 @@ ATHANOR_ORM_LOGICAL(&&, op::and_)
 ATHANOR_ORM_LOGICAL(||, op::or_)
 #undef ATHANOR_ORM_LOGICAL
 
+/// `NOT e` of a condition.
 template <TypedExpr E>
 auto operator!(const E& e) {
   static_assert(detail::BoolExpr<E>, "athanor: ! negates a condition, not a value or column");
@@ -298,6 +313,7 @@ inline auto count() { return Node<fn::call<fn::count, 1>, std::int64_t>(); }
 /// `count(expr)`.
 template <TypedExpr E>
 auto count(const E& e) { return Node<fn::call<fn::count>, std::int64_t, E>(e); }
+/// `count(DISTINCT expr)`.
 template <TypedExpr E>
 auto count_distinct(const E& e) { return Node<fn::call<fn::count, 2>, std::int64_t, E>(e); }
 /// Aggregates are NULL over no rows, so they read as std::optional.
@@ -321,20 +337,25 @@ auto avg(const E& e) {
   using R = std::conditional_t<detail::is_decimal<detail::value_t<E>>, Decimal, double>;
   if constexpr (ok) return Node<fn::call<fn::avg>, std::optional<R>, E>(e);
 }
+/// `min(expr)`: std::optional, NULL over no rows.
 template <TypedExpr E>
 auto min(const E& e) { return Node<fn::call<fn::min>, std::optional<detail::strip_optional_t<detail::value_t<E>>>, E>(e); }
+/// `max(expr)`: std::optional, NULL over no rows.
 template <TypedExpr E>
 auto max(const E& e) { return Node<fn::call<fn::max>, std::optional<detail::strip_optional_t<detail::value_t<E>>>, E>(e); }
+/// `lower(text)`.
 template <TypedExpr E>
 auto lower(const E& e) {
   static_assert(detail::is_text<detail::value_t<E>>, "athanor: lower() applies to text");
   return Node<fn::call<fn::lower>, detail::value_t<E>, E>(e);
 }
+/// `upper(text)`.
 template <TypedExpr E>
 auto upper(const E& e) {
   static_assert(detail::is_text<detail::value_t<E>>, "athanor: upper() applies to text");
   return Node<fn::call<fn::upper>, detail::value_t<E>, E>(e);
 }
+/// `length(text)`: characters, on every backend (CHAR_LENGTH on MariaDB), as std::int64_t.
 template <TypedExpr E>
 auto length(const E& e) {
   static_assert(detail::is_text<detail::value_t<E>>, "athanor: length() applies to text");
@@ -353,13 +374,17 @@ auto coalesce(const E& e, V&& fallback) {
 /// compiled per execution (its shape is not in its type).
 template <class T>
 struct CoreExpr : Methods<CoreExpr<T>, T> {
+  /// The TypedExpr protocol (`e`: the Core expression).
+  ///@{
   using value_type = T;
   using models = boost::mp11::mp_list<>;
   static constexpr bool cacheable = false;
   Expr e;
   Expr to_core(detail::Builder&) const { return e; }
   void collect(detail::Collected&) const {}
+  ///@}
 };
+/// A Core expression as a typed one of type T: `orm::core_expr<int>(athanor::literal_column("1"))`.
 template <class T>
 CoreExpr<T> core_expr(Expr e) { return CoreExpr<T>{{}, std::move(e)}; }
 
@@ -370,6 +395,8 @@ CoreExpr<T> core_expr(Expr e) { return CoreExpr<T>{{}, std::move(e)}; }
 /// compile per execution (what it captured may change).
 template <class T, class F, class... A>
 struct CoreFn : Methods<CoreFn<T, F, A...>, T> {
+  /// The TypedExpr protocol (`f`: the fragment, `args`: its typed operands).
+  ///@{
   using value_type = T;
   using models = boost::mp11::mp_fold<boost::mp11::mp_list<typename A::models...>, boost::mp11::mp_list<>, detail::merge>;
   static constexpr bool cacheable = std::is_empty_v<F> && (A::cacheable && ...);
@@ -382,6 +409,7 @@ struct CoreFn : Methods<CoreFn<T, F, A...>, T> {
   void collect(detail::Collected& out) const {
     args.apply([&](const auto&... a) { (a.collect(out), ...); });
   }
+  ///@}
 };
 namespace detail {
 template <class T, class F, class... A>

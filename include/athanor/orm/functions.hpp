@@ -127,6 +127,7 @@ auto abs(const E& e) {
   if constexpr (ok) return Node<fn::call<fn::abs>, detail::value_t<E>, E>(e);
 }
 /// The smallest / largest whole number ≥ / ≤ e, typed as e (a double stays a double).
+///@{
 template <class E>
 auto ceil(const E& e) {
   constexpr bool ok = TypedExpr<E> && detail::is_numeric<detail::value_t<E>>;
@@ -139,6 +140,7 @@ auto floor(const E& e) {
   static_assert(ok, "athanor: ceil()/floor() take a number (orm::floor(c<&Item::price>))");
   if constexpr (ok) return Node<fn::portable<fn::floor>, detail::value_t<E>, E>(e);
 }
+///@}
 /// The remainder of a / b with the sign of a (C++'s %); NULL when b is 0, on every backend.
 template <class A, class B>
 auto mod(A&& a, B&& b) {
@@ -178,10 +180,12 @@ auto extreme(const E& e, V&&... v) {
 }
 }  // namespace detail
 /// The largest / smallest argument; NULL when any is NULL, on every backend.
+///@{
 template <class E, class V, class... W>
 auto greatest(const E& e, V&& v, W&&... w) { return detail::extreme<fn::greatest>(e, std::forward<V>(v), std::forward<W>(w)...); }
 template <class E, class V, class... W>
 auto least(const E& e, V&& v, W&&... w) { return detail::extreme<fn::least>(e, std::forward<V>(v), std::forward<W>(w)...); }
+///@}
 
 // --- text ---
 
@@ -209,12 +213,14 @@ auto trimmed(const E& e) {
 }
 }  // namespace detail
 /// Without leading and trailing (ltrim: leading, rtrim: trailing) spaces; tabs and newlines stay.
+///@{
 template <class E>
 auto trim(const E& e) { return detail::trimmed<fn::trim>(e); }
 template <class E>
 auto ltrim(const E& e) { return detail::trimmed<fn::ltrim>(e); }
 template <class E>
 auto rtrim(const E& e) { return detail::trimmed<fn::rtrim>(e); }
+///@}
 /// Every occurrence of `from` replaced by `to` (case-sensitive on every backend).
 template <class E, class F, class T>
 auto replace(const E& e, F&& from, T&& to) {
@@ -259,6 +265,8 @@ auto extract(const E& e) {
                               "or a DateTime or Time (hour, minute, second) (orm::year(c<&Order::placed>))");
   if constexpr (known && ok) return Node<fn::extract<Field>, detail::maybe_optional<std::int64_t, detail::value_t<E>>, E>(e);
 }
+/// extract<"year">(e) … extract<"second">(e): std::int64_t, std::optional for an optional e.
+///@{
 template <class E>
 auto year(const E& e) { return extract<"year">(e); }
 template <class E>
@@ -271,12 +279,13 @@ template <class E>
 auto minute(const E& e) { return extract<"minute">(e); }
 template <class E>
 auto second(const E& e) { return extract<"second">(e); }
+///@}
 
 /// Today in UTC, typed Date.
 inline auto current_date() { return Node<fn::portable<fn::current_date>, Date>(); }
 /// The current instant (UTC), typed DateTime; PostgreSQL: the transaction's start.
 inline auto now() { return Node<fn::call<fn::now>, DateTime>(); }
-inline auto current_timestamp() { return now(); }
+inline auto current_timestamp() { return now(); }  ///< now(), SQL's other name for it
 
 // --- any other function ---
 
@@ -292,6 +301,8 @@ auto func(A&&... args) {
 /// A function named at run time (see func<R>(name, …)).
 template <class R, class... A>
 struct NamedFunc : Methods<NamedFunc<R, A...>, R> {
+  /// The TypedExpr protocol (`name`: the function name, `args`: the arguments).
+  ///@{
   using value_type = R;
   using models = boost::mp11::mp_fold<boost::mp11::mp_list<typename A::models...>, boost::mp11::mp_list<>, detail::merge>;
   static constexpr bool cacheable = false;  // the name is not in the type
@@ -304,6 +315,7 @@ struct NamedFunc : Methods<NamedFunc<R, A...>, R> {
   void collect(detail::Collected& out) const {
     args.apply([&](const auto&... a) { (a.collect(out), ...); });
   }
+  ///@}
 };
 namespace detail {
 template <class R, class... A>

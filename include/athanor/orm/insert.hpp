@@ -14,8 +14,9 @@ namespace athanor::orm {
 /// **Example**: `int id = session.execute(insert<User>().values(c<&User::name> = "ann")).inserted_primary_key<int>();`
 class InsertResult {
  public:
+  /// The result of an execution (the Session and Connection make it).
   InsertResult(std::int64_t rowcount, std::vector<Value> key) : rowcount_(rowcount), key_(std::move(key)) {}
-  std::int64_t rowcount() const { return rowcount_; }
+  std::int64_t rowcount() const { return rowcount_; }  ///< The number of rows inserted.
   /// The key of the inserted row as T; ArgumentError when no single key is known (several
   /// rows, from_select, an upsert, a composite key: use returning(c<&M::id>) there).
   template <class T>
@@ -49,10 +50,11 @@ class TypedInsert {
   static constexpr bool returns_rows = !std::is_same_v<Ret, detail::NoReturning>;
 
  public:
-  static constexpr bool cacheable = Body::cacheable && Conflict::cacheable && Ret::cacheable;
+  static constexpr bool cacheable = Body::cacheable && Conflict::cacheable && Ret::cacheable;  ///< Whether its SQL is the same whatever its values (then compiled once per dialect).
   /// An upsert that updates may change rows a Session holds: it expires them, as update<M>() does.
   static constexpr bool changes_existing_rows = Conflict::updates;
 
+  /// The statement insert<M>() and each method here build.
   TypedInsert(Body body, Conflict conflict, Ret ret) : body_(std::move(body)), conflict_(std::move(conflict)), ret_(std::move(ret)) {}
 
   /// One row: `values(c<&User::name> = "ann", c<&User::email> = std::nullopt)`. Columns not
@@ -105,7 +107,7 @@ class TypedInsert {
       }
     }
   }
-  /// RETURNING typed columns of M: execution gives Rows<std::tuple<their types…>>.
+  /// RETURNING typed columns of M: execution gives `Rows<std::tuple<their types…>>`.
   template <class... E>
   auto returning(E... e) const {
     constexpr bool ok = sizeof...(E) > 0 && (TypedExpr<E> && ...) && (detail::uses_only<boost::mp11::mp_list<M>, E> && ...);
@@ -144,7 +146,7 @@ class TypedInsert {
       return compile_rows(d, std::min(body_.count, Body::template per_statement<M>(d)));
     else return compile_rows(d, 1);
   }
-  std::shared_ptr<const Compiled> compiled(const Dialect& d) const { return detail::compiled_sql(*this, d); }
+  std::shared_ptr<const Compiled> compiled(const Dialect& d) const { return detail::compiled_sql(*this, d); }  ///< The SQL for `d`, compiled once per statement type and dialect when cacheable.
   /// The values of one execution (for rows(): of all rows in one statement).
   void collect(detail::Collected& out) const {
     if constexpr (detail::is_many_rows<Body>) collect_rows(out, 0, body_.count);

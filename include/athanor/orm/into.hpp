@@ -75,8 +75,10 @@ struct IntoReader {
 template <class S, class Stmt>
 class Into {
  public:
+  /// Each row is an S.
   using result_type = S;
-  using Reader = detail::IntoReader<S, std::remove_cvref_t<decltype(std::declval<const Stmt&>().columns())>>;
+  using Reader = detail::IntoReader<S, std::remove_cvref_t<decltype(std::declval<const Stmt&>().columns())>>;  ///< reads one row into an S
+  /// The select `stmt`, its rows read as S (stmt.into<S>() makes it).
   explicit Into(Stmt stmt) : stmt_(std::move(stmt)) {}
 
   /// Runs on a connection: every row as an S.
@@ -95,7 +97,7 @@ class Into {
     auto open = c.open_stream(*stmt_.compiled(*c.engine->dialect), std::move(static_cast<std::vector<Value>&>(values)));
     return Stream<S, Reader>(std::move(open), Reader{stmt_.columns()});
   }
-  const Stmt& statement() const { return stmt_; }
+  const Stmt& statement() const { return stmt_; }  ///< The select.
 
  private:
   Stmt stmt_;

@@ -22,6 +22,8 @@ namespace athanor::orm {
 /// ```
 template <class E, detail::fixed_string Name>
 struct Labelled : Methods<Labelled<E, Name>, typename E::value_type> {
+  /// The TypedExpr protocol (`label_name`: Name, `e`: the expression).
+  ///@{
   using value_type = typename E::value_type;
   using models = typename E::models;
   static constexpr bool cacheable = E::cacheable;
@@ -34,6 +36,7 @@ struct Labelled : Methods<Labelled<E, Name>, typename E::value_type> {
   void collect(detail::Collected& out) const {
     if (out.first(&detail::type_key<Labelled>)) e.collect(out);
   }
+  ///@}
 };
 namespace detail {
 template <class E, fixed_string Name>

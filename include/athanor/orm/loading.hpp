@@ -12,7 +12,8 @@ namespace athanor::orm {
 
 /// How a query loads a relationship path.
 struct LoadOption {
-  enum class Strategy : unsigned char { selectin, raise, joined } strategy = Strategy::selectin;
+  /// selectinload, raiseload or joinedload (the functions below make each).
+  enum class Strategy : unsigned char { selectin, raise, joined } strategy = Strategy::selectin;  ///< this path's
   std::vector<std::string> path;  ///< relationship member names, from the queried model
 
   /// Continues the path: `selectinload(&User::posts).selectinload(&Post::comments)`.
@@ -23,6 +24,7 @@ struct LoadOption {
     return o;
   }
 
+  /// The name of relationship `member` in M's ATHANOR_MODEL list.
   template <class M, class R>
   static std::string name_of(R M::*member) {
     static_assert(detail::is_relation_member<R>::value, "athanor: loader options take a One<T> or Many<T> member (&User::posts)");

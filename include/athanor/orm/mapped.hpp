@@ -11,10 +11,13 @@ namespace athanor::orm {
 
 template <class T>
 class Mapped;
+/// Whether T is a `Mapped<…>` (a column member rather than a relationship).
+///@{
 template <class T>
 inline constexpr bool is_mapped_v = false;
 template <class T>
 inline constexpr bool is_mapped_v<Mapped<T>> = true;
+///@}
 
 /// A mapped column of a model.
 /// **Example**: `struct User { Mapped<int> id; Mapped<std::string> name; };`
@@ -22,9 +25,10 @@ inline constexpr bool is_mapped_v<Mapped<T>> = true;
 template <class T>
 class Mapped {
  public:
-  using value_type = T;
+  using value_type = T;  ///< the member's C++ type
 
   Mapped() = default;
+  /// A member initialised with a value (`User{.name = "ann"}`): a value to write, marked changed.
   template <class U>
     requires std::is_constructible_v<T, U&&> && (!std::is_same_v<std::decay_t<U>, Mapped>)
   Mapped(U&& v) : value_(std::forward<U>(v)), modified_(true) {}  // a value given is a value to write
@@ -40,6 +44,9 @@ class Mapped {
     modified_ = true;
     return *this;
   }
+  /// Copies and moves keep the changed flag of the source; assignments are assignments of the
+  /// value, so they mark this member changed only when the value differs (for a T with ==).
+  ///@{
   Mapped(const Mapped&) = default;
   // Declared so that moves do not fall back to copies (a user-declared copy assignment
   // suppresses the implicit move constructor): std::vector<User> growth and returning
@@ -47,11 +54,15 @@ class Mapped {
   Mapped(Mapped&&) noexcept(std::is_nothrow_move_constructible_v<T>) = default;
   Mapped& operator=(const Mapped& o) { return *this = o.value_; }
   Mapped& operator=(Mapped&& o) { return *this = std::move(o.value_); }
+  ///@}
 
+  /// Read access to the value (never marks it changed).
+  ///@{
   const T& get() const { return value_; }
   const T& operator*() const { return value_; }
   const T* operator->() const { return &value_; }
   operator const T&() const { return value_; }
+  ///@}
   /// Mutable access for in-place changes (`append`, JSON edits…): marks the member changed.
   T& mut() {
     modified_ = true;
@@ -65,6 +76,7 @@ class Mapped {
   /// Sets the value without marking it changed (loading from the database).
   void load(T v) { value_ = std::move(v), modified_ = false; }
 
+  /// Compares the value: `user->name == "ann"`.
   friend bool operator==(const Mapped& a, const T& b)
     requires requires(const T& x) { x == x; }
   {

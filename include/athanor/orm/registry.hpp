@@ -20,8 +20,11 @@ class Registry {
     (resolve(detail::model_info<M>()), ...);
     return *this;
   }
+  /// The tables of the mapped models, for create_all()/drop_all() and Core statements.
+  ///@{
   MetaData& metadata() { return md_; }
   const MetaData& metadata() const { return md_; }
+  ///@}
 
  private:
   void add(const Table& t) {

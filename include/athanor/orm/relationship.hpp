@@ -49,7 +49,9 @@ class One : public detail::RelationBase {
   One() = default;
   /// A copy is a new, untracked object's relationship: same target, no owner.
   One(const One& o) : RelationBase{nullptr, nullptr, o.loaded, false}, target_(o.target_) {}
+  /// Sets o's target, if it has one, as this one's (an assignment, with its cascades).
   One& operator=(const One& o) { return o.target_ ? (*this = o.target_) : *this; }
+  /// A move is a new, untracked object's relationship too: the target moves, no owner.
   One(One&& o) noexcept : RelationBase{nullptr, nullptr, o.loaded, false}, target_(std::move(o.target_)) {}
 
   /// Sets the related object (`nullptr`-like `Ptr<T>{}` clears it).
@@ -61,16 +63,22 @@ class One : public detail::RelationBase {
     if (target_) detail::relate(*this, target_.instance());
     return *this;
   }
+  /// The related object (an empty Ptr for none), loaded on first access when not loaded yet
+  /// (raiseload: an error instead).
   const Ptr<T>& get() const {
     ensure();
     return target_;
   }
+  /// The related object, loaded as get() does.
+  ///@{
   T* operator->() const { return get().operator->(); }
   T& operator*() const { return *get(); }
+  ///@}
+  /// <Whether there is a related object (loads it as get() does).
   explicit operator bool() const { return static_cast<bool>(get()); }
   /// Used by loaders: sets the target without cascades.
   void set_loaded(Ptr<T> t) { target_ = std::move(t), loaded = true; }
-  const Ptr<T>& peek() const { return target_; }
+  const Ptr<T>& peek() const { return target_; }  ///< The target as it is, never loading (for the Session and the loaders).
   /// Used by the cycle collector: drops the target, unloaded again.
   void release() { target_ = Ptr<T>(), loaded = false; }
 
@@ -89,18 +97,23 @@ class Many : public detail::RelationBase {
   Many() = default;
   /// A copy is a new, untracked object's collection: same items, no owner.
   Many(const Many& o) : RelationBase{nullptr, nullptr, o.loaded, false}, items_(o.items_) {}
+  /// Adds o's items to this collection (push_back(), with its cascades).
   Many& operator=(const Many& o) {
     for (auto& p : o.items_) push_back(p);
     return *this;
   }
+  /// A move is a new, untracked object's collection too: the items move, no owner.
   Many(Many&& o) noexcept : RelationBase{nullptr, nullptr, o.loaded, false}, items_(std::move(o.items_)) {}
 
+  /// The items, loaded on first access when not loaded yet (raiseload: an error instead).
+  ///@{
   auto begin() const { return items().begin(); }
   auto end() const { return items().end(); }
   std::size_t size() const { return items().size(); }
   bool empty() const { return items().empty(); }
   const Ptr<T>& operator[](std::size_t i) const { return items()[i]; }
   const Ptr<T>& at(std::size_t i) const { return items().at(i); }
+///@}
 
   /// Adds a new object to the collection (and to the owner's Session: cascade save-update).
   Ptr<T> push_back(T obj) {
@@ -130,13 +143,15 @@ class Many : public detail::RelationBase {
   /// Used by loaders.
   void set_loaded(std::vector<Ptr<T>> v) { items_ = std::move(v), loaded = true; }
   /// In-memory side of back_populates: add/remove without cascades.
+  ///@{
   void link(const Ptr<T>& p) {
     if (loaded && std::find(items_.begin(), items_.end(), p) == items_.end()) items_.push_back(p);
   }
   void unlink(const Ptr<T>& p) {
     if (loaded) std::erase(items_, p);
   }
-  const std::vector<Ptr<T>>& peek() const { return items_; }
+  ///@}
+  const std::vector<Ptr<T>>& peek() const { return items_; }  ///< The items as they are, never loading (for the Session and the loaders).
   /// Used by the cycle collector: drops the items, unloaded again.
   void release() { items_.clear(), loaded = false; }
 
@@ -164,12 +179,16 @@ template <class T>
 class WriteOnly : public detail::RelationBase {
  public:
   WriteOnly() { loaded = true; }  // "loaded" with only what was added here: nothing is ever read
+  /// Copies and moves are a new, untracked object's: the added objects, no owner. An assignment
+  /// add()s o's objects.
+  ///@{
   WriteOnly(const WriteOnly& o) : RelationBase{nullptr, nullptr, true, false}, added_(o.added_) {}
   WriteOnly(WriteOnly&& o) noexcept : RelationBase{nullptr, nullptr, true, false}, added_(std::move(o.added_)) {}
   WriteOnly& operator=(const WriteOnly& o) {
     for (auto& p : o.added_) add(p);
     return *this;
   }
+///@}
 
   /// Adds a new object (it joins the owner's Session; its foreign key is set at flush).
   Ptr<T> add(T obj) {
@@ -177,6 +196,7 @@ class WriteOnly : public detail::RelationBase {
     inst->ops = &detail::ops_for<T>();
     return add(Ptr<T>(std::move(inst)));
   }
+  /// Adds an existing object.
   Ptr<T> add(const Ptr<T>& p) {
     detail::check_relate(*this, p.instance());
     added_.push_back(p);
@@ -192,10 +212,14 @@ class WriteOnly : public detail::RelationBase {
   auto query() const;
   /// Objects added since the owner was loaded (what the next flush links).
   const std::vector<Ptr<T>>& peek() const { return added_; }
+  /// What the loaders, back_populates and the cycle collector call on every relationship: nothing
+  /// is loaded here; unlink() forgets an added object, release() all of them.
+  ///@{
   void set_loaded(std::vector<Ptr<T>>) {}
   void link(const Ptr<T>&) {}
   void unlink(const Ptr<T>& p) { std::erase(added_, p); }
   void release() { added_.clear(); }
+  ///@}
 
  private:
   std::vector<Ptr<T>> added_;

@@ -17,7 +17,7 @@ namespace athanor::orm {
 /// Entities: a whole model as a result column.
 template <class M>
 struct Entity {
-  using models = boost::mp11::mp_list<M>;
+  using models = boost::mp11::mp_list<M>;  ///< the model it loads (a column list names its FROM from this)
 };
 
 /// The rows of a typed select: a std::vector of its row type (std::tuple of the selected
@@ -71,7 +71,7 @@ class TypedCte;
 struct recursive_t {
   explicit constexpr recursive_t() = default;
 };
-inline constexpr recursive_t recursive{};
+inline constexpr recursive_t recursive{};  ///< see recursive_t
 
 namespace detail {
 template <class From, class E>
@@ -124,12 +124,17 @@ inline constexpr bool one_column<std::tuple<T>> = true;
 template <class Result, class Columns, class From, class... Clauses>
 class TypedSelect {
  public:
+  /// The statement protocol read by Session, Connection and the enclosing statements: the row
+  /// type and the FROM sources.
+  ///@{
   using result_type = Result;
   using from_models = From;
   static constexpr bool cacheable = Columns::cacheable && (Clauses::cacheable && ...);
-  /// Whether correlate<…>() named models of an enclosing statement.
+  ///@}
+  /// Whether `correlate<…>()` named models of an enclosing statement.
   static constexpr bool correlated = (detail::is_correlate<Clauses> || ...);
 
+  /// The statement `select(…)` builds, and each clause method the next one.
   TypedSelect(Columns cols, detail::Pack<Clauses...> clauses, std::vector<LoadOption> loaders = {})
       : cols_(std::move(cols)), clauses_(std::move(clauses)), loaders_(std::move(loaders)) {}
 
@@ -140,7 +145,7 @@ class TypedSelect {
     (s.loaders_.push_back(std::move(o)), ...);
     return s;
   }
-  const std::vector<LoadOption>& loaders() const { return loaders_; }
+  const std::vector<LoadOption>& loaders() const { return loaders_; }  ///< The loader options given to options().
 
   /// WHERE (several calls are joined with AND).
   template <class E>
@@ -157,8 +162,10 @@ class TypedSelect {
                   "select it in a subquery and filter the subquery");
     if constexpr (is_condition && in_statement && no_window) return add(detail::Where<E>{std::move(e)});
   }
+  /// Another spelling of where() (SQLAlchemy has both).
   template <class E>
   auto filter(E e) const { return where(std::move(e)); }
+  /// ORDER BY, each term a column or expression, `.desc()`, `.asc_nulls_first()`….
   template <class... E>
   auto order_by(E... e) const {
     constexpr bool in_statement = (detail::uses_only<From, E> && ...);
@@ -166,12 +173,14 @@ class TypedSelect {
     static_assert(in_statement, "athanor: order_by() names a column of a model that is not in the statement; join<Model>(on) it first");
     if constexpr (in_statement) return add(detail::List<detail::order_tag, E...>{{std::move(e)...}});
   }
+  /// GROUP BY: `select(c<&Post::user_id>, count()).group_by(c<&Post::user_id>)`.
   template <class... E>
   auto group_by(E... e) const {
     constexpr bool in_statement = (detail::uses_only<From, E> && ...);
     static_assert(in_statement, "athanor: group_by() names a column of a model that is not in the statement");
     if constexpr (in_statement) return add(detail::List<detail::group_tag, E...>{{std::move(e)...}});
   }
+  /// HAVING, a condition over the groups: `.having(count() > 2)`.
   template <class E>
   auto having(E e) const {
     static_assert(detail::BoolExpr<E>, "athanor: having() takes a condition (count() > 2)");
@@ -192,9 +201,14 @@ class TypedSelect {
                   "athanor: the window names a column of a model that is not in the statement; join<Model>(on) it first");
     if constexpr (in_statement) return add(detail::WindowClause<W>{std::move(w)});
   }
+  /// LIMIT n, bound as a value.
   auto limit(std::int64_t n) const { return add(detail::Limit<false>{Val<std::int64_t>(n)}); }
+  /// OFFSET n, bound as a value.
   auto offset(std::int64_t n) const { return add(detail::Limit<true>{Val<std::int64_t>(n)}); }
+  /// SELECT DISTINCT.
   auto distinct() const { return add(detail::Distinct{}); }
+  /// SELECT … FOR UPDATE: locks the selected rows until the transaction ends (an ArgumentError on
+  /// SQLite, which locks the whole database).
   auto with_for_update() const { return add(detail::ForUpdate{}); }
   /// FROM model (or alias) N, for selects whose columns name no model (`select(count()).select_from<User>()`).
   template <class N>
@@ -219,6 +233,7 @@ class TypedSelect {
   /// INNER JOIN of an alias or subquery value: `join(manager, c<&Employee::manager_id> == manager.c<&Employee::id>)`.
   template <class X, class On>
   auto join(const X& x, On on) const { return join_value_<0>(x, std::move(on)); }
+  /// LEFT OUTER JOIN of an alias or subquery value; its columns read as std::optional.
   template <class X, class On>
   auto outerjoin(const X& x, On on) const { return join_value_<1>(x, std::move(on)); }
   /// Lets this select, used inside another statement (exists, in_, scalar_subquery), name
@@ -250,14 +265,19 @@ class TypedSelect {
   /// **Example**: `select(c<&User::name>).union_(select(c<&Tag::label>))`
   template <class B>
   auto union_(const B& b) const { return detail::set_op<0>(*this, b); }
+  /// UNION ALL (duplicates kept).
   template <class B>
   auto union_all(const B& b) const { return detail::set_op<1>(*this, b); }
+  /// INTERSECT.
   template <class B>
   auto intersect(const B& b) const { return detail::set_op<2>(*this, b); }
+  /// INTERSECT ALL (an ArgumentError on SQLite, which has none).
   template <class B>
   auto intersect_all(const B& b) const { return detail::set_op<3>(*this, b); }
+  /// EXCEPT.
   template <class B>
   auto except_(const B& b) const { return detail::set_op<4>(*this, b); }
+  /// EXCEPT ALL (an ArgumentError on SQLite, which has none).
   template <class B>
   auto except_all(const B& b) const { return detail::set_op<5>(*this, b); }
 
@@ -303,7 +323,7 @@ class TypedSelect {
   auto into() const { return make_into<S, Result>(*this); }
   /// Reads one row of a driver statement into a `Result`.
   Result read(driver::Statement& st) const { return cols_.read(st); }
-  const Columns& columns() const { return cols_; }
+  const Columns& columns() const { return cols_; }  ///< The select list (what Subquery and the compounds look at).
 
  private:
   template <class NewFrom = From, class C>

@@ -28,20 +28,24 @@ std::vector<Ptr<M>> scalars(SessionCore& core, const S& stmt) {
 template <class T, class Stmt>
 class RelationQuery {
  public:
+  /// The query `stmt` run in session `s` (Many::query() and WriteOnly::query() make it).
   RelationQuery(std::shared_ptr<detail::SessionCore> s, Stmt stmt) : s_(std::move(s)), stmt_(std::move(stmt)) {}
+  /// Clauses added to the select, as TypedSelect's.
+  ///@{
   template <class E>
   auto where(E e) const { return make(stmt_.where(std::move(e))); }
   template <class... E>
   auto order_by(E... e) const { return make(stmt_.order_by(std::move(e)...)); }
   auto limit(std::int64_t n) const { return make(stmt_.limit(n)); }
   auto offset(std::int64_t n) const { return make(stmt_.offset(n)); }
+  ///@}
   /// Runs the query (after an autoflush).
   std::vector<Ptr<T>> all() const {
     s_->check_usable();
     if (s_->options.autoflush) s_->flush(false);
     return detail::scalars<T>(*s_, stmt_);
   }
-  const Stmt& statement() const { return stmt_; }
+  const Stmt& statement() const { return stmt_; }  ///< The typed select (the collection's condition and the clauses given).
 
  private:
   template <class S>
@@ -101,11 +105,15 @@ auto WriteOnly<T>::query() const {
 /// ```
 class Session {
  public:
+  /// A Session on `engine`; it connects when a statement first needs it.
   Session(Engine engine, SessionOptions options = {}) : core_(std::make_shared<detail::SessionCore>(std::move(engine), options)) {
     detail::maybe_collect_cycles();  // a safe point: no object is in use by the library here
   }
+  /// Movable, not copyable: one Session is one unit of work.
+  ///@{
   Session(Session&&) noexcept = default;
   Session& operator=(Session&&) noexcept = default;
+  ///@}
   ~Session() {
     if (!core_) return;
     try {
@@ -137,6 +145,7 @@ class Session {
     core_->add_object(p.instance(), "add()");
     return p;
   }
+  /// Adds new objects, as add() does each.
   template <Model M>
   std::vector<Ptr<M>> add_all(std::vector<M> objs) {
     std::vector<Ptr<M>> out;
@@ -188,7 +197,7 @@ class Session {
   /// Marks an object (or all) to reload on next access.
   template <Model M>
   void expire(const Ptr<M>& p) { p.instance()->expired = true; }
-  void expire_all() { core_->expire_all(); }
+  void expire_all() { core_->expire_all(); }  ///< Every object of the Session.
   /// Detaches an object: the session forgets it. A pending object is transient again; the
   /// others are detached and keep their identity (add() attaches them again).
   template <Model M>
@@ -292,7 +301,7 @@ class Session {
   }
   /// The connection of the current transaction (begun if needed), for Core statements.
   Connection& connection() { return core_->connection(); }
-  const Engine& engine() const { return core_->engine; }
+  const Engine& engine() const { return core_->engine; }  ///< The Engine the Session connects through.
   /// Whether the object is in this Session (pending, persistent, or deleted not yet committed).
   template <Model M>
   bool contains(const Ptr<M>& p) const { return p && p.instance()->session.lock() == core_; }
@@ -338,8 +347,9 @@ class Session {
 /// Makes Sessions bound to one Engine: `sessionmaker Session{engine}; auto s = Session();`
 class sessionmaker {
  public:
+  /// The factory, with the options each Session gets.
   explicit sessionmaker(Engine engine, SessionOptions options = {}) : engine_(std::move(engine)), options_(options) {}
-  Session operator()() const { return Session(engine_, options_); }
+  Session operator()() const { return Session(engine_, options_); }  ///< A new Session.
 
  private:
   Engine engine_;

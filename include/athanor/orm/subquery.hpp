@@ -93,6 +93,8 @@ struct One : Methods<One, int> {
 /// `EXISTS (SELECT …)`, a condition.
 template <class S>
 struct Exists : Methods<Exists<S>, bool> {
+  /// The TypedExpr protocol (`stmt`: the select).
+  ///@{
   using value_type = bool;
   using models = detail::outer_models_t<S>;
   static constexpr bool cacheable = S::cacheable;
@@ -100,6 +102,7 @@ struct Exists : Methods<Exists<S>, bool> {
   explicit Exists(S s) : stmt(std::move(s)) {}
   Expr to_core(detail::Builder& b) const { return athanor::exists(detail::inner_select(stmt, b)); }
   void collect(detail::Collected& out) const { stmt.collect(out); }
+  ///@}
 };
 
 /// `EXISTS (select)`: correlated when the select names models of the outer statement.
@@ -128,6 +131,8 @@ using athanor::exists;
 /// `lhs [NOT] IN (SELECT …)`: `c<&User::id>.in_(select(c<&Post::user_id>))`.
 template <class D, class S, bool Not>
 struct InSelect : Methods<InSelect<D, S, Not>, bool> {
+  /// The TypedExpr protocol (`lhs`: the tested expression, `stmt`: the select).
+  ///@{
   using value_type = bool;
   using models = detail::merge<typename D::models, detail::outer_models_t<S>>;
   static constexpr bool cacheable = D::cacheable && S::cacheable;
@@ -140,11 +145,14 @@ struct InSelect : Methods<InSelect<D, S, Not>, bool> {
     return Not ? l.not_in(s) : l.in_(s);
   }
   void collect(detail::Collected& out) const { lhs.collect(out), stmt.collect(out); }
+  ///@}
 };
 
 /// `(SELECT x …)` as a value of x's type; std::optional since no row gives NULL.
 template <class S>
 struct ScalarSubquery : Methods<ScalarSubquery<S>, detail::scalar_t<S>> {
+  /// The TypedExpr protocol (`stmt`: the select).
+  ///@{
   using value_type = detail::scalar_t<S>;
   using models = detail::outer_models_t<S>;
   static constexpr bool cacheable = S::cacheable;
@@ -152,11 +160,14 @@ struct ScalarSubquery : Methods<ScalarSubquery<S>, detail::scalar_t<S>> {
   explicit ScalarSubquery(S s) : stmt(std::move(s)) {}
   Expr to_core(detail::Builder& b) const { return detail::inner_select(stmt, b).scalar_subquery(); }
   void collect(detail::Collected& out) const { stmt.collect(out); }
+  ///@}
 };
 
 /// Column I of a subquery, of C++ type T.
 template <class Sq, std::size_t I, class T>
 struct SubqueryCol : Methods<SubqueryCol<Sq, I, T>, T> {
+  /// The TypedExpr protocol (`sq`: the subquery).
+  ///@{
   using value_type = T;
   using models = boost::mp11::mp_list<Sq>;
   static constexpr bool cacheable = Sq::select_type::cacheable;
@@ -168,6 +179,7 @@ struct SubqueryCol : Methods<SubqueryCol<Sq, I, T>, T> {
     return f.unchecked_c(name, type);
   }
   void collect(detail::Collected& out) const { sq.collect(out); }
+  ///@}
 };
 namespace detail {
 template <class Sq, std::size_t I, class T>
@@ -186,9 +198,13 @@ inline constexpr bool is_bare_column<SubqueryCol<Sq, I, T>> = true;
 template <class S, detail::fixed_string Name>
 class Subquery {
  public:
+  /// The FROM-item protocol read by the statements: itself as `source`, its select's type, its name.
+  ///@{
   using source = Subquery;
   using select_type = S;
   static constexpr std::string_view name = Name.view();
+  ///@}
+  /// Keeps `s` (shared, so copies of the subquery are cheap).
   explicit Subquery(S s) : s_(std::make_shared<const S>(std::move(s))) {}
 
   /// A column: `c<I>()` (position in the select list) or `c<&M::member>()`.

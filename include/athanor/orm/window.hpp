@@ -155,6 +155,8 @@ struct WindowClause {
 /// `f OVER (…)`: a window function or an aggregate over a window. Typed as `F` is.
 template <class F, class S>
 struct Over : Methods<Over<F, S>, typename F::value_type> {
+  /// The TypedExpr protocol (`f`: the function, `spec`: the window).
+  ///@{
   using value_type = typename F::value_type;
   using models = detail::merge<typename F::models, typename S::models>;
   static constexpr bool cacheable = F::cacheable && S::cacheable;
@@ -167,6 +169,7 @@ struct Over : Methods<Over<F, S>, typename F::value_type> {
     return Expr::make(athanor::detail::ExprKind::over, std::move(t), "", {std::move(fe), spec.to_core(b)});
   }
   void collect(detail::Collected& out) const { f.collect(out), spec.collect(out); }
+  ///@}
 };
 
 namespace detail {
@@ -185,6 +188,8 @@ auto make_over(const F& f, W... w) {
 /// A window function: usable only with `.over(…)`.
 template <class Kind, class T, class... A>
 struct WindowFn : detail::typed_tag {
+  /// The TypedExpr protocol (`needs_over`: refused by select() until .over(…), `args`: the arguments).
+  ///@{
   using value_type = T;
   using models = detail::models_of_list<boost::mp11::mp_list<typename A::models...>>;
   static constexpr bool cacheable = (A::cacheable && ...);
@@ -197,6 +202,7 @@ struct WindowFn : detail::typed_tag {
   void collect(detail::Collected& out) const {
     args.apply([&](const auto&... a) { (a.collect(out), ...); });
   }
+  ///@}
   /// `OVER (…)`: `row_number().over(orm::partition_by(c<&T::a>), orm::order_by(c<&T::b>.desc()))`.
   template <class... W>
   auto over(W... w) const { return detail::make_over(*this, std::move(w)...); }
@@ -224,11 +230,15 @@ ATHANOR_ORM_WINDOW_FN(nth_value, athanor::nth_value(a[0], a[1]))
 /// The row's number in its partition, from 1: std::int64_t.
 inline auto row_number() { return WindowFn<wfn::row_number, std::int64_t>(); }
 /// Rank with gaps after ties (1, 1, 3) / without (1, 1, 2): std::int64_t.
+///@{
 inline auto rank() { return WindowFn<wfn::rank, std::int64_t>(); }
 inline auto dense_rank() { return WindowFn<wfn::dense_rank, std::int64_t>(); }
+///@}
 /// (rank - 1) / (partition rows - 1) and cumulative distribution: double.
+///@{
 inline auto percent_rank() { return WindowFn<wfn::percent_rank, double>(); }
 inline auto cume_dist() { return WindowFn<wfn::cume_dist, double>(); }
+///@}
 /// The bucket 1..n of the row: std::int64_t.
 inline auto ntile(std::int64_t n) { return WindowFn<wfn::ntile, std::int64_t, Val<std::int64_t>>(Val<std::int64_t>(n)); }
 
@@ -255,6 +265,7 @@ auto value_fn(const E& e, std::int64_t n, V&& fallback) {
 
 /// The value `n` rows before (lag) / after (lead) the row in its partition: std::optional
 /// (NULL where there is no such row); with a default, typed as the expression.
+///@{
 template <class E>
 auto lag(const E& e, std::int64_t n = 1) { return detail::value_fn<wfn::lag>(e, n); }
 template <class E, class V>
@@ -263,14 +274,17 @@ template <class E>
 auto lead(const E& e, std::int64_t n = 1) { return detail::value_fn<wfn::lead>(e, n); }
 template <class E, class V>
 auto lead(const E& e, std::int64_t n, V&& fallback) { return detail::value_fn<wfn::lead>(e, n, std::forward<V>(fallback)); }
+///@}
 /// The value at the first / last / n-th row of the frame: std::optional. An ordered window's
 /// default frame ends at the current row: last_value wants rows_between(…, unbounded_following).
+///@{
 template <TypedExpr E>
 auto first_value(const E& e) { return WindowFn<wfn::first_value, detail::nullable_value_t<E>, E>(e); }
 template <TypedExpr E>
 auto last_value(const E& e) { return WindowFn<wfn::last_value, detail::nullable_value_t<E>, E>(e); }
 template <TypedExpr E>
 auto nth_value(const E& e, std::int64_t n) { return detail::value_fn<wfn::nth_value>(e, n); }
+///@}
 
 /// PARTITION BY items of a window: `partition_by(c<&Sale::region>)`.
 template <TypedExpr... E>
@@ -280,10 +294,13 @@ template <TypedExpr... E>
 auto order_by(E... e) { return detail::WindowItems<true, E...>{{std::move(e)...}}; }
 
 /// Frame bounds: `unbounded_preceding`, `preceding(n)`, `current_row`, `following(n)`, `unbounded_following`.
+///@{
 inline constexpr detail::FixedBound<FrameBound::unbounded_preceding> unbounded_preceding{};
 inline constexpr detail::FixedBound<FrameBound::current_row> current_row{};
 inline constexpr detail::FixedBound<FrameBound::unbounded_following> unbounded_following{};
+///@}
 /// `n PRECEDING` / `n FOLLOWING` (n ≥ 0, else an ArgumentError), n a bound value.
+///@{
 inline detail::OffsetBound<FrameBound::preceding> preceding(std::int64_t n) {
   athanor::detail::frame_offset(athanor::preceding(n));  // checks n
   return {Val<std::int64_t>(n)};
@@ -292,6 +309,7 @@ inline detail::OffsetBound<FrameBound::following> following(std::int64_t n) {
   athanor::detail::frame_offset(athanor::following(n));
   return {Val<std::int64_t>(n)};
 }
+///@}
 
 namespace detail {
 template <int Unit, class S, class E>

@@ -25,7 +25,7 @@ struct EngineOptions {
   /// Where echo goes (default: std::clog). Every member here has an initializer, so that
   /// `{.echo = true}` draws no -Wmissing-field-initializers warning (g++ -Wextra).
   std::function<void(std::string_view)> echo_sink{};
-  PoolOptions pool{};
+  PoolOptions pool{};  ///< the connection pool's size, timeouts and checks (PoolOptions)
 };
 
 namespace detail {

@@ -69,6 +69,7 @@ struct RelInfo {
 /// `m.relationship<&User::posts>().back_populates("author").cascade("all, delete-orphan");`
 class RelationOptions {
  public:
+  /// Options that write into the relationship's description (Mapper::relationship() makes one).
   explicit RelationOptions(detail::RelInfo& r) : r_(r) {}
   /// The member on the other model that mirrors this one; setting either side updates both
   /// in memory. Declaring it on one side is enough (that is SQLAlchemy's backref).
@@ -88,6 +89,7 @@ class RelationOptions {
   }
   /// Leave deleting children to the database's ON DELETE CASCADE: nothing is loaded to delete them.
   RelationOptions& passive_deletes(bool on = true) { return r_.passive_deletes = on, *this; }
+  /// How the relationship loads when no query option says otherwise (Lazy; default: on access).
   RelationOptions& lazy(Lazy l) { return r_.lazy = l, *this; }
   /// Many-to-many through an association model S (two foreign keys, one to each side):
   /// `m.relationship<&Post::tags>().secondary<PostTag>()`. Map S in the Registry too.
