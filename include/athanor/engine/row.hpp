@@ -39,7 +39,7 @@ class Row {
     return values_[i];
   }
   /// Column `i` as T: a DataError when the value does not fit T, NULL included (read
-  /// std::optional<T> there).
+  /// std::optional<T> or Value there).
   template <class T>
   T get(std::size_t i) const { return get_<T>(at(i), i); }
   /// The column named `name` as T, as get(i).
