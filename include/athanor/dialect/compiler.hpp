@@ -24,21 +24,29 @@
 
 namespace athanor {
 
+/// Turns one statement node into SQL text and its bound values (Compiled) for one Dialect;
+/// the dialect's hooks write through it. One Compiler per statement: compile() hands over what it built.
 class Compiler {
  public:
+  /// A compiler for `d`, which it refers to: `d` must outlive it.
   explicit Compiler(const Dialect& d) : d_(d) {}
 
   /// Compiles any statement node.
   Compiled compile(const detail::StatementNode& n);
 
   // --- used by dialect hooks ---
+  /// The SQL text written so far; hooks append to it.
   std::string& out() { return c_.sql; }
+  /// The dialect this compiler writes for.
   const Dialect& dialect() const { return d_; }
+  /// Writes `s` as a quoted identifier (Dialect::quote, which refuses a bad one).
   void ident(std::string_view s) { d_.quote(c_.sql, s); }
+  /// Writes the next placeholder and binds `v` to it; `name` is a text() parameter's name.
   void bind(const Value& v, const std::string& name = {}) {
     c_.params.push_back({name, v});
     d_.placeholder(c_.sql, c_.params.size());
   }
+  /// Writes an expression, its values as placeholders.
   void expr(const Expr& e);
   /// An operand: parenthesised when it is itself an operator expression.
   void operand(const Expr& e) {
@@ -89,14 +97,26 @@ class Compiler {
   /// Whether column references carry their table name.
   bool qualify = true;
 
+  /// Writes a SELECT or a compound (UNION…); `correlate`: it is a subquery, whose FROM items
+  /// may be left to an enclosing select (SQLAlchemy's correlation rules).
   void select(const detail::SelectNode& s, bool correlate);
+  /// Writes an INSERT (VALUES rows or a select), its upsert clause and RETURNING.
   void insert(const detail::InsertNode& n);
+  /// Writes an UPDATE with its WITH, WHERE and RETURNING clauses.
   void update(const detail::UpdateNode& n);
+  /// Writes a DELETE with its WITH, WHERE and RETURNING clauses.
   void delete_(const detail::DeleteNode& n);
+  /// Writes a text() statement: its SQL as given, each `:name` a placeholder bound to the
+  /// bindparams() value of that name (a required parameter when none was given).
   void text(const detail::TextNode& n);
+  /// Writes CREATE/DROP TABLE or CREATE/DROP INDEX.
   void ddl(const detail::DdlNode& n);
+  /// Writes CREATE TABLE (IF NOT EXISTS when `guard`): columns, keys and constraints.
   void create_table(const detail::TableData& t, bool guard);
+  /// One column of CREATE TABLE: name, type (the autoincrement type for the key), NOT NULL, DEFAULT.
   void column_ddl(const detail::TableData& t, const ColumnDef& c);
+  /// Whether `c` is `t`'s generated key: its sole primary-key column, of an integer type, and
+  /// then autoincrement(b) if given, else only when it has no foreign key and no default.
   static bool is_autoincrement(const detail::TableData& t, const ColumnDef& c) {
     if (t.primary_key.size() != 1 || t.primary_key[0] != c.name || !c.type.is_integer()) return false;
     if (c.autoincrement) return *c.autoincrement;

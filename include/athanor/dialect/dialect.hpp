@@ -25,16 +25,16 @@ struct Capabilities {
   bool returning_update = true;   ///< UPDATE … RETURNING
   bool returning_delete = true;   ///< DELETE … RETURNING
   bool nulls_ordering = true;     ///< ORDER BY … NULLS FIRST/LAST (emulated when false)
-  bool full_outer_join = true;
+  bool full_outer_join = true;    ///< FULL OUTER JOIN (when false: ArgumentError, naming a rewrite)
   bool for_update = true;         ///< SELECT … FOR UPDATE
   bool native_boolean = true;     ///< a BOOLEAN type with TRUE/FALSE
   bool transactional_ddl = true;  ///< CREATE/DROP roll back with the transaction
-  bool native_ilike = false;
+  bool native_ilike = false;      ///< ILIKE; when false ilike() is written as lower(a) LIKE lower(b)
   /// In LIKE without ESCAPE, `\` escapes `%`, `_` and itself (PostgreSQL, MariaDB; not the
   /// SQL standard nor SQLite). A typed-DSL like() asks for this on every backend: where the
-  /// server lacks it, the compiler writes `ESCAPE '\'` (node flag 8).
+  /// server lacks it, the compiler writes ``ESCAPE '\'`` (node flag 8).
   bool like_backslash_escape = false;
-  bool intersect_except = true;
+  bool intersect_except = true;   ///< INTERSECT and EXCEPT (when false: ArgumentError, naming a rewrite)
   /// INTERSECT ALL / EXCEPT ALL (bag semantics: duplicates kept as many times as both sides
   /// hold them, or as many more times the left holds them).
   bool intersect_except_all = true;
@@ -51,7 +51,7 @@ struct Capabilities {
   /// names (MariaDB: "Duplicate column name"): its first select names every column.
   bool compound_group_unique_names = false;
   bool upsert_conflict_target = true;  ///< upsert names the conflicting columns (ON CONFLICT (…))
-  bool check_constraints = true;
+  bool check_constraints = true;  ///< CREATE TABLE writes CHECK constraints (the table's and enum columns')
   bool strict_types = true;       ///< a value of the wrong type for a column is refused (DataError)
   bool infinity = true;           ///< stores ±inf in floating columns
   bool nan = true;                ///< stores NaN in floating columns
@@ -72,12 +72,13 @@ struct Capabilities {
   /// semi-join answers `HAVING max(x) IN (SELECT y …)` with no row, `NOT IN` with every row) the
   /// compiler writes it as `coalesce(max(x))`, which the server evaluates like any value.
   bool aggregate_left_of_in_select = true;
+  /// The most placeholders one statement may hold; bulk inserts split their rows to stay under it.
   std::size_t max_params = 32766;
   /// The longest identifier the server keeps whole (0: no limit); longer ones are refused by
   /// `quote` instead of being cut short by the server. Counted in bytes, or in characters
   /// when `identifier_length_in_characters`.
   std::size_t max_identifier_length = 0;
-  bool identifier_length_in_characters = false;
+  bool identifier_length_in_characters = false;  ///< max_identifier_length counts characters, not bytes
   /// Identifiers hold characters up to U+FFFF only (4-byte UTF-8 refused by `quote`).
   bool identifiers_bmp_only = false;
 };
@@ -93,6 +94,7 @@ class Dialect {
   virtual std::string_view name() const = 0;
   /// The name users see in messages ("SQLite", "PostgreSQL", "MySQL/MariaDB").
   virtual std::string_view display_name() const = 0;
+  /// What this flavour can do; the compiler and the ORM branch on it.
   const Capabilities& capabilities() const { return caps_; }
 
   // --- hooks (defaults in ansi.hpp) ---
@@ -109,19 +111,25 @@ class Dialect {
   virtual void autoincrement_type(std::string& out, const SqlType& t) const { type_name(out, t); }
   /// A literal in DDL (server defaults), where parameters cannot be bound.
   virtual ATHANOR_DECL void literal(std::string& out, const Value& v) const;
+  /// ` LIMIT … OFFSET …`, either part absent when its Expr is empty.
   virtual ATHANOR_DECL void limit_offset(Compiler& c, const Expr& limit, const Expr& offset) const;
+  /// String concatenation of `a` and `b` (`a || b` by default).
   virtual ATHANOR_DECL void concat(Compiler& c, const Expr& a, const Expr& b) const;
+  /// A function call: portable functions go to portable_function(), now() is CURRENT_TIMESTAMP,
+  /// excluded() the upsert's proposed row; any other name is written as it is, if it is a plain name.
   virtual ATHANOR_DECL void function(Compiler& c, const detail::ExprNode& f) const;
   /// A function athanor spells per backend so that all give one answer (round, ceil, floor,
   /// mod, greatest, least, substr, extract, current_date: `f.text`; core/functions.hpp).
   /// Defaults (standard SQL, as PostgreSQL takes it) in portable_functions.hpp.
   virtual ATHANOR_DECL void portable_function(Compiler& c, const detail::ExprNode& f) const;
+  /// The conflict clause of an upsert (`ON CONFLICT (…) DO UPDATE SET …` / `DO NOTHING` by default).
   virtual ATHANOR_DECL void upsert(Compiler& c, const detail::InsertNode& n) const;
   /// `x IN (elements of one bound JSON array)`: one prepared statement whatever the
   /// list's length. `n.args[0]` is x, `n.args[1]` the bind, `n.flags & 1` NOT.
   virtual ATHANOR_DECL void in_array(Compiler& c, const detail::ExprNode& n) const;
   /// `INSERT INTO t` of a row where every column takes its default.
   virtual void insert_default_values(std::string& out) const { out += " DEFAULT VALUES"; }
+  /// The statement that opens a transaction.
   virtual std::string_view begin_sql() const { return "BEGIN"; }
   /// SQL that returns a row when table `?1` exists.
   virtual std::string has_table_sql() const = 0;
@@ -136,7 +144,7 @@ class Dialect {
   ATHANOR_DECL void check_identifier(std::string_view ident) const;
 
  protected:
-  Capabilities caps_;
+  Capabilities caps_;  ///< Set by each backend's constructor, where it differs from the defaults.
 };
 
 }  // namespace athanor

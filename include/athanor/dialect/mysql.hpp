@@ -183,6 +183,8 @@ class MysqlDialect : public Dialect {
   void concat(Compiler& c, const Expr& a, const Expr& b) const override {
     c.out() += "CONCAT(", c.expr(a), c.out() += ", ", c.expr(b), c.out() += ')';
   }
+  /// now() is UTC_TIMESTAMP(6), length(x) CHAR_LENGTH(x), avg(x) of a non-Decimal x
+  /// avg(CAST(x AS DOUBLE)), excluded(col) VALUES(col); the rest as in Dialect::function.
   void function(Compiler& c, const detail::ExprNode& f) const override {
     if (f.text == "now" && f.args.empty()) {
       // NOW() follows the session zone and drops microseconds; this is UTC with them

@@ -105,7 +105,7 @@ class PostgresqlDialect : public Dialect {
       type_name(out, t);
     }
   }
-  /// bytea literals are hex escapes `'\x…'` (standard_conforming_strings is on since 9.1:
+  /// bytea literals are hex escapes ``'\x…'`` (standard_conforming_strings is on since 9.1:
   /// https://www.postgresql.org/docs/current/datatype-binary.html#DATATYPE-BINARY-BYTEA-HEX-FORMAT);
   /// non-finite doubles are the quoted words 'Infinity', '-Infinity', 'NaN'.
   void literal(std::string& out, const Value& v) const override {

@@ -10,6 +10,8 @@
 
 namespace athanor {
 
+/// The SQL flavour of SQLite (RETURNING needs ≥ 3.35).
+/// **Example**: `Compiler(SqliteDialect{}).compile(select(users).node()).sql`
 class SqliteDialect : public Dialect {
  public:
   SqliteDialect() {

@@ -23,16 +23,20 @@ class Statement {
   virtual void execute(std::span<const Value> params) = 0;
   /// Moves to the next result row; false when there is none.
   virtual bool next() = 0;
+  /// The number of columns of the result.
   virtual int column_count() const = 0;
+  /// The name of result column `column` (from 0), as the server labels it.
   virtual std::string column_name(int column) const = 0;
   /// The current row's value in `column`, as the backend gave it.
   virtual Value value(int column) const = 0;
   /// Typed reads for the typed (ORM) path, without a Value in between where the driver can.
   /// The defaults go through `value()`; a conversion that would lose data throws DataError.
+  ///@{
   virtual bool is_null(int column) const { return value(column).is_null(); }
   virtual std::int64_t get_int64(int column) const { return athanor::detail::from_value<std::int64_t>(value(column)); }
   virtual double get_double(int column) const { return athanor::detail::from_value<double>(value(column)); }
   virtual std::string get_text(int column) const { return athanor::detail::from_value<std::string>(value(column)); }
+  ///@}
   /// Rows changed by the last INSERT/UPDATE/DELETE.
   virtual std::int64_t rows_affected() const = 0;
   /// Frees the results; the statement can run again.

@@ -51,6 +51,8 @@ inline bool is_decimal(std::string_view s) {
 /// execution; only the values handed out (strings, blobs) are allocated per row.
 class Statement final : public driver::Statement {
  public:
+  /// Prepares `sql` on `db`; each execution that generates a key stores it in `*last_insert_id`
+  /// (the connection's).
   Statement(MYSQL* db, std::string sql, std::int64_t* last_insert_id) : db_(db), sql_(std::move(sql)), last_id_(last_insert_id) {
     prepare();
   }
@@ -380,15 +382,18 @@ class Statement final : public driver::Statement {
 struct Options {
   std::string host;         ///< "" or "localhost": the local unix socket
   unsigned port = 0;        ///< 0: 3306
-  std::string user;
+  std::string user;         ///< empty: the client library's default
   std::string password;     ///< never shown in messages
-  std::string database;
+  std::string database;     ///< the default database; empty: none
   std::string unix_socket;  ///< `?unix_socket=/path`
   unsigned connect_timeout = 10;  ///< seconds; `?connect_timeout=`
   unsigned read_timeout = 0;      ///< seconds, 0: none; `?read_timeout=`
   unsigned write_timeout = 0;     ///< seconds, 0: none; `?write_timeout=`
   bool ssl = false;               ///< `?ssl=true`: refuse an unencrypted link
-  std::string ssl_ca, ssl_cert, ssl_key;  ///< `?ssl_ca=` etc. (PEM files)
+  /// `?ssl_ca=`, `?ssl_cert=`, `?ssl_key=`: the CA, client certificate and key (PEM files).
+  ///@{
+  std::string ssl_ca, ssl_cert, ssl_key;
+  ///@}
   bool ssl_verify = false;        ///< `?ssl_verify_server_cert=true`
 };
 
@@ -408,6 +413,8 @@ inline std::string default_socket() {
 /// One connection. Autocommit is on; the engine sends START TRANSACTION / COMMIT itself.
 class Connection final : public driver::Connection {
  public:
+  /// Connects in utf8mb4 without automatic reconnection, then sets UTC and a strict sql_mode;
+  /// OperationalError (naming the host or socket tried, never the password) when it cannot.
   explicit Connection(const Options& o) {
     // mysql_init would initialise the library lazily, which is not thread-safe
     // (https://mariadb.com/kb/en/mysql_library_init/).
@@ -488,6 +495,7 @@ class Connection final : public driver::Connection {
   }
   /// Whether the server is MariaDB (rather than Oracle MySQL).
   bool is_mariadb() const { return mariadb_connection(db_); }
+  /// The MYSQL handle, for what athanor does not wrap.
   MYSQL* handle() const { return db_; }
 
  private:

@@ -420,6 +420,7 @@ namespace detail {
 /// both preparations are kept (a few at most). A NULL fits a slot of any type.
 class Statement final : public driver::Statement {
  public:
+  /// `sql` for the connection of `s`; nothing is sent to the server before the first execute().
   Statement(detail::Session& s, std::string sql) : s_(s), sql_(std::move(sql)), placeholders_(placeholders(sql_)) {}
   ~Statement() override {
     if (s_.closing) return;  // the server drops prepared statements with the session
@@ -650,8 +651,12 @@ struct Options {
   std::string setup_sql;  ///< SETs run once after connecting
 };
 
+/// One PostgreSQL session through libpqxx, statements prepared and run with libpq. A lost
+/// link stays lost (no reactivation): the pool opens a new connection instead.
 class Connection final : public driver::Connection {
  public:
+  /// Connects with `o.conninfo` and runs `o.setup_sql`; OperationalError (naming what libpq
+  /// tried, the password scrubbed) when either fails.
   explicit Connection(const Options& o) {
     std::string tried;  // what libpq tried, when it could not connect
     auto fail = [&](std::string reason) -> void {

@@ -52,8 +52,11 @@ namespace athanor::driver::sqlite {
   }
 }
 
+/// A prepared statement (kept for reuse: SQLITE_PREPARE_PERSISTENT). execute() steps to the
+/// first row, so a statement that fails at once throws there, not in next().
 class Statement final : public driver::Statement {
  public:
+  /// Prepares `sql` on `db`; a statement SQLite refuses throws as raise() maps its error.
   Statement(sqlite3* db, const std::string& sql) : db_(db) {
     int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
     if (rc != SQLITE_OK) raise(db, rc);
@@ -197,14 +200,17 @@ class Statement final : public driver::Statement {
 /// Options of a SQLite connection.
 struct Options {
   std::string path;           ///< file name, or ":memory:"
-  bool read_only = false;
+  bool read_only = false;     ///< SQLITE_OPEN_READONLY: nothing written, no file created
   int busy_timeout_ms = 5000;  ///< wait this long for a lock before SQLITE_BUSY
   std::string journal_mode;   ///< e.g. "WAL"; empty: SQLite's default
   std::string synchronous;    ///< e.g. "NORMAL"; empty: SQLite's default
 };
 
+/// One SQLite database handle, opened with SQLITE_OPEN_NOMUTEX: one thread uses it at a time.
 class Connection final : public driver::Connection {
  public:
+  /// Opens `o.path` (created unless read-only; `file:` URIs taken), turns foreign keys on and
+  /// sets the options' pragmas; OperationalError when the database cannot be opened.
   explicit Connection(const Options& o) {
     int flags = (o.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX |
                 SQLITE_OPEN_URI;
@@ -241,6 +247,7 @@ class Connection final : public driver::Connection {
   std::int64_t last_insert_id() override { return sqlite3_last_insert_rowid(db_); }
   bool ping() override { return true; }  // an embedded database has no link to lose
   std::string server_version() const override { return sqlite3_libversion(); }
+  /// The sqlite3 handle, for what athanor does not wrap.
   sqlite3* handle() const { return db_; }
 
  private:
