@@ -249,6 +249,18 @@ TEST_CASE("integers divide, sum and average as C++ computes them, on every backe
   for (auto x : v) vs += x;
   CHECK(agg.get<std::int64_t>(0) == total);  // past 2^31
   CHECK(agg.get<double>(1) == doctest::Approx(static_cast<double>(vs) / static_cast<double>(v.size())).epsilon(1e-12));
+  // A sum divided by an integer truncates too. PostgreSQL's sum of a BIGINT (a bound integer is
+  // one) is NUMERIC, and divided exactly (the differential tester's `sum($1) / $2`: -62.5, not
+  // -62); the compiler casts it back to BIGINT there.
+  for (std::int64_t d : {2, -4, 7}) {
+    CAPTURE(d);
+    auto q = conn.execute(select(sum(t.c("v")) / d, sum(Expr(std::int64_t{5})) / d, (sum(t.c("v")) + 1) / d).select_from(t));
+    auto& row = q.one();
+    CHECK(row.get<std::int64_t>(0) == vs / d);
+    CHECK(row.get<std::int64_t>(1) == 5 * static_cast<std::int64_t>(v.size()) / d);
+    CHECK(row.get<std::int64_t>(2) == (vs + 1) / d);
+    CHECK(row.get<double>(0) == static_cast<double>(vs / d));  // not a fraction on any backend
+  }
 }
 
 TEST_CASE("aggregate functions") {

@@ -386,3 +386,9 @@ TEST_CASE("window functions: OVER (PARTITION BY … ORDER BY … frame), OVER na
   CHECK(sql(select(over(lag(s.age(), 2, 0), Window{.order_by = {s.id()}}))) ==
         "SELECT lag(\"users\".\"age\", CAST($1 AS INTEGER), $2) OVER (ORDER BY \"users\".\"id\") FROM \"users\"");
 }
+
+TEST_CASE("an integer division of a sum casts the sum to BIGINT: sum(bigint) is NUMERIC and would divide exactly") {
+  Blog b;
+  CHECK(sql(select(sum(b.posts.c("id")) / 2, sum(b.users.c("id")) * 2)) ==
+        "SELECT CAST(sum(\"posts\".\"id\") AS BIGINT) / $1, sum(\"users\".\"id\") * $2 FROM \"posts\", \"users\"");
+}

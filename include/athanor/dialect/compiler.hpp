@@ -214,6 +214,16 @@ class Compiler {
     return d_.capabilities().cast_bare_binds && e.node().kind == detail::ExprKind::bind && e.node().type.kind != TypeKind::null;
   }
   /// `e`, as CAST(e AS its type) when it is a bare bind (see Capabilities::cast_bare_binds).
+  /// Whether `e` calls function `name` (lower case) at this query level, windows included.
+  static bool holds_function(const Expr& e, std::string_view name) {
+    const auto& n = e.node();
+    if (n.kind == detail::ExprKind::function && n.text.size() == name.size() &&
+        std::equal(n.text.begin(), n.text.end(), name.begin(), [](char a, char b) { return (a | 0x20) == b; }))
+      return true;
+    for (const Expr& a : n.args)
+      if (holds_function(a, name)) return true;
+    return false;
+  }
   void operand_or_cast(const Expr& e) {
     if (!is_bare_bind(e)) return expr(e);
     out() += "CAST(", expr(e), out() += " AS ", d_.cast_type_name(out(), e.node().type), out() += ')';
@@ -333,15 +343,21 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
         operand_or_cast(n.args[0]), out() += ' ', out() += n.text, out() += ' ', operand_or_cast(n.args[1]);
         break;
       }
-      operand(n.args[0]), out() += ' ';
-      // Integers divide with truncation, as in C++: `/` on SQLite and PostgreSQL, DIV where `/`
-      // gives an exact decimal (MariaDB: 7 / 2 is 3.5000). Both types known integers only.
-      if (n.text == "/" && d_.capabilities().integer_divide && n.args[0].type().is_integer() && n.args[1].type().is_integer()) {
-        out() += d_.capabilities().integer_divide;
-      } else {
-        out() += n.text;
+      {
+        // Integers divide with truncation, as in C++: `/` on SQLite and PostgreSQL, DIV where `/`
+        // gives an exact decimal (MariaDB: 7 / 2 is 3.5000). Both types known integers only.
+        bool integers = n.text == "/" && n.args[0].type().is_integer() && n.args[1].type().is_integer();
+        auto side = [&](const Expr& e) {
+          if (integers && d_.capabilities().sum_of_integers_is_numeric && holds_function(e, "sum")) {
+            out() += "CAST(", expr(e), out() += " AS BIGINT)";  // a NUMERIC sum would divide exactly
+          } else {
+            operand(e);
+          }
+        };
+        side(n.args[0]), out() += ' ';
+        out() += integers && d_.capabilities().integer_divide ? d_.capabilities().integer_divide : n.text.c_str();
+        out() += ' ', side(n.args[1]);
       }
-      out() += ' ', operand(n.args[1]);
       break;
     case K::concat: d_.concat(*this, n.args[0], n.args[1]); break;
     case K::logical:

@@ -72,6 +72,10 @@ struct Capabilities {
   /// semi-join answers `HAVING max(x) IN (SELECT y …)` with no row, `NOT IN` with every row) the
   /// compiler writes it as `coalesce(max(x))`, which the server evaluates like any value.
   bool aggregate_left_of_in_select = true;
+  /// sum() of BIGINT is NUMERIC (PostgreSQL), so an integer division of a sum would be exact
+  /// (`sum(x) / 2` is 62.5, where the others give 62): the compiler casts such an operand to
+  /// BIGINT, the type Core gives a sum of integers.
+  bool sum_of_integers_is_numeric = false;
   /// The most placeholders one statement may hold; bulk inserts split their rows to stay under it.
   std::size_t max_params = 32766;
   /// The longest identifier the server keeps whole (0: no limit); longer ones are refused by

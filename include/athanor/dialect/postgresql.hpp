@@ -43,6 +43,7 @@ class PostgresqlDialect : public Dialect {
  public:
   PostgresqlDialect() {
     // ILIKE is native (https://www.postgresql.org/docs/current/functions-matching.html#FUNCTIONS-LIKE).
+    caps_.sum_of_integers_is_numeric = true;  // https://www.postgresql.org/docs/current/functions-aggregate.html
     caps_.native_ilike = true;
     // https://www.postgresql.org/docs/current/functions-matching.html#FUNCTIONS-LIKE
     caps_.like_backslash_escape = true;
