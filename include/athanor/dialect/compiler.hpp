@@ -5,7 +5,9 @@
 #pragma once
 
 #include <algorithm>  // std::find, std::all_of
+#include <initializer_list>  // std::initializer_list
 #include <memory>     // std::shared_ptr
+#include <cctype>     // std::tolower
 #include <charconv>   // std::to_chars
 #include <cmath>      // std::isfinite
 #include <string>     // std::string
@@ -65,22 +67,30 @@ class Compiler {
     if (d_.capabilities().aggregate_left_of_in_select || !holds_aggregate(e)) return operand(e);
     out() += "coalesce(", expr(e), out() += ')';
   }
-  /// Whether `e` calls an aggregate function of this query level (not inside a subquery, not
-  /// over a window).
-  static bool holds_aggregate(const Expr& e) {
+  /// Whether `e` calls one of the functions `names` (lower case; matched without case) at this
+  /// query level: not inside a subquery, and inside windows (`f(x) OVER …`) only when
+  /// `through_windows`.
+  static bool calls(const Expr& e, std::initializer_list<std::string_view> names, bool through_windows) {
     const auto& n = e.node();
-    if (n.kind == detail::ExprKind::over) return false;
+    if (n.kind == detail::ExprKind::over && !through_windows) return false;
     if (n.kind == detail::ExprKind::function) {
-      static constexpr std::string_view names[] = {"count", "sum", "avg", "min", "max", "group_concat", "string_agg",
-                                                   "every", "bool_and", "bool_or", "total", "std", "stddev", "variance"};
-      std::string lower = n.text;
-      for (char& ch : lower) ch = static_cast<char>(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+      auto same = [&](std::string_view name) {
+        return n.text.size() == name.size() && std::equal(name.begin(), name.end(), n.text.begin(), [](char x, char y) {
+                 return x == std::tolower(static_cast<unsigned char>(y));
+               });
+      };
       for (auto name : names)
-        if (lower == name) return true;
+        if (same(name)) return true;
     }
     for (const Expr& a : n.args)
-      if (holds_aggregate(a)) return true;
+      if (calls(a, names, through_windows)) return true;
     return false;
+  }
+  /// Whether `e` calls an aggregate function of this query level (not over a window).
+  static bool holds_aggregate(const Expr& e) {
+    return calls(e, {"count", "sum", "avg", "min", "max", "group_concat", "string_agg", "every", "bool_and", "bool_or", "total",
+                     "std", "stddev", "variance"},
+                 false);
   }
   /// A function's arguments, comma-separated. When every one is a bare bound value
   /// (`count($1)`, `lower($1)`), nothing types them: each is cast to its own type where the
@@ -214,16 +224,6 @@ class Compiler {
     return d_.capabilities().cast_bare_binds && e.node().kind == detail::ExprKind::bind && e.node().type.kind != TypeKind::null;
   }
   /// `e`, as CAST(e AS its type) when it is a bare bind (see Capabilities::cast_bare_binds).
-  /// Whether `e` calls function `name` (lower case) at this query level, windows included.
-  static bool holds_function(const Expr& e, std::string_view name) {
-    const auto& n = e.node();
-    if (n.kind == detail::ExprKind::function && n.text.size() == name.size() &&
-        std::equal(n.text.begin(), n.text.end(), name.begin(), [](char a, char b) { return (a | 0x20) == b; }))
-      return true;
-    for (const Expr& a : n.args)
-      if (holds_function(a, name)) return true;
-    return false;
-  }
   void operand_or_cast(const Expr& e) {
     if (!is_bare_bind(e)) return expr(e);
     out() += "CAST(", expr(e), out() += " AS ", d_.cast_type_name(out(), e.node().type), out() += ')';
@@ -348,7 +348,7 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
         // gives an exact decimal (MariaDB: 7 / 2 is 3.5000). Both types known integers only.
         bool integers = n.text == "/" && n.args[0].type().is_integer() && n.args[1].type().is_integer();
         auto side = [&](const Expr& e) {
-          if (integers && d_.capabilities().sum_of_integers_is_numeric && holds_function(e, "sum")) {
+          if (integers && d_.capabilities().sum_of_integers_is_numeric && calls(e, {"sum"}, true)) {
             out() += "CAST(", expr(e), out() += " AS BIGINT)";  // a NUMERIC sum would divide exactly
           } else {
             operand(e);
