@@ -174,8 +174,10 @@ TEST_CASE("a duplicate in the middle of a batched flush rolls all of it back; fi
   auto msg = test::error_message([&] { s.flush(); });
   INFO("message: " << msg);
   CHECK(msg.rfind("[athanor.integrity.unique] users.name: duplicate value", 0) == 0);
-  CHECK(inserts == 57);           // 56 rows were written before the duplicate…
-  CHECK(db.count("users") == 1);  // …and went with the flush's transaction
+  // 56 rows were written before the duplicate: one INSERT each on SQLite; on a server the
+  // first INSERT of the batch (64 rows) holds it.
+  CHECK(inserts == (db.engine.dialect().capabilities().in_process ? 57 : 1));
+  CHECK(db.count("users") == 1);  // what was written went with the flush's transaction
   // As in SQLAlchemy: every new object of the failed transaction is transient again, those
   // already written included; nothing claims a row that does not exist.
   CHECK(std::all_of(users.begin(), users.end(), [](auto& u) { return u.is_transient(); }));

@@ -57,6 +57,10 @@ struct Capabilities {
   bool nan = true;                ///< stores NaN in floating columns
   bool implicit_returning = false;  ///< fetch generated keys with RETURNING (no last-insert-id)
   bool cheap_last_insert_id = false;  ///< the driver reports the generated key for free
+  /// The database runs inside this process (SQLite): a statement costs no round trip, so the
+  /// unit of work sends one row per prepared statement, the cheapest there, where a server
+  /// gets many rows per statement.
+  bool in_process = false;
   bool cast_bare_binds = false;     ///< CAST a bound value that nothing beside it types (alone in a select list, both sides of an operator, before IS [NOT] NULL): the server infers parameter types from context only
   bool numbered_placeholders = false;  ///< placeholders name their parameter ($1): a bound value used twice in a statement is one parameter, written twice
   /// The operator of integer division when `/` of two integers is not one (MariaDB: DIV;

@@ -25,6 +25,7 @@ class SqliteDialect : public Dialect {
     caps_.intersect_except_all = false;
     caps_.max_params = 32766;  // SQLITE_MAX_VARIABLE_NUMBER since 3.32
     caps_.nan = false;         // a NaN would be stored as NULL: the driver refuses it (DataError)
+    caps_.in_process = true;
     caps_.cheap_last_insert_id = true;  // sqlite3_last_insert_rowid: no RETURNING needed for one row
     caps_.strict_types = false;  // type affinity stores 'abc' in an INTEGER column (https://sqlite.org/datatype3.html)
   }

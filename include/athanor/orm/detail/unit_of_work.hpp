@@ -8,6 +8,7 @@
 #pragma once
 
 #include <athanor/config.hpp>
+#include <athanor/core/detail/json_array.hpp>
 #include <athanor/core/dml.hpp>
 #include <athanor/orm/detail/relations.hpp>
 #include <athanor/orm/detail/session_core.hpp>
@@ -81,6 +82,26 @@ ATHANOR_DECL Expr pk_condition(const ModelOps& ops, Builder& b) {
   return cond;
 }
 
+/// Whether the rows of `t` may go several to one INSERT (or one DELETE): not when the table
+/// refers to itself, as a row's key must then reach the rows that refer to it (INSERT: a
+/// child takes its parent's new key after the parent's INSERT) or its row must go after
+/// theirs (DELETE: leaves first), and not where a statement costs no round trip (SQLite, in
+/// this process: one prepared statement per row is the cheapest there).
+ATHANOR_DECL bool rows_batch(const athanor::detail::TableData& t, const Capabilities& caps) {
+  if (caps.in_process) return false;
+  return std::none_of(t.foreign_keys.begin(), t.foreign_keys.end(), [&](auto& fk) { return fk.ref_table == t.name; });
+}
+
+/// The most rows of `columns` values one INSERT of a flush carries: a power of two (so that a
+/// flush of any size uses a few statement texts, each prepared once), at most 512 rows, and
+/// under the server's limit of bound parameters.
+ATHANOR_DECL std::size_t insert_rows_per_statement(std::size_t columns, const Capabilities& caps) {
+  std::size_t most = columns ? std::min<std::size_t>(512, caps.max_params / columns) : 1;
+  std::size_t n = 1;
+  while (n * 2 <= most) n *= 2;
+  return n;
+}
+
 ATHANOR_DECL void SessionCore::flush_inserts() {
   if (pending.empty()) return;
   std::vector<const ModelOps*> models;
@@ -91,6 +112,72 @@ ATHANOR_DECL void SessionCore::flush_inserts() {
   for (auto* ops : parents_first(models)) {
     const auto& t = ops->table();
     const auto& table = ops->info->table;
+    const auto gen = ops->info->autoincrement;
+    const bool batch_table = rows_batch(t, caps);
+    // Consecutive rows of one shape (the same columns sent), inserted together: several to a
+    // statement where the table allows it (rows_batch), in the order they were added.
+    struct Batch {
+      std::string shape;
+      std::vector<std::size_t> cols;
+      bool fetch_key = false;
+      std::vector<InstanceBase*> rows;
+      std::vector<Value> values;  ///< rows × cols, row after row
+    } batch;
+    auto run = [&] {
+      const auto& cols = batch.cols;
+      // RETURNING where the driver cannot tell the key (or the statement has several rows);
+      // SQLite's last_insert_rowid is cheaper than its RETURNING (which buffers rows in a
+      // temporary b-tree per statement).
+      std::size_t per = insert_rows_per_statement(cols.size(), caps);
+      for (std::size_t done = 0; done < batch.rows.size();) {
+        std::size_t n = per;  // the largest power of two that fits what is left
+        while (n > batch.rows.size() - done) n /= 2;
+        bool returning = batch.fetch_key && caps.returning_insert && (n > 1 || !caps.cheap_last_insert_id);
+        const Compiled& sql = statement(n == 1 ? batch.shape : batch.shape + '*' + std::to_string(n), [&] {
+          Builder b;
+          std::vector<Values> rows(n);
+          for (auto& row : rows)
+            for (auto k : cols) row.emplace_back(t.columns[k].name, b.bind(Value()));
+          auto stmt = athanor::insert(table).values_list(rows);
+          if (returning) stmt = stmt.returning(table.unchecked_c(t.columns[*gen].name, t.columns[*gen].type));
+          return Compiler(engine.dialect()).compile(stmt.node());
+        });
+        auto first = batch.values.begin() + static_cast<std::ptrdiff_t>(done * cols.size());
+        std::vector<Value> values(first, first + static_cast<std::ptrdiff_t>(n * cols.size()));
+        std::vector<Value> keys;
+        c.execute_typed(sql, values, [&](driver::Statement& st) { keys.push_back(st.value(0)); });
+        if (batch.fetch_key) {
+          if (keys.empty() && n == 1) keys.push_back(Value(c.drv().last_insert_id()));
+          if (keys.size() != n) {
+            throw Error("[athanor.orm.flush] INSERT of " + std::to_string(n) + " rows into " + t.name + " returned " +
+                        std::to_string(keys.size()) + " generated keys");
+          }
+          // Keys are drawn from the sequence / auto-increment counter as the rows are inserted,
+          // in the order of the VALUES list, so in increasing order; the order in which RETURNING
+          // lists them is not promised, so they are sorted (SQLAlchemy's insertmanyvalues sorts
+          // by such a key too).
+          if (n > 1) {
+            std::sort(keys.begin(), keys.end(), [](const Value& a, const Value& b) {
+              return athanor::detail::from_value<std::int64_t>(a) < athanor::detail::from_value<std::int64_t>(b);
+            });
+          }
+        }
+        for (std::size_t r = 0; r < n; ++r) {
+          InstanceBase& inst = *batch.rows[done + r];
+          if (batch.fetch_key) ops->set(inst, *gen, keys[r]);
+          ops->set_clean(inst);
+          inst.key = key_of(inst);
+          inst.state = State::persistent;
+          auto held = inst.shared_from_this();
+          if (auto old = find(ops, inst.key); old && old != held) evict_stale(old);  // a deleted row's key used again
+          attach(held);
+          inserted_in_tx.push_back(held);
+          sync(inst);  // one-to-many: the children, inserted later, take the new key
+        }
+        done += n;
+      }
+      batch.rows.clear(), batch.values.clear();
+    };
     for (auto& inst : pending) {
       if (inst->ops != ops) continue;
       sync(*inst);  // many-to-one: the parent was inserted before (parents first)
@@ -99,46 +186,27 @@ ATHANOR_DECL void SessionCore::flush_inserts() {
       std::string shape = "I" + t.name;
       for (std::size_t k = 0; k < ops->columns(); ++k) {
         const auto& def = t.columns[k];
-        bool generated = ops->info->autoincrement == k;
+        bool generated = gen == k;
         // A server default applies when the column is left out; a client default is sent.
         if (ops->modified(*inst, k) || (!generated && !def.server_default)) cols.push_back(k), shape += ',' + std::to_string(k);
       }
-      auto gen = ops->info->autoincrement;
       bool fetch_key = gen && std::find(cols.begin(), cols.end(), *gen) == cols.end();
-      // RETURNING where the driver cannot tell the key; SQLite's last_insert_rowid is cheaper
-      // than its RETURNING (which buffers rows in a temporary b-tree per statement).
-      bool returning = fetch_key && caps.returning_insert && !caps.cheap_last_insert_id;
-      const Compiled& sql = statement(shape, [&] {
-        Builder b;
-        Values v;
-        for (auto k : cols) v.emplace_back(t.columns[k].name, b.bind(Value()));
-        auto stmt = athanor::insert(table).values(v);
-        if (returning) stmt = stmt.returning(table.unchecked_c(t.columns[*gen].name, t.columns[*gen].type));
-        return Compiler(engine.dialect()).compile(stmt.node());
-      });
-      std::vector<Value> values;
-      values.reserve(cols.size());
-      for (auto k : cols) {
+      // Several keys come back only through RETURNING; an INSERT without columns
+      // (DEFAULT VALUES) holds one row.
+      bool joins = batch_table && !cols.empty() && (!fetch_key || caps.returning_insert);
+      if (!batch.rows.empty() && (shape != batch.shape || !joins)) run();
+      batch.shape = std::move(shape), batch.cols = std::move(cols), batch.fetch_key = fetch_key;
+      for (auto k : batch.cols) {
         const auto& def = t.columns[k];
         if (!ops->modified(*inst, k) && (def.default_value || def.default_factory)) {
           ops->set(*inst, k, def.default_factory ? def.default_factory() : *def.default_value);
         }
-        values.push_back(ops->get(*inst, k));
+        batch.values.push_back(ops->get(*inst, k));
       }
-      bool got_key = false;
-      c.execute_typed(sql, values, [&](driver::Statement& st) {
-        ops->set(*inst, *gen, st.value(0));
-        got_key = true;
-      });
-      if (fetch_key && !got_key) ops->set(*inst, *gen, Value(c.drv().last_insert_id()));
-      ops->set_clean(*inst);
-      inst->key = key_of(*inst);
-      inst->state = State::persistent;
-      if (auto old = find(ops, inst->key); old && old != inst) evict_stale(old);  // a deleted row's key used again
-      attach(inst);
-      inserted_in_tx.push_back(inst);
-      sync(*inst);  // one-to-many: the children, inserted later, take the new key
+      batch.rows.push_back(inst.get());
+      if (!joins) run();
     }
+    if (!batch.rows.empty()) run();
   }
   pending.clear();
 }
@@ -235,41 +303,91 @@ ATHANOR_DECL std::vector<InstanceBase*> referrers_first(const ModelOps& ops, con
   return out;
 }
 
+/// The keys of `rows` in column `column` as one JSON array per 10 000 rows, for
+/// `WHERE column IN (elements of ?)`: one statement text whatever the count (as selectin).
+ATHANOR_DECL std::vector<Value> key_arrays(const ModelOps& ops, const std::vector<InstanceBase*>& rows, std::size_t column) {
+  constexpr std::size_t chunk = 10000;
+  std::vector<Value> out;
+  std::vector<Value> part;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    part.push_back(ops.get(*rows[r], column));
+    if (part.size() == chunk || r + 1 == rows.size()) out.emplace_back(athanor::detail::json_array(part)), part.clear();
+  }
+  return out;
+}
+
+/// Whether a list of values of column type `t` can travel as one JSON array (see key_arrays).
+ATHANOR_DECL bool listable(const SqlType& t) {
+  using K = TypeKind;
+  return t.kind == K::integer || t.kind == K::big_integer || t.kind == K::small_integer || t.kind == K::string ||
+         t.kind == K::text;
+}
+
 ATHANOR_DECL void SessionCore::flush_deletes() {
   if (deleted.empty()) return;
   std::vector<const ModelOps*> models;
   for (auto& i : deleted)
     if (std::find(models.begin(), models.end(), i->ops) == models.end()) models.push_back(i->ops);
+  const auto& caps = engine.dialect().capabilities();
   auto order = parents_first(models);
   for (auto it = order.rbegin(); it != order.rend(); ++it) {  // children first
     auto* ops = *it;
     const auto& t = ops->table();
-    const Compiled& sql = statement("D" + t.name, [&] {
-      Builder b;
-      return Compiler(engine.dialect()).compile(athanor::delete_(ops->info->table).where(pk_condition(*ops, b)).node());
-    });
-    for (InstanceBase* inst : referrers_first(*ops, deleted)) {
-      // Many-to-many: the object's association rows go first.
-      for (auto& info : ops->info->relations) {
-        info->resolve();
-        if (info->kind != RelKind::many_to_many) continue;
-        const ModelOps& a = info->secondary();
-        const Compiled& unlink = statement("DL" + t.name + "." + info->name, [&] {
+    auto rows = referrers_first(*ops, deleted);
+    const auto& pk = ops->info->primary_key;
+    // Many rows by a one-column key: `WHERE pk IN (…)`, one statement per 10 000 rows.
+    bool by_list = rows.size() > 1 && rows_batch(t, caps) && pk.size() == 1 && listable(t.columns[pk[0]].type);
+    auto in_list = [&](const ModelOps& m, std::size_t column, Builder& b) {
+      const auto& col = m.table().columns[column];
+      return Expr::make(athanor::detail::ExprKind::in_array, Expr::boolean(), "",
+                        {m.info->table.unchecked_c(col.name, col.type), b.bind(Value())});
+    };
+    // Many-to-many: the objects' association rows go first.
+    for (auto& info : ops->info->relations) {
+      info->resolve();
+      if (info->kind != RelKind::many_to_many) continue;
+      const ModelOps& a = info->secondary();
+      if (by_list && info->secondary_local.size() == 1 && listable(a.table().columns[info->secondary_local[0]].type)) {
+        const Compiled& unlink = statement("DL*" + t.name + "." + info->name, [&] {
           Builder b;
-          Expr cond;
-          for (auto c : info->secondary_local) {
-            Expr e = a.info->table.unchecked_c(a.table().columns[c].name) == b.bind(Value());
-            cond = cond ? (cond && e) : e;
-          }
-          return Compiler(engine.dialect()).compile(athanor::delete_(a.info->table).where(cond).node());
+          return Compiler(engine.dialect()).compile(athanor::delete_(a.info->table).where(in_list(a, info->secondary_local[0], b)).node());
         });
+        for (auto& keys : key_arrays(*ops, rows, info->local[0])) impl().execute_typed(unlink, {keys}, [](driver::Statement&) {});
+        continue;
+      }
+      const Compiled& unlink = statement("DL" + t.name + "." + info->name, [&] {
+        Builder b;
+        Expr cond;
+        for (auto c : info->secondary_local) {
+          Expr e = a.info->table.unchecked_c(a.table().columns[c].name) == b.bind(Value());
+          cond = cond ? (cond && e) : e;
+        }
+        return Compiler(engine.dialect()).compile(athanor::delete_(a.info->table).where(cond).node());
+      });
+      for (InstanceBase* inst : rows) {
         std::vector<Value> key;
         for (auto c : info->local) key.push_back(ops->get(*inst, c));
         impl().execute_typed(unlink, key, [](driver::Statement&) {});
       }
-      std::vector<Value> values;
-      for (auto k : ops->info->primary_key) values.push_back(ops->get(*inst, k));
-      impl().execute_typed(sql, values, [](driver::Statement&) {});
+    }
+    if (by_list) {
+      const Compiled& sql = statement("D*" + t.name, [&] {
+        Builder b;
+        return Compiler(engine.dialect()).compile(athanor::delete_(ops->info->table).where(in_list(*ops, pk[0], b)).node());
+      });
+      for (auto& keys : key_arrays(*ops, rows, pk[0])) impl().execute_typed(sql, {keys}, [](driver::Statement&) {});
+    } else {
+      const Compiled& sql = statement("D" + t.name, [&] {
+        Builder b;
+        return Compiler(engine.dialect()).compile(athanor::delete_(ops->info->table).where(pk_condition(*ops, b)).node());
+      });
+      for (InstanceBase* inst : rows) {
+        std::vector<Value> values;
+        for (auto k : pk) values.push_back(ops->get(*inst, k));
+        impl().execute_typed(sql, values, [](driver::Statement&) {});
+      }
+    }
+    for (InstanceBase* inst : rows) {
       identity[ops].erase(inst->key);
       deleted_in_tx.push_back(inst->shared_from_this());
     }
