@@ -4,6 +4,7 @@
 #include "support/requirements.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <iterator>
 #include <map>
@@ -172,6 +173,54 @@ TEST_CASE("an aggregate IN (SELECT …), IN a list and NOT IN: in HAVING and in 
   for (const Row& r : flags)
     if (r.get<bool>(1)) flagged.insert(r.get<std::string>(0));
   CHECK(flagged == expected_in);
+}
+
+TEST_CASE("an integer column = a fraction matches what C++ says, indexed or not, in a list or not") {
+  // MariaDB 10.11 rounded the fraction to look it up in the column's index (`v = 2.5` found
+  // the row holding 2): seen failing there before Capabilities::index_lookup_keeps_fractions.
+  struct Fractions : test::Schema {
+    Table t{"frac_eq", md,
+            Column{"id", Integer{}, primary_key},
+            Column{"v", Integer{}, athanor::index},
+            Column{"w", BigInteger{}, athanor::index},
+            Column{"u", Integer{}}};
+    Connection conn = (create(), engine.connect());
+  } f;
+  std::vector<std::vector<std::pair<std::string, Expr>>> rows;
+  std::vector<std::array<std::int64_t, 4>> model;
+  for (int id = 1; id <= 12; ++id) {
+    std::array<std::int64_t, 4> r{id, id % 4, id * 2 - 7, id % 4};
+    model.push_back(r);
+    rows.push_back({{"id", id}, {"v", r[1]}, {"w", r[2]}, {"u", r[3]}});
+  }
+  f.conn.execute(insert(f.t).values_list(rows));
+  const char* names[] = {"id", "v", "w", "u"};
+  auto count_where = [&](const Expr& cond) {
+    return f.conn.execute(select(athanor::count()).select_from(f.t).where(cond)).scalar_one<std::int64_t>();
+  };
+  for (double x : {2.5, -0.5, 2.0, 3.0, 1.25, -3.0, 5.0000001}) {
+    for (std::size_t c = 0; c < 4; ++c) {
+      std::int64_t expected = std::count_if(model.begin(), model.end(), [&](auto& r) { return static_cast<double>(r[c]) == x; });
+      Expr col = f.t.c(names[c]);
+      INFO(std::string(names[c]) << " = " << x);
+      CHECK(count_where(col == x) == expected);
+      CHECK(count_where(Expr(x) == col) == expected);
+      CHECK(count_where(col.in_({Expr(x)})) == expected);
+      CHECK(count_where(col.in_({Expr(x), Expr(1000.5)})) == expected);
+      CHECK(count_where(col == inline_literal(x)) == expected);
+    }
+  }
+  for (const char* text : {"2.5", "2.00", "-0.50", "3"}) {
+    double x = std::stod(text);
+    for (std::size_t c = 0; c < 4; ++c) {
+      std::int64_t expected = std::count_if(model.begin(), model.end(), [&](auto& r) { return static_cast<double>(r[c]) == x; });
+      Expr col = f.t.c(names[c]);
+      INFO(std::string(names[c]) << " = Decimal " << text);
+      CHECK(count_where(col == Value(Decimal{text})) == expected);
+      CHECK(count_where(col.in_({Expr(Value(Decimal{text}))})) == expected);
+      CHECK(count_where(col.in_({Expr(Value(Decimal{text})), Expr(Value(Decimal{"1000.5"}))})) == expected);
+    }
+  }
 }
 
 TEST_CASE("an empty in_ is false, an empty not_in is true") {

@@ -132,6 +132,21 @@ TEST_CASE("IN over one bound JSON array uses JSON_TABLE, typed like the left sid
         "(SELECT v FROM JSON_TABLE(?, '$[*]' COLUMNS (v LONGTEXT PATH '$')) AS athanor_in)");
 }
 
+TEST_CASE("a fraction compared with an integer column is CAST: MariaDB 10.11 rounds it for an index lookup") {
+  Schema s;
+  auto id = s.users.c("id"), age = s.users.c("age");
+  CHECK(sql(select(id).where(age == 2.5)) == "SELECT `users`.`id` FROM `users` WHERE `users`.`age` = CAST(? AS DOUBLE)");
+  CHECK(sql(select(id).where(Expr(2.5) == age)) == "SELECT `users`.`id` FROM `users` WHERE CAST(? AS DOUBLE) = `users`.`age`");
+  CHECK(sql(select(id).where(age == Value(Decimal{"2.5"}))) ==
+        "SELECT `users`.`id` FROM `users` WHERE `users`.`age` = CAST(? AS DECIMAL(65,30))");
+  CHECK(sql(select(id).where(age.in_({Expr(2.5), Expr(3)}))) ==
+        "SELECT `users`.`id` FROM `users` WHERE `users`.`age` IN (CAST(? AS DOUBLE), ?)");
+  // Integers, other operators and expressions stay as they were.
+  CHECK(sql(select(id).where(age == 2)) == "SELECT `users`.`id` FROM `users` WHERE `users`.`age` = ?");
+  CHECK(sql(select(id).where(age < 2.5)) == "SELECT `users`.`id` FROM `users` WHERE `users`.`age` < ?");
+  CHECK(sql(select(id).where(age + 1 == 2.5)) == "SELECT `users`.`id` FROM `users` WHERE (`users`.`age` + ?) = ?");
+}
+
 TEST_CASE("an aggregate left of IN (SELECT …) goes through coalesce(): MariaDB 10.11 gets it wrong as it is") {
   Schema s;
   auto age = s.users.c("age"), name = s.users.c("name");

@@ -864,12 +864,9 @@ class Gen {
         if (auto c = column_of(must, [](Ty t) { return numeric(t); })) x = c;
       // RULE: no equality on division results (last bits may differ between backends).
       if ((x->inexact || y->inexact) && (o[0] == '=' || o[1] == '>')) o = "<";
-      // RULE: no equality between an integer column and a fraction: MariaDB 10.11 looks the
-      // fraction up in the column's index as an integer (`SELECT count(*) FROM db WHERE 2.5 =
-      // a_id` counts the row whose a_id is 2 when a_id is indexed; literal SQL too).
-      auto int_column = [](const NodeP& n) { return n->op == Op::col && (n->ty == Ty::i || n->ty == Ty::b); };
-      auto fraction = [](const NodeP& n) { return n->op == Op::lit && n->value.holds<double>(); };
-      if ((o[0] == '=' || o[1] == '>') && ((int_column(x) && fraction(y)) || (fraction(x) && int_column(y)))) o = "<";
+      // An integer column = a fraction is generated: MariaDB 10.11 looked the fraction up in the
+      // column's index as an integer (`2.5 = a_id` counted the row whose a_id is 2); the dialect
+      // casts such a fraction (Capabilities::index_lookup_keeps_fractions).
     } else {
       x = str(depth), y = str(depth);
       if (must && !mentions(x, must) && !mentions(y, must))
@@ -968,12 +965,8 @@ class Gen {
         n->args.push_back(node(Op::null, Ty::i));
         count("in_list_null");
       } else {
-        NodeP v = number ? num_lit(Ty::i) : str_lit();
-        // RULE: an integer column IN (…) lists integers: MariaDB 10.11 looks a fraction up in
-        // the column's index as an integer (`db.a_id IN (1.5)` finds a_id = 2), see comparison().
-        const NodeP& x = n->args[0];
-        if (number && x->op == Op::col && (x->ty == Ty::i || x->ty == Ty::b) && v->value.holds<double>()) v = int_lit();
-        n->args.push_back(v);
+        // Fractions beside an integer column too (see comparison()).
+        n->args.push_back(number ? num_lit(Ty::i) : str_lit());
       }
     }
     n->flags = chance(30) ? 1 : 0;

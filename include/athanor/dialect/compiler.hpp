@@ -189,15 +189,16 @@ class Compiler {
   bool in_list_as_array(const detail::ExprNode& n) {
     auto lhs = n.args[0].type().kind;
     if (lhs == TypeKind::null || lhs == TypeKind::binary || lhs == TypeKind::json) return false;
-    // The elements are read as the left side's type: a fraction beside an integer column would be
-    // cut (MariaDB: -2.25 read as -2) or refused (PostgreSQL), so such a list stays a list of binds.
+    // The elements are read as the left side's type: a fraction (double or Decimal) beside an
+    // integer column would be cut (MariaDB: -2.25 read as -2) or refused (PostgreSQL), so such a
+    // list stays a list of binds.
     bool integral = lhs == TypeKind::integer || lhs == TypeKind::big_integer || lhs == TypeKind::small_integer ||
                     lhs == TypeKind::boolean;
     std::vector<Value> values;
     for (std::size_t i = 1; i < n.args.size(); ++i) {
       const auto& a = n.args[i].node();
       if (a.kind != detail::ExprKind::bind || !a.text.empty() || a.flags != 0 || a.value.holds<Bytes>()) return false;
-      if (integral && a.value.holds<double>()) return false;
+      if (integral && (a.value.holds<double>() || a.value.holds<Decimal>())) return false;
       values.push_back(a.value);
     }
     // One array node per IN list node: the same list met again (in the select list and in
@@ -219,6 +220,22 @@ class Compiler {
       return;
     }
     operand_or_cast(n.args[0]), out() += " AS ", ident(n.text);
+  }
+  /// Whether `constant` (a bound or literal value) is a fraction compared for equality with the
+  /// integer column `other` where the server's index lookup would round it first
+  /// (Capabilities::index_lookup_keeps_fractions): `int_col = 2.5` would find the row holding 2.
+  bool rounded_by_index(const Expr& constant, const Expr& other) const {
+    using K = detail::ExprKind;
+    if (d_.capabilities().index_lookup_keeps_fractions) return false;
+    auto k = constant.node().kind;
+    auto t = constant.type().kind;
+    if ((k != K::bind && k != K::literal) || (t != TypeKind::double_ && t != TypeKind::float_ && t != TypeKind::numeric)) return false;
+    const auto& o = other.node();
+    return o.kind == K::column && (o.type.is_integer() || o.type.kind == TypeKind::boolean);
+  }
+  /// `e` as CAST(e AS its own type): the server then compares it exactly (see rounded_by_index).
+  void cast_to_own_type(const Expr& e) {
+    out() += "CAST(", expr(e), out() += " AS ", d_.cast_type_name(out(), e.node().type), out() += ')';
   }
   bool is_bare_bind(const Expr& e) const {
     return d_.capabilities().cast_bare_binds && e.node().kind == detail::ExprKind::bind && e.node().type.kind != TypeKind::null;
@@ -347,16 +364,18 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
         // Integers divide with truncation, as in C++: `/` on SQLite and PostgreSQL, DIV where `/`
         // gives an exact decimal (MariaDB: 7 / 2 is 3.5000). Both types known integers only.
         bool integers = n.text == "/" && n.args[0].type().is_integer() && n.args[1].type().is_integer();
-        auto side = [&](const Expr& e) {
+        auto side = [&](const Expr& e, const Expr& other) {
           if (integers && d_.capabilities().sum_of_integers_is_numeric && calls(e, {"sum"}, true)) {
             out() += "CAST(", expr(e), out() += " AS BIGINT)";  // a NUMERIC sum would divide exactly
+          } else if (n.text == "=" && rounded_by_index(e, other)) {
+            cast_to_own_type(e);
           } else {
             operand(e);
           }
         };
-        side(n.args[0]), out() += ' ';
+        side(n.args[0], n.args[1]), out() += ' ';
         out() += integers && d_.capabilities().integer_divide ? d_.capabilities().integer_divide : n.text.c_str();
-        out() += ' ', side(n.args[1]);
+        out() += ' ', side(n.args[1], n.args[0]);
       }
       break;
     case K::concat: d_.concat(*this, n.args[0], n.args[1]); break;
@@ -400,7 +419,7 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
       operand(n.args[0]), out() += (n.flags & 1) ? " NOT IN (" : " IN (";
       for (std::size_t i = 1; i < n.args.size(); ++i) {
         if (i > 1) out() += ", ";
-        expr(n.args[i]);
+        rounded_by_index(n.args[i], n.args[0]) ? cast_to_own_type(n.args[i]) : expr(n.args[i]);  // `x IN (2.5)` is `x = 2.5`
       }
       out() += ')';
       break;

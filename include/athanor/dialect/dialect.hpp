@@ -80,6 +80,11 @@ struct Capabilities {
   /// (`sum(x) / 2` is 62.5, where the others give 62): the compiler casts such an operand to
   /// BIGINT, the type Core gives a sum of integers.
   bool sum_of_integers_is_numeric = false;
+  /// An index on an integer column is looked up with a fractional constant as it is; when
+  /// false (MariaDB 10.11 rounds it first: `int_col = 2.5` and `int_col IN (2.5)` find the row
+  /// holding 2 when int_col is indexed, prepared or not) the compiler writes such a constant as
+  /// CAST(… AS DOUBLE) / CAST(… AS DECIMAL(…)), which the server compares exactly, still by index.
+  bool index_lookup_keeps_fractions = true;
   /// The most placeholders one statement may hold; bulk inserts split their rows to stay under it.
   std::size_t max_params = 32766;
   /// The longest identifier the server keeps whole (0: no limit); longer ones are refused by

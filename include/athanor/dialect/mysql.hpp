@@ -82,6 +82,10 @@ class MysqlDialect : public Dialect {
     caps_.window_frame_binds = false;
     caps_.lag_lead_default = false;
     caps_.aggregate_left_of_in_select = false;
+    // MariaDB 10.11 rounds a fractional constant to look it up in an integer column's index:
+    // `SELECT count(*) FROM t WHERE v = 2.5` counts a row holding 2 (literal or prepared), where
+    // `v = CAST(2.5 AS DOUBLE)` counts none and still uses the index.
+    caps_.index_lookup_keeps_fractions = false;
   }
   std::string_view name() const override { return "mysql"; }
   std::string_view display_name() const override { return "MySQL/MariaDB"; }
