@@ -224,3 +224,38 @@ TEST_CASE("refused: a frame that ends before it starts, a negative offset, RANGE
                        "by one key, or use rows_between",
                        ArgumentError);
 }
+
+TEST_CASE("a window over a derived table or CTE whose rows IN (SELECT …) or an IN list filters keeps every row") {
+  // MariaDB 10.11 returned no row for these when it merged the derived table into the select
+  // (Capabilities::window_with_semi_join_prefix); seen failing there before.
+  Sales t;
+  Table wanted{"window_core_wanted", t.md, Column{"region", String{10}}};
+  t.md.create_all(t.conn);
+  for (const char* r : {"east", "west", "south"}) t.conn.execute(insert(wanted).values({{"region", r}}));
+  decltype(t.rows) kept;
+  for (auto& r : t.rows)
+    if (r.region == "east" || r.region == "west") kept.push_back(r);
+  std::string highest = "west";
+  auto check = [&](const FromClause& d, const Expr& filter) {
+    auto s = select(d.c("id"), over(max(d.c("region")), Window{}), over(lag(d.c("region")), Window{.order_by = {d.c("id")}}))
+                 .select_from(d)
+                 .where(filter)
+                 .order_by(d.c("id"));
+    std::vector<std::int64_t> ids;
+    std::size_t k = 0;
+    for (auto& row : t.conn.execute(s)) {
+      ids.push_back(row.get<std::int64_t>(0));
+      CHECK(row.get<std::string>(1) == highest);
+      CHECK(row.get<std::optional<std::string>>(2) == (k ? std::optional(kept[k - 1].region) : std::nullopt));
+      ++k;
+    }
+    std::vector<std::int64_t> expected;
+    for (auto& r : kept) expected.push_back(r.id);
+    CHECK(ids == expected);
+  };
+  auto body = select(t.c("id"), t.c("region")).select_from(t.sales);
+  for (const FromClause& d : std::vector<FromClause>{body.subquery("d"), body.cte("d")}) {
+    check(d, d.c("region").in_(select(wanted.c("region"))));
+    check(d, d.c("region").in_({Expr("east"), Expr("west"), Expr("nowhere")}));
+  }
+}

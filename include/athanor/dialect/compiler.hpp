@@ -208,6 +208,7 @@ class Compiler {
     detail::ExprNode array = n;
     array.kind = detail::ExprKind::in_array, array.flags = n.flags & 1;
     array.args = {n.args[0], made->second};
+    wrote_in_select_ = true;
     d_.in_array(*this, array);
     return true;
   }
@@ -275,6 +276,8 @@ class Compiler {
   /// Bound value nodes already given a placeholder, with its index (numbered placeholders, in
   /// SELECT statements: elsewhere a parameter's index may be read per column, as INSERT does).
   bool reuse_binds_ = false;
+  /// What the statement holds anywhere, for Capabilities::window_with_semi_join_prefix.
+  bool wrote_window_ = false, wrote_in_select_ = false;
   /// Held, not only pointed to: a node the compiler made itself (the JSON array of an IN list)
   /// is freed after use, and a later node at the same address would take its placeholder.
   std::vector<std::pair<std::shared_ptr<const detail::ExprNode>, std::size_t>> bound_;
@@ -423,8 +426,9 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
       }
       out() += ')';
       break;
-    case K::in_array: d_.in_array(*this, n); break;
+    case K::in_array: wrote_in_select_ = true, d_.in_array(*this, n); break;
     case K::in_select:
+      wrote_in_select_ = true;
       left_of_in_select(n.args[0]), out() += (n.flags & 1) ? " NOT IN (" : " IN (", select(*n.select, true), out() += ')';
       break;
     case K::exists: out() += "EXISTS (", select(*n.select, true), out() += ')'; break;
@@ -449,7 +453,7 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
       break;
     }
     case K::window: window(n, false); break;
-    case K::over: over(n); break;
+    case K::over: wrote_window_ = true, over(n); break;
     case K::ordering: {
       bool desc = n.flags & 1;
       int nulls = n.flags & 6;

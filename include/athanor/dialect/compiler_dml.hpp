@@ -29,6 +29,9 @@ ATHANOR_DECL Compiled Compiler::compile(const detail::StatementNode& n) {
     case K::text: text(static_cast<const detail::TextNode&>(n)); break;
     case K::ddl: ddl(static_cast<const detail::DdlNode&>(n)); break;
   }
+  if (const char* prefix = d_.capabilities().window_with_semi_join_prefix; prefix && wrote_window_ && wrote_in_select_) {
+    c_.sql.insert(0, prefix);
+  }
   return std::move(c_);
 }
 

@@ -85,6 +85,11 @@ struct Capabilities {
   /// holding 2 when int_col is indexed, prepared or not) the compiler writes such a constant as
   /// CAST(… AS DOUBLE) / CAST(… AS DECIMAL(…)), which the server compares exactly, still by index.
   bool index_lookup_keeps_fractions = true;
+  /// Written before a statement that holds both a window function and an IN (SELECT …) (or an
+  /// IN list in its JSON array form) anywhere: MariaDB 10.11 merges a derived table or CTE into
+  /// such a select and then loses rows (`SELECT max(d.s) OVER () FROM (SELECT s FROM t) AS d
+  /// WHERE d.s IN (SELECT s FROM u)` returns none); materialised, it is right.
+  const char* window_with_semi_join_prefix = nullptr;
   /// The most placeholders one statement may hold; bulk inserts split their rows to stay under it.
   std::size_t max_params = 32766;
   /// The longest identifier the server keeps whole (0: no limit); longer ones are refused by

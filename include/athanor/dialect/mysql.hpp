@@ -86,6 +86,11 @@ class MysqlDialect : public Dialect {
     // `SELECT count(*) FROM t WHERE v = 2.5` counts a row holding 2 (literal or prepared), where
     // `v = CAST(2.5 AS DOUBLE)` counts none and still uses the index.
     caps_.index_lookup_keeps_fractions = false;
+    // A window function over a merged derived table or CTE whose rows an IN (SELECT …) (or a
+    // JSON_TABLE IN list) filters: MariaDB 10.11 returns no row, or a row too many, where the
+    // same statement with the derived table materialised is right; SET STATEMENT scopes that
+    // to the one statement (https://mariadb.com/kb/en/set-statement/).
+    caps_.window_with_semi_join_prefix = "SET STATEMENT optimizer_switch='derived_merge=off' FOR ";
   }
   std::string_view name() const override { return "mysql"; }
   std::string_view display_name() const override { return "MySQL/MariaDB"; }
