@@ -2,8 +2,7 @@
 // one table and shape go in one INSERT (keys matched back to their objects), many deleted
 // rows in one DELETE … IN; SQLite keeps one prepared statement per row. Every property here is
 // checked by reading the rows back, on every backend.
-#include "orm/models.hpp"
-#include "support/requirements.hpp"
+#include "orm/blog_db.hpp"
 
 #include <map>
 #include <set>
@@ -13,24 +12,8 @@ using namespace blog;
 using orm::c;
 
 namespace {
-struct Db {
-  athanor::Engine engine;
-  orm::Registry registry;
-  explicit Db(athanor::EngineOptions o = {}) : engine(test::engine(std::move(o))) {
-    registry.map<User, Post, Comment, Tag, PostTag, Account>();
-    registry.metadata().drop_all(engine);
-    registry.metadata().create_all(engine);
-  }
-  ~Db() {
-    try {
-      registry.metadata().drop_all(engine);
-    } catch (...) {
-    }
-  }
-  std::int64_t count(const char* table) {
-    auto conn = engine.connect();
-    return conn.exec_driver_sql(std::string("SELECT count(*) FROM ") + table).scalar_one<std::int64_t>();
-  }
+struct Db : BlogDb {
+  using BlogDb::BlogDb;
   bool batches() const { return !engine.dialect().capabilities().in_process; }
 };
 

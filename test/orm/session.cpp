@@ -1,7 +1,6 @@
 // test/orm/session.cpp — Session: add, flush, commit, identity map, get, delete_, rollback,
 // expire/refresh, expunge, merge, autoflush, optimistic concurrency, scopes. Every backend.
-#include "orm/models.hpp"
-#include "support/requirements.hpp"
+#include "orm/blog_db.hpp"
 
 #include <set>
 
@@ -9,29 +8,13 @@ using namespace blog;
 using orm::c;
 
 namespace {
-struct Db {
-  athanor::Engine engine;
-  orm::Registry registry;
-  explicit Db(athanor::EngineOptions o = {}) : engine(test::engine(std::move(o))) {
-    registry.map<User, Post, Comment, Tag, PostTag, Account>();
-    registry.metadata().drop_all(engine);
-    registry.metadata().create_all(engine);
-  }
-  ~Db() {
-    try {
-      registry.metadata().drop_all(engine);
-    } catch (...) {
-    }
-  }
+struct Db : BlogDb {
+  using BlogDb::BlogDb;
   /// A users row committed by a Session of its own (no transaction left open).
   void commit_user(int id, std::string name) {
     orm::Session s(engine);
     s.add(User{.id = id, .name = std::move(name)});
     s.commit();
-  }
-  std::int64_t count(const char* table) {
-    auto conn = engine.connect();
-    return conn.exec_driver_sql(std::string("SELECT count(*) FROM ") + table).scalar_one<std::int64_t>();
   }
 };
 }  // namespace

@@ -1,0 +1,32 @@
+// test/orm/blog_db.hpp — the blog models' tables (test/orm/models.hpp) made afresh on the test
+// backend for one test case and dropped after it, with a row count by plain SQL.
+#pragma once
+
+#include "orm/models.hpp"
+#include "support/requirements.hpp"
+
+namespace blog {
+
+struct BlogDb {
+  athanor::Engine engine;
+  orm::Registry registry;
+  explicit BlogDb(athanor::EngineOptions o = {}) : engine(test::engine(std::move(o))) {
+    registry.map<User, Post, Comment, Tag, PostTag, Account>();
+    registry.metadata().drop_all(engine);
+    registry.metadata().create_all(engine);
+  }
+  ~BlogDb() {
+    try {
+      registry.metadata().drop_all(engine);
+    } catch (...) {
+    }
+  }
+  BlogDb(const BlogDb&) = delete;
+  BlogDb& operator=(const BlogDb&) = delete;
+  std::int64_t count(const char* table) {
+    auto conn = engine.connect();
+    return conn.exec_driver_sql(std::string("SELECT count(*) FROM ") + table).scalar_one<std::int64_t>();
+  }
+};
+
+}  // namespace blog
