@@ -858,3 +858,48 @@ TEST_CASE("a joinedload path loads its deeper levels too (as selectinload)") {
   CHECK(notes == w.notes.size());
   CHECK(marks == w.marks.size());
 }
+
+// Collections come in primary key order however they load. For an integer key the lazy and
+// selectin loads put them in order in memory instead of asking the database to sort every row
+// (SQLite sorted a whole selectinload through a temporary B-tree): rows stored out of key order
+// must still come out in order.
+TEST_CASE("collections come in key order without an ORDER BY in lazy and selectin loads") {
+  Db db;
+  {
+    orm::Session s(db.engine);
+    auto ann = s.add(User{.name = "ann"});
+    auto bob = s.add(User{.name = "bob"});
+    s.flush();
+    for (int id : {30, 10, 50, 20, 40}) s.add(Post{.id = id, .user_id = ann->id.get(), .title = "a" + std::to_string(id)});
+    for (int id : {31, 11}) s.add(Post{.id = id, .user_id = bob->id.get(), .title = "b" + std::to_string(id)});
+    s.commit();
+  }
+  {
+    // Rows rewritten after they were stored: on PostgreSQL an UPDATE moves them in the heap.
+    auto conn = db.engine.begin();
+    conn.exec_driver_sql("UPDATE posts SET title = title WHERE id IN (10, 20)");
+    conn.commit();
+  }
+  auto ids = [](const orm::Many<Post>& posts) {
+    std::vector<int> out;
+    for (auto& p : posts) out.push_back(p->id);
+    return out;
+  };
+  const std::vector<int> ann_ids{10, 20, 30, 40, 50}, bob_ids{11, 31};
+  for (int way = 0; way < 3; ++way) {
+    db.log.clear();
+    orm::Session s(db.engine);
+    auto stmt = orm::select<User>().order_by(c<&User::name>);
+    auto users = way == 0 ? s.scalars(stmt.options(orm::selectinload(&User::posts)))
+               : way == 1 ? s.scalars(stmt.options(orm::joinedload(&User::posts)))
+                          : s.scalars(stmt);
+    REQUIRE(users.size() == 2);
+    CAPTURE(way);
+    CHECK(ids(users[0]->posts) == ann_ids);
+    CHECK(ids(users[1]->posts) == bob_ids);
+    if (way != 1) {
+      for (auto& l : db.log)
+        if (l.find("FROM posts") != std::string::npos) CHECK(l.find("ORDER BY") == std::string::npos);
+    }
+  }
+}

@@ -57,6 +57,11 @@ class IdentityKey {
     *r.ptr++ = '\x1f';
     return std::string(buf, r.ptr);
   }
+  /// Whether it is held as an integer, and that integer.
+  ///@{
+  bool is_integer() const { return int_; }
+  std::int64_t integer() const { return n_; }
+  ///@}
   std::size_t hash() const { return int_ ? std::hash<std::int64_t>{}(n_) : std::hash<std::string>{}(text_); }
   friend bool operator==(const IdentityKey& a, const IdentityKey& b) {
     return a.int_ == b.int_ && (a.int_ ? a.n_ == b.n_ : a.text_ == b.text_);

@@ -120,6 +120,25 @@ ATHANOR_DECL Expr m2m_join(const RelInfo& info) {
                  info.secondary_remote);
 }
 
+/// Whether collections of `target` are put in key order in memory rather than by an ORDER BY,
+/// which makes the database sort the whole result (SQLite: a temporary B-tree over every row
+/// of a selectinload). Only for a single integer key, whose order is the integers' on every
+/// backend; text keys sort by the database's collation, so those keep the ORDER BY.
+ATHANOR_DECL bool sorts_in_memory(const ModelOps& target) {
+  const auto& pk = target.info->primary_key;
+  return pk.size() == 1 && target.table().columns[pk[0]].type.is_integer();
+}
+
+/// Puts the loaded objects of one collection in primary key order (see sorts_in_memory): their
+/// keys are integers. Rows usually come in that order already (an index on the foreign key
+/// lists a key's rows by primary key), so this is mostly a check.
+ATHANOR_DECL void key_order(std::vector<std::shared_ptr<InstanceBase>>& v) {
+  auto less = [](const std::shared_ptr<InstanceBase>& a, const std::shared_ptr<InstanceBase>& b) {
+    return a->key.integer() < b->key.integer();
+  };
+  if (!std::is_sorted(v.begin(), v.end(), less)) std::sort(v.begin(), v.end(), less);
+}
+
 /// The identity key of the row at `first` in `st`: as key_of(InstanceBase), but read before
 /// any object is made, and for the usual single integer primary key straight from the driver
 /// (no Value, no vector, no text).
@@ -210,7 +229,8 @@ ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
         cond = cond ? (cond && e) : e;
       }
       auto stmt = athanor::select(target.info->table).join(a.info->table, m2m_join(info)).where(cond);
-      for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
+      if (!sorts_in_memory(target))
+        for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
       return Compiler(engine.dialect()).compile(stmt.node());
     }
     for (auto c : info.remote) {
@@ -218,11 +238,14 @@ ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
       cond = cond ? (cond && e) : e;
     }
     auto stmt = athanor::select(target.info->table).where(cond);
-    for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
+    if (!sorts_in_memory(target))
+      for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
     return Compiler(engine.dialect()).compile(stmt.node());
   });
   std::vector<std::shared_ptr<InstanceBase>> out;
-  impl().execute_typed(sql, key, [&](driver::Statement& st) { out.push_back(load_instance(target, st)); });
+  auto& map = identity[&target];
+  impl().execute_typed(sql, key, [&](driver::Statement& st) { out.push_back(load_instance(map, target, st)); });
+  if (sorts_in_memory(target)) key_order(out);
   info.set(r, out);
 }
 
@@ -406,7 +429,8 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
     auto stmt = athanor::select(target.info->table);
     if (m2m) stmt = stmt.add_columns(col).join(info.secondary().info->table, m2m_join(info));
     stmt = stmt.where(in);
-    for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
+    if (!sorts_in_memory(target))
+      for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
     return Compiler(engine.dialect()).compile(stmt.node());
   });
   std::unordered_map<IdentityKey, std::vector<std::shared_ptr<InstanceBase>>, IdentityKeyHash> found;
@@ -424,8 +448,10 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
       found[key_of(&k, 1)].push_back(inst);
     });
   }
+  bool sort = sorts_in_memory(target);
   for (auto& [key, list] : waiting) {
     auto& got = found[key];
+    if (sort) key_order(got);
     for (auto* o : list) {
       info.set(info.member(*o), got);
       if (want_children) children.insert(children.end(), got.begin(), got.end());
