@@ -640,3 +640,111 @@ TEST_CASE("add() of a detached object whose row this transaction deleted is refu
   CHECK(old.is_detached());
   CHECK(db.count("users") == 1);
 }
+
+// Identity keys: a single integer key is held as the integer, any other key as text. Both
+// forms must keep one object per row and never one object for two rows.
+TEST_CASE("text primary keys that look like integers are distinct rows, and each has one object") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  {
+    auto s = Session();
+    for (const char* code : {"7", "07", "-0", "0", "+7", "7x", "abc", "9223372036854775807", "9223372036854775808"})
+      s.add(Account{.code = code, .balance = 1, .version = 1});
+    s.commit();
+  }
+  auto s = Session();
+  auto all = s.scalars(orm::select<Account>());
+  REQUIRE(all.size() == 9);
+  std::set<const void*> distinct;
+  for (auto& a : all) {
+    distinct.insert(a.get());
+    auto again = s.get<Account>(a->code.get());
+    CHECK(again == a);  // the same object through get() as through the query
+    CHECK(again->code.get() == a->code.get());
+  }
+  CHECK(distinct.size() == 9);
+  CHECK(s.get<Account>(std::string("7")) != s.get<Account>(std::string("07")));
+  CHECK(s.get<Account>(std::string("0")) != s.get<Account>(std::string("-0")));
+  CHECK(s.get<Account>(std::string("7"))->code.get() == "7");
+  CHECK(s.get<Account>(std::string("07"))->code.get() == "07");
+  CHECK_FALSE(s.get<Account>(std::string("007")));
+  // Loading again gives the same objects.
+  auto twice = s.scalars(orm::select<Account>().order_by(c<&Account::code>));
+  for (auto& a : twice) CHECK(distinct.count(a.get()) == 1);
+}
+
+TEST_CASE("composite primary keys whose joined values look alike are distinct rows") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  {
+    auto s = Session();
+    auto u = s.add(User{.name = "ann"});
+    s.flush();
+    for (int id : {1, 12, 23, 3}) s.add(Post{.id = id, .user_id = u->id.get(), .title = "p"}), s.add(Tag{.id = id, .label = std::to_string(id)});
+    s.flush();
+    s.add(PostTag{.post_id = 1, .tag_id = 23});
+    s.add(PostTag{.post_id = 12, .tag_id = 3});
+    s.commit();
+  }
+  auto s = Session();
+  auto links = s.scalars(orm::select<PostTag>());
+  REQUIRE(links.size() == 2);
+  CHECK(links[0] != links[1]);
+  auto a = s.get<PostTag>(1, 23), b = s.get<PostTag>(12, 3);
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(a != b);
+  CHECK((a == links[0] || a == links[1]));
+  CHECK((b == links[0] || b == links[1]));
+  CHECK(a->tag_id == 23);
+  CHECK(b->tag_id == 3);
+  CHECK_FALSE(s.get<PostTag>(1, 3));
+  CHECK_FALSE(s.get<PostTag>(123, 0));
+}
+
+TEST_CASE("a large load keeps one object per row, and a deleted key taken again gets a new object") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  constexpr int n = 3000;
+  {
+    auto s = Session();
+    std::vector<User> users;
+    for (int k = 1; k <= n; ++k) users.push_back(User{.id = k, .name = "u" + std::to_string(k)});
+    s.add_all(std::move(users));
+    s.commit();
+  }
+  orm::Ptr<User> kept;
+  {
+    auto s = Session();
+    auto first = s.scalars(orm::select<User>());
+    REQUIRE(first.size() == n);
+    auto second = s.scalars(orm::select<User>().order_by(c<&User::id>.desc()));
+    REQUIRE(second.size() == n);
+    std::set<const void*> distinct;
+    for (auto& u : first) distinct.insert(u.get());
+    CHECK(distinct.size() == n);
+    for (auto& u : second) {
+      CHECK(distinct.count(u.get()) == 1);
+      CHECK(u->name.get() == "u" + std::to_string(u->id.get()));
+    }
+    CHECK(s.get<User>(n / 2) == second[n - n / 2]);
+    // A deleted row's key used again by an INSERT: a new object, not the deleted one.
+    auto gone = s.get<User>(17);
+    s.delete_(gone);
+    s.flush();
+    auto fresh = s.add(User{.id = 17, .name = "again"});
+    s.flush();
+    CHECK(fresh != gone);
+    CHECK(s.get<User>(17) == fresh);
+    CHECK(s.get<User>(17)->name.get() == "again");
+    s.rollback();  // the delete and the insert undone: the old object holds the key again
+    CHECK(s.get<User>(17) == gone);
+    CHECK(gone->name.get() == "u17");
+    kept = s.get<User>(42);
+  }  // closed: the objects outlive it, detached
+  CHECK(kept.is_detached());
+  CHECK(kept->name.get() == "u42");
+  auto s = Session();
+  s.add(kept);  // attached again: it is the row's object there
+  CHECK(s.get<User>(42) == kept);
+}

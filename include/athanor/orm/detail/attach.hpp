@@ -22,10 +22,11 @@ ATHANOR_DECL std::string describe(const InstanceBase& i) {
   if (i.key.empty() || i.state == State::transient || i.state == State::pending) return out + "not yet inserted)";
   const auto& pk = i.ops->info->primary_key;
   std::size_t at = 0;
+  std::string key = i.key.str();
   for (std::size_t n = 0; n < pk.size(); ++n) {  // key_of(): each value's text, then '\x1f'
-    auto end = i.key.find('\x1f', at);
+    auto end = key.find('\x1f', at);
     if (n) out += ", ";
-    out += i.ops->table().columns[pk[n]].name + "=" + i.key.substr(at, end - at);
+    out += i.ops->table().columns[pk[n]].name + "=" + key.substr(at, end - at);
     at = end + 1;
   }
   return out + ")";
@@ -93,7 +94,7 @@ ATHANOR_DECL void SessionCore::check_add(const std::shared_ptr<InstanceBase>& he
     if (owner) refuse_other_session(op, *i);
     if (i->was_deleted) refuse_deleted(op, *i);
     if (has_identity(*i)) {
-      auto& same = detached[i->ops->table().name + '\x1e' + i->key];
+      auto& same = detached[i->ops->table().name + '\x1e' + i->key.str()];
       if (key_held(*this, *i) || (same && same != i)) refuse_conflict(op, *i);
       same = i;
     }

@@ -53,7 +53,6 @@ inline std::size_t collect_cycles() { return detail::collect_cycles({}); }
 
 #if ATHANOR_DEFINITIONS
 #  include <algorithm>      // std::max
-#  include <unordered_map>  // std::unordered_map
 
 #  include <athanor/orm/detail/model_ops.hpp>
 #  include <athanor/orm/detail/rel_info.hpp>
@@ -86,11 +85,14 @@ void for_each_related(InstanceBase& i, F& f) {
 }
 
 ATHANOR_DECL std::size_t trial_deletion(const std::vector<std::weak_ptr<InstanceBase>>& roots) {
-  // 1. The graph: the suspects and all they reach.
+  // 1. The graph: the suspects and all they reach. Each node's index is kept in the object
+  // (gc_slot) rather than in a hash map: a slot counts only where nodes[slot] is that object,
+  // so a stale slot from an earlier collection is never taken for membership.
   std::vector<InstanceBase*> nodes;
-  std::unordered_map<InstanceBase*, std::size_t> index;
   auto add = [&](InstanceBase& i) {
-    if (index.try_emplace(&i, nodes.size()).second) nodes.push_back(&i);
+    if (i.gc_slot < nodes.size() && nodes[i.gc_slot] == &i) return;
+    i.gc_slot = nodes.size();
+    nodes.push_back(&i);
   };
   for (auto& w : roots) {
     if (auto p = w.lock()) p->suspected = false, add(*p);  // alive without `p`: nothing is freed until step 4
@@ -99,7 +101,7 @@ ATHANOR_DECL std::size_t trial_deletion(const std::vector<std::weak_ptr<Instance
   // 2. References from outside the graph.
   std::vector<long> outside(nodes.size());
   for (std::size_t k = 0; k < nodes.size(); ++k) outside[k] = nodes[k]->weak_from_this().use_count();
-  auto inside = [&](InstanceBase& t) { --outside[index[&t]]; };
+  auto inside = [&](InstanceBase& t) { --outside[t.gc_slot]; };  // every object reached is a node (step 1)
   for (auto* n : nodes) for_each_related(*n, inside);
   // 3. Alive: held from outside, or reachable from such an object.
   std::vector<char> alive(nodes.size(), 0);
@@ -110,7 +112,7 @@ ATHANOR_DECL std::size_t trial_deletion(const std::vector<std::weak_ptr<Instance
     auto k = todo.back();
     todo.pop_back();
     auto reach = [&](InstanceBase& t) {
-      auto j = index[&t];
+      auto j = t.gc_slot;
       if (!alive[j]) alive[j] = 1, todo.push_back(j);
     };
     for_each_related(*nodes[k], reach);

@@ -3,7 +3,6 @@
 // keeping foreign keys in step at flush, and the save-update / delete / delete-orphan cascades.
 #pragma once
 
-#include <charconv>       // std::to_chars
 #include <set>            // std::set
 #include <unordered_map>  // std::unordered_map
 #include <unordered_set>  // std::unordered_set
@@ -121,28 +120,48 @@ ATHANOR_DECL Expr m2m_join(const RelInfo& info) {
                  info.secondary_remote);
 }
 
-/// The identity key of the row at `first` in `st`: as key_of(InstanceBase), but for the usual
-/// single integer primary key read straight from the driver (no Value, no vector).
-ATHANOR_DECL std::string row_key(const ModelOps& ops, driver::Statement& st, int first) {
+/// Whether collections of `target` are put in key order in memory rather than by an ORDER BY,
+/// which makes the database sort the whole result (SQLite: a temporary B-tree over every row
+/// of a selectinload). Only for a single integer key, whose order is the integers' on every
+/// backend; text keys sort by the database's collation, so those keep the ORDER BY.
+ATHANOR_DECL bool sorts_in_memory(const ModelOps& target) {
+  const auto& pk = target.info->primary_key;
+  return pk.size() == 1 && target.table().columns[pk[0]].type.is_integer();
+}
+
+/// Puts the loaded objects of one collection in primary key order (see sorts_in_memory): their
+/// keys are integers. Rows usually come in that order already (an index on the foreign key
+/// lists a key's rows by primary key), so this is mostly a check.
+ATHANOR_DECL void key_order(std::vector<std::shared_ptr<InstanceBase>>& v) {
+  auto less = [](const std::shared_ptr<InstanceBase>& a, const std::shared_ptr<InstanceBase>& b) {
+    return a->key.integer() < b->key.integer();
+  };
+  if (!std::is_sorted(v.begin(), v.end(), less)) std::sort(v.begin(), v.end(), less);
+}
+
+/// The identity key of the row at `first` in `st`: as key_of(InstanceBase), but read before
+/// any object is made, and for the usual single integer primary key straight from the driver
+/// (no Value, no vector, no text).
+ATHANOR_DECL IdentityKey row_key(const ModelOps& ops, driver::Statement& st, int first) {
   const auto& pk = ops.info->primary_key;
   if (pk.size() == 1) {
     int col = first + static_cast<int>(pk[0]);
-    if (ops.table().columns[pk[0]].type.is_integer() && !st.is_null(col)) {
-      char buf[24];  // an int64 has at most 20 characters
-      auto r = std::to_chars(buf, buf + 20, st.get_int64(col));
-      std::string key(buf, r.ptr);
-      key += '\x1f';
-      return key;
-    }
+    if (ops.table().columns[pk[0]].type.is_integer() && !st.is_null(col)) return IdentityKey(st.get_int64(col));
   }
   std::vector<Value> values;
+  values.reserve(pk.size());
   for (auto k : pk) values.push_back(st.value(first + static_cast<int>(k)));
   return key_of(values);
 }
 
 ATHANOR_DECL std::shared_ptr<InstanceBase> SessionCore::load_instance(const ModelOps& ops, driver::Statement& st, int first) {
-  // One hash lookup: the slot is made now and filled below (or removed if loading fails).
-  auto& map = identity[&ops];
+  return load_instance(identity[&ops], ops, st, first);
+}
+
+ATHANOR_DECL std::shared_ptr<InstanceBase> SessionCore::load_instance(IdentityMap& map, const ModelOps& ops, driver::Statement& st,
+                                                                      int first) {
+  // One hash lookup, on the key read first: the slot is made now and filled below (or removed
+  // if loading fails); a row already held makes no object.
   auto [it, inserted] = map.try_emplace(row_key(ops, st, first));
   if (!inserted && it->second) {
     auto& found = it->second;
@@ -210,7 +229,8 @@ ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
         cond = cond ? (cond && e) : e;
       }
       auto stmt = athanor::select(target.info->table).join(a.info->table, m2m_join(info)).where(cond);
-      for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
+      if (!sorts_in_memory(target))
+        for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
       return Compiler(engine.dialect()).compile(stmt.node());
     }
     for (auto c : info.remote) {
@@ -218,11 +238,14 @@ ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
       cond = cond ? (cond && e) : e;
     }
     auto stmt = athanor::select(target.info->table).where(cond);
-    for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
+    if (!sorts_in_memory(target))
+      for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
     return Compiler(engine.dialect()).compile(stmt.node());
   });
   std::vector<std::shared_ptr<InstanceBase>> out;
-  impl().execute_typed(sql, key, [&](driver::Statement& st) { out.push_back(load_instance(target, st)); });
+  auto& map = identity[&target];
+  impl().execute_typed(sql, key, [&](driver::Statement& st) { out.push_back(load_instance(map, target, st)); });
+  if (sorts_in_memory(target)) key_order(out);
   info.set(r, out);
 }
 
@@ -368,7 +391,7 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
     return children;
   }
   const ModelOps& target = info.target();
-  std::unordered_map<std::string, std::vector<InstanceBase*>> waiting;  // key text → owners
+  std::unordered_map<IdentityKey, std::vector<InstanceBase*>, IdentityKeyHash> waiting;  // key → owners
   std::vector<Value> keys;
   for (auto& o : owners) {
     auto& r = info.member(*o);
@@ -388,7 +411,7 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
         continue;
       }
     }
-    auto& list = waiting[athanor::detail::value_to_text(v)];
+    auto& list = waiting[key_of(&v, 1)];
     if (list.empty()) keys.push_back(v);
     list.push_back(o.get());
   }
@@ -406,10 +429,13 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
     auto stmt = athanor::select(target.info->table);
     if (m2m) stmt = stmt.add_columns(col).join(info.secondary().info->table, m2m_join(info));
     stmt = stmt.where(in);
-    for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
+    if (!sorts_in_memory(target))
+      for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
     return Compiler(engine.dialect()).compile(stmt.node());
   });
-  std::unordered_map<std::string, std::vector<std::shared_ptr<InstanceBase>>> found;
+  std::unordered_map<IdentityKey, std::vector<std::shared_ptr<InstanceBase>>, IdentityKeyHash> found;
+  auto& map = identity[&target];
+  map.reserve(map.size() + keys.size());  // at least one row per key, usually
   // One JSON array parameter carries the keys (no bound-parameter limit applies): chunks only
   // bound the size of that parameter.
   constexpr std::size_t chunk = 10000;
@@ -417,13 +443,15 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
     std::vector<Value> part(keys.begin() + static_cast<std::ptrdiff_t>(start),
                             keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), start + chunk)));
     impl().execute_typed(sql, {Value(athanor::detail::json_array(part))}, [&](driver::Statement& st) {
-      auto inst = load_instance(target, st);
+      auto inst = load_instance(map, target, st);
       Value k = m2m ? st.value(static_cast<int>(target.columns())) : target.get(*inst, info.remote[0]);
-      found[athanor::detail::value_to_text(k)].push_back(inst);
+      found[key_of(&k, 1)].push_back(inst);
     });
   }
+  bool sort = sorts_in_memory(target);
   for (auto& [key, list] : waiting) {
     auto& got = found[key];
+    if (sort) key_order(got);
     for (auto* o : list) {
       info.set(info.member(*o), got);
       if (want_children) children.insert(children.end(), got.begin(), got.end());
@@ -474,7 +502,9 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::load_object
   } else {
     Collected values;
     q.collect(q.stmt, values);
-    impl().execute_typed(*q.compiled(q.stmt, engine.dialect()), values, [&](driver::Statement& st) { out.push_back(load_instance(ops, st)); });
+    auto& map = identity[&ops];
+    impl().execute_typed(*q.compiled(q.stmt, engine.dialect()), values,
+                         [&](driver::Statement& st) { out.push_back(load_instance(map, ops, st)); });
   }
   for (auto& l : q.loaders)
     if (&l != joined) apply_loader(out, ops, l, 0);
@@ -554,8 +584,10 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::load_joined
   std::set<std::pair<std::size_t, const InstanceBase*>> pairs;         // (owner, child) seen
   int first_target = static_cast<int>(ops.columns());
   int target_pk = first_target + static_cast<int>(target.info->primary_key[0]);
+  auto& owners = identity[&ops];
+  auto& targets = identity[&target];  // references to elements stay valid while others are added
   impl().execute_typed(sql, values, [&](driver::Statement& st) {
-    auto owner = load_instance(ops, st);
+    auto owner = load_instance(owners, ops, st);
     std::size_t at = out.size();
     if (out.empty() || out.back() != owner) {  // rows come grouped by owner: the map is the rare path
       auto [it, added] = index.try_emplace(owner.get(), out.size());
@@ -565,7 +597,7 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::load_joined
       at = out.size() - 1;
     }
     if (st.is_null(target_pk)) return;  // no related row
-    auto child = load_instance(target, st, first_target);
+    auto child = load_instance(targets, target, st, first_target);
     auto& list = children[at];
     // The same pair twice when the owners' query joins other tables; usually next to each other.
     if (!list.empty() && list.back() == child) return;

@@ -52,7 +52,7 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   SessionOptions options;
   std::optional<Connection> conn;
   bool needs_rollback = false;
-  std::unordered_map<const ModelOps*, std::unordered_map<std::string, std::shared_ptr<InstanceBase>>> identity;
+  std::unordered_map<const ModelOps*, IdentityMap> identity;
   std::vector<std::shared_ptr<InstanceBase>> pending;
   std::vector<std::shared_ptr<InstanceBase>> deleted;
   std::vector<std::shared_ptr<InstanceBase>> inserted_in_tx;  ///< to undo on rollback
@@ -75,6 +75,8 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
 
   // relationships (orm/detail/relations.hpp)
   std::shared_ptr<InstanceBase> load_instance(const ModelOps& ops, driver::Statement& st, int first = 0);
+  /// load_instance with the model's identity map already looked up (once per query, not per row).
+  std::shared_ptr<InstanceBase> load_instance(IdentityMap& map, const ModelOps& ops, driver::Statement& st, int first = 0);
   void load_relation(RelationBase& r);
   void sync(InstanceBase& i);
   void cascade_add(const std::shared_ptr<InstanceBase>& i);
@@ -128,7 +130,7 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   }
   athanor::detail::ConnectionImpl& impl() { return connection().impl(); }
 
-  std::shared_ptr<InstanceBase> find(const ModelOps* ops, const std::string& key) {
+  std::shared_ptr<InstanceBase> find(const ModelOps* ops, const IdentityKey& key) {
     auto m = identity.find(ops);
     if (m == identity.end()) return nullptr;
     auto it = m->second.find(key);

@@ -279,11 +279,11 @@ ATHANOR_DECL std::vector<InstanceBase*> referrers_first(const ModelOps& ops, con
       std::vector<Value> values;
       for (auto& name : cols) {
         values.push_back(ops.get(i, column(name)));
-        if (values.back().is_null()) return std::string();
+        if (values.back().is_null()) return IdentityKey();
       }
       return key_of(values);
     };
-    std::unordered_map<std::string, std::size_t> by_key;
+    std::unordered_map<IdentityKey, std::size_t, IdentityKeyHash> by_key;
     for (std::size_t r = 0; r < rows.size(); ++r) by_key.emplace(key(*rows[r], fk.ref_columns), r);
     for (std::size_t r = 0; r < rows.size(); ++r) {
       auto k = key(*rows[r], fk.columns);
@@ -492,15 +492,20 @@ ATHANOR_DECL void SessionCore::close() {
   }
   for (auto& i : deleted_in_tx)  // the DELETE is rolled back: the row stays (unless inserted above)
     if (i->session.lock().get() == this) leave(i, State::detached);
-  for (auto& [ops, map] : identity)
-    for (auto& [key, i] : map)
-      if (i->session.lock().get() == this) leave(i, State::detached);  // not those inserted above
   inserted_in_tx.clear(), deleted_in_tx.clear(), pending.clear(), deleted.clear(), orphans.clear();
   links_added.clear(), links_removed.clear();
   for (auto& i : touched) i->touched = false;
   touched.clear();
-  identity.clear();
   statements.clear();
+  // One walk over the identity map: each object leaves and its entry goes, and with it the
+  // object when nothing else holds it (while it is still in the cache). An object's Session
+  // is compared by control block, not locked: no atomic operations per object.
+  auto self = weak_from_this();
+  auto here = [&](const InstanceBase& i) { return !self.owner_before(i.session) && !i.session.owner_before(self); };
+  for (auto& [ops, map] : identity)
+    for (auto it = map.begin(); it != map.end(); it = map.erase(it))
+      if (here(*it->second)) leave(it->second, State::detached);  // not those inserted above
+  identity.clear();
   collect_cycles(left);
 }
 
