@@ -8,9 +8,9 @@
 //   bench [--n N[,N…]] [--reps K] [--reps-large K] [--json FILE] [--no-memory] [--no-file]
 //         [--budget SECONDS] [--core-insert bindparam|values_list] [--lazy-users L] [--dir DIR]
 //         [--url postgresql://…]      (PostgreSQL too: databases <prefix>0..4 there)
-//         [--mysql-url mysql://…]     (MariaDB too: databases <prefix>0..3 there)
+//         [--mysql-url mysql://…]     (MariaDB too: databases <prefix>0..4 there)
 //         [--db-prefix P]             (the server databases' names, default athanor_bench_)
-//         [--only W2,W3] [--skip hand|core|orm|pipe|mval]   (profiling: W1 always runs, it makes the data)
+//         [--only W2,W3] [--skip hand|core|orm|pipe|mval|bulk]   (profiling: W1 always runs, it makes the data)
 //   ./dev bench                        (N = 10 000 and 200 000, SQLite file and memory; ~4 min on 2 cores)
 //   ./dev bench --n 10000              (one N only)
 //   ./dev bench --postgresql --mysql   (throwaway PostgreSQL and MariaDB servers too, as ./dev test)
@@ -22,6 +22,8 @@
 //   (workloads_libpq_pipeline.hpp); ORM/pipe is its ratio column.
 // - "mval" (PostgreSQL and MariaDB, W1 only): the users as 500-row multi-VALUES INSERTs by
 //   hand, ids by RETURNING; ORM/mval on W1 is the bulk-insert target (≤ 1.0 wanted).
+// - "bulk" (MariaDB, W5 and W7 only): the baseline's UPDATEs and DELETEs bound as arrays
+//   (Connector/C's STMT_ATTR_ARRAY_SIZE), MariaDB's counterpart of the pipelined twin.
 //
 // A small harness of our own rather than Google Benchmark: the workloads are a stateful chain
 // (W1 creates the rows W2…W7 use, W7 deletes some), each repetition needs a fresh database set
@@ -98,7 +100,7 @@ struct Options {
   std::string dir;
   int lazy_page = 1000;
   std::string only;        // workloads to run (W1 always runs: it makes the data), e.g. "W2,W3"
-  std::string skip;        // contestants to leave out: "hand", "core", "orm", "pipe", "mval" (for profiling)
+  std::string skip;        // contestants to leave out: "hand", "core", "orm", "pipe", "mval", "bulk" (for profiling)
   std::string url;         // PostgreSQL server (any database there): runs the PostgreSQL setting too
   std::string mysql_url;   // MariaDB server: runs the MariaDB setting too
   std::string db_prefix = "athanor_bench_";  // server databases <prefix>0, <prefix>1…
@@ -110,7 +112,7 @@ struct Options {
             << "usage: bench [--n N[,N…]] [--reps K] [--reps-large K] [--json FILE] [--no-memory] [--no-file]\n"
             << "             [--budget SECONDS] [--core-insert bindparam|values_list] [--lazy-users L] [--dir DIR]\n"
             << "             [--url postgresql://…] [--mysql-url mysql://…] [--db-prefix P]\n"
-            << "             [--only W2,W3] [--skip hand|core|orm|pipe|mval]\n"
+            << "             [--only W2,W3] [--skip hand|core|orm|pipe|mval|bulk]\n"
             << "  --n: the sizes, side by side (default 10000,200000); --reps: repetitions at N <= 50000\n"
             << "  (default 5), --reps-large: above (default 3); --db-prefix: server databases P0, P1… (default athanor_bench_)\n";
   std::exit(2);
@@ -181,7 +183,7 @@ std::string with_database(const std::string& url, const std::string& name) {
 /// samples[workload][contestant] in ms.
 using Samples = std::vector<std::vector<std::vector<double>>>;
 
-/// One contestant: the runner and its short key ("hand", "core", "orm", "pipe", "mval").
+/// One contestant: the runner and its short key ("hand", "core", "orm", "pipe", "mval", "bulk").
 struct Contestant {
   std::string key;
   std::unique_ptr<Runner> runner;
@@ -263,8 +265,7 @@ bool run_setting(const Options& o, const Data& data, const Setting& s, std::vect
         auto t1 = std::chrono::steady_clock::now();
         double c1 = cpu_ms();
         double ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
-        res.wall[w][r].push_back(ms);
-        res.cpu[w][r].push_back(c1 - c0);
+        if (cs[r].runner->reports(wl[w].id)) res.wall[w][r].push_back(ms), res.cpu[w][r].push_back(c1 - c0);
         ran[r] = true;
         if (wl[w].read_only && ms > o.budget_s * 1000) skip[w][r] = true;
         if (w == 0) cs[r].runner->analyze();  // not timed
@@ -381,7 +382,10 @@ int main(int argc, char** argv) {
     }
 #endif
 #if ATHANOR_WITH_MYSQL
-    if (backend == "mysql") cs.push_back({"mval", std::make_unique<bench::MysqlMultiValues>()});
+    if (backend == "mysql") {
+      cs.push_back({"mval", std::make_unique<bench::MysqlMultiValues>()});
+      cs.push_back({"bulk", std::make_unique<bench::MysqlBulk>()});
+    }
 #endif
     return cs;
   };
@@ -425,12 +429,12 @@ int main(int argc, char** argv) {
 #if ATHANOR_WITH_MYSQL
     bench::my::Conn admin(o.mysql_url);
     std::string version = bench::my::query(admin.db, "SELECT VERSION()").at(0).at(0);
-    for (int r = 0; r < 4; ++r) bench::my::exec(admin.db, "CREATE DATABASE IF NOT EXISTS " + o.db_prefix + std::to_string(r));
+    for (int r = 0; r < 5; ++r) bench::my::exec(admin.db, "CREATE DATABASE IF NOT EXISTS " + o.db_prefix + std::to_string(r));
     settings.push_back({"mariadb",
                         "MariaDB " + version + " at " + athanor::URL::parse(o.mysql_url).render() + ", one database per contestant (" +
-                            o.db_prefix + "0..3), MariaDB Connector/C " + mysql_get_client_info() +
+                            o.db_prefix + "0..4), MariaDB Connector/C " + mysql_get_client_info() +
                             " prepared statements (mysql_stmt_*) for the hand-written code, one round trip per statement; "
-                            "mval: W1 as 500-row INSERT … VALUES … RETURNING id; "
+                            "mval: W1 as 500-row INSERT … VALUES … RETURNING id; bulk: W5 and W7 bound as arrays of 10 000 rows; "
                             "hand-written W6b: posts WHERE user_id IN (SELECT v FROM JSON_TABLE(?, …))",
                         false, "mysql", o.mysql_url});
 #else
@@ -448,7 +452,8 @@ int main(int argc, char** argv) {
             << "\nORM W6: User::posts relationship, lazy loader (N+1) and selectinload(&User::posts);"
             << "\n        Core and hand-written W6b: posts WHERE user_id IN (one array bound), grouped in memory"
             << "\nColumns per N: the hand-written median, Core/hand, ORM/hand, and on a server ORM over further references:"
-            << "\n  ORM/pipe: the hand-written code's pipelined twin (PostgreSQL); ORM/mval: 500-row multi-VALUES INSERTs (W1 only)"
+            << "\n  ORM/pipe: the hand-written code's pipelined twin (PostgreSQL); ORM/mval: 500-row multi-VALUES INSERTs (W1 only);"
+            << "\n  ORM/bulk: the hand-written UPDATEs and DELETEs bound as arrays (MariaDB, W5 and W7 only)"
             << "\n  x* = a contestant stopped repeating a read-only workload over --budget " << o.budget_s << " s (fewer samples)\n";
 
   bool all_ok = true;

@@ -59,6 +59,9 @@ class Runner {
   virtual std::string name() const = 0;
   /// Whether it runs workload `id` ("W1"…): a reference may run W1 only.
   virtual bool runs(const std::string& id) const { return !id.empty(); }
+  /// Whether its time of workload `id` is reported: a reference may run W1 as the baseline
+  /// does only to make the data of the workloads it is a reference for.
+  virtual bool reports(const std::string& id) const { return runs(id); }
   /// A fresh database with the schema (not timed).
   virtual void open(const Target& t) = 0;
   virtual void close() = 0;
