@@ -11,11 +11,11 @@
 
 namespace bench {
 
-/// Where a run goes: a SQLite file or memory, or a PostgreSQL database.
+/// Where a run goes: a SQLite file or memory, or a PostgreSQL or MariaDB database.
 struct Target {
-  std::string backend;  // "sqlite" or "postgresql"
+  std::string backend;  // "sqlite", "postgresql" or "mysql"
   std::string path;     // SQLite: file path, or ":memory:"
-  std::string url;      // PostgreSQL: the database's URL (libpq takes it as it is)
+  std::string url;      // a server: the database's URL (athanor's form; libpq takes it as it is)
 };
 
 /// Order-independent checksums, the same formula in every implementation.
@@ -57,6 +57,11 @@ class Runner {
  public:
   virtual ~Runner() = default;
   virtual std::string name() const = 0;
+  /// Whether it runs workload `id` ("W1"…): a reference may run W1 only.
+  virtual bool runs(const std::string& id) const { return !id.empty(); }
+  /// Whether its time of workload `id` is reported: a reference may run W1 as the baseline
+  /// does only to make the data of the workloads it is a reference for.
+  virtual bool reports(const std::string& id) const { return runs(id); }
   /// A fresh database with the schema (not timed).
   virtual void open(const Target& t) = 0;
   virtual void close() = 0;
@@ -64,6 +69,11 @@ class Runner {
   virtual std::string schema() = 0;
   /// W6 setup, not timed: 10 posts per user, through the same raw code for everyone.
   virtual void insert_posts(std::size_t posts_per_user) = 0;
+  /// Planner statistics after W1 and after the W6 set-up (not timed): on a server, ANALYZE, so
+  /// that every contestant's database plans W4 alike rather than as autovacuum happened to
+  /// analyze it (without it the hand-written W4 on PostgreSQL ran 4x slower than athanor's,
+  /// by the plan alone). SQLite: nothing (no statistics unless asked, for everyone alike).
+  virtual void analyze() {}
   /// users and posts left, after W7 (not timed).
   virtual std::pair<std::int64_t, std::int64_t> counts() = 0;
 

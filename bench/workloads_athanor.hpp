@@ -10,6 +10,9 @@
 #if ATHANOR_WITH_POSTGRESQL
 #  include "workloads_pqxx_raw.hpp"
 #endif
+#if ATHANOR_WITH_MYSQL
+#  include "workloads_mysql_raw.hpp"
+#endif
 
 namespace bench {
 
@@ -29,17 +32,18 @@ class AthanorBase : public Runner {
   }
  public:
   void open(const Target& t) override {
-    std::string url = t.backend == "postgresql" ? t.url
+    std::string url = t.backend != "sqlite"     ? t.url
                       : t.path == ":memory:"    ? "sqlite://"
                                                 : "sqlite:///" + t.path + "?journal_mode=WAL&synchronous=NORMAL";
     engine_.emplace(athanor::create_engine(url));
     registry_.map<User, Post>();
 #if ATHANOR_WITH_POSTGRESQL
-    if (t.backend == "postgresql") {
-      setup_ = std::make_unique<pqxx::connection>(t.url);  // the untimed set-up and checks
-      registry_.metadata().drop_all(*engine_);
-    }
+    if (t.backend == "postgresql") setup_ = std::make_unique<pg::Conn>(t.url);  // the untimed set-up and checks
 #endif
+#if ATHANOR_WITH_MYSQL
+    if (t.backend == "mysql") my_setup_ = std::make_unique<my::Conn>(t.url);
+#endif
+    if (t.backend != "sqlite") registry_.metadata().drop_all(*engine_);
     registry_.metadata().create_all(*engine_);
     ids_.clear();
   }
@@ -47,11 +51,17 @@ class AthanorBase : public Runner {
 #if ATHANOR_WITH_POSTGRESQL
     if (setup_) registry_.metadata().drop_all(*engine_), setup_.reset();
 #endif
+#if ATHANOR_WITH_MYSQL
+    if (my_setup_) registry_.metadata().drop_all(*engine_), my_setup_.reset();
+#endif
     engine_.reset();
   }
   std::string schema() override {
 #if ATHANOR_WITH_POSTGRESQL
     if (setup_) return pg::schema(*setup_);
+#endif
+#if ATHANOR_WITH_MYSQL
+    if (my_setup_) return my::schema(my_setup_->db);
 #endif
     return with_handle([](sqlite3* db) { return raw::schema(db); });
   }
@@ -59,11 +69,25 @@ class AthanorBase : public Runner {
 #if ATHANOR_WITH_POSTGRESQL
     if (setup_) return pg::insert_posts(*setup_, ids_, per_user);
 #endif
+#if ATHANOR_WITH_MYSQL
+    if (my_setup_) return my::insert_posts(my_setup_->db, ids_, per_user);
+#endif
     with_handle([&](sqlite3* db) { return raw::insert_posts(db, ids_, per_user), 0; });
+  }
+  void analyze() override {
+#if ATHANOR_WITH_POSTGRESQL
+    if (setup_) pg::analyze(*setup_);
+#endif
+#if ATHANOR_WITH_MYSQL
+    if (my_setup_) my::analyze(my_setup_->db);
+#endif
   }
   std::pair<std::int64_t, std::int64_t> counts() override {
 #if ATHANOR_WITH_POSTGRESQL
     if (setup_) return pg::counts(*setup_);
+#endif
+#if ATHANOR_WITH_MYSQL
+    if (my_setup_) return my::counts(my_setup_->db);
 #endif
     return with_handle([](sqlite3* db) { return raw::counts(db); });
   }
@@ -72,7 +96,10 @@ class AthanorBase : public Runner {
   std::optional<athanor::Engine> engine_;
   orm::Registry registry_;
 #if ATHANOR_WITH_POSTGRESQL
-  std::unique_ptr<pqxx::connection> setup_;
+  std::unique_ptr<pg::Conn> setup_;
+#endif
+#if ATHANOR_WITH_MYSQL
+  std::unique_ptr<my::Conn> my_setup_;
 #endif
 };
 

@@ -2,8 +2,13 @@
 // way a careful programmer writes it: statements prepared once per connection, values passed
 // to exec_prepared, columns read straight into plain structs, one transaction per workload.
 // Also the untimed set-up every PostgreSQL contestant shares (posts, counts, the schema).
+// The connection is libpqxx's own, opened through a connection policy that keeps libpq's
+// PGconn reachable (libpqxx 6.4 hides it otherwise): the pipelined twin
+// (workloads_libpq_pipeline.hpp) drives libpq's pipeline mode on that same PGconn, as
+// athanor's driver does (include/athanor/driver/postgresql.hpp, detail::Policy).
 #pragma once
 
+#include <libpq-fe.h>
 #include <pqxx/pqxx>
 
 #include <charconv>
@@ -25,27 +30,60 @@ inline constexpr const char* kPostgresSchemaSql[] = {
 
 namespace pg {
 
-inline void drop_tables(pqxx::connection& c) {
+/// connect_direct (what pqxx::connection is) that keeps the PGconn it opens; libpqxx's
+/// documented extension point (connectionpolicy.hxx).
+class Policy final : public pqxx::connect_direct {
+ public:
+  explicit Policy(const std::string& options) : connect_direct(options) {}
+  handle do_startconnect(handle h) override { return raw = connect_direct::do_startconnect(h); }
+  handle do_completeconnect(handle h) override { return raw = connect_direct::do_completeconnect(h); }
+  handle do_dropconnect(handle h) noexcept override { return raw = connect_direct::do_dropconnect(h); }
+  handle do_disconnect(handle h) noexcept override { return raw = connect_direct::do_disconnect(h); }
+  PGconn* raw = nullptr;
+};
+/// pqxx::connection with the policy reachable (what basic_connection does).
+class Conn final : public pqxx::connection_base {
+ public:
+  explicit Conn(const std::string& options) : connection_base(policy_), policy_(options) { init(); }
+  ~Conn() noexcept { close(); }
+  PGconn* raw() const { return policy_.raw; }
+
+ private:
+  Policy policy_;
+};
+
+inline void drop_tables(pqxx::connection_base& c) {
   pqxx::nontransaction tx(c);
   tx.exec("DROP TABLE IF EXISTS posts, users CASCADE");
 }
-/// 10 posts per user (W6 set-up for every contestant; not timed).
-inline void insert_posts(pqxx::connection& c, const std::vector<std::int64_t>& user_ids, std::size_t per_user) {
-  c.prepare("bench_insert_post", "INSERT INTO posts (user_id, title) VALUES ($1, $2)");
+/// 10 posts per user (W6 set-up for every contestant; not timed): one INSERT … SELECT on the
+/// server, in the order of the ids and then k, so that every contestant's posts get the same ids.
+inline void insert_posts(pqxx::connection_base& c, const std::vector<std::int64_t>& user_ids, std::size_t per_user) {
+  std::string ids = "{";
+  char buf[24];
+  for (auto id : user_ids) {
+    if (ids.size() > 1) ids += ',';
+    ids.append(buf, std::to_chars(buf, buf + sizeof buf, id).ptr);
+  }
+  ids += '}';
   pqxx::work tx(c);
-  for (auto id : user_ids)
-    for (std::size_t k = 0; k < per_user; ++k)
-      tx.exec_prepared0("bench_insert_post", id, "post " + std::to_string(k) + " of user " + std::to_string(id));
+  tx.exec_params0("INSERT INTO posts (user_id, title) SELECT u.id, 'post ' || k || ' of user ' || u.id "
+                  "FROM unnest($1::integer[]) WITH ORDINALITY AS u(id, ord) CROSS JOIN generate_series(0, $2 - 1) AS k "
+                  "ORDER BY u.ord, k",
+                  ids, static_cast<int>(per_user));
   tx.commit();
-  c.unprepare("bench_insert_post");
 }
-inline std::pair<std::int64_t, std::int64_t> counts(pqxx::connection& c) {
+inline void analyze(pqxx::connection_base& c) {
+  pqxx::nontransaction tx(c);
+  tx.exec("ANALYZE users, posts");
+}
+inline std::pair<std::int64_t, std::int64_t> counts(pqxx::connection_base& c) {
   pqxx::work tx(c);
   auto r = tx.exec1("SELECT (SELECT count(*) FROM users), (SELECT count(*) FROM posts)");
   return {r[0].as<std::int64_t>(), r[1].as<std::int64_t>()};
 }
 /// Columns, constraints and indexes as the server reports them.
-inline std::string schema(pqxx::connection& c) {
+inline std::string schema(pqxx::connection_base& c) {
   pqxx::work tx(c);
   std::string out;
   for (auto row : tx.exec(
@@ -75,11 +113,11 @@ inline PostRow read_post(const pqxx::row& r) {
 
 }  // namespace pg
 
-class PqxxRaw final : public Runner {
+class PqxxRaw : public Runner {
  public:
   std::string name() const override { return "hand-written libpqxx"; }
   void open(const Target& t) override {
-    conn_ = std::make_unique<pqxx::connection>(t.url);
+    conn_ = std::make_unique<pg::Conn>(t.url);
     pg::drop_tables(*conn_);
     pqxx::work tx(*conn_);
     for (auto* sql : kPostgresSchemaSql) tx.exec(sql);
@@ -104,6 +142,7 @@ class PqxxRaw final : public Runner {
   std::string schema() override { return pg::schema(*conn_); }
   void insert_posts(std::size_t per_user) override { pg::insert_posts(*conn_, ids_, per_user); }
   std::pair<std::int64_t, std::int64_t> counts() override { return pg::counts(*conn_); }
+  void analyze() override { pg::analyze(*conn_); }
 
   std::uint64_t w1_insert(const Data& d) override {
     pqxx::work tx(*conn_);
@@ -207,8 +246,8 @@ class PqxxRaw final : public Runner {
     return cs;
   }
 
- private:
-  std::unique_ptr<pqxx::connection> conn_;
+ protected:
+  std::unique_ptr<pg::Conn> conn_;
 };
 
 }  // namespace bench
