@@ -15,6 +15,7 @@
 #include <string>     // std::string
 #include <vector>     // std::vector
 
+#include <athanor/config.hpp>
 #include <athanor/core/table.hpp>
 #include <athanor/core/text.hpp>
 #include <athanor/dialect/reflectors.hpp>
@@ -90,24 +91,8 @@ inline Inspector inspect(Connection& conn) { return Inspector(conn); }  ///< As 
 
 /// The table data of a reflected table, as a Table would hold it: a literal default becomes a
 /// value (`server_default("x")`), another one SQL text (`server_default(sql_fragment("now()"))`).
-inline std::shared_ptr<detail::TableData> table_data(const ReflectedTable& r) {
-  auto t = std::make_shared<detail::TableData>();
-  t->name = r.name;
-  for (auto& rc : r.columns) {
-    ColumnDef c;
-    c.name = rc.name, c.type = rc.type, c.nullable = rc.nullable;
-    c.primary_key = std::find(r.primary_key.columns.begin(), r.primary_key.columns.end(), rc.name) != r.primary_key.columns.end();
-    c.autoincrement = rc.autoincrement;
-    if (rc.default_value) c.server_default = Expr(*rc.default_value);
-    else if (rc.default_sql) c.server_default = sql_fragment(*rc.default_sql, rc.type);
-    t->columns.push_back(std::move(c));
-  }
-  t->primary_key = r.primary_key.columns;
-  for (auto& fk : r.foreign_keys) t->foreign_keys.push_back({fk.columns, fk.ref_table, fk.ref_columns, {fk.on_delete, fk.on_update, fk.name}});
-  t->uniques = r.uniques, t->checks = r.checks, t->indexes = r.indexes;
-  Table::finish(*t);
-  return t;
-}
+ATHANOR_DECL std::shared_ptr<detail::TableData> table_data(const ReflectedTable& r);
+
 
 /// Adds the tables of the database behind `bind` (an Engine or a Connection) to `md`: all of
 /// them, or those named in `only` (NoSuchTableError for a missing one). Tables `md` has already
@@ -135,7 +120,39 @@ struct CanonicalOptions {
 /// the normalisation of `dialect`'s backend: the same text for a declared table (what
 /// create_all writes, implicit names and all) and for that table reflected back.
 /// **Example**: `CHECK(canonical(users.data(), engine.dialect()) == canonical(*reflected, engine.dialect()))`
-inline std::string canonical(const detail::TableData& t, const Dialect& dialect, CanonicalOptions options = {}) {
+ATHANOR_DECL std::string canonical(const detail::TableData& t, const Dialect& dialect, CanonicalOptions options = {});
+
+/// Every table of `md`, canonical(), sorted by name.
+inline std::string canonical(const MetaData& md, const Dialect& dialect, CanonicalOptions options = {}) {
+  auto tables = md.sorted_tables();
+  std::sort(tables.begin(), tables.end(), [](auto* a, auto* b) { return a->name < b->name; });
+  std::string out;
+  for (auto* t : tables) out += canonical(*t, dialect, options);
+  return out;
+}
+
+
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL std::shared_ptr<detail::TableData> table_data(const ReflectedTable& r) {
+  auto t = std::make_shared<detail::TableData>();
+  t->name = r.name;
+  for (auto& rc : r.columns) {
+    ColumnDef c;
+    c.name = rc.name, c.type = rc.type, c.nullable = rc.nullable;
+    c.primary_key = std::find(r.primary_key.columns.begin(), r.primary_key.columns.end(), rc.name) != r.primary_key.columns.end();
+    c.autoincrement = rc.autoincrement;
+    if (rc.default_value) c.server_default = Expr(*rc.default_value);
+    else if (rc.default_sql) c.server_default = sql_fragment(*rc.default_sql, rc.type);
+    t->columns.push_back(std::move(c));
+  }
+  t->primary_key = r.primary_key.columns;
+  for (auto& fk : r.foreign_keys) t->foreign_keys.push_back({fk.columns, fk.ref_table, fk.ref_columns, {fk.on_delete, fk.on_update, fk.name}});
+  t->uniques = r.uniques, t->checks = r.checks, t->indexes = r.indexes;
+  Table::finish(*t);
+  return t;
+}
+
+ATHANOR_DECL std::string canonical(const detail::TableData& t, const Dialect& dialect, CanonicalOptions options) {
   const detail::Reflector& norm = detail::reflector_for(dialect);
   static constexpr const char* kinds[] = {"null",    "integer", "big_integer", "small_integer", "boolean", "float",
                                           "double",  "numeric", "string",      "text",          "binary",  "date",
@@ -244,14 +261,6 @@ inline std::string canonical(const detail::TableData& t, const Dialect& dialect,
   for (auto& l : lines) out += l + "\n";
   return out;
 }
-
-/// Every table of `md`, canonical(), sorted by name.
-inline std::string canonical(const MetaData& md, const Dialect& dialect, CanonicalOptions options = {}) {
-  auto tables = md.sorted_tables();
-  std::sort(tables.begin(), tables.end(), [](auto* a, auto* b) { return a->name < b->name; });
-  std::string out;
-  for (auto* t : tables) out += canonical(*t, dialect, options);
-  return out;
-}
+#endif  // ATHANOR_DEFINITIONS
 
 }  // namespace athanor
