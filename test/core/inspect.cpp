@@ -232,6 +232,106 @@ TEST_CASE("inspect: columns, keys, actions, constraints and indexes as the catal
   m.md.drop_all(engine);
 }
 
+TEST_CASE("DDL written by hand: each backend's own spellings read back") {
+  // Reflection reads schemas athanor did not create: identity and native enums on PostgreSQL,
+  // TINYINT widths and ENUM on MariaDB, column constraints and odd quoting on SQLite.
+  auto engine = test::engine();
+  auto conn = engine.connect();
+  std::string backend(engine.dialect().name());
+  auto drop = [&] {
+    for (auto* t : {"rf hand", "rf_hand", "rf_other"}) {
+      try {
+        conn.exec_driver_sql(std::string("DROP TABLE IF EXISTS ") + (backend == "mysql" ? "`" + std::string(t) + "`" : "\"" + std::string(t) + "\""));
+      } catch (...) {
+      }
+    }
+    if (backend == "postgresql") conn.exec_driver_sql("DROP TYPE IF EXISTS rf_mood");
+  };
+  drop();
+  if (backend == "postgresql") {
+    conn.exec_driver_sql("CREATE TYPE rf_mood AS ENUM ('sad', 'ok', 'happy')");
+    conn.exec_driver_sql(
+        "CREATE TABLE rf_hand (id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, mood rf_mood NOT NULL DEFAULT 'ok',"
+        " n int CONSTRAINT rf_hand_n_check CHECK (n > 0), code char(5), total numeric, big bigserial, at timestamp(3) with time zone,"
+        " CONSTRAINT rf_hand_code_key UNIQUE (code))");
+    conn.exec_driver_sql("CREATE INDEX rf_hand_lower ON rf_hand (lower(code))");    // an expression: left out
+    conn.exec_driver_sql("CREATE INDEX rf_hand_partial ON rf_hand (n) WHERE n > 10");  // partial: left out
+    conn.exec_driver_sql("CREATE INDEX rf_hand_n ON rf_hand (n DESC, code)");
+    auto insp = inspect(conn);
+    auto& t = insp.table("rf_hand");
+    CHECK(t.columns[0].autoincrement);
+    CHECK_FALSE(t.columns[0].default_sql.has_value());
+    CHECK(t.columns[1].type.kind == TypeKind::enum_);
+    REQUIRE(t.columns[1].type.enum_values);
+    CHECK(*t.columns[1].type.enum_values == std::vector<std::string>{"sad", "ok", "happy"});
+    CHECK(t.columns[1].default_value == Value("ok"));
+    CHECK(t.columns[3].type == String{5});
+    CHECK(t.columns[4].type.kind == TypeKind::numeric);
+    CHECK(t.columns[5].autoincrement);  // bigserial: a sequence default
+    CHECK(t.columns[5].type.kind == TypeKind::big_integer);
+    CHECK_FALSE(t.columns[5].default_sql.has_value());
+    CHECK(t.columns[6].type.kind == TypeKind::datetime);
+    CHECK(t.columns[6].type.timezone);
+    REQUIRE(t.checks.size() == 1);
+    CHECK(t.checks[0].name == "rf_hand_n_check");
+    CHECK(t.checks[0].sqltext == "n > 0");
+    REQUIRE(t.uniques.size() == 1);
+    CHECK(t.uniques[0].columns == std::vector<std::string>{"code"});
+    REQUIRE(t.indexes.size() == 1);
+    CHECK(t.indexes[0].name == "rf_hand_n");
+    CHECK(t.indexes[0].columns == std::vector<std::string>{"n", "code"});
+    CHECK(t.primary_key.name == "rf_hand_pkey");
+  } else if (backend == "mysql") {
+    conn.exec_driver_sql(
+        "CREATE TABLE rf_hand (id INT AUTO_INCREMENT PRIMARY KEY, flag TINYINT(1) DEFAULT 0, small TINYINT(4),"
+        " mood ENUM('sad','ok','happy') NOT NULL DEFAULT 'ok', note VARCHAR(10) DEFAULT NULL, n INT CHECK (n > 0),"
+        " UNIQUE KEY rf_hand_u (note), KEY rf_hand_n (n, note))");
+    auto insp = inspect(conn);
+    auto& t = insp.table("rf_hand");
+    CHECK(t.columns[0].autoincrement);
+    CHECK(t.columns[1].type.kind == TypeKind::boolean);
+    CHECK(t.columns[1].type_text == "tinyint(1)");
+    CHECK(t.columns[1].default_value == Value(false));
+    CHECK(t.columns[2].type.kind == TypeKind::small_integer);
+    CHECK(t.columns[3].type.kind == TypeKind::enum_);
+    REQUIRE(t.columns[3].type.enum_values);
+    CHECK(*t.columns[3].type.enum_values == std::vector<std::string>{"sad", "ok", "happy"});
+    CHECK(t.columns[3].default_value == Value("ok"));
+    CHECK_FALSE(t.columns[4].default_sql.has_value());  // DEFAULT NULL shows as the text NULL
+    REQUIRE(t.checks.size() == 1);
+    CHECK(t.checks[0].sqltext == "`n` > 0");
+    REQUIRE(t.uniques.size() == 1);
+    CHECK(t.uniques[0].name == "rf_hand_u");
+    REQUIRE(t.indexes.size() == 1);
+    CHECK(t.indexes[0].columns == std::vector<std::string>{"n", "note"});
+  } else {
+    conn.exec_driver_sql("CREATE TABLE rf_other (id INTEGER PRIMARY KEY)");
+    conn.exec_driver_sql(
+        "CREATE TABLE [rf hand] (\"id\" INTEGER PRIMARY KEY AUTOINCREMENT, `code` TEXT CONSTRAINT \"uq code\" UNIQUE,"
+        " n INT CHECK (n > 0) REFERENCES rf_other ON DELETE CASCADE, -- a comment, (with a parenthesis\n"
+        " CONSTRAINT \"ck \"\"quoted\"\"\" CHECK (n < 100), CONSTRAINT fk_named FOREIGN KEY (code) REFERENCES rf_other (id))");
+    auto insp = inspect(conn);
+    auto& t = insp.table("rf hand");
+    CHECK(t.columns[0].autoincrement);
+    CHECK(t.columns[2].type.kind == TypeKind::integer);
+    REQUIRE(t.uniques.size() == 1);
+    CHECK(t.uniques[0].name == "uq code");
+    CHECK(t.uniques[0].columns == std::vector<std::string>{"code"});
+    REQUIRE(t.checks.size() == 2);
+    CHECK(t.checks[0].name == "");
+    CHECK(t.checks[0].sqltext == "n > 0");
+    CHECK(t.checks[1].name == "ck \"quoted\"");
+    CHECK(t.checks[1].sqltext == "n < 100");
+    REQUIRE(t.foreign_keys.size() == 2);
+    CHECK(t.foreign_keys[0].name == "");  // unnamed: SQLite keeps no name
+    CHECK(t.foreign_keys[0].columns == std::vector<std::string>{"n"});
+    CHECK(t.foreign_keys[0].ref_columns == std::vector<std::string>{"id"});  // the referred table's key
+    CHECK(t.foreign_keys[0].on_delete == Action::cascade);
+    CHECK(t.foreign_keys[1].name == "fk_named");
+  }
+  drop();
+}
+
 TEST_CASE("an unknown table is a NoSuchTableError naming it") {
   auto engine = test::engine();
   auto insp = inspect(engine);

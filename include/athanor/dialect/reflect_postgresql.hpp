@@ -67,6 +67,22 @@ class PostgresqlReflector : public Reflector {
     }
   }
 
+  /// A native enum type's labels, in their order (https://www.postgresql.org/docs/current/catalog-pg-enum.html).
+  static SqlType enum_type(const CatalogQuery& q, const std::string& table, const std::string& column) {
+    auto labels = std::make_shared<std::vector<std::string>>();
+    SqlType t(TypeKind::enum_);
+    for (auto& r : q("SELECT e.enumlabel::text FROM pg_catalog.pg_enum e"
+                     " JOIN pg_catalog.pg_attribute a ON a.atttypid = e.enumtypid"
+                     " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+                     " WHERE n.nspname = current_schema() AND c.relname = :t AND a.attname = :c ORDER BY e.enumsortorder",
+                     {{"t", table}, {"c", column}})) {
+      labels->push_back(text_of(r[0]));
+      t.length = std::max<int>(t.length, static_cast<int>(labels->back().size()));
+    }
+    t.enum_values = std::move(labels);
+    return t;
+  }
+
   std::optional<ReflectedTable> table(const CatalogQuery& q, const std::string& name) const override {
     static const std::string of_table =
         " JOIN pg_catalog.pg_class c ON c.oid = %REL% JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
@@ -77,7 +93,8 @@ class PostgresqlReflector : public Reflector {
     };
     Params t_param{{"t", name}};
     auto cols = q("SELECT a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull::int,"
-                  " pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text"
+                  " pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,"
+                  " (SELECT ty.typtype::text FROM pg_catalog.pg_type ty WHERE ty.oid = a.atttypid)"
                   " FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum" +
                       scoped(of_table, "a.attrelid") + " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
                   t_param);
@@ -88,6 +105,7 @@ class PostgresqlReflector : public Reflector {
       ReflectedColumn c;
       c.name = text_of(r[0]), c.type_text = text_of(r[1]), c.type = map_type(c.type_text);
       c.nullable = int_of(r[2]) == 0;
+      if (text_of(r[6]) == "e") c.type = enum_type(q, name, c.name);  // CREATE TYPE … AS ENUM
       std::string identity = text_of(r[4]), generated = text_of(r[5]);
       if (!r[3].is_null()) {
         std::string def = text_of(r[3]);
