@@ -190,6 +190,13 @@ TEST_CASE("inspect: columns, keys, actions, constraints and indexes as the catal
   CHECK(std::is_sorted(names.begin(), names.end()));
   CHECK(insp.has_table("rf_types"));
   CHECK_FALSE(insp.has_table("rf_nothing"));
+  auto conn = engine.connect();
+  conn.exec_driver_sql("CREATE VIEW rf_view AS SELECT 1 AS one");
+  auto views = insp.view_names();
+  CHECK(std::find(views.begin(), views.end(), "rf_view") != views.end());
+  auto tables = insp.table_names();
+  CHECK(std::find(tables.begin(), tables.end(), "rf_view") == tables.end());
+  conn.exec_driver_sql("DROP VIEW rf_view");
 
   auto& cols = insp.columns("rf_types");
   REQUIRE(cols.size() == 19);
@@ -281,11 +288,17 @@ TEST_CASE("DDL written by hand: each backend's own spellings read back") {
     CHECK(t.indexes[0].name == "rf_hand_n");
     CHECK(t.indexes[0].columns == std::vector<std::string>{"n", "code"});
     CHECK(t.primary_key.name == "rf_hand_pkey");
+    conn.exec_driver_sql("COMMENT ON COLUMN rf_hand.n IS 'how many'");
+    conn.exec_driver_sql("COMMENT ON TABLE rf_hand IS 'by hand'");
+    insp.clear();
+    CHECK(insp.table("rf_hand").columns[2].comment == "how many");
+    CHECK(insp.table("rf_hand").comment == "by hand");
   } else if (backend == "mysql") {
     conn.exec_driver_sql(
         "CREATE TABLE rf_hand (id INT AUTO_INCREMENT PRIMARY KEY, flag TINYINT(1) DEFAULT 0, small TINYINT(4),"
         " mood ENUM('sad','ok','happy') NOT NULL DEFAULT 'ok', note VARCHAR(10) DEFAULT NULL, n INT CHECK (n > 0),"
-        " UNIQUE KEY rf_hand_u (note), KEY rf_hand_n (n, note))");
+        " UNIQUE KEY rf_hand_u (note), KEY rf_hand_n (n, note)) COMMENT 'by hand'");
+    conn.exec_driver_sql("ALTER TABLE rf_hand MODIFY small TINYINT(4) COMMENT 'how many'");
     auto insp = inspect(conn);
     auto& t = insp.table("rf_hand");
     CHECK(t.columns[0].autoincrement);
@@ -304,6 +317,8 @@ TEST_CASE("DDL written by hand: each backend's own spellings read back") {
     CHECK(t.uniques[0].name == "rf_hand_u");
     REQUIRE(t.indexes.size() == 1);
     CHECK(t.indexes[0].columns == std::vector<std::string>{"n", "note"});
+    CHECK(t.columns[2].comment == "how many");
+    CHECK(t.comment == "by hand");
   } else {
     conn.exec_driver_sql("CREATE TABLE rf_other (id INTEGER PRIMARY KEY)");
     conn.exec_driver_sql(

@@ -31,6 +31,15 @@ class MysqlReflector : public Reflector {
     return out;
   }
 
+  std::vector<std::string> view_names(const CatalogQuery& q) const override {
+    std::vector<std::string> out;
+    for (auto& r : q("SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'VIEW' "
+                     "ORDER BY TABLE_NAME",
+                     {}))
+      out.push_back(text_of(r[0]));
+    return out;
+  }
+
   /// COLUMN_TYPE → athanor's type (https://mariadb.com/kb/en/data-types/).
   static SqlType map_type(std::string_view column_type) {
     std::string f = lower(column_type);
@@ -74,7 +83,7 @@ class MysqlReflector : public Reflector {
   std::optional<ReflectedTable> table(const CatalogQuery& q, const std::string& name) const override {
     Params t_param{{"t", name}};
     // BINARY: information_schema compares names without case; a table name is case-sensitive here.
-    auto cols = q("SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, GENERATION_EXPRESSION"
+    auto cols = q("SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, GENERATION_EXPRESSION, COLUMN_COMMENT"
                   " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = BINARY :t ORDER BY ORDINAL_POSITION",
                   t_param);
     if (cols.empty()) return std::nullopt;
@@ -86,6 +95,7 @@ class MysqlReflector : public Reflector {
       c.nullable = text_of(r[2]) == "YES";
       std::string extra = lower(text_of(r[4]));
       c.autoincrement = extra.find("auto_increment") != std::string::npos;
+      c.comment = text_of(r[6]);
       if (extra.find("generated") != std::string::npos) {
         c.generated = text_of(r[5]);
       } else if (!r[3].is_null() && text_of(r[3]) != "NULL") {
@@ -94,6 +104,8 @@ class MysqlReflector : public Reflector {
       t.columns.push_back(std::move(c));
     }
 
+    for (auto& r : q("SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = BINARY :t", t_param))
+      t.comment = text_of(r[0]);
     std::map<std::string, ReflectedForeignKey> fks;
     std::map<std::string, UniqueConstraint> uniques;
     for (auto& r : q("SELECT tc.CONSTRAINT_NAME, tc.CONSTRAINT_TYPE, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME,"

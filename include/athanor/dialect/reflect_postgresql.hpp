@@ -28,6 +28,15 @@ class PostgresqlReflector : public Reflector {
     return out;
   }
 
+  std::vector<std::string> view_names(const CatalogQuery& q) const override {
+    std::vector<std::string> out;
+    for (auto& r : q("SELECT c.relname::text FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                     "WHERE n.nspname = current_schema() AND c.relkind IN ('v', 'm') ORDER BY 1",
+                     {}))
+      out.push_back(text_of(r[0]));
+    return out;
+  }
+
   /// format_type()'s spelling → athanor's type (https://www.postgresql.org/docs/current/datatype.html).
   static SqlType map_type(std::string_view formatted) {
     std::string f = lower(formatted);
@@ -94,7 +103,8 @@ class PostgresqlReflector : public Reflector {
     Params t_param{{"t", name}};
     auto cols = q("SELECT a.attname::text, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull::int,"
                   " pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,"
-                  " (SELECT ty.typtype::text FROM pg_catalog.pg_type ty WHERE ty.oid = a.atttypid)"
+                  " (SELECT ty.typtype::text FROM pg_catalog.pg_type ty WHERE ty.oid = a.atttypid),"
+                  " pg_catalog.col_description(a.attrelid, a.attnum), pg_catalog.obj_description(a.attrelid, 'pg_class')"
                   " FROM pg_catalog.pg_attribute a LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum" +
                       scoped(of_table, "a.attrelid") + " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
                   t_param);
@@ -106,6 +116,7 @@ class PostgresqlReflector : public Reflector {
       c.name = text_of(r[0]), c.type_text = text_of(r[1]), c.type = map_type(c.type_text);
       c.nullable = int_of(r[2]) == 0;
       if (text_of(r[6]) == "e") c.type = enum_type(q, name, c.name);  // CREATE TYPE … AS ENUM
+      c.comment = text_of(r[7]), t.comment = text_of(r[8]);
       std::string identity = text_of(r[4]), generated = text_of(r[5]);
       if (!r[3].is_null()) {
         std::string def = text_of(r[3]);

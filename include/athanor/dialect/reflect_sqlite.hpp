@@ -171,6 +171,12 @@ class SqliteReflector : public Reflector {
     return out;
   }
 
+  std::vector<std::string> view_names(const CatalogQuery& q) const override {
+    std::vector<std::string> out;
+    for (auto& r : q("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name", {})) out.push_back(text_of(r[0]));
+    return out;
+  }
+
   static SqlType map_type(std::string_view declared) {
     std::string d = lower(declared);
     std::string base = d.substr(0, d.find('('));

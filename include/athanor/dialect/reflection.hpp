@@ -37,6 +37,7 @@ struct ReflectedColumn {
   std::optional<Value> default_value;
   bool autoincrement = false;  ///< the database generates it (SERIAL/IDENTITY, AUTO_INCREMENT, a SQLite rowid key)
   std::string generated;       ///< a generated (computed) column's expression; empty for a stored column
+  std::string comment;         ///< COMMENT ON COLUMN / COMMENT '…' ("" where none, and always on SQLite)
 };
 
 /// The primary key.
@@ -58,6 +59,7 @@ struct ReflectedForeignKey {
 /// Everything reflection reads about one table.
 struct ReflectedTable {
   std::string name;                              ///< the table's name
+  std::string comment;                           ///< the table's comment ("" where none, and always on SQLite)
   std::vector<ReflectedColumn> columns;          ///< in the table's order
   ReflectedPrimaryKey primary_key;               ///< empty columns: none
   std::vector<ReflectedForeignKey> foreign_keys; ///< sorted by name
@@ -85,6 +87,8 @@ class Reflector {
   virtual ~Reflector() = default;
   /// The base tables of the connection's schema (database), sorted by name.
   virtual std::vector<std::string> table_names(const CatalogQuery& q) const = 0;
+  /// The views of the connection's schema, sorted by name.
+  virtual std::vector<std::string> view_names(const CatalogQuery& q) const = 0;
   /// Table `name`, or nothing when the schema has no such table.
   virtual std::optional<ReflectedTable> table(const CatalogQuery& q, const std::string& name) const = 0;
 

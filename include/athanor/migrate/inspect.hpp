@@ -36,6 +36,8 @@ class Inspector {
 
   /// The base tables of the connection's schema (PostgreSQL: current_schema(); MariaDB: DATABASE()), sorted.
   std::vector<std::string> table_names() const { return reflector_->table_names(query()); }
+  /// The views of the connection's schema, sorted (their columns are not read yet).
+  std::vector<std::string> view_names() const { return reflector_->view_names(query()); }
   /// Whether the schema has table `name`.
   bool has_table(const std::string& name) {
     return tables_.count(name) || find(name) != nullptr;
