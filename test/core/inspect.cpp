@@ -48,6 +48,7 @@ struct Everything {
               Column{"uid", UuidType{}},
               Column{"status", Enum{"draft", "published"}, nullable(false), server_default("draft")},
               Column{"qty", Integer{}},
+              Column{"path", String{20}, server_default("C:\\dir")},  // a backslash: MariaDB escapes it, the others do not
               CheckConstraint{"qty >= 0 AND qty < 1000", "ck_rf_types_qty"},
               CheckConstraint{"si > 0"}};
   Table lines{"rf_lines", md,
@@ -199,7 +200,8 @@ TEST_CASE("inspect: columns, keys, actions, constraints and indexes as the catal
   conn.exec_driver_sql("DROP VIEW rf_view");
 
   auto& cols = insp.columns("rf_types");
-  REQUIRE(cols.size() == 19);
+  REQUIRE(cols.size() == 20);
+  CHECK(cols[19].default_value == Value("C:\\dir"));
   CHECK(cols[0].name == "id");
   CHECK(cols[0].autoincrement);
   CHECK_FALSE(cols[0].nullable);

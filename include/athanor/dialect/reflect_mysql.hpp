@@ -63,7 +63,7 @@ class MysqlReflector : public Reflector {
     if (base == "json") return SqlType(TypeKind::json);
     if (base == "uuid") return SqlType(TypeKind::uuid);
     if (base == "enum") {
-      auto names = quoted_literals(f.substr(4));
+      auto names = quoted_literals(f.substr(4), true);
       SqlType t(TypeKind::enum_);
       for (auto& v : names) t.length = std::max<int>(t.length, static_cast<int>(v.size()));
       t.enum_values = std::make_shared<std::vector<std::string>>(std::move(names));
@@ -99,7 +99,7 @@ class MysqlReflector : public Reflector {
       if (extra.find("generated") != std::string::npos) {
         c.generated = text_of(r[5]);
       } else if (!r[3].is_null() && text_of(r[3]) != "NULL") {
-        c.default_sql = text_of(r[3]), c.default_value = literal_default(*c.default_sql, c.type);
+        c.default_sql = text_of(r[3]), c.default_value = literal_default(*c.default_sql, c.type, true);
       }
       t.columns.push_back(std::move(c));
     }
@@ -156,7 +156,7 @@ class MysqlReflector : public Reflector {
       });
       if (!expression && !fk_index) t.indexes.push_back(std::move(ix));
     }
-    fold_type_checks(t);
+    fold_type_checks(t, true);
     sort_parts(t);
     return t;
   }

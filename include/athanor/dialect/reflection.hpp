@@ -145,8 +145,9 @@ inline std::vector<int> type_args(std::string_view t) {
   if (any) out.push_back(cur);
   return out;
 }
-/// The contents of every '…' literal in `s`, in order ('' inside one is a quote).
-inline std::vector<std::string> quoted_literals(std::string_view s) {
+/// The contents of every '…' literal in `s`, in order ('' inside one is a quote; with
+/// `backslash_escapes`, as MariaDB writes them, so is \').
+inline std::vector<std::string> quoted_literals(std::string_view s, bool backslash_escapes = false) {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] != '\'') continue;
@@ -154,7 +155,7 @@ inline std::vector<std::string> quoted_literals(std::string_view s) {
     for (++i; i < s.size(); ++i) {
       if (s[i] == '\'' && i + 1 < s.size() && s[i + 1] == '\'') cur += '\'', ++i;
       else if (s[i] == '\'') break;
-      else if (s[i] == '\\' && i + 1 < s.size()) cur += s[++i];
+      else if (s[i] == '\\' && backslash_escapes && i + 1 < s.size()) cur += s[++i];
       else cur += s[i];
     }
     out.push_back(std::move(cur));
@@ -184,7 +185,8 @@ inline std::string_view strip_parens(std::string_view s) {
 
 /// A DEFAULT's text as a value of the column's type when it is a literal: a quoted string
 /// (PostgreSQL's `'x'::type` cast dropped), a number, TRUE/FALSE. Nothing for an expression.
-inline std::optional<Value> literal_default(std::string_view sql, const SqlType& type) {
+/// `backslash_escapes`: a backslash escapes the next character (MariaDB), else it is itself.
+inline std::optional<Value> literal_default(std::string_view sql, const SqlType& type, bool backslash_escapes = false) {
   std::string_view s = strip_parens(sql);
   std::string body;
   bool quoted = false;
@@ -193,7 +195,7 @@ inline std::optional<Value> literal_default(std::string_view sql, const SqlType&
     for (; i < s.size(); ++i) {
       if (s[i] == '\'' && i + 1 < s.size() && s[i + 1] == '\'') body += '\'', ++i;
       else if (s[i] == '\'') break;
-      else if (s[i] == '\\' && i + 1 < s.size()) body += s[++i];
+      else if (s[i] == '\\' && backslash_escapes && i + 1 < s.size()) body += s[++i];
       else body += s[i];
     }
     if (i >= s.size()) return std::nullopt;
@@ -235,12 +237,12 @@ inline std::optional<Value> literal_default(std::string_view sql, const SqlType&
 /// Our Enum is VARCHAR plus a CHECK named ck_<table>_<column>_enum listing its names; such a
 /// check turns the column back into an Enum (and leaves the list of checks). MariaDB's JSON is
 /// LONGTEXT plus a CHECK json_valid(`column`): that check makes the column Json.
-inline void fold_type_checks(ReflectedTable& t) {
+inline void fold_type_checks(ReflectedTable& t, bool backslash_escapes = false) {
   for (auto it = t.checks.begin(); it != t.checks.end();) {
     bool folded = false;
     for (auto& c : t.columns) {
       if (it->name == "ck_" + t.name + "_" + c.name + "_enum" && c.type.is_string()) {
-        auto names = quoted_literals(it->sqltext);
+        auto names = quoted_literals(it->sqltext, backslash_escapes);
         auto v = std::make_shared<std::vector<std::string>>(names);
         c.type.kind = TypeKind::enum_, c.type.enum_values = std::move(v);
         folded = true;
