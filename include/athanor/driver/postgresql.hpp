@@ -392,6 +392,11 @@ struct Session {
   std::unique_ptr<pqxx::nontransaction> tx;         ///< runs everything; BEGIN/COMMIT are plain SQL
   bool in_tx = false;    ///< inside BEGIN … COMMIT/ROLLBACK (tracked from exec)
   bool closing = false;  ///< the connection is going: statements skip DEALLOCATE
+  /// `?prepared_statements=false`: every statement is parsed anew as the protocol's unnamed
+  /// statement (PQexecParams), so no named statement lives on the server. PgBouncer in
+  /// transaction pooling before 1.21 hands the next transaction another server session, where
+  /// a named statement prepared here would not exist.
+  bool named = true;
   unsigned long next_id = 0;
 };
 
@@ -440,6 +445,15 @@ class Statement final : public driver::Statement {
     }
     types_.resize(params.size());
     for (std::size_t i = 0; i < params.size(); ++i) types_[i] = detail::param_type(params[i]);
+    if (!s_.named) {
+      bind(params);
+      declared();
+      result_.reset(PQexecParams(s_.conn->raw(), sql_.c_str(), static_cast<int>(params.size()),
+                                 decl_.empty() ? nullptr : decl_.data(), values_.data(), lengths_.data(), formats_.data(), 0));
+      if (!ok(result_.get())) fail(result_.get());
+      described();
+      return;
+    }
     Prepared* p = find();
     if (!p) p = &prepare_new();
     if (p->stale) prepare(*p);
@@ -461,12 +475,46 @@ class Statement final : public driver::Statement {
       result_ = run(*p, params);
       if (!ok(result_.get())) fail(result_.get());
     }
-    PGresult* r = result_.get();
-    oids_.resize(static_cast<std::size_t>(PQnfields(r)));
-    for (std::size_t i = 0; i < oids_.size(); ++i) oids_[i] = PQftype(r, static_cast<int>(i));
-    rows_ = PQntuples(r), next_ = 0, row_ = -1;
-    const char* n = PQcmdTuples(r);
-    affected_ = *n ? std::strtoll(n, nullptr, 10) : 0;
+    described();
+  }
+  /// The rows go through libpq's pipeline mode (libpq 14+:
+  /// https://www.postgresql.org/docs/current/libpq-pipeline-mode.html): every row's Bind and
+  /// Execute are sent without waiting for the one before, so a batch costs a round trip per
+  /// chunk instead of one per row. libpqxx 6.4 has no pipeline (its pipeline class sends plain
+  /// SQL text, without parameters or prepared statements); the statements here already run
+  /// through libpq on the PGconn our connection policy owns (see detail::Policy), so the
+  /// pipeline is driven on that same PGconn, entered and left within this call while libpqxx
+  /// is idle. Outside BEGIN … COMMIT the pipeline's rows form one implicit transaction (all or
+  /// none); inside one, a failing row aborts the transaction as a single statement would.
+  std::int64_t execute_batch(std::span<const Value> params, std::size_t rows) override {
+    reset();
+    if (rows == 0) return 0;
+    std::size_t width = params.size() / rows;
+    if (width > placeholders_) {
+      throw ArgumentError("[athanor.argument.params] the statement takes " + std::to_string(placeholders_) +
+                          " parameters, " + std::to_string(width) + " given");
+    }
+    if (rows == 1) return driver::Statement::execute_batch(params, rows);
+    // One list of types for every row (a NULL takes the others' type); rows whose values
+    // differ in type (2 here, 2.5 there) run one by one, each prepared for its own types.
+    types_.assign(width, detail::any_type);
+    for (std::size_t r = 0; r < rows; ++r) {
+      for (std::size_t i = 0; i < width; ++i) {
+        auto t = detail::param_type(params[r * width + i]);
+        if (t == detail::any_type || t == types_[i]) continue;
+        if (types_[i] != detail::any_type) return driver::Statement::execute_batch(params, rows);
+        types_[i] = t;
+      }
+    }
+    Prepared* p = nullptr;
+    if (s_.named) {
+      p = find();
+      if (!p) p = &prepare_new();
+      if (p->stale) prepare(*p);
+    } else {
+      declared();
+    }
+    return pipelined(p, params, rows, width);
   }
   bool next() override {
     if (next_ >= rows_) return false;
@@ -584,9 +632,10 @@ class Statement final : public driver::Statement {
     detail::ResultPtr r(PQexec(s_.conn->raw(), ("DEALLOCATE " + p.name).c_str()));
   }
 
-  /// Runs a preparation: bytea in binary, everything else as text
-  /// (https://www.postgresql.org/docs/current/libpq-exec.html#LIBPQ-PQEXECPREPARED).
-  detail::ResultPtr run(const Prepared& p, std::span<const Value> params) {
+  /// Fills values_, lengths_ and formats_ for libpq from `params`: bytea in binary,
+  /// everything else as text (https://www.postgresql.org/docs/current/libpq-exec.html#LIBPQ-PQEXECPREPARED).
+  /// The pointers stay valid until the next call (libpq copies them when sending).
+  void bind(std::span<const Value> params) {
     std::size_t n = params.size();
     values_.resize(n), lengths_.resize(n), formats_.resize(n);
     if (texts_.size() < n) texts_.resize(n);
@@ -623,8 +672,111 @@ class Statement final : public driver::Statement {
           },
           params[i].variant());
     }
-    return detail::ResultPtr(PQexecPrepared(s_.conn->raw(), p.name.c_str(), static_cast<int>(n), values_.data(),
+  }
+  /// Runs a preparation.
+  detail::ResultPtr run(const Prepared& p, std::span<const Value> params) {
+    bind(params);
+    return detail::ResultPtr(PQexecPrepared(s_.conn->raw(), p.name.c_str(), static_cast<int>(params.size()), values_.data(),
                                             lengths_.data(), formats_.data(), 0));
+  }
+  /// decl_: types_ as declared to the server without a preparation (a NULL's left to it).
+  void declared() {
+    decl_.assign(types_.begin(), types_.end());
+    for (auto& t : decl_) t = t == detail::any_type ? 0 : t;
+  }
+  /// The column types, row count and affected count of result_.
+  void described() {
+    PGresult* r = result_.get();
+    oids_.resize(static_cast<std::size_t>(PQnfields(r)));
+    for (std::size_t i = 0; i < oids_.size(); ++i) oids_[i] = PQftype(r, static_cast<int>(i));
+    rows_ = PQntuples(r), next_ = 0, row_ = -1;
+    const char* n = PQcmdTuples(r);
+    affected_ = *n ? std::strtoll(n, nullptr, 10) : 0;
+  }
+
+  /// Rows per pipeline chunk: results are read after each chunk, so neither side's socket
+  /// buffer can fill while the other waits (a chunk of DML answers is ~25 bytes a row, far
+  /// below the kernel's buffers). The server is asked to flush (PQsendFlushRequest) between
+  /// chunks and to sync only after the last, so the batch stays one unit of work.
+  static constexpr std::size_t pipeline_chunk = 1000;
+
+  /// Sends `rows` rows of `params` through one pipeline, with preparation `p` (or, when null,
+  /// as unnamed statements declared with decl_). Returns the rows affected in all; throws the
+  /// first failing row's error after the pipeline is drained and left, so the connection
+  /// answers the next statement.
+  std::int64_t pipelined(Prepared* p, std::span<const Value> params, std::size_t rows, std::size_t width) {
+    PGconn* c = s_.conn->raw();
+    if (!PQenterPipelineMode(c)) detail::raise_result(c, nullptr);
+    detail::ResultPtr failed;  // the first row's error; the server skips the rest until the sync
+    std::int64_t total = 0;
+    std::size_t sent = 0, answered = 0;
+    bool synced = false;
+    auto lost = [&] { return PQstatus(c) != CONNECTION_OK; };
+    // One answer per row sent: its result, then the null that ends it.
+    auto read_answers = [&] {
+      while (answered < sent) {
+        detail::ResultPtr r(PQgetResult(c));
+        if (!r) {
+          if (lost()) return false;
+          continue;
+        }
+        auto st = PQresultStatus(r.get());
+        if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+          const char* n = PQcmdTuples(r.get());
+          total += *n ? std::strtoll(n, nullptr, 10) : 0;
+        } else if (st != PGRES_PIPELINE_ABORTED && !failed) {
+          failed = std::move(r);
+        }
+        ++answered;
+        while (PGresult* more = PQgetResult(c)) PQclear(more);  // the null after each answer
+        if (lost()) return false;
+      }
+      return true;
+    };
+    bool ok_so_far = true;
+    while (ok_so_far && sent < rows && !failed) {
+      std::size_t end = std::min(rows, sent + pipeline_chunk);
+      for (; sent < end; ++sent) {
+        bind(params.subspan(sent * width, width));
+        int n = static_cast<int>(width);
+        int queued = p ? PQsendQueryPrepared(c, p->name.c_str(), n, values_.data(), lengths_.data(), formats_.data(), 0)
+                       : PQsendQueryParams(c, sql_.c_str(), n, decl_.empty() ? nullptr : decl_.data(), values_.data(),
+                                           lengths_.data(), formats_.data(), 0);
+        if (!queued) {
+          ok_so_far = false;
+          break;
+        }
+      }
+      if (!ok_so_far) break;
+      synced = end == rows;
+      if (!(synced ? PQpipelineSync(c) : PQsendFlushRequest(c)) || PQflush(c) != 0) ok_so_far = false;
+      if (ok_so_far) ok_so_far = read_answers();
+    }
+    if (!lost()) {
+      // A failure before the last chunk: a sync ends the aborted run; then the sync's answer,
+      // after which the pipeline is idle and can be left.
+      bool sync_sent = synced && ok_so_far;
+      if (!sync_sent) sync_sent = PQpipelineSync(c) && PQflush(c) == 0 && read_answers();
+      for (int nulls = 0; sync_sent && !lost() && nulls < 4;) {
+        detail::ResultPtr r(PQgetResult(c));
+        if (!r) ++nulls;
+        else if (PQresultStatus(r.get()) == PGRES_PIPELINE_SYNC) break;
+      }
+      PQexitPipelineMode(c);
+    }
+    if (lost() || !ok_so_far) {
+      if (failed) fail(failed.get());
+      detail::raise_result(c, nullptr);
+    }
+    if (failed) {
+      std::string_view msg = PQresultErrorMessage(failed.get());
+      // A cached plan whose result columns changed: prepared afresh on the next run (the
+      // transaction, if any, was aborted by the error, which the caller rolls back).
+      if (p && msg.find("cached plan must not change result type") != std::string_view::npos) deallocate(*p);
+      fail(failed.get());
+    }
+    affected_ = total;
+    return total;
   }
 
   detail::Session& s_;
@@ -632,6 +784,7 @@ class Statement final : public driver::Statement {
   std::size_t placeholders_;
   std::vector<Prepared> preps_;
   std::vector<pqxx::oid> types_;  ///< of the values being executed
+  std::vector<pqxx::oid> decl_;    ///< types_ as declared without a preparation
   // Parameter arrays for libpq, kept between executions to reuse their memory.
   std::vector<const char*> values_;
   std::vector<int> lengths_, formats_;
@@ -649,6 +802,7 @@ struct Options {
   std::string where;      ///< what the URL asks for, for messages (libpq's own answer is preferred)
   std::string password;   ///< scrubbed from messages, in case
   std::string setup_sql;  ///< SETs run once after connecting
+  bool named_statements = true;  ///< false: `?prepared_statements=false` (see detail::Session::named)
 };
 
 /// One PostgreSQL session through libpqxx, statements prepared and run with libpq. A lost
@@ -686,6 +840,7 @@ class Connection final : public driver::Connection {
       throw OperationalError("[athanor.operational.connect] cannot connect to PostgreSQL at " + where + ": " + flat);
     };
     try {
+      s_.named = o.named_statements;
       s_.conn = std::make_unique<detail::PqConnection>(o.conninfo, &tried);
       // libpqxx 6 reconnects a broken connection by itself on its next use (connection_base.hxx,
       // "the connection will be restored automatically"): the rest of a transaction would run
@@ -780,7 +935,9 @@ namespace athanor::detail {
 /// Query options go to libpq as connection keywords (sslmode, connect_timeout,
 /// application_name, options, host=/socket/dir, …:
 /// https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-PARAMKEYWORDS), except
-/// `statement_timeout`, which is SET on the session. Every session runs in UTC, UTF-8.
+/// `statement_timeout`, which is SET on the session, and `prepared_statements=false`, which
+/// runs every statement unnamed (parsed each time; no named server-side statement, for
+/// PgBouncer's transaction pooling). Every session runs in UTC, UTF-8.
 inline std::unique_ptr<driver::Connection> postgresql_connect(const URL& url) {
   driver::postgresql::Options o;
   auto add = [&](std::string_view key, std::string_view value) {
@@ -812,6 +969,12 @@ inline std::unique_ptr<driver::Connection> postgresql_connect(const URL& url) {
     }
     if (key == "statement_timeout") {
       statement_timeout = value;
+    } else if (key == "prepared_statements") {
+      if (value == "false" || value == "0" || value == "no" || value == "off") {
+        o.named_statements = false;
+      } else if (!(value == "true" || value == "1" || value == "yes" || value == "on")) {
+        throw ArgumentError("[athanor.argument.url] prepared_statements is true or false");
+      }
     } else if (key == "password") {
       throw ArgumentError("[athanor.argument.url] give the password in the URL's user:password@ part, not as an option");
     } else {
