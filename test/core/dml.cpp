@@ -109,6 +109,61 @@ TEST_CASE("execute_many with a text statement") {
   CHECK(u.visits("b") == 6);
 }
 
+TEST_CASE("execute_many of 70 000 rows runs as one batch and stores every row") {
+  Users u;
+  std::vector<Params> many;
+  for (int i = 0; i < 70000; ++i) many.push_back({{"name", "u" + std::to_string(i)}, {"visits", i % 7}});
+  auto r = u.conn.execute_many(insert(u.users), many);
+  CHECK(r.rowcount() == 70000);
+  CHECK(u.count_where(u.users.c("id") > 0) == 70000);
+  CHECK(u.visits("u69999") == 69999 % 7);
+  // An UPDATE batch reports the rows it matched, in all (one row of the 3 matches nothing).
+  auto up = u.conn.execute_many(text("UPDATE users SET visits = :v WHERE name = :n"),
+                                {{{"v", 100}, {"n", "u1"}}, {{"v", 101}, {"n", "nobody"}}, {{"v", 102}, {"n", "u3"}}});
+  CHECK(up.rowcount() == 2);
+  CHECK(u.visits("u3") == 102);
+}
+
+TEST_CASE("execute_many with values of different types in one column, and NULLs") {
+  test::Schema s;
+  Table t{"measures", s.md, Column{"id", Integer{}, primary_key}, Column{"x", Float{}}, Column{"label", String{20}}};
+  s.create();
+  auto conn = s.engine.connect();
+  // 2 and 2.5 in one column: rows a driver cannot put in one typed array run one by one.
+  conn.execute_many(insert(t), {{{"id", 1}, {"x", 2}, {"label", "a"}}, {{"id", 2}, {"x", 2.5}, {"label", Value()}},
+                                {{"id", 3}, {"x", Value()}, {"label", "c"}}});
+  auto rows = conn.execute(select(t.c("x"), t.c("label")).order_by(t.c("id"))).all();
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].get<double>(0) == 2.0);
+  CHECK(rows[1].get<double>(0) == 2.5);
+  CHECK(rows[1][1].is_null());
+  CHECK(rows[2][0].is_null());
+  CHECK(rows[2].get<std::string>(1) == "c");
+}
+
+TEST_CASE("a constraint violation in the middle of an execute_many batch: typed error, nothing stored, connection usable") {
+  Users u;
+  std::vector<Params> many;
+  for (int i = 0; i < 3000; ++i) many.push_back({{"name", i == 1500 ? std::string("u7") : "u" + std::to_string(i)}});
+  SUBCASE("inside a transaction, rolled back") {
+    auto tx = u.conn.begin();
+    u.conn.execute(insert(u.users).values({{"name", "before"}}));
+    CHECK_THROWS_WITH_AS(u.conn.execute_many(insert(u.users), many), doctest::Contains("[athanor.integrity.unique] users"),
+                         IntegrityError);
+    tx.rollback();
+  }
+  SUBCASE("outside a transaction: the batch runs in one of its own") {
+    CHECK_THROWS_WITH_AS(u.conn.execute_many(insert(u.users), many), doctest::Contains("[athanor.integrity.unique] users"),
+                         IntegrityError);
+    CHECK_FALSE(u.conn.in_transaction());
+  }
+  CHECK(u.count_where(u.users.c("id") > 0) == 0);
+  // The connection goes on: a statement, and another batch.
+  u.conn.execute(insert(u.users).values({{"name", "after"}}));
+  CHECK(u.conn.execute_many(insert(u.users), {{{"name", "x"}}, {{"name", "y"}}}).rowcount() == 2);
+  CHECK(u.names() == Names{"after", "x", "y"});
+}
+
 TEST_CASE("insert from a select") {
   Users u;
   Table archive{"archive", u.md, Column{"id", Integer{}, primary_key}, Column{"name", String{50}}};
