@@ -305,6 +305,37 @@ TEST_CASE("a statement is prepared once per connection") {
   CHECK(t.count(conn) == 3);
 }
 
+TEST_CASE("PostgreSQL ?prepared_statements=false: statements run unnamed, none is prepared on the server") {
+  if (test::backend() != "postgresql") {
+    MESSAGE("prepared_statements is a PostgreSQL URL option");
+    return;
+  }
+  Counter t;
+  auto u = URL::parse(test::url());
+  u.query["prepared_statements"] = "false";
+  auto engine = create_engine(u.render(false));
+  auto conn = engine.connect();
+  auto stmt = insert(t.items).values({{"name", bindparam("n")}});
+  conn.execute(stmt, {{"n", "a"}});
+  conn.execute(stmt, {{"n", "b"}});
+  CHECK(conn.execute_many(insert(t.items), {{{"name", "c"}}, {{"name", "d"}}, {{"name", "e"}}}).rowcount() == 3);
+  // Parameters keep their declared types: 1.5 compared with an integer column is not cut to 1.
+  CHECK(conn.execute(select(athanor::count()).select_from(t.items).where(t.items.c("id") > 1.5)).scalar_one<std::int64_t>() == 4);
+  // A failure in the middle of a batch, then the connection goes on.
+  CHECK_THROWS_AS(conn.execute_many(insert(t.items), {{{"name", "f"}}, {{"name", "a"}}, {{"name", "g"}}}), IntegrityError);
+  CHECK(t.count(conn) == 5);
+  CHECK(conn.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar_one<std::int64_t>() == 0);
+  // The default (true) prepares named statements (the same query shows them).
+  u.query["prepared_statements"] = "true";
+  auto named_engine = create_engine(u.render(false));
+  auto named = named_engine.connect();
+  named.execute(stmt, {{"n", "h"}});
+  CHECK(named.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar_one<std::int64_t>() > 0);
+  u.query["prepared_statements"] = "sometimes";
+  CHECK_THROWS_WITH_AS(create_engine(u.render(false)).connect(),
+                       "[athanor.argument.url] prepared_statements is true or false", ArgumentError);
+}
+
 TEST_CASE("Engine::to_string never shows the password") {
   auto engine = test::engine();
   auto s = engine.to_string();
