@@ -4,7 +4,13 @@
 #include "support/backend.hpp"
 #include "support/requirements.hpp"
 
+#include <cstdio>
+#include <cstring>
 #include <mutex>
+
+#if ATHANOR_WITH_POSTGRESQL
+#  include <athanor/driver/postgresql.hpp>
+#endif
 
 using namespace athanor;
 
@@ -335,6 +341,88 @@ TEST_CASE("PostgreSQL ?prepared_statements=false: statements run unnamed, none i
   CHECK_THROWS_WITH_AS(create_engine(u.render(false)).connect(),
                        "[athanor.argument.url] prepared_statements is true or false", ArgumentError);
 }
+
+#if ATHANOR_WITH_POSTGRESQL
+TEST_CASE("PostgreSQL sends BEGIN with the transaction's first statement, nothing for a transaction that ran nothing") {
+  if (test::backend() != "postgresql") {
+    MESSAGE("round trips are counted with libpq's trace");
+    return;
+  }
+  Counter t;
+  auto conn = t.engine.connect();
+  auto many = [&](std::vector<std::string> names) {
+    std::vector<Params> sets;
+    for (auto& n : names) sets.push_back({{"name", n}});
+    return conn.execute_many(insert(t.items), sets);
+  };
+  t.add(conn, "warm");  // the statements are prepared before counting
+  many({"w1", "w2"});
+  // libpq's protocol trace: each round trip ends with the server's ReadyForQuery.
+  std::FILE* f = std::tmpfile();
+  REQUIRE(f);
+  auto& pg = dynamic_cast<driver::postgresql::Connection&>(conn.driver_connection());
+  pg.handle().trace(f);
+  long seen = 0;
+  auto round_trips = [&] {
+    std::fflush(f);
+    std::rewind(f);
+    long n = 0;
+    char line[4096];
+    while (std::fgets(line, sizeof line, f))
+      if (std::strstr(line, "ReadyForQuery")) ++n;
+    long d = n - seen;
+    seen = n;
+    return d;
+  };
+  {
+    auto tx = conn.begin();
+    tx.commit();
+  }
+  CHECK(round_trips() == 0);
+  {
+    auto tx = conn.begin();
+    tx.rollback();
+  }
+  CHECK(round_trips() == 0);
+  {
+    auto tx = conn.begin();
+    t.add(conn, "a");
+    CHECK(round_trips() == 1);  // BEGIN and the INSERT together
+    tx.commit();
+  }
+  CHECK(round_trips() == 1);
+  {
+    auto tx = conn.begin();
+    many({"b", "c", "d"});  // BEGIN at the head of the batch's pipeline
+    tx.rollback();
+  }
+  CHECK(round_trips() == 2);
+  {
+    auto tx = conn.begin();
+    auto sp = conn.begin_nested();  // "BEGIN; SAVEPOINT …" in one query
+    t.add(conn, "e");
+    sp.rollback();
+    tx.commit();
+  }
+  CHECK(round_trips() == 4);
+  // Errors surface as before: the first statement's own, then the aborted transaction's.
+  {
+    auto tx = conn.begin();
+    CHECK_THROWS_AS(t.add(conn, "a"), IntegrityError);
+    CHECK_THROWS_AS(t.add(conn, "z"), DatabaseError);
+    CHECK(conn.in_transaction());
+    tx.rollback();
+  }
+  {
+    auto tx = conn.begin();
+    CHECK_THROWS_AS(many({"y", "a"}), IntegrityError);
+    tx.rollback();
+  }
+  pg.handle().trace(nullptr);
+  std::fclose(f);
+  CHECK(t.count(conn) == 4);  // warm, w1, w2, a
+}
+#endif
 
 TEST_CASE("Engine::to_string never shows the password") {
   auto engine = test::engine();

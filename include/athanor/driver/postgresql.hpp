@@ -397,6 +397,10 @@ struct Session {
   /// transaction pooling before 1.21 hands the next transaction another server session, where
   /// a named statement prepared here would not exist.
   bool named = true;
+  /// A BEGIN the engine asked for and not sent yet: it goes in the same round trip as the
+  /// transaction's first statement (a pipeline, or one simple query "BEGIN; …"), and a
+  /// COMMIT or ROLLBACK of a transaction that ran nothing sends nothing at all.
+  std::string pending_begin;
   unsigned long next_id = 0;
 };
 
@@ -448,8 +452,12 @@ class Statement final : public driver::Statement {
     if (!s_.named) {
       bind(params);
       declared();
-      result_.reset(PQexecParams(s_.conn->raw(), sql_.c_str(), static_cast<int>(params.size()),
-                                 decl_.empty() ? nullptr : decl_.data(), values_.data(), lengths_.data(), formats_.data(), 0));
+      if (!s_.pending_begin.empty()) {
+        result_ = with_begin(nullptr);
+      } else {
+        result_.reset(PQexecParams(s_.conn->raw(), sql_.c_str(), static_cast<int>(params.size()),
+                                   decl_.empty() ? nullptr : decl_.data(), values_.data(), lengths_.data(), formats_.data(), 0));
+      }
       if (!ok(result_.get())) fail(result_.get());
       described();
       return;
@@ -457,7 +465,12 @@ class Statement final : public driver::Statement {
     Prepared* p = find();
     if (!p) p = &prepare_new();
     if (p->stale) prepare(*p);
-    result_ = run(*p, params);
+    if (!s_.pending_begin.empty()) {
+      bind(params);
+      result_ = with_begin(p);
+    } else {
+      result_ = run(*p, params);
+    }
     if (!ok(result_.get())) {
       std::string_view msg = result_ ? PQresultErrorMessage(result_.get()) : "";
       // A cached plan whose result columns changed (ALTER, or DROP and CREATE of a table)
@@ -616,6 +629,8 @@ class Statement final : public driver::Statement {
   /// Prepares the SQL under a fresh name (https://www.postgresql.org/docs/current/libpq-exec.html#LIBPQ-PQPREPARE);
   /// until that succeeds the preparation stays stale and the next execute tries again.
   void prepare(Prepared& p) {
+    // A failed preparation aborts the transaction, as it always did: the BEGIN goes first.
+    begin_now();
     p.stale = true;
     p.name = "athanor_" + std::to_string(++s_.next_id);
     detail::ResultPtr r(PQprepare(s_.conn->raw(), p.name.c_str(), sql_.c_str(), static_cast<int>(p.types.size()),
@@ -679,6 +694,53 @@ class Statement final : public driver::Statement {
     return detail::ResultPtr(PQexecPrepared(s_.conn->raw(), p.name.c_str(), static_cast<int>(params.size()), values_.data(),
                                             lengths_.data(), formats_.data(), 0));
   }
+  /// Sends the held-back BEGIN, if any, alone.
+  void begin_now() {
+    if (s_.pending_begin.empty()) return;
+    std::string begin = std::move(s_.pending_begin);
+    s_.pending_begin.clear();
+    detail::ResultPtr r(PQexec(s_.conn->raw(), begin.c_str()));
+    if (!ok(r.get())) detail::raise_result(s_.conn->raw(), r.get());
+  }
+  /// Runs the bound values_ (preparation `p`, or when null the SQL unnamed with decl_) in one
+  /// pipeline after the held-back BEGIN: one round trip for both. Returns the statement's
+  /// result; BEGIN's own failure is thrown.
+  detail::ResultPtr with_begin(const Prepared* p) {
+    PGconn* c = s_.conn->raw();
+    std::string begin = std::move(s_.pending_begin);
+    s_.pending_begin.clear();
+    int n = static_cast<int>(values_.size());
+    if (!PQenterPipelineMode(c)) detail::raise_result(c, nullptr);
+    bool sent = PQsendQueryParams(c, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) &&
+                (p ? PQsendQueryPrepared(c, p->name.c_str(), n, values_.data(), lengths_.data(), formats_.data(), 0)
+                   : PQsendQueryParams(c, sql_.c_str(), n, decl_.empty() ? nullptr : decl_.data(), values_.data(),
+                                       lengths_.data(), formats_.data(), 0)) &&
+                PQpipelineSync(c) && PQflush(c) == 0;
+    auto lost = [&] { return PQstatus(c) != CONNECTION_OK; };
+    auto answer = [&] {  // one statement's result, and the null that ends it
+      detail::ResultPtr r(PQgetResult(c));
+      if (r)
+        while (PGresult* more = PQgetResult(c)) PQclear(more);
+      return r;
+    };
+    detail::ResultPtr begun, result;
+    if (sent) {
+      begun = answer();
+      if (!lost()) result = answer();
+      for (int nulls = 0; !lost() && nulls < 4;) {
+        detail::ResultPtr r(PQgetResult(c));
+        if (!r) ++nulls;
+        else if (PQresultStatus(r.get()) == PGRES_PIPELINE_SYNC) break;
+      }
+    }
+    if (!lost()) PQexitPipelineMode(c);
+    if (!sent || lost()) {
+      if (result && !ok(result.get())) return result;  // the statement's own error, if it got one
+      detail::raise_result(c, nullptr);
+    }
+    if (!ok(begun.get())) detail::raise_result(c, begun.get());
+    return result;
+  }
   /// decl_: types_ as declared to the server without a preparation (a NULL's left to it).
   void declared() {
     decl_.assign(types_.begin(), types_.end());
@@ -735,6 +797,12 @@ class Statement final : public driver::Statement {
     };
     bool ok_so_far = true;
     int n = static_cast<int>(width);
+    if (!s_.pending_begin.empty()) {  // the held-back BEGIN heads the pipeline
+      std::string begin = std::move(s_.pending_begin);
+      s_.pending_begin.clear();
+      if (PQsendQueryParams(c, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0)) ++sent;
+      else ok_so_far = false;
+    }
     // Without named statements the SQL is parsed once, as the protocol's unnamed statement,
     // which every row then binds: it lives until the next unnamed Parse, and nothing else is
     // sent in between. (Parsing it for each row, as PQsendQueryParams does, cost 3-5× here.)
@@ -893,13 +961,26 @@ class Connection final : public driver::Connection {
     };
     bool ends = word("COMMIT") || word("END") || word("ABORT") ||
                 (word("ROLLBACK") && sql.find(" TO ") == std::string_view::npos && sql.find(" to ") == std::string_view::npos);
+    bool begins = word("BEGIN") || word("START");
+    if (begins && !s_.in_tx && s_.pending_begin.empty()) {  // held back until the first statement
+      s_.pending_begin = std::string(sql);
+      s_.in_tx = true;
+      return;
+    }
     if (ends) s_.in_tx = false;
+    if (ends && !s_.pending_begin.empty()) {  // the transaction ran nothing: nothing to end
+      s_.pending_begin.clear();
+      return;
+    }
+    // Anything else (SAVEPOINT, SET …) goes in one simple query after the held-back BEGIN.
+    std::string text = s_.pending_begin.empty() ? std::string(sql) : s_.pending_begin + "; " + std::string(sql);
+    s_.pending_begin.clear();
     try {
-      s_.tx->exec(std::string(sql));
+      s_.tx->exec(text);
     } catch (...) {
       detail::rethrow();
     }
-    if (word("BEGIN") || word("START")) s_.in_tx = true;
+    if (begins) s_.in_tx = true;
   }
   /// PostgreSQL has no last-insert-id: generated keys come back by RETURNING.
   std::int64_t last_insert_id() override { return 0; }
