@@ -141,6 +141,48 @@ TEST_CASE("execute_many with values of different types in one column, and NULLs"
   CHECK(rows[2].get<std::string>(1) == "c");
 }
 
+TEST_CASE("execute_many binds every type, NULL included, as a single execute does") {
+  using namespace std::chrono;
+  test::Schema s;
+  Table t{"typed", s.md, Column{"id", Integer{}, primary_key}, Column{"flag", Boolean{}}, Column{"amount", Numeric{12, 2}},
+          Column{"data", LargeBinary{}}, Column{"day", DateType{}}, Column{"at", DateTimeType{}}, Column{"tod", TimeType{}},
+          Column{"uid", UuidType{}}, Column{"doc", JsonType{}}, Column{"big", BigInteger{}}};
+  s.create();
+  auto conn = s.engine.connect();
+  auto day = Date{year{2024}, month{2}, std::chrono::day{29}};
+  auto at = DateTime{sys_days{day} + hours{13} + minutes{5} + seconds{7} + microseconds{250000}};
+  auto uid = Uuid::parse("0f8fad5b-d9cb-469f-a165-70867728950e");
+  auto bytes = [](std::initializer_list<int> b) {
+    Bytes v;
+    for (int x : b) v.push_back(static_cast<std::byte>(x));
+    return v;
+  };
+  std::vector<Params> rows;
+  for (int i = 1; i <= 3; ++i) {
+    bool null = i == 2;
+    auto v = [&](Value x) { return null ? Value() : x; };
+    rows.push_back({{"id", i}, {"flag", v(Value(i == 3))}, {"amount", v(Value(Decimal{"12.5" + std::to_string(i)}))},
+                    {"data", v(Value(bytes({0, 255, i})))}, {"day", v(Value(day))}, {"at", v(Value(at + hours{i}))},
+                    {"tod", v(Value(Time{hours{i} + minutes{30}}))}, {"uid", v(Value(uid))},
+                    {"doc", v(Value(Json{"{\"n\": " + std::to_string(i) + "}"}))}, {"big", v(Value(std::int64_t{1} << 40))}});
+  }
+  CHECK(conn.execute_many(insert(t), rows).rowcount() == 3);
+  auto got = conn.execute(select(t).order_by(t.c("id"))).all();
+  REQUIRE(got.size() == 3);
+  for (int k : {0, 2}) {
+    auto& r = got[static_cast<std::size_t>(k)];
+    CHECK(r.get<bool>("flag") == (k == 2));
+    CHECK(r.get<Decimal>("amount").text == "12.5" + std::to_string(k + 1));
+    CHECK(r.get<Bytes>("data") == bytes({0, 255, k + 1}));
+    CHECK(r.get<Date>("day") == day);
+    CHECK(r.get<DateTime>("at") == at + hours{k + 1});
+    CHECK(r.get<Time>("tod") == Time{hours{k + 1} + minutes{30}});
+    CHECK(r.get<Uuid>("uid") == uid);
+    CHECK(r.get<std::int64_t>("big") == std::int64_t{1} << 40);
+  }
+  for (std::size_t c = 1; c < got[1].size(); ++c) CHECK(got[1][c].is_null());
+}
+
 TEST_CASE("a constraint violation in the middle of an execute_many batch: typed error, nothing stored, connection usable") {
   Users u;
   std::vector<Params> many;
