@@ -206,6 +206,28 @@ TEST_CASE("a constraint violation in the middle of an execute_many batch: typed 
   CHECK(u.names() == Names{"after", "x", "y"});
 }
 
+TEST_CASE("a PostgreSQL session terminated before a batch: the batch says the connection was lost") {
+  if (test::backend() != "postgresql") {
+    MESSAGE("pg_terminate_backend is PostgreSQL's");
+    return;
+  }
+  Users u;
+  u.conn.execute_many(insert(u.users), {{{"name", "a"}}, {{"name", "b"}}});  // prepared: the next batch pipelines at once
+  u.conn.execute(delete_(u.users));
+  auto pid = u.conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one<std::int64_t>();
+  {
+    auto other = u.engine.connect();
+    other.exec_driver_sql("SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
+  }
+  std::vector<Params> many;
+  for (int i = 0; i < 5000; ++i) many.push_back({{"name", "u" + std::to_string(i)}});
+  auto tx = u.conn.begin();
+  CHECK_THROWS_WITH_AS(u.conn.execute_many(insert(u.users), many), doctest::Contains("[athanor.operational.disconnected]"),
+                       OperationalError);
+  tx.rollback();  // nothing to send on a lost link
+  CHECK(u.engine.connect().execute(select(count()).select_from(u.users)).scalar_one<std::int64_t>() == 0);
+}
+
 TEST_CASE("insert from a select") {
   Users u;
   Table archive{"archive", u.md, Column{"id", Integer{}, primary_key}, Column{"name", String{50}}};

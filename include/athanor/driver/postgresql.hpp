@@ -776,10 +776,10 @@ class Statement final : public driver::Statement {
     auto lost = [&] { return PQstatus(c) != CONNECTION_OK; };
     // One answer per row sent: its result, then the null that ends it.
     auto read_answers = [&] {
-      while (answered < sent) {
+      for (int nulls = 0; answered < sent;) {
         detail::ResultPtr r(PQgetResult(c));
-        if (!r) {
-          if (lost()) return false;
+        if (!r) {  // none pending where an answer was due: libpq lost track (or the link)
+          if (lost() || ++nulls > 3) return false;
           continue;
         }
         auto st = PQresultStatus(r.get());
