@@ -183,6 +183,19 @@ TEST_CASE("execute_many binds every type, NULL included, as a single execute doe
   for (std::size_t c = 1; c < got[1].size(); ++c) CHECK(got[1][c].is_null());
 }
 
+TEST_CASE("execute_many of wide rows (200 KiB each) with RETURNING") {
+  test::Schema s;
+  Table t{"wide", s.md, Column{"id", Integer{}, primary_key}, Column{"body", Text{}}};
+  s.create();
+  auto conn = s.engine.connect();
+  std::vector<Params> rows;
+  for (int i = 1; i <= 40; ++i) rows.push_back({{"id", i}, {"body", std::string(200 * 1024, static_cast<char>('a' + i % 26))}});
+  auto stmt = test::caps().returning_insert ? insert(t).returning(t.c("body")) : insert(t);
+  CHECK(conn.execute_many(stmt, rows).rowcount() == 40);
+  CHECK(conn.execute(select(t.c("body")).where(t.c("id") == 40)).scalar_one<std::string>() == std::string(200 * 1024, 'a' + 40 % 26));
+  CHECK(conn.execute(select(count()).select_from(t)).scalar_one<std::int64_t>() == 40);
+}
+
 TEST_CASE("a constraint violation in the middle of an execute_many batch: typed error, nothing stored, connection usable") {
   Users u;
   std::vector<Params> many;

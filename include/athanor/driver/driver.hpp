@@ -54,6 +54,8 @@ class Statement {
     std::int64_t total = 0;
     for (std::size_t r = 0; r < rows; ++r) {
       execute(params.subspan(r * width, width));
+      while (next()) {  // rows (RETURNING) are read to their end, as a single execute's caller does
+      }
       std::int64_t n = rows_affected();
       reset();
       if (n > 0) total += n;

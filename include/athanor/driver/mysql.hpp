@@ -6,6 +6,7 @@
 #include <mysql.h>
 
 #include <algorithm>    // std::clamp
+#include <cctype>       // std::toupper
 #include <charconv>     // std::from_chars
 #include <cstdlib>      // std::getenv
 #include <cstring>      // std::memcpy
@@ -113,7 +114,7 @@ class Statement final : public driver::Statement {
       throw ArgumentError("[athanor.argument.params] the statement takes " + std::to_string(width) + " parameters, " +
                           std::to_string(params.size() / rows) + " given");
     }
-    if (rows == 1 || width == 0 || !bulk_supported() || mysql_stmt_field_count(stmt_) > 0 || !bulk_types(params, rows)) {
+    if (rows == 1 || width == 0 || !bulk_supported() || !bulk_statement() || !bulk_types(params, rows)) {
       return driver::Statement::execute_batch(params, rows);
     }
     std::int64_t total = 0;
@@ -250,6 +251,22 @@ class Statement final : public driver::Statement {
       bulk_ = ok && !(caps & CLIENT_MYSQL) && (ext & (MARIADB_CLIENT_STMT_BULK_OPERATIONS >> 32)) ? 1 : 0;
     }
     return bulk_ == 1;
+  }
+  /// Whether the statement is an INSERT, UPDATE, DELETE or REPLACE without RETURNING: a bulk
+  /// execution must not return rows, and MariaDB does not say at PREPARE that RETURNING will
+  /// (mysql_stmt_field_count is 0 until the first execution), so the SQL is read.
+  bool bulk_statement() const {
+    auto upper = [](std::string_view s) {
+      std::string u(s);
+      for (char& ch : u) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      return u;
+    };
+    std::string sql = upper(sql_);
+    auto start = sql.find_first_not_of(" \t\r\n(");
+    if (start == std::string::npos) return false;
+    std::string_view head = std::string_view(sql).substr(start);
+    bool dml = head.starts_with("INSERT") || head.starts_with("UPDATE") || head.starts_with("DELETE") || head.starts_with("REPLACE");
+    return dml && sql.find("RETURNING") == std::string::npos && mysql_stmt_field_count(stmt_) == 0;
   }
   static constexpr std::size_t bulk_bytes = 4u << 20;
   static std::size_t row_bytes(std::span<const Value> row) {

@@ -15,6 +15,7 @@
 #include <charconv>     // std::to_chars, std::from_chars
 #include <cmath>        // std::isnan, std::isinf
 #include <cstdlib>      // std::strtoll
+#include <cstring>      // std::strlen
 #include <limits>       // std::numeric_limits
 #include <memory>       // std::unique_ptr
 #include <new>          // std::bad_alloc
@@ -761,6 +762,10 @@ class Statement final : public driver::Statement {
   /// below the kernel's buffers). The server is asked to flush (PQsendFlushRequest) between
   /// chunks and to sync only after the last, so the batch stays one unit of work.
   static constexpr std::size_t pipeline_chunk = 1000;
+  /// A chunk also ends after about this many bytes of values: a chunk's request then fits in
+  /// the kernel's socket buffer, so the client never blocks writing while the server blocks
+  /// writing answers (wide RETURNING rows) that the client is not reading yet.
+  static constexpr std::size_t pipeline_bytes = 64u << 10;
 
   /// Sends `rows` rows of `params` through one pipeline, with preparation `p` (or, when null,
   /// the protocol's unnamed statement, parsed with decl_ at the start of the pipeline). Returns the rows affected in all; throws the
@@ -813,16 +818,19 @@ class Statement final : public driver::Statement {
     const char* name = p ? p->name.c_str() : "";
     std::size_t row = 0;
     while (ok_so_far && row < rows && !failed) {
-      std::size_t end = std::min(rows, row + pipeline_chunk);
-      for (; row < end; ++row, ++sent) {
+      std::size_t end = std::min(rows, row + pipeline_chunk), bytes = 0;
+      for (; row < end && bytes < pipeline_bytes; ++row, ++sent) {
         bind(params.subspan(row * width, width));
+        for (std::size_t i = 0; i < width; ++i) {
+          bytes += 16 + (formats_[i] ? static_cast<std::size_t>(lengths_[i]) : values_[i] ? std::strlen(values_[i]) : 0);
+        }
         if (!PQsendQueryPrepared(c, name, n, values_.data(), lengths_.data(), formats_.data(), 0)) {
           ok_so_far = false;
           break;
         }
       }
       if (!ok_so_far) break;
-      synced = end == rows;
+      synced = row == rows;
       if (!(synced ? PQpipelineSync(c) : PQsendFlushRequest(c)) || PQflush(c) != 0) ok_so_far = false;
       if (ok_so_far) ok_so_far = read_answers();
     }
