@@ -810,7 +810,7 @@ class Statement final : public driver::Statement {
     }
     // Without named statements the SQL is parsed once, as the protocol's unnamed statement,
     // which every row then binds: it lives until the next unnamed Parse, and nothing else is
-    // sent in between. (Parsing it for each row, as PQsendQueryParams does, cost 3-5× here.)
+    // sent in between. (PQsendQueryParams would parse and plan it again for every row.)
     if (!p) {
       if (PQsendPrepare(c, "", sql_.c_str(), n, decl_.empty() ? nullptr : decl_.data())) ++sent;
       else ok_so_far = false;
