@@ -109,6 +109,138 @@ TEST_CASE("execute_many with a text statement") {
   CHECK(u.visits("b") == 6);
 }
 
+TEST_CASE("execute_many of 70 000 rows runs as one batch and stores every row") {
+  Users u;
+  std::vector<Params> many;
+  for (int i = 0; i < 70000; ++i) many.push_back({{"name", "u" + std::to_string(i)}, {"visits", i % 7}});
+  auto r = u.conn.execute_many(insert(u.users), many);
+  CHECK(r.rowcount() == 70000);
+  CHECK(u.count_where(u.users.c("id") > 0) == 70000);
+  CHECK(u.visits("u69999") == 69999 % 7);
+  // An UPDATE batch reports the rows it matched, in all (one row of the 3 matches nothing).
+  auto up = u.conn.execute_many(text("UPDATE users SET visits = :v WHERE name = :n"),
+                                {{{"v", 100}, {"n", "u1"}}, {{"v", 101}, {"n", "nobody"}}, {{"v", 102}, {"n", "u3"}}});
+  CHECK(up.rowcount() == 2);
+  CHECK(u.visits("u3") == 102);
+}
+
+TEST_CASE("execute_many with values of different types in one column, and NULLs") {
+  test::Schema s;
+  Table t{"measures", s.md, Column{"id", Integer{}, primary_key}, Column{"x", Float{}}, Column{"label", String{20}}};
+  s.create();
+  auto conn = s.engine.connect();
+  // 2 and 2.5 in one column: rows a driver cannot put in one typed array run one by one.
+  conn.execute_many(insert(t), {{{"id", 1}, {"x", 2}, {"label", "a"}}, {{"id", 2}, {"x", 2.5}, {"label", Value()}},
+                                {{"id", 3}, {"x", Value()}, {"label", "c"}}});
+  auto rows = conn.execute(select(t.c("x"), t.c("label")).order_by(t.c("id"))).all();
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].get<double>(0) == 2.0);
+  CHECK(rows[1].get<double>(0) == 2.5);
+  CHECK(rows[1][1].is_null());
+  CHECK(rows[2][0].is_null());
+  CHECK(rows[2].get<std::string>(1) == "c");
+}
+
+TEST_CASE("execute_many binds every type, NULL included, as a single execute does") {
+  using namespace std::chrono;
+  test::Schema s;
+  Table t{"typed", s.md, Column{"id", Integer{}, primary_key}, Column{"flag", Boolean{}}, Column{"amount", Numeric{12, 2}},
+          Column{"data", LargeBinary{}}, Column{"day", DateType{}}, Column{"at", DateTimeType{}}, Column{"tod", TimeType{}},
+          Column{"uid", UuidType{}}, Column{"doc", JsonType{}}, Column{"big", BigInteger{}}};
+  s.create();
+  auto conn = s.engine.connect();
+  auto day = Date{year{2024}, month{2}, std::chrono::day{29}};
+  auto at = DateTime{sys_days{day} + hours{13} + minutes{5} + seconds{7} + microseconds{250000}};
+  auto uid = Uuid::parse("0f8fad5b-d9cb-469f-a165-70867728950e");
+  auto bytes = [](std::initializer_list<int> b) {
+    Bytes v;
+    for (int x : b) v.push_back(static_cast<std::byte>(x));
+    return v;
+  };
+  std::vector<Params> rows;
+  for (int i = 1; i <= 3; ++i) {
+    bool null = i == 2;
+    auto v = [&](Value x) { return null ? Value() : x; };
+    rows.push_back({{"id", i}, {"flag", v(Value(i == 3))}, {"amount", v(Value(Decimal{"12.5" + std::to_string(i)}))},
+                    {"data", v(Value(bytes({0, 255, i})))}, {"day", v(Value(day))}, {"at", v(Value(at + hours{i}))},
+                    {"tod", v(Value(Time{hours{i} + minutes{30}}))}, {"uid", v(Value(uid))},
+                    {"doc", v(Value(Json{"{\"n\": " + std::to_string(i) + "}"}))}, {"big", v(Value(std::int64_t{1} << 40))}});
+  }
+  CHECK(conn.execute_many(insert(t), rows).rowcount() == 3);
+  auto got = conn.execute(select(t).order_by(t.c("id"))).all();
+  REQUIRE(got.size() == 3);
+  for (int k : {0, 2}) {
+    auto& r = got[static_cast<std::size_t>(k)];
+    CHECK(r.get<bool>("flag") == (k == 2));
+    CHECK(r.get<Decimal>("amount").text == "12.5" + std::to_string(k + 1));
+    CHECK(r.get<Bytes>("data") == bytes({0, 255, k + 1}));
+    CHECK(r.get<Date>("day") == day);
+    CHECK(r.get<DateTime>("at") == at + hours{k + 1});
+    CHECK(r.get<Time>("tod") == Time{hours{k + 1} + minutes{30}});
+    CHECK(r.get<Uuid>("uid") == uid);
+    CHECK(r.get<std::int64_t>("big") == std::int64_t{1} << 40);
+  }
+  for (std::size_t c = 1; c < got[1].size(); ++c) CHECK(got[1][c].is_null());
+}
+
+TEST_CASE("execute_many of wide rows (200 KiB each) with RETURNING") {
+  test::Schema s;
+  Table t{"wide", s.md, Column{"id", Integer{}, primary_key}, Column{"body", Text{}}};
+  s.create();
+  auto conn = s.engine.connect();
+  std::vector<Params> rows;
+  for (int i = 1; i <= 40; ++i) rows.push_back({{"id", i}, {"body", std::string(200 * 1024, static_cast<char>('a' + i % 26))}});
+  auto stmt = test::caps().returning_insert ? insert(t).returning(t.c("body")) : insert(t);
+  CHECK(conn.execute_many(stmt, rows).rowcount() == 40);
+  CHECK(conn.execute(select(t.c("body")).where(t.c("id") == 40)).scalar_one<std::string>() == std::string(200 * 1024, 'a' + 40 % 26));
+  CHECK(conn.execute(select(count()).select_from(t)).scalar_one<std::int64_t>() == 40);
+}
+
+TEST_CASE("a constraint violation in the middle of an execute_many batch: typed error, nothing stored, connection usable") {
+  Users u;
+  std::vector<Params> many;
+  for (int i = 0; i < 3000; ++i) many.push_back({{"name", i == 1500 ? std::string("u7") : "u" + std::to_string(i)}});
+  SUBCASE("inside a transaction, rolled back") {
+    auto tx = u.conn.begin();
+    u.conn.execute(insert(u.users).values({{"name", "before"}}));
+    CHECK_THROWS_WITH_AS(u.conn.execute_many(insert(u.users), many), doctest::Contains("[athanor.integrity.unique] users"),
+                         IntegrityError);
+    tx.rollback();
+  }
+  SUBCASE("outside a transaction: the batch runs in one of its own") {
+    CHECK_THROWS_WITH_AS(u.conn.execute_many(insert(u.users), many), doctest::Contains("[athanor.integrity.unique] users"),
+                         IntegrityError);
+    CHECK_FALSE(u.conn.in_transaction());
+  }
+  CHECK(u.count_where(u.users.c("id") > 0) == 0);
+  // The connection goes on: a statement, and another batch.
+  u.conn.execute(insert(u.users).values({{"name", "after"}}));
+  CHECK(u.conn.execute_many(insert(u.users), {{{"name", "x"}}, {{"name", "y"}}}).rowcount() == 2);
+  CHECK(u.names() == Names{"after", "x", "y"});
+}
+
+TEST_CASE("a PostgreSQL session terminated before a batch: the batch says the connection was lost") {
+  if (test::backend() != "postgresql") {
+    MESSAGE("pg_terminate_backend is PostgreSQL's");
+    return;
+  }
+  Users u;
+  u.conn.execute_many(insert(u.users), {{{"name", "a"}}, {{"name", "b"}}});  // prepared: the next batch pipelines at once
+  u.conn.execute(delete_(u.users));
+  auto pid = u.conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one<std::int64_t>();
+  {
+    auto other = u.engine.connect();
+    other.exec_driver_sql("SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
+  }
+  std::vector<Params> many;
+  for (int i = 0; i < 5000; ++i) many.push_back({{"name", "u" + std::to_string(i)}});
+  auto tx = u.conn.begin();
+  CHECK_THROWS_WITH_AS(u.conn.execute_many(insert(u.users), many), doctest::Contains("[athanor.operational.disconnected]"),
+                       OperationalError);
+  tx.rollback();  // nothing to send on a lost link
+  CHECK(u.engine.connect().execute(select(count()).select_from(u.users)).scalar_one<std::int64_t>() == 0);
+}
+
 TEST_CASE("insert from a select") {
   Users u;
   Table archive{"archive", u.md, Column{"id", Integer{}, primary_key}, Column{"name", String{50}}};

@@ -4,7 +4,13 @@
 #include "support/backend.hpp"
 #include "support/requirements.hpp"
 
+#include <cstdio>
+#include <cstring>
 #include <mutex>
+
+#if ATHANOR_WITH_POSTGRESQL
+#  include <athanor/driver/postgresql.hpp>
+#endif
 
 using namespace athanor;
 
@@ -304,6 +310,119 @@ TEST_CASE("a statement is prepared once per connection") {
   CHECK(&conn.driver_connection().prepare(sql) == prepared);
   CHECK(t.count(conn) == 3);
 }
+
+TEST_CASE("PostgreSQL ?prepared_statements=false: statements run unnamed, none is prepared on the server") {
+  if (test::backend() != "postgresql") {
+    MESSAGE("prepared_statements is a PostgreSQL URL option");
+    return;
+  }
+  Counter t;
+  auto u = URL::parse(test::url());
+  u.query["prepared_statements"] = "false";
+  auto engine = create_engine(u.render(false));
+  auto conn = engine.connect();
+  auto stmt = insert(t.items).values({{"name", bindparam("n")}});
+  conn.execute(stmt, {{"n", "a"}});
+  conn.execute(stmt, {{"n", "b"}});
+  CHECK(conn.execute_many(insert(t.items), {{{"name", "c"}}, {{"name", "d"}}, {{"name", "e"}}}).rowcount() == 3);
+  // Parameters keep their declared types: 1.5 compared with an integer column is not cut to 1.
+  CHECK(conn.execute(select(athanor::count()).select_from(t.items).where(t.items.c("id") > 1.5)).scalar_one<std::int64_t>() == 4);
+  // A failure in the middle of a batch, then the connection goes on.
+  CHECK_THROWS_AS(conn.execute_many(insert(t.items), {{{"name", "f"}}, {{"name", "a"}}, {{"name", "g"}}}), IntegrityError);
+  CHECK(t.count(conn) == 5);
+  CHECK(conn.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar_one<std::int64_t>() == 0);
+  // The default (true) prepares named statements (the same query shows them).
+  u.query["prepared_statements"] = "true";
+  auto named_engine = create_engine(u.render(false));
+  auto named = named_engine.connect();
+  named.execute(stmt, {{"n", "h"}});
+  CHECK(named.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar_one<std::int64_t>() > 0);
+  u.query["prepared_statements"] = "sometimes";
+  CHECK_THROWS_WITH_AS(create_engine(u.render(false)).connect(),
+                       "[athanor.argument.url] prepared_statements is true or false", ArgumentError);
+}
+
+#if ATHANOR_WITH_POSTGRESQL
+TEST_CASE("PostgreSQL sends BEGIN with the transaction's first statement, nothing for a transaction that ran nothing") {
+  if (test::backend() != "postgresql") {
+    MESSAGE("round trips are counted with libpq's trace");
+    return;
+  }
+  Counter t;
+  auto conn = t.engine.connect();
+  auto many = [&](std::vector<std::string> names) {
+    std::vector<Params> sets;
+    for (auto& n : names) sets.push_back({{"name", n}});
+    return conn.execute_many(insert(t.items), sets);
+  };
+  t.add(conn, "warm");  // the statements are prepared before counting
+  many({"w1", "w2"});
+  // libpq's protocol trace: each round trip ends with the server's ReadyForQuery.
+  std::FILE* f = std::tmpfile();
+  REQUIRE(f);
+  auto& pg = dynamic_cast<driver::postgresql::Connection&>(conn.driver_connection());
+  pg.handle().trace(f);
+  long seen = 0;
+  auto round_trips = [&] {
+    std::fflush(f);
+    std::rewind(f);
+    long n = 0;
+    char line[4096];
+    while (std::fgets(line, sizeof line, f))
+      if (std::strstr(line, "ReadyForQuery")) ++n;
+    long d = n - seen;
+    seen = n;
+    return d;
+  };
+  {
+    auto tx = conn.begin();
+    tx.commit();
+  }
+  CHECK(round_trips() == 0);
+  {
+    auto tx = conn.begin();
+    tx.rollback();
+  }
+  CHECK(round_trips() == 0);
+  {
+    auto tx = conn.begin();
+    t.add(conn, "a");
+    CHECK(round_trips() == 1);  // BEGIN and the INSERT together
+    tx.commit();
+  }
+  CHECK(round_trips() == 1);
+  {
+    auto tx = conn.begin();
+    many({"b", "c", "d"});  // BEGIN at the head of the batch's pipeline
+    tx.rollback();
+  }
+  CHECK(round_trips() == 2);
+  {
+    auto tx = conn.begin();
+    auto sp = conn.begin_nested();  // "BEGIN; SAVEPOINT …" in one query
+    t.add(conn, "e");
+    sp.rollback();
+    tx.commit();
+  }
+  CHECK(round_trips() == 4);
+  // Errors surface as before: the first statement's own, then the aborted transaction's.
+  {
+    auto tx = conn.begin();
+    CHECK_THROWS_AS(t.add(conn, "a"), IntegrityError);
+    CHECK_THROWS_AS(t.add(conn, "z"), DatabaseError);
+    CHECK(conn.in_transaction());
+    tx.rollback();
+  }
+  {
+    auto tx = conn.begin();
+    CHECK_THROWS_AS(many({"y", "a"}), IntegrityError);
+    tx.rollback();
+  }
+  pg.handle().trace(nullptr);
+  std::fclose(f);
+  CHECK(t.count(conn) == 4);  // warm, w1, w2, a
+}
+#endif
 
 TEST_CASE("Engine::to_string never shows the password") {
   auto engine = test::engine();

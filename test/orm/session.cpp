@@ -748,3 +748,100 @@ TEST_CASE("a large load keeps one object per row, and a deleted key taken again 
   s.add(kept);  // attached again: it is the row's object there
   CHECK(s.get<User>(42) == kept);
 }
+
+// Batched UPDATEs (issue 14): consecutive objects whose UPDATE has one shape go as one batch.
+
+TEST_CASE("a flush that changes 5 000 objects in one way sends one batched UPDATE and stores every change") {
+  std::vector<std::string> log;
+  Db db({.echo = true, .echo_sink = [&](std::string_view l) { log.emplace_back(l); }, .pool = {}});
+  orm::sessionmaker Session{db.engine};
+  {
+    auto s = Session();
+    for (int i = 1; i <= 5000; ++i) s.add(User{.id = i, .name = "u" + std::to_string(i)});
+    s.commit();
+  }
+  auto s = Session();
+  auto users = s.scalars(orm::select<User>().order_by(c<&User::id>));
+  REQUIRE(users.size() == 5000);
+  for (auto& u : users) u->visits = u->id * 2;
+  users[10]->email = "x@y";  // another shape between two runs of the first
+  log.clear();
+  s.commit();
+  // Three runs of two shapes (two when the odd one comes first or last in the flush's order).
+  CHECK(count_statements(log, "UPDATE") <= 3);
+  auto conn = db.engine.connect();
+  CHECK(conn.exec_driver_sql("SELECT sum(visits) FROM users").scalar_one<std::int64_t>() == 5000LL * 5001);
+  CHECK(conn.exec_driver_sql("SELECT email FROM users WHERE id = 11").scalar_one<std::string>() == "x@y");
+}
+
+TEST_CASE("a row deleted by another Session in the middle of an UPDATE batch: StaleDataError, nothing of the flush stays") {
+  Db db;
+  orm::sessionmaker Session{db.engine, {.expire_on_commit = false, .autoflush = true}};
+  for (int i = 1; i <= 5; ++i) db.commit_user(i, "u" + std::to_string(i));
+  auto s1 = Session();
+  auto users = s1.scalars(orm::select<User>().order_by(c<&User::id>));
+  s1.commit();
+  {
+    auto s2 = Session();
+    s2.delete_(s2.get<User>(3));
+    s2.commit();
+  }
+  for (auto& u : users) u->visits = 9;
+  CHECK_THROWS_WITH_AS(s1.commit(),
+                       "[athanor.orm.stale] UPDATE of table users expected to match 5 rows, matched 4 (the row changed or was "
+                       "deleted since it was loaded)",
+                       athanor::StaleDataError);
+  s1.rollback();
+  auto conn = db.engine.connect();
+  CHECK(conn.exec_driver_sql("SELECT count(*) FROM users WHERE visits = 9").scalar_one<std::int64_t>() == 0);
+  // The Session goes on.
+  auto u1 = s1.get<User>(1);
+  u1->visits = 4;
+  s1.commit();
+  CHECK(conn.exec_driver_sql("SELECT visits FROM users WHERE id = 1").scalar_one<int>() == 4);
+}
+
+TEST_CASE("a unique violation in the middle of an UPDATE batch: IntegrityError naming the table, nothing stays, the Session goes on") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  {
+    auto s = Session();
+    for (int i = 1; i <= 2000; ++i) s.add(User{.id = i, .name = "u" + std::to_string(i)});
+    s.commit();
+  }
+  auto s = Session();
+  auto users = s.scalars(orm::select<User>().order_by(c<&User::id>));
+  for (auto& u : users) u->name = "n" + std::to_string(u->id);
+  users[1000]->name = "n7";  // taken by the 7th, updated earlier in the batch
+  CHECK_THROWS_WITH_AS(s.commit(), doctest::Contains("[athanor.integrity.unique] users"), athanor::IntegrityError);
+  s.rollback();
+  CHECK(db.count("users") == 2000);
+  auto conn = db.engine.connect();
+  CHECK(conn.exec_driver_sql("SELECT count(*) FROM users WHERE name LIKE 'n%'").scalar_one<std::int64_t>() == 0);
+  s.get<User>(5)->name = "five";
+  s.commit();
+  CHECK(conn.exec_driver_sql("SELECT name FROM users WHERE id = 5").scalar_one<std::string>() == "five");
+}
+
+TEST_CASE("versioned objects updated in one batch each get their next version; a concurrent change among them is stale") {
+  Db db;
+  orm::sessionmaker Session{db.engine, {.expire_on_commit = false, .autoflush = true}};
+  auto s1 = Session();
+  for (int i = 0; i < 4; ++i) s1.add(Account{.code = "A" + std::to_string(i), .balance = 10, .version = 1});
+  s1.commit();
+  auto accounts = s1.scalars(orm::select<Account>().order_by(c<&Account::code>));
+  REQUIRE(accounts.size() == 4);
+  for (auto& a : accounts) a->balance = 20;
+  s1.commit();
+  for (auto& a : accounts) CHECK(a->version == 2);
+  {
+    auto s2 = Session();
+    s2.get<Account>(std::string("A2"))->balance = 99;
+    s2.commit();  // A2 at version 3
+  }
+  for (auto& a : accounts) a->balance = 30;
+  CHECK_THROWS_AS(s1.commit(), athanor::StaleDataError);
+  s1.rollback();
+  auto conn = db.engine.connect();
+  CHECK(conn.exec_driver_sql("SELECT sum(balance) FROM accounts").scalar_one<std::int64_t>() == 20 * 3 + 99);
+}

@@ -3,6 +3,7 @@
 // engine layer picks one from the URL. Nothing here includes a client library header.
 #pragma once
 
+#include <cstddef>      // std::size_t
 #include <cstdint>      // std::int64_t
 #include <memory>       // std::unique_ptr
 #include <span>         // std::span
@@ -39,6 +40,28 @@ class Statement {
   ///@}
   /// Rows changed by the last INSERT/UPDATE/DELETE.
   virtual std::int64_t rows_affected() const = 0;
+  /// Runs the statement once for each of `rows` parameter rows, `params` holding them one
+  /// after the other (`rows` × the statement's parameter count) and returns the rows affected
+  /// by all of them. For INSERT/UPDATE/DELETE: result rows, if any, are discarded. Drivers
+  /// send the rows in few round trips where their client library can (PostgreSQL's pipeline
+  /// mode, MariaDB's bulk array binding); this default runs them one by one. The first failing
+  /// row throws as `execute` would; the rows after it do not run, and those before it are left
+  /// to the caller's transaction (the engine runs a batch inside one). The connection is
+  /// usable afterwards (the transaction, after a failure, only to roll back).
+  virtual std::int64_t execute_batch(std::span<const Value> params, std::size_t rows) {
+    if (rows == 0) return 0;
+    std::size_t width = params.size() / rows;
+    std::int64_t total = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+      execute(params.subspan(r * width, width));
+      while (next()) {  // rows (RETURNING) are read to their end, as a single execute's caller does
+      }
+      std::int64_t n = rows_affected();
+      reset();
+      if (n > 0) total += n;
+    }
+    return total;
+  }
   /// Frees the results; the statement can run again.
   virtual void reset() = 0;
 };

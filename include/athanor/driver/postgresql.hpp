@@ -15,6 +15,7 @@
 #include <charconv>     // std::to_chars, std::from_chars
 #include <cmath>        // std::isnan, std::isinf
 #include <cstdlib>      // std::strtoll
+#include <cstring>      // std::strlen
 #include <limits>       // std::numeric_limits
 #include <memory>       // std::unique_ptr
 #include <new>          // std::bad_alloc
@@ -392,6 +393,15 @@ struct Session {
   std::unique_ptr<pqxx::nontransaction> tx;         ///< runs everything; BEGIN/COMMIT are plain SQL
   bool in_tx = false;    ///< inside BEGIN … COMMIT/ROLLBACK (tracked from exec)
   bool closing = false;  ///< the connection is going: statements skip DEALLOCATE
+  /// `?prepared_statements=false`: every statement is parsed anew as the protocol's unnamed
+  /// statement (PQexecParams), so no named statement lives on the server. PgBouncer in
+  /// transaction pooling before 1.21 hands the next transaction another server session, where
+  /// a named statement prepared here would not exist.
+  bool named = true;
+  /// A BEGIN the engine asked for and not sent yet: it goes in the same round trip as the
+  /// transaction's first statement (a pipeline, or one simple query "BEGIN; …"), and a
+  /// COMMIT or ROLLBACK of a transaction that ran nothing sends nothing at all.
+  std::string pending_begin;
   unsigned long next_id = 0;
 };
 
@@ -440,10 +450,28 @@ class Statement final : public driver::Statement {
     }
     types_.resize(params.size());
     for (std::size_t i = 0; i < params.size(); ++i) types_[i] = detail::param_type(params[i]);
+    if (!s_.named) {
+      bind(params);
+      declared();
+      if (!s_.pending_begin.empty()) {
+        result_ = with_begin(nullptr);
+      } else {
+        result_.reset(PQexecParams(s_.conn->raw(), sql_.c_str(), static_cast<int>(params.size()),
+                                   decl_.empty() ? nullptr : decl_.data(), values_.data(), lengths_.data(), formats_.data(), 0));
+      }
+      if (!ok(result_.get())) fail(result_.get());
+      described();
+      return;
+    }
     Prepared* p = find();
     if (!p) p = &prepare_new();
     if (p->stale) prepare(*p);
-    result_ = run(*p, params);
+    if (!s_.pending_begin.empty()) {
+      bind(params);
+      result_ = with_begin(p);
+    } else {
+      result_ = run(*p, params);
+    }
     if (!ok(result_.get())) {
       std::string_view msg = result_ ? PQresultErrorMessage(result_.get()) : "";
       // A cached plan whose result columns changed (ALTER, or DROP and CREATE of a table)
@@ -461,12 +489,46 @@ class Statement final : public driver::Statement {
       result_ = run(*p, params);
       if (!ok(result_.get())) fail(result_.get());
     }
-    PGresult* r = result_.get();
-    oids_.resize(static_cast<std::size_t>(PQnfields(r)));
-    for (std::size_t i = 0; i < oids_.size(); ++i) oids_[i] = PQftype(r, static_cast<int>(i));
-    rows_ = PQntuples(r), next_ = 0, row_ = -1;
-    const char* n = PQcmdTuples(r);
-    affected_ = *n ? std::strtoll(n, nullptr, 10) : 0;
+    described();
+  }
+  /// The rows go through libpq's pipeline mode (libpq 14+:
+  /// https://www.postgresql.org/docs/current/libpq-pipeline-mode.html): every row's Bind and
+  /// Execute are sent without waiting for the one before, so a batch costs a round trip per
+  /// chunk instead of one per row. libpqxx 6.4 has no pipeline (its pipeline class sends plain
+  /// SQL text, without parameters or prepared statements); the statements here already run
+  /// through libpq on the PGconn our connection policy owns (see detail::Policy), so the
+  /// pipeline is driven on that same PGconn, entered and left within this call while libpqxx
+  /// is idle. Outside BEGIN … COMMIT the pipeline's rows form one implicit transaction (all or
+  /// none); inside one, a failing row aborts the transaction as a single statement would.
+  std::int64_t execute_batch(std::span<const Value> params, std::size_t rows) override {
+    reset();
+    if (rows == 0) return 0;
+    std::size_t width = params.size() / rows;
+    if (width > placeholders_) {
+      throw ArgumentError("[athanor.argument.params] the statement takes " + std::to_string(placeholders_) +
+                          " parameters, " + std::to_string(width) + " given");
+    }
+    if (rows == 1) return driver::Statement::execute_batch(params, rows);
+    // One list of types for every row (a NULL takes the others' type); rows whose values
+    // differ in type (2 here, 2.5 there) run one by one, each prepared for its own types.
+    types_.assign(width, detail::any_type);
+    for (std::size_t r = 0; r < rows; ++r) {
+      for (std::size_t i = 0; i < width; ++i) {
+        auto t = detail::param_type(params[r * width + i]);
+        if (t == detail::any_type || t == types_[i]) continue;
+        if (types_[i] != detail::any_type) return driver::Statement::execute_batch(params, rows);
+        types_[i] = t;
+      }
+    }
+    Prepared* p = nullptr;
+    if (s_.named) {
+      p = find();
+      if (!p) p = &prepare_new();
+      if (p->stale) prepare(*p);
+    } else {
+      declared();
+    }
+    return pipelined(p, params, rows, width);
   }
   bool next() override {
     if (next_ >= rows_) return false;
@@ -568,6 +630,8 @@ class Statement final : public driver::Statement {
   /// Prepares the SQL under a fresh name (https://www.postgresql.org/docs/current/libpq-exec.html#LIBPQ-PQPREPARE);
   /// until that succeeds the preparation stays stale and the next execute tries again.
   void prepare(Prepared& p) {
+    // A failed preparation aborts the transaction, as it always did: the BEGIN goes first.
+    begin_now();
     p.stale = true;
     p.name = "athanor_" + std::to_string(++s_.next_id);
     detail::ResultPtr r(PQprepare(s_.conn->raw(), p.name.c_str(), sql_.c_str(), static_cast<int>(p.types.size()),
@@ -584,9 +648,10 @@ class Statement final : public driver::Statement {
     detail::ResultPtr r(PQexec(s_.conn->raw(), ("DEALLOCATE " + p.name).c_str()));
   }
 
-  /// Runs a preparation: bytea in binary, everything else as text
-  /// (https://www.postgresql.org/docs/current/libpq-exec.html#LIBPQ-PQEXECPREPARED).
-  detail::ResultPtr run(const Prepared& p, std::span<const Value> params) {
+  /// Fills values_, lengths_ and formats_ for libpq from `params`: bytea in binary,
+  /// everything else as text (https://www.postgresql.org/docs/current/libpq-exec.html#LIBPQ-PQEXECPREPARED).
+  /// The pointers stay valid until the next call (libpq copies them when sending).
+  void bind(std::span<const Value> params) {
     std::size_t n = params.size();
     values_.resize(n), lengths_.resize(n), formats_.resize(n);
     if (texts_.size() < n) texts_.resize(n);
@@ -623,8 +688,177 @@ class Statement final : public driver::Statement {
           },
           params[i].variant());
     }
-    return detail::ResultPtr(PQexecPrepared(s_.conn->raw(), p.name.c_str(), static_cast<int>(n), values_.data(),
+  }
+  /// Runs a preparation.
+  detail::ResultPtr run(const Prepared& p, std::span<const Value> params) {
+    bind(params);
+    return detail::ResultPtr(PQexecPrepared(s_.conn->raw(), p.name.c_str(), static_cast<int>(params.size()), values_.data(),
                                             lengths_.data(), formats_.data(), 0));
+  }
+  /// Sends the held-back BEGIN, if any, alone.
+  void begin_now() {
+    if (s_.pending_begin.empty()) return;
+    std::string begin = std::move(s_.pending_begin);
+    s_.pending_begin.clear();
+    detail::ResultPtr r(PQexec(s_.conn->raw(), begin.c_str()));
+    if (!ok(r.get())) detail::raise_result(s_.conn->raw(), r.get());
+  }
+  /// Runs the bound values_ (preparation `p`, or when null the SQL unnamed with decl_) in one
+  /// pipeline after the held-back BEGIN: one round trip for both. Returns the statement's
+  /// result; BEGIN's own failure is thrown.
+  detail::ResultPtr with_begin(const Prepared* p) {
+    PGconn* c = s_.conn->raw();
+    std::string begin = std::move(s_.pending_begin);
+    s_.pending_begin.clear();
+    int n = static_cast<int>(values_.size());
+    if (!PQenterPipelineMode(c)) detail::raise_result(c, nullptr);
+    bool sent = PQsendQueryParams(c, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) &&
+                (p ? PQsendQueryPrepared(c, p->name.c_str(), n, values_.data(), lengths_.data(), formats_.data(), 0)
+                   : PQsendQueryParams(c, sql_.c_str(), n, decl_.empty() ? nullptr : decl_.data(), values_.data(),
+                                       lengths_.data(), formats_.data(), 0)) &&
+                PQpipelineSync(c) && PQflush(c) == 0;
+    auto lost = [&] { return PQstatus(c) != CONNECTION_OK; };
+    auto answer = [&] {  // one statement's result, and the null that ends it
+      detail::ResultPtr r(PQgetResult(c));
+      if (r)
+        while (PGresult* more = PQgetResult(c)) PQclear(more);
+      return r;
+    };
+    detail::ResultPtr begun, result;
+    if (sent) {
+      begun = answer();
+      if (!lost()) result = answer();
+      for (int nulls = 0; !lost() && nulls < 4;) {
+        detail::ResultPtr r(PQgetResult(c));
+        if (!r) ++nulls;
+        else if (PQresultStatus(r.get()) == PGRES_PIPELINE_SYNC) break;
+      }
+    }
+    if (!lost()) PQexitPipelineMode(c);
+    if (!sent || lost()) {
+      if (result && !ok(result.get())) return result;  // the statement's own error, if it got one
+      detail::raise_result(c, nullptr);
+    }
+    if (!ok(begun.get())) detail::raise_result(c, begun.get());
+    return result;
+  }
+  /// decl_: types_ as declared to the server without a preparation (a NULL's left to it).
+  void declared() {
+    decl_.assign(types_.begin(), types_.end());
+    for (auto& t : decl_) t = t == detail::any_type ? 0 : t;
+  }
+  /// The column types, row count and affected count of result_.
+  void described() {
+    PGresult* r = result_.get();
+    oids_.resize(static_cast<std::size_t>(PQnfields(r)));
+    for (std::size_t i = 0; i < oids_.size(); ++i) oids_[i] = PQftype(r, static_cast<int>(i));
+    rows_ = PQntuples(r), next_ = 0, row_ = -1;
+    const char* n = PQcmdTuples(r);
+    affected_ = *n ? std::strtoll(n, nullptr, 10) : 0;
+  }
+
+  /// Rows per pipeline chunk: results are read after each chunk, so neither side's socket
+  /// buffer can fill while the other waits (a chunk of DML answers is ~25 bytes a row, far
+  /// below the kernel's buffers). The server is asked to flush (PQsendFlushRequest) between
+  /// chunks and to sync only after the last, so the batch stays one unit of work.
+  static constexpr std::size_t pipeline_chunk = 1000;
+  /// A chunk also ends after about this many bytes of values: a chunk's request then fits in
+  /// the kernel's socket buffer, so the client never blocks writing while the server blocks
+  /// writing answers (wide RETURNING rows) that the client is not reading yet.
+  static constexpr std::size_t pipeline_bytes = 64u << 10;
+
+  /// Sends `rows` rows of `params` through one pipeline, with preparation `p` (or, when null,
+  /// the protocol's unnamed statement, parsed with decl_ at the start of the pipeline). Returns the rows affected in all; throws the
+  /// first failing row's error after the pipeline is drained and left, so the connection
+  /// answers the next statement.
+  std::int64_t pipelined(Prepared* p, std::span<const Value> params, std::size_t rows, std::size_t width) {
+    PGconn* c = s_.conn->raw();
+    if (!PQenterPipelineMode(c)) detail::raise_result(c, nullptr);
+    detail::ResultPtr failed;  // the first row's error; the server skips the rest until the sync
+    std::int64_t total = 0;
+    std::size_t sent = 0, answered = 0;  // answers expected, and read
+    bool synced = false;
+    auto lost = [&] { return PQstatus(c) != CONNECTION_OK; };
+    // One answer per row sent: its result, then the null that ends it.
+    auto read_answers = [&] {
+      for (int nulls = 0; answered < sent;) {
+        detail::ResultPtr r(PQgetResult(c));
+        if (!r) {  // none pending where an answer was due: libpq lost track (or the link)
+          if (lost() || ++nulls > 3) return false;
+          continue;
+        }
+        auto st = PQresultStatus(r.get());
+        if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+          const char* n = PQcmdTuples(r.get());
+          total += *n ? std::strtoll(n, nullptr, 10) : 0;
+        } else if (st != PGRES_PIPELINE_ABORTED && !failed) {
+          failed = std::move(r);
+        }
+        ++answered;
+        while (PGresult* more = PQgetResult(c)) PQclear(more);  // the null after each answer
+        if (lost()) return false;
+      }
+      return true;
+    };
+    bool ok_so_far = true;
+    int n = static_cast<int>(width);
+    if (!s_.pending_begin.empty()) {  // the held-back BEGIN heads the pipeline
+      std::string begin = std::move(s_.pending_begin);
+      s_.pending_begin.clear();
+      if (PQsendQueryParams(c, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0)) ++sent;
+      else ok_so_far = false;
+    }
+    // Without named statements the SQL is parsed once, as the protocol's unnamed statement,
+    // which every row then binds: it lives until the next unnamed Parse, and nothing else is
+    // sent in between. (PQsendQueryParams would parse and plan it again for every row.)
+    if (!p) {
+      if (PQsendPrepare(c, "", sql_.c_str(), n, decl_.empty() ? nullptr : decl_.data())) ++sent;
+      else ok_so_far = false;
+    }
+    const char* name = p ? p->name.c_str() : "";
+    std::size_t row = 0;
+    while (ok_so_far && row < rows && !failed) {
+      std::size_t end = std::min(rows, row + pipeline_chunk), bytes = 0;
+      for (; row < end && bytes < pipeline_bytes; ++row, ++sent) {
+        bind(params.subspan(row * width, width));
+        for (std::size_t i = 0; i < width; ++i) {
+          bytes += 16 + (formats_[i] ? static_cast<std::size_t>(lengths_[i]) : values_[i] ? std::strlen(values_[i]) : 0);
+        }
+        if (!PQsendQueryPrepared(c, name, n, values_.data(), lengths_.data(), formats_.data(), 0)) {
+          ok_so_far = false;
+          break;
+        }
+      }
+      if (!ok_so_far) break;
+      synced = row == rows;
+      if (!(synced ? PQpipelineSync(c) : PQsendFlushRequest(c)) || PQflush(c) != 0) ok_so_far = false;
+      if (ok_so_far) ok_so_far = read_answers();
+    }
+    if (!lost()) {
+      // A failure before the last chunk: a sync ends the aborted run; then the sync's answer,
+      // after which the pipeline is idle and can be left.
+      bool sync_sent = synced && ok_so_far;
+      if (!sync_sent) sync_sent = PQpipelineSync(c) && PQflush(c) == 0 && read_answers();
+      for (int nulls = 0; sync_sent && !lost() && nulls < 4;) {
+        detail::ResultPtr r(PQgetResult(c));
+        if (!r) ++nulls;
+        else if (PQresultStatus(r.get()) == PGRES_PIPELINE_SYNC) break;
+      }
+      PQexitPipelineMode(c);
+    }
+    if (lost() || !ok_so_far) {
+      if (failed) fail(failed.get());
+      detail::raise_result(c, nullptr);
+    }
+    if (failed) {
+      std::string_view msg = PQresultErrorMessage(failed.get());
+      // A cached plan whose result columns changed: prepared afresh on the next run (the
+      // transaction, if any, was aborted by the error, which the caller rolls back).
+      if (p && msg.find("cached plan must not change result type") != std::string_view::npos) deallocate(*p);
+      fail(failed.get());
+    }
+    affected_ = total;
+    return total;
   }
 
   detail::Session& s_;
@@ -632,6 +866,7 @@ class Statement final : public driver::Statement {
   std::size_t placeholders_;
   std::vector<Prepared> preps_;
   std::vector<pqxx::oid> types_;  ///< of the values being executed
+  std::vector<pqxx::oid> decl_;    ///< types_ as declared without a preparation
   // Parameter arrays for libpq, kept between executions to reuse their memory.
   std::vector<const char*> values_;
   std::vector<int> lengths_, formats_;
@@ -649,6 +884,7 @@ struct Options {
   std::string where;      ///< what the URL asks for, for messages (libpq's own answer is preferred)
   std::string password;   ///< scrubbed from messages, in case
   std::string setup_sql;  ///< SETs run once after connecting
+  bool named_statements = true;  ///< false: `?prepared_statements=false` (see detail::Session::named)
 };
 
 /// One PostgreSQL session through libpqxx, statements prepared and run with libpq. A lost
@@ -686,6 +922,7 @@ class Connection final : public driver::Connection {
       throw OperationalError("[athanor.operational.connect] cannot connect to PostgreSQL at " + where + ": " + flat);
     };
     try {
+      s_.named = o.named_statements;
       s_.conn = std::make_unique<detail::PqConnection>(o.conninfo, &tried);
       // libpqxx 6 reconnects a broken connection by itself on its next use (connection_base.hxx,
       // "the connection will be restored automatically"): the rest of a transaction would run
@@ -732,13 +969,26 @@ class Connection final : public driver::Connection {
     };
     bool ends = word("COMMIT") || word("END") || word("ABORT") ||
                 (word("ROLLBACK") && sql.find(" TO ") == std::string_view::npos && sql.find(" to ") == std::string_view::npos);
+    bool begins = word("BEGIN") || word("START");
+    if (begins && !s_.in_tx && s_.pending_begin.empty()) {  // held back until the first statement
+      s_.pending_begin = std::string(sql);
+      s_.in_tx = true;
+      return;
+    }
     if (ends) s_.in_tx = false;
+    if (ends && !s_.pending_begin.empty()) {  // the transaction ran nothing: nothing to end
+      s_.pending_begin.clear();
+      return;
+    }
+    // Anything else (SAVEPOINT, SET …) goes in one simple query after the held-back BEGIN.
+    std::string text = s_.pending_begin.empty() ? std::string(sql) : s_.pending_begin + "; " + std::string(sql);
+    s_.pending_begin.clear();
     try {
-      s_.tx->exec(std::string(sql));
+      s_.tx->exec(text);
     } catch (...) {
       detail::rethrow();
     }
-    if (word("BEGIN") || word("START")) s_.in_tx = true;
+    if (begins) s_.in_tx = true;
   }
   /// PostgreSQL has no last-insert-id: generated keys come back by RETURNING.
   std::int64_t last_insert_id() override { return 0; }
@@ -780,7 +1030,9 @@ namespace athanor::detail {
 /// Query options go to libpq as connection keywords (sslmode, connect_timeout,
 /// application_name, options, host=/socket/dir, …:
 /// https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-PARAMKEYWORDS), except
-/// `statement_timeout`, which is SET on the session. Every session runs in UTC, UTF-8.
+/// `statement_timeout`, which is SET on the session, and `prepared_statements=false`, which
+/// runs every statement unnamed (parsed each time; no named server-side statement, for
+/// PgBouncer's transaction pooling). Every session runs in UTC, UTF-8.
 inline std::unique_ptr<driver::Connection> postgresql_connect(const URL& url) {
   driver::postgresql::Options o;
   auto add = [&](std::string_view key, std::string_view value) {
@@ -812,6 +1064,12 @@ inline std::unique_ptr<driver::Connection> postgresql_connect(const URL& url) {
     }
     if (key == "statement_timeout") {
       statement_timeout = value;
+    } else if (key == "prepared_statements") {
+      if (value == "false" || value == "0" || value == "no" || value == "off") {
+        o.named_statements = false;
+      } else if (!(value == "true" || value == "1" || value == "yes" || value == "on")) {
+        throw ArgumentError("[athanor.argument.url] prepared_statements is true or false");
+      }
     } else if (key == "password") {
       throw ArgumentError("[athanor.argument.url] give the password in the URL's user:password@ part, not as an option");
     } else {

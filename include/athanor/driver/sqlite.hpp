@@ -91,6 +91,8 @@ class Statement final : public driver::Statement {
     if (step_rc_ != SQLITE_ROW) return false;
     step_rc_ = sqlite3_step(stmt_);
     if (step_rc_ == SQLITE_ROW) return true;
+    // A statement with RETURNING counts its changes when it finishes, not at its first row.
+    if (step_rc_ == SQLITE_DONE) changes_ = sqlite3_changes64(db_);
     if (step_rc_ != SQLITE_DONE) {
       int rc = step_rc_;
       sqlite3_reset(stmt_);

@@ -136,6 +136,36 @@ class ConnectionImpl {
       return f(st);
     });
   }
+  /// Runs `c` once for each of `rows` rows of slot values (`slots`: rows × slot count, row
+  /// after row) as one driver batch (driver::Statement::execute_batch: a pipeline or bulk
+  /// execution where the backend has one). Returns the rows affected in all; result rows are
+  /// discarded.
+  std::int64_t execute_batch(const Compiled& c, const std::vector<Value>& slots, std::size_t rows) {
+    if (rows == 0) return 0;
+    std::size_t width = slots.size() / rows;
+    bool in_order = c.params.size() == width;
+    for (std::size_t i = 0; in_order && i < c.params.size(); ++i) in_order = c.params[i].slot == static_cast<int>(i);
+    std::vector<Value> reordered;
+    if (!in_order) {
+      reordered.reserve(c.params.size() * rows);
+      for (std::size_t r = 0; r < rows; ++r)
+        for (auto& p : c.params) reordered.push_back(p.slot >= 0 ? slots[r * width + static_cast<std::size_t>(p.slot)] : p.value);
+    }
+    return execute_batch(c.sql, in_order ? slots : reordered, rows);
+  }
+  /// The same with the values in placeholder order already.
+  std::int64_t execute_batch(const std::string& sql, const std::vector<Value>& values, std::size_t rows) {
+    check_idle();
+    engine->echo_batch(sql, values, rows ? values.size() / rows : 0, rows);
+    return guard([&] {
+      auto& st = drv().prepare(sql);
+      struct Reset {
+        driver::Statement& s;
+        ~Reset() { s.reset(); }
+      } reset{st};
+      return st.execute_batch(values, rows);
+    });
+  }
   /// Runs a typed statement and keeps it open for a Stream to read its rows one by one.
   ATHANOR_DECL std::shared_ptr<OpenStream> open_stream(const Compiled& c, std::vector<Value> slots);
   /// Ends the open stream, if any: frees its statement's rows (rolling back or closing the
@@ -269,8 +299,10 @@ class Connection {
   auto stream(const S& stmt) {
     return stmt.stream(*impl_);
   }
-  /// Executes a statement once per parameter set (executemany). An INSERT without
-  /// values takes its columns from the first set: `conn.execute(insert(t), {{{"a", 1}}, {{"a", 2}}})`.
+  /// Executes a statement once per parameter set (executemany), all sets as one batch (one
+  /// pipeline on PostgreSQL, bulk executions on MariaDB). Outside a transaction the sets run
+  /// in one of their own: all of them are stored, or none. An INSERT without values takes
+  /// its columns from the first set: `conn.execute(insert(t), {{{"a", 1}}, {{"a", 2}}})`.
   Result execute_many(const Insert& stmt, const std::vector<Params>& many);
   /// Executes a text statement once per parameter set.
   Result execute_many(const TextClause& stmt, const std::vector<Params>& many) { return run_many(*impl_->compiled(stmt.node()), many); }
@@ -308,11 +340,7 @@ class Connection {
   detail::ConnectionImpl& impl() { return *impl_; }  ///< The implementation, for the ORM's typed statements and the Session.
 
  private:
-  Result run_many(const Compiled& c, const std::vector<Params>& many) {
-    std::int64_t total = 0;
-    for (auto& p : many) total += impl_->run(c, p).rowcount();
-    return Result(nullptr, {}, total);
-  }
+  ATHANOR_DECL Result run_many(const Compiled& c, const std::vector<Params>& many);
   std::unique_ptr<detail::ConnectionImpl> impl_;
 };
 

@@ -157,6 +157,36 @@ ATHANOR_DECL Result Connection::execute_many(const Insert& stmt, const std::vect
   return run_many(c, filled);
 }
 
+ATHANOR_DECL Result Connection::run_many(const Compiled& c, const std::vector<Params>& many) {
+  if (many.size() == 1) return Result(nullptr, {}, impl_->run(c, many[0]).rowcount());
+  // The values of every set, in placeholder order, one set after the other.
+  std::vector<Value> values;
+  values.reserve(c.params.size() * many.size());
+  for (auto& params : many) {
+    for (auto& p : c.params) {
+      const Value* v = &p.value;
+      bool found = false;
+      if (!p.name.empty()) {
+        for (auto& [name, value] : params)
+          if (name == p.name) v = &value, found = true;
+      }
+      if (p.required && !found) {
+        throw ArgumentError("[athanor.argument.missing_param] no value for the parameter :" + p.name);
+      }
+      values.push_back(*v);
+    }
+  }
+  // A batch is all or nothing: outside a transaction it runs in one of its own. (Not on an
+  // in-memory database's shared connection while another holder has its transaction open.)
+  bool own = !impl_->in_tx && !(impl_->lease.shared_mutex && impl_->engine->pool->shared_owner() &&
+                                impl_->engine->pool->shared_owner() != impl_.get());
+  if (!own) return Result(nullptr, {}, impl_->execute_batch(c.sql, values, many.size()));
+  auto tx = begin();
+  auto total = impl_->execute_batch(c.sql, values, many.size());
+  tx.commit();
+  return Result(nullptr, {}, total);
+}
+
 ATHANOR_DECL bool Connection::has_table(const std::string& name) {
   impl_->engine->dialect->check_identifier(name);  // a name the server cannot hold: the same error as create_all's
   Compiled c;

@@ -46,6 +46,17 @@ struct EngineState {
     echo(sql, values.size());
     if (options.echo_parameters && !values.empty()) emit("  parameters: " + echo_parameters_text(values));
   }
+  /// The same, for a batch: `rows` rows of `width` values each in `values`; the values
+  /// shown are the first row's.
+  void echo_batch(std::string_view sql, const std::vector<Value>& values, std::size_t width, std::size_t rows) const {
+    if (!options.echo) return;
+    emit(std::string(sql) + "  [" + std::to_string(width) + (width == 1 ? " parameter" : " parameters") + " × " +
+         std::to_string(rows) + (rows == 1 ? " row]" : " rows]"));
+    if (options.echo_parameters && width > 0) {
+      std::vector<Value> first(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(width));
+      emit("  parameters (first row): " + echo_parameters_text(first));
+    }
+  }
 
  private:
   void emit(const std::string& line) const {
