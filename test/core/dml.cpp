@@ -109,6 +109,32 @@ TEST_CASE("execute_many with a text statement") {
   CHECK(u.visits("b") == 6);
 }
 
+TEST_CASE("execute_many whose rows each run a subquery with their own parameters (SQLAlchemy's tutorial insert)") {
+  // MariaDB 10.11's bulk execution ran the subquery once, for the first row: every row took the
+  // first user's id (seen failing in the docs suite, docs_core on MariaDB).
+  Users u;
+  Table addresses{"dml_addresses", u.md, Column{"id", Integer{}, primary_key}, Column{"user_id", Integer{}, nullable(false)},
+                  Column{"email", String{50}, nullable(false)}};
+  u.md.create_all(u.conn);
+  u.conn.execute(insert(u.users).values_list({{{"name", "a"}}, {{"name", "b"}}, {{"name", "c"}}}));
+  auto user_id = select(u.users.c("id")).where(u.users.c("name") == bindparam("username")).scalar_subquery();
+  std::vector<Params> rows;
+  std::vector<std::pair<std::string, std::string>> model;  // (email, user name)
+  for (int i = 0; i < 30; ++i) {
+    std::string name(1, static_cast<char>('a' + (i * 7) % 3)), email = "e" + std::to_string(i);
+    rows.push_back({{"username", name}, {"email", email}});
+    model.emplace_back(email, name);
+  }
+  auto r = u.conn.execute_many(insert(addresses).values({{"user_id", user_id}, {"email", bindparam("email")}}), rows);
+  CHECK(r.rowcount() == 30);
+  auto got = u.conn.execute(select(addresses.c("email"), u.users.c("name"))
+                                .select_from(addresses.join(u.users, addresses.c("user_id") == u.users.c("id")))
+                                .order_by(addresses.c("id")));
+  std::vector<std::pair<std::string, std::string>> stored;
+  for (auto& row : got) stored.emplace_back(row.get<std::string>(0), row.get<std::string>(1));
+  CHECK(stored == model);
+}
+
 TEST_CASE("execute_many of 70 000 rows runs as one batch and stores every row") {
   Users u;
   std::vector<Params> many;

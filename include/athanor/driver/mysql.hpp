@@ -252,9 +252,12 @@ class Statement final : public driver::Statement {
     }
     return bulk_ == 1;
   }
-  /// Whether the statement is an INSERT, UPDATE, DELETE or REPLACE without RETURNING: a bulk
-  /// execution must not return rows, and MariaDB does not say at PREPARE that RETURNING will
-  /// (mysql_stmt_field_count is 0 until the first execution), so the SQL is read.
+  /// Whether the statement is an INSERT, UPDATE, DELETE or REPLACE without RETURNING and
+  /// without a subquery: a bulk execution must not return rows, and MariaDB does not say at
+  /// PREPARE that RETURNING will (mysql_stmt_field_count is 0 until the first execution), so
+  /// the SQL is read; and MariaDB 10.11 evaluates a subquery of a bulk execution once, for the
+  /// first row's parameters (`INSERT … VALUES ((SELECT id FROM users WHERE name = ?), ?)` gave
+  /// every row the first row's user).
   bool bulk_statement() const {
     auto upper = [](std::string_view s) {
       std::string u(s);
@@ -266,7 +269,8 @@ class Statement final : public driver::Statement {
     if (start == std::string::npos) return false;
     std::string_view head = std::string_view(sql).substr(start);
     bool dml = head.starts_with("INSERT") || head.starts_with("UPDATE") || head.starts_with("DELETE") || head.starts_with("REPLACE");
-    return dml && sql.find("RETURNING") == std::string::npos && mysql_stmt_field_count(stmt_) == 0;
+    return dml && sql.find("RETURNING") == std::string::npos && sql.find("SELECT") == std::string::npos &&
+           mysql_stmt_field_count(stmt_) == 0;
   }
   static constexpr std::size_t bulk_bytes = 4u << 20;
   static std::size_t row_bytes(std::span<const Value> row) {
