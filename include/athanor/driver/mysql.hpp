@@ -46,6 +46,26 @@ inline bool is_decimal(std::string_view s) {
   }
   return i == s.size();
 }
+/// A date, a date and time or a time of day in MYSQL_TIME's fields (the rest left as they are).
+inline void set_time(MYSQL_TIME& t, const Date& x) {
+  t.year = static_cast<unsigned>(static_cast<int>(x.year())), t.month = unsigned(x.month()), t.day = unsigned(x.day());
+}
+inline void set_time(MYSQL_TIME& t, const DateTime& x) {
+  using namespace std::chrono;
+  auto day = floor<days>(x);
+  year_month_day ymd{day};
+  hh_mm_ss<microseconds> tod{x - day};
+  t.year = static_cast<unsigned>(static_cast<int>(ymd.year())), t.month = unsigned(ymd.month()), t.day = unsigned(ymd.day());
+  t.hour = static_cast<unsigned>(tod.hours().count()), t.minute = static_cast<unsigned>(tod.minutes().count());
+  t.second = static_cast<unsigned>(tod.seconds().count()), t.second_part = static_cast<unsigned long>(tod.subseconds().count());
+}
+inline void set_time(MYSQL_TIME& t, const Time& x) {
+  using namespace std::chrono;
+  hh_mm_ss<microseconds> tod{x};
+  t.neg = tod.is_negative();
+  t.hour = static_cast<unsigned>(tod.hours().count()), t.minute = static_cast<unsigned>(tod.minutes().count());
+  t.second = static_cast<unsigned>(tod.seconds().count()), t.second_part = static_cast<unsigned long>(tod.subseconds().count());
+}
 }  // namespace detail
 
 /// A prepared statement (https://mariadb.com/kb/en/api-prepared-statement-functions/).
@@ -369,24 +389,11 @@ class Statement final : public driver::Statement {
                 col.texts[r] = x.to_string();
                 text(MYSQL_TYPE_STRING, col.texts[r].data(), col.texts[r].size());
               } else if constexpr (std::is_same_v<X, Date>) {
-                auto* t = time(MYSQL_TYPE_DATE, MYSQL_TIMESTAMP_DATE);
-                t->year = static_cast<unsigned>(static_cast<int>(x.year())), t->month = unsigned(x.month()), t->day = unsigned(x.day());
+                detail::set_time(*time(MYSQL_TYPE_DATE, MYSQL_TIMESTAMP_DATE), x);
               } else if constexpr (std::is_same_v<X, DateTime>) {
-                using namespace std::chrono;
-                auto* t = time(MYSQL_TYPE_DATETIME, MYSQL_TIMESTAMP_DATETIME);
-                auto day = floor<days>(x);
-                year_month_day ymd{day};
-                hh_mm_ss<microseconds> tod{x - day};
-                t->year = static_cast<unsigned>(static_cast<int>(ymd.year())), t->month = unsigned(ymd.month()), t->day = unsigned(ymd.day());
-                t->hour = static_cast<unsigned>(tod.hours().count()), t->minute = static_cast<unsigned>(tod.minutes().count());
-                t->second = static_cast<unsigned>(tod.seconds().count()), t->second_part = static_cast<unsigned long>(tod.subseconds().count());
+                detail::set_time(*time(MYSQL_TYPE_DATETIME, MYSQL_TIMESTAMP_DATETIME), x);
               } else if constexpr (std::is_same_v<X, Time>) {
-                using namespace std::chrono;
-                auto* t = time(MYSQL_TYPE_TIME, MYSQL_TIMESTAMP_TIME);
-                hh_mm_ss<microseconds> tod{x};
-                t->neg = tod.is_negative();
-                t->hour = static_cast<unsigned>(tod.hours().count()), t->minute = static_cast<unsigned>(tod.minutes().count());
-                t->second = static_cast<unsigned>(tod.seconds().count()), t->second_part = static_cast<unsigned long>(tod.subseconds().count());
+                detail::set_time(*time(MYSQL_TYPE_TIME, MYSQL_TIMESTAMP_TIME), x);
               }
             },
             v.variant());
@@ -488,24 +495,11 @@ class Statement final : public driver::Statement {
             std::memcpy(p.uuid, s.data(), sizeof p.uuid);
             text(MYSQL_TYPE_STRING, p.uuid, sizeof p.uuid);
           } else if constexpr (std::is_same_v<X, Date>) {
-            auto* t = time(MYSQL_TYPE_DATE, MYSQL_TIMESTAMP_DATE);
-            t->year = static_cast<unsigned>(static_cast<int>(x.year())), t->month = unsigned(x.month()), t->day = unsigned(x.day());
+            detail::set_time(*time(MYSQL_TYPE_DATE, MYSQL_TIMESTAMP_DATE), x);
           } else if constexpr (std::is_same_v<X, DateTime>) {
-            using namespace std::chrono;
-            auto* t = time(MYSQL_TYPE_DATETIME, MYSQL_TIMESTAMP_DATETIME);
-            auto day = floor<days>(x);
-            year_month_day ymd{day};
-            hh_mm_ss<microseconds> tod{x - day};
-            t->year = static_cast<unsigned>(static_cast<int>(ymd.year())), t->month = unsigned(ymd.month()), t->day = unsigned(ymd.day());
-            t->hour = static_cast<unsigned>(tod.hours().count()), t->minute = static_cast<unsigned>(tod.minutes().count());
-            t->second = static_cast<unsigned>(tod.seconds().count()), t->second_part = static_cast<unsigned long>(tod.subseconds().count());
+            detail::set_time(*time(MYSQL_TYPE_DATETIME, MYSQL_TIMESTAMP_DATETIME), x);
           } else if constexpr (std::is_same_v<X, Time>) {
-            using namespace std::chrono;
-            auto* t = time(MYSQL_TYPE_TIME, MYSQL_TIMESTAMP_TIME);
-            hh_mm_ss<microseconds> tod{x};
-            t->neg = tod.is_negative();
-            t->hour = static_cast<unsigned>(tod.hours().count()), t->minute = static_cast<unsigned>(tod.minutes().count());
-            t->second = static_cast<unsigned>(tod.seconds().count()), t->second_part = static_cast<unsigned long>(tod.subseconds().count());
+            detail::set_time(*time(MYSQL_TYPE_TIME, MYSQL_TIMESTAMP_TIME), x);
           }
         },
         v.variant());
