@@ -142,16 +142,40 @@ class ConnectionImpl {
   /// discarded.
   std::int64_t execute_batch(const Compiled& c, const std::vector<Value>& slots, std::size_t rows) {
     if (rows == 0) return 0;
-    std::size_t width = slots.size() / rows;
+    if (binds_in_slot_order(c, slots.size() / rows)) return execute_batch(c.sql, slots, rows);
+    return execute_batch(c.sql, placeholder_values(c, slots, rows), rows);
+  }
+  /// Whether `c`'s placeholders take a row of `width` slot values in order: the usual case,
+  /// where the slots bind as they are, without copying each value (and each string).
+  static bool binds_in_slot_order(const Compiled& c, std::size_t width) {
     bool in_order = c.params.size() == width;
     for (std::size_t i = 0; in_order && i < c.params.size(); ++i) in_order = c.params[i].slot == static_cast<int>(i);
-    std::vector<Value> reordered;
-    if (!in_order) {
-      reordered.reserve(c.params.size() * rows);
-      for (std::size_t r = 0; r < rows; ++r)
-        for (auto& p : c.params) reordered.push_back(p.slot >= 0 ? slots[r * width + static_cast<std::size_t>(p.slot)] : p.value);
+    return in_order;
+  }
+  /// The values of `rows` rows of slot values (`slots`: row after row) in placeholder order.
+  static std::vector<Value> placeholder_values(const Compiled& c, const std::vector<Value>& slots, std::size_t rows) {
+    std::size_t width = rows ? slots.size() / rows : 0;
+    std::vector<Value> out;
+    out.reserve(c.params.size() * rows);
+    for (std::size_t r = 0; r < rows; ++r)
+      for (auto& p : c.params) out.push_back(p.slot >= 0 ? slots[r * width + static_cast<std::size_t>(p.slot)] : p.value);
+    return out;
+  }
+  /// Appends the values of `params` (names of bindparam/text parameters) in placeholder
+  /// order, a parameter not named there taking its own value; a required one missing throws.
+  static void append_params(const Compiled& c, const Params& params, std::vector<Value>& out) {
+    for (auto& p : c.params) {
+      const Value* v = &p.value;
+      bool found = false;
+      if (!p.name.empty()) {
+        for (auto& [name, value] : params)
+          if (name == p.name) v = &value, found = true;
+      }
+      if (p.required && !found) {
+        throw ArgumentError("[athanor.argument.missing_param] no value for the parameter :" + p.name);
+      }
+      out.push_back(*v);
     }
-    return execute_batch(c.sql, in_order ? slots : reordered, rows);
   }
   /// The same with the values in placeholder order already.
   std::int64_t execute_batch(const std::string& sql, const std::vector<Value>& values, std::size_t rows) {
@@ -199,18 +223,7 @@ class ConnectionImpl {
   Result run(const Compiled& c, const Params& params) {
     std::vector<Value> values;
     values.reserve(c.params.size());
-    for (auto& p : c.params) {
-      const Value* v = &p.value;
-      bool found = false;
-      if (!p.name.empty()) {
-        for (auto& [name, value] : params)
-          if (name == p.name) v = &value, found = true;
-      }
-      if (p.required && !found) {
-        throw ArgumentError("[athanor.argument.missing_param] no value for the parameter :" + p.name);
-      }
-      values.push_back(*v);
-    }
+    append_params(c, params, values);
     return executed(c.sql, values, [&](driver::Statement& st) {
       std::shared_ptr<const std::vector<std::string>> keys;
       std::vector<Row> rows;

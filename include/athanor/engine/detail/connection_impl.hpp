@@ -10,15 +10,9 @@ namespace athanor {
 #if ATHANOR_DEFINITIONS
 ATHANOR_DECL std::int64_t detail::ConnectionImpl::execute_rows(const Compiled& c, const std::vector<Value>& slots,
                                                       void (*on_row)(void*, driver::Statement&), void* ctx) {
-  // Usually the placeholders take the slots in order: bind `slots` as they are, without
-  // copying each value (and each string) into a second vector.
-  bool in_order = c.params.size() == slots.size();
-  for (std::size_t i = 0; in_order && i < c.params.size(); ++i) in_order = c.params[i].slot == static_cast<int>(i);
+  bool in_order = binds_in_slot_order(c, slots.size());
   std::vector<Value> reordered;
-  if (!in_order) {
-    reordered.reserve(c.params.size());
-    for (auto& p : c.params) reordered.push_back(p.slot >= 0 ? slots[static_cast<std::size_t>(p.slot)] : p.value);
-  }
+  if (!in_order) reordered = placeholder_values(c, slots, 1);
   const std::vector<Value>& values = in_order ? slots : reordered;
   return executed(c.sql, values, [&](driver::Statement& st) {
     while (st.next()) on_row(ctx, st);
@@ -29,14 +23,7 @@ ATHANOR_DECL std::int64_t detail::ConnectionImpl::execute_rows(const Compiled& c
 ATHANOR_DECL std::shared_ptr<detail::OpenStream> detail::ConnectionImpl::open_stream(const Compiled& c, std::vector<Value> slots) {
   check_idle();
   auto s = std::make_shared<OpenStream>();
-  bool in_order = c.params.size() == slots.size();
-  for (std::size_t i = 0; in_order && i < c.params.size(); ++i) in_order = c.params[i].slot == static_cast<int>(i);
-  if (in_order) {
-    s->values = std::move(slots);
-  } else {
-    s->values.reserve(c.params.size());
-    for (auto& p : c.params) s->values.push_back(p.slot >= 0 ? slots[static_cast<std::size_t>(p.slot)] : p.value);
-  }
+  s->values = binds_in_slot_order(c, slots.size()) ? std::move(slots) : placeholder_values(c, slots, 1);
   engine->echo(c.sql, s->values);
   guard([&] {
     auto& st = drv().prepare(c.sql);
@@ -162,20 +149,7 @@ ATHANOR_DECL Result Connection::run_many(const Compiled& c, const std::vector<Pa
   // The values of every set, in placeholder order, one set after the other.
   std::vector<Value> values;
   values.reserve(c.params.size() * many.size());
-  for (auto& params : many) {
-    for (auto& p : c.params) {
-      const Value* v = &p.value;
-      bool found = false;
-      if (!p.name.empty()) {
-        for (auto& [name, value] : params)
-          if (name == p.name) v = &value, found = true;
-      }
-      if (p.required && !found) {
-        throw ArgumentError("[athanor.argument.missing_param] no value for the parameter :" + p.name);
-      }
-      values.push_back(*v);
-    }
-  }
+  for (auto& params : many) impl_->append_params(c, params, values);
   // A batch is all or nothing: outside a transaction it runs in one of its own. (Not on an
   // in-memory database's shared connection while another holder has its transaction open.)
   bool own = !impl_->in_tx && !(impl_->lease.shared_mutex && impl_->engine->pool->shared_owner() &&
