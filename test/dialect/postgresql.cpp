@@ -96,15 +96,15 @@ TEST_CASE("in_ with values; an empty in_ is false, an empty not_in true") {
   // Plain values travel as one JSON array, so one prepared statement serves every length.
   auto c = pg(select(b.users.c("id")).where(b.users.c("name").not_in({"a", "b\"c"})).node());
   CHECK(c.sql ==
-        "SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"name\" NOT IN (SELECT CAST(value AS TEXT) FROM "
-        "jsonb_array_elements_text(CAST($1 AS JSONB)))");
+        "SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"name\" <> ALL(ARRAY(SELECT CAST(value AS TEXT) FROM "
+        "jsonb_array_elements_text(CAST($1 AS JSONB))))");
   REQUIRE(c.params.size() == 1);
   CHECK(c.params[0].value == Value("[\"a\",\"b\\\"c\"]"));
   // A list holding an expression stays a list.
   CHECK(sql(select(b.users.c("id")).where(b.users.c("id").in_({b.users.c("age"), 2}))) ==
         "SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"id\" IN (\"users\".\"age\", $1)");
   CHECK(sql(select(b.users.c("id")).where(b.users.c("id").in_({1, 2, 3}))) ==
-        "SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"id\" IN (SELECT CAST(value AS INTEGER) FROM jsonb_array_elements_text(CAST($1 AS JSONB)))");
+        "SELECT \"users\".\"id\" FROM \"users\" WHERE \"users\".\"id\" = ANY(ARRAY(SELECT CAST(value AS INTEGER) FROM jsonb_array_elements_text(CAST($1 AS JSONB))))");
   CHECK(sql(select(b.users.c("id")).where(b.users.c("id").in_(std::vector<Expr>{}))) ==
         "SELECT \"users\".\"id\" FROM \"users\" WHERE 1 = 0");
   CHECK(sql(select(b.users.c("id")).where(b.users.c("id").not_in(std::vector<Expr>{}))) ==
@@ -162,8 +162,8 @@ TEST_CASE("update and delete, with RETURNING") {
   CHECK(sql(update(b.users).values({{"name", "x"}}).returning(b.users.c("id"))) ==
         "UPDATE \"users\" SET \"name\" = $1 RETURNING \"users\".\"id\"");
   CHECK(sql(delete_(b.users).where(b.users.c("name").in_({"a", "b"})).returning(b.users.c("id"))) ==
-        "DELETE FROM \"users\" WHERE \"users\".\"name\" IN (SELECT CAST(value AS TEXT) FROM "
-        "jsonb_array_elements_text(CAST($1 AS JSONB))) RETURNING \"users\".\"id\"");
+        "DELETE FROM \"users\" WHERE \"users\".\"name\" = ANY(ARRAY(SELECT CAST(value AS TEXT) FROM "
+        "jsonb_array_elements_text(CAST($1 AS JSONB)))) RETURNING \"users\".\"id\"");
 }
 
 TEST_CASE("create table: SERIAL keys, types, FK with ON DELETE, unique, check, enum") {
