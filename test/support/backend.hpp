@@ -23,35 +23,39 @@ inline std::string env(const char* name, std::string fallback = {}) {
 /// "sqlite" (in memory), "sqlite_file", "postgresql" or "mysql".
 inline std::string backend() { return env("ATHANOR_TEST_BACKEND", "sqlite"); }
 
+/// The URL of a database of this executable's own on the backend under test, made afresh:
+/// `suffix` names a second one beside url()'s (read-replica tests use one as a reader).
+inline std::string fresh_url(const std::string& suffix) {
+  std::string b = backend();
+  std::string feature = env("ATHANOR_TEST_FEATURE", "tests") + suffix;
+  if (b == "sqlite") return std::string("sqlite://");
+  if (b == "sqlite_file") {
+    auto path = std::filesystem::temp_directory_path() / ("athanor_" + feature + "_" + std::to_string(::getpid()) + ".db");
+    std::filesystem::remove(path);
+    return "sqlite:///" + path.string();
+  }
+  std::string var = b == "postgresql" ? "ATHANOR_TEST_POSTGRESQL_URL" : "ATHANOR_TEST_MYSQL_URL";
+  std::string base = env(var.c_str());
+  if (base.empty()) {
+    std::fprintf(stderr, "%s is not set: start the servers with ./dev test\n", var.c_str());
+    std::exit(env("CI") == "true" ? 1 : 77);  // meson: 77 = skipped; CI never skips
+  }
+  // A database of its own for this executable: created from the server's default database.
+  auto admin = athanor::create_engine(base);
+  auto name = "athanor_" + feature;
+  {
+    auto c = admin.connect();
+    c.exec_driver_sql(b == "postgresql" ? "DROP DATABASE IF EXISTS \"" + name + "\"" : "DROP DATABASE IF EXISTS `" + name + "`");
+    c.exec_driver_sql(b == "postgresql" ? "CREATE DATABASE \"" + name + "\"" : "CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4");
+  }
+  auto u = athanor::URL::parse(base);
+  u.database = name;
+  return u.render(false);
+}
+
 /// The URL of this executable's own database on the backend under test.
 inline std::string url() {
-  static const std::string u = [] {
-    std::string b = backend();
-    std::string feature = env("ATHANOR_TEST_FEATURE", "tests");
-    if (b == "sqlite") return std::string("sqlite://");
-    if (b == "sqlite_file") {
-      auto path = std::filesystem::temp_directory_path() / ("athanor_" + feature + "_" + std::to_string(::getpid()) + ".db");
-      std::filesystem::remove(path);
-      return "sqlite:///" + path.string();
-    }
-    std::string var = b == "postgresql" ? "ATHANOR_TEST_POSTGRESQL_URL" : "ATHANOR_TEST_MYSQL_URL";
-    std::string base = env(var.c_str());
-    if (base.empty()) {
-      std::fprintf(stderr, "%s is not set: start the servers with ./dev test\n", var.c_str());
-      std::exit(env("CI") == "true" ? 1 : 77);  // meson: 77 = skipped; CI never skips
-    }
-    // A database of its own for this executable: created from the server's default database.
-    auto admin = athanor::create_engine(base);
-    auto name = "athanor_" + feature;
-    {
-      auto c = admin.connect();
-      c.exec_driver_sql(b == "postgresql" ? "DROP DATABASE IF EXISTS \"" + name + "\"" : "DROP DATABASE IF EXISTS `" + name + "`");
-      c.exec_driver_sql(b == "postgresql" ? "CREATE DATABASE \"" + name + "\"" : "CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4");
-    }
-    auto u = athanor::URL::parse(base);
-    u.database = name;
-    return u.render(false);
-  }();
+  static const std::string u = fresh_url("");
   return u;
 }
 

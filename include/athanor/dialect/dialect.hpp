@@ -90,6 +90,9 @@ struct Capabilities {
   /// such a select and then loses rows (`SELECT max(d.s) OVER () FROM (SELECT s FROM t) AS d
   /// WHERE d.s IN (SELECT s FROM u)` returns none); materialised, it is right.
   const char* window_with_semi_join_prefix = nullptr;
+  /// A query giving how far behind its primary a replica is, in seconds (NULL: unknown), for
+  /// ReplicaOptions::max_lag; null where the server cannot tell.
+  const char* replica_lag_sql = nullptr;
   /// The most placeholders one statement may hold; bulk inserts split their rows to stay under it.
   std::size_t max_params = 32766;
   /// The longest identifier the server keeps whole (0: no limit); longer ones are refused by

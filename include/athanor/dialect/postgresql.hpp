@@ -45,6 +45,12 @@ class PostgresqlDialect : public Dialect {
     // ILIKE is native (https://www.postgresql.org/docs/current/functions-matching.html#FUNCTIONS-LIKE).
     caps_.sum_of_integers_is_numeric = true;  // https://www.postgresql.org/docs/current/functions-aggregate.html
     caps_.native_ilike = true;
+    // A standby that has replayed all it received is current, however old its last replayed
+    // transaction (an idle primary sends none); a primary is its own present
+    // (https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-RECOVERY-INFO-TABLE).
+    caps_.replica_lag_sql =
+        "SELECT CAST(CASE WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0 "
+        "ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END AS DOUBLE PRECISION)";
     // https://www.postgresql.org/docs/current/functions-matching.html#FUNCTIONS-LIKE
     caps_.like_backslash_escape = true;
     // libpq has no last-insert-id; INSERT … RETURNING gives generated keys in the same round

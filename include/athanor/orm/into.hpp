@@ -78,6 +78,7 @@ class Into {
   /// Each row is an S.
   using result_type = S;
   using Reader = detail::IntoReader<S, std::remove_cvref_t<decltype(std::declval<const Stmt&>().columns())>>;  ///< reads one row into an S
+  static constexpr bool locks_rows = Stmt::locks_rows;  ///< FOR UPDATE (see TypedSelect)
   /// The select `stmt`, its rows read as S (stmt.into<S>() makes it).
   explicit Into(Stmt stmt) : stmt_(std::move(stmt)) {}
 

@@ -133,6 +133,8 @@ class TypedSelect {
   ///@}
   /// Whether `correlate<…>()` named models of an enclosing statement.
   static constexpr bool correlated = (detail::is_correlate<Clauses> || ...);
+  /// FOR UPDATE: a Session with read replicas runs it on the writer.
+  static constexpr bool locks_rows = (std::is_same_v<Clauses, detail::ForUpdate> || ...);
 
   /// The statement `select(…)` builds, and each clause method the next one.
   TypedSelect(Columns cols, detail::Pack<Clauses...> clauses, std::vector<LoadOption> loaders = {})

@@ -109,6 +109,11 @@ class Session {
   Session(Engine engine, SessionOptions options = {}) : core_(std::make_shared<detail::SessionCore>(std::move(engine), options)) {
     detail::maybe_collect_cycles();  // a safe point: no object is in use by the library here
   }
+  /// A Session that reads from `replicas`' readers until it first uses the writer `engine`
+  /// (a flush, a DML statement, connection(), FOR UPDATE), and from the writer after that.
+  Session(Engine engine, std::shared_ptr<detail::Replicas> replicas, SessionOptions options = {}) : Session(std::move(engine), options) {
+    if (replicas && !replicas->empty()) core_->replicas = std::move(replicas);
+  }
   /// Movable, not copyable: one Session is one unit of work.
   ///@{
   Session(Session&&) noexcept = default;
@@ -183,6 +188,7 @@ class Session {
   /// A failed COMMIT (lost connection…) is handled as a failed flush.
   void commit() {
     if (core_->conn) core_->conn->impl().check_idle();  // inside a stream's loop: an error, the transaction kept
+    if (core_->reader) core_->reader->impl().check_idle();
     core_->commit();
   }
   /// Rolls back: new objects leave the session, the rest expire back to the committed state.
@@ -230,7 +236,7 @@ class Session {
       return Rows<Ptr<R>>(std::make_move_iterator(objects.begin()), std::make_move_iterator(objects.end()));
     } else {
       Rows<std::tuple_element_t<0, R>> out;  // read from the stream: no tuple vector in between
-      for (auto&& row : stmt.stream(core_->impl())) out.push_back(std::move(std::get<0>(row)));
+      for (auto&& row : stmt.stream(core_->read_impl(detail::locks_rows<TypedSelect<R, Cols, From, C...>>))) out.push_back(std::move(std::get<0>(row)));
       return out;
     }
   }
@@ -272,7 +278,9 @@ class Session {
     requires requires(const S& s, athanor::detail::ConnectionImpl& c) { s.run(c); }
   auto execute(const S& stmt) {
     autoflush();
-    auto r = stmt.run(core_->impl());
+    // A select reads (from a reader, with read replicas); the rest writes.
+    constexpr bool reads = requires(const S& s, athanor::detail::ConnectionImpl& c) { s.stream(c); } && !detail::locks_rows<S>;
+    auto r = stmt.run(reads ? core_->read_impl() : core_->impl());
     // A bulk change (update, delete, an upsert that updates): reload objects. A typed insert
     // otherwise leaves the identity map alone, as SQLAlchemy's Core insert through a session.
     if constexpr (std::is_same_v<decltype(r), std::int64_t> || requires { requires S::changes_existing_rows; }) core_->expire_all();
@@ -290,7 +298,7 @@ class Session {
                         "through the identity map: use scalars()");
     if constexpr (rows) {
       autoflush();
-      return stmt.stream(core_->impl());
+      return stmt.stream(core_->read_impl(detail::locks_rows<S>));
     }
   }
   /// Calls `f(row)` for each row of a typed select, streamed as by stream().
@@ -305,8 +313,11 @@ class Session {
   /// Whether the object is in this Session (pending, persistent, or deleted not yet committed).
   template <Model M>
   bool contains(const Ptr<M>& p) const { return p && p.instance()->session.lock() == core_; }
-  /// Whether a transaction is open (begun by the first statement since commit/rollback).
-  bool in_transaction() const { return core_->conn.has_value(); }
+  /// Whether a transaction is open (begun by the first statement since commit/rollback), on
+  /// the writer or on a reader.
+  bool in_transaction() const { return core_->conn.has_value() || core_->reader.has_value(); }
+  /// Whether the open read transaction is on a reader (read replicas; see ReplicaOptions).
+  bool reading_from_replica() const { return core_->reader.has_value() && !core_->on_writer; }
   /// Number of flushes that wrote something, for tests.
   int flush_count() const { return core_->flushes; }
 
@@ -345,15 +356,22 @@ class Session {
 };
 
 /// Makes Sessions bound to one Engine: `sessionmaker Session{engine}; auto s = Session();`
+/// With read replicas, `sessionmaker Session{writer, {.readers = {replica}}}`: each Session
+/// reads from a reader until it writes (see ReplicaOptions).
 class sessionmaker {
  public:
   /// The factory, with the options each Session gets.
   explicit sessionmaker(Engine engine, SessionOptions options = {}) : engine_(std::move(engine)), options_(options) {}
-  Session operator()() const { return Session(engine_, options_); }  ///< A new Session.
+  /// The factory of Sessions that read from `replicas.readers` (ArgumentError: a reader of
+  /// another dialect, or max_lag where the backend cannot tell a lag).
+  sessionmaker(Engine writer, ReplicaOptions replicas, SessionOptions options = {})
+      : engine_(std::move(writer)), options_(options), replicas_(std::make_shared<detail::Replicas>(engine_, std::move(replicas))) {}
+  Session operator()() const { return Session(engine_, replicas_, options_); }  ///< A new Session.
 
  private:
   Engine engine_;
   SessionOptions options_;
+  std::shared_ptr<detail::Replicas> replicas_;
 };
 
 /// Runs `f(session)` and commits; rolls back and rethrows when `f` throws.

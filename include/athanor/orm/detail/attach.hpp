@@ -137,6 +137,7 @@ ATHANOR_DECL void SessionCore::add_pending(const std::shared_ptr<InstanceBase>& 
 }
 
 ATHANOR_DECL void SessionCore::add_object(const std::shared_ptr<InstanceBase>& i, const char* op) {
+  on_writer = true;  // read replicas: a Session that is about to write reads what the writer holds
   if (i->state == State::deleted && i->session.lock().get() == this) {
     if (auto it = std::find(deleted.begin(), deleted.end(), i); it != deleted.end()) {
       deleted.erase(it), i->state = State::persistent;  // marked, not flushed: kept after all
@@ -148,6 +149,7 @@ ATHANOR_DECL void SessionCore::add_object(const std::shared_ptr<InstanceBase>& i
 }
 
 ATHANOR_DECL void SessionCore::delete_object(const std::shared_ptr<InstanceBase>& i) {
+  on_writer = true;  // its cascade must see every child the writer holds, not a replica's
   auto owner = i->session.lock();
   if (owner && owner.get() != this) refuse_other_session("delete_()", *i);
   if (!owner) {

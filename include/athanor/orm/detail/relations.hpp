@@ -244,7 +244,7 @@ ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
   });
   std::vector<std::shared_ptr<InstanceBase>> out;
   auto& map = identity[&target];
-  impl().execute_typed(sql, key, [&](driver::Statement& st) { out.push_back(load_instance(map, target, st)); });
+  read_impl().execute_typed(sql, key, [&](driver::Statement& st) { out.push_back(load_instance(map, target, st)); });
   if (sorts_in_memory(target)) key_order(out);
   info.set(r, out);
 }
@@ -442,7 +442,7 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
   for (std::size_t start = 0; start < keys.size(); start += chunk) {
     std::vector<Value> part(keys.begin() + static_cast<std::ptrdiff_t>(start),
                             keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), start + chunk)));
-    impl().execute_typed(sql, {Value(athanor::detail::json_array(part))}, [&](driver::Statement& st) {
+    read_impl().execute_typed(sql, {Value(athanor::detail::json_array(part))}, [&](driver::Statement& st) {
       auto inst = load_instance(map, target, st);
       Value k = m2m ? st.value(static_cast<int>(target.columns())) : target.get(*inst, info.remote[0]);
       found[key_of(&k, 1)].push_back(inst);
@@ -503,7 +503,7 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::load_object
     Collected values;
     q.collect(q.stmt, values);
     auto& map = identity[&ops];
-    impl().execute_typed(*q.compiled(q.stmt, engine.dialect()), values,
+    read_impl(q.locks_rows).execute_typed(*q.compiled(q.stmt, engine.dialect()), values,
                          [&](driver::Statement& st) { out.push_back(load_instance(map, ops, st)); });
   }
   for (auto& l : q.loaders)
@@ -586,7 +586,7 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::load_joined
   int target_pk = first_target + static_cast<int>(target.info->primary_key[0]);
   auto& owners = identity[&ops];
   auto& targets = identity[&target];  // references to elements stay valid while others are added
-  impl().execute_typed(sql, values, [&](driver::Statement& st) {
+  read_impl(q.locks_rows).execute_typed(sql, values, [&](driver::Statement& st) {
     auto owner = load_instance(owners, ops, st);
     std::size_t at = out.size();
     if (out.empty() || out.back() != owner) {  // rows come grouped by owner: the map is the rare path

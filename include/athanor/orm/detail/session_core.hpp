@@ -11,6 +11,7 @@
 #include <athanor/orm/detail/cycles.hpp>
 #include <athanor/orm/detail/model_ops.hpp>
 #include <athanor/orm/loading.hpp>
+#include <athanor/orm/replicas.hpp>
 
 namespace athanor::orm {
 
@@ -23,6 +24,13 @@ struct SessionOptions {
 
 namespace detail {
 
+/// Whether a statement locks the rows it reads (FOR UPDATE), so that only the writer may run it.
+template <class S>
+constexpr bool locks_rows = [] {
+  if constexpr (requires { S::locks_rows; }) return S::locks_rows;
+  return false;
+}();
+
 /// A `select<M>()` as the Session loads it, without its type: everything below the typed
 /// statement (identity map, joinedload, selectin loaders) is compiled once, not per statement.
 struct ObjectQuery {
@@ -30,6 +38,7 @@ struct ObjectQuery {
   const std::type_info& type;  ///< keys the joinedload SQL
   const std::vector<LoadOption>& loaders;
   const FromClause& source;    ///< the objects' FROM item (the model's table or an alias)
+  bool locks_rows;  ///< SELECT … FOR UPDATE: the writer's, never a reader's
   std::shared_ptr<const Compiled> (*compiled)(const void* stmt, const Dialect&);
   athanor::Select (*to_core)(const void* stmt, Builder&);
   void (*collect)(const void* stmt, Collected&);
@@ -40,6 +49,7 @@ ObjectQuery object_query(const S& s) {
           typeid(S),
           s.loaders(),
           s.columns().source(),
+          locks_rows<S>,
           [](const void* p, const Dialect& d) { return static_cast<const S*>(p)->compiled(d); },
           [](const void* p, Builder& b) { return static_cast<const S*>(p)->to_core(b); },
           [](const void* p, Collected& out) { static_cast<const S*>(p)->collect(out); }};
@@ -51,6 +61,12 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   Engine engine;
   SessionOptions options;
   std::optional<Connection> conn;
+  /// Read replicas (sessionmaker's ReplicaOptions), and the read transaction on one of them.
+  std::shared_ptr<Replicas> replicas;
+  std::optional<Connection> reader;
+  /// The writer's connection has been used: from then on this Session reads from the writer,
+  /// so that it sees what it wrote whatever the replicas' lag (read-your-writes).
+  bool on_writer = false;
   bool needs_rollback = false;
   std::unordered_map<const ModelOps*, IdentityMap> identity;
   std::vector<std::shared_ptr<InstanceBase>> pending;
@@ -125,10 +141,21 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   Connection& connection() {
     if (!conn) {
       conn.emplace(engine.begin());
+      on_writer = true;
     }
     return *conn;
   }
   athanor::detail::ConnectionImpl& impl() { return connection().impl(); }
+  /// The connection for a read: a reader's transaction while this Session has not used the
+  /// writer and a reader can serve, else the writer's. `locks`: FOR UPDATE, the writer's.
+  athanor::detail::ConnectionImpl& read_impl(bool locks = false) {
+    if (!replicas || on_writer || locks) return impl();
+    if (reader && reader->impl().broken) replicas->mark_down(*reader), reader.reset();
+    if (!reader) reader = replicas->begin_read();
+    return reader ? reader->impl() : impl();
+  }
+  /// Ends the read transaction (commit, rollback, close): the next read sees newer rows.
+  void end_read() noexcept { reader.reset(); }  // gives the connection back; its transaction rolls back
 
   std::shared_ptr<InstanceBase> find(const ModelOps* ops, const IdentityKey& key) {
     auto m = identity.find(ops);

@@ -391,7 +391,7 @@ ATHANOR_DECL void SessionCore::refresh(InstanceBase& i) {
   std::vector<Value> values;
   for (auto k : ops->info->primary_key) values.push_back(ops->get(i, k));
   bool found = false;
-  impl().execute_typed(sql, values, [&](driver::Statement& st) {
+  read_impl().execute_typed(sql, values, [&](driver::Statement& st) {
     ops->load(i, st, 0);
     found = true;
   });
@@ -403,6 +403,7 @@ ATHANOR_DECL void SessionCore::refresh(InstanceBase& i) {
 
 ATHANOR_DECL void SessionCore::commit() {
   flush();
+  end_read();
   if (conn) {
     try {
       conn->commit();
@@ -425,6 +426,7 @@ ATHANOR_DECL void SessionCore::rollback() {
 }
 
 ATHANOR_DECL void SessionCore::abandon_transaction() {
+  end_read();
   if (conn) {
     try {
       conn->rollback();
@@ -458,6 +460,7 @@ ATHANOR_DECL void SessionCore::restore_snapshot() {
 
 ATHANOR_DECL void SessionCore::close() {
   // Roll back the transaction; objects keep the state they have (detached, not expired).
+  end_read();
   if (conn) {
     try {
       conn->rollback();

@@ -1,0 +1,216 @@
+// test/orm/replicas.cpp — Sessions with read replicas (issue 18): reads go to a reader until the
+// Session writes, then to the writer (read-your-writes); a reader that is down is skipped; no
+// write reaches a reader. On every backend the "reader" is a second database of the same
+// server holding other rows, so where each read went shows in what it returns. With
+// ATHANOR_TEST_POSTGRESQL_REPLICA_URL (a hot standby started by ./dev test) the last cases run
+// against a real streaming replica, which refuses writes.
+#include "orm/models.hpp"
+#include "support/backend.hpp"
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+using namespace blog;
+using orm::c;
+
+namespace {
+
+/// The blog tables made afresh on a database.
+struct Db {
+  athanor::Engine engine;
+  orm::Registry registry;
+  explicit Db(const std::string& url) : engine(athanor::create_engine(url)) {
+    registry.map<User, Post, Comment, Tag, PostTag, Account>();
+    registry.metadata().drop_all(engine);
+    registry.metadata().create_all(engine);
+  }
+  ~Db() {
+    try {
+      registry.metadata().drop_all(engine);
+    } catch (...) {
+    }
+  }
+  /// Adds users by plain SQL (the reader is written only here, never through a Session), with
+  /// keys from `first_id` (0: the database's): a reader's rows get keys no writer row has, so
+  /// that each row is its own object in the identity map (on a true replica, a key is the same
+  /// row on both).
+  void users(std::initializer_list<const char*> names, int first_id = 0) {
+    auto conn = engine.begin();
+    for (auto* n : names) {
+      if (first_id == 0) conn.execute(athanor::text("INSERT INTO users (name, visits) VALUES (:n, 0)"), {{"n", n}});
+      else conn.execute(athanor::text("INSERT INTO users (id, name, visits) VALUES (:id, :n, 0)"), {{"id", first_id++}, {"n", n}});
+    }
+    conn.commit();
+  }
+  std::set<std::string> names() {
+    std::set<std::string> out;
+    auto conn = engine.connect();
+    auto rows = conn.exec_driver_sql("SELECT name FROM users");
+    for (auto& r : rows.all()) out.insert(r.get<std::string>(0));
+    return out;
+  }
+};
+
+std::set<std::string> names(orm::Session& s) {
+  std::set<std::string> out;
+  for (auto& u : s.scalars(orm::select<User>())) out.insert(u->name);
+  return out;
+}
+
+/// A URL of the backend under test that no server answers.
+std::string unreachable_url() {
+  auto b = test::backend();
+  if (b == "sqlite" || b == "sqlite_file") return "sqlite:////nonexistent-athanor-dir/reader.db";
+  auto u = athanor::URL::parse(test::url());
+  u.query["host"] = "/nonexistent-athanor-dir", u.query["unix_socket"] = "/nonexistent-athanor-dir/mysql.sock";
+  if (b == "postgresql") u.query.erase("unix_socket");
+  else u.query.erase("host");
+  return u.render(false);
+}
+
+}  // namespace
+
+TEST_CASE("a Session reads from its reader until it writes, then from the writer") {
+  Db writer(test::url()), reader(test::fresh_url("_r1"));
+  writer.users({"ann"});
+  reader.users({"rita"}, 100);
+  orm::sessionmaker Session{writer.engine, orm::ReplicaOptions{.readers = {reader.engine}}};
+
+  auto s = Session();
+  CHECK(names(s) == std::set<std::string>{"rita"});
+  CHECK(s.reading_from_replica());
+  // get(), a lazy load and a typed select of rows read there too.
+  auto rita = s.scalars(orm::select<User>()).one();
+  CHECK(s.get<User>(rita->id.get())->name.get() == "rita");
+  CHECK(rita->posts.size() == 0);
+  CHECK(s.scalar(orm::select(orm::count()).select_from<User>()) == 1);
+
+  // The first write moves the Session to the writer, for the rest of its life: it reads its
+  // own writes even after commit, whatever the reader lags.
+  s.add(User{.name = "bob"});
+  CHECK(names(s) == std::set<std::string>{"ann", "bob"});
+  CHECK_FALSE(s.reading_from_replica());
+  s.commit();
+  CHECK(names(s) == std::set<std::string>{"ann", "bob"});
+  CHECK(reader.names() == std::set<std::string>{"rita"});  // nothing was written to the reader
+  CHECK(writer.names() == std::set<std::string>{"ann", "bob"});
+
+  // A new Session reads from the reader again.
+  auto t = Session();
+  CHECK(names(t) == std::set<std::string>{"rita"});
+}
+
+TEST_CASE("a bulk statement, FOR UPDATE and connection() go to the writer") {
+  Db writer(test::url()), reader(test::fresh_url("_r1"));
+  writer.users({"ann"});
+  reader.users({"rita"}, 100);
+  orm::sessionmaker Session{writer.engine, orm::ReplicaOptions{.readers = {reader.engine}}};
+  {
+    auto s = Session();
+    CHECK(s.execute(orm::update<User>().set(c<&User::visits>, 5)) == 1);  // ann's row, the writer's
+    CHECK(names(s) == std::set<std::string>{"ann"});
+    s.commit();
+  }
+  if (writer.engine.dialect().capabilities().for_update) {
+    auto s = Session();
+    auto locked = s.scalars(orm::select<User>().with_for_update());
+    REQUIRE(locked.size() == 1);
+    CHECK(locked[0]->name.get() == "ann");
+  }
+  {
+    auto s = Session();
+    CHECK(s.connection().exec_driver_sql("SELECT name FROM users").scalar_one<std::string>() == "ann");
+    CHECK(names(s) == std::set<std::string>{"ann"});
+  }
+  CHECK(reader.names() == std::set<std::string>{"rita"});
+}
+
+TEST_CASE("readers are taken in turn; one that is down is skipped, and none falls back to the writer") {
+  Db writer(test::url()), r1(test::fresh_url("_r1")), r2(test::fresh_url("_r2"));
+  writer.users({"ann"});
+  r1.users({"one"}, 100);
+  r2.users({"two"}, 200);
+  {
+    orm::sessionmaker Session{writer.engine, orm::ReplicaOptions{.readers = {r1.engine, r2.engine}}};
+    std::multiset<std::string> seen;
+    for (int i = 0; i < 4; ++i) {
+      auto s = Session();
+      for (auto& n : names(s)) seen.insert(n);
+    }
+    CHECK(seen == std::multiset<std::string>{"one", "one", "two", "two"});
+  }
+  auto down = athanor::create_engine(unreachable_url());
+  {
+    orm::sessionmaker Session{writer.engine, orm::ReplicaOptions{.readers = {down, r2.engine}}};
+    for (int i = 0; i < 3; ++i) {
+      auto s = Session();
+      CHECK(names(s) == std::set<std::string>{"two"});
+    }
+  }
+  {
+    orm::sessionmaker Session{writer.engine, orm::ReplicaOptions{.readers = {down}}};
+    auto s = Session();
+    CHECK(names(s) == std::set<std::string>{"ann"});  // the writer serves
+  }
+  {
+    orm::sessionmaker Session{writer.engine, orm::ReplicaOptions{.readers = {down}, .fallback_to_writer = false}};
+    auto s = Session();
+    CHECK_THROWS_WITH_AS(names(s), doctest::Contains("[athanor.operational.no_reader]"), athanor::OperationalError);
+    s.rollback();  // still usable: a write goes to the writer
+    s.add(User{.name = "cat"});
+    s.commit();
+    CHECK(writer.names() == std::set<std::string>{"ann", "cat"});
+  }
+}
+
+TEST_CASE("a reader of another dialect, or max_lag where the server cannot tell, is refused") {
+  Db writer(test::url());
+  auto other = athanor::create_engine(test::backend().starts_with("sqlite") ? "postgresql://u@/nowhere?host=/nonexistent" : "sqlite://");
+  CHECK_THROWS_WITH_AS((orm::sessionmaker{writer.engine, orm::ReplicaOptions{.readers = {other}}}),
+                       doctest::Contains("[athanor.argument.replica]"), athanor::ArgumentError);
+  if (!writer.engine.dialect().capabilities().replica_lag_sql) {
+    using namespace std::chrono_literals;
+    CHECK_THROWS_WITH_AS((orm::sessionmaker{writer.engine, orm::ReplicaOptions{.readers = {writer.engine}, .max_lag = 5s}}),
+                         doctest::Contains("max_lag"), athanor::ArgumentError);
+  }
+}
+
+TEST_CASE("a real PostgreSQL streaming replica: reads there, writes never, max_lag") {
+  std::string replica_url = test::env("ATHANOR_TEST_POSTGRESQL_REPLICA_URL");
+  if (test::backend() != "postgresql") return;
+  if (replica_url.empty()) {
+    REQUIRE_MESSAGE(test::env("CI") != "true", "ATHANOR_TEST_POSTGRESQL_REPLICA_URL is not set: ./dev test starts the replica");
+    return;
+  }
+  // The standby replays the whole primary cluster, this executable's database included.
+  Db writer(test::url());
+  auto u = athanor::URL::parse(replica_url);
+  u.database = athanor::URL::parse(test::url()).database;
+  auto replica = athanor::create_engine(u.render(false));
+  writer.users({"ann"});
+  // Replication is asynchronous: wait (bounded) until the row is there.
+  std::optional<std::string> seen;
+  for (int i = 0; i < 200 && !seen; ++i) {
+    try {
+      seen = replica.connect().exec_driver_sql("SELECT name FROM users").scalar<std::string>();
+    } catch (const athanor::DatabaseError&) {  // the database or table has not arrived yet
+    }
+    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(seen == "ann");
+  // A standby refuses every write with a typed error (read-only transaction, SQLSTATE 25006).
+  CHECK_THROWS_AS(replica.connect().exec_driver_sql("INSERT INTO users (name, visits) VALUES ('x', 0)"), athanor::DatabaseError);
+
+  // Caught up (nothing left to replay), its lag is 0: within max_lag. With no fallback, a read
+  // that could not go to the replica would raise; a write that went there would raise too.
+  using namespace std::chrono_literals;
+  orm::sessionmaker Session{writer.engine, orm::ReplicaOptions{.readers = {replica}, .max_lag = 30s, .fallback_to_writer = false}};
+  auto s = Session();
+  CHECK(names(s) == std::set<std::string>{"ann"});
+  CHECK(s.reading_from_replica());
+  CHECK(s.connection().exec_driver_sql("SELECT pg_is_in_recovery()").scalar_one<bool>() == false);  // the writer
+  s.add(User{.name = "bob"});
+  s.commit();
+  CHECK(writer.names() == std::set<std::string>{"ann", "bob"});
+}
