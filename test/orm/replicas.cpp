@@ -213,4 +213,21 @@ TEST_CASE("a real PostgreSQL streaming replica: reads there, writes never, max_l
   s.add(User{.name = "bob"});
   s.commit();
   CHECK(writer.names() == std::set<std::string>{"ann", "bob"});
+
+  // Replay paused, a newer commit on the primary: the replica falls behind, and past max_lag
+  // the Session reads from the writer (or raises, without the fallback).
+  replica.connect().exec_driver_sql("SELECT pg_wal_replay_pause()");
+  struct Resume {
+    athanor::Engine& e;
+    ~Resume() { e.connect().exec_driver_sql("SELECT pg_wal_replay_resume()"); }
+  } resume{replica};
+  writer.users({"cat"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  orm::sessionmaker Fresh{writer.engine, orm::ReplicaOptions{.readers = {replica}, .max_lag = 200ms}};
+  auto f = Fresh();
+  CHECK(names(f) == std::set<std::string>{"ann", "bob", "cat"});
+  CHECK_FALSE(f.reading_from_replica());
+  orm::sessionmaker Strict{writer.engine, orm::ReplicaOptions{.readers = {replica}, .max_lag = 200ms, .fallback_to_writer = false}};
+  auto g = Strict();
+  CHECK_THROWS_AS(names(g), athanor::OperationalError);
 }
