@@ -19,6 +19,9 @@ struct SessionOptions {
   bool expire_on_commit = true;  ///< objects reload on first access after commit()
   bool autoflush = true;         ///< flush before each query
   bool raiseload = false;        ///< every lazy load throws (find N+1 patterns in tests)
+  /// The isolation level of the Session's transactions (unset: the engine's); Session::begin(level)
+  /// chooses one for the next transaction only.
+  std::optional<IsolationLevel> isolation_level{};
 };
 
 namespace detail {
@@ -124,10 +127,12 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   /// The connection, inside a transaction begun on first use.
   Connection& connection() {
     if (!conn) {
-      conn.emplace(engine.begin());
+      conn.emplace(engine.begin(next_isolation ? next_isolation : options.isolation_level));
+      next_isolation.reset();
     }
     return *conn;
   }
+  std::optional<IsolationLevel> next_isolation;  ///< Session::begin(level): the next transaction's level
   athanor::detail::ConnectionImpl& impl() { return connection().impl(); }
 
   std::shared_ptr<InstanceBase> find(const ModelOps* ops, const IdentityKey& key) {
