@@ -71,7 +71,8 @@ ATHANOR_DECL void Transaction::commit() {
     try {
       c_->exec("COMMIT");
     } catch (const TransactionConflict&) {
-      throw;  // the server answered: rolled back (PostgreSQL's serialization check at COMMIT), a definite outcome
+      // The server answered: rolled back (a serialization check at COMMIT), a definite outcome.
+      throw;
     } catch (const OperationalError& e) {
       // The link went while COMMIT was under way: the server may have committed before it went
       // (the answer was lost) or not. Only the data can tell; whoever retries must know.
