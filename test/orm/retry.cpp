@@ -58,7 +58,8 @@ struct Db {
   }
   static athanor::Engine make(athanor::EngineOptions o, std::string query) {
     auto u = athanor::URL::parse(test::url());
-    if (test::backend() == "sqlite_file") u.query["journal_mode"] = "WAL";
+    if (test::backend() == "sqlite_file")
+      u.query["journal_mode"] = "WAL";
     for (std::size_t at = 0; at < query.size();) {  // "k=v&k2=v2"
       auto amp = std::min(query.find('&', at), query.size());
       auto eq = query.find('=', at);
@@ -69,7 +70,8 @@ struct Db {
   }
   std::int64_t value(int id) {
     auto c = engine.connect();
-    return c.exec_driver_sql("SELECT value FROM retry_counters WHERE id = " + std::to_string(id)).scalar_one<std::int64_t>();
+    return c.exec_driver_sql("SELECT value FROM retry_counters WHERE id = " + std::to_string(id))
+        .scalar_one<std::int64_t>();
   }
   std::int64_t notes() {
     auto c = engine.connect();
@@ -90,25 +92,32 @@ std::string isolation_of(athanor::Connection& c) {
     // read sooner, it shows the previous transaction, or none.
     c.exec_driver_sql("SELECT count(*) FROM retry_counters");
     std::this_thread::sleep_for(std::chrono::milliseconds(150));
-    v = c.exec_driver_sql("SELECT trx_isolation_level FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()")
+    v = c.exec_driver_sql(
+             "SELECT trx_isolation_level FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = "
+             "CONNECTION_ID()")
             .scalar_one<std::string>();
   }
-  for (char& ch : v) ch = ch == '-' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (char& ch : v)
+    ch = ch == '-' ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   return v;
 }
 
 std::string lower_name(IsolationLevel l) {
   std::string v(athanor::sql_name(l));
-  for (char& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (char& ch : v)
+    ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   return v;
 }
 
-bool server() { return test::backend() == "postgresql" || test::backend() == "mysql"; }
+bool server() {
+  return test::backend() == "postgresql" || test::backend() == "mysql";
+}
 
 /// Fast retries for tests: the backoff is tested apart.
 athanor::TransactionOptions fast(int retries, std::optional<IsolationLevel> level = {}) {
   athanor::TransactionOptions o;
-  o.retries = retries, o.isolation = level, o.backoff = std::chrono::milliseconds(1), o.max_backoff = std::chrono::milliseconds(5);
+  o.retries = retries, o.isolation = level, o.backoff = std::chrono::milliseconds(1),
+  o.max_backoff = std::chrono::milliseconds(5);
   return o;
 }
 
@@ -128,10 +137,11 @@ TEST_CASE("isolation levels: names parse, and each backend applies the level ask
     auto c = db.engine.connect();
     auto tx = c.begin(IsolationLevel::serializable);
     tx.commit();
-    CHECK_THROWS_WITH_AS((void)c.begin(IsolationLevel::read_committed),
-                         "[athanor.argument.unsupported] SQLite has no isolation level READ COMMITTED (its transactions "
-                         "are always SERIALIZABLE); leave the level unset or ask for serializable",
-                         athanor::ArgumentError);
+    CHECK_THROWS_WITH_AS(
+        (void)c.begin(IsolationLevel::read_committed),
+        "[athanor.argument.unsupported] SQLite has no isolation level READ COMMITTED (its transactions "
+        "are always SERIALIZABLE); leave the level unset or ask for serializable",
+        athanor::ArgumentError);
     CHECK_FALSE(c.in_transaction());
     CHECK_THROWS_WITH_AS(athanor::create_engine(test::url() + "?isolation_level=read_uncommitted"),
                          "[athanor.argument.unsupported] SQLite has no isolation level READ UNCOMMITTED (its "
@@ -187,7 +197,8 @@ TEST_CASE("isolation levels: names parse, and each backend applies the level ask
     orm::Session t(e, {.isolation_level = IsolationLevel::read_committed});
     CHECK(isolation_of(t.connection()) == "read committed");
   }
-  CHECK_THROWS_AS(Db::make({.isolation_level = IsolationLevel::serializable}, "isolation_level=read_committed"), athanor::ArgumentError);
+  CHECK_THROWS_AS(Db::make({.isolation_level = IsolationLevel::serializable}, "isolation_level=read_committed"),
+                  athanor::ArgumentError);
 }
 
 TEST_CASE("a serialization failure rolls back and runs f again; the Session stays consistent") {
@@ -205,7 +216,8 @@ TEST_CASE("a serialization failure rolls back and runs f again; the Session stay
   auto other = Db::make({}, "");
   // Another transaction commits +100 to counter 1 after f has read it, on the first `conflicts` runs.
   auto interfere = [&](int attempt, int conflicts) {
-    if (attempt > conflicts) return;
+    if (attempt > conflicts)
+      return;
     auto c = other.begin();
     c.exec_driver_sql("UPDATE retry_counters SET value = value + 100 WHERE id = 1");
     c.commit();
@@ -257,7 +269,8 @@ TEST_CASE("a serialization failure rolls back and runs f again; the Session stay
   CHECK(retried.size() == 2);
   CHECK(db.value(1) == 401);
   CHECK(db.notes() == 1);
-  for (auto& n : added) CHECK(n.is_transient());
+  for (auto& n : added)
+    CHECK(n.is_transient());
   CHECK_FALSE(s.in_transaction());
   CHECK(s.get<Counter>(1)->value == 401);  // usable at once, nothing to roll back first
   s.rollback();
@@ -288,6 +301,7 @@ TEST_CASE("a deadlock between two threads: the victim is rolled back and runs ag
   std::latch both_hold_one(2);
   std::atomic<int> attempts{0};
   std::vector<std::string> errors[2];
+  std::string failed[2];
   // Thread t adds 1 to its own counter, waits (first run only) until the other thread holds its
   // own, then adds 1 to the other's: the two wait for each other, the server picks a victim.
   auto work = [&](int t) {
@@ -296,23 +310,31 @@ TEST_CASE("a deadlock between two threads: the victim is rolled back and runs ag
     auto options = fast(3);
     options.on_retry = [&](int, const athanor::Error& e) { errors[t].push_back(e.what()); };
     orm::Session s(db.engine);
-    orm::transaction(
-        s,
-        [&](orm::Session& session) {
-          ++attempts, ++runs;
-          auto& c = session.connection();
-          c.exec_driver_sql("UPDATE retry_counters SET value = value + 1 WHERE id = " + std::to_string(mine));
-          if (runs == 1) both_hold_one.arrive_and_wait();
-          c.exec_driver_sql("UPDATE retry_counters SET value = value + 1 WHERE id = " + std::to_string(theirs));
-        },
-        options);
+    try {
+      orm::transaction(
+          s,
+          [&](orm::Session& session) {
+            ++attempts, ++runs;
+            auto& c = session.connection();
+            c.exec_driver_sql("UPDATE retry_counters SET value = value + 1 WHERE id = " + std::to_string(mine));
+            if (runs == 1)
+              both_hold_one.arrive_and_wait();
+            c.exec_driver_sql("UPDATE retry_counters SET value = value + 1 WHERE id = " + std::to_string(theirs));
+          },
+          options);
+    } catch (const std::exception& e) {  // an exception leaving a thread would end the process
+      failed[t] = e.what();
+    }
   };
   std::thread a(work, 0), b(work, 1);
   a.join(), b.join();
+  CHECK(failed[0] == "");
+  CHECK(failed[1] == "");
   CHECK(attempts == 3);  // one run each, and the victim's second
   CHECK(errors[0].size() + errors[1].size() == 1);
   for (auto& list : errors)
-    for (auto& e : list) CHECK(e.rfind("[athanor.operational.deadlock] ", 0) == 0);
+    for (auto& e : list)
+      CHECK(e.rfind("[athanor.operational.deadlock] ", 0) == 0);
   CHECK(db.value(1) == 2);
   CHECK(db.value(2) == 2);
 }
@@ -326,8 +348,10 @@ TEST_CASE("a lock held past the lock timeout: retried once the holder lets go; e
   Db db({}, b == "sqlite_file" ? "timeout=0.2" : "");
   // A short lock timeout inside f's transaction (SQLite: the URL's busy timeout above).
   auto short_timeout = [&](athanor::Connection& c) {
-    if (b == "postgresql") c.exec_driver_sql("SET LOCAL lock_timeout = 200");
-    if (b == "mysql") c.exec_driver_sql("SET SESSION innodb_lock_wait_timeout = 1");
+    if (b == "postgresql")
+      c.exec_driver_sql("SET LOCAL lock_timeout = 200");
+    if (b == "mysql")
+      c.exec_driver_sql("SET SESSION innodb_lock_wait_timeout = 1");
   };
   auto holder = db.engine.begin();
   holder.exec_driver_sql("UPDATE retry_counters SET value = value + 10 WHERE id = 1");
@@ -346,7 +370,8 @@ TEST_CASE("a lock held past the lock timeout: retried once the holder lets go; e
   athanor::transaction(db.engine, f, options);
   CHECK(attempts == 2);
   REQUIRE(retried.size() == 1);
-  CHECK((retried[0].rfind("[athanor.operational.timeout] ", 0) == 0 || retried[0] == "[athanor.operational] database is locked"));
+  CHECK((retried[0].rfind("[athanor.operational.timeout] ", 0) == 0 ||
+         retried[0] == "[athanor.operational] database is locked"));
   CHECK(db.value(1) == 11);
 
   auto keeper = db.engine.begin();
@@ -375,13 +400,15 @@ TEST_CASE("errors that are not conflicts are not retried; the Session must start
                   athanor::IntegrityError);
   CHECK(attempts == 1);
   CHECK(db.notes() == 1);
-  CHECK_THROWS_AS(orm::transaction(s, [&](orm::Session&) { ++attempts, throw std::runtime_error("mine"); }, fast(5)),
+  CHECK_THROWS_AS(orm::transaction(
+                      s, [&](orm::Session&) { ++attempts, throw std::runtime_error("mine"); }, fast(5)),
                   std::runtime_error);
   CHECK(attempts == 2);
 
   // Work left open before the call would be lost by a retry's rollback: refused.
   auto pending = s.add(Note{.text = "pending"});
-  CHECK_THROWS_WITH_AS(orm::transaction(s, [&](orm::Session&) { ++attempts; }, fast(1)),
+  CHECK_THROWS_WITH_AS(orm::transaction(
+                           s, [&](orm::Session&) { ++attempts; }, fast(1)),
                        "[athanor.argument.transaction] transaction(session, f, options) runs f in a transaction of its "
                        "own: commit or roll back the Session's open transaction and pending changes first",
                        athanor::ArgumentError);
@@ -390,7 +417,9 @@ TEST_CASE("errors that are not conflicts are not retried; the Session must start
   s.rollback();
   // A user's rule: also retry this error (here: any DatabaseError), bounded all the same.
   auto options = fast(2);
-  options.retry_if = [](const athanor::Error& e) { return dynamic_cast<const athanor::IntegrityError*>(&e) != nullptr; };
+  options.retry_if = [](const athanor::Error& e) {
+    return dynamic_cast<const athanor::IntegrityError*>(&e) != nullptr;
+  };
   CHECK_THROWS_AS(orm::transaction(
                       s,
                       [&](orm::Session& session) {
@@ -413,25 +442,29 @@ TEST_CASE("a connection lost during COMMIT: CommitResultUnknown, and f is not ru
   bool pg = test::backend() == "postgresql";
   orm::Session s(db.engine);
   int attempts = 0;
-  CHECK_THROWS_AS(orm::transaction(
-                      s,
-                      [&](orm::Session& session) {
-                        ++attempts;
-                        session.add(Note{.text = "maybe"});
-                        session.flush();  // everything is sent; only COMMIT is left
-                        auto& c = session.connection();
-                        auto id = c.exec_driver_sql(pg ? "SELECT pg_backend_pid()" : "SELECT CONNECTION_ID()").scalar_one<std::int64_t>();
-                        auto k = killer.connect();
-                        k.exec_driver_sql(pg ? "SELECT pg_terminate_backend(" + std::to_string(id) + ")" : "KILL " + std::to_string(id));
-                        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-                      },
-                      fast(5)),
-                  athanor::CommitResultUnknown);
+  CHECK_THROWS_AS(
+      orm::transaction(
+          s,
+          [&](orm::Session& session) {
+            ++attempts;
+            session.add(Note{.text = "maybe"});
+            session.flush();  // everything is sent; only COMMIT is left
+            auto& c = session.connection();
+            auto id =
+                c.exec_driver_sql(pg ? "SELECT pg_backend_pid()" : "SELECT CONNECTION_ID()").scalar_one<std::int64_t>();
+            auto k = killer.connect();
+            k.exec_driver_sql(pg ? "SELECT pg_terminate_backend(" + std::to_string(id) + ")"
+                                 : "KILL " + std::to_string(id));
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          },
+          fast(5)),
+      athanor::CommitResultUnknown);
   CHECK(attempts == 1);
   CHECK_FALSE(s.in_transaction());
   CHECK(db.notes() == 0);  // here the server had not committed; the caller cannot know that without looking
   // The Session goes on, on a new connection.
-  orm::transaction(s, [&](orm::Session& session) { session.add(Note{.text = "sure"}); }, fast(1));
+  orm::transaction(
+      s, [&](orm::Session& session) { session.add(Note{.text = "sure"}); }, fast(1));
   CHECK(db.notes() == 1);
 }
 

@@ -18,10 +18,14 @@ enum class IsolationLevel { read_uncommitted, read_committed, repeatable_read, s
 /// "READ COMMITTED" and so on, as SQL writes it.
 inline std::string_view sql_name(IsolationLevel l) {
   switch (l) {
-    case IsolationLevel::read_uncommitted: return "READ UNCOMMITTED";
-    case IsolationLevel::read_committed: return "READ COMMITTED";
-    case IsolationLevel::repeatable_read: return "REPEATABLE READ";
-    case IsolationLevel::serializable: return "SERIALIZABLE";
+    case IsolationLevel::read_uncommitted:
+      return "READ UNCOMMITTED";
+    case IsolationLevel::read_committed:
+      return "READ COMMITTED";
+    case IsolationLevel::repeatable_read:
+      return "REPEATABLE READ";
+    case IsolationLevel::serializable:
+      return "SERIALIZABLE";
   }
   return "SERIALIZABLE";
 }
@@ -30,11 +34,16 @@ inline std::string_view sql_name(IsolationLevel l) {
 /// (case, spaces, '-' and '_' alike, as SQLAlchemy's `isolation_level=` takes them); ArgumentError otherwise.
 inline IsolationLevel parse_isolation_level(std::string_view text) {
   std::string k;
-  for (char c : text) k += (c == ' ' || c == '-') ? '_' : static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  if (k == "read_uncommitted") return IsolationLevel::read_uncommitted;
-  if (k == "read_committed") return IsolationLevel::read_committed;
-  if (k == "repeatable_read") return IsolationLevel::repeatable_read;
-  if (k == "serializable") return IsolationLevel::serializable;
+  for (char c : text)
+    k += (c == ' ' || c == '-') ? '_' : static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (k == "read_uncommitted")
+    return IsolationLevel::read_uncommitted;
+  if (k == "read_committed")
+    return IsolationLevel::read_committed;
+  if (k == "repeatable_read")
+    return IsolationLevel::repeatable_read;
+  if (k == "serializable")
+    return IsolationLevel::serializable;
   throw ArgumentError("[athanor.argument.isolation_level] unknown isolation level '" + std::string(text.substr(0, 40)) +
                       "' (use read_uncommitted, read_committed, repeatable_read or serializable)");
 }

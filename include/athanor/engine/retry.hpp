@@ -40,9 +40,11 @@ namespace detail {
 /// The wait before retry `n` (1-based) of `o`.
 inline std::chrono::milliseconds retry_delay(const TransactionOptions& o, int n) {
   auto cap = o.backoff;
-  for (int i = 1; i < n && cap < o.max_backoff; ++i) cap *= 2;
+  for (int i = 1; i < n && cap < o.max_backoff; ++i)
+    cap *= 2;
   cap = std::min(cap, o.max_backoff);
-  if (cap.count() <= 0) return std::chrono::milliseconds(0);
+  if (cap.count() <= 0)
+    return std::chrono::milliseconds(0);
   thread_local std::minstd_rand rng{std::random_device{}()};
   std::uniform_int_distribution<long long> half(0, cap.count() / 2);
   return std::chrono::milliseconds(cap.count() - cap.count() / 2 + half(rng));
@@ -59,8 +61,10 @@ decltype(auto) run_with_retries(const TransactionOptions& o, A&& attempt) {
       throw;  // it may have been stored: running it again could store it twice
     } catch (const Error& e) {
       bool retryable = dynamic_cast<const TransactionConflict*>(&e) || (o.retry_if && o.retry_if(e));
-      if (!retryable || n > o.retries) throw;
-      if (o.on_retry) o.on_retry(n, e);
+      if (!retryable || n > o.retries)
+        throw;
+      if (o.on_retry)
+        o.on_retry(n, e);
       std::this_thread::sleep_for(retry_delay(o, n));
     }
   }
