@@ -292,6 +292,42 @@ TEST_CASE("a serialization failure rolls back and runs f again; the Session stay
   CHECK(db.value(1) == 502);
 }
 
+TEST_CASE("write skew under serializable: the later transaction fails (at its write or COMMIT) and runs again") {
+  if (test::shared_single_connection() || test::backend() == "mysql") {
+    MESSAGE("needs a second connection whose commit does not wait for f's reads (not InnoDB's SERIALIZABLE)");
+    return;
+  }
+  Db db;
+  auto other = Db::make({}, "");
+  // Rule: the two counters together stay >= -1. Each transaction checks the sum, then takes
+  // 1 from its own counter: run one after the other, the second must see the first's change.
+  int attempts = 0;
+  std::string retried;
+  auto options = fast(3, IsolationLevel::serializable);
+  options.on_retry = [&](int, const athanor::Error& e) { retried = e.what(); };
+  auto took = athanor::transaction(
+      db.engine,
+      [&](athanor::Connection& c) {
+        ++attempts;
+        auto sum = c.exec_driver_sql("SELECT sum(value) FROM retry_counters").scalar_one<std::int64_t>();
+        if (attempts == 1) {  // the other takes from counter 2 after f has read, and commits first
+          auto o = other.begin(IsolationLevel::serializable);
+          auto s2 = o.exec_driver_sql("SELECT sum(value) FROM retry_counters").scalar_one<std::int64_t>();
+          if (s2 - 1 >= -1) o.exec_driver_sql("UPDATE retry_counters SET value = value - 1 WHERE id = 2");
+          o.commit();
+        }
+        if (sum - 1 < -1) return false;
+        c.exec_driver_sql("UPDATE retry_counters SET value = value - 1 WHERE id = 1");
+        return true;
+      },
+      options);
+  CHECK(attempts == 2);
+  CHECK(retried.rfind("[athanor.operational.serialization] ", 0) == 0);
+  CHECK_FALSE(took);  // run again, f saw the other's -1 and took nothing: the rule holds
+  CHECK(db.value(1) == 0);
+  CHECK(db.value(2) == -1);
+}
+
 TEST_CASE("a deadlock between two threads: the victim is rolled back and runs again") {
   if (!server()) {
     MESSAGE("SQLite has one writer at a time: two transactions cannot each hold a row the other wants");
