@@ -10,6 +10,7 @@
 #include <athanor/core/expression.hpp>
 #include <athanor/core/from_clause.hpp>
 #include <athanor/core/functions.hpp>
+#include <athanor/core/isolation.hpp>
 #include <athanor/core/metadata.hpp>
 #include <athanor/core/select.hpp>
 #include <athanor/core/table.hpp>

@@ -5,6 +5,7 @@
 #include <athanor/engine/engine.hpp>
 #include <athanor/engine/pool.hpp>
 #include <athanor/engine/result.hpp>
+#include <athanor/engine/retry.hpp>
 #include <athanor/engine/row.hpp>
 #include <athanor/engine/transaction.hpp>
 #include <athanor/engine/url.hpp>

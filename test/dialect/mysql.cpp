@@ -399,3 +399,13 @@ TEST_CASE("window functions: OVER (PARTITION BY … ORDER BY … frame), OVER na
   CHECK(lagged.params[1].value == Value(std::int64_t{0}));
   CHECK(lagged.params[2].value == Value(std::int64_t{2}));
 }
+
+TEST_CASE("isolation levels: SET TRANSACTION before START TRANSACTION, SET SESSION for an engine's") {
+  using V = std::vector<std::string>;
+  CHECK(dialect.begin_statements(std::nullopt) == V{"START TRANSACTION"});
+  CHECK(dialect.begin_statements(IsolationLevel::serializable) ==
+        V{"SET TRANSACTION ISOLATION LEVEL SERIALIZABLE", "START TRANSACTION"});
+  CHECK(dialect.begin_statements(IsolationLevel::read_uncommitted) ==
+        V{"SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED", "START TRANSACTION"});
+  CHECK(dialect.connection_isolation_sql(IsolationLevel::read_committed) == "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+}

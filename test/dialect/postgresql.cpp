@@ -392,3 +392,12 @@ TEST_CASE("an integer division of a sum casts the sum to BIGINT: sum(bigint) is 
   CHECK(sql(select(sum(b.posts.c("id")) / 2, sum(b.users.c("id")) * 2)) ==
         "SELECT CAST(sum(\"posts\".\"id\") AS BIGINT) / $1, sum(\"users\".\"id\") * $2 FROM \"posts\", \"users\"");
 }
+
+TEST_CASE("isolation levels: written into BEGIN (held back with the first statement), nothing per connection") {
+  using V = std::vector<std::string>;
+  const PostgresqlDialect dialect;
+  CHECK(dialect.begin_statements(std::nullopt) == V{"BEGIN"});
+  CHECK(dialect.begin_statements(IsolationLevel::serializable) == V{"BEGIN ISOLATION LEVEL SERIALIZABLE"});
+  CHECK(dialect.begin_statements(IsolationLevel::repeatable_read) == V{"BEGIN ISOLATION LEVEL REPEATABLE READ"});
+  CHECK(dialect.connection_isolation_sql(IsolationLevel::serializable).empty());
+}

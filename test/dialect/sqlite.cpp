@@ -437,3 +437,13 @@ TEST_CASE("window functions: OVER (PARTITION BY … ORDER BY … frame), OVER na
   CHECK(sql(select(over(lag(s.age(), 2, 0), Window{.order_by = {s.id()}}))) ==
         "SELECT lag(\"users\".\"age\", ?, ?) OVER (ORDER BY \"users\".\"id\") FROM \"users\"");
 }
+
+TEST_CASE("isolation levels: serializable only, the others refused") {
+  using V = std::vector<std::string>;
+  CHECK(dialect.begin_statements(std::nullopt) == V{"BEGIN"});
+  CHECK(dialect.begin_statements(IsolationLevel::serializable) == V{"BEGIN"});
+  CHECK_THROWS_WITH_AS(dialect.begin_statements(IsolationLevel::repeatable_read),
+                       "[athanor.argument.unsupported] SQLite has no isolation level REPEATABLE READ (its transactions "
+                       "are always SERIALIZABLE); leave the level unset or ask for serializable",
+                       ArgumentError);
+}

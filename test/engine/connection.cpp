@@ -392,6 +392,13 @@ TEST_CASE("PostgreSQL sends BEGIN with the transaction's first statement, nothin
   }
   CHECK(round_trips() == 1);
   {
+    auto tx = conn.begin(IsolationLevel::serializable);  // the level rides in the held-back BEGIN
+    t.add(conn, "iso");
+    CHECK(round_trips() == 1);
+    tx.commit();
+  }
+  CHECK(round_trips() == 1);
+  {
     auto tx = conn.begin();
     many({"b", "c", "d"});  // BEGIN at the head of the batch's pipeline
     tx.rollback();
@@ -420,7 +427,7 @@ TEST_CASE("PostgreSQL sends BEGIN with the transaction's first statement, nothin
   }
   pg.handle().trace(nullptr);
   std::fclose(f);
-  CHECK(t.count(conn) == 4);  // warm, w1, w2, a
+  CHECK(t.count(conn) == 5);  // warm, w1, w2, a, iso
 }
 #endif
 

@@ -37,6 +37,37 @@ class OperationalError : public DatabaseError {
  public:
   using DatabaseError::DatabaseError;
 };
+/// The server gave up on the transaction (or on its statement) because of a concurrent one:
+/// rolled back and run again from its start, it may well succeed. `transaction(…, {.retries = n})`
+/// does that for these errors and no others.
+class TransactionConflict : public OperationalError {
+ public:
+  using OperationalError::OperationalError;
+};
+/// The transaction could not be serialized with concurrent ones: PostgreSQL SQLSTATE 40001
+/// (serializable or repeatable read), SQLite SQLITE_BUSY_SNAPSHOT (a read snapshot too old to write).
+class SerializationFailure : public TransactionConflict {
+ public:
+  using TransactionConflict::TransactionConflict;
+};
+/// The server broke a deadlock by rolling this transaction back: PostgreSQL 40P01, MariaDB 1213
+/// (also Galera's certification failure).
+class DeadlockDetected : public TransactionConflict {
+ public:
+  using TransactionConflict::TransactionConflict;
+};
+/// A lock was not granted in time: MariaDB 1205 (innodb_lock_wait_timeout; only the statement
+/// is rolled back), PostgreSQL 55P03 (lock_timeout, NOWAIT), SQLite SQLITE_BUSY ("database is locked").
+class LockTimeout : public TransactionConflict {
+ public:
+  using TransactionConflict::TransactionConflict;
+};
+/// The link to the server was lost while COMMIT was under way: the transaction may or may not
+/// be stored, and only the data can tell. Never retried automatically.
+class CommitResultUnknown : public OperationalError {
+ public:
+  using OperationalError::OperationalError;
+};
 /// The SQL is wrong for the schema: unknown table or column, syntax error.
 class ProgrammingError : public DatabaseError {
  public:

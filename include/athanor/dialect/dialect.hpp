@@ -6,10 +6,12 @@
 
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+#include <vector>       // std::vector
 
 #include <athanor/config.hpp>
 #include <athanor/core/column.hpp>
 #include <athanor/core/error.hpp>
+#include <athanor/core/isolation.hpp>
 
 namespace athanor {
 
@@ -152,6 +154,17 @@ class Dialect {
   virtual void insert_default_values(std::string& out) const { out += " DEFAULT VALUES"; }
   /// The statement that opens a transaction.
   virtual std::string_view begin_sql() const { return "BEGIN"; }
+  /// The statements that open a transaction at `level` (none: at the connection's level).
+  /// Default, standard SQL: `BEGIN ISOLATION LEVEL SERIALIZABLE`, one statement. A level the
+  /// backend cannot give throws ArgumentError naming the dialect (rule 7).
+  virtual std::vector<std::string> begin_statements(std::optional<IsolationLevel> level) const {
+    if (!level) return {std::string(begin_sql())};
+    return {std::string(begin_sql()) + " ISOLATION LEVEL " + std::string(sql_name(*level))};
+  }
+  /// SQL that gives a new connection the engine's `isolation_level` once; empty (the default):
+  /// the engine's level is written into each transaction's begin_statements() instead, which
+  /// costs nothing where BEGIN travels with the first statement and survives a transaction pooler.
+  virtual std::string connection_isolation_sql(IsolationLevel level) const { return (void)level, std::string(); }
   /// SQL that returns a row when table `?1` exists.
   virtual std::string has_table_sql() const = 0;
 

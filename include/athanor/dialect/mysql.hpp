@@ -297,6 +297,16 @@ class MysqlDialect : public Dialect {
   /// BEGIN is also a compound-statement keyword; START TRANSACTION is unambiguous
   /// (https://mariadb.com/kb/en/start-transaction/).
   std::string_view begin_sql() const override { return "START TRANSACTION"; }
+  /// START TRANSACTION takes no isolation level: SET TRANSACTION (without SESSION) sets it for
+  /// the next transaction only (https://mariadb.com/kb/en/set-transaction/).
+  std::vector<std::string> begin_statements(std::optional<IsolationLevel> level) const override {
+    if (!level) return {std::string(begin_sql())};
+    return {"SET TRANSACTION ISOLATION LEVEL " + std::string(sql_name(*level)), std::string(begin_sql())};
+  }
+  /// An engine's level is the session's, set once per connection: no statement more per transaction.
+  std::string connection_isolation_sql(IsolationLevel level) const override {
+    return "SET SESSION TRANSACTION ISOLATION LEVEL " + std::string(sql_name(level));
+  }
   /// Tables of the current database (https://mariadb.com/kb/en/information-schema-tables-table/).
   std::string has_table_sql() const override {
     return "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?";

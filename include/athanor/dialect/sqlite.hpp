@@ -116,6 +116,17 @@ class SqliteDialect : public Dialect {
       Dialect::portable_function(c, f);
     }
   }
+  /// SQLite's transactions are always serializable (https://sqlite.org/isolation.html): one
+  /// writer at a time, and a reader sees one snapshot. READ UNCOMMITTED exists only between
+  /// connections of one shared cache (PRAGMA read_uncommitted), which athanor does not open, and
+  /// a weaker level cannot be had: those are refused rather than silently made serializable.
+  std::vector<std::string> begin_statements(std::optional<IsolationLevel> level) const override {
+    if (level && *level != IsolationLevel::serializable) {
+      unsupported("isolation level " + std::string(sql_name(*level)) + " (its transactions are always SERIALIZABLE)",
+                  "leave the level unset or ask for serializable");
+    }
+    return {std::string(begin_sql())};
+  }
   std::string has_table_sql() const override {
     return "SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?";
   }

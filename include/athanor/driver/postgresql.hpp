@@ -144,9 +144,16 @@ inline std::string without_value(std::string msg) {
                          std::string(d.constraint) + " failed");
   }
   if (cls == "23") throw IntegrityError("[athanor.integrity] " + msg);
-  if (state == "57014" || state == "55P03") {  // statement_timeout / cancel; lock_timeout
+  if (state == "57014") {  // statement_timeout / cancel
     throw OperationalError("[athanor.operational.timeout] PostgreSQL cancelled the statement: " + msg);
   }
+  if (state == "55P03") {  // lock_timeout, NOWAIT: a conflict, worth running again
+    throw LockTimeout("[athanor.operational.timeout] PostgreSQL cancelled the statement: " + msg);
+  }
+  // Class 40, transaction rollback: the transaction is over and may succeed if run again
+  // (https://www.postgresql.org/docs/current/mvcc-serialization-failure-handling.html).
+  if (state == "40001") throw SerializationFailure("[athanor.operational.serialization] " + msg);
+  if (state == "40P01") throw DeadlockDetected("[athanor.operational.deadlock] " + msg);
   if (state == "25P02") {
     throw DatabaseError(
         "[athanor.database.transaction_aborted] the transaction was aborted by an earlier error; roll it back (or "
@@ -1062,7 +1069,9 @@ inline std::unique_ptr<driver::Connection> postgresql_connect(const URL& url) {
         throw ArgumentError("[athanor.argument.url] '" + key.substr(0, 40) + "' is not a PostgreSQL connection option");
       }
     }
-    if (key == "statement_timeout") {
+    if (key == "isolation_level") {  // the engine's (EngineOptions::isolation_level), written into each BEGIN
+      continue;
+    } else if (key == "statement_timeout") {
       statement_timeout = value;
     } else if (key == "prepared_statements") {
       if (value == "false" || value == "0" || value == "no" || value == "off") {

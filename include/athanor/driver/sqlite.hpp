@@ -35,6 +35,9 @@ namespace athanor::driver::sqlite {
       throw IntegrityError("[athanor.integrity.foreign_key] a foreign key does not match a row of the referenced table");
     case SQLITE_CONSTRAINT_CHECK:
       throw IntegrityError("[athanor.integrity.check] check constraint " + after_colon() + " failed");
+    // A WAL reader whose snapshot is older than the last commit cannot write: a serialization
+    // failure, which no waiting cures (https://sqlite.org/rescode.html#busy_snapshot).
+    case SQLITE_BUSY_SNAPSHOT: throw SerializationFailure("[athanor.operational.serialization] " + msg);
     default: break;
   }
   switch (rc & 0xff) {
@@ -42,6 +45,9 @@ namespace athanor::driver::sqlite {
     case SQLITE_MISMATCH:
     case SQLITE_TOOBIG:
     case SQLITE_RANGE: throw DataError("[athanor.data] " + msg);
+    // The busy timeout ran out, or SQLite refused to wait because waiting could deadlock (a
+    // transaction that read wants to write while another writes: https://sqlite.org/c3ref/busy_handler.html).
+    case SQLITE_BUSY: throw LockTimeout("[athanor.operational] " + msg);
     case SQLITE_ERROR:
       if (msg.rfind("no such table", 0) == 0 || msg.rfind("no such column", 0) == 0 || msg.find("syntax error") != std::string::npos ||
           msg.find("already exists") != std::string::npos || msg.rfind("no such", 0) == 0) {

@@ -82,7 +82,16 @@ class ConnectionImpl {
   }
   /// BEGIN. On a connection the pool shares (in-memory SQLite) only one holder at a time
   /// may have a transaction: a second one gets a clear error instead of the server's.
-  void begin_transaction() {
+  /// `level`: the transaction's isolation level; unset: the engine's (written into the BEGIN
+  /// where the dialect does not set it once per connection).
+  void begin_transaction(std::optional<IsolationLevel> level = {}) {
+    const Dialect& d = *engine->dialect;
+    if (auto e = engine->options.isolation_level) {
+      bool per_connection = !d.connection_isolation_sql(*e).empty();
+      if (!level && !per_connection) level = e;         // written into each BEGIN
+      if (level == e && per_connection) level.reset();  // the connection is at that level already
+    }
+    auto statements = d.begin_statements(level);  // an unsupported level throws here, before anything changes
     if (lease.shared_mutex) {
       if (engine->pool->shared_owner() && engine->pool->shared_owner() != this) {
         throw ArgumentError(
@@ -91,7 +100,7 @@ class ConnectionImpl {
       }
       engine->pool->set_shared_owner(this);
     }
-    exec(engine->dialect->begin_sql());
+    for (auto& sql : statements) exec(sql);
     in_tx = true;
   }
   /// Marks the transaction ended (after COMMIT or ROLLBACK).
@@ -327,9 +336,10 @@ class Connection {
   }
 
   /// Begins a transaction (ArgumentError if one is open: use `begin_nested`).
-  [[nodiscard]] Transaction begin() {
+  /// `level`: its isolation level instead of the engine's (`conn.begin(IsolationLevel::serializable)`).
+  [[nodiscard]] Transaction begin(std::optional<IsolationLevel> level = {}) {
     if (impl_->in_tx) throw ArgumentError("[athanor.argument.transaction] a transaction is already open; use begin_nested() for a savepoint");
-    impl_->begin_transaction();
+    impl_->begin_transaction(level);
     return Transaction(impl_.get(), 0, impl_->generation);
   }
   /// A savepoint inside the current transaction (one is begun first if there is none).

@@ -23,9 +23,10 @@ class Engine {
     return Connection(std::make_unique<detail::ConnectionImpl>(state_, state_->pool->checkout()));
   }
   /// A connection inside a transaction: `commit()` it, or it rolls back when destroyed.
-  Connection begin() const {
+  /// `level`: this transaction's isolation level instead of the engine's.
+  Connection begin(std::optional<IsolationLevel> level = {}) const {
     auto c = connect();
-    c.impl().begin_transaction();
+    c.impl().begin_transaction(level);
     return c;
   }
   /// CREATE TABLE (and indexes) of every table of `md` in dependency order, in one transaction;
@@ -60,8 +61,26 @@ inline Engine create_engine(std::string_view url, EngineOptions options = {}) {
   s->url = URL::parse(url);
   s->dialect = &detail::dialect_for(s->url);
   s->options = std::move(options);
+  if (auto level = s->url.option("isolation_level"); !level.empty()) {
+    auto parsed = parse_isolation_level(level);
+    if (s->options.isolation_level && *s->options.isolation_level != parsed) {
+      throw ArgumentError("[athanor.argument.isolation_level] the URL's isolation_level and EngineOptions::isolation_level differ");
+    }
+    s->options.isolation_level = parsed;
+  }
+  std::string session_sql;  // the engine's level, set on each new connection where the dialect does it so
+  if (auto level = s->options.isolation_level) {
+    (void)s->dialect->begin_statements(level);  // a level the backend cannot give fails here, not at first use
+    session_sql = s->dialect->connection_isolation_sql(*level);
+  }
   bool shared = s->url.is_memory();
-  s->pool = std::make_unique<Pool>([u = s->url] { return detail::connect(u); }, s->options.pool, shared);
+  s->pool = std::make_unique<Pool>(
+      [u = s->url, session_sql] {
+        auto c = detail::connect(u);
+        if (!session_sql.empty()) c->exec(session_sql);
+        return c;
+      },
+      s->options.pool, shared);
   return Engine(std::move(s));
 }
 

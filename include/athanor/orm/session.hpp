@@ -9,6 +9,7 @@
 #include <athanor/orm/ptr.hpp>
 #include <athanor/orm/relationship.hpp>
 #include <athanor/orm/select.hpp>
+#include <athanor/engine/retry.hpp>
 
 namespace athanor::orm {
 
@@ -307,6 +308,27 @@ class Session {
   void for_each(const S& stmt, F&& f) {
     for (auto&& row : stream(stmt)) f(std::move(row));
   }
+  /// Begins the Session's transaction now, at isolation level `level` (SQLAlchemy:
+  /// `session.connection(execution_options={"isolation_level": …})`); ArgumentError when one is
+  /// open already, as a level cannot change in the middle of a transaction.
+  /// **Example**: `session.begin(IsolationLevel::serializable); … session.commit();`
+  void begin(std::optional<IsolationLevel> level = {}) {
+    core_->check_usable();
+    if (core_->conn) {
+      throw ArgumentError(
+          "[athanor.argument.transaction] the Session's transaction is already open; commit() or rollback() it before "
+          "begin()");
+    }
+    core_->next_isolation = level;
+    try {
+      core_->connection();
+    } catch (...) {
+      core_->next_isolation.reset();
+      throw;
+    }
+  }
+  /// Whether nothing waits to be flushed (no pending add, no pending delete).
+  bool nothing_pending() const { return core_->pending.empty() && core_->deleted.empty(); }
   /// The connection of the current transaction (begun if needed), for Core statements.
   Connection& connection() { return core_->connection(); }
   const Engine& engine() const { return core_->engine; }  ///< The Engine the Session connects through.
@@ -373,6 +395,36 @@ class sessionmaker {
   SessionOptions options_;
   std::shared_ptr<detail::Replicas> replicas_;
 };
+
+/// Runs `f(session)` in a transaction and commits, as transaction(s, f); with `options.retries`,
+/// a TransactionConflict (serialization failure, deadlock, lock timeout; in `f`, its flushes or
+/// COMMIT) rolls the Session back and runs `f` again, with backoff and jitter, up to that many
+/// times; then the last error is thrown. After each rollback the Session is usable and as of its
+/// last commit: objects added by the failed run are transient again, the others expired. A
+/// connection lost during COMMIT throws CommitResultUnknown and `f` is not run again. The Session
+/// must hold no open transaction and nothing pending when called (a retry would lose it):
+/// ArgumentError otherwise.
+/// **Example**:
+/// ```
+/// transaction(session, [&](Session& s) {
+///   auto a = s.get<Account>(1);
+///   a->balance = *a->balance - 10;
+/// }, {.retries = 5, .isolation = IsolationLevel::serializable});
+/// ```
+template <class F>
+decltype(auto) transaction(Session& s, F&& f, const TransactionOptions& options) {
+  if (s.in_transaction() || !s.nothing_pending()) {
+    throw ArgumentError(
+        "[athanor.argument.transaction] transaction(session, f, options) runs f in a transaction of its own: commit or "
+        "roll back the Session's open transaction and pending changes first");
+  }
+  return athanor::detail::run_with_retries(options, [&]() -> decltype(auto) {
+    // Begun on the writer even with read replicas: f's reads and writes are one transaction,
+    // which is what a conflict is detected over.
+    s.begin(options.isolation);
+    return transaction(s, f);
+  });
+}
 
 /// Runs `f(session)` and commits; rolls back and rethrows when `f` throws.
 /// **Example**: `transaction(session, [&](Session& s) { s.add(User{.name = "ann"}); });`

@@ -138,13 +138,15 @@ inline std::string without_value(std::string msg) {
       throw DataError("[athanor.data] " + without_value(msg));
     case 1969:  // ER_STATEMENT_TIMEOUT (MariaDB max_statement_time)
     case 3024:  // ER_QUERY_TIMEOUT (MySQL max_execution_time)
-    case 1205:  // ER_LOCK_WAIT_TIMEOUT
       throw OperationalError("[athanor.operational.timeout] MySQL/MariaDB cancelled the statement: " + msg);
+    case 1205:  // ER_LOCK_WAIT_TIMEOUT: only the statement is rolled back (innodb_rollback_on_timeout=OFF)
+      throw LockTimeout("[athanor.operational.timeout] MySQL/MariaDB cancelled the statement: " + msg);
+    case 1213:  // ER_LOCK_DEADLOCK: InnoDB rolled the whole transaction back; Galera's certification failure too
+      throw DeadlockDetected("[athanor.operational.deadlock] " + msg);
     case 1040:  // ER_CON_COUNT_ERROR
     case 1045:  // ER_ACCESS_DENIED_ERROR
     case 1049:  // ER_BAD_DB_ERROR
     case 1053:  // ER_SERVER_SHUTDOWN
-    case 1213:  // ER_LOCK_DEADLOCK
     case 1927:  // ER_CONNECTION_KILLED
     case 4031:  // ER_CLIENT_INTERACTION_TIMEOUT
       throw OperationalError("[athanor.operational] " + msg);

@@ -68,7 +68,19 @@ ATHANOR_DECL bool Transaction::is_active() const {
 ATHANOR_DECL void Transaction::commit() {
   if (!is_active()) throw ArgumentError("[athanor.argument.transaction] this transaction is no longer active");
   if (level_ == 0) {
-    c_->exec("COMMIT");
+    try {
+      c_->exec("COMMIT");
+    } catch (const TransactionConflict&) {
+      // The server answered: rolled back (a serialization check at COMMIT), a definite outcome.
+      throw;
+    } catch (const OperationalError& e) {
+      // The link went while COMMIT was under way: the server may have committed before it went
+      // (the answer was lost) or not. Only the data can tell; whoever retries must know.
+      if (!c_->broken) throw;
+      throw CommitResultUnknown(
+          "[athanor.operational.commit_unknown] the connection was lost during COMMIT: the transaction may or may not "
+          "have been stored (" + std::string(e.what()) + ")");
+    }
     c_->end_transaction();
   } else {
     c_->exec("RELEASE SAVEPOINT athanor_sp_" + std::to_string(level_));

@@ -5,6 +5,7 @@
 #include <functional>  // std::function
 #include <iostream>    // std::clog
 #include <memory>      // std::unique_ptr
+#include <optional>    // std::optional
 #include <string>      // std::string
 
 #include <athanor/dialect/dialect.hpp>
@@ -26,6 +27,12 @@ struct EngineOptions {
   /// `{.echo = true}` draws no -Wmissing-field-initializers warning (g++ -Wextra).
   std::function<void(std::string_view)> echo_sink{};
   PoolOptions pool{};  ///< the connection pool's size, timeouts and checks (PoolOptions)
+  /// The isolation level of every transaction (SQLAlchemy's `create_engine(isolation_level=…)`);
+  /// also the URL option `?isolation_level=serializable`. Unset: the server's default.
+  /// PostgreSQL writes it into each BEGIN (nothing more sent; safe behind a transaction pooler),
+  /// MariaDB sets it once per connection (SET SESSION TRANSACTION …), SQLite has serializable only.
+  /// A transaction may ask for another (Connection::begin(level), Session::begin(level)).
+  std::optional<IsolationLevel> isolation_level{};
 };
 
 namespace detail {

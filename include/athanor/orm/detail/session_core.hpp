@@ -20,6 +20,9 @@ struct SessionOptions {
   bool expire_on_commit = true;  ///< objects reload on first access after commit()
   bool autoflush = true;         ///< flush before each query
   bool raiseload = false;        ///< every lazy load throws (find N+1 patterns in tests)
+  /// The isolation level of the Session's transactions (unset: the engine's); Session::begin(level)
+  /// chooses one for the next transaction only.
+  std::optional<IsolationLevel> isolation_level{};
 };
 
 namespace detail {
@@ -140,11 +143,13 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   /// The connection, inside a transaction begun on first use.
   Connection& connection() {
     if (!conn) {
-      conn.emplace(engine.begin());
+      conn.emplace(engine.begin(next_isolation ? next_isolation : options.isolation_level));
+      next_isolation.reset();
       on_writer = true;
     }
     return *conn;
   }
+  std::optional<IsolationLevel> next_isolation;  ///< Session::begin(level): the next transaction's level
   athanor::detail::ConnectionImpl& impl() { return connection().impl(); }
   /// The connection for a read: a reader's transaction while this Session has not used the
   /// writer and a reader can serve, else the writer's. `locks`: FOR UPDATE, the writer's.

@@ -408,8 +408,10 @@ ATHANOR_DECL void SessionCore::commit() {
     try {
       conn->commit();
     } catch (...) {
-      // COMMIT failed (lost link, deferred constraint): the server has rolled back, so the
-      // Session must not report the objects as stored, nor let a second commit() succeed.
+      // COMMIT failed (deferred constraint, serialization failure): the server has rolled back,
+      // so the Session must not report the objects as stored, nor let a second commit() succeed.
+      // A link lost during COMMIT (CommitResultUnknown) may have stored them: the Session cannot
+      // tell either, and forgets them the same way; the caller, told so, looks at the data.
       abandon_transaction();
       throw;
     }
