@@ -366,8 +366,11 @@ TEST_CASE("a deadlock between two threads: the victim is rolled back and runs ag
   a.join(), b.join();
   CHECK(failed[0] == "");
   CHECK(failed[1] == "");
-  CHECK(attempts == 3);  // one run each, and the victim's second
-  CHECK(errors[0].size() + errors[1].size() == 1);
+  // One run each, and a second for each victim: usually one, but on a loaded machine both
+  // backends' deadlock checks can fire before the first victim's rollback breaks the cycle.
+  const auto victims = errors[0].size() + errors[1].size();
+  CHECK(victims >= 1);
+  CHECK(attempts == 2 + static_cast<int>(victims));
   for (auto& list : errors)
     for (auto& e : list)
       CHECK(e.rfind("[athanor.operational.deadlock] ", 0) == 0);
