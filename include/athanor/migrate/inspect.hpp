@@ -139,6 +139,10 @@ struct CanonicalConstraint {
   std::string kind;
   std::string name;
   std::string shape;
+  // What it is made of, for the schema diff's ALTERs.
+  std::vector<std::string> columns{};
+  ResolvedForeignKey fk{};
+  std::string sqltext{};
   std::string line(bool with_name) const { return "  " + kind + " " + (with_name ? name + " " : std::string()) + shape; }
 };
 ATHANOR_DECL CanonicalColumn canonical_column(const TableData& t, const ColumnDef& c, const Dialect& dialect);
@@ -263,7 +267,8 @@ ATHANOR_DECL std::vector<CanonicalConstraint> canonical_constraints(const TableD
     out.push_back({"foreign key", fit_identifier(t.foreign_key_name(fk), max),
                    "(" + join(fk.columns) + ") references " + fk.ref_table + " (" + join(fk.ref_columns) + ") on delete " +
                        actions[static_cast<int>(norm.normal_action(fk.options.on_delete))] + " on update " +
-                       actions[static_cast<int>(norm.normal_action(fk.options.on_update))]});
+                       actions[static_cast<int>(norm.normal_action(fk.options.on_update))],
+                   fk.columns, fk});
   }
   // create_all's implicit constraints and indexes, named as it names them.
   std::vector<UniqueConstraint> uniques = t.uniques;
@@ -275,13 +280,13 @@ ATHANOR_DECL std::vector<CanonicalConstraint> canonical_constraints(const TableD
   }
   for (auto& ix : indexes) {
     if (ix.unique && norm.unique_index_is_constraint()) uniques.push_back({ix.columns, t.index_name(ix)});
-    else out.push_back({ix.unique ? "unique index" : "index", fit_identifier(t.index_name(ix), max), "(" + join(ix.columns) + ")"});
+    else out.push_back({ix.unique ? "unique index" : "index", fit_identifier(t.index_name(ix), max), "(" + join(ix.columns) + ")", ix.columns});
   }
-  for (auto& u : uniques) out.push_back({"unique", fit_identifier(t.unique_name(u), max), "(" + join(u.columns) + ")"});
+  for (auto& u : uniques) out.push_back({"unique", fit_identifier(t.unique_name(u), max), "(" + join(u.columns) + ")", u.columns});
   if (dialect.capabilities().check_constraints) {
     int k = 0;
     for (auto& ck : t.checks)
-      out.push_back({"check", fit_identifier(t.check_name(ck, ck.name.empty() ? ++k : 0), max), canonical_sql(ck.sqltext, true)});
+      out.push_back({"check", fit_identifier(t.check_name(ck, ck.name.empty() ? ++k : 0), max), canonical_sql(ck.sqltext, true), {}, {}, ck.sqltext});
   }
   return out;
 }
