@@ -5,6 +5,7 @@
 // schema with every type and constraint (no spurious diff), drops are refused unless allowed,
 // rename proposals, long names cut alike by create_all and the diff, and offline SQL per dialect.
 #include "support/backend.hpp"
+#include "support/printing.hpp"
 
 #include <athanor/dialect/mysql.hpp>
 #include <athanor/dialect/postgresql.hpp>
@@ -29,7 +30,7 @@ struct Versions {
     MetaData md;
     std::vector<Column> cols;
     cols.push_back(Column{"id", Integer{}, primary_key});
-    cols.push_back(Column{"name", String{v >= 5 ? 50u : 20u}, nullable(false)});
+    cols.push_back(Column{"name", String{v >= 5 ? 50 : 20}, nullable(false)});
     if (v >= 7) cols.push_back(Column{"years", v >= 5 ? SqlType(BigInteger{}) : SqlType(Integer{}), renamed_from("age")});
     else cols.push_back(Column{"age", v >= 5 ? SqlType(BigInteger{}) : SqlType(Integer{})});
     if (v >= 3 && v < 8) cols.push_back(Column{"email", String{80}});
@@ -217,4 +218,51 @@ TEST_CASE("offline SQL per dialect, no connection") {
   CHECK(lite.find("INSERT INTO \"_athanor_new_mg_users\" (\"id\", \"name\", \"age\", \"email\", \"active\") SELECT \"id\", \"name\", \"age\", \"email\", \"active\" FROM \"mg_users\";\n"
                   "DROP TABLE \"mg_users\";\nALTER TABLE \"_athanor_new_mg_users\" RENAME TO \"mg_users\";\n"
                   "PRAGMA foreign_key_check(\"mg_users\");\nCOMMIT;\nPRAGMA foreign_keys=ON;\n") != std::string::npos);
+}
+
+namespace {
+/// mg_alt and mg_alt_child at version `v` (1-3): nullability, server defaults, a CHECK, an Enum
+/// column and its members, a foreign key dropped and added back.
+MetaData alt_at(int v) {
+  MetaData md;
+  Table t{"mg_alt", md, Column{"id", Integer{}, primary_key},
+          v == 2 ? Column{"qty", Integer{}, nullable(false), server_default(0)} : Column{"qty", Integer{}},
+          v == 2 ? Column{"note", String{10}, server_default("x")} : Column{"note", String{10}}};
+  if (v >= 2) {
+    auto data = md.table_data("mg_alt");
+    if (v == 2) data->checks.push_back(CheckConstraint{"qty >= 0", ""});
+    data->columns.push_back(Column{"status", v == 2 ? Enum{"a", "b"} : Enum{"a", "b", "c"}, server_default("a")}.def());
+  }
+  Table c{"mg_alt_child", md, Column{"id", Integer{}, primary_key}, Column{"alt_id", Integer{}}};
+  if (v != 2) md.table_data("mg_alt_child")->foreign_keys.push_back({{"alt_id"}, "mg_alt", {"id"}, {}});
+  return md;
+}
+}  // namespace
+
+TEST_CASE("alter nullability and default, CHECK and Enum members, foreign key dropped and added") {
+  Engine engine = test::engine();
+  empty_database(engine);
+  MetaData v1 = alt_at(1);
+  v1.create_all(engine);
+  {
+    auto conn = engine.connect();
+    conn.exec_driver_sql("INSERT INTO mg_alt (id, qty, note) VALUES (1, 5, 'n')");
+    conn.exec_driver_sql("INSERT INTO mg_alt_child (id, alt_id) VALUES (1, 1)");
+  }
+  step(engine, alt_at(2), {"drop foreign key mg_alt_child.fk_mg_alt_child_alt_id_mg_alt", "add column mg_alt.status",
+                           "alter column mg_alt.qty: integer -> integer not null default 0",
+                           "alter column mg_alt.note: string(10) -> string(10) default 'x'", "add check mg_alt.ck_mg_alt_1"});
+  step(engine, alt_at(3), {"drop check mg_alt.ck_mg_alt_1", "alter column mg_alt.qty: integer not null default 0 -> integer",
+                           "alter column mg_alt.note: string(10) default 'x' -> string(10)",
+                           "alter column mg_alt.status: enum(1)[a,b] default 'a' -> enum(1)[a,b,c] default 'a'",
+                           "add foreign key mg_alt_child.fk_mg_alt_child_alt_id_mg_alt"},
+       {.allow_drop = true});
+  auto conn = engine.connect();
+  auto r = conn.exec_driver_sql("SELECT qty, note, status FROM mg_alt");
+  REQUIRE(r.all().size() == 1);
+  CHECK(r.all()[0].get<std::int64_t>(0) == 5);
+  CHECK(r.all()[0].get<std::string>(1) == "n");
+  CHECK(r.all()[0].get<std::string>(2) == "a");  // the default the added column gave the row
+  conn.close();
+  empty_database(engine);
 }

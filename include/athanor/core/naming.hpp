@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>  // std::uint32_t
+#include <string_view>  // std::string_view
+#include <utility>  // std::pair
 #include <string>   // std::string
 #include <vector>   // std::vector
 

@@ -35,10 +35,19 @@ class AlterRenderer {
     switch (op.kind) {
       case K::create_table: create_table(out, *op.target, d); break;
       case K::drop_table: out.push_back("DROP TABLE " + q(d, op.table)); break;
-      case K::add_column: out.push_back(alter(d, op) + "ADD COLUMN " + column_ddl(d, *op.target, op.column)); break;
+      case K::add_column:
+        out.push_back(alter(d, op) + "ADD COLUMN " + column_ddl(d, *op.target, op.column));
+        add_enum_check(out, op, d);
+        break;
       case K::drop_column: out.push_back(alter(d, op) + "DROP COLUMN " + q(d, op.column)); break;
       case K::rename_column: out.push_back(alter(d, op) + "RENAME COLUMN " + q(d, op.old_column) + " TO " + q(d, op.column)); break;
-      case K::alter_column: alter_column(out, op, d); break;
+      case K::alter_column:
+        // An Enum is a string column plus its CHECK (create_all's ck_<table>_<column>_enum):
+        // a change of members or to/from Enum replaces the CHECK around the type change.
+        if (op.type_changed) drop_enum_check(out, op, d);
+        alter_column(out, op, d);
+        if (op.type_changed) add_enum_check(out, op, d);
+        break;
       case K::create_index: out.push_back(create_index(d, *op.target, op.index)); break;
       case K::drop_index: out.push_back(drop_index(d, op)); break;
       case K::add_unique:
@@ -71,6 +80,24 @@ class AlterRenderer {
   virtual std::string drop_constraint(const Dialect& d, const Op& op, const char* what) const {
     (void)what;
     return alter(d, op) + "DROP CONSTRAINT " + q(d, op.name);
+  }
+
+  static bool is_enum(const ColumnDef* c) { return c && c->type.kind == TypeKind::enum_ && c->type.enum_values; }
+  static void add_enum_check(std::vector<std::string>& out, const Op& op, const Dialect& d) {
+    const ColumnDef* c = op.target->find(op.column);
+    if (!is_enum(c) || !d.capabilities().check_constraints) return;
+    std::string s = alter(d, op) + "ADD CONSTRAINT " +
+                    q(d, fit_identifier(op.target->enum_check_name(c->name), d.capabilities().max_identifier_length)) + " CHECK (" +
+                    q(d, c->name) + " IN (";
+    for (std::size_t i = 0; i < c->type.enum_values->size(); ++i) s += i ? ", " : "", d.literal(s, (*c->type.enum_values)[i]);
+    out.push_back(s + "))");
+  }
+  void drop_enum_check(std::vector<std::string>& out, const Op& op, const Dialect& d) const {
+    const std::string& name = op.old_column.empty() ? op.column : op.old_column;
+    if (!op.current || !is_enum(op.current->find(name)) || !d.capabilities().check_constraints) return;
+    Op drop = op;
+    drop.name = fit_identifier(op.current->enum_check_name(name), d.capabilities().max_identifier_length);
+    out.push_back(drop_constraint(d, drop, "CHECK"));
   }
 
   // --- shared pieces ---

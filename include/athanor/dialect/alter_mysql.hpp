@@ -10,6 +10,18 @@
 namespace athanor::detail {
 
 class MysqlAlterRenderer : public AlterRenderer {
+ public:
+  void operation(std::vector<std::string>& out, const Op& op, const Dialect& d) const override {
+    AlterRenderer::operation(out, op, d);
+    // InnoDB adds an index named as the foreign key where no index led by its columns existed,
+    // and DROP FOREIGN KEY leaves it behind: reflected, it would be an undeclared index (a diff
+    // that never empties). Dropped with IF EXISTS, since it is there only when InnoDB added it.
+    if (op.kind != Op::Kind::drop_foreign_key || !op.target) return;
+    for (auto& ix : indexes_of(*op.target))
+      if (op.target->index_name(ix) == op.name) return;  // an index the models declare under that name
+    out.push_back("DROP INDEX IF EXISTS " + q(d, op.name) + " ON " + q(d, op.table));
+  }
+
  protected:
   void alter_column(std::vector<std::string>& out, const Op& op, const Dialect& d) const override {
     out.push_back(alter(d, op) + "MODIFY COLUMN " + column_ddl(d, *op.target, op.column));

@@ -22,7 +22,9 @@ class SqliteAlterRenderer : public AlterRenderer {
         // only a constant default.
         const ColumnDef& c = *op.target->find(op.column);
         bool literal = c.server_default && c.server_default->node().kind == ExprKind::bind;
-        return c.primary_key || c.unique || (c.server_default && !literal) || (!c.nullable && !literal);
+        // An Enum's CHECK is a table constraint here: rebuilt as well.
+        return c.primary_key || c.unique || (c.server_default && !literal) || (!c.nullable && !literal) ||
+               c.type.kind == TypeKind::enum_;
       }
       default: return true;
     }

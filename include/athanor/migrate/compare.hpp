@@ -120,6 +120,8 @@ inline void compare_table(Diff& out, std::vector<Operation>& ops, const std::sha
     auto want = athanor::detail::canonical_column(*target, c, d), have = athanor::detail::canonical_column(*renamed, *cur, d);
     auto op = base(K::alter_column);
     op.column = c.name;
+    for (auto& [to, old] : pairs)
+      if (to == c.name) op.old_column = old;  // its name in `current`
     op.type_changed = want.type != have.type;
     op.nullable_changed = want.not_null != have.not_null;
     op.default_changed = want.default_ != have.default_;

@@ -26,7 +26,7 @@ struct Operation {
   /// The table as the database has it (every kind but create_table).
   std::shared_ptr<const detail::TableData> current;
   std::string column;      ///< add/drop/alter column: its name; rename: the new name
-  std::string old_column;  ///< rename_column: the name it had
+  std::string old_column;  ///< rename_column: the name it had; alter_column: its name in `current` when renamed too
   bool type_changed = false, nullable_changed = false, default_changed = false;  ///< alter_column
   std::string name;        ///< index/constraint name (as created, or as the database has it)
   Index index;             ///< create/drop index
