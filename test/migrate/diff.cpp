@@ -185,7 +185,7 @@ TEST_CASE("create_all then diff: no spurious operation for every type and constr
               Column{"qty", Integer{}},
               Column{"parent_id", Integer{}, ForeignKey{"mg_parents.id", {.on_delete = Action::cascade}}},
               CheckConstraint{"qty >= 0 AND qty < 1000", "ck_mg_types_qty"},
-              CheckConstraint{"si > 0"},  // unnamed: the convention names it (SQLite keeps no name otherwise)
+              CheckConstraint{"si > 0", ""},  // unnamed: the convention names it (SQLite keeps no name otherwise)
               UniqueConstraint{{"label", "day"}, ""},
               Index{"ix_mg_types_multi", {"qty", "si"}}};
   md.create_all(engine);

@@ -29,7 +29,7 @@ Diff diff(const MetaData& target, Bind& bind, const DiffOptions& options = {}) {
     std::vector<std::string> names;
     for (auto& n : insp.table_names())
       if (!options.include_table || options.include_table(n)) names.push_back(n);
-    reflect(current, bind, names);
+    if (!names.empty()) reflect(current, bind, names);  // (an empty list would mean all of them)
   }
   return compare(target, current, bind.dialect(), options);
 }

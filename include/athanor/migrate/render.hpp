@@ -19,8 +19,9 @@ namespace athanor::migrate {
 ATHANOR_DECL Script render(const Diff& diff, const Dialect& dialect);
 
 /// Runs `script` on `conn` (outside any transaction of the caller's): `before`, then the body
-/// in a transaction where the script says so, each check (its statement must return no row:
-/// OperationalError-free but an ArgumentError naming it otherwise), then `after`, also after a failure.
+/// (in one transaction where the script says so), then `after`, also after a failure. A check
+/// statement that returns rows (SQLite's foreign_key_check after a rebuild) throws
+/// ArgumentError `[athanor.argument.migration_check]` and the transaction rolls back.
 ATHANOR_DECL void apply(Connection& conn, const Script& script);
 
 #if ATHANOR_DEFINITIONS
