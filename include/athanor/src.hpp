@@ -18,6 +18,7 @@
 #include <athanor/dialect/compiler_dml.hpp>
 #include <athanor/engine/detail/connect.hpp>
 #include <athanor/engine/detail/connection_impl.hpp>
+#include <athanor/migrate/diff.hpp>
 #include <athanor/migrate/inspect.hpp>
 #include <athanor/orm/detail/relations.hpp>
 #include <athanor/orm/detail/unit_of_work.hpp>

@@ -50,7 +50,7 @@ struct Everything {
               Column{"qty", Integer{}},
               Column{"path", String{20}, server_default("C:\\dir")},  // a backslash: MariaDB escapes it, the others do not
               CheckConstraint{"qty >= 0 AND qty < 1000", "ck_rf_types_qty"},
-              CheckConstraint{"si > 0"}};
+              CheckConstraint{"si > 0", ""}};
   Table lines{"rf_lines", md,
               Column{"region", SmallInteger{}, primary_key},
               Column{"number", BigInteger{}, primary_key},

@@ -29,6 +29,9 @@ struct ColumnDef {
   std::function<Value()> default_factory;       ///< client-side default computed per row
   std::optional<Expr> server_default;           ///< DDL DEFAULT (a literal, `now()` or `text`)
   std::vector<ForeignKey> foreign_keys;  ///< REFERENCES of this column
+  /// Its former name: a schema diff renames a column of this name instead of dropping it and
+  /// adding this one (the rows keep their values). Empty: none.
+  std::string renamed_from;
 };
 
 namespace detail {
@@ -43,6 +46,7 @@ struct DefaultOpt {
   void apply(ColumnDef& c) const { c.default_value = value, c.default_factory = factory; }
 };
 struct ServerDefaultOpt { Expr value; void apply(ColumnDef& c) const { c.server_default = value; } };
+struct RenamedFromOpt { std::string name; void apply(ColumnDef& c) const { c.renamed_from = name; } };
 }  // namespace detail
 
 /// Column options.  **Example**: `Column{"id", Integer{}, primary_key}`
@@ -64,6 +68,8 @@ detail::DefaultOpt default_(F f) {
 }
 /// A DDL default: a value (rendered as a quoted literal), `now()`, or `text("…")`.
 inline detail::ServerDefaultOpt server_default(Expr e) { return {std::move(e)}; }
+/// Column option for migrations: the column was called `old` (a diff writes RENAME COLUMN).
+inline detail::RenamedFromOpt renamed_from(std::string old) { return {std::move(old)}; }
 
 template <class O>
 concept ColumnOption = requires(const O& o, ColumnDef& c) { o.apply(c); } || std::is_same_v<std::decay_t<O>, ForeignKey>;

@@ -31,6 +31,7 @@ class MetaData {
   /// Adds a table (Table's constructor does; ArgumentError when the name is taken).
   void add(std::shared_ptr<detail::TableData> t) {
     if (find(t->name)) throw ArgumentError("[athanor.argument.table] table " + t->name + " is already defined in this MetaData");
+    if (!t->naming) t->naming = naming_;
     tables_.push_back(std::move(t));
   }
   /// The table named `name`, or nullptr.
@@ -64,7 +65,13 @@ class MetaData {
   }
   std::size_t size() const { return tables_.size(); }  ///< The number of tables.
 
+  /// The names given to constraints and indexes declared without one (see NamingConvention).
+  const NamingConvention& naming_convention() const { return *naming_; }
+  /// Replaces the naming convention, for the tables added so far and those added later.
+  void naming_convention(NamingConvention nc) { *naming_ = std::move(nc); }
+
  private:
+  std::shared_ptr<NamingConvention> naming_ = std::make_shared<NamingConvention>();
   std::vector<std::shared_ptr<detail::TableData>> tables_;
 };
 

@@ -166,27 +166,27 @@ ATHANOR_DECL void Compiler::create_table(const detail::TableData& t, bool guard)
     for (std::size_t i = 0; i < cols.size(); ++i) out() += i ? ", " : "", ident(cols[i]);
     out() += ')';
   };
-  auto join = [](const std::vector<std::string>& cols) {
-    std::string s;
-    for (auto& c : cols) s += '_', s += c;
-    return s;
+  // Names of constraints declared without one: the table's NamingConvention, cut to what the
+  // server keeps (canonical() and the schema diff compute the same names).
+  auto named = [&](const std::string& name) {
+    out() += ", CONSTRAINT ", ident(detail::fit_identifier(name, d_.capabilities().max_identifier_length));
   };
   if (!t.primary_key.empty()) out() += ", PRIMARY KEY", names(t.primary_key);
   for (auto& c : t.columns) {
     // unique + index: the unique index that create_all adds is the one rule (SQLAlchemy's
     // Column(unique=True, index=True)); a UNIQUE constraint too would be a second structure.
     if (c.unique && !c.index && !(t.primary_key.size() == 1 && t.primary_key[0] == c.name)) {
-      out() += ", CONSTRAINT ", ident("uq_" + t.name + "_" + c.name), out() += " UNIQUE", names({c.name});
+      named(t.unique_name({{c.name}, ""})), out() += " UNIQUE", names({c.name});
     }
   }
   for (auto& u : t.uniques) {
-    out() += ", CONSTRAINT ", ident(u.name.empty() ? "uq_" + t.name + join(u.columns) : u.name), out() += " UNIQUE";
+    named(t.unique_name(u)), out() += " UNIQUE";
     names(u.columns);
   }
   static constexpr const char* actions[] = {"", "NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT"};
   for (auto& fk : t.foreign_keys) {
     auto& o = fk.options;
-    out() += ", CONSTRAINT ", ident(o.name.empty() ? "fk_" + t.name + join(fk.columns) + "_" + fk.ref_table : o.name);
+    named(t.foreign_key_name(fk));
     out() += " FOREIGN KEY", names(fk.columns), out() += " REFERENCES ", ident(fk.ref_table), names(fk.ref_columns);
     if (o.on_delete != Action::unspecified) out() += " ON DELETE ", out() += actions[static_cast<int>(o.on_delete)];
     if (o.on_update != Action::unspecified) out() += " ON UPDATE ", out() += actions[static_cast<int>(o.on_update)];
@@ -194,12 +194,12 @@ ATHANOR_DECL void Compiler::create_table(const detail::TableData& t, bool guard)
   if (d_.capabilities().check_constraints) {
     int k = 0;
     for (auto& ck : t.checks) {
-      out() += ", CONSTRAINT ", ident(ck.name.empty() ? "ck_" + t.name + "_" + std::to_string(++k) : ck.name);
+      named(t.check_name(ck, ck.name.empty() ? ++k : 0));
       out() += " CHECK (", out() += ck.sqltext, out() += ')';
     }
     for (auto& c : t.columns) {
       if (c.type.kind != TypeKind::enum_ || !c.type.enum_values) continue;
-      out() += ", CONSTRAINT ", ident("ck_" + t.name + "_" + c.name + "_enum"), out() += " CHECK (", ident(c.name);
+      named(t.enum_check_name(c.name)), out() += " CHECK (", ident(c.name);
       out() += " IN (";
       for (std::size_t i = 0; i < c.type.enum_values->size(); ++i) out() += i ? ", " : "", d_.literal(out(), (*c.type.enum_values)[i]);
       out() += "))";
@@ -216,7 +216,8 @@ ATHANOR_DECL void Compiler::ddl(const detail::DdlNode& n) {
     case Op::drop_table: out() += n.guard ? "DROP TABLE IF EXISTS " : "DROP TABLE ", ident(n.table->name); break;
     case Op::create_index:
       out() += n.index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
-      ident(n.index.name), out() += " ON ", ident(n.table->name), out() += " (";
+      ident(detail::fit_identifier(n.table->index_name(n.index), d_.capabilities().max_identifier_length));
+      out() += " ON ", ident(n.table->name), out() += " (";
       for (std::size_t i = 0; i < n.index.columns.size(); ++i) out() += i ? ", " : "", ident(n.index.columns[i]);
       out() += ')';
       break;

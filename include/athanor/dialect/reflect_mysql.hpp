@@ -149,7 +149,9 @@ class MysqlReflector : public Reflector {
       auto& ix = indexes[iname];
       ix.name = iname, ix.unique = int_of(r[1]) == 0, ix.columns.push_back(text_of(r[2]));
     }
-    for (auto& [n, ix] : indexes) {
+    for (auto& entry : indexes) {  // not a structured binding: clang 14 cannot capture one in a lambda
+      const std::string& n = entry.first;
+      Index& ix = entry.second;
       bool expression = std::find(ix.columns.begin(), ix.columns.end(), std::string()) != ix.columns.end();
       bool fk_index = !ix.unique && std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(), [&](auto& fk) {
         return fk.name == n && fk.columns == ix.columns;  // InnoDB's own

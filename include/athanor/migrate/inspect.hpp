@@ -124,6 +124,36 @@ struct CanonicalOptions {
 /// **Example**: `CHECK(canonical(users.data(), engine.dialect()) == canonical(*reflected, engine.dialect()))`
 ATHANOR_DECL std::string canonical(const detail::TableData& t, const Dialect& dialect, CanonicalOptions options = {});
 
+namespace detail {
+/// One column as canonical() prints it, in parts (the schema diff compares them one by one).
+struct CanonicalColumn {
+  std::string type;      ///< normalised type: `string(20)`, `datetime with time zone`…
+  bool not_null = false;
+  std::string default_;  ///< normalised server default ("" for none, or for a generated key)
+  bool autoincrement = false;
+};
+/// One constraint or index as canonical() prints it: `kind` ("foreign key", "unique",
+/// "index", "unique index", "check"), its name (the convention's, cut to the backend's limit),
+/// and the rest of its line (columns, target, actions, condition), which says what it is.
+struct CanonicalConstraint {
+  std::string kind;
+  std::string name;
+  std::string shape;
+  // What it is made of, for the schema diff's ALTERs.
+  std::vector<std::string> columns{};
+  ResolvedForeignKey fk{};
+  std::string sqltext{};
+  std::string line(bool with_name) const { return "  " + kind + " " + (with_name ? name + " " : std::string()) + shape; }
+};
+ATHANOR_DECL CanonicalColumn canonical_column(const TableData& t, const ColumnDef& c, const Dialect& dialect);
+/// Foreign keys, UNIQUE constraints, indexes and CHECKs of `t` (the implicit ones of column
+/// `unique`/`index` included), MariaDB's unique indexes as UNIQUE constraints; unsorted.
+ATHANOR_DECL std::vector<CanonicalConstraint> canonical_constraints(const TableData& t, const Dialect& dialect);
+/// SQL text (a default, a CHECK condition) lower case, without spaces, identifier quotes,
+/// PostgreSQL casts, and (when `drop_parens`) parentheses; literals kept as written.
+ATHANOR_DECL std::string canonical_sql(std::string_view s, bool drop_parens);
+}  // namespace detail
+
 /// Every table of `md`, canonical(), sorted by name.
 inline std::string canonical(const MetaData& md, const Dialect& dialect, CanonicalOptions options = {}) {
   auto tables = md.sorted_tables();
@@ -154,111 +184,131 @@ ATHANOR_DECL std::shared_ptr<detail::TableData> table_data(const ReflectedTable&
   return t;
 }
 
-ATHANOR_DECL std::string canonical(const detail::TableData& t, const Dialect& dialect, CanonicalOptions options) {
-  const detail::Reflector& norm = detail::reflector_for(dialect);
-  static constexpr const char* kinds[] = {"null",    "integer", "big_integer", "small_integer", "boolean", "float",
-                                          "double",  "numeric", "string",      "text",          "binary",  "date",
-                                          "datetime", "time",   "json",        "uuid",          "enum"};
-  auto join = [](const std::vector<std::string>& v, const char* sep = ", ") {
-    std::string s;
-    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? sep : ""), s += v[i];
-    return s;
-  };
-  auto key_of = [](const std::vector<std::string>& v) {
-    std::string s;
-    for (auto& c : v) s += '_', s += c;
-    return s;
-  };
+namespace detail {
+ATHANOR_DECL std::string canonical_sql(std::string_view s, bool drop_parens) {
   // Lower case outside quotes, without the parentheses around the whole, PostgreSQL's casts
   // (`::integer`), spaces, quotes of identifiers and parentheses: the databases re-render
   // defaults and CHECK conditions each in their own way.
-  auto normal_sql = [](std::string_view s, bool drop_parens) {
-    s = detail::strip_parens(s);
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-      char c = s[i];
-      if (c == '\'') {  // a literal: kept as is
-        std::size_t j = i + 1;
-        for (; j < s.size(); ++j) {
-          if (s[j] == '\'' && j + 1 < s.size() && s[j + 1] == '\'') ++j;
-          else if (s[j] == '\'') break;
-        }
-        out.append(s.substr(i, j + 1 - i)), i = j;
-      } else if (c == ':' && i + 1 < s.size() && s[i + 1] == ':') {
-        i += 2;
-        while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' || s[i] == ' ' || s[i] == '[' || s[i] == ']')) {
-          // "character varying" has a space; stop before an operator's word (" and ", " or ")
-          if (s[i] == ' ' && (s.substr(i, 5) == " AND " || s.substr(i, 4) == " OR " || s.substr(i, 5) == " and " || s.substr(i, 4) == " or ")) break;
-          ++i;
-        }
-        --i;
-      } else if (std::isspace(static_cast<unsigned char>(c)) || c == '"' || c == '`' || ((c == '(' || c == ')') && drop_parens)) {
-        continue;
-      } else {
-        out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  s = detail::strip_parens(s);
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '\'') {  // a literal: kept as is
+      std::size_t j = i + 1;
+      for (; j < s.size(); ++j) {
+        if (s[j] == '\'' && j + 1 < s.size() && s[j + 1] == '\'') ++j;
+        else if (s[j] == '\'') break;
       }
-    }
-    return out;
-  };
-
-  std::string out = "table " + t.name + "\n";
-  for (auto& c : t.columns) {
-    bool autoinc = Compiler::is_autoincrement(t, c) ||
-                   (norm.integer_key_autoincrements() && t.primary_key.size() == 1 && t.primary_key[0] == c.name &&
-                    (c.type.kind == TypeKind::integer || (c.autoincrement && *c.autoincrement && c.type.is_integer())));
-    SqlType ty = norm.normal_type(c.type, autoinc);
-    if (ty.kind == TypeKind::enum_ && !dialect.capabilities().check_constraints) ty.kind = TypeKind::string;
-    out += "  column " + c.name + " " + kinds[static_cast<int>(ty.kind)];
-    if (ty.kind == TypeKind::numeric) out += "(" + std::to_string(ty.precision) + "," + std::to_string(ty.scale) + ")";
-    if (ty.kind == TypeKind::string || ty.kind == TypeKind::enum_) out += "(" + std::to_string(ty.length) + ")";
-    if (ty.kind == TypeKind::enum_ && ty.enum_values) out += "[" + join(*ty.enum_values, ",") + "]";
-    if (ty.timezone) out += " with time zone";
-    if (!c.nullable) out += " not null";
-    if (c.server_default && !autoinc) {
-      const Expr& e = *c.server_default;
-      std::string sql;
-      if (e.node().kind == detail::ExprKind::bind) {
-        dialect.literal(sql, e.node().value);
-      } else {
-        Compiler comp(dialect);
-        comp.expr(e);
-        sql = comp.out();
+      out.append(s.substr(i, j + 1 - i)), i = j;
+    } else if (c == ':' && i + 1 < s.size() && s[i + 1] == ':') {
+      i += 2;
+      while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' || s[i] == ' ' || s[i] == '[' || s[i] == ']')) {
+        // "character varying" has a space; stop before an operator's word (" and ", " or ")
+        if (s[i] == ' ' && (s.substr(i, 5) == " AND " || s.substr(i, 4) == " OR " || s.substr(i, 5) == " and " || s.substr(i, 4) == " or ")) break;
+        ++i;
       }
-      out += " default " + normal_sql(sql, false);
+      --i;
+    } else if (std::isspace(static_cast<unsigned char>(c)) || c == '"' || c == '`' || ((c == '(' || c == ')') && drop_parens)) {
+      continue;
+    } else {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     }
-    if (autoinc && options.autoincrement) out += " autoincrement";
-    out += "\n";
   }
-  if (!t.primary_key.empty()) out += "  primary key (" + join(t.primary_key) + ")\n";
+  return out;
+}
 
-  std::vector<std::string> lines;
-  auto named = [&](const std::string& name) { return options.names ? name + " " : std::string(); };
+ATHANOR_DECL CanonicalColumn canonical_column(const TableData& t, const ColumnDef& c, const Dialect& dialect) {
+  const Reflector& norm = reflector_for(dialect);
+  static constexpr const char* kinds[] = {"null",    "integer", "big_integer", "small_integer", "boolean", "float",
+                                          "double",  "numeric", "string",      "text",          "binary",  "date",
+                                          "datetime", "time",   "json",        "uuid",          "enum"};
+  CanonicalColumn out;
+  out.autoincrement = Compiler::is_autoincrement(t, c) ||
+                      (norm.integer_key_autoincrements() && t.primary_key.size() == 1 && t.primary_key[0] == c.name &&
+                       (c.type.kind == TypeKind::integer || (c.autoincrement && *c.autoincrement && c.type.is_integer())));
+  SqlType ty = norm.normal_type(c.type, out.autoincrement);
+  if (ty.kind == TypeKind::enum_ && !dialect.capabilities().check_constraints) ty.kind = TypeKind::string;
+  out.type = kinds[static_cast<int>(ty.kind)];
+  if (ty.kind == TypeKind::numeric) out.type += "(" + std::to_string(ty.precision) + "," + std::to_string(ty.scale) + ")";
+  if (ty.kind == TypeKind::string || ty.kind == TypeKind::enum_) out.type += "(" + std::to_string(ty.length) + ")";
+  if (ty.kind == TypeKind::enum_ && ty.enum_values) {
+    out.type += "[";
+    for (std::size_t i = 0; i < ty.enum_values->size(); ++i) out.type += i ? "," : "", out.type += (*ty.enum_values)[i];
+    out.type += "]";
+  }
+  if (ty.timezone) out.type += " with time zone";
+  out.not_null = !c.nullable;
+  if (c.server_default && !out.autoincrement) {
+    const Expr& e = *c.server_default;
+    std::string sql;
+    if (e.node().kind == ExprKind::bind) {
+      dialect.literal(sql, e.node().value);
+    } else {
+      Compiler comp(dialect);
+      comp.expr(e);
+      sql = comp.out();
+    }
+    out.default_ = canonical_sql(sql, false);
+  }
+  return out;
+}
+
+ATHANOR_DECL std::vector<CanonicalConstraint> canonical_constraints(const TableData& t, const Dialect& dialect) {
+  const Reflector& norm = reflector_for(dialect);
+  const std::size_t max = dialect.capabilities().max_identifier_length;
+  auto join = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : ""), s += v[i];
+    return s;
+  };
+  std::vector<CanonicalConstraint> out;
   static constexpr const char* actions[] = {"no action", "no action", "restrict", "cascade", "set null", "set default"};
   for (auto& fk : t.foreign_keys) {
-    std::string name = fk.options.name.empty() ? "fk_" + t.name + key_of(fk.columns) + "_" + fk.ref_table : fk.options.name;
-    lines.push_back("  foreign key " + named(name) + "(" + join(fk.columns) + ") references " + fk.ref_table + " (" +
-                    join(fk.ref_columns) + ") on delete " + actions[static_cast<int>(norm.normal_action(fk.options.on_delete))] +
-                    " on update " + actions[static_cast<int>(norm.normal_action(fk.options.on_update))]);
+    out.push_back({"foreign key", fit_identifier(t.foreign_key_name(fk), max),
+                   "(" + join(fk.columns) + ") references " + fk.ref_table + " (" + join(fk.ref_columns) + ") on delete " +
+                       actions[static_cast<int>(norm.normal_action(fk.options.on_delete))] + " on update " +
+                       actions[static_cast<int>(norm.normal_action(fk.options.on_update))],
+                   fk.columns, fk});
   }
   // create_all's implicit constraints and indexes, named as it names them.
   std::vector<UniqueConstraint> uniques = t.uniques;
   std::vector<Index> indexes = t.indexes;
   for (auto& c : t.columns) {
     bool lone_key = t.primary_key.size() == 1 && t.primary_key[0] == c.name;
-    if (c.unique && !c.index && !lone_key) uniques.push_back({{c.name}, "uq_" + t.name + "_" + c.name});
-    if (c.index) indexes.push_back({"ix_" + t.name + "_" + c.name, {c.name}, c.unique});
+    if (c.unique && !c.index && !lone_key) uniques.push_back({{c.name}, t.unique_name({{c.name}, ""})});
+    if (c.index) indexes.push_back({t.index_name({"", {c.name}, c.unique}), {c.name}, c.unique});
   }
   for (auto& ix : indexes) {
-    if (ix.unique && norm.unique_index_is_constraint()) uniques.push_back({ix.columns, ix.name});
-    else lines.push_back(std::string("  ") + (ix.unique ? "unique index " : "index ") + named(ix.name) + "(" + join(ix.columns) + ")");
+    if (ix.unique && norm.unique_index_is_constraint()) uniques.push_back({ix.columns, t.index_name(ix)});
+    else out.push_back({ix.unique ? "unique index" : "index", fit_identifier(t.index_name(ix), max), "(" + join(ix.columns) + ")", ix.columns});
   }
-  for (auto& u : uniques)
-    lines.push_back("  unique " + named(u.name.empty() ? "uq_" + t.name + key_of(u.columns) : u.name) + "(" + join(u.columns) + ")");
+  for (auto& u : uniques) out.push_back({"unique", fit_identifier(t.unique_name(u), max), "(" + join(u.columns) + ")", u.columns});
   if (dialect.capabilities().check_constraints) {
     int k = 0;
     for (auto& ck : t.checks)
-      lines.push_back("  check " + named(ck.name.empty() ? "ck_" + t.name + "_" + std::to_string(++k) : ck.name) + normal_sql(ck.sqltext, true));
+      out.push_back({"check", fit_identifier(t.check_name(ck, ck.name.empty() ? ++k : 0), max), canonical_sql(ck.sqltext, true), {}, {}, ck.sqltext});
   }
+  return out;
+}
+}  // namespace detail
+
+ATHANOR_DECL std::string canonical(const detail::TableData& t, const Dialect& dialect, CanonicalOptions options) {
+  std::string out = "table " + t.name + "\n";
+  for (auto& c : t.columns) {
+    auto cc = detail::canonical_column(t, c, dialect);
+    out += "  column " + c.name + " " + cc.type;
+    if (cc.not_null) out += " not null";
+    if (!cc.default_.empty()) out += " default " + cc.default_;
+    if (cc.autoincrement && options.autoincrement) out += " autoincrement";
+    out += "\n";
+  }
+  if (!t.primary_key.empty()) {
+    out += "  primary key (";
+    for (std::size_t i = 0; i < t.primary_key.size(); ++i) out += (i ? ", " : ""), out += t.primary_key[i];
+    out += ")\n";
+  }
+  std::vector<std::string> lines;
+  for (auto& k : detail::canonical_constraints(t, dialect)) lines.push_back(k.line(options.names));
   std::sort(lines.begin(), lines.end());
   for (auto& l : lines) out += l + "\n";
   return out;

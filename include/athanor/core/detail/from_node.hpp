@@ -9,6 +9,7 @@
 #include <athanor/core/column.hpp>
 #include <athanor/core/constraints.hpp>
 #include <athanor/core/expression.hpp>
+#include <athanor/core/naming.hpp>
 
 namespace athanor::detail {
 
@@ -41,11 +42,31 @@ struct TableData {
   std::vector<CheckConstraint> checks;
   std::vector<Index> indexes;
   FromNode from;  ///< this table as a FROM item; shared by aliasing, so no ownership cycle
+  /// The naming convention of the MetaData it was added to (null: the default one).
+  std::shared_ptr<const NamingConvention> naming;
 
   const ColumnDef* find(std::string_view column) const {
     for (auto& c : columns)
       if (c.name == column) return &c;
     return nullptr;
+  }
+  const NamingConvention& convention() const { return naming ? *naming : default_naming(); }
+  // The names create_all gives what was declared without one (before fit_identifier).
+  std::string unique_name(const UniqueConstraint& u) const {
+    return u.name.empty() ? convention_name(convention().uq, name, u.columns) : u.name;
+  }
+  std::string foreign_key_name(const ResolvedForeignKey& fk) const {
+    return fk.options.name.empty() ? convention_name(convention().fk, name, fk.columns, fk.ref_table) : fk.options.name;
+  }
+  std::string index_name(const Index& ix) const {
+    return ix.name.empty() ? convention_name(convention().ix, name, ix.columns) : ix.name;
+  }
+  /// `ordinal`: 1 for the first unnamed CHECK, 2 for the next…
+  std::string check_name(const CheckConstraint& ck, int ordinal) const {
+    return ck.name.empty() ? convention_name(convention().ck, name, {}, {}, std::to_string(ordinal)) : ck.name;
+  }
+  std::string enum_check_name(const std::string& column) const {
+    return convention_name(convention().ck, name, {column}, {}, column + "_enum");
   }
 };
 

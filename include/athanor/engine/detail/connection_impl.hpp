@@ -201,7 +201,7 @@ ATHANOR_DECL void Connection::create_all(const MetaData& md, bool checkfirst) {
     execute(Ddl(detail::make_ddl(detail::DdlNode::Op::create_table, data, false)));
     std::vector<Index> indexes = t->indexes;
     for (auto& c : t->columns) {
-      if (c.index) indexes.push_back(Index{"ix_" + t->name + "_" + c.name, {c.name}, c.unique});
+      if (c.index) indexes.push_back(Index{t->index_name({"", {c.name}, c.unique}), {c.name}, c.unique});
     }
     for (auto& ix : indexes) execute(Ddl(detail::make_ddl(detail::DdlNode::Op::create_index, data, false, ix)));
   }

@@ -1,0 +1,41 @@
+// athanor/dialect/alter_mysql.hpp — MariaDB's ALTER TABLE: a column is changed by restating it
+// whole (MODIFY COLUMN: type, NULL and DEFAULT together), and indexes, UNIQUE constraints and
+// foreign keys are dropped by their own words. MariaDB's DDL is not transactional (each
+// statement commits), so the migration runs one statement at a time.
+// https://mariadb.com/kb/en/alter-table/
+#pragma once
+
+#include <athanor/dialect/alter.hpp>
+
+namespace athanor::detail {
+
+class MysqlAlterRenderer : public AlterRenderer {
+ public:
+  void operation(std::vector<std::string>& out, const Op& op, const Dialect& d) const override {
+    AlterRenderer::operation(out, op, d);
+    // InnoDB adds an index named as the foreign key where no index led by its columns existed,
+    // and DROP FOREIGN KEY leaves it behind: reflected, it would be an undeclared index (a diff
+    // that never empties). Dropped with IF EXISTS, since it is there only when InnoDB added it.
+    if (op.kind != Op::Kind::drop_foreign_key || !op.target) return;
+    for (auto& ix : indexes_of(*op.target))
+      if (op.target->index_name(ix) == op.name) return;  // an index the models declare under that name
+    out.push_back("DROP INDEX IF EXISTS " + q(d, op.name) + " ON " + q(d, op.table));
+  }
+
+ protected:
+  void alter_column(std::vector<std::string>& out, const Op& op, const Dialect& d) const override {
+    out.push_back(alter(d, op) + "MODIFY COLUMN " + column_ddl(d, *op.target, op.column));
+  }
+  // DROP INDEX needs its table (https://mariadb.com/kb/en/drop-index/).
+  std::string drop_index(const Dialect& d, const Op& op) const override { return "DROP INDEX " + q(d, op.name) + " ON " + q(d, op.table); }
+  // A UNIQUE constraint is an index there; a foreign key has DROP FOREIGN KEY (DROP CONSTRAINT
+  // takes CHECKs only before 10.11's general form).
+  std::string drop_constraint(const Dialect& d, const Op& op, const char* what) const override {
+    std::string w = what;
+    if (w == "UNIQUE") return alter(d, op) + "DROP INDEX " + q(d, op.name);
+    if (w == "FOREIGN KEY") return alter(d, op) + "DROP FOREIGN KEY " + q(d, op.name);
+    return alter(d, op) + "DROP CONSTRAINT " + q(d, op.name);
+  }
+};
+
+}  // namespace athanor::detail
