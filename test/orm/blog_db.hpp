@@ -10,7 +10,9 @@ namespace blog {
 struct BlogDb {
   athanor::Engine engine;
   orm::Registry registry;
-  explicit BlogDb(athanor::EngineOptions o = {}) : engine(test::engine(std::move(o))) {
+  explicit BlogDb(athanor::EngineOptions o = {}) : BlogDb(test::engine(std::move(o))) {}
+  /// The tables made afresh on `e` (a second database: test::fresh_url()).
+  explicit BlogDb(athanor::Engine e) : engine(std::move(e)) {
     registry.map<User, Post, Comment, Tag, PostTag, Account>();
     registry.metadata().drop_all(engine);
     registry.metadata().create_all(engine);

@@ -4,8 +4,7 @@
 // server holding other rows, so where each read went shows in what it returns. With
 // ATHANOR_TEST_POSTGRESQL_REPLICA_URL (a hot standby started by ./dev test) the last cases run
 // against a real streaming replica, which refuses writes.
-#include "orm/models.hpp"
-#include "support/backend.hpp"
+#include "orm/blog_db.hpp"
 
 #include <chrono>
 #include <set>
@@ -17,20 +16,8 @@ using orm::c;
 namespace {
 
 /// The blog tables made afresh on a database.
-struct Db {
-  athanor::Engine engine;
-  orm::Registry registry;
-  explicit Db(const std::string& url) : engine(athanor::create_engine(url)) {
-    registry.map<User, Post, Comment, Tag, PostTag, Account>();
-    registry.metadata().drop_all(engine);
-    registry.metadata().create_all(engine);
-  }
-  ~Db() {
-    try {
-      registry.metadata().drop_all(engine);
-    } catch (...) {
-    }
-  }
+struct Db : BlogDb {
+  explicit Db(const std::string& url) : BlogDb(athanor::create_engine(url)) {}
   /// Adds users by plain SQL (the reader is written only here, never through a Session), with
   /// keys from `first_id` (0: the database's): a reader's rows get keys no writer row has, so
   /// that each row is its own object in the identity map (on a true replica, a key is the same
