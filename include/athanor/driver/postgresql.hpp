@@ -152,6 +152,11 @@ inline std::string without_value(std::string msg) {
         "[athanor.database.transaction_aborted] the transaction was aborted by an earlier error; roll it back (or "
         "back to a savepoint) before running more statements");
   }
+  if (state == "25006") {
+    // A write on a hot standby (or in a READ ONLY transaction): the server, not the SQL, is
+    // the reason (a read replica, or a primary demoted by a failover); send it to the primary.
+    throw OperationalError("[athanor.operational.read_only] the server accepts no writes here: " + msg);
+  }
   if (state == "08P01" && msg.find("bind message supplies") != std::string::npos) {
     throw ArgumentError("[athanor.argument.params] " + msg);
   }
