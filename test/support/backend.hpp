@@ -65,8 +65,9 @@ inline std::string url() {
     auto name = "athanor_" + feature;
     {
       auto c = admin.connect();
-      // WITH (FORCE): PgBouncer may still hold idle server sessions on a previous run's database.
-      c.exec_driver_sql(b == "postgresql" ? "DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)"
+      // WITH (FORCE) (PostgreSQL 13+): PgBouncer may still hold idle server sessions on a
+      // previous run's database.
+      c.exec_driver_sql(b == "postgresql" ? "DROP DATABASE IF EXISTS \"" + name + "\"" + (behind_pooler() ? " WITH (FORCE)" : "")
                                           : "DROP DATABASE IF EXISTS `" + name + "`");
       c.exec_driver_sql(b == "postgresql" ? "CREATE DATABASE \"" + name + "\"" : "CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4");
     }
