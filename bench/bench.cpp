@@ -405,7 +405,7 @@ int main(int argc, char** argv) {
   if (!o.url.empty()) {
 #if ATHANOR_WITH_POSTGRESQL
     // One database per contestant, as one SQLite file each: made here if missing.
-    pqxx::connection admin(o.url);
+    pqxx::connection admin(bench::pg::libpq_url(o.url));  // without athanor-only options
     std::string version;
     {
       pqxx::nontransaction tx(admin);

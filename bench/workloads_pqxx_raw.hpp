@@ -14,6 +14,8 @@
 #include <charconv>
 #include <unordered_map>
 
+#include <athanor/engine/url.hpp>
+
 #include "runner.hpp"
 
 namespace bench {
@@ -41,10 +43,18 @@ class Policy final : public pqxx::connect_direct {
   handle do_disconnect(handle h) noexcept override { return raw = connect_direct::do_disconnect(h); }
   PGconn* raw = nullptr;
 };
-/// pqxx::connection with the policy reachable (what basic_connection does).
+/// An athanor URL as libpq takes it: without the options only athanor reads
+/// (prepared_statements, statement_timeout), which libpq refuses as unknown URI parameters.
+inline std::string libpq_url(const std::string& url) {
+  auto u = athanor::URL::parse(url);
+  u.query.erase("prepared_statements");
+  u.query.erase("statement_timeout");
+  return u.render(false);
+}
+/// pqxx::connection with the policy reachable (what basic_connection does), on an athanor URL.
 class Conn final : public pqxx::connection_base {
  public:
-  explicit Conn(const std::string& options) : connection_base(policy_), policy_(options) { init(); }
+  explicit Conn(const std::string& url) : connection_base(policy_), policy_(libpq_url(url)) { init(); }
   ~Conn() noexcept { close(); }
   PGconn* raw() const { return policy_.raw; }
 
@@ -118,6 +128,11 @@ class PqxxRaw : public Runner {
   std::string name() const override { return "hand-written libpqxx"; }
   void open(const Target& t) override {
     conn_ = std::make_unique<pg::Conn>(t.url);
+    // Through a transaction pooler (the URL says prepared_statements=false for athanor) the
+    // baselines keep their named statements: a lone client gets its last server session back
+    // (PgBouncer reuses the most recent one), where the previous repetition's connection left
+    // the same names prepared. They are dropped first; several clients would not work at all.
+    if (athanor::URL::parse(t.url).option("prepared_statements") == "false") pqxx::nontransaction(*conn_).exec("DEALLOCATE ALL");
     pg::drop_tables(*conn_);
     pqxx::work tx(*conn_);
     for (auto* sql : kPostgresSchemaSql) tx.exec(sql);

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # scripts/test-servers.sh start|stop DIR — throwaway PostgreSQL 15 and MariaDB servers for
-# the test suite, in DIR, listening only on unix sockets inside DIR (no TCP port).
-# `start` prints shell assignments of ATHANOR_TEST_POSTGRESQL_URL / ATHANOR_TEST_MYSQL_URL
-# for each server that came up, and reports loudly on stderr each one that did not.
+# the test suite, in DIR, listening only on unix sockets inside DIR (no TCP port), plus a hot
+# standby of the PostgreSQL server (streaming replication) and PgBouncer in transaction
+# pooling mode in front of it.
+# `start` prints shell assignments of ATHANOR_TEST_POSTGRESQL_URL / ATHANOR_TEST_MYSQL_URL /
+# ATHANOR_TEST_POSTGRESQL_REPLICA_URL / ATHANOR_TEST_PGBOUNCER_URL for each server that came
+# up, and reports loudly on stderr each one that did not.
 # restart-, stop- and start-postgresql / -mysql DIR act on those servers in place (fault tests).
 set -u
 cmd=$1 dir=$2
@@ -31,6 +34,76 @@ start_postgresql() {
   echo "export ATHANOR_TEST_SERVERS_DIR='$dir'"
   echo "export ATHANOR_TEST_POSTGRESQL_URL='postgresql://postgres@/postgres?host=$pg&port=5432'"
   echo "export ATHANOR_TEST_PG_CTL='$bin/pg_ctl' ATHANOR_TEST_PG_DATA='$pg/data'"
+  start_replica "$bin"
+  start_pgbouncer
+  return 0
+}
+
+# The hot standby: a copy of the primary taken with pg_basebackup -R (which writes
+# standby.signal and primary_conninfo), on port 5433 in its own socket directory. A fresh
+# cluster copies in about a second (-c fast: no wait for a spread checkpoint).
+start_replica() {
+  local bin=$1 pg=$dir/pg rep=$dir/replica
+  mkdir -p "$rep"
+  [ "$(id -u)" = 0 ] && chown postgres: "$rep"
+  as_owner postgres "$bin/pg_basebackup" -h "$pg" -p 5432 -U postgres -D "$rep/data" -R -X stream -c fast \
+    >"$dir/replica-basebackup.log" 2>&1 \
+    || { echo "!! PostgreSQL replica: pg_basebackup failed, see $dir/replica-basebackup.log" >&2
+         cat "$dir/replica-basebackup.log" >&2; return 1; }
+  as_owner postgres "$bin/pg_ctl" -D "$rep/data" -l "$rep/server.log" -w -t 60 \
+    -o "-c listen_addresses='' -k $rep -p 5433 -c fsync=off -c hot_standby=on -c max_connections=200" \
+    start >/dev/null 2>&1 \
+    || { echo "!! PostgreSQL replica: server did not start, see $rep/server.log" >&2; tail -20 "$rep/server.log" >&2; return 1; }
+  echo "export ATHANOR_TEST_POSTGRESQL_REPLICA_URL='postgresql://postgres@/postgres?host=$rep&port=5433'"
+}
+
+# PgBouncer 1.18 in transaction pooling mode in front of the primary: any database name is
+# passed through (the `*` entry), two server connections per database and user, clients
+# trusted (as the primary trusts them). Named prepared statements do not survive between
+# transactions there: the URL carries prepared_statements=false.
+start_pgbouncer() {
+  local pg=$dir/pg pb=$dir/pgbouncer
+  command -v pgbouncer >/dev/null || { echo "!! PgBouncer: not installed (apt-get install pgbouncer)" >&2; return 1; }
+  mkdir -p "$pb"
+  echo '"postgres" ""' >"$pb/users.txt"
+  cat >"$pb/pgbouncer.ini" <<INI
+[databases]
+* = host=$pg port=5432 user=postgres
+
+[pgbouncer]
+listen_addr =
+listen_port = 6432
+unix_socket_dir = $pb
+auth_type = trust
+auth_file = $pb/users.txt
+admin_users = postgres
+pool_mode = transaction
+default_pool_size = 2
+reserve_pool_size = 0
+max_client_conn = 1000
+max_db_connections = 0
+server_login_retry = 1
+logfile = $pb/pgbouncer.log
+pidfile = $pb/pgbouncer.pid
+INI
+  [ "$(id -u)" = 0 ] && chown -R postgres: "$pb"
+  as_owner postgres pgbouncer -d "$pb/pgbouncer.ini" >"$pb/start.log" 2>&1
+  for _ in $(seq 1 40); do
+    [ -S "$pb/.s.PGSQL.6432" ] && break
+    sleep 0.25
+  done
+  [ -S "$pb/.s.PGSQL.6432" ] \
+    || { echo "!! PgBouncer: did not start, see $pb/pgbouncer.log" >&2; tail -20 "$pb/pgbouncer.log" "$pb/start.log" >&2; return 1; }
+  echo "export ATHANOR_TEST_PGBOUNCER_URL='postgresql://postgres@/postgres?host=$pb&port=6432&prepared_statements=false'"
+}
+
+stop_pid_file() {  # FILE: stop the process whose pid is in FILE (SIGTERM, then SIGKILL after 10 s)
+  local pid
+  [ -f "$1" ] || return 0
+  pid=$(cat "$1"); kill "$pid" 2>/dev/null
+  for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+  kill -9 "$pid" 2>/dev/null
+  return 0
 }
 
 launch_mysql() {  # MY USER: start mariadbd on MY's data dir and wait (≤ 60 s) until it answers
@@ -83,6 +156,8 @@ case $cmd in
     exit 0 ;;
   stop)
     bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    stop_pid_file "$dir/pgbouncer/pgbouncer.pid"
+    [ -d "$dir/replica/data" ] && as_owner postgres "$bin/pg_ctl" -D "$dir/replica/data" -m immediate stop >/dev/null 2>&1
     [ -d "$dir/pg/data" ] && as_owner postgres "$bin/pg_ctl" -D "$dir/pg/data" -m immediate stop >/dev/null 2>&1
     if [ -f "$dir/my/mysqld.pid" ]; then
       pid=$(cat "$dir/my/mysqld.pid"); kill "$pid" 2>/dev/null

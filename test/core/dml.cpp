@@ -246,8 +246,8 @@ TEST_CASE("a constraint violation in the middle of an execute_many batch: typed 
 }
 
 TEST_CASE("a PostgreSQL session terminated before a batch: the batch says the connection was lost") {
-  if (test::backend() != "postgresql") {
-    MESSAGE("pg_terminate_backend is PostgreSQL's");
+  if (test::backend() != "postgresql" || test::behind_pooler()) {
+    MESSAGE("pg_terminate_backend is PostgreSQL's, and behind a pooler the next batch may run on another server session");
     return;
   }
   Users u;

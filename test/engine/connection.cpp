@@ -331,12 +331,15 @@ TEST_CASE("PostgreSQL ?prepared_statements=false: statements run unnamed, none i
   CHECK_THROWS_AS(conn.execute_many(insert(t.items), {{{"name", "f"}}, {{"name", "a"}}, {{"name", "g"}}}), IntegrityError);
   CHECK(t.count(conn) == 5);
   CHECK(conn.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar_one<std::int64_t>() == 0);
-  // The default (true) prepares named statements (the same query shows them).
-  u.query["prepared_statements"] = "true";
-  auto named_engine = create_engine(u.render(false));
-  auto named = named_engine.connect();
-  named.execute(stmt, {{"n", "h"}});
-  CHECK(named.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar_one<std::int64_t>() > 0);
+  // true prepares named statements (the same query shows them; behind a pooler it may run on
+  // another server session than the statement, where none is prepared).
+  if (!test::behind_pooler()) {
+    u.query["prepared_statements"] = "true";
+    auto named_engine = create_engine(u.render(false));
+    auto named = named_engine.connect();
+    named.execute(stmt, {{"n", "h"}});
+    CHECK(named.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar_one<std::int64_t>() > 0);
+  }
   u.query["prepared_statements"] = "sometimes";
   CHECK_THROWS_WITH_AS(create_engine(u.render(false)).connect(),
                        "[athanor.argument.url] prepared_statements is true or false", ArgumentError);

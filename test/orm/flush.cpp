@@ -78,6 +78,12 @@ TEST_CASE("a flush of many new objects of mixed shapes gives each object the key
 }
 
 TEST_CASE("a flush of 70 000 rows stays under every backend's limit of bound parameters") {
+  if (test::behind_pooler()) {
+    // The limit is the server's, tested on the direct run; the check below reads each expired
+    // object's key back (70 000 round trips), ~1 minute through the pooler on 2 busy cores.
+    MESSAGE("the direct PostgreSQL run tests the server's parameter limit");
+    return;
+  }
   Db db;
   orm::sessionmaker Session{db.engine};
   auto s = Session();

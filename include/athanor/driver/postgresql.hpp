@@ -159,6 +159,11 @@ inline std::string without_value(std::string msg) {
         "[athanor.database.transaction_aborted] the transaction was aborted by an earlier error; roll it back (or "
         "back to a savepoint) before running more statements");
   }
+  if (state == "25006") {
+    // A write on a hot standby (or in a READ ONLY transaction): the server, not the SQL, is
+    // the reason (a read replica, or a primary demoted by a failover); send it to the primary.
+    throw OperationalError("[athanor.operational.read_only] the server accepts no writes here: " + msg);
+  }
   if (state == "08P01" && msg.find("bind message supplies") != std::string::npos) {
     throw ArgumentError("[athanor.argument.params] " + msg);
   }
@@ -405,6 +410,13 @@ struct Session {
   /// transaction pooling before 1.21 hands the next transaction another server session, where
   /// a named statement prepared here would not exist.
   bool named = true;
+  /// Behind a transaction pooler (`prepared_statements=false`, or detected at connect): the
+  /// settings a session SET would leave on whichever server session ran it go with each
+  /// transaction instead. `local_sql` is that query ("SELECT set_config('statement_timeout',
+  /// '5s', true)", the function form of SET LOCAL, which a pipeline can carry), run after each
+  /// BEGIN and before each statement outside a transaction (in the same round trip); empty
+  /// when there is nothing to set.
+  std::string local_sql;
   /// A BEGIN the engine asked for and not sent yet: it goes in the same round trip as the
   /// transaction's first statement (a pipeline, or one simple query "BEGIN; …"), and a
   /// COMMIT or ROLLBACK of a transaction that ran nothing sends nothing at all.
@@ -460,7 +472,7 @@ class Statement final : public driver::Statement {
     if (!s_.named) {
       bind(params);
       declared();
-      if (!s_.pending_begin.empty()) {
+      if (!s_.pending_begin.empty() || (!s_.in_tx && !s_.local_sql.empty())) {
         result_ = with_begin(nullptr);
       } else {
         result_.reset(PQexecParams(s_.conn->raw(), sql_.c_str(), static_cast<int>(params.size()),
@@ -707,19 +719,38 @@ class Statement final : public driver::Statement {
     if (s_.pending_begin.empty()) return;
     std::string begin = std::move(s_.pending_begin);
     s_.pending_begin.clear();
+    if (!s_.local_sql.empty()) begin += "; " + s_.local_sql;
     detail::ResultPtr r(PQexec(s_.conn->raw(), begin.c_str()));
     if (!ok(r.get())) detail::raise_result(s_.conn->raw(), r.get());
   }
+  /// Sends, in pipeline mode, what goes before a statement: the held-back BEGIN, then the
+  /// per-transaction settings (detail::Session::local_sql) after a BEGIN or outside a
+  /// transaction. Returns how many queries were sent (each has one answer), or -1 when
+  /// libpq refused one.
+  int send_prelude(PGconn* c) {
+    int n = 0;
+    bool begins = !s_.pending_begin.empty();
+    if (begins) {
+      std::string begin = std::move(s_.pending_begin);
+      s_.pending_begin.clear();
+      if (!PQsendQueryParams(c, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0)) return -1;
+      ++n;
+    }
+    if (!s_.local_sql.empty() && (begins || !s_.in_tx)) {
+      if (!PQsendQueryParams(c, s_.local_sql.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0)) return -1;
+      ++n;
+    }
+    return n;
+  }
   /// Runs the bound values_ (preparation `p`, or when null the SQL unnamed with decl_) in one
-  /// pipeline after the held-back BEGIN: one round trip for both. Returns the statement's
-  /// result; BEGIN's own failure is thrown.
+  /// pipeline after the held-back BEGIN and the per-transaction settings (send_prelude): one
+  /// round trip for all. Returns the statement's result; the prelude's own failure is thrown.
   detail::ResultPtr with_begin(const Prepared* p) {
     PGconn* c = s_.conn->raw();
-    std::string begin = std::move(s_.pending_begin);
-    s_.pending_begin.clear();
     int n = static_cast<int>(values_.size());
     if (!PQenterPipelineMode(c)) detail::raise_result(c, nullptr);
-    bool sent = PQsendQueryParams(c, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) &&
+    int prelude = send_prelude(c);
+    bool sent = prelude >= 0 &&
                 (p ? PQsendQueryPrepared(c, p->name.c_str(), n, values_.data(), lengths_.data(), formats_.data(), 0)
                    : PQsendQueryParams(c, sql_.c_str(), n, decl_.empty() ? nullptr : decl_.data(), values_.data(),
                                        lengths_.data(), formats_.data(), 0)) &&
@@ -733,7 +764,10 @@ class Statement final : public driver::Statement {
     };
     detail::ResultPtr begun, result;
     if (sent) {
-      begun = answer();
+      for (int i = 0; i < prelude && !lost(); ++i) {
+        auto r = answer();
+        if (!begun || ok(begun.get())) begun = std::move(r);  // the first failure is kept
+      }
       if (!lost()) result = answer();
       for (int nulls = 0; !lost() && nulls < 4;) {
         detail::ResultPtr r(PQgetResult(c));
@@ -746,7 +780,7 @@ class Statement final : public driver::Statement {
       if (result && !ok(result.get())) return result;  // the statement's own error, if it got one
       detail::raise_result(c, nullptr);
     }
-    if (!ok(begun.get())) detail::raise_result(c, begun.get());
+    if (prelude > 0 && !ok(begun.get())) detail::raise_result(c, begun.get());
     return result;
   }
   /// decl_: types_ as declared to the server without a preparation (a NULL's left to it).
@@ -783,7 +817,7 @@ class Statement final : public driver::Statement {
     if (!PQenterPipelineMode(c)) detail::raise_result(c, nullptr);
     detail::ResultPtr failed;  // the first row's error; the server skips the rest until the sync
     std::int64_t total = 0;
-    std::size_t sent = 0, answered = 0;  // answers expected, and read
+    std::size_t sent = 0, answered = 0, skip = 0;  // answers expected, read, and not counted (the prelude's)
     bool synced = false;
     auto lost = [&] { return PQstatus(c) != CONNECTION_OK; };
     // One answer per row sent: its result, then the null that ends it.
@@ -797,7 +831,7 @@ class Statement final : public driver::Statement {
         auto st = PQresultStatus(r.get());
         if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
           const char* n = PQcmdTuples(r.get());
-          total += *n ? std::strtoll(n, nullptr, 10) : 0;
+          if (answered >= skip) total += *n ? std::strtoll(n, nullptr, 10) : 0;
         } else if (st != PGRES_PIPELINE_ABORTED && !failed) {
           failed = std::move(r);
         }
@@ -809,12 +843,11 @@ class Statement final : public driver::Statement {
     };
     bool ok_so_far = true;
     int n = static_cast<int>(width);
-    if (!s_.pending_begin.empty()) {  // the held-back BEGIN heads the pipeline
-      std::string begin = std::move(s_.pending_begin);
-      s_.pending_begin.clear();
-      if (PQsendQueryParams(c, begin.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0)) ++sent;
-      else ok_so_far = false;
-    }
+    // The held-back BEGIN and the per-transaction settings head the pipeline; their answers
+    // count no rows.
+    int prelude = send_prelude(c);
+    if (prelude < 0) ok_so_far = false;
+    else sent += static_cast<std::size_t>(prelude), skip = static_cast<std::size_t>(prelude);
     // Without named statements the SQL is parsed once, as the protocol's unnamed statement,
     // which every row then binds: it lives until the next unnamed Parse, and nothing else is
     // sent in between. (PQsendQueryParams would parse and plan it again for every row.)
@@ -890,8 +923,18 @@ struct Options {
   std::string conninfo;   ///< libpq keyword=value string (holds the password)
   std::string where;      ///< what the URL asks for, for messages (libpq's own answer is preferred)
   std::string password;   ///< scrubbed from messages, in case
-  std::string setup_sql;  ///< SETs run once after connecting
-  bool named_statements = true;  ///< false: `?prepared_statements=false` (see detail::Session::named)
+  /// SETs run once after connecting that PgBouncer carries from server session to server
+  /// session for its client (TimeZone, DateStyle: the parameters it tracks).
+  std::string setup_sql;
+  /// Settings a pooler would leave behind on a server session (IntervalStyle,
+  /// extra_float_digits, bytea_output, statement_timeout), as `set_config('name', 'value',
+  /// false)` calls: set on the session of a direct connection only.
+  std::string session_settings;
+  /// Behind a pooler, what goes with each transaction instead (detail::Session::local_sql).
+  std::string local_sql;
+  /// Named server-side statements: `detect` (no prepared_statements option) uses them unless
+  /// the connection turns out to go through a pooler (see Connection's constructor).
+  enum class Statements { detect, named, unnamed } statements = Statements::detect;
 };
 
 /// One PostgreSQL session through libpqxx, statements prepared and run with libpq. A lost
@@ -929,7 +972,7 @@ class Connection final : public driver::Connection {
       throw OperationalError("[athanor.operational.connect] cannot connect to PostgreSQL at " + where + ": " + flat);
     };
     try {
-      s_.named = o.named_statements;
+      s_.named = o.statements != Options::Statements::unnamed;
       s_.conn = std::make_unique<detail::PqConnection>(o.conninfo, &tried);
       // libpqxx 6 reconnects a broken connection by itself on its next use (connection_base.hxx,
       // "the connection will be restored automatically"): the rest of a transaction would run
@@ -947,7 +990,22 @@ class Connection final : public driver::Connection {
       // Verbose errors carry TABLE NAME / COLUMN NAME / CONSTRAINT NAME for messages.
       s_.conn->set_verbosity(pqxx::connection_base::verbose);
       s_.tx = std::make_unique<pqxx::nontransaction>(*s_.conn, "athanor");
-      if (!o.setup_sql.empty()) s_.tx->exec(o.setup_sql);
+      if (o.statements == Options::Statements::unnamed) {
+        s_.tx->exec(o.setup_sql);
+        s_.local_sql = o.local_sql;
+      } else if (o.statements == Options::Statements::named) {
+        s_.tx->exec(o.setup_sql + "; SELECT " + o.session_settings);
+      } else {
+        // A pooler answers the startup with a BackendKeyData of its own (PgBouncer: random),
+        // so the server's pid differs from the one libpq was given: then no named statements
+        // and no session settings, as with prepared_statements=false. The session settings
+        // are applied only where the pids agree, in the same round trip: nothing is left on a
+        // pooled server session. (A proxy that is not a transaction pooler is taken for one:
+        // slower, never wrong.)
+        auto r = s_.tx->exec(o.setup_sql + "; SELECT " + o.session_settings + " WHERE pg_backend_pid() = " +
+                             std::to_string(PQbackendPID(s_.conn->raw())));
+        if (r.empty()) s_.named = false, s_.local_sql = o.local_sql;
+      }
     } catch (const pqxx::sql_error& e) {
       fail(std::string(detail::diagnostics(e.what(), e.sqlstate()).primary));
     } catch (const std::exception& e) {
@@ -988,7 +1046,9 @@ class Connection final : public driver::Connection {
       return;
     }
     // Anything else (SAVEPOINT, SET …) goes in one simple query after the held-back BEGIN.
-    std::string text = s_.pending_begin.empty() ? std::string(sql) : s_.pending_begin + "; " + std::string(sql);
+    std::string text = s_.pending_begin.empty() ? std::string(sql)
+                       : s_.local_sql.empty()   ? s_.pending_begin + "; " + std::string(sql)
+                                                : s_.pending_begin + "; " + s_.local_sql + "; " + std::string(sql);
     s_.pending_begin.clear();
     try {
       s_.tx->exec(text);
@@ -1021,6 +1081,9 @@ class Connection final : public driver::Connection {
     if (v >= 100000) return std::to_string(v / 10000) + "." + std::to_string(v % 10000) + ".0";
     return std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + "." + std::to_string(v % 100);
   }
+  /// False behind a transaction pooler (`prepared_statements=false`, or detected at connect):
+  /// every statement is then the protocol's unnamed one.
+  bool named_statements() const { return s_.named; }
   /// The libpqxx connection, for what athanor does not wrap.
   pqxx::connection_base& handle() { return *s_.conn; }
 
@@ -1039,7 +1102,10 @@ namespace athanor::detail {
 /// https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-PARAMKEYWORDS), except
 /// `statement_timeout`, which is SET on the session, and `prepared_statements=false`, which
 /// runs every statement unnamed (parsed each time; no named server-side statement, for
-/// PgBouncer's transaction pooling). Every session runs in UTC, UTF-8.
+/// PgBouncer's transaction pooling) and sets statement_timeout per transaction (SET LOCAL)
+/// instead of on the session. Without the option a pooler is detected at connect (see
+/// driver::postgresql::Connection) and treated the same; `prepared_statements=true` never
+/// detects. Every session runs in UTC, UTF-8.
 inline std::unique_ptr<driver::Connection> postgresql_connect(const URL& url) {
   driver::postgresql::Options o;
   auto add = [&](std::string_view key, std::string_view value) {
@@ -1075,8 +1141,10 @@ inline std::unique_ptr<driver::Connection> postgresql_connect(const URL& url) {
       statement_timeout = value;
     } else if (key == "prepared_statements") {
       if (value == "false" || value == "0" || value == "no" || value == "off") {
-        o.named_statements = false;
-      } else if (!(value == "true" || value == "1" || value == "yes" || value == "on")) {
+        o.statements = driver::postgresql::Options::Statements::unnamed;
+      } else if (value == "true" || value == "1" || value == "yes" || value == "on") {
+        o.statements = driver::postgresql::Options::Statements::named;
+      } else {
         throw ArgumentError("[athanor.argument.url] prepared_statements is true or false");
       }
     } else if (key == "password") {
@@ -1092,11 +1160,19 @@ inline std::unique_ptr<driver::Connection> postgresql_connect(const URL& url) {
             url.option("dbname", url.database.empty() ? url.username : url.database) + ")";
   o.password = url.password;
   // One round trip: the session settings the decoder relies on
-  // (https://www.postgresql.org/docs/current/runtime-config-client.html).
-  o.setup_sql =
-      "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'; SET IntervalStyle = 'postgres'; "
-      "SET extra_float_digits = 3; SET bytea_output = 'hex'";
-  if (!statement_timeout.empty()) o.setup_sql += "; SET statement_timeout = " + literal(statement_timeout);
+  // (https://www.postgresql.org/docs/current/runtime-config-client.html). PgBouncer keeps
+  // TimeZone and DateStyle for its client whichever server session serves it (it tracks
+  // them: https://www.pgbouncer.org/config.html, ignore_startup_parameters); the others it
+  // would leave on the server session, so behind it they keep the server's defaults, which
+  // the decoder reads too (hex or escape bytea; PostgreSQL 12+ prints shortest exact floats).
+  o.setup_sql = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO, MDY'";
+  o.session_settings =
+      "set_config('IntervalStyle', 'postgres', false), set_config('extra_float_digits', '3', false), "
+      "set_config('bytea_output', 'hex', false)";
+  if (!statement_timeout.empty()) {
+    o.session_settings += ", set_config('statement_timeout', " + literal(statement_timeout) + ", false)";
+    o.local_sql = "SELECT set_config('statement_timeout', " + literal(statement_timeout) + ", true)";
+  }
   return std::make_unique<driver::postgresql::Connection>(o);
 }
 
