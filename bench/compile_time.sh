@@ -156,7 +156,7 @@ if [ $chinook = 1 ]; then
 fi
 # Each file header-only (the default), then with ATHANOR_SEPARATE_COMPILATION (include/athanor/
 # config.hpp), where the library's non-template code is compiled once, in src/athanor.cpp.
-for src in examples/*.cpp "$tmp/stress.cpp"; do
+for src in bench/compile/include_only.cpp examples/*.cpp "$tmp/stress.cpp"; do
   [ -f "$src" ] || continue
   name=$(basename "$src")
   [ "$src" = "$tmp/stress.cpp" ] && name="stress (generated)"
