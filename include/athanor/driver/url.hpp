@@ -37,42 +37,14 @@ struct URL {
     return it == query.end() ? fallback : it->second;
   }
   /// The URL as text, with the password shown as "***" unless asked otherwise.
-  std::string render(bool hide_password = true) const {
-    std::string s = backend + (driver.empty() ? "" : "+" + driver) + "://";
-    if (!username.empty() || !password.empty()) {
-      s += encode(username, "");
-      if (!password.empty()) s += ':' + (hide_password ? std::string("***") : encode(password, ""));
-      s += '@';
-    }
-    // A host with a colon is an IPv6 address: bracketed and as is, which parse() reads back
-    // when it holds no ']' or '?'. Any other host is percent-encoded, as parse() decodes it.
-    bool ipv6 = host.find(':') != std::string::npos && host.find_first_of("]?") == std::string::npos;
-    s += ipv6 ? '[' + host + ']' : encode(host, "");
-    if (port) s += ':' + std::to_string(*port);
-    if (!database.empty()) s += '/' + encode(database, backend == "sqlite" ? "/:" : "/");
-    char sep = '?';
-    for (auto& [k, v] : query) s += sep + encode(k, "/") + '=' + encode(v, "/"), sep = '&';
-    return s;
-  }
+  std::string render(bool hide_password = true) const;
   std::string to_string() const { return render(true); }  ///< The URL as text, the password as "***".
 
  private:
   /// Percent-encodes all but unreserved characters and those of `keep`: '/' stays where the
   /// parser allows it (the database and query), not in the user or password; ':' stays in a
   /// SQLite path (":memory:").
-  static std::string encode(const std::string& s, std::string_view keep) {
-    static constexpr char hex[] = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : s) {
-      bool unreserved = std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
-      if (unreserved || keep.find(static_cast<char>(c)) != std::string_view::npos) {
-        out += static_cast<char>(c);
-      } else {
-        out += '%', out += hex[c >> 4], out += hex[c & 15];
-      }
-    }
-    return out;
-  }
+  static std::string encode(const std::string& s, std::string_view keep);
 };
 
 #if ATHANOR_DEFINITIONS
@@ -175,6 +147,39 @@ ATHANOR_DECL URL URL::parse(std::string_view text) {
     if (c == '/' || c == '@' || c == ' ' || c == '\0') detail::bad_url("the host name contains an invalid character");
   }
   return u;
+}
+
+// Out of line (issue 17): rendering serves echo, messages and Engine::to_string, never a row,
+// and each file that used it compiled its ~4 KB of string building again.
+ATHANOR_DECL std::string URL::render(bool hide_password) const {
+  std::string s = backend + (driver.empty() ? "" : "+" + driver) + "://";
+  if (!username.empty() || !password.empty()) {
+    s += encode(username, "");
+    if (!password.empty()) s += ':' + (hide_password ? std::string("***") : encode(password, ""));
+    s += '@';
+  }
+  // A host with a colon is an IPv6 address: bracketed and as is, which parse() reads back
+  // when it holds no ']' or '?'. Any other host is percent-encoded, as parse() decodes it.
+  bool ipv6 = host.find(':') != std::string::npos && host.find_first_of("]?") == std::string::npos;
+  s += ipv6 ? '[' + host + ']' : encode(host, "");
+  if (port) s += ':' + std::to_string(*port);
+  if (!database.empty()) s += '/' + encode(database, backend == "sqlite" ? "/:" : "/");
+  char sep = '?';
+  for (auto& [k, v] : query) s += sep + encode(k, "/") + '=' + encode(v, "/"), sep = '&';
+  return s;
+}
+ATHANOR_DECL std::string URL::encode(const std::string& s, std::string_view keep) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    bool unreserved = std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved || keep.find(static_cast<char>(c)) != std::string_view::npos) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%', out += hex[c >> 4], out += hex[c & 15];
+    }
+  }
+  return out;
 }
 
 #endif  // ATHANOR_DEFINITIONS
