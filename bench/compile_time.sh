@@ -8,13 +8,102 @@
 #   bench/compile_time.sh --models 20 --columns 40 --queries 100   # a bigger stress case
 #   bench/compile_time.sh --chinook      # only the Chinook reporting corpus (bench/compile_reports.cpp):
 #                                        # 0, part one and all reports, so the cost of one statement shows
+#   bench/compile_time.sh --check        # the regression guard (a meson test, suite compile-time, ~1 min):
+#                                        # fails when a file's CPU time, as a ratio to bench/compile/
+#                                        # baseline.cpp compiled in the same run, is > 1.3x the ratio
+#                                        # recorded in bench/compile_time.baseline
+#   bench/compile_time.sh --record       # measures the same and writes bench/compile_time.baseline
 set -eu
-chinook=0
+chinook=0 check=
 if [ "${1:-}" = "--chinook" ]; then chinook=1; shift; fi
+if [ "${1:-}" = "--check" ] || [ "${1:-}" = "--record" ]; then check=${1#--}; shift; fi
 cd "$(dirname "$0")/.."
 CXX=${CXX:-g++}
 tmp=$(mktemp -d /tmp/athanor-compile.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
+
+if [ -n "$check" ]; then
+  # CPU time (user + system of the compiler and its children) rather than wall time: the CI
+  # machine runs other tests beside this one. Machine speed cancels out in the ratio to the
+  # baseline file; a ratio is compared only with one recorded by the same compiler and version.
+  compiler="$(if $CXX --version | head -1 | grep -q clang; then echo clang; else echo gcc; fi)-$($CXX -dumpversion | cut -d. -f1)"
+  # Every backend whose client library is installed, as ./dev builds it (issue 17 measures that).
+  cflags="-std=c++20 -O2 -w -Iinclude -DATHANOR_WITH_SQLITE=1 $(pkg-config --cflags sqlite3 2>/dev/null || true)"
+  for b in "POSTGRESQL libpqxx libpq" "MYSQL libmariadb"; do
+    set -- $b
+    name=$1; shift
+    if pkg-config --exists "$@" 2>/dev/null; then cflags="$cflags -DATHANOR_WITH_$name=1 $(pkg-config --cflags "$@")"; backends="${backends:-} $name"
+    else cflags="$cflags -DATHANOR_WITH_$name=0"; fi
+  done
+  if pkg-config --exists 'libcrypto >= 3.0' 2>/dev/null; then cflags="$cflags -DATHANOR_WITH_OPENSSL=1"; fi
+  cpu() {  # cpu SOURCE [flags]: prints the CPU seconds of one compilation
+    # shellcheck disable=SC2086
+    python3 -c 'import resource, subprocess, sys
+r = subprocess.run(sys.argv[1:])
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("%.2f" % (u.ru_utime + u.ru_stime)) if r.returncode == 0 else sys.exit("compile failed: " + " ".join(sys.argv[1:]))' \
+      $CXX $cflags "$@" -c -o "$tmp/out.o"
+  }
+  best() {  # best N SOURCE [flags]: the smallest CPU time of N compilations
+    n=$1; shift; b=
+    for _ in $(seq "$n"); do t=$(cpu "$@"); b=$(awk -v a="${b:-$t}" -v t="$t" 'BEGIN { print (t < a ? t : a) }'); done
+    echo "$b"
+  }
+  # name, repetitions (the minimum is kept), source and flags; blog header-only is the slowest
+  # (~25-35 s), so once: a regression of 30 % is well above the spread of one run.
+  files="include_only 3 bench/compile/include_only.cpp
+blog 1 examples/blog.cpp
+blog_separate 1 examples/blog.cpp -DATHANOR_SEPARATE_COMPILATION"
+  recorded=bench/compile_time.baseline
+  if [ "$check" = check ]; then
+    want=$(awk '$1 == "compiler" { print $2 }' "$recorded")
+    if [ "$want" != "$compiler" ]; then
+      echo "$recorded holds ratios of $want; this compiler is $compiler: nothing to compare (bench/compile_time.sh --record)"
+      exit 77  # meson: skipped
+    fi
+    limit=$(awk '$1 == "tolerance" { print $2 }' "$recorded")
+  fi
+  base=$(best 3 bench/compile/baseline.cpp)
+  echo "compiler: $($CXX --version | head -1) ($compiler); backends: SQLITE${backends:-}; CPU s = user + system, min of the runs"
+  echo
+  echo "| translation unit | CPU s | ratio to baseline | recorded | limit | |"
+  echo "|---|---:|---:|---:|---:|---|"
+  printf '| bench/compile/baseline.cpp (plain C++ and sqlite3) | %.2f | 1.00 | | | |\n' "$base"
+  status=0 out=
+  echo "$files" | { while read -r name reps src extra; do
+    t=$(best "$reps" "$src" $extra)
+    ratio=$(awk -v t="$t" -v b="$base" 'BEGIN { printf "%.2f", t / b }')
+    label="$src${extra:+ (separate compilation)}"
+    if [ "$check" = record ]; then
+      printf '| %s | %.2f | %s | | | |\n' "$label" "$t" "$ratio"
+      out="$out$name $ratio
+"
+      continue
+    fi
+    rec=$(awk -v n="$name" '$1 == n { print $2 }' "$recorded")
+    max=$(awk -v r="$rec" -v l="$limit" 'BEGIN { printf "%.2f", r * l }')
+    if awk -v x="$ratio" -v m="$max" 'BEGIN { exit !(x > m) }'; then
+      # Over the limit: measured again (the baseline too) before failing, so that one slow run
+      # on a busy machine is not a failure.
+      base2=$(best 2 bench/compile/baseline.cpp); t2=$(best 2 "$src" $extra)
+      ratio=$(awk -v t="$t2" -v b="$base2" -v r="$ratio" 'BEGIN { x = t / b; printf "%.2f", (x < r ? x : r) }')
+      t=$(awk -v a="$t" -v b="$t2" 'BEGIN { print (b < a ? b : a) }')
+    fi
+    verdict=ok
+    if awk -v x="$ratio" -v m="$max" 'BEGIN { exit !(x > m) }'; then verdict="**slower than allowed**"; status=1; fi
+    printf '| %s | %.2f | %s | %s | %s | %s |\n' "$label" "$t" "$ratio" "$rec" "$max" "$verdict"
+  done
+  if [ "$check" = record ]; then
+    { echo "# bench/compile_time.sh --record: CPU time of each file / CPU time of bench/compile/baseline.cpp,"
+      echo "# g++ -O2, every installed backend; --check fails above ratio x tolerance. Recorded $(date -u +%Y-%m-%d)."
+      echo "compiler $compiler"
+      echo "tolerance 1.30"
+      printf '%s' "$out"; } > "$recorded"
+    echo; echo "(written to $recorded)"
+  fi
+  exit $status; } || exit $?
+  exit 0
+fi
 
 flags="-std=c++20 -O2 -Iinclude -DATHANOR_WITH_SQLITE=1 $(pkg-config --cflags sqlite3 2>/dev/null || true)"
 if pkg-config --exists 'libcrypto >= 3.0' 2>/dev/null; then flags="$flags -DATHANOR_WITH_OPENSSL=1"; fi
@@ -67,7 +156,7 @@ if [ $chinook = 1 ]; then
 fi
 # Each file header-only (the default), then with ATHANOR_SEPARATE_COMPILATION (include/athanor/
 # config.hpp), where the library's non-template code is compiled once, in src/athanor.cpp.
-for src in examples/*.cpp "$tmp/stress.cpp"; do
+for src in bench/compile/include_only.cpp examples/*.cpp "$tmp/stress.cpp"; do
   [ -f "$src" ] || continue
   name=$(basename "$src")
   [ "$src" = "$tmp/stress.cpp" ] && name="stress (generated)"

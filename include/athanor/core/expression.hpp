@@ -10,6 +10,7 @@
 #include <utility>           // std::move
 #include <vector>            // std::vector
 
+#include <athanor/config.hpp>
 #include <athanor/core/detail/nodes.hpp>
 
 namespace athanor {
@@ -83,21 +84,12 @@ class Expr {
 
   // --- building blocks (also used by functions.hpp and the ORM) ---
   /// A node of `kind` with its SQL type, text (operator, function name…), children and flags.
-  static Expr make(detail::ExprKind kind, SqlType type, std::string text, std::vector<Expr> args, int flags = 0) {
-    auto n = std::make_shared<detail::ExprNode>();
-    n->kind = kind, n->type = std::move(type), n->text = std::move(text), n->args = std::move(args), n->flags = flags;
-    return Expr(std::move(n));
-  }
+  // These builders are called by every expression of every statement: defined once, below
+  // (in <athanor/src.hpp>'s unit with ATHANOR_SEPARATE_COMPILATION), a statement's code calls
+  // them instead of compiling make_shared and the node's members again (issue 17).
+  ATHANOR_DECL static Expr make(detail::ExprKind kind, SqlType type, std::string text, std::vector<Expr> args, int flags = 0);
   /// A bound value (named: a bindparam); an unnamed NULL is the NULL literal.
-  static Expr make_bind(Value v, std::string name = {}) {
-    auto n = std::make_shared<detail::ExprNode>();
-    if (v.is_null() && name.empty()) {
-      n->kind = detail::ExprKind::null;
-      return Expr(std::move(n));
-    }
-    n->kind = detail::ExprKind::bind, n->type = type_of(v), n->value = std::move(v), n->text = std::move(name);
-    return Expr(std::move(n));
-  }
+  ATHANOR_DECL static Expr make_bind(Value v, std::string name = {});
   static SqlType boolean() { return SqlType{TypeKind::boolean}; }  ///< The type of conditions.
   /// The SQL type of a value, as it is bound.
   static SqlType type_of(const Value& v) {
@@ -108,15 +100,8 @@ class Expr {
   }
 
  private:
-  Expr like_(Expr pattern, std::optional<char> escape, int flags) const {
-    std::vector<Expr> args{*this, std::move(pattern)};
-    if (escape) args.push_back(Expr(std::string(1, *escape)));
-    return make(detail::ExprKind::like, boolean(), "", std::move(args), flags);
-  }
-  Expr in_list(std::vector<Expr> values, int flags) const {
-    values.insert(values.begin(), *this);
-    return make(detail::ExprKind::in_list, boolean(), "", std::move(values), flags);
-  }
+  ATHANOR_DECL Expr like_(Expr pattern, std::optional<char> escape, int flags) const;
+  ATHANOR_DECL Expr in_list(std::vector<Expr> values, int flags) const;
   Expr ordering(int flags) const { return make(detail::ExprKind::ordering, type(), "", {*this}, flags); }
   Expr reorder(int nulls) const {
     if (node_->kind == detail::ExprKind::ordering) return make(detail::ExprKind::ordering, type(), "", node_->args, (node_->flags & 1) | nulls);
@@ -125,21 +110,9 @@ class Expr {
 
   std::shared_ptr<const detail::ExprNode> node_;
 
-  static Expr binary(const char* op, const Expr& a, const Expr& b, SqlType t) {
-    return make(detail::ExprKind::binary, std::move(t), op, {a, b});
-  }
-  static Expr compare(const char* op, const Expr& a, const Expr& b) {
-    // `x == null` means IS NULL, as in SQLAlchemy; `= NULL` is never true.
-    bool eq = op[0] == '=', ne = op[0] == '<' && op[1] == '>';
-    if ((eq || ne) && b.node_->kind == detail::ExprKind::null) return eq ? a.is_(null) : a.is_not(null);
-    if ((eq || ne) && a.node_->kind == detail::ExprKind::null) return eq ? b.is_(null) : b.is_not(null);
-    return binary(op, a, b, boolean());
-  }
-  static Expr arith(const char* op, const Expr& a, const Expr& b) {
-    if (op[0] == '+' && (a.type().is_string() || (a.type().kind == TypeKind::null && b.type().is_string())))
-      return make(detail::ExprKind::concat, SqlType{TypeKind::string}, "", {a, b});
-    return binary(op, a, b, arith_type(a.type(), b.type()));
-  }
+  ATHANOR_DECL static Expr binary(const char* op, const Expr& a, const Expr& b, SqlType t);
+  ATHANOR_DECL static Expr compare(const char* op, const Expr& a, const Expr& b);
+  ATHANOR_DECL static Expr arith(const char* op, const Expr& a, const Expr& b);
 
  public:
   /// The type of `a op b` for numbers, as the servers promote: a double on either side makes
@@ -157,17 +130,7 @@ class Expr {
   }
 
  private:
-  static Expr logical(const char* op, const Expr& a, const Expr& b) {
-    std::vector<Expr> args;
-    for (const Expr* e : {&a, &b}) {  // flatten a && b && c into one AND
-      if (e->node_->kind == detail::ExprKind::logical && e->node_->text == op) {
-        args.insert(args.end(), e->node_->args.begin(), e->node_->args.end());
-      } else {
-        args.push_back(*e);
-      }
-    }
-    return make(detail::ExprKind::logical, boolean(), op, std::move(args));
-  }
+  ATHANOR_DECL static Expr logical(const char* op, const Expr& a, const Expr& b);
 
 #define ATHANOR_EXPR_OPERATOR(OP, SQL, BUILD)                                                  \
   friend Expr operator OP(const Expr& a, const Expr& b) { return BUILD(SQL, a, b); }          \
@@ -226,5 +189,57 @@ inline Expr concat(const Expr& a, const Expr& b) {
 inline Expr and_(const Expr& a, const Expr& b) { return a && b; }  ///< `a AND b`, as a && b.
 inline Expr or_(const Expr& a, const Expr& b) { return a || b; }  ///< `a OR b`, as a || b.
 inline Expr not_(const Expr& a) { return !a; }  ///< `NOT a`, as !a.
+
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL Expr Expr::make(detail::ExprKind kind, SqlType type, std::string text, std::vector<Expr> args, int flags) {
+  auto n = std::make_shared<detail::ExprNode>();
+  n->kind = kind, n->type = std::move(type), n->text = std::move(text), n->args = std::move(args), n->flags = flags;
+  return Expr(std::move(n));
+}
+ATHANOR_DECL Expr Expr::make_bind(Value v, std::string name) {
+  auto n = std::make_shared<detail::ExprNode>();
+  if (v.is_null() && name.empty()) {
+    n->kind = detail::ExprKind::null;
+    return Expr(std::move(n));
+  }
+  n->kind = detail::ExprKind::bind, n->type = type_of(v), n->value = std::move(v), n->text = std::move(name);
+  return Expr(std::move(n));
+}
+ATHANOR_DECL Expr Expr::like_(Expr pattern, std::optional<char> escape, int flags) const {
+  std::vector<Expr> args{*this, std::move(pattern)};
+  if (escape) args.push_back(Expr(std::string(1, *escape)));
+  return make(detail::ExprKind::like, boolean(), "", std::move(args), flags);
+}
+ATHANOR_DECL Expr Expr::in_list(std::vector<Expr> values, int flags) const {
+  values.insert(values.begin(), *this);
+  return make(detail::ExprKind::in_list, boolean(), "", std::move(values), flags);
+}
+ATHANOR_DECL Expr Expr::binary(const char* op, const Expr& a, const Expr& b, SqlType t) {
+  return make(detail::ExprKind::binary, std::move(t), op, {a, b});
+}
+ATHANOR_DECL Expr Expr::compare(const char* op, const Expr& a, const Expr& b) {
+  // `x == null` means IS NULL, as in SQLAlchemy; `= NULL` is never true.
+  bool eq = op[0] == '=', ne = op[0] == '<' && op[1] == '>';
+  if ((eq || ne) && b.node_->kind == detail::ExprKind::null) return eq ? a.is_(null) : a.is_not(null);
+  if ((eq || ne) && a.node_->kind == detail::ExprKind::null) return eq ? b.is_(null) : b.is_not(null);
+  return binary(op, a, b, boolean());
+}
+ATHANOR_DECL Expr Expr::arith(const char* op, const Expr& a, const Expr& b) {
+  if (op[0] == '+' && (a.type().is_string() || (a.type().kind == TypeKind::null && b.type().is_string())))
+    return make(detail::ExprKind::concat, SqlType{TypeKind::string}, "", {a, b});
+  return binary(op, a, b, arith_type(a.type(), b.type()));
+}
+ATHANOR_DECL Expr Expr::logical(const char* op, const Expr& a, const Expr& b) {
+  std::vector<Expr> args;
+  for (const Expr* e : {&a, &b}) {  // flatten a && b && c into one AND
+    if (e->node_->kind == detail::ExprKind::logical && e->node_->text == op) {
+      args.insert(args.end(), e->node_->args.begin(), e->node_->args.end());
+    } else {
+      args.push_back(*e);
+    }
+  }
+  return make(detail::ExprKind::logical, boolean(), op, std::move(args));
+}
+#endif  // ATHANOR_DEFINITIONS
 
 }  // namespace athanor

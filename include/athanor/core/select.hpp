@@ -9,6 +9,7 @@
 #include <utility>  // std::move
 #include <vector>   // std::vector
 
+#include <athanor/config.hpp>
 #include <athanor/core/from_clause.hpp>
 #include <athanor/core/window.hpp>
 
@@ -17,6 +18,11 @@ namespace athanor {
 namespace detail {
 struct SelectNode : StatementNode {
   SelectNode() : StatementNode(Kind::select) {}
+  // Defined once (issue 17): a copy per generative call and the virtual destructor were
+  // compiled in every file that builds a Select; out of line, the destructor is also the key
+  // function, so the vtable lives in <athanor/src.hpp>'s unit with ATHANOR_SEPARATE_COMPILATION.
+  ATHANOR_DECL SelectNode(const SelectNode&);
+  ATHANOR_DECL ~SelectNode() override;
   std::vector<Expr> columns;
   std::vector<std::shared_ptr<const FromNode>> froms;  ///< select_from() and joins; the rest is inferred
   std::vector<Expr> where, group_by, having, order_by;
@@ -32,6 +38,10 @@ struct SelectNode : StatementNode {
   /// order_by/limit/offset above then apply to the whole.
   std::vector<std::pair<std::string, std::shared_ptr<const SelectNode>>> compound;
 };
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL SelectNode::SelectNode(const SelectNode&) = default;
+ATHANOR_DECL SelectNode::~SelectNode() = default;
+#endif
 }  // namespace detail
 
 class Cte;

@@ -14,6 +14,7 @@
 #include <type_traits>  // std::is_integral_v
 #include <variant>      // std::variant
 
+#include <athanor/config.hpp>
 #include <athanor/core/error.hpp>
 #include <vector>       // std::vector
 
@@ -65,27 +66,35 @@ class Value {
                                Decimal, Date, DateTime, Time, Json, Uuid>;
 
   Value() = default;
+  // Copying, moving, destroying and comparing a Value instantiate std::variant's machinery for
+  // all twelve alternatives; declared here and defined once (<athanor/src.hpp> with
+  // ATHANOR_SEPARATE_COMPILATION), so that a translation unit does not compile them again.
+  ATHANOR_DECL Value(const Value&);
+  ATHANOR_DECL Value(Value&&) noexcept;
+  ATHANOR_DECL Value& operator=(const Value&);
+  ATHANOR_DECL Value& operator=(Value&&) noexcept;
+  ATHANOR_DECL ~Value();
   /// Implicit from each type a column holds (integers widen to std::int64_t, float to double,
   /// text to std::string); null, std::nullopt and an empty std::optional give NULL.
   ///@{
   Value(Null) {}
   Value(std::nullopt_t) {}
-  Value(bool v) : v_(v) {}
+  Value(bool v) : v_(std::in_place_type<bool>, v) {}
   template <class I>
     requires(std::is_integral_v<I> && !std::is_same_v<I, bool> && !std::is_same_v<I, char>)
-  Value(I v) : v_(static_cast<std::int64_t>(v)) {}
-  Value(double v) : v_(v) {}
-  Value(float v) : v_(static_cast<double>(v)) {}
-  Value(std::string v) : v_(std::move(v)) {}
-  Value(std::string_view v) : v_(std::string(v)) {}
-  Value(const char* v) : v_(std::string(v)) {}
-  Value(Bytes v) : v_(std::move(v)) {}
-  Value(Decimal v) : v_(std::move(v)) {}
-  Value(Date v) : v_(v) {}
-  Value(DateTime v) : v_(v) {}
-  Value(Time v) : v_(v) {}
-  Value(Json v) : v_(std::move(v)) {}
-  Value(Uuid v) : v_(v) {}
+  Value(I v) : v_(std::in_place_type<std::int64_t>, static_cast<std::int64_t>(v)) {}
+  Value(double v) : v_(std::in_place_type<double>, v) {}
+  Value(float v) : v_(std::in_place_type<double>, static_cast<double>(v)) {}
+  Value(std::string v) : v_(std::in_place_type<std::string>, std::move(v)) {}
+  Value(std::string_view v) : v_(std::in_place_type<std::string>, v) {}
+  Value(const char* v) : v_(std::in_place_type<std::string>, v) {}
+  Value(Bytes v) : v_(std::in_place_type<Bytes>, std::move(v)) {}
+  Value(Decimal v) : v_(std::in_place_type<Decimal>, std::move(v)) {}
+  Value(Date v) : v_(std::in_place_type<Date>, v) {}
+  Value(DateTime v) : v_(std::in_place_type<DateTime>, v) {}
+  Value(Time v) : v_(std::in_place_type<Time>, v) {}
+  Value(Json v) : v_(std::in_place_type<Json>, std::move(v)) {}
+  Value(Uuid v) : v_(std::in_place_type<Uuid>, v) {}
   template <class T>
     requires(std::is_arithmetic_v<T> || std::is_convertible_v<const T&, std::string_view> || std::is_same_v<T, Bytes> ||
              std::is_same_v<T, Decimal> || std::is_same_v<T, Date> || std::is_same_v<T, DateTime> ||
@@ -112,7 +121,7 @@ class Value {
     wrong_alternative(Variant(std::in_place_type<T>).index());
   }
 
-  friend bool operator==(const Value&, const Value&) = default;  ///< The same alternative and value.
+  friend ATHANOR_DECL bool operator==(const Value&, const Value&);  ///< The same alternative and value.
 
  private:
   [[noreturn]] void wrong_alternative(std::size_t wanted) const {
@@ -125,6 +134,15 @@ class Value {
   }
   Variant v_;
 };
+
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL Value::Value(const Value&) = default;
+ATHANOR_DECL Value::Value(Value&&) noexcept = default;
+ATHANOR_DECL Value& Value::operator=(const Value&) = default;
+ATHANOR_DECL Value& Value::operator=(Value&&) noexcept = default;
+ATHANOR_DECL Value::~Value() = default;
+ATHANOR_DECL bool operator==(const Value& a, const Value& b) { return a.v_ == b.v_; }
+#endif
 
 }  // namespace athanor
 

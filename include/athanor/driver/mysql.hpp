@@ -21,7 +21,7 @@
 #include <athanor/core/error.hpp>
 #include <athanor/driver/detail/mysql_error.hpp>
 #include <athanor/driver/detail/statement_cache.hpp>
-#include <athanor/engine/url.hpp>
+#include <athanor/driver/url.hpp>
 
 namespace athanor::driver::mysql {
 

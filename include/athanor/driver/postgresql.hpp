@@ -30,7 +30,7 @@
 #include <athanor/core/detail/convert.hpp>
 #include <athanor/core/error.hpp>
 #include <athanor/driver/detail/statement_cache.hpp>
-#include <athanor/engine/url.hpp>
+#include <athanor/driver/url.hpp>
 
 namespace athanor::driver::postgresql {
 

@@ -8,7 +8,7 @@
 #include <athanor/config.hpp>
 #include <athanor/dialect/dialect.hpp>
 #include <athanor/driver/driver.hpp>
-#include <athanor/engine/url.hpp>
+#include <athanor/driver/url.hpp>
 
 namespace athanor::detail {
 

@@ -9,9 +9,9 @@
 #include <string>      // std::string
 
 #include <athanor/dialect/dialect.hpp>
+#include <athanor/driver/url.hpp>
 #include <athanor/engine/detail/echo.hpp>
 #include <athanor/engine/pool.hpp>
-#include <athanor/engine/url.hpp>
 
 namespace athanor {
 
