@@ -6,7 +6,8 @@
 # `start` prints shell assignments of ATHANOR_TEST_POSTGRESQL_URL / ATHANOR_TEST_MYSQL_URL /
 # ATHANOR_TEST_POSTGRESQL_REPLICA_URL / ATHANOR_TEST_PGBOUNCER_URL for each server that came
 # up, and reports loudly on stderr each one that did not.
-# restart-, stop- and start-postgresql / -mysql DIR act on those servers in place (fault tests).
+# restart-, stop- and start-postgresql / -mysql, stop-/start-replica DIR act on those servers in
+# place (fault tests).
 set -u
 cmd=$1 dir=$2
 as_owner() {  # run as the given system user when root (initdb and mariadbd refuse root)
@@ -50,11 +51,14 @@ start_replica() {
     >"$dir/replica-basebackup.log" 2>&1 \
     || { echo "!! PostgreSQL replica: pg_basebackup failed, see $dir/replica-basebackup.log" >&2
          cat "$dir/replica-basebackup.log" >&2; return 1; }
-  as_owner postgres "$bin/pg_ctl" -D "$rep/data" -l "$rep/server.log" -w -t 60 \
-    -o "-c listen_addresses='' -k $rep -p 5433 -c fsync=off -c hot_standby=on -c max_connections=200" \
-    start >/dev/null 2>&1 \
+  launch_replica "$bin" "$rep" \
     || { echo "!! PostgreSQL replica: server did not start, see $rep/server.log" >&2; tail -20 "$rep/server.log" >&2; return 1; }
   echo "export ATHANOR_TEST_POSTGRESQL_REPLICA_URL='postgresql://postgres@/postgres?host=$rep&port=5433'"
+}
+launch_replica() {  # BIN REP: start the standby on REP's data dir and wait (≤ 60 s)
+  as_owner postgres "$1/pg_ctl" -D "$2/data" -l "$2/server.log" -w -t 60 \
+    -o "-c listen_addresses='' -k $2 -p 5433 -c fsync=off -c hot_standby=on -c max_connections=200" \
+    start >/dev/null 2>&1
 }
 
 # PgBouncer 1.18 in transaction pooling mode in front of the primary: any database name is
@@ -192,6 +196,18 @@ case $cmd in
     launch_postgresql "$bin" "$dir/pg" \
       || { echo "!! PostgreSQL: server did not start, see $dir/pg/server.log" >&2; tail -20 "$dir/pg/server.log" >&2; exit 1; }
     exit 0 ;;
+  stop-replica)  # until start-replica: the standby's sessions are terminated, new connections refused
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    [ -d "$dir/replica/data" ] || { echo "!! PostgreSQL replica: no data in $dir/replica" >&2; exit 1; }
+    as_owner postgres "$bin/pg_ctl" -D "$dir/replica/data" -m fast -w -t 60 stop >/dev/null 2>&1 \
+      || { echo "!! PostgreSQL replica: stop failed, see $dir/replica/server.log" >&2; exit 1; }
+    exit 0 ;;
+  start-replica)  # after stop-replica: the same data and socket; it catches up by streaming
+    bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+    [ -d "$dir/replica/data" ] || { echo "!! PostgreSQL replica: no data in $dir/replica" >&2; exit 1; }
+    launch_replica "$bin" "$dir/replica" \
+      || { echo "!! PostgreSQL replica: server did not start, see $dir/replica/server.log" >&2; tail -20 "$dir/replica/server.log" >&2; exit 1; }
+    exit 0 ;;
   stop-mysql)  # until start-mysql: clients see their links drop, new connections refused
     [ -d "$dir/my/data" ] || { echo "!! MariaDB: no server in $dir/my" >&2; exit 1; }
     stop_mysql "$dir/my"
@@ -203,4 +219,4 @@ case $cmd in
       || { echo "!! MariaDB: server did not start, see $dir/my/error.log" >&2; tail -20 "$dir/my/error.log" >&2; exit 1; }
     exit 0 ;;
 esac
-echo "usage: $0 start|stop|restart-postgresql|restart-mysql|stop-postgresql|start-postgresql|stop-mysql|start-mysql DIR" >&2; exit 2
+echo "usage: $0 start|stop|restart-postgresql|restart-mysql|stop-postgresql|start-postgresql|stop-replica|start-replica|stop-mysql|start-mysql DIR" >&2; exit 2

@@ -5,6 +5,7 @@
 // ATHANOR_TEST_POSTGRESQL_REPLICA_URL (a hot standby started by ./dev test) the last cases run
 // against a real streaming replica, which refuses writes.
 #include "orm/blog_db.hpp"
+#include "support/servers.hpp"
 
 #include <chrono>
 #include <set>
@@ -30,8 +31,9 @@ struct Db : BlogDb {
     }
     conn.commit();
   }
-  std::set<std::string> names() {
-    std::set<std::string> out;
+  using Names = std::set<std::string>;
+  Names names() {
+    Names out;
     auto conn = engine.connect();
     auto rows = conn.exec_driver_sql("SELECT name FROM users");
     for (auto& r : rows.all()) out.insert(r.get<std::string>(0));
@@ -163,31 +165,46 @@ TEST_CASE("a reader of another dialect, or max_lag where the server cannot tell,
   }
 }
 
-TEST_CASE("a real PostgreSQL streaming replica: reads there, writes never, max_lag") {
+/// The hot standby of the test server, on this executable's database, once `writer`'s rows
+/// have reached it; nothing when the backend is not PostgreSQL or no standby runs (a failure
+/// under CI=true, where ./dev test starts one).
+std::optional<athanor::Engine> standby(Db& writer) {
   std::string replica_url = test::env("ATHANOR_TEST_POSTGRESQL_REPLICA_URL");
-  if (test::backend() != "postgresql") return;
+  if (test::backend() != "postgresql" || test::behind_pooler()) return std::nullopt;
   if (replica_url.empty()) {
     REQUIRE_MESSAGE(test::env("CI") != "true", "ATHANOR_TEST_POSTGRESQL_REPLICA_URL is not set: ./dev test starts the replica");
-    return;
+    return std::nullopt;
   }
   // The standby replays the whole primary cluster, this executable's database included.
-  Db writer(test::url());
   auto u = athanor::URL::parse(replica_url);
   u.database = athanor::URL::parse(test::url()).database;
   auto replica = athanor::create_engine(u.render(false));
-  writer.users({"ann"});
-  // Replication is asynchronous: wait (bounded) until the row is there.
-  std::optional<std::string> seen;
-  for (int i = 0; i < 200 && !seen; ++i) {
+  auto expected = writer.names();
+  // Replication is asynchronous: wait (bounded) until the rows are there.
+  for (int i = 0; i < 200; ++i) {
     try {
-      seen = replica.connect().exec_driver_sql("SELECT name FROM users").scalar<std::string>();
+      Db::Names seen;
+      auto conn = replica.connect();
+      auto rows = conn.exec_driver_sql("SELECT name FROM users");
+      for (auto& r : rows.all()) seen.insert(r.get<std::string>(0));
+      if (seen == expected) return replica;
     } catch (const athanor::DatabaseError&) {  // the database or table has not arrived yet
     }
-    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  REQUIRE(seen == "ann");
+  FAIL("the standby did not receive the rows within 10 s");
+  return std::nullopt;
+}
+
+TEST_CASE("a real PostgreSQL streaming replica: reads there, writes never, max_lag") {
+  Db writer(test::url());
+  writer.users({"ann"});
+  auto found = standby(writer);
+  if (!found) return;
+  auto& replica = *found;
   // A standby refuses every write with a typed error (read-only transaction, SQLSTATE 25006).
-  CHECK_THROWS_AS(replica.connect().exec_driver_sql("INSERT INTO users (name, visits) VALUES ('x', 0)"), athanor::DatabaseError);
+  CHECK_THROWS_WITH_AS(replica.connect().exec_driver_sql("INSERT INTO users (name, visits) VALUES ('x', 0)"),
+                       doctest::Contains("[athanor.operational.read_only]"), athanor::OperationalError);
 
   // Caught up (nothing left to replay), its lag is 0: within max_lag. With no fallback, a read
   // that could not go to the replica would raise; a write that went there would raise too.
@@ -217,4 +234,36 @@ TEST_CASE("a real PostgreSQL streaming replica: reads there, writes never, max_l
   orm::sessionmaker Strict{writer.engine, orm::ReplicaOptions{.readers = {replica}, .max_lag = 200ms, .fallback_to_writer = false}};
   auto g = Strict();
   CHECK_THROWS_AS(names(g), athanor::OperationalError);
+}
+
+TEST_CASE("a standby stopped mid-run: its reads fail over to the writer, and return once it is back") {
+  Db writer(test::url());
+  writer.users({"ann"});
+  auto found = standby(writer);
+  if (!found) return;
+  using namespace std::chrono_literals;
+  orm::sessionmaker Session{writer.engine, orm::ReplicaOptions{.readers = {*found}, .down_for = 300ms}};
+  auto s = Session();
+  CHECK(names(s) == std::set<std::string>{"ann"});
+  REQUIRE(s.reading_from_replica());
+  REQUIRE(test::servers_script("stop-replica") == 0);
+  struct Restart {
+    bool done = false;
+    ~Restart() {
+      if (!done) test::servers_script("start-replica");
+    }
+  } restart;
+  // The read transaction's link is gone: that read fails, typed; the next goes to the writer.
+  CHECK_THROWS_AS(names(s), athanor::OperationalError);
+  CHECK(names(s) == std::set<std::string>{"ann"});
+  CHECK_FALSE(s.reading_from_replica());
+  auto t = Session();  // a new Session: the standby is down, the writer serves
+  CHECK(names(t) == std::set<std::string>{"ann"});
+  CHECK_FALSE(t.reading_from_replica());
+  REQUIRE(test::servers_script("start-replica") == 0);
+  restart.done = true;
+  std::this_thread::sleep_for(400ms);  // past down_for
+  auto u = Session();
+  CHECK(names(u) == std::set<std::string>{"ann"});
+  CHECK(u.reading_from_replica());
 }
