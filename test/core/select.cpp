@@ -848,6 +848,47 @@ TEST_CASE("a correlated scalar subquery in ORDER BY reads the outer row (issue 1
   CHECK(b.conn.execute(select(b.id(), n_posts.label("n")).order_by(n_posts.desc(), b.id().desc())).scalars<int>() == want);
 }
 
+TEST_CASE("a FROM-less correlated subquery with a WHERE answers per outer row") {
+  // Core writes `(SELECT count(*) WHERE EXISTS (SELECT … WHERE … users.id))` when the WHERE reads
+  // the outer row only through a nested subquery. MariaDB 10.11 kept the first false WHERE for
+  // every later outer row (0, or no row, from then on): seen failing there before
+  // Capabilities::where_without_from.
+  Blog b;
+  std::map<int, bool> has_posts;  // as the database holds them, decided in C++
+  for (int id : b.conn.execute(select(b.id())).scalars<int>()) has_posts[id] = false;
+  for (int uid : b.conn.execute(select(b.posts.c("user_id"))).scalars<int>()) has_posts[uid] = true;
+  auto posts_of_user = exists(select(b.posts.c("id")).where(b.posts.c("user_id") == b.id()));
+  for (bool negate : {false, true}) {
+    INFO("negated: " << negate);
+    Expr cond = negate ? !posts_of_user : posts_of_user;
+    std::vector<std::int64_t> counts, sums;
+    std::vector<std::optional<std::int64_t>> ones;
+    Ids matching;
+    for (auto [id, has] : has_posts) {
+      bool yes = has != negate;
+      counts.push_back(yes), sums.push_back(yes), ones.push_back(yes ? std::optional<std::int64_t>(1) : std::nullopt);
+      if (yes) matching.push_back(id);
+    }
+    REQUIRE(std::find(counts.begin(), counts.end(), 0) != counts.end());
+    auto n = select(count()).where(cond).scalar_subquery();
+    auto total = select(sum(literal_column("1", Integer{}))).where(cond).scalar_subquery();
+    auto one = select(literal_column("1", Integer{})).where(cond).scalar_subquery();
+    auto r = b.conn.execute(select(b.id(), n.label("n"), total.label("t"), one.label("o")).order_by(b.id()));
+    std::vector<std::int64_t> got_n, got_t;
+    std::vector<std::optional<std::int64_t>> got_o;
+    for (const Row& row : r) {
+      got_n.push_back(row.get<std::int64_t>(1));
+      auto t = row.get<std::optional<std::int64_t>>(2);
+      got_t.push_back(t.value_or(0));
+      got_o.push_back(row.get<std::optional<std::int64_t>>(3));
+    }
+    CHECK(got_n == counts);
+    CHECK(got_t == sums);
+    CHECK(got_o == ones);
+    CHECK(b.ids(n == 1) == matching);
+  }
+}
+
 namespace {
 /// Three one-column tables holding small random multisets, for compound statements.
 struct Sets : test::Schema {

@@ -161,6 +161,18 @@ TEST_CASE("a statement with a window function and IN (SELECT …) keeps its deri
   CHECK(sql(select(d.c("id")).select_from(d).where(d.c("id").in_(select(s.posts.c("user_id"))))).rfind("SELECT `d`", 0) == 0);
 }
 
+TEST_CASE("a FROM-less select with a WHERE reads a one-row derived table: MariaDB 10.11 keeps a correlated one's first false WHERE") {
+  Schema s;
+  auto has_posts = exists(select(s.posts.c("id")).where(s.posts.c("user_id") == s.users.c("id")));
+  auto n = select(count()).where(!has_posts).scalar_subquery();
+  CHECK(sql(select(s.users.c("id"), n)) ==
+        "SELECT `users`.`id`, (SELECT count(*) FROM (SELECT 1) AS `athanor_one` WHERE NOT EXISTS "
+        "(SELECT `posts`.`id` FROM `posts` WHERE `posts`.`user_id` = `users`.`id`)) FROM `users`");
+  // Without a WHERE (a HAVING alone is evaluated per row), or with a FROM: as it was.
+  CHECK(sql(select(count()).having(count() > 0)) == "SELECT count(*) HAVING count(*) > ?");
+  CHECK(sql(select(s.users.c("id")).where(s.users.c("id") > 2)) == "SELECT `users`.`id` FROM `users` WHERE `users`.`id` > ?");
+}
+
 TEST_CASE("an aggregate left of IN (SELECT …) goes through coalesce(): MariaDB 10.11 gets it wrong as it is") {
   Schema s;
   auto age = s.users.c("age"), name = s.users.c("name");

@@ -297,6 +297,8 @@ ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate)
       bool first = true;
       for (auto& f : s.froms) out() += first ? "" : ", ", first = false, from_item(*f);
       for (auto* f : froms) out() += first ? "" : ", ", first = false, from_item(*f);
+    } else if (!s.where.empty() && !d_.capabilities().where_without_from) {
+      out() += " FROM (SELECT 1) AS ", ident("athanor_one");  // Capabilities::where_without_from
     }
     where(" WHERE ", s.where);
     if (!s.group_by.empty()) {

@@ -90,6 +90,11 @@ struct Capabilities {
   /// such a select and then loses rows (`SELECT max(d.s) OVER () FROM (SELECT s FROM t) AS d
   /// WHERE d.s IN (SELECT s FROM u)` returns none); materialised, it is right.
   const char* window_with_semi_join_prefix = nullptr;
+  /// A select without FROM may have a WHERE; when false (MariaDB 10.11, which, for a FROM-less
+  /// subquery whose WHERE reads the outer row, keeps the first false answer for every later
+  /// outer row: `(SELECT count(*) WHERE EXISTS (… a1.s …))` gave 0 from then on) the compiler
+  /// gives such a select the one-row FROM `(SELECT 1) AS athanor_one`, which is evaluated per row.
+  bool where_without_from = true;
   /// The most placeholders one statement may hold; bulk inserts split their rows to stay under it.
   std::size_t max_params = 32766;
   /// The longest identifier the server keeps whole (0: no limit); longer ones are refused by
