@@ -889,6 +889,108 @@ TEST_CASE("a FROM-less correlated subquery with a WHERE answers per outer row") 
   }
 }
 
+TEST_CASE("a scalar subquery left of a correlated IN (SELECT …) is compared by its value") {
+  // MariaDB 10.11 answered `(SELECT sum(score) FROM posts) IN (SELECT score FROM posts WHERE
+  // user_id = users.id)` with true wherever the correlated subquery had a row (a DECIMAL or
+  // DOUBLE scalar subquery there): seen failing before coalesce() went around it
+  // (Capabilities::aggregate_left_of_in_select).
+  Blog b;
+  auto score = b.posts.c("score");
+  std::map<int, std::vector<std::int64_t>> scores_of;  // as the database holds them
+  std::vector<std::int64_t> all;
+  for (int id : b.conn.execute(select(b.id())).scalars<int>()) scores_of[id];
+  for (const Row& r : b.conn.execute(select(b.posts.c("user_id"), score))) {
+    scores_of[r.get<int>(0)].push_back(r.get<std::int64_t>(1));
+    all.push_back(r.get<std::int64_t>(1));
+  }
+  std::int64_t total = 0;
+  for (auto v : all) total += v;
+  std::int64_t first = b.conn.execute(select(score).where(b.posts.c("id") == 1)).scalar_one<std::int64_t>();
+  struct Left {
+    const char* what;
+    Expr value;
+    std::int64_t expected;
+  };
+  for (auto& [what, left, value] : std::vector<Left>{
+           {"sum", select(sum(score)).select_from(b.posts).scalar_subquery(), total},
+           {"max of one", select(max(score)).where(b.posts.c("id") == 1).scalar_subquery(), first},
+           {"avg of one", select(avg(score)).where(b.posts.c("id") == 1).scalar_subquery(), first}}) {
+    INFO(std::string(what));
+    auto of_user = select(score).where(b.posts.c("user_id") == b.id());
+    std::vector<std::pair<bool, bool>> want, got;  // (IN, NOT IN); no NULL scores
+    Ids in_ids, not_in_ids;
+    for (auto& [id, scores] : scores_of) {
+      bool in = std::find(scores.begin(), scores.end(), value) != scores.end();
+      want.emplace_back(in, !in);
+      (in ? in_ids : not_in_ids).push_back(id);
+    }
+    REQUIRE(std::count(want.begin(), want.end(), std::pair{false, true}) > 0);
+    for (const Row& r : b.conn.execute(select(b.id(), left.in_(of_user), left.not_in(of_user)).order_by(b.id())))
+      got.emplace_back(r.get<bool>(1), r.get<bool>(2));
+    CHECK(got == want);
+    CHECK(b.ids(left.in_(of_user)) == in_ids);
+    CHECK(b.ids(left.not_in(of_user)) == not_in_ids);
+  }
+}
+
+TEST_CASE("[NOT] IN (SELECT an INT column holding NULL) of a BIGINT beyond INT is NULL, as SQL's three values say") {
+  // MariaDB 10.11's partial match of the materialised subquery found nothing for a value beyond
+  // the INT column's range and ignored its NULLs (NOT IN gave 1, IN 0): seen failing there
+  // before Capabilities::wide_left_of_in_select_switch.
+  struct Wide : test::Schema {
+    Table wide{"in_wide", md, Column{"id", Integer{}, primary_key, autoincrement(false)}, Column{"b", BigInteger{}}};
+    Table narrow{"in_narrow", md, Column{"id", Integer{}, primary_key, autoincrement(false)}, Column{"i", Integer{}}};
+    Connection conn = (create(), engine.connect());
+  } w;
+  using Opt = std::optional<std::int64_t>;
+  std::vector<Opt> bs{1, 3000000000LL, -3000000000LL, 5, 7, std::nullopt, 4294967297LL};
+  std::vector<Opt> is{1, std::nullopt, 5};
+  for (std::size_t k = 0; k < bs.size(); ++k) {
+    w.conn.execute(insert(w.wide).values({{"id", static_cast<int>(k)}, {"b", bs[k] ? Value(*bs[k]) : Value(null)}}));
+  }
+  for (std::size_t k = 0; k < is.size(); ++k) {
+    w.conn.execute(insert(w.narrow).values({{"id", static_cast<int>(k)}, {"i", is[k] ? Value(*is[k]) : Value(null)}}));
+  }
+  // x IN set, in SQL's three values: true if found, else NULL if the set holds a NULL or x is
+  // NULL (and the set is not empty), else false.
+  auto in3 = [](Opt x, const std::vector<Opt>& set) -> std::optional<bool> {
+    if (set.empty()) return false;
+    if (!x) return std::nullopt;
+    bool null = false;
+    for (auto& v : set) {
+      if (v && *v == *x) return true;
+      null = null || !v;
+    }
+    return null ? std::nullopt : std::optional<bool>(false);
+  };
+  auto negate = [](std::optional<bool> v) { return v ? std::optional<bool>(!*v) : std::nullopt; };
+  auto i = select(w.narrow.c("i"));
+  Expr b = w.wide.c("b");
+  for (auto& [what, left] : std::vector<std::pair<const char*, Expr>>{{"column", b}, {"expression", b + 0}}) {
+    INFO(std::string(what));
+    std::vector<std::pair<std::optional<bool>, std::optional<bool>>> want, got;
+    Ids not_in_ids;
+    for (std::size_t k = 0; k < bs.size(); ++k) {
+      auto in = in3(bs[k], is);
+      want.emplace_back(in, negate(in));
+      if (negate(in) == true) not_in_ids.push_back(static_cast<int>(k));
+    }
+    REQUIRE(not_in_ids != Ids{0, 1, 2, 3, 4, 5, 6});
+    auto id = w.wide.c("id");
+    for (const Row& r : w.conn.execute(select(id, left.in_(i), left.not_in(i)).order_by(id)))
+      got.emplace_back(r.get<std::optional<bool>>(1), r.get<std::optional<bool>>(2));
+    CHECK(got == want);
+    CHECK(w.conn.execute(select(id).where(left.not_in(i)).order_by(id)).scalars<int>() == not_in_ids);
+  }
+  // A bound integer.
+  for (auto x : {std::int64_t{3000000000LL}, std::int64_t{5}, std::int64_t{-4294967296LL}}) {
+    INFO(x);
+    auto r = w.conn.execute(select(Expr(x).in_(i), Expr(x).not_in(i))).one();
+    CHECK(r.get<std::optional<bool>>(0) == in3(x, is));
+    CHECK(r.get<std::optional<bool>>(1) == negate(in3(x, is)));
+  }
+}
+
 namespace {
 /// Three one-column tables holding small random multisets, for compound statements.
 struct Sets : test::Schema {

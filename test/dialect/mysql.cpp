@@ -187,6 +187,30 @@ TEST_CASE("an aggregate left of IN (SELECT …) goes through coalesce(): MariaDB
         "SELECT `users`.`name` FROM `users` WHERE `users`.`age` IN (SELECT max(`posts`.`id`) FROM `posts`)");
 }
 
+TEST_CASE("a scalar subquery left of IN (SELECT …) goes through coalesce(): MariaDB 10.11 compares it wrongly with a correlated one") {
+  Schema s;
+  auto total = select(sum(s.posts.c("id"))).select_from(s.posts).scalar_subquery();
+  CHECK(sql(select(s.users.c("id"), total.not_in(select(s.posts.c("id")).where(s.posts.c("user_id") == s.users.c("id"))))) ==
+        "SELECT `users`.`id`, coalesce((SELECT sum(`posts`.`id`) FROM `posts`)) NOT IN "
+        "(SELECT `posts`.`id` FROM `posts` WHERE `posts`.`user_id` = `users`.`id`) FROM `users`");
+}
+
+TEST_CASE("IN (SELECT an INT column) of a wider integer turns MariaDB's partial matching off for the statement") {
+  Schema s;
+  const std::string off = "SET STATEMENT optimizer_switch='partial_match_rowid_merge=off,partial_match_table_scan=off' FOR ";
+  auto user_ids = select(s.posts.c("user_id"));  // INTEGER
+  auto post_id = s.posts.c("id");                // BIGINT
+  CHECK(sql(select(post_id).where(post_id.not_in(user_ids))) ==
+        off + "SELECT `posts`.`id` FROM `posts` WHERE `posts`.`id` NOT IN (SELECT `posts`.`user_id` FROM `posts`)");
+  // An integer expression or bound integer is a BIGINT to the server.
+  CHECK(sql(select(post_id).where((s.users.c("age") + 1).in_(user_ids))).rfind(off, 0) == 0);
+  CHECK(sql(select(Expr(std::int64_t{3000000000LL}).in_(user_ids))).rfind(off, 0) == 0);
+  // An INT column, a BIGINT subquery column, or no integer: as it was.
+  CHECK(sql(select(post_id).where(s.users.c("age").not_in(user_ids))).rfind("SELECT", 0) == 0);
+  CHECK(sql(select(post_id).where(s.users.c("age").not_in(select(post_id)))).rfind("SELECT", 0) == 0);
+  CHECK(sql(select(post_id).where(s.users.c("name").not_in(select(s.posts.c("title"))))).rfind("SELECT", 0) == 0);
+}
+
 TEST_CASE("insert: one row, many rows, default values, RETURNING") {
   Schema s;
   auto c = compile(insert(s.users).values({{"name", "ann"}, {"age", 30}}));

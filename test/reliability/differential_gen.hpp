@@ -1204,7 +1204,7 @@ class Gen {
     // An IN (SELECT …) or IN list in the WHERE of a query with window functions is generated:
     // MariaDB 10.11 lost or added rows there (`SELECT max(d.s) OVER () FROM (SELECT db.s FROM
     // dc, db) AS d WHERE d.s IN (SELECT da.s FROM da)` gave none) when it merged the derived
-    // table; the dialect keeps it unmerged (Capabilities::window_with_semi_join_prefix).
+    // table; the dialect keeps it unmerged (Capabilities::window_with_semi_join_switch).
     for (int i = 0, n = pick(3); i < n; ++i) q->where.push_back(pred(2)), count("where");
     if (chance(15) && all_orderable(*q)) q->distinct = true, count("distinct");
     if (chance(top ? 35 : 15) && all_orderable(*q)) total_order(*q, 1);

@@ -64,8 +64,32 @@ class Compiler {
   /// there goes through coalesce() where the server gets it wrong as it is
   /// (Capabilities::aggregate_left_of_in_select).
   void left_of_in_select(const Expr& e) {
-    if (d_.capabilities().aggregate_left_of_in_select || !holds_aggregate(e)) return operand(e);
+    if (d_.capabilities().aggregate_left_of_in_select || !(holds_aggregate(e) || holds_scalar_select(e))) return operand(e);
     out() += "coalesce(", expr(e), out() += ')';
+  }
+  /// Whether `e` holds a scalar subquery at this query level.
+  static bool holds_scalar_select(const Expr& e) {
+    const auto& n = e.node();
+    return n.kind == detail::ExprKind::scalar_select ||
+           std::any_of(n.args.begin(), n.args.end(), [](const Expr& a) { return holds_scalar_select(a); });
+  }
+  /// Whether the left side of `IN (SELECT …)` may hold an integer beyond the range of the
+  /// subquery's column, an integer narrower than BIGINT (Capabilities::wide_left_of_in_select_switch).
+  /// The server types an integer expression or a bound integer BIGINT, so only a plain column
+  /// counts as narrow on the left; any integer-typed subquery value counts as narrow on the right.
+  static bool wider_than_column(const Expr& left, const detail::SelectNode& s) {
+    auto rank = [](const Expr& e, bool plain_only) {
+      using T = TypeKind;
+      auto k = e.type().kind;
+      int r = k == T::boolean ? 1 : k == T::small_integer ? 2 : k == T::integer ? 3 : k == T::big_integer ? 4 : 0;
+      if (plain_only && e.node().kind != detail::ExprKind::column && (r || k == T::null)) return 4;
+      return r;
+    };
+    const detail::SelectNode* first = &s;
+    while (!first->compound.empty()) first = first->compound.front().second.get();
+    if (first->columns.size() != 1) return false;
+    int right = rank(first->columns[0], false);
+    return right > 0 && right < 4 && rank(left, true) > right;
   }
   /// Whether `e` calls one of the functions `names` (lower case; matched without case) at this
   /// query level: not inside a subquery, and inside windows (`f(x) OVER …`) only when
@@ -276,8 +300,9 @@ class Compiler {
   /// Bound value nodes already given a placeholder, with its index (numbered placeholders, in
   /// SELECT statements: elsewhere a parameter's index may be read per column, as INSERT does).
   bool reuse_binds_ = false;
-  /// What the statement holds anywhere, for Capabilities::window_with_semi_join_prefix.
-  bool wrote_window_ = false, wrote_in_select_ = false;
+  /// What the statement holds anywhere, for Capabilities::window_with_semi_join_switch and
+  /// wide_left_of_in_select_switch.
+  bool wrote_window_ = false, wrote_in_select_ = false, wrote_wide_left_of_in_ = false;
   /// Held, not only pointed to: a node the compiler made itself (the JSON array of an IN list)
   /// is freed after use, and a later node at the same address would take its placeholder.
   std::vector<std::pair<std::shared_ptr<const detail::ExprNode>, std::size_t>> bound_;
@@ -429,6 +454,7 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
     case K::in_array: wrote_in_select_ = true, d_.in_array(*this, n); break;
     case K::in_select:
       wrote_in_select_ = true;
+      wrote_wide_left_of_in_ = wrote_wide_left_of_in_ || wider_than_column(n.args[0], *n.select);
       left_of_in_select(n.args[0]), out() += (n.flags & 1) ? " NOT IN (" : " IN (", select(*n.select, true), out() += ')';
       break;
     case K::exists: out() += "EXISTS (", select(*n.select, true), out() += ')'; break;

@@ -95,7 +95,12 @@ class MysqlDialect : public Dialect {
     // nested subquery) answers 0 / no row on every outer row after the first one whose WHERE
     // was false, with or without FROM DUAL; a one-row derived table makes it right.
     caps_.where_without_from = false;
-    caps_.window_with_semi_join_prefix = "SET STATEMENT optimizer_switch='derived_merge=off' FOR ";
+    caps_.window_with_semi_join_switch = "derived_merge=off";
+    // A BIGINT (or any integer expression, or bound integer) NOT IN (SELECT int_col …): a
+    // value beyond INT was "not found", so NOT IN gave 1 where int_col holds a NULL (NULL is
+    // right). Without the partial-match strategies the server looks the value up through
+    // IN-to-EXISTS (index_subquery where the column is indexed) and answers NULL.
+    caps_.wide_left_of_in_select_switch = "partial_match_rowid_merge=off,partial_match_table_scan=off";
   }
   std::string_view name() const override { return "mysql"; }
   std::string_view display_name() const override { return "MySQL/MariaDB"; }
