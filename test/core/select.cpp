@@ -208,7 +208,28 @@ TEST_CASE("an integer column = a fraction matches what C++ says, indexed or not,
       CHECK(count_where(col.in_({Expr(x)})) == expected);
       CHECK(count_where(col.in_({Expr(x), Expr(1000.5)})) == expected);
       CHECK(count_where(col == inline_literal(x)) == expected);
+      // The fraction IN (SELECT the column): every row of the table or none.
+      std::int64_t all_or_none = expected ? static_cast<std::int64_t>(model.size()) : 0;
+      CHECK(count_where(Expr(x).in_(select(col))) == all_or_none);
+      CHECK(count_where(inline_literal(x).in_(select(col))) == all_or_none);
+      CHECK(count_where(Expr(x).not_in(select(col).where(col.is_not(null)))) == static_cast<std::int64_t>(model.size()) - all_or_none);
     }
+  }
+  // A fractional expression IN (SELECT an integer column): MariaDB rounded it too, in the
+  // index lookup and in the materialised subquery.
+  for (std::size_t c = 1; c < 4; ++c) {
+    Expr col = f.t.c(names[c]);
+    std::int64_t in = 0;
+    for (auto& r : model) {
+      double half = static_cast<double>(r[0]) * 0.5;
+      in += std::any_of(model.begin(), model.end(), [&](auto& o) { return static_cast<double>(o[c]) == half; });
+    }
+    INFO("id * 0.5 IN " << names[c]);
+    REQUIRE(in > 0);
+    CHECK(count_where((f.t.c("id") * 0.5).in_(select(col))) == in);
+    CHECK(count_where((f.t.c("id") * 0.5).not_in(select(col))) == static_cast<std::int64_t>(model.size()) - in);
+    CHECK(f.conn.execute(select(athanor::count()).select_from(f.t).where((f.t.c("id") * 0.5).not_in(select(col)) == true)).scalar_one<std::int64_t>() ==
+          static_cast<std::int64_t>(model.size()) - in);
   }
   for (const char* text : {"2.5", "2.00", "-0.50", "3"}) {
     double x = std::stod(text);
@@ -219,6 +240,7 @@ TEST_CASE("an integer column = a fraction matches what C++ says, indexed or not,
       CHECK(count_where(col == Value(Decimal{text})) == expected);
       CHECK(count_where(col.in_({Expr(Value(Decimal{text}))})) == expected);
       CHECK(count_where(col.in_({Expr(Value(Decimal{text})), Expr(Value(Decimal{"1000.5"}))})) == expected);
+      CHECK(count_where(Expr(Value(Decimal{text})).in_(select(col))) == (expected ? static_cast<std::int64_t>(model.size()) : 0));
     }
   }
 }

@@ -1058,11 +1058,14 @@ class Gen {
   }
   NodeP in_select(int depth) {
     bool number = chance(70);
-    // RULE: numbers IN (SELECT …) compare two plain columns of one type. MariaDB 10.11 gets
-    // [NOT] IN wrong when the types differ: `(SELECT sum(1) FROM dc) NOT IN (SELECT 1 FROM da
-    // WHERE 'a' = db.s)` (DECIMAL against INT, correlated) drops rows, and `dc.b NOT IN (SELECT
-    // da.i FROM da)` is true for a BIGINT beyond INT although da.i holds NULLs.
-    NodeP x = number ? column([](Ty t) { return numeric(t); }) : str(depth);
+    // Any number against any numeric column: MariaDB 10.11 compared `(SELECT sum(1) FROM dc)
+    // NOT IN (SELECT 1 FROM da WHERE 'a' = db.s)` (a DECIMAL scalar subquery, correlated) wrongly,
+    // and `dc.b NOT IN (SELECT da.i FROM da)` was 1 for a BIGINT beyond INT although da.i holds
+    // NULLs; the dialect writes around both (Capabilities::aggregate_left_of_in_select,
+    // wide_left_of_in_select_switch).
+    NodeP x = number ? num(depth) : str(depth);
+    // RULE: no division result (equality), and no aggregate without GROUP BY (see in_list()).
+    if (number && (x->inexact || (grouped_ && keys_.empty() && x->agg))) x = column([](Ty t) { return numeric(t); });
     if (!x) return comparison(depth);
     QueryP q = inner(depth);
     // RULE: no outer join inside IN (SELECT …): MariaDB 10.11 keeps 1 row of 8 for `w.c IN
@@ -1072,7 +1075,7 @@ class Gen {
     bool ok = true;
     in_scope(*q, [&] {
       NodeP c;
-      if (number) c = column_of(q->from, [&](Ty t) { return t == x->ty; });
+      if (number) c = column_of(q->from, [&](Ty t) { return numeric(t); });
       else c = str(depth);
       if (!c) return void(ok = false);
       q->cols = {c};
@@ -1080,9 +1083,7 @@ class Gen {
     });
     if (!ok) return comparison(depth);
     auto n = node(Op::in_select, Ty::t, {x});
-    // RULE: no NOT IN (SELECT …): MariaDB 10.11 also drops rows of `1 NOT IN (SELECT 1 FROM da
-    // WHERE 1 = w4.c0)` when w4 is the NULL side of an outer join (the subquery is empty).
-    n->sub = q, n->flags = 0;
+    n->sub = q, n->flags = chance(30) ? 1 : 0;
     count("in_select");
     return n;
   }

@@ -67,6 +67,12 @@ class Compiler {
     if (d_.capabilities().aggregate_left_of_in_select || !(holds_aggregate(e) || holds_scalar_select(e))) return operand(e);
     out() += "coalesce(", expr(e), out() += ')';
   }
+  /// The select that names a compound's columns (its first part, however nested), or `s`.
+  static const detail::SelectNode* first_select(const detail::SelectNode& s) {
+    const detail::SelectNode* first = &s;
+    while (!first->compound.empty()) first = first->compound.front().second.get();
+    return first;
+  }
   /// Whether `e` holds a scalar subquery at this query level.
   static bool holds_scalar_select(const Expr& e) {
     const auto& n = e.node();
@@ -85,8 +91,7 @@ class Compiler {
       if (plain_only && e.node().kind != detail::ExprKind::column && (r || k == T::null)) return 4;
       return r;
     };
-    const detail::SelectNode* first = &s;
-    while (!first->compound.empty()) first = first->compound.front().second.get();
+    const detail::SelectNode* first = first_select(s);
     if (first->columns.size() != 1) return false;
     int right = rank(first->columns[0], false);
     return right > 0 && right < 4 && rank(left, true) > right;
@@ -249,12 +254,14 @@ class Compiler {
   /// Whether `constant` (a bound or literal value) is a fraction compared for equality with the
   /// integer column `other` where the server's index lookup would round it first
   /// (Capabilities::index_lookup_keeps_fractions): `int_col = 2.5` would find the row holding 2.
-  bool rounded_by_index(const Expr& constant, const Expr& other) const {
+  /// Left of IN (SELECT int_col …) (`constant_only` false) any fractional value is: the server
+  /// rounds it to look it up in the index or in the materialised subquery.
+  bool rounded_by_index(const Expr& constant, const Expr& other, bool constant_only = true) const {
     using K = detail::ExprKind;
     if (d_.capabilities().index_lookup_keeps_fractions) return false;
     auto k = constant.node().kind;
     auto t = constant.type().kind;
-    if ((k != K::bind && k != K::literal) || (t != TypeKind::double_ && t != TypeKind::float_ && t != TypeKind::numeric)) return false;
+    if ((constant_only && k != K::bind && k != K::literal) || (t != TypeKind::double_ && t != TypeKind::float_ && t != TypeKind::numeric)) return false;
     const auto& o = other.node();
     return o.kind == K::column && (o.type.is_integer() || o.type.kind == TypeKind::boolean);
   }
@@ -300,6 +307,10 @@ class Compiler {
   /// Bound value nodes already given a placeholder, with its index (numbered placeholders, in
   /// SELECT statements: elsewhere a parameter's index may be read per column, as INSERT does).
   bool reuse_binds_ = false;
+  /// The subquery of `fraction IN (SELECT int_col …)` whose column is written as
+  /// CAST(int_col AS the fraction's type) (see rounded_by_index), with that type.
+  const detail::SelectNode* cast_first_column_ = nullptr;
+  SqlType cast_first_column_type_;
   /// What the statement holds anywhere, for Capabilities::window_with_semi_join_switch and
   /// wide_left_of_in_select_switch.
   bool wrote_window_ = false, wrote_in_select_ = false, wrote_wide_left_of_in_ = false;
@@ -455,7 +466,12 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
     case K::in_select:
       wrote_in_select_ = true;
       wrote_wide_left_of_in_ = wrote_wide_left_of_in_ || wider_than_column(n.args[0], *n.select);
-      left_of_in_select(n.args[0]), out() += (n.flags & 1) ? " NOT IN (" : " IN (", select(*n.select, true), out() += ')';
+      left_of_in_select(n.args[0]);
+      out() += (n.flags & 1) ? " NOT IN (" : " IN (";
+      if (const auto* first = first_select(*n.select); first->columns.size() == 1 && rounded_by_index(n.args[0], first->columns[0], false)) {
+        cast_first_column_ = first, cast_first_column_type_ = n.args[0].type();  // `2.5 IN (SELECT int_col …)`
+      }
+      select(*n.select, true), out() += ')';
       break;
     case K::exists: out() += "EXISTS (", select(*n.select, true), out() += ')'; break;
     case K::scalar_select: out() += '(', select(*n.select, true), out() += ')'; break;
