@@ -213,6 +213,10 @@ TEST_CASE("an integer column = a fraction matches what C++ says, indexed or not,
       CHECK(count_where(Expr(x).in_(select(col))) == all_or_none);
       CHECK(count_where(inline_literal(x).in_(select(col))) == all_or_none);
       CHECK(count_where(Expr(x).not_in(select(col).where(col.is_not(null)))) == static_cast<std::int64_t>(model.size()) - all_or_none);
+      // A parameter inside the left side (the differential's seed 14): typed by the server.
+      auto fraction = case_({{f.t.c("id") == f.t.c("id"), Expr(x)}}, f.t.c("u"));
+      CHECK(count_where(fraction.not_in(select(col))) == static_cast<std::int64_t>(model.size()) - all_or_none);
+      CHECK(count_where(fraction.in_(select(col))) == all_or_none);
     }
   }
   // A fractional expression IN (SELECT an integer column): MariaDB rounded it too, in the

@@ -142,9 +142,9 @@ TEST_CASE("a fraction compared with an integer column is CAST: MariaDB 10.11 rou
   CHECK(sql(select(id).where(age.in_({Expr(2.5), Expr(3)}))) ==
         "SELECT `users`.`id` FROM `users` WHERE `users`.`age` IN (CAST(? AS DOUBLE), ?)");
   CHECK(sql(select(id).where(Expr(2.5).in_(select(age)))) ==
-        "SELECT `users`.`id` FROM `users` WHERE ? IN (SELECT CAST(`users`.`age` AS DOUBLE) FROM `users`)");
+        "SELECT `users`.`id` FROM `users` WHERE CAST(? AS DOUBLE) IN (SELECT CAST(`users`.`age` AS DOUBLE) FROM `users`)");
   CHECK(sql(select(id).where((age * 0.5).not_in(select(id)))) ==
-        "SELECT `users`.`id` FROM `users` WHERE (`users`.`age` * ?) NOT IN (SELECT CAST(`users`.`id` AS DOUBLE) FROM `users`)");
+        "SELECT `users`.`id` FROM `users` WHERE CAST((`users`.`age` * ?) AS DOUBLE) NOT IN (SELECT CAST(`users`.`id` AS DOUBLE) FROM `users`)");
   // Integers, other operators and expressions stay as they were.
   CHECK(sql(select(id).where(age == 2)) == "SELECT `users`.`id` FROM `users` WHERE `users`.`age` = ?");
   CHECK(sql(select(id).where(age < 2.5)) == "SELECT `users`.`id` FROM `users` WHERE `users`.`age` < ?");

@@ -466,11 +466,16 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
     case K::in_select:
       wrote_in_select_ = true;
       wrote_wide_left_of_in_ = wrote_wide_left_of_in_ || wider_than_column(n.args[0], *n.select);
-      left_of_in_select(n.args[0]);
-      out() += (n.flags & 1) ? " NOT IN (" : " IN (";
       if (const auto* first = first_select(*n.select); first->columns.size() == 1 && rounded_by_index(n.args[0], first->columns[0], false)) {
-        cast_first_column_ = first, cast_first_column_type_ = n.args[0].type();  // `2.5 IN (SELECT int_col …)`
+        // `2.5 IN (SELECT int_col …)`: both sides as the fraction's type. The left too: a
+        // parameter inside it (CASE … THEN ? … END) was otherwise typed by the server so as to
+        // compare wrongly with the cast column.
+        cast_first_column_ = first, cast_first_column_type_ = n.args[0].type();
+        out() += "CAST(", left_of_in_select(n.args[0]), out() += " AS ", d_.cast_type_name(out(), n.args[0].type()), out() += ')';
+      } else {
+        left_of_in_select(n.args[0]);
       }
+      out() += (n.flags & 1) ? " NOT IN (" : " IN (";
       select(*n.select, true), out() += ')';
       break;
     case K::exists: out() += "EXISTS (", select(*n.select, true), out() += ')'; break;
