@@ -175,6 +175,29 @@ TEST_CASE("an aggregate IN (SELECT …), IN a list and NOT IN: in HAVING and in 
   CHECK(flagged == expected_in);
 }
 
+TEST_CASE("an aggregate IN a list over a WHERE that no row meets: SQL's three values") {
+  // MariaDB 10.11 answered `count(*) IN (SELECT v FROM JSON_TABLE(…))` (the JSON form of a list
+  // of binds) with 0, NOT IN with 1, when it found the WHERE empty before execution (a key no
+  // row holds): seen failing there before aggregates kept a plain list.
+  Blog b;
+  auto score = b.posts.c("score");
+  for (const Expr& none : {b.posts.c("id") == 999, Expr(1) == Expr(0), b.posts.c("id") == 999 && score > 0}) {
+    REQUIRE(b.conn.execute(select(athanor::count()).select_from(b.posts).where(none)).scalar_one<std::int64_t>() == 0);
+    // count() is 0 and max() NULL over no row; `0 IN (0, 5)` is true, `NULL IN (…)` NULL.
+    auto r = b.conn.execute(select(athanor::count().in_({Expr(0), Expr(5)}), athanor::count().not_in({Expr(0), Expr(5)}),
+                                   athanor::count().in_({Expr(1), Expr(2)}), max(score).in_({Expr(10), Expr(7)}),
+                                   max(score).not_in({Expr(10), Expr(7)}))
+                                .select_from(b.posts)
+                                .where(none))
+                 .one();
+    CHECK(r.get<std::optional<bool>>(0) == std::optional<bool>(true));
+    CHECK(r.get<std::optional<bool>>(1) == std::optional<bool>(false));
+    CHECK(r.get<std::optional<bool>>(2) == std::optional<bool>(false));
+    CHECK(r.get<std::optional<bool>>(3) == std::nullopt);
+    CHECK(r.get<std::optional<bool>>(4) == std::nullopt);
+  }
+}
+
 TEST_CASE("an integer column = a fraction matches what C++ says, indexed or not, in a list or not") {
   // MariaDB 10.11 rounded the fraction to look it up in the column's index (`v = 2.5` found
   // the row holding 2): seen failing there before Capabilities::index_lookup_keeps_fractions.

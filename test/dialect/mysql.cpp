@@ -183,9 +183,9 @@ TEST_CASE("an aggregate left of IN (SELECT …) goes through coalesce(): MariaDB
   CHECK(sql(select(name).group_by(name).having(max(age).in_(select(s.posts.c("id"))))) ==
         "SELECT `users`.`name` FROM `users` GROUP BY `users`.`name` HAVING coalesce(max(`users`.`age`)) IN "
         "(SELECT `posts`.`id` FROM `posts`)");
+  // A list: plain, where the JSON_TABLE form would be a subquery (see in_list_as_array).
   CHECK(sql(select(name).group_by(name).having(count().not_in({1, 2}))) ==
-        "SELECT `users`.`name` FROM `users` GROUP BY `users`.`name` HAVING coalesce(count(*)) NOT IN "
-        "(SELECT v FROM JSON_TABLE(?, '$[*]' COLUMNS (v BIGINT PATH '$')) AS athanor_in)");
+        "SELECT `users`.`name` FROM `users` GROUP BY `users`.`name` HAVING count(*) NOT IN (?, ?)");
   // Not an aggregate of this level: as it was.
   CHECK(sql(select(name).where(age.in_(select(max(s.posts.c("id")))))) ==
         "SELECT `users`.`name` FROM `users` WHERE `users`.`age` IN (SELECT max(`posts`.`id`) FROM `posts`)");

@@ -24,12 +24,9 @@
 //    column, so the order of the rows is total; LIMIT/OFFSET only with such an ORDER BY.
 //  - no ORDER BY, GROUP BY, DISTINCT or set operation over Unicode text or doubles computed
 //    by a division (the last bits may differ).
-//  - MariaDB 10.11 server bugs kept out: [NOT] IN (SELECT …) compares plain columns of one
-//    type, its subquery has no outer join, and a query with window functions has none (nor
-//    an IN list, a JSON_TABLE subquery there); no aggregate IN (list) without GROUP BY;
+//  - MariaDB 10.11 server bugs kept out: no aggregate left of IN (SELECT …) without GROUP BY;
 //    HAVING names only group keys that are selected plain columns, and needs GROUP BY over
-//    a join; no OFFSET after DISTINCT; an integer column is never equal to (or IN) a fraction
-//    (its index is searched for the rounded integer); window keys are not constants.
+//    a join; no OFFSET after DISTINCT; window keys are not constants.
 #pragma once
 
 #include <algorithm>   // std::find, std::min
@@ -951,11 +948,8 @@ class Gen {
   NodeP in_list(int depth) {
     bool number = chance(70);
     NodeP x = number ? num(depth) : str(depth);
-    // RULE: no aggregate left of IN (list) in a query without GROUP BY: over no row at all,
-    // MariaDB 10.11 answers `max(f) IN (SELECT …)` (the JSON_TABLE form of a list) with 0, not
-    // NULL, and NOT IN with 1 (`SELECT max(a1.f) NOT IN (SELECT da.f FROM da) FROM dc AS a1
-    // WHERE 1 = 0` gives 1; a plain list gives NULL).
-    if (grouped_ && keys_.empty() && x->agg) x = number ? num_lit(Ty::i) : str_lit();
+    // An aggregate too: MariaDB 10.11 answered `max(f) IN (SELECT v FROM JSON_TABLE(…))` over
+    // no row with 0, not NULL; the dialect writes a plain list beside an aggregate.
     auto n = node(Op::in_list, Ty::t, {x});
     for (int i = 0, k = pick(5); i < k; ++i) {
       if (chance(10)) {
@@ -1064,14 +1058,19 @@ class Gen {
     // NULLs; the dialect writes around both (Capabilities::aggregate_left_of_in_select,
     // wide_left_of_in_select_switch).
     NodeP x = number ? num(depth) : str(depth);
-    // RULE: no division result (equality), and no aggregate without GROUP BY (see in_list()).
+    // RULE: no division result (equality). RULE: no aggregate without GROUP BY: when MariaDB
+    // 10.11 proves the WHERE empty before execution (a constant false WHERE, a primary or unique
+    // key = a value no row holds, prepared or not), an implicitly grouped select sets each
+    // non-constant subquery of its select list to a default (IN / EXISTS 0, a scalar NULL),
+    // through coalesce(), CASE and arithmetic alike: `SELECT count(*) IN (SELECT 0 FROM da)
+    // FROM dc WHERE 1 = 0` is 0. By design since MDEV-229 / lp:985667 (no_rows_in_result); no
+    // sound rewrite, and data-dependent, so the dialect cannot refuse it exactly.
     if (number && (x->inexact || (grouped_ && keys_.empty() && x->agg))) x = column([](Ty t) { return numeric(t); });
     if (!x) return comparison(depth);
     QueryP q = inner(depth);
-    // RULE: no outer join inside IN (SELECT …): MariaDB 10.11 keeps 1 row of 8 for `w.c IN
-    // (SELECT a2.id FROM dc AS a2 LEFT JOIN dc AS a3 ON a3.id < a2.id)` when w is a grouped
-    // derived table over a join (literal SQL too).
-    for (auto& j : q->joins) j.outer = false;
+    // Outer joins inside too: MariaDB 10.11 had kept 1 row of 8 for `w.c IN (SELECT a2.id FROM
+    // dc AS a2 LEFT JOIN dc AS a3 ON a3.id < a2.id)` (w a grouped derived table over a join),
+    // which no longer reproduces with the dialect's workarounds (seeds 12-14 agree).
     bool ok = true;
     in_scope(*q, [&] {
       NodeP c;

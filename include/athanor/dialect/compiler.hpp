@@ -218,6 +218,11 @@ class Compiler {
   bool in_list_as_array(const detail::ExprNode& n) {
     auto lhs = n.args[0].type().kind;
     if (lhs == TypeKind::null || lhs == TypeKind::binary || lhs == TypeKind::json) return false;
+    // An aggregate stays left of a plain list where it may not stand left of a subquery
+    // (Capabilities::aggregate_left_of_in_select): MariaDB 10.11 answers `count(*) IN (SELECT
+    // v FROM JSON_TABLE(…))` with 0 (NOT IN with 1) when it has found the WHERE empty before
+    // execution (`WHERE id = 999`), whatever the list holds; a plain list it evaluates.
+    if (!d_.capabilities().aggregate_left_of_in_select && holds_aggregate(n.args[0])) return false;
     // The elements are read as the left side's type: a fraction (double or Decimal) beside an
     // integer column would be cut (MariaDB: -2.25 read as -2) or refused (PostgreSQL), so such a
     // list stays a list of binds.
