@@ -199,20 +199,19 @@ TEST_CASE("a scalar subquery left of IN (SELECT …) goes through coalesce(): Ma
         "(SELECT `posts`.`id` FROM `posts` WHERE `posts`.`user_id` = `users`.`id`) FROM `users`");
 }
 
-TEST_CASE("IN (SELECT an INT column) of a wider integer turns MariaDB's partial matching off for the statement") {
+TEST_CASE("IN (SELECT an INT column) of a wider integer reads the column AS SIGNED: MariaDB 10.11 ignored its NULLs beyond INT") {
   Schema s;
-  const std::string off = "SET STATEMENT optimizer_switch='partial_match_rowid_merge=off,partial_match_table_scan=off' FOR ";
+  const std::string cast = "(SELECT CAST(`posts`.`user_id` AS SIGNED) FROM `posts`)";
   auto user_ids = select(s.posts.c("user_id"));  // INTEGER
   auto post_id = s.posts.c("id");                // BIGINT
-  CHECK(sql(select(post_id).where(post_id.not_in(user_ids))) ==
-        off + "SELECT `posts`.`id` FROM `posts` WHERE `posts`.`id` NOT IN (SELECT `posts`.`user_id` FROM `posts`)");
+  CHECK(sql(select(post_id).where(post_id.not_in(user_ids))) == "SELECT `posts`.`id` FROM `posts` WHERE `posts`.`id` NOT IN " + cast);
   // An integer expression or bound integer is a BIGINT to the server.
-  CHECK(sql(select(post_id).where((s.users.c("age") + 1).in_(user_ids))).rfind(off, 0) == 0);
-  CHECK(sql(select(Expr(std::int64_t{3000000000LL}).in_(user_ids))).rfind(off, 0) == 0);
+  CHECK(sql(select(post_id).where((s.users.c("age") + 1).in_(user_ids))).find(cast) != std::string::npos);
+  CHECK(sql(select(Expr(std::int64_t{3000000000LL}).in_(user_ids))).find(cast) != std::string::npos);
   // An INT column, a BIGINT subquery column, or no integer: as it was.
-  CHECK(sql(select(post_id).where(s.users.c("age").not_in(user_ids))).rfind("SELECT", 0) == 0);
-  CHECK(sql(select(post_id).where(s.users.c("age").not_in(select(post_id)))).rfind("SELECT", 0) == 0);
-  CHECK(sql(select(post_id).where(s.users.c("name").not_in(select(s.posts.c("title"))))).rfind("SELECT", 0) == 0);
+  CHECK(sql(select(post_id).where(s.users.c("age").not_in(user_ids))).find("CAST") == std::string::npos);
+  CHECK(sql(select(post_id).where(s.users.c("age").not_in(select(post_id)))).find("CAST") == std::string::npos);
+  CHECK(sql(select(post_id).where(s.users.c("name").not_in(select(s.posts.c("title"))))).find("CAST") == std::string::npos);
 }
 
 TEST_CASE("insert: one row, many rows, default values, RETURNING") {

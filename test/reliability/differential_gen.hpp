@@ -1056,7 +1056,7 @@ class Gen {
     // NOT IN (SELECT 1 FROM da WHERE 'a' = db.s)` (a DECIMAL scalar subquery, correlated) wrongly,
     // and `dc.b NOT IN (SELECT da.i FROM da)` was 1 for a BIGINT beyond INT although da.i holds
     // NULLs; the dialect writes around both (Capabilities::aggregate_left_of_in_select,
-    // wide_left_of_in_select_switch).
+    // wide_left_of_in_select).
     NodeP x = number ? num(depth) : str(depth);
     // RULE: no division result (equality). RULE: no aggregate without GROUP BY: when MariaDB
     // 10.11 proves the WHERE empty before execution (a constant false WHERE, a primary or unique

@@ -80,7 +80,7 @@ class Compiler {
            std::any_of(n.args.begin(), n.args.end(), [](const Expr& a) { return holds_scalar_select(a); });
   }
   /// Whether the left side of `IN (SELECT …)` may hold an integer beyond the range of the
-  /// subquery's column, an integer narrower than BIGINT (Capabilities::wide_left_of_in_select_switch).
+  /// subquery's column, an integer narrower than BIGINT (Capabilities::wide_left_of_in_select).
   /// The server types an integer expression or a bound integer BIGINT, so only a plain column
   /// counts as narrow on the left; any integer-typed subquery value counts as narrow on the right.
   static bool wider_than_column(const Expr& left, const detail::SelectNode& s) {
@@ -316,9 +316,8 @@ class Compiler {
   /// CAST(int_col AS the fraction's type) (see rounded_by_index), with that type.
   const detail::SelectNode* cast_first_column_ = nullptr;
   SqlType cast_first_column_type_;
-  /// What the statement holds anywhere, for Capabilities::window_with_semi_join_switch and
-  /// wide_left_of_in_select_switch.
-  bool wrote_window_ = false, wrote_in_select_ = false, wrote_wide_left_of_in_ = false;
+  /// What the statement holds anywhere, for Capabilities::window_with_semi_join_switch.
+  bool wrote_window_ = false, wrote_in_select_ = false;
   /// Held, not only pointed to: a node the compiler made itself (the JSON array of an IN list)
   /// is freed after use, and a later node at the same address would take its placeholder.
   std::vector<std::pair<std::shared_ptr<const detail::ExprNode>, std::size_t>> bound_;
@@ -470,7 +469,6 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
     case K::in_array: wrote_in_select_ = true, d_.in_array(*this, n); break;
     case K::in_select:
       wrote_in_select_ = true;
-      wrote_wide_left_of_in_ = wrote_wide_left_of_in_ || wider_than_column(n.args[0], *n.select);
       if (const auto* first = first_select(*n.select); first->columns.size() == 1 && rounded_by_index(n.args[0], first->columns[0], false)) {
         // `2.5 IN (SELECT int_col …)`: both sides as the fraction's type. The left too: a
         // parameter inside it (CASE … THEN ? … END) was otherwise typed by the server so as to
@@ -478,6 +476,9 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
         cast_first_column_ = first, cast_first_column_type_ = n.args[0].type();
         out() += "CAST(", left_of_in_select(n.args[0]), out() += " AS ", d_.cast_type_name(out(), n.args[0].type()), out() += ')';
       } else {
+        if (!d_.capabilities().wide_left_of_in_select && wider_than_column(n.args[0], *n.select)) {
+          cast_first_column_ = first_select(*n.select), cast_first_column_type_ = BigInteger{};
+        }
         left_of_in_select(n.args[0]);
       }
       out() += (n.flags & 1) ? " NOT IN (" : " IN (";

@@ -34,9 +34,6 @@ ATHANOR_DECL Compiled Compiler::compile(const detail::StatementNode& n) {
   std::string switches;
   const auto& caps = d_.capabilities();
   if (caps.window_with_semi_join_switch && wrote_window_ && wrote_in_select_) switches = caps.window_with_semi_join_switch;
-  if (caps.wide_left_of_in_select_switch && wrote_wide_left_of_in_) {
-    switches += switches.empty() ? "" : ",", switches += caps.wide_left_of_in_select_switch;
-  }
   if (!switches.empty()) c_.sql.insert(0, "SET STATEMENT optimizer_switch='" + switches + "' FOR ");
   return std::move(c_);
 }

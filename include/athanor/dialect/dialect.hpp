@@ -93,12 +93,12 @@ struct Capabilities {
   /// CTE into such a select and then loses rows (`SELECT max(d.s) OVER () FROM (SELECT s FROM t)
   /// AS d WHERE d.s IN (SELECT s FROM u)` returns none); materialised, it is right.
   const char* window_with_semi_join_switch = nullptr;
-  /// The optimizer switches of a statement with an IN (SELECT …) whose left side may be a wider
-  /// integer than the subquery's INT / SMALLINT / BOOLEAN column: MariaDB 10.11's partial match
-  /// of a materialised subquery answers a value beyond the column's range as not found whatever
-  /// NULLs the column holds (`3000000000 NOT IN (SELECT i …)` is 1 where i holds a NULL; NULL is
-  /// right), where the IN-to-EXISTS strategy (by the column's index, where it has one) is right.
-  const char* wide_left_of_in_select_switch = nullptr;
+  /// An integer left of IN (SELECT an INT / SMALLINT / BOOLEAN value) may be wider than that
+  /// value's type; when false (MariaDB 10.11, whose lookup of a value beyond the column's range,
+  /// in the materialised subquery or the column's index alike, answers "not found" whatever
+  /// NULLs the column holds: `3000000000 NOT IN (SELECT i …)` is 1 where i holds a NULL, NULL
+  /// is right) the compiler writes the subquery's value as CAST(… AS the widest integer).
+  bool wide_left_of_in_select = true;
   /// A select without FROM may have a WHERE; when false (MariaDB 10.11, which, for a FROM-less
   /// subquery whose WHERE reads the outer row, keeps the first false answer for every later
   /// outer row: `(SELECT count(*) WHERE EXISTS (… a1.s …))` gave 0 from then on) the compiler

@@ -98,9 +98,9 @@ class MysqlDialect : public Dialect {
     caps_.window_with_semi_join_switch = "derived_merge=off";
     // A BIGINT (or any integer expression, or bound integer) NOT IN (SELECT int_col …): a
     // value beyond INT was "not found", so NOT IN gave 1 where int_col holds a NULL (NULL is
-    // right). Without the partial-match strategies the server looks the value up through
-    // IN-to-EXISTS (index_subquery where the column is indexed) and answers NULL.
-    caps_.wide_left_of_in_select_switch = "partial_match_rowid_merge=off,partial_match_table_scan=off";
+    // right), through a materialised subquery (partial match) and through index_subquery
+    // alike; with the column CAST AS SIGNED it is right.
+    caps_.wide_left_of_in_select = false;
   }
   std::string_view name() const override { return "mysql"; }
   std::string_view display_name() const override { return "MySQL/MariaDB"; }
