@@ -175,6 +175,29 @@ TEST_CASE("an aggregate IN (SELECT …), IN a list and NOT IN: in HAVING and in 
   CHECK(flagged == expected_in);
 }
 
+TEST_CASE("an aggregate IN a list over a WHERE that no row meets: SQL's three values") {
+  // MariaDB 10.11 answered `count(*) IN (SELECT v FROM JSON_TABLE(…))` (the JSON form of a list
+  // of binds) with 0, NOT IN with 1, when it found the WHERE empty before execution (a key no
+  // row holds): seen failing there before aggregates kept a plain list.
+  Blog b;
+  auto score = b.posts.c("score");
+  for (const Expr& none : {b.posts.c("id") == 999, Expr(1) == Expr(0), b.posts.c("id") == 999 && score > 0}) {
+    REQUIRE(b.conn.execute(select(athanor::count()).select_from(b.posts).where(none)).scalar_one<std::int64_t>() == 0);
+    // count() is 0 and max() NULL over no row; `0 IN (0, 5)` is true, `NULL IN (…)` NULL.
+    auto r = b.conn.execute(select(athanor::count().in_({Expr(0), Expr(5)}), athanor::count().not_in({Expr(0), Expr(5)}),
+                                   athanor::count().in_({Expr(1), Expr(2)}), max(score).in_({Expr(10), Expr(7)}),
+                                   max(score).not_in({Expr(10), Expr(7)}))
+                                .select_from(b.posts)
+                                .where(none))
+                 .one();
+    CHECK(r.get<std::optional<bool>>(0) == std::optional<bool>(true));
+    CHECK(r.get<std::optional<bool>>(1) == std::optional<bool>(false));
+    CHECK(r.get<std::optional<bool>>(2) == std::optional<bool>(false));
+    CHECK(r.get<std::optional<bool>>(3) == std::nullopt);
+    CHECK(r.get<std::optional<bool>>(4) == std::nullopt);
+  }
+}
+
 TEST_CASE("an integer column = a fraction matches what C++ says, indexed or not, in a list or not") {
   // MariaDB 10.11 rounded the fraction to look it up in the column's index (`v = 2.5` found
   // the row holding 2): seen failing there before Capabilities::index_lookup_keeps_fractions.
@@ -208,7 +231,32 @@ TEST_CASE("an integer column = a fraction matches what C++ says, indexed or not,
       CHECK(count_where(col.in_({Expr(x)})) == expected);
       CHECK(count_where(col.in_({Expr(x), Expr(1000.5)})) == expected);
       CHECK(count_where(col == inline_literal(x)) == expected);
+      // The fraction IN (SELECT the column): every row of the table or none.
+      std::int64_t all_or_none = expected ? static_cast<std::int64_t>(model.size()) : 0;
+      CHECK(count_where(Expr(x).in_(select(col))) == all_or_none);
+      CHECK(count_where(inline_literal(x).in_(select(col))) == all_or_none);
+      CHECK(count_where(Expr(x).not_in(select(col).where(col.is_not(null)))) == static_cast<std::int64_t>(model.size()) - all_or_none);
+      // A parameter inside the left side (the differential's seed 14): typed by the server.
+      auto fraction = case_({{f.t.c("id") == f.t.c("id"), Expr(x)}}, f.t.c("u"));
+      CHECK(count_where(fraction.not_in(select(col))) == static_cast<std::int64_t>(model.size()) - all_or_none);
+      CHECK(count_where(fraction.in_(select(col))) == all_or_none);
     }
+  }
+  // A fractional expression IN (SELECT an integer column): MariaDB rounded it too, in the
+  // index lookup and in the materialised subquery.
+  for (std::size_t c = 1; c < 4; ++c) {
+    Expr col = f.t.c(names[c]);
+    std::int64_t in = 0;
+    for (auto& r : model) {
+      double half = static_cast<double>(r[0]) * 0.5;
+      in += std::any_of(model.begin(), model.end(), [&](auto& o) { return static_cast<double>(o[c]) == half; });
+    }
+    INFO("id * 0.5 IN " << names[c]);
+    REQUIRE(in > 0);
+    CHECK(count_where((f.t.c("id") * 0.5).in_(select(col))) == in);
+    CHECK(count_where((f.t.c("id") * 0.5).not_in(select(col))) == static_cast<std::int64_t>(model.size()) - in);
+    CHECK(f.conn.execute(select(athanor::count()).select_from(f.t).where((f.t.c("id") * 0.5).not_in(select(col)) == true)).scalar_one<std::int64_t>() ==
+          static_cast<std::int64_t>(model.size()) - in);
   }
   for (const char* text : {"2.5", "2.00", "-0.50", "3"}) {
     double x = std::stod(text);
@@ -219,6 +267,7 @@ TEST_CASE("an integer column = a fraction matches what C++ says, indexed or not,
       CHECK(count_where(col == Value(Decimal{text})) == expected);
       CHECK(count_where(col.in_({Expr(Value(Decimal{text}))})) == expected);
       CHECK(count_where(col.in_({Expr(Value(Decimal{text})), Expr(Value(Decimal{"1000.5"}))})) == expected);
+      CHECK(count_where(Expr(Value(Decimal{text})).in_(select(col))) == (expected ? static_cast<std::int64_t>(model.size()) : 0));
     }
   }
 }
@@ -846,6 +895,154 @@ TEST_CASE("a correlated scalar subquery in ORDER BY reads the outer row (issue 1
   CHECK(b.conn.execute(select(b.id()).order_by(n_posts.desc(), b.id().desc())).scalars<int>() == want);
   // Not in the select list, and with the same subquery also in the select list.
   CHECK(b.conn.execute(select(b.id(), n_posts.label("n")).order_by(n_posts.desc(), b.id().desc())).scalars<int>() == want);
+}
+
+TEST_CASE("a FROM-less correlated subquery with a WHERE answers per outer row") {
+  // Core writes `(SELECT count(*) WHERE EXISTS (SELECT … WHERE … users.id))` when the WHERE reads
+  // the outer row only through a nested subquery. MariaDB 10.11 kept the first false WHERE for
+  // every later outer row (0, or no row, from then on): seen failing there before
+  // Capabilities::where_without_from.
+  Blog b;
+  std::map<int, bool> has_posts;  // as the database holds them, decided in C++
+  for (int id : b.conn.execute(select(b.id())).scalars<int>()) has_posts[id] = false;
+  for (int uid : b.conn.execute(select(b.posts.c("user_id"))).scalars<int>()) has_posts[uid] = true;
+  auto posts_of_user = exists(select(b.posts.c("id")).where(b.posts.c("user_id") == b.id()));
+  for (bool negate : {false, true}) {
+    INFO("negated: " << negate);
+    Expr cond = negate ? !posts_of_user : posts_of_user;
+    std::vector<std::int64_t> counts, sums;
+    std::vector<std::optional<std::int64_t>> ones;
+    Ids matching;
+    for (auto [id, has] : has_posts) {
+      bool yes = has != negate;
+      counts.push_back(yes), sums.push_back(yes), ones.push_back(yes ? std::optional<std::int64_t>(1) : std::nullopt);
+      if (yes) matching.push_back(id);
+    }
+    REQUIRE(std::find(counts.begin(), counts.end(), 0) != counts.end());
+    auto n = select(count()).where(cond).scalar_subquery();
+    auto total = select(sum(literal_column("1", Integer{}))).where(cond).scalar_subquery();
+    auto one = select(literal_column("1", Integer{})).where(cond).scalar_subquery();
+    auto r = b.conn.execute(select(b.id(), n.label("n"), total.label("t"), one.label("o")).order_by(b.id()));
+    std::vector<std::int64_t> got_n, got_t;
+    std::vector<std::optional<std::int64_t>> got_o;
+    for (const Row& row : r) {
+      got_n.push_back(row.get<std::int64_t>(1));
+      auto t = row.get<std::optional<std::int64_t>>(2);
+      got_t.push_back(t.value_or(0));
+      got_o.push_back(row.get<std::optional<std::int64_t>>(3));
+    }
+    CHECK(got_n == counts);
+    CHECK(got_t == sums);
+    CHECK(got_o == ones);
+    CHECK(b.ids(n == 1) == matching);
+  }
+}
+
+TEST_CASE("a scalar subquery left of a correlated IN (SELECT …) is compared by its value") {
+  // MariaDB 10.11 answered `(SELECT sum(score) FROM posts) IN (SELECT score FROM posts WHERE
+  // user_id = users.id)` with true wherever the correlated subquery had a row (a DECIMAL or
+  // DOUBLE scalar subquery there): seen failing before coalesce() went around it
+  // (Capabilities::aggregate_left_of_in_select).
+  Blog b;
+  auto score = b.posts.c("score");
+  std::map<int, std::vector<std::int64_t>> scores_of;  // as the database holds them
+  std::vector<std::int64_t> all;
+  for (int id : b.conn.execute(select(b.id())).scalars<int>()) scores_of[id];
+  for (const Row& r : b.conn.execute(select(b.posts.c("user_id"), score))) {
+    scores_of[r.get<int>(0)].push_back(r.get<std::int64_t>(1));
+    all.push_back(r.get<std::int64_t>(1));
+  }
+  std::int64_t total = 0;
+  for (auto v : all) total += v;
+  std::int64_t first = b.conn.execute(select(score).where(b.posts.c("id") == 1)).scalar_one<std::int64_t>();
+  struct Left {
+    const char* what;
+    Expr value;
+    std::int64_t expected;
+  };
+  for (auto& [what, left, value] : std::vector<Left>{
+           {"sum", select(sum(score)).select_from(b.posts).scalar_subquery(), total},
+           {"max of one", select(max(score)).where(b.posts.c("id") == 1).scalar_subquery(), first},
+           {"avg of one", select(avg(score)).where(b.posts.c("id") == 1).scalar_subquery(), first}}) {
+    INFO(std::string(what));
+    auto of_user = select(score).where(b.posts.c("user_id") == b.id());
+    std::vector<std::pair<bool, bool>> want, got;  // (IN, NOT IN); no NULL scores
+    Ids in_ids, not_in_ids;
+    for (auto& [id, scores] : scores_of) {
+      bool in = std::find(scores.begin(), scores.end(), value) != scores.end();
+      want.emplace_back(in, !in);
+      (in ? in_ids : not_in_ids).push_back(id);
+    }
+    REQUIRE(std::count(want.begin(), want.end(), std::pair{false, true}) > 0);
+    for (const Row& r : b.conn.execute(select(b.id(), left.in_(of_user), left.not_in(of_user)).order_by(b.id())))
+      got.emplace_back(r.get<bool>(1), r.get<bool>(2));
+    CHECK(got == want);
+    CHECK(b.ids(left.in_(of_user)) == in_ids);
+    CHECK(b.ids(left.not_in(of_user)) == not_in_ids);
+  }
+}
+
+TEST_CASE("[NOT] IN (SELECT an INT column holding NULL) of a BIGINT beyond INT is NULL, as SQL's three values say") {
+  // MariaDB 10.11's partial match of the materialised subquery found nothing for a value beyond
+  // the INT column's range and ignored its NULLs (NOT IN gave 1, IN 0): seen failing there
+  // before Capabilities::wide_left_of_in_select (and with the partial-match strategies off,
+  // through the column's index, too).
+  struct Wide : test::Schema {
+    Table wide{"in_wide", md, Column{"id", Integer{}, primary_key, autoincrement(false)}, Column{"b", BigInteger{}}};
+    Table narrow{"in_narrow", md, Column{"id", Integer{}, primary_key, autoincrement(false)}, Column{"i", Integer{}},
+                 Column{"j", Integer{}, athanor::index}};  // j = i, looked up by its index
+    Connection conn = (create(), engine.connect());
+  } w;
+  using Opt = std::optional<std::int64_t>;
+  std::vector<Opt> bs{1, 3000000000LL, -3000000000LL, 5, 7, std::nullopt, 4294967297LL};
+  std::vector<Opt> is{1, std::nullopt, 5};
+  for (std::size_t k = 0; k < bs.size(); ++k) {
+    w.conn.execute(insert(w.wide).values({{"id", static_cast<int>(k)}, {"b", bs[k] ? Value(*bs[k]) : Value(null)}}));
+  }
+  for (std::size_t k = 0; k < is.size(); ++k) {
+    Value v = is[k] ? Value(*is[k]) : Value(null);
+    w.conn.execute(insert(w.narrow).values({{"id", static_cast<int>(k)}, {"i", v}, {"j", v}}));
+  }
+  // x IN set, in SQL's three values: true if found, else NULL if the set holds a NULL or x is
+  // NULL (and the set is not empty), else false.
+  auto in3 = [](Opt x, const std::vector<Opt>& set) -> std::optional<bool> {
+    if (set.empty()) return false;
+    if (!x) return std::nullopt;
+    bool null = false;
+    for (auto& v : set) {
+      if (v && *v == *x) return true;
+      null = null || !v;
+    }
+    return null ? std::nullopt : std::optional<bool>(false);
+  };
+  auto negate = [](std::optional<bool> v) { return v ? std::optional<bool>(!*v) : std::nullopt; };
+  for (const char* narrow : {"i", "j"}) {
+  auto i = select(w.narrow.c(narrow));
+  Expr b = w.wide.c("b");
+  for (auto& [what, left] : std::vector<std::pair<const char*, Expr>>{{"column", b}, {"expression", b + 0}}) {
+    INFO(std::string(what) << " NOT IN " << narrow);
+    std::vector<std::pair<std::optional<bool>, std::optional<bool>>> want, got;
+    Ids not_in_ids;
+    for (std::size_t k = 0; k < bs.size(); ++k) {
+      auto in = in3(bs[k], is);
+      want.emplace_back(in, negate(in));
+      if (negate(in) == true) not_in_ids.push_back(static_cast<int>(k));
+    }
+    REQUIRE(not_in_ids != Ids{0, 1, 2, 3, 4, 5, 6});
+    auto id = w.wide.c("id");
+    for (const Row& r : w.conn.execute(select(id, left.in_(i), left.not_in(i)).order_by(id)))
+      got.emplace_back(r.get<std::optional<bool>>(1), r.get<std::optional<bool>>(2));
+    CHECK(got == want);
+    CHECK(w.conn.execute(select(id).where(left.not_in(i)).order_by(id)).scalars<int>() == not_in_ids);
+  }
+  // A bound integer.
+  for (auto x : {std::int64_t{3000000000LL}, std::int64_t{5}, std::int64_t{-4294967296LL}}) {
+    INFO(x);
+    auto r = w.conn.execute(select(Expr(x).in_(i), Expr(x).not_in(i))).one();
+    CHECK(r.get<std::optional<bool>>(0) == in3(x, is));
+    CHECK(r.get<std::optional<bool>>(1) == negate(in3(x, is)));
+  }
+  }
 }
 
 namespace {

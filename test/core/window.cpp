@@ -227,7 +227,7 @@ TEST_CASE("refused: a frame that ends before it starts, a negative offset, RANGE
 
 TEST_CASE("a window over a derived table or CTE whose rows IN (SELECT …) or an IN list filters keeps every row") {
   // MariaDB 10.11 returned no row for these when it merged the derived table into the select
-  // (Capabilities::window_with_semi_join_prefix); seen failing there before.
+  // (Capabilities::window_with_semi_join_switch); seen failing there before.
   Sales t;
   Table wanted{"window_core_wanted", t.md, Column{"region", String{10}}};
   t.md.create_all(t.conn);

@@ -141,6 +141,10 @@ TEST_CASE("a fraction compared with an integer column is CAST: MariaDB 10.11 rou
         "SELECT `users`.`id` FROM `users` WHERE `users`.`age` = CAST(? AS DECIMAL(65,30))");
   CHECK(sql(select(id).where(age.in_({Expr(2.5), Expr(3)}))) ==
         "SELECT `users`.`id` FROM `users` WHERE `users`.`age` IN (CAST(? AS DOUBLE), ?)");
+  CHECK(sql(select(id).where(Expr(2.5).in_(select(age)))) ==
+        "SELECT `users`.`id` FROM `users` WHERE CAST(? AS DOUBLE) IN (SELECT CAST(`users`.`age` AS DOUBLE) FROM `users`)");
+  CHECK(sql(select(id).where((age * 0.5).not_in(select(id)))) ==
+        "SELECT `users`.`id` FROM `users` WHERE CAST((`users`.`age` * ?) AS DOUBLE) NOT IN (SELECT CAST(`users`.`id` AS DOUBLE) FROM `users`)");
   // Integers, other operators and expressions stay as they were.
   CHECK(sql(select(id).where(age == 2)) == "SELECT `users`.`id` FROM `users` WHERE `users`.`age` = ?");
   CHECK(sql(select(id).where(age < 2.5)) == "SELECT `users`.`id` FROM `users` WHERE `users`.`age` < ?");
@@ -161,18 +165,53 @@ TEST_CASE("a statement with a window function and IN (SELECT …) keeps its deri
   CHECK(sql(select(d.c("id")).select_from(d).where(d.c("id").in_(select(s.posts.c("user_id"))))).rfind("SELECT `d`", 0) == 0);
 }
 
+TEST_CASE("a FROM-less select with a WHERE reads a one-row derived table: MariaDB 10.11 keeps a correlated one's first false WHERE") {
+  Schema s;
+  auto has_posts = exists(select(s.posts.c("id")).where(s.posts.c("user_id") == s.users.c("id")));
+  auto n = select(count()).where(!has_posts).scalar_subquery();
+  CHECK(sql(select(s.users.c("id"), n)) ==
+        "SELECT `users`.`id`, (SELECT count(*) FROM (SELECT 1) AS `athanor_one` WHERE NOT EXISTS "
+        "(SELECT `posts`.`id` FROM `posts` WHERE `posts`.`user_id` = `users`.`id`)) FROM `users`");
+  // Without a WHERE (a HAVING alone is evaluated per row), or with a FROM: as it was.
+  CHECK(sql(select(count()).having(count() > 0)) == "SELECT count(*) HAVING count(*) > ?");
+  CHECK(sql(select(s.users.c("id")).where(s.users.c("id") > 2)) == "SELECT `users`.`id` FROM `users` WHERE `users`.`id` > ?");
+}
+
 TEST_CASE("an aggregate left of IN (SELECT …) goes through coalesce(): MariaDB 10.11 gets it wrong as it is") {
   Schema s;
   auto age = s.users.c("age"), name = s.users.c("name");
   CHECK(sql(select(name).group_by(name).having(max(age).in_(select(s.posts.c("id"))))) ==
         "SELECT `users`.`name` FROM `users` GROUP BY `users`.`name` HAVING coalesce(max(`users`.`age`)) IN "
         "(SELECT `posts`.`id` FROM `posts`)");
+  // A list: plain, where the JSON_TABLE form would be a subquery (see in_list_as_array).
   CHECK(sql(select(name).group_by(name).having(count().not_in({1, 2}))) ==
-        "SELECT `users`.`name` FROM `users` GROUP BY `users`.`name` HAVING coalesce(count(*)) NOT IN "
-        "(SELECT v FROM JSON_TABLE(?, '$[*]' COLUMNS (v BIGINT PATH '$')) AS athanor_in)");
+        "SELECT `users`.`name` FROM `users` GROUP BY `users`.`name` HAVING count(*) NOT IN (?, ?)");
   // Not an aggregate of this level: as it was.
   CHECK(sql(select(name).where(age.in_(select(max(s.posts.c("id")))))) ==
         "SELECT `users`.`name` FROM `users` WHERE `users`.`age` IN (SELECT max(`posts`.`id`) FROM `posts`)");
+}
+
+TEST_CASE("a scalar subquery left of IN (SELECT …) goes through coalesce(): MariaDB 10.11 compares it wrongly with a correlated one") {
+  Schema s;
+  auto total = select(sum(s.posts.c("id"))).select_from(s.posts).scalar_subquery();
+  CHECK(sql(select(s.users.c("id"), total.not_in(select(s.posts.c("id")).where(s.posts.c("user_id") == s.users.c("id"))))) ==
+        "SELECT `users`.`id`, coalesce((SELECT sum(`posts`.`id`) FROM `posts`)) NOT IN "
+        "(SELECT `posts`.`id` FROM `posts` WHERE `posts`.`user_id` = `users`.`id`) FROM `users`");
+}
+
+TEST_CASE("IN (SELECT an INT column) of a wider integer reads the column AS SIGNED: MariaDB 10.11 ignored its NULLs beyond INT") {
+  Schema s;
+  const std::string cast = "(SELECT CAST(`posts`.`user_id` AS SIGNED) FROM `posts`)";
+  auto user_ids = select(s.posts.c("user_id"));  // INTEGER
+  auto post_id = s.posts.c("id");                // BIGINT
+  CHECK(sql(select(post_id).where(post_id.not_in(user_ids))) == "SELECT `posts`.`id` FROM `posts` WHERE `posts`.`id` NOT IN " + cast);
+  // An integer expression or bound integer is a BIGINT to the server.
+  CHECK(sql(select(post_id).where((s.users.c("age") + 1).in_(user_ids))).find(cast) != std::string::npos);
+  CHECK(sql(select(Expr(std::int64_t{3000000000LL}).in_(user_ids))).find(cast) != std::string::npos);
+  // An INT column, a BIGINT subquery column, or no integer: as it was.
+  CHECK(sql(select(post_id).where(s.users.c("age").not_in(user_ids))).find("CAST") == std::string::npos);
+  CHECK(sql(select(post_id).where(s.users.c("age").not_in(select(post_id)))).find("CAST") == std::string::npos);
+  CHECK(sql(select(post_id).where(s.users.c("name").not_in(select(s.posts.c("title"))))).find("CAST") == std::string::npos);
 }
 
 TEST_CASE("insert: one row, many rows, default values, RETURNING") {

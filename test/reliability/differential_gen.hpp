@@ -24,12 +24,9 @@
 //    column, so the order of the rows is total; LIMIT/OFFSET only with such an ORDER BY.
 //  - no ORDER BY, GROUP BY, DISTINCT or set operation over Unicode text or doubles computed
 //    by a division (the last bits may differ).
-//  - MariaDB 10.11 server bugs kept out: [NOT] IN (SELECT …) compares plain columns of one
-//    type, its subquery has no outer join, and a query with window functions has none (nor
-//    an IN list, a JSON_TABLE subquery there); no aggregate IN (list) without GROUP BY;
+//  - MariaDB 10.11 server bugs kept out: no aggregate left of IN (SELECT …) without GROUP BY;
 //    HAVING names only group keys that are selected plain columns, and needs GROUP BY over
-//    a join; no OFFSET after DISTINCT; an integer column is never equal to (or IN) a fraction
-//    (its index is searched for the rounded integer); window keys are not constants.
+//    a join; no OFFSET after DISTINCT; window keys are not constants.
 #pragma once
 
 #include <algorithm>   // std::find, std::min
@@ -951,11 +948,8 @@ class Gen {
   NodeP in_list(int depth) {
     bool number = chance(70);
     NodeP x = number ? num(depth) : str(depth);
-    // RULE: no aggregate left of IN (list) in a query without GROUP BY: over no row at all,
-    // MariaDB 10.11 answers `max(f) IN (SELECT …)` (the JSON_TABLE form of a list) with 0, not
-    // NULL, and NOT IN with 1 (`SELECT max(a1.f) NOT IN (SELECT da.f FROM da) FROM dc AS a1
-    // WHERE 1 = 0` gives 1; a plain list gives NULL).
-    if (grouped_ && keys_.empty() && x->agg) x = number ? num_lit(Ty::i) : str_lit();
+    // An aggregate too: MariaDB 10.11 answered `max(f) IN (SELECT v FROM JSON_TABLE(…))` over
+    // no row with 0, not NULL; the dialect writes a plain list beside an aggregate.
     auto n = node(Op::in_list, Ty::t, {x});
     for (int i = 0, k = pick(5); i < k; ++i) {
       if (chance(10)) {
@@ -1058,21 +1052,29 @@ class Gen {
   }
   NodeP in_select(int depth) {
     bool number = chance(70);
-    // RULE: numbers IN (SELECT …) compare two plain columns of one type. MariaDB 10.11 gets
-    // [NOT] IN wrong when the types differ: `(SELECT sum(1) FROM dc) NOT IN (SELECT 1 FROM da
-    // WHERE 'a' = db.s)` (DECIMAL against INT, correlated) drops rows, and `dc.b NOT IN (SELECT
-    // da.i FROM da)` is true for a BIGINT beyond INT although da.i holds NULLs.
-    NodeP x = number ? column([](Ty t) { return numeric(t); }) : str(depth);
+    // Any number against any numeric column: MariaDB 10.11 compared `(SELECT sum(1) FROM dc)
+    // NOT IN (SELECT 1 FROM da WHERE 'a' = db.s)` (a DECIMAL scalar subquery, correlated) wrongly,
+    // and `dc.b NOT IN (SELECT da.i FROM da)` was 1 for a BIGINT beyond INT although da.i holds
+    // NULLs; the dialect writes around both (Capabilities::aggregate_left_of_in_select,
+    // wide_left_of_in_select).
+    NodeP x = number ? num(depth) : str(depth);
+    // RULE: no division result (equality). RULE: no aggregate without GROUP BY: when MariaDB
+    // 10.11 proves the WHERE empty before execution (a constant false WHERE, a primary or unique
+    // key = a value no row holds, prepared or not), an implicitly grouped select sets each
+    // non-constant subquery of its select list to a default (IN / EXISTS 0, a scalar NULL),
+    // through coalesce(), CASE and arithmetic alike: `SELECT count(*) IN (SELECT 0 FROM da)
+    // FROM dc WHERE 1 = 0` is 0. By design since MDEV-229 / lp:985667 (no_rows_in_result); no
+    // sound rewrite, and data-dependent, so the dialect cannot refuse it exactly.
+    if (number && (x->inexact || (grouped_ && keys_.empty() && x->agg))) x = column([](Ty t) { return numeric(t); });
     if (!x) return comparison(depth);
     QueryP q = inner(depth);
-    // RULE: no outer join inside IN (SELECT …): MariaDB 10.11 keeps 1 row of 8 for `w.c IN
-    // (SELECT a2.id FROM dc AS a2 LEFT JOIN dc AS a3 ON a3.id < a2.id)` when w is a grouped
-    // derived table over a join (literal SQL too).
-    for (auto& j : q->joins) j.outer = false;
+    // Outer joins inside too: MariaDB 10.11 had kept 1 row of 8 for `w.c IN (SELECT a2.id FROM
+    // dc AS a2 LEFT JOIN dc AS a3 ON a3.id < a2.id)` (w a grouped derived table over a join),
+    // which no longer reproduces with the dialect's workarounds (seeds 12-14 agree).
     bool ok = true;
     in_scope(*q, [&] {
       NodeP c;
-      if (number) c = column_of(q->from, [&](Ty t) { return t == x->ty; });
+      if (number) c = column_of(q->from, [&](Ty t) { return numeric(t); });
       else c = str(depth);
       if (!c) return void(ok = false);
       q->cols = {c};
@@ -1080,9 +1082,7 @@ class Gen {
     });
     if (!ok) return comparison(depth);
     auto n = node(Op::in_select, Ty::t, {x});
-    // RULE: no NOT IN (SELECT …): MariaDB 10.11 also drops rows of `1 NOT IN (SELECT 1 FROM da
-    // WHERE 1 = w4.c0)` when w4 is the NULL side of an outer join (the subquery is empty).
-    n->sub = q, n->flags = 0;
+    n->sub = q, n->flags = chance(30) ? 1 : 0;
     count("in_select");
     return n;
   }
@@ -1204,7 +1204,7 @@ class Gen {
     // An IN (SELECT …) or IN list in the WHERE of a query with window functions is generated:
     // MariaDB 10.11 lost or added rows there (`SELECT max(d.s) OVER () FROM (SELECT db.s FROM
     // dc, db) AS d WHERE d.s IN (SELECT da.s FROM da)` gave none) when it merged the derived
-    // table; the dialect keeps it unmerged (Capabilities::window_with_semi_join_prefix).
+    // table; the dialect keeps it unmerged (Capabilities::window_with_semi_join_switch).
     for (int i = 0, n = pick(3); i < n; ++i) q->where.push_back(pred(2)), count("where");
     if (chance(15) && all_orderable(*q)) q->distinct = true, count("distinct");
     if (chance(top ? 35 : 15) && all_orderable(*q)) total_order(*q, 1);

@@ -64,8 +64,37 @@ class Compiler {
   /// there goes through coalesce() where the server gets it wrong as it is
   /// (Capabilities::aggregate_left_of_in_select).
   void left_of_in_select(const Expr& e) {
-    if (d_.capabilities().aggregate_left_of_in_select || !holds_aggregate(e)) return operand(e);
+    if (d_.capabilities().aggregate_left_of_in_select || !(holds_aggregate(e) || holds_scalar_select(e))) return operand(e);
     out() += "coalesce(", expr(e), out() += ')';
+  }
+  /// The select that names a compound's columns (its first part, however nested), or `s`.
+  static const detail::SelectNode* first_select(const detail::SelectNode& s) {
+    const detail::SelectNode* first = &s;
+    while (!first->compound.empty()) first = first->compound.front().second.get();
+    return first;
+  }
+  /// Whether `e` holds a scalar subquery at this query level.
+  static bool holds_scalar_select(const Expr& e) {
+    const auto& n = e.node();
+    return n.kind == detail::ExprKind::scalar_select ||
+           std::any_of(n.args.begin(), n.args.end(), [](const Expr& a) { return holds_scalar_select(a); });
+  }
+  /// Whether the left side of `IN (SELECT …)` may hold an integer beyond the range of the
+  /// subquery's column, an integer narrower than BIGINT (Capabilities::wide_left_of_in_select).
+  /// The server types an integer expression or a bound integer BIGINT, so only a plain column
+  /// counts as narrow on the left; any integer-typed subquery value counts as narrow on the right.
+  static bool wider_than_column(const Expr& left, const detail::SelectNode& s) {
+    auto rank = [](const Expr& e, bool plain_only) {
+      using T = TypeKind;
+      auto k = e.type().kind;
+      int r = k == T::boolean ? 1 : k == T::small_integer ? 2 : k == T::integer ? 3 : k == T::big_integer ? 4 : 0;
+      if (plain_only && e.node().kind != detail::ExprKind::column && (r || k == T::null)) return 4;
+      return r;
+    };
+    const detail::SelectNode* first = first_select(s);
+    if (first->columns.size() != 1) return false;
+    int right = rank(first->columns[0], false);
+    return right > 0 && right < 4 && rank(left, true) > right;
   }
   /// Whether `e` calls one of the functions `names` (lower case; matched without case) at this
   /// query level: not inside a subquery, and inside windows (`f(x) OVER …`) only when
@@ -189,6 +218,11 @@ class Compiler {
   bool in_list_as_array(const detail::ExprNode& n) {
     auto lhs = n.args[0].type().kind;
     if (lhs == TypeKind::null || lhs == TypeKind::binary || lhs == TypeKind::json) return false;
+    // An aggregate stays left of a plain list where it may not stand left of a subquery
+    // (Capabilities::aggregate_left_of_in_select): MariaDB 10.11 answers `count(*) IN (SELECT
+    // v FROM JSON_TABLE(…))` with 0 (NOT IN with 1) when it has found the WHERE empty before
+    // execution (`WHERE id = 999`), whatever the list holds; a plain list it evaluates.
+    if (!d_.capabilities().aggregate_left_of_in_select && holds_aggregate(n.args[0])) return false;
     // The elements are read as the left side's type: a fraction (double or Decimal) beside an
     // integer column would be cut (MariaDB: -2.25 read as -2) or refused (PostgreSQL), so such a
     // list stays a list of binds.
@@ -225,12 +259,14 @@ class Compiler {
   /// Whether `constant` (a bound or literal value) is a fraction compared for equality with the
   /// integer column `other` where the server's index lookup would round it first
   /// (Capabilities::index_lookup_keeps_fractions): `int_col = 2.5` would find the row holding 2.
-  bool rounded_by_index(const Expr& constant, const Expr& other) const {
+  /// Left of IN (SELECT int_col …) (`constant_only` false) any fractional value is: the server
+  /// rounds it to look it up in the index or in the materialised subquery.
+  bool rounded_by_index(const Expr& constant, const Expr& other, bool constant_only = true) const {
     using K = detail::ExprKind;
     if (d_.capabilities().index_lookup_keeps_fractions) return false;
     auto k = constant.node().kind;
     auto t = constant.type().kind;
-    if ((k != K::bind && k != K::literal) || (t != TypeKind::double_ && t != TypeKind::float_ && t != TypeKind::numeric)) return false;
+    if ((constant_only && k != K::bind && k != K::literal) || (t != TypeKind::double_ && t != TypeKind::float_ && t != TypeKind::numeric)) return false;
     const auto& o = other.node();
     return o.kind == K::column && (o.type.is_integer() || o.type.kind == TypeKind::boolean);
   }
@@ -276,7 +312,11 @@ class Compiler {
   /// Bound value nodes already given a placeholder, with its index (numbered placeholders, in
   /// SELECT statements: elsewhere a parameter's index may be read per column, as INSERT does).
   bool reuse_binds_ = false;
-  /// What the statement holds anywhere, for Capabilities::window_with_semi_join_prefix.
+  /// The subquery of `fraction IN (SELECT int_col …)` whose column is written as
+  /// CAST(int_col AS the fraction's type) (see rounded_by_index), with that type.
+  const detail::SelectNode* cast_first_column_ = nullptr;
+  SqlType cast_first_column_type_;
+  /// What the statement holds anywhere, for Capabilities::window_with_semi_join_switch.
   bool wrote_window_ = false, wrote_in_select_ = false;
   /// Held, not only pointed to: a node the compiler made itself (the JSON array of an IN list)
   /// is freed after use, and a later node at the same address would take its placeholder.
@@ -429,7 +469,20 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
     case K::in_array: wrote_in_select_ = true, d_.in_array(*this, n); break;
     case K::in_select:
       wrote_in_select_ = true;
-      left_of_in_select(n.args[0]), out() += (n.flags & 1) ? " NOT IN (" : " IN (", select(*n.select, true), out() += ')';
+      if (const auto* first = first_select(*n.select); first->columns.size() == 1 && rounded_by_index(n.args[0], first->columns[0], false)) {
+        // `2.5 IN (SELECT int_col …)`: both sides as the fraction's type. The left too: a
+        // parameter inside it (CASE … THEN ? … END) was otherwise typed by the server so as to
+        // compare wrongly with the cast column.
+        cast_first_column_ = first, cast_first_column_type_ = n.args[0].type();
+        out() += "CAST(", left_of_in_select(n.args[0]), out() += " AS ", d_.cast_type_name(out(), n.args[0].type()), out() += ')';
+      } else {
+        if (!d_.capabilities().wide_left_of_in_select && wider_than_column(n.args[0], *n.select)) {
+          cast_first_column_ = first_select(*n.select), cast_first_column_type_ = BigInteger{};
+        }
+        left_of_in_select(n.args[0]);
+      }
+      out() += (n.flags & 1) ? " NOT IN (" : " IN (";
+      select(*n.select, true), out() += ')';
       break;
     case K::exists: out() += "EXISTS (", select(*n.select, true), out() += ')'; break;
     case K::scalar_select: out() += '(', select(*n.select, true), out() += ')'; break;

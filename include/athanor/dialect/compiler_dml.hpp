@@ -29,9 +29,12 @@ ATHANOR_DECL Compiled Compiler::compile(const detail::StatementNode& n) {
     case K::text: text(static_cast<const detail::TextNode&>(n)); break;
     case K::ddl: ddl(static_cast<const detail::DdlNode&>(n)); break;
   }
-  if (const char* prefix = d_.capabilities().window_with_semi_join_prefix; prefix && wrote_window_ && wrote_in_select_) {
-    c_.sql.insert(0, prefix);
-  }
+  // Optimizer switches for this statement only (https://mariadb.com/kb/en/set-statement/):
+  // a prepared statement keeps them too.
+  std::string switches;
+  const auto& caps = d_.capabilities();
+  if (caps.window_with_semi_join_switch && wrote_window_ && wrote_in_select_) switches = caps.window_with_semi_join_switch;
+  if (!switches.empty()) c_.sql.insert(0, "SET STATEMENT optimizer_switch='" + switches + "' FOR ");
   return std::move(c_);
 }
 

@@ -282,7 +282,13 @@ ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate)
         if (c.node().kind == detail::ExprKind::label) names.push_back(lower(c.node().text));
     for (std::size_t i = 0; i < s.columns.size(); ++i) {
       if (i) out() += ", ";
-      select_column(s.columns[i]);
+      if (i == 0 && cast_first_column_ == &s) {
+        // Capabilities::index_lookup_keeps_fractions: compared as the fraction's type, not rounded to the column's.
+        cast_first_column_ = nullptr;
+        out() += "CAST(", expr(s.columns[0]), out() += " AS ", d_.cast_type_name(out(), cast_first_column_type_), out() += ')';
+      } else {
+        select_column(s.columns[i]);
+      }
       const auto& n = s.columns[i].node();
       if (!name_columns || n.kind == detail::ExprKind::label) continue;
       auto taken = [&](const std::string& x) { return std::find(names.begin(), names.end(), lower(x)) != names.end(); };
@@ -297,6 +303,8 @@ ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate)
       bool first = true;
       for (auto& f : s.froms) out() += first ? "" : ", ", first = false, from_item(*f);
       for (auto* f : froms) out() += first ? "" : ", ", first = false, from_item(*f);
+    } else if (!s.where.empty() && !d_.capabilities().where_without_from) {
+      out() += " FROM (SELECT 1) AS ", ident("athanor_one");  // Capabilities::where_without_from
     }
     where(" WHERE ", s.where);
     if (!s.group_by.empty()) {

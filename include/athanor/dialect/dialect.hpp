@@ -74,9 +74,11 @@ struct Capabilities {
   /// lag/lead take a third argument, the default where no row is that far; when false (MariaDB)
   /// the compiler writes a CASE over lag(1, n) instead.
   bool lag_lead_default = true;
-  /// An aggregate may stand as it is left of IN (SELECT …); when false (MariaDB 10.11, whose
-  /// semi-join answers `HAVING max(x) IN (SELECT y …)` with no row, `NOT IN` with every row) the
-  /// compiler writes it as `coalesce(max(x))`, which the server evaluates like any value.
+  /// An aggregate or a scalar subquery may stand as it is left of IN (SELECT …); when false
+  /// (MariaDB 10.11, whose semi-join answers `HAVING max(x) IN (SELECT y …)` with no row, `NOT
+  /// IN` with every row, and which compares `(SELECT sum(1) FROM t) IN (SELECT 1 FROM u WHERE
+  /// u.id = o.id)` as true wherever the correlated subquery has a row) the compiler writes it
+  /// as `coalesce(…)`, which the server evaluates like any value.
   bool aggregate_left_of_in_select = true;
   /// sum() of BIGINT is NUMERIC (PostgreSQL), so an integer division of a sum would be exact
   /// (`sum(x) / 2` is 62.5, where the others give 62): the compiler casts such an operand to
@@ -87,11 +89,23 @@ struct Capabilities {
   /// holding 2 when int_col is indexed, prepared or not) the compiler writes such a constant as
   /// CAST(… AS DOUBLE) / CAST(… AS DECIMAL(…)), which the server compares exactly, still by index.
   bool index_lookup_keeps_fractions = true;
-  /// Written before a statement that holds both a window function and an IN (SELECT …) (or an
-  /// IN list in its JSON array form) anywhere: MariaDB 10.11 merges a derived table or CTE into
-  /// such a select and then loses rows (`SELECT max(d.s) OVER () FROM (SELECT s FROM t) AS d
-  /// WHERE d.s IN (SELECT s FROM u)` returns none); materialised, it is right.
-  const char* window_with_semi_join_prefix = nullptr;
+  /// The optimizer switches (MariaDB's SET STATEMENT optimizer_switch='…' FOR, the only form
+  /// the compiler writes) of a statement that holds both a window function and an IN (SELECT …)
+  /// (or an IN list in its JSON array form) anywhere: MariaDB 10.11 merges a derived table or
+  /// CTE into such a select and then loses rows (`SELECT max(d.s) OVER () FROM (SELECT s FROM t)
+  /// AS d WHERE d.s IN (SELECT s FROM u)` returns none); materialised, it is right.
+  const char* window_with_semi_join_switch = nullptr;
+  /// An integer left of IN (SELECT an INT / SMALLINT / BOOLEAN value) may be wider than that
+  /// value's type; when false (MariaDB 10.11, whose lookup of a value beyond the column's range,
+  /// in the materialised subquery or the column's index alike, answers "not found" whatever
+  /// NULLs the column holds: `3000000000 NOT IN (SELECT i …)` is 1 where i holds a NULL, NULL
+  /// is right) the compiler writes the subquery's value as CAST(… AS the widest integer).
+  bool wide_left_of_in_select = true;
+  /// A select without FROM may have a WHERE; when false (MariaDB 10.11, which, for a FROM-less
+  /// subquery whose WHERE reads the outer row, keeps the first false answer for every later
+  /// outer row: `(SELECT count(*) WHERE EXISTS (… a1.s …))` gave 0 from then on) the compiler
+  /// gives such a select the one-row FROM `(SELECT 1) AS athanor_one`, which is evaluated per row.
+  bool where_without_from = true;
   /// A query giving how far behind its primary a replica is, in seconds (NULL: unknown), for
   /// ReplicaOptions::max_lag; null where the server cannot tell.
   const char* replica_lag_sql = nullptr;

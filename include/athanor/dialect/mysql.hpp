@@ -90,7 +90,17 @@ class MysqlDialect : public Dialect {
     // JSON_TABLE IN list) filters: MariaDB 10.11 returns no row, or a row too many, where the
     // same statement with the derived table materialised is right; SET STATEMENT scopes that
     // to the one statement (https://mariadb.com/kb/en/set-statement/).
-    caps_.window_with_semi_join_prefix = "SET STATEMENT optimizer_switch='derived_merge=off' FOR ";
+    // A FROM-less correlated subquery with a WHERE (`SELECT a1.id, (SELECT count(*) WHERE
+    // a1.id > 2) FROM t AS a1`, written by Core when the WHERE reads the outer row through a
+    // nested subquery) answers 0 / no row on every outer row after the first one whose WHERE
+    // was false, with or without FROM DUAL; a one-row derived table makes it right.
+    caps_.where_without_from = false;
+    caps_.window_with_semi_join_switch = "derived_merge=off";
+    // A BIGINT (or any integer expression, or bound integer) NOT IN (SELECT int_col …): a
+    // value beyond INT was "not found", so NOT IN gave 1 where int_col holds a NULL (NULL is
+    // right), through a materialised subquery (partial match) and through index_subquery
+    // alike; with the column CAST AS SIGNED it is right.
+    caps_.wide_left_of_in_select = false;
   }
   std::string_view name() const override { return "mysql"; }
   std::string_view display_name() const override { return "MySQL/MariaDB"; }
