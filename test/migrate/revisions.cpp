@@ -8,6 +8,7 @@
 #include "support/backend.hpp"
 #include "support/printing.hpp"
 
+#include <athanor/migrate/autogenerate.hpp>
 #include <athanor/migrate/upgrade.hpp>
 
 using namespace athanor;
@@ -129,11 +130,8 @@ TEST_CASE("six revisions up one at a time and down again: the diff against each 
     if (v == 3) CHECK(rows(engine, "SELECT full_name FROM rv_users ORDER BY id") == std::vector<std::string>{"ann", "bob"});
     if (v == 5) CHECK(rows(engine, "SELECT full_name FROM rv_users WHERE age = 40") == std::vector<std::string>{"bob"});
   }
-  // Dropping a column: the diff refuses it unless allowed, so autogenerate writes it only then.
-  {
-    mg::upgrade(engine, revs, "r5");  // nothing to do: r5 is applied
-    CHECK(mg::applied(engine).size() == 6);
-  }
+  mg::upgrade(engine, revs, "r5");  // nothing to do: r5 is applied
+  CHECK(mg::applied(engine).size() == 6);
   CHECK(rows(engine, "SELECT title FROM rv_posts p JOIN rv_users u ON u.id = p.user_id") == std::vector<std::string>{"hello"});
   for (int v = 5; v >= 1; --v) {
     std::string id = "r" + std::to_string(v);
@@ -290,4 +288,40 @@ TEST_CASE("offline SQL is the SQL upgrade() runs") {
   CHECK(statements > 12);
   CHECK(offline.find("-- data step: count the backfill") != std::string::npos);
   mg::downgrade(engine, revs, "base");
+}
+
+TEST_CASE("autogenerate: the diff as the C++ source of a revision; drops only when allowed") {
+  Engine engine = test::engine();
+  empty_database(engine);
+  auto revs = six();
+  mg::Revisions upto5;
+  for (auto& r : revs.all())
+    if (r.id != "r6") upto5.add(r);
+  mg::upgrade(engine, upto5);
+  const std::string head =
+      "// Revision g7: drop users.age\n"
+      "// Written by athanor::migrate::autogenerate: review it (add data steps where rows need them),\n"
+      "// then register it: revisions.add(revision_g7());\n#pragma once\n\n#include <athanor/migrate/revision.hpp>\n\n"
+      "inline athanor::migrate::Revision revision_g7() {\n  using namespace athanor;\n  return {\n"
+      "    .id = \"g7\",\n    .parents = {\"r5\"},\n    .message = \"drop users.age\",\n    .up = [](migrate::Ops& op) {\n";
+  // Against the database, and against the revisions' own schema (no connection): the same text.
+  auto refused = mg::autogenerate(models(6), engine, upto5, "drop users.age", {}, "g7");
+  CHECK(refused.source == head + "      // refused (pass allow_drop to write it): drop column rv_users.age\n"
+                                 "    },\n    .down = [](migrate::Ops& op) {\n    },\n  };\n}\n");
+  auto allowed = mg::autogenerate(models(6), engine, upto5, "drop users.age", {.allow_drop = true}, "g7");
+  const std::string expected = head + "      op.drop_column(\"rv_users\", \"age\");\n"
+                                      "    },\n    .down = [](migrate::Ops& op) {\n"
+                                      "      op.add_column(\"rv_users\", Column{\"age\", BigInteger{}});\n    },\n  };\n}\n";
+  CHECK(allowed.source == expected);
+  CHECK(mg::autogenerate(models(6), upto5, engine.dialect(), "drop users.age", {.allow_drop = true}, "g7").source == expected);
+  // From nothing: the whole schema as create_table calls.
+  mg::Revisions none;
+  auto first = mg::autogenerate(models(4), none, engine.dialect(), "initial", {}, "i0");
+  CHECK(first.source.find("    .parents = {},\n") != std::string::npos);
+  CHECK(first.source.find("      op.create_table(\"rv_users\",\n        Column{\"id\", Integer{}, primary_key},\n"
+                          "        Column{\"full_name\", String{40}, nullable(false)},\n") != std::string::npos);
+  CHECK(first.source.find("ForeignKeyConstraint{{\"user_id\"}, {\"rv_users.id\"}, {.name = \"fk_rv_posts_user_id_rv_users\"}}") !=
+        std::string::npos);
+  CHECK(first.source.find("      op.drop_table(\"rv_users\");\n") != std::string::npos);
+  mg::downgrade(engine, upto5, "base");
 }
