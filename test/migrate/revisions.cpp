@@ -11,6 +11,11 @@
 #include <athanor/migrate/autogenerate.hpp>
 #include <athanor/migrate/upgrade.hpp>
 
+#include <fstream>
+#include <sstream>
+
+#include "generated/revision_i0.hpp"  // written by autogenerate (the test below checks it still is)
+
 using namespace athanor;
 namespace mg = athanor::migrate;
 
@@ -324,4 +329,28 @@ TEST_CASE("autogenerate: the diff as the C++ source of a revision; drops only wh
         std::string::npos);
   CHECK(first.source.find("      op.drop_table(\"rv_users\");\n") != std::string::npos);
   mg::downgrade(engine, upto5, "base");
+}
+
+TEST_CASE("a revision autogenerate wrote compiles, runs, and leaves nothing to diff") {
+  Engine engine = test::engine();
+  empty_database(engine);
+  MetaData md;
+  Table users{"rv_users", md, Column{"id", Integer{}, primary_key}, Column{"full_name", String{40}, nullable(false)},
+              Column{"email", String{80}, nullable(false), athanor::index},
+              Column{"active", Boolean{}, nullable(false), server_default(true)}, Column{"kind", Enum{"a", "b"}}, Column{"score", Integer{}},
+              UniqueConstraint{{"full_name"}, ""}, CheckConstraint{"score >= 0", "ck_rv_users_score"}};
+  Table posts{"rv_posts", md, Column{"id", Integer{}, primary_key},
+              Column{"user_id", Integer{}, ForeignKey{"rv_users.id", {.on_delete = Action::cascade}}}, Column{"title", String{50}}};
+  std::ifstream in(test::env("ATHANOR_SOURCE_ROOT", ".") + "/test/migrate/generated/revision_i0.hpp");
+  REQUIRE(in);
+  std::stringstream saved;
+  saved << in.rdbuf();
+  mg::Revisions revs;
+  CHECK(mg::autogenerate(md, revs, engine.dialect(), "initial schema", {}, "i0").source == saved.str());
+  revs.add(revision_i0());
+  mg::upgrade(engine, revs);
+  CHECK(mg::diff(md, engine).describe() == std::vector<std::string>{});
+  CHECK(mg::autogenerate(md, engine, revs, "nothing", {}, "n1").source.find(".up = [](migrate::Ops& op) {\n    },") != std::string::npos);
+  mg::downgrade(engine, revs, "base");
+  CHECK(user_tables(engine) == std::vector<std::string>{});
 }

@@ -67,7 +67,7 @@ inline std::string cpp_column(const ColumnDef& c, const Dialect& d) {
   if (c.primary_key) s += ", primary_key";
   else if (!c.nullable) s += ", nullable(false)";
   if (c.unique) s += ", unique";
-  if (c.index) s += ", index";
+  if (c.index) s += ", athanor::index";  // qualified: POSIX <strings.h> has an index()
   if (c.server_default) {
     const Expr& e = *c.server_default;
     if (e.node().kind == athanor::detail::ExprKind::bind) {
