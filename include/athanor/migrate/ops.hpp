@@ -126,15 +126,18 @@ class Ops {
   void create_index(const std::string& table, Index index) {
     edit(table, [&](athanor::detail::TableData& t) { t.indexes.push_back(std::move(index)); });
   }
+  /// DROP INDEX by the name the database has (a generated one: `ix_users_email`).
   void drop_index(const std::string& table, const std::string& name) {
     edit(table, [&](athanor::detail::TableData& t) {
       freeze_names(t);
       gone(t, name, std::erase_if(t.indexes, [&](auto& x) { return x.name == name; }));
     });
   }
+  /// ADD CONSTRAINT … UNIQUE (`UniqueConstraint{{"email"}, ""}` takes the convention's name).
   void add_unique(const std::string& table, UniqueConstraint unique) {
     edit(table, [&](athanor::detail::TableData& t) { t.uniques.push_back(std::move(unique)); });
   }
+  /// Drops a UNIQUE constraint by name.
   void drop_unique(const std::string& table, const std::string& name) {
     edit(table, [&](athanor::detail::TableData& t) {
       freeze_names(t);
@@ -152,15 +155,18 @@ class Ops {
       t.foreign_keys.push_back(std::move(r));
     });
   }
+  /// Drops a FOREIGN KEY by name (`fk_posts_user_id_users`).
   void drop_foreign_key(const std::string& table, const std::string& name) {
     edit(table, [&](athanor::detail::TableData& t) {
       freeze_names(t);
       gone(t, name, std::erase_if(t.foreign_keys, [&](auto& x) { return x.options.name == name; }));
     });
   }
+  /// ADD CONSTRAINT … CHECK (SQL text, as CheckConstraint takes it).
   void add_check(const std::string& table, CheckConstraint check) {
     edit(table, [&](athanor::detail::TableData& t) { t.checks.push_back(std::move(check)); });
   }
+  /// Drops a CHECK by name.
   void drop_check(const std::string& table, const std::string& name) {
     edit(table, [&](athanor::detail::TableData& t) {
       freeze_names(t);
