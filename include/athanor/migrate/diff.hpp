@@ -11,6 +11,9 @@
 
 namespace athanor::migrate {
 
+/// The table where migrate::upgrade records the applied revisions; diff() leaves it alone.
+inline constexpr const char* version_table = "athanor_version";
+
 /// The operations that bring the database behind `bind` (an Engine or a Connection) to
 /// `target`: its tables are reflected (those `options.include_table` lets in) and compared.
 /// **Example**:
@@ -28,7 +31,7 @@ Diff diff(const MetaData& target, Bind& bind, const DiffOptions& options = {}) {
     Inspector insp(bind);
     std::vector<std::string> names;
     for (auto& n : insp.table_names())
-      if (!options.include_table || options.include_table(n)) names.push_back(n);
+      if (n != version_table && (!options.include_table || options.include_table(n))) names.push_back(n);
     if (!names.empty()) reflect(current, bind, names);  // (an empty list would mean all of them)
   }
   return compare(target, current, bind.dialect(), options);

@@ -1,0 +1,260 @@
+// athanor/migrate/ops.hpp — `migrate::Ops`: what a revision's `up` and `down` call
+// (`op.add_column("users", Column{…})`, `op.execute(sql)`, `op.data(fn)`), Alembic's `op`
+// object. Each schema call changes a model of the schema kept in memory (the tables as the
+// revisions before made them) and is turned into SQL by the schema diff of that one table
+// (migrate::compare) and its renderer (migrate::render), so it is written per dialect, SQLite's
+// table rebuild included, and without a connection. Used by revision.hpp and upgrade.hpp.
+#pragma once
+
+#include <functional>  // std::function
+#include <map>         // std::map
+#include <memory>      // std::shared_ptr
+#include <string>      // std::string
+#include <utility>     // std::forward
+#include <vector>      // std::vector
+
+#include <athanor/core/table.hpp>
+#include <athanor/migrate/compare.hpp>
+#include <athanor/migrate/render.hpp>
+
+namespace athanor::migrate {
+
+/// The schema as a sequence of revisions leaves it: its tables, in creation order.
+using SchemaState = std::vector<std::shared_ptr<const athanor::detail::TableData>>;
+
+/// One step of a revision for one dialect: SQL statements (with what runs outside the
+/// transaction, as SQLite's PRAGMA foreign_keys), or a C++ data callback.
+struct Step {
+  std::vector<std::string> before, body, after;
+  std::vector<std::string> checks;             ///< statements of body that must return no row
+  std::function<void(Connection&)> data;       ///< a data step (body empty)
+  std::string label;                           ///< a data step's name (offline SQL shows it)
+};
+
+/// The operations a revision calls. Table/column/constraint names are SQL names; a name of
+/// a constraint declared without one is the naming convention's (`uq_users_email`).
+/// **Example**:
+/// ```
+/// .up = [](migrate::Ops& op) {
+///   op.add_column("users", Column{"email", String{80}});
+///   op.execute("UPDATE users SET email = name || '@example.org'");
+///   op.alter_column("users", Column{"email", String{80}, nullable(false)});
+/// },
+/// ```
+class Ops {
+ public:
+  Ops(SchemaState& state, const Dialect& dialect, std::vector<Step>& out) : state_(state), d_(dialect), out_(out) {}
+
+  const Dialect& dialect() const { return d_; }  ///< The dialect the SQL is written for.
+
+  /// CREATE TABLE with its indexes: items as Table's constructor takes them.
+  template <class... Items>
+  void create_table(std::string name, Items&&... items) {
+    MetaData scratch;
+    Table t{std::move(name), scratch, std::forward<Items>(items)...};
+    auto data = std::make_shared<athanor::detail::TableData>(t.data());
+    for (auto& c : data->columns) c.foreign_keys.clear();  // finish() copied them to the table's
+    auto next = state_;
+    next.push_back(data);
+    change(data->name, next, {});
+  }
+  /// DROP TABLE.
+  void drop_table(const std::string& name) {
+    find(name);
+    SchemaState next;
+    for (auto& t : state_)
+      if (t->name != name) next.push_back(t);
+    change(name, next, {});
+  }
+  /// ADD COLUMN (a ForeignKey on it adds the constraint).
+  void add_column(const std::string& table, Column column) {
+    edit(table, [&](athanor::detail::TableData& t) {
+      ColumnDef c = column.def();
+      for (auto& fk : c.foreign_keys) {
+        auto dot = fk.target.rfind('.');
+        t.foreign_keys.push_back({{c.name}, fk.target.substr(0, dot), {fk.target.substr(dot + 1)}, fk.options});
+      }
+      c.foreign_keys.clear();
+      if (c.primary_key) t.primary_key.push_back(c.name);
+      t.columns.push_back(std::move(c));
+    });
+  }
+  /// DROP COLUMN (and the indexes and constraints on it).
+  void drop_column(const std::string& table, const std::string& column) {
+    edit(table, [&](athanor::detail::TableData& t) {
+      column_of(t, column);
+      std::erase_if(t.columns, [&](auto& c) { return c.name == column; });
+      auto has = [&](const std::vector<std::string>& v) { return std::find(v.begin(), v.end(), column) != v.end(); };
+      std::erase_if(t.indexes, [&](auto& x) { return has(x.columns); });
+      std::erase_if(t.uniques, [&](auto& x) { return has(x.columns); });
+      std::erase_if(t.foreign_keys, [&](auto& x) { return has(x.columns); });
+    });
+  }
+  /// RENAME COLUMN: the values stay; indexes and constraints keep the names they have.
+  void rename_column(const std::string& table, const std::string& from, const std::string& to) {
+    edit(table, [&](athanor::detail::TableData& t) {
+      freeze_names(t);
+      column_of(t, from).name = to;
+      auto ren = [&](std::vector<std::string>& v) { std::replace(v.begin(), v.end(), from, to); };
+      ren(t.primary_key);
+      for (auto& x : t.indexes) ren(x.columns);
+      for (auto& x : t.uniques) ren(x.columns);
+      for (auto& x : t.foreign_keys) ren(x.columns);
+    }, {RenameProposal{table, from, to}});
+    // Other tables' foreign keys follow the column (every backend renames references along).
+    for (auto& other : state_) {
+      bool refers = false;
+      for (auto& fk : other->foreign_keys) refers |= fk.ref_table == table;
+      if (!refers) continue;
+      auto copy = std::make_shared<athanor::detail::TableData>(*other);
+      for (auto& fk : copy->foreign_keys)
+        if (fk.ref_table == table) std::replace(fk.ref_columns.begin(), fk.ref_columns.end(), from, to);
+      other = copy;
+    }
+  }
+  /// A column's new definition (type, NULL, server default): `column` names the column.
+  void alter_column(const std::string& table, Column column) {
+    edit(table, [&](athanor::detail::TableData& t) {
+      ColumnDef& c = column_of(t, column.def().name);
+      ColumnDef n = column.def();
+      n.primary_key = c.primary_key, n.foreign_keys.clear();
+      if (n.primary_key) n.nullable = false;
+      c = std::move(n);
+    });
+  }
+  /// CREATE INDEX (`Index{"", {"email"}}` takes the convention's name).
+  void create_index(const std::string& table, Index index) {
+    edit(table, [&](athanor::detail::TableData& t) { t.indexes.push_back(std::move(index)); });
+  }
+  /// DROP INDEX by the name the database has (a generated one: `ix_users_email`).
+  void drop_index(const std::string& table, const std::string& name) {
+    edit(table, [&](athanor::detail::TableData& t) {
+      freeze_names(t);
+      gone(t, name, std::erase_if(t.indexes, [&](auto& x) { return x.name == name; }));
+    });
+  }
+  /// ADD CONSTRAINT … UNIQUE (`UniqueConstraint{{"email"}, ""}` takes the convention's name).
+  void add_unique(const std::string& table, UniqueConstraint unique) {
+    edit(table, [&](athanor::detail::TableData& t) { t.uniques.push_back(std::move(unique)); });
+  }
+  /// Drops a UNIQUE constraint by name.
+  void drop_unique(const std::string& table, const std::string& name) {
+    edit(table, [&](athanor::detail::TableData& t) {
+      freeze_names(t);
+      gone(t, name, std::erase_if(t.uniques, [&](auto& x) { return x.name == name; }));
+    });
+  }
+  /// `op.add_foreign_key("posts", ForeignKeyConstraint{{"user_id"}, {"users.id"}})`.
+  void add_foreign_key(const std::string& table, ForeignKeyConstraint fk) {
+    edit(table, [&](athanor::detail::TableData& t) {
+      athanor::detail::ResolvedForeignKey r{fk.columns, {}, {}, fk.options};
+      for (auto& target : fk.targets) {
+        auto dot = target.rfind('.');
+        r.ref_table = target.substr(0, dot), r.ref_columns.push_back(target.substr(dot + 1));
+      }
+      t.foreign_keys.push_back(std::move(r));
+    });
+  }
+  /// Drops a FOREIGN KEY by name (`fk_posts_user_id_users`).
+  void drop_foreign_key(const std::string& table, const std::string& name) {
+    edit(table, [&](athanor::detail::TableData& t) {
+      freeze_names(t);
+      gone(t, name, std::erase_if(t.foreign_keys, [&](auto& x) { return x.options.name == name; }));
+    });
+  }
+  /// ADD CONSTRAINT … CHECK (SQL text, as CheckConstraint takes it).
+  void add_check(const std::string& table, CheckConstraint check) {
+    edit(table, [&](athanor::detail::TableData& t) { t.checks.push_back(std::move(check)); });
+  }
+  /// Drops a CHECK by name.
+  void drop_check(const std::string& table, const std::string& name) {
+    edit(table, [&](athanor::detail::TableData& t) {
+      freeze_names(t);
+      gone(t, name, std::erase_if(t.checks, [&](auto& x) { return x.name == name; }));
+    });
+  }
+
+  /// SQL run as is, on every dialect. Changes the schema model does not know of (DDL here)
+  /// are invisible to later operations: keep schema changes in the calls above.
+  void execute(std::string sql) { out_.push_back(Step{{}, {std::move(sql)}, {}, {}, {}, {}}); }
+  /// SQL per dialect name ("sqlite", "postgresql", "mysql"; "*" for the others). A dialect
+  /// with neither is an ArgumentError: a step silently skipped would leave its data wrong.
+  void execute(const std::map<std::string, std::string>& per_dialect) {
+    auto it = per_dialect.find(std::string(d_.name()));
+    if (it == per_dialect.end()) it = per_dialect.find("*");
+    if (it == per_dialect.end())
+      throw ArgumentError("[athanor.revision.no_sql] an execute() step has no SQL for " + std::string(d_.display_name()) +
+                          ": give one for \"" + std::string(d_.name()) + "\" or \"*\"");
+    execute(it->second);
+  }
+  /// A data step: a C++ callback given the migration's connection (inside its transaction
+  /// where the dialect's DDL is transactional). Offline SQL shows only its label.
+  void data(std::string label, std::function<void(Connection&)> fn) {
+    out_.push_back(Step{{}, {}, {}, {}, std::move(fn), std::move(label)});
+  }
+
+ private:
+  const athanor::detail::TableData& find(const std::string& name) const {
+    for (auto& t : state_)
+      if (t->name == name) return *t;
+    throw ArgumentError("[athanor.revision.unknown_table] no table " + name + " in the schema the revisions before made");
+  }
+  static ColumnDef& column_of(athanor::detail::TableData& t, const std::string& name) {
+    for (auto& c : t.columns)
+      if (c.name == name) return c;
+    throw ArgumentError("[athanor.revision.unknown_column] table " + t.name + " has no column " + name +
+                        " in the schema the revisions before made");
+  }
+  static void gone(const athanor::detail::TableData& t, const std::string& name, std::size_t erased) {
+    if (!erased) throw ArgumentError("[athanor.revision.unknown_constraint] table " + t.name + " has no index or constraint " + name);
+  }
+  /// Gives every index and constraint its generated name explicitly (and turns a column's
+  /// `unique`/`index` flags into named ones), so it keeps the name the database has when a
+  /// column is renamed, and can be found by it.
+  static void freeze_names(athanor::detail::TableData& t) {
+    for (auto& c : t.columns) {
+      if (c.index) t.indexes.push_back(Index{t.index_name({"", {c.name}, c.unique}), {c.name}, c.unique}), c.index = false, c.unique = false;
+      if (c.unique) t.uniques.push_back(UniqueConstraint{{c.name}, t.unique_name({{c.name}, ""})}), c.unique = false;
+    }
+    for (auto& x : t.indexes) x.name = t.index_name(x);
+    for (auto& x : t.uniques) x.name = t.unique_name(x);
+    for (auto& x : t.foreign_keys) x.options.name = t.foreign_key_name(x);
+    int ordinal = 0;
+    for (auto& x : t.checks) x.name = t.check_name(x, x.name.empty() ? ++ordinal : 0);
+  }
+  template <class F>
+  void edit(const std::string& table, F&& f, std::vector<RenameProposal> renames = {}) {
+    auto copy = std::make_shared<athanor::detail::TableData>(find(table));
+    f(*copy);
+    Table::finish(*copy);  // checks the columns named (column FKs were moved to the table's)
+    auto next = state_;
+    for (auto& t : next)
+      if (t->name == table) t = copy;
+    change(table, next, std::move(renames));
+  }
+  static MetaData metadata(const SchemaState& s) {
+    MetaData md;
+    for (auto& t : s) {
+      auto copy = std::make_shared<athanor::detail::TableData>(*t);
+      Table::from_data(copy);  // its FROM node points at the copy
+      md.add(copy);
+    }
+    return md;
+  }
+  /// The SQL of going from state_ to `next` for `table`: the diff of that one table, rendered.
+  void change(const std::string& table, SchemaState next, std::vector<RenameProposal> renames) {
+    DiffOptions o;
+    o.allow_drop = true, o.renames = std::move(renames);
+    o.include_table = [&](const std::string& n) { return n == table; };
+    auto target = metadata(next), current = metadata(state_);
+    Script s = render(compare(target, current, d_, o), d_);
+    state_ = std::move(next);
+    if (!s.empty()) out_.push_back(Step{std::move(s.before), std::move(s.body), std::move(s.after), std::move(s.checks), {}, {}});
+  }
+
+  SchemaState& state_;
+  const Dialect& d_;
+  std::vector<Step>& out_;
+};
+
+}  // namespace athanor::migrate
