@@ -6,6 +6,7 @@
 // rename proposals, long names cut alike by create_all and the diff, and offline SQL per dialect.
 #include "support/backend.hpp"
 #include "support/printing.hpp"
+#include "support/empty_database.hpp"
 
 #include <athanor/dialect/mysql.hpp>
 #include <athanor/dialect/postgresql.hpp>
@@ -16,13 +17,7 @@ using namespace athanor;
 namespace mg = athanor::migrate;
 
 namespace {
-
-/// Drops every table of the database (children first, by retrying what a foreign key holds).
-void empty_database(Engine& engine) {
-  MetaData md;
-  reflect(md, engine);
-  md.drop_all(engine);
-}
+using test::empty_database;
 
 struct Versions {
   /// Version `v` of the models: each adds one change to the one before.

@@ -7,6 +7,7 @@
 // the offline SQL is what upgrade() runs.
 #include "support/backend.hpp"
 #include "support/printing.hpp"
+#include "support/empty_database.hpp"
 
 #include <athanor/migrate/autogenerate.hpp>
 #include <athanor/migrate/upgrade.hpp>
@@ -20,12 +21,7 @@ using namespace athanor;
 namespace mg = athanor::migrate;
 
 namespace {
-
-void empty_database(Engine& engine) {
-  MetaData md;
-  reflect(md, engine);
-  md.drop_all(engine);
-}
+using test::empty_database;
 
 std::vector<std::string> user_tables(Engine& engine) {
   std::vector<std::string> out;
