@@ -4,6 +4,7 @@
 // name what the engine would refuse, or silently answer differently, in a MetaData.
 #pragma once
 
+#include <algorithm>  // std::ranges::find
 #include <map>     // std::map
 #include <set>     // std::set
 #include <string>  // std::string
@@ -24,10 +25,8 @@ struct Distribution {
 };
 
 namespace detail {
-inline bool contains(const std::vector<std::string>& cols, const std::string& c) {
-  for (auto& x : cols)
-    if (x == c) return true;
-  return false;
+inline bool has_column(const std::vector<std::string>& cols, const std::string& c) {
+  return std::ranges::find(cols, c) != cols.end();
 }
 inline std::string list(const std::vector<std::string>& cols) {
   std::string out;
@@ -60,15 +59,15 @@ inline std::vector<std::string> citus_problems(const MetaData& md, const Distrib
         out.push_back(t->name + ": no distribution column " + dc);
         continue;
       }
-      if (!detail::contains(t->primary_key, dc)) {
+      if (!detail::has_column(t->primary_key, dc)) {
         out.push_back(t->name + ": the primary key (" + detail::list(t->primary_key) + ") does not include the distribution column " + dc);
         if (c->nullable) out.push_back(t->name + ": the distribution column " + dc + " may be NULL");
       }
       for (auto& u : t->uniques)
-        if (!detail::contains(u.columns, dc))
+        if (!detail::has_column(u.columns, dc))
           out.push_back(t->name + ": UNIQUE (" + detail::list(u.columns) + ") does not include the distribution column " + dc);
       for (auto& ix : t->indexes)
-        if (ix.unique && !detail::contains(ix.columns, dc))
+        if (ix.unique && !detail::has_column(ix.columns, dc))
           out.push_back(t->name + ": unique index " + t->index_name(ix) + " does not include the distribution column " + dc);
       for (auto& col : t->columns)
         if (col.unique && col.name != dc)
