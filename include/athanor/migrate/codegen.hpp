@@ -418,9 +418,12 @@ ATHANOR_DECL std::string codegen_tables(std::vector<ReflectedTable> tables, cons
     for (auto* c : m.columns) members.insert(c->name);
     for (auto* r : mine) members.insert(r->name);
     auto type_ref = [&](const std::string& s) { return members.count(s) ? "struct " + s : s; };
-    bool qualify = false;
-    for (auto& n : {"Mapped", "Decimal", "DateTime", "Date", "Time", "Json", "Uuid", "Bytes", "orm", "std", "athanor"})
-      qualify = qualify || members.count(n);
+    // The same for the short names of the types the members use (`Mapped`, `Decimal`…): a
+    // member so named makes the struct spell them out in full (`orm::`, `std::` are looked up as
+    // namespaces only, so a member `orm` is harmless).
+    bool qualify = members.count("Mapped") > 0;
+    for (auto* c : m.columns)
+      if (auto* u = cpp_types.at(c->type.kind).second) qualify = qualify || members.count(u);
 
     out += "\n/// Table " + t.name + (m.association ? " (the association of a many-to-many relationship)" : "") + ".";
     if (!t.comment.empty()) out += " " + t.comment;
@@ -429,8 +432,8 @@ ATHANOR_DECL std::string codegen_tables(std::vector<ReflectedTable> tables, cons
     std::vector<std::string> config, member_names;
     for (auto* c : m.columns) {
       auto [cpp, using_name] = cpp_types.at(c->type.kind);
-      std::string ty = c->nullable && !has(m.key, c->name) ? "std::optional<" + std::string(cpp) + ">" : std::string(cpp);
-      if (qualify && using_name) ty = std::string("athanor::") + ty;
+      std::string ty = (qualify && using_name ? "athanor::" : "") + std::string(cpp);
+      if (c->nullable && !has(m.key, c->name)) ty = "std::optional<" + ty + ">";
       std::string line = "  " + std::string(qualify ? "athanor::orm::Mapped<" : "Mapped<") + ty + "> " + c->name + ";";
       std::vector<std::string> notes;
       if (c->type.kind == TypeKind::null) notes.push_back(c->type_text + ": no athanor type; read as text");
@@ -488,7 +491,7 @@ ATHANOR_DECL std::string codegen_tables(std::vector<ReflectedTable> tables, cons
     if (!mine.empty()) out += "\n";
     for (auto* r : mine) {
       std::string tmpl = r->many ? "Many" : "One";
-      out += "  " + std::string(qualify ? "athanor::orm::" : "orm::") + tmpl + "<" + type_ref(r->target) + "> " + r->name + ";  // " + r->comment + "\n";
+      out += "  orm::" + tmpl + "<" + type_ref(r->target) + "> " + r->name + ";  // " + r->comment + "\n";
       member_names.push_back(r->name);
     }
 
@@ -523,7 +526,7 @@ ATHANOR_DECL std::string codegen_tables(std::vector<ReflectedTable> tables, cons
       if (!r->back.empty()) opts += ".back_populates(" + cpp_string(r->back) + ")";
       if (!opts.empty()) config.push_back("m.relationship<&" + m.type + "::" + r->name + ">()" + opts + ";");
     }
-    out += "  static void configure(" + std::string(qualify ? "athanor::orm::" : "orm::") + "Mapper<" + m.type + ">& m) {\n";
+    out += "  static void configure(orm::Mapper<" + m.type + ">& m) {\n";
     for (auto& l : config) out += "    " + l + "\n";
     out += "  }\n};\n";
     model_lines.push_back("ATHANOR_MODEL(" + m.type + ", " + cpp_string(t.name) + ", " + join(member_names, ", ", [](auto& s) { return s; }) + ")");

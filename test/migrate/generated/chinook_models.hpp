@@ -237,22 +237,22 @@ struct PlaylistTrack {
 
 /// Table Track.
 struct Track {
-  athanor::orm::Mapped<int> TrackId;
-  athanor::orm::Mapped<std::string> Name;
-  athanor::orm::Mapped<std::optional<int>> AlbumId;
-  athanor::orm::Mapped<int> MediaTypeId;
-  athanor::orm::Mapped<std::optional<int>> GenreId;
-  athanor::orm::Mapped<std::optional<std::string>> Composer;
-  athanor::orm::Mapped<int> Milliseconds;
-  athanor::orm::Mapped<std::optional<int>> Bytes;
-  athanor::orm::Mapped<athanor::Decimal> UnitPrice;
+  Mapped<int> TrackId;
+  Mapped<std::string> Name;
+  Mapped<std::optional<int>> AlbumId;
+  Mapped<int> MediaTypeId;
+  Mapped<std::optional<int>> GenreId;
+  Mapped<std::optional<std::string>> Composer;
+  Mapped<int> Milliseconds;
+  Mapped<std::optional<int>> Bytes;
+  Mapped<Decimal> UnitPrice;
 
-  athanor::orm::One<Album> album;  // many-to-one: AlbumId → Album
-  athanor::orm::One<Genre> genre;  // many-to-one: GenreId → Genre
-  athanor::orm::Many<InvoiceLine> invoice_lines;  // one-to-many: InvoiceLine.TrackId
-  athanor::orm::One<MediaType> media_type;  // many-to-one: MediaTypeId → MediaType
-  athanor::orm::Many<Playlist> playlists;  // many-to-many through PlaylistTrack
-  static void configure(athanor::orm::Mapper<Track>& m) {
+  orm::One<Album> album;  // many-to-one: AlbumId → Album
+  orm::One<Genre> genre;  // many-to-one: GenreId → Genre
+  orm::Many<InvoiceLine> invoice_lines;  // one-to-many: InvoiceLine.TrackId
+  orm::One<MediaType> media_type;  // many-to-one: MediaTypeId → MediaType
+  orm::Many<Playlist> playlists;  // many-to-many through PlaylistTrack
+  static void configure(orm::Mapper<Track>& m) {
     m.column<&Track::TrackId>().primary_key();
     m.column<&Track::Name>().length(200);
     m.column<&Track::AlbumId>().index(false).foreign_key("Album.AlbumId");

@@ -33,10 +33,11 @@ struct T2faCodes {
 
 /// Table cg_edge.
 struct CgEdge {
-  Mapped<int> id;
-  Mapped<int> from_id;
-  Mapped<int> to_id;
-  Mapped<std::optional<Decimal>> weight;
+  athanor::orm::Mapped<int> id;
+  athanor::orm::Mapped<int> from_id;
+  athanor::orm::Mapped<int> to_id;
+  athanor::orm::Mapped<std::optional<athanor::Decimal>> weight;
+  athanor::orm::Mapped<std::optional<int>> Decimal;
 
   orm::One<CgPerson> from;  // many-to-one: from_id → cg_person
   orm::One<CgPerson> to;  // many-to-one: to_id → cg_person
@@ -89,7 +90,7 @@ struct CgPerson {
 };
 
 ATHANOR_MODEL(T2faCodes, "2fa_codes", id, person_id, person, digits, person_)
-ATHANOR_MODEL(CgEdge, "cg_edge", id, from_id, to_id, weight, from, to)
+ATHANOR_MODEL(CgEdge, "cg_edge", id, from_id, to_id, weight, Decimal, from, to)
 ATHANOR_MODEL(CgPassport, "cg_passport", id, person_id, number, person)
 ATHANOR_MODEL(CgPerson, "cg_person", id, name, Name2, cg_passport, from_cg_edges, r2fa_codes, to_cg_edges)
 
