@@ -20,5 +20,6 @@
 #include <athanor/engine/detail/connection_impl.hpp>
 #include <athanor/migrate/diff.hpp>
 #include <athanor/migrate/inspect.hpp>
+#include <athanor/migrate/codegen.hpp>
 #include <athanor/orm/detail/relations.hpp>
 #include <athanor/orm/detail/unit_of_work.hpp>
