@@ -87,7 +87,8 @@ inline std::string vt(const Dialect& d) {
   return out;
 }
 
-/// CREATE TABLE athanor_version, as the renderer writes a table.
+/// CREATE TABLE athanor_version, as the renderer writes a table; IF NOT EXISTS except on
+/// PostgreSQL (two upgrades may create it at once: ensure_version_table).
 inline std::string version_table_ddl(const Dialect& d) {
   MetaData md;
   Table t{version_table, md, Column{"revision", String{64}, primary_key}, Column{"checksum", String{16}, nullable(false)},
@@ -96,7 +97,9 @@ inline std::string version_table_ddl(const Dialect& d) {
   Operation op;
   op.kind = Operation::Kind::create_table, op.table = version_table, op.target = md.table_data(version_table);
   diff.operations.push_back(op);
-  return render(diff, d).body.at(0);
+  auto ddl = render(diff, d).body.at(0);
+  if (d.name() != "postgresql" && ddl.rfind("CREATE TABLE ", 0) == 0) ddl.insert(13, "IF NOT EXISTS ");
+  return ddl;
 }
 
 /// The run of one direction of revision `id`: its steps, and the version row written in the
@@ -252,9 +255,7 @@ inline void ensure_version_table(Connection& conn) {
     tx.commit();
     return;
   }
-  std::string ddl = version_table_ddl(d);
-  if (ddl.rfind("CREATE TABLE ", 0) == 0) ddl.insert(13, "IF NOT EXISTS ");
-  conn.exec_driver_sql(ddl);
+  conn.exec_driver_sql(version_table_ddl(d));
 }
 
 /// MariaDB's migration lock, held from construction to destruction: a row of the version table
