@@ -393,9 +393,10 @@ TEST_CASE("migration lock: two upgrades at once apply each revision once") {
   for (int round = 0; round < 2; ++round) {
     INFO("round " << round);
     std::string err1, err2;
+    std::vector<std::string> ran1, ran2;
     auto run = [&](Engine& e, std::string& err) {
       try {
-        mg::upgrade(e, revs);
+        (&e == &e1 ? ran1 : ran2) = mg::upgrade(e, revs);
       } catch (const std::exception& x) {
         err = x.what();
       }
@@ -409,6 +410,11 @@ TEST_CASE("migration lock: two upgrades at once apply each revision once") {
     t2.join();
     CHECK(err1 == "");
     CHECK(err2 == "");
+    // Between them, each revision ran once.
+    auto both = ran1;
+    both.insert(both.end(), ran2.begin(), ran2.end());
+    std::sort(both.begin(), both.end());
+    CHECK(both == std::vector<std::string>{"l1", "l2", "l3"});
     CHECK(strings(e1, "SELECT rev FROM lk_log ORDER BY rev") == std::vector<std::string>{"l1", "l2", "l3"});
     CHECK(mg::applied(e1).size() == 3);
     CHECK(mg::current(e1, revs) == std::vector<std::string>{"l3"});
@@ -424,4 +430,26 @@ TEST_CASE("migration lock: two upgrades at once apply each revision once") {
     CHECK_FALSE(e1.connect().has_table("lk_log"));
     // Next round: the version table exists (the first round also raced its creation).
   }
+}
+
+TEST_CASE("migration lock on MariaDB: a lock row of a live connection is waited for, a dead one's taken over") {
+  if (test::backend() != "mysql") return;  // elsewhere the server's own locks, released with the transaction
+  Engine engine = test::engine();
+  empty_database(engine);
+  auto revs = slow_revisions();
+  mg::upgrade(engine, revs, "l1");
+  // Another connection holds the lock (the row names it): upgrade waits, then gives up.
+  auto holder = engine.connect();
+  holder.exec_driver_sql("INSERT INTO athanor_version (revision, checksum, steps_done, complete) VALUES ('athanor:lock', 'feedfacefeedface', CONNECTION_ID(), 0)");
+  mg::RunOptions quick;
+  quick.lock_wait = std::chrono::milliseconds(300);
+  CHECK_THROWS_WITH_AS(mg::upgrade(engine, revs, "head", quick),
+                       doctest::Contains("[athanor.revision.locked] another upgrade (connection "), mg::RevisionError);
+  CHECK(mg::current(engine, revs) == std::vector<std::string>{"l1"});
+  CHECK(mg::applied(engine).size() == 1);  // the lock row is not a revision
+  // Its connection gone (a killed upgrade): the row is stale, the next upgrade takes it over.
+  holder.exec_driver_sql("UPDATE athanor_version SET steps_done = 999999999 WHERE revision = 'athanor:lock'");
+  CHECK(mg::upgrade(engine, revs, "head", quick) == std::vector<std::string>{"l2", "l3"});
+  CHECK(strings(engine, "SELECT revision FROM athanor_version ORDER BY revision") == std::vector<std::string>{"l1", "l2", "l3"});
+  mg::downgrade(engine, revs, "base");
 }
