@@ -275,6 +275,13 @@ TEST_CASE("cli: a walk from the first model to an applied change and back") {
   CHECK(r.code == 0);
   CHECK(r.out.find("table cl_users\n  column id ") != std::string::npos);
   CHECK(r.out.find("  column email ") != std::string::npos);
+  CHECK(r.out.rfind("-- " + URL::parse(url).render(true) + " (", 0) == 0);
+  if (auto pw = URL::parse(url).password; !pw.empty()) {  // never printed, nor echoed
+    CHECK(r.out.find(pw) == std::string::npos);
+    auto e = run_cli(nullptr, nullptr, {"inspect", url, "--echo"});
+    CHECK(e.err.find(pw) == std::string::npos);
+    CHECK(e.out.find(pw) == std::string::npos);
+  }
 
   // Downgrade one revision, then all.
   r = run_cli(&v2, &revs, {"downgrade", "c1", "--url", url});
