@@ -460,3 +460,56 @@ TEST_CASE("migration lock on MariaDB: a lock row of a live connection is waited 
   CHECK(strings(engine, "SELECT revision FROM athanor_version ORDER BY revision") == std::vector<std::string>{"l1", "l2", "l3"});
   mg::downgrade(engine, revs, "base");
 }
+
+TEST_CASE("revision --autogenerate: a column added with index and unique gets each once") {
+  const std::string url = walk_url();
+  reset(url);
+  auto dir = out_dir("flags");
+  mg::Revisions revs;
+  revs.add({.id = "f1", .parents = {}, .message = "flags",
+            .up = [](mg::Ops& op) { op.create_table("cl_flags", Column{"id", Integer{}, primary_key}); },
+            .down = [](mg::Ops& op) { op.drop_table("cl_flags"); }});
+  MetaData md;
+  Table("cl_flags", md, Column{"id", Integer{}, primary_key}, Column{"code", String{10}, unique}, Column{"tag", String{10}, athanor::index});
+  auto r = run_cli(&md, &revs, {"revision", "--autogenerate", "--offline", "-m", "codes", "--rev-id", "f2", "--out", dir.string(), "--url", url});
+  CHECK(r.code == 0);
+  auto text = slurp(dir / "f2_codes.hpp");
+  // The calls below are the ones written (checked here), run as they are.
+  CHECK(text.find("    .up = [](migrate::Ops& op) {\n"
+                  "      op.add_column(\"cl_flags\", Column{\"code\", String{10}});\n"
+                  "      op.add_column(\"cl_flags\", Column{\"tag\", String{10}});\n"
+                  "      op.create_index(\"cl_flags\", Index{\"ix_cl_flags_tag\", {\"tag\"}});\n"
+                  "      op.add_unique(\"cl_flags\", UniqueConstraint{{\"code\"}, \"uq_cl_flags_code\"});\n"
+                  "    },\n") != std::string::npos);
+  INFO(text);
+  revs.add({.id = "f2", .parents = {"f1"}, .message = "codes",
+            .up = [](mg::Ops& op) {
+              op.add_column("cl_flags", Column{"code", String{10}});
+              op.add_column("cl_flags", Column{"tag", String{10}});
+              op.create_index("cl_flags", Index{"ix_cl_flags_tag", {"tag"}});
+              op.add_unique("cl_flags", UniqueConstraint{{"code"}, "uq_cl_flags_code"});
+            },
+            .down = [](mg::Ops& op) {
+              op.drop_unique("cl_flags", "uq_cl_flags_code");
+              op.drop_index("cl_flags", "ix_cl_flags_tag");
+              op.drop_column("cl_flags", "tag");
+              op.drop_column("cl_flags", "code");
+            }});
+  CHECK(text.find("    .down = [](migrate::Ops& op) {\n"
+                  "      op.drop_unique(\"cl_flags\", \"uq_cl_flags_code\");\n"
+                  "      op.drop_index(\"cl_flags\", \"ix_cl_flags_tag\");\n"
+                  "      op.drop_column(\"cl_flags\", \"tag\");\n"
+                  "      op.drop_column(\"cl_flags\", \"code\");\n"
+                  "    },\n") != std::string::npos);
+  CHECK(run_cli(&md, &revs, {"check", "--url", url}).code == 0);
+  r = run_cli(&md, &revs, {"upgrade", "--url", url});
+  CHECK(r.code == 0);
+  CHECK(r.err == "");
+  auto engine = create_engine(url);
+  CHECK(mg::diff(md, engine).describe() == std::vector<std::string>{});
+  r = run_cli(&md, &revs, {"downgrade", "f1", "--url", url});
+  CHECK(r.code == 0);
+  CHECK(r.err == "");
+  reset(url);
+  std::filesystem::remove_all(dir);
+}

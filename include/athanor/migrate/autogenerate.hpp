@@ -112,9 +112,12 @@ inline std::string cpp_create_table(const athanor::detail::TableData& t, const D
 inline std::string cpp_call(const Operation& op, bool up, const Dialect& d) {
   using K = Operation::Kind;
   std::string t = cpp_string(op.table);
+  // A column's own index/unique flags are not written here: the diff has its own
+  // create_index / add_unique operation for them (written next), and Ops would make it twice.
   auto col = [&](const athanor::detail::TableData& td, const std::string& name, const std::string& as) {
     ColumnDef c = *td.find(name);
     c.name = as;
+    c.index = c.unique = false;
     return cpp_column(c, d);
   };
   switch (op.kind) {
