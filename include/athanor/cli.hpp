@@ -14,6 +14,7 @@
 // Not included by <athanor/athanor.hpp>.
 #pragma once
 
+#include <algorithm>   // std::find
 #include <chrono>      // std::chrono::steady_clock
 #include <concepts>    // std::convertible_to
 #include <cstdio>      // std::snprintf
@@ -23,6 +24,7 @@
 #include <functional>  // std::function
 #include <iostream>    // std::cout
 #include <ostream>     // std::ostream
+#include <set>         // std::set
 #include <string>      // std::string
 #include <vector>      // std::vector
 
@@ -516,6 +518,7 @@ template <detail::HasMetadata R>
 int main(int argc, const char* const* argv, const R& registry, const migrate::Revisions& revisions, std::ostream& out, std::ostream& err) {
   return main(argc, argv, registry.metadata(), revisions, out, err);
 }
+/// The same for an orm::Registry, on std::cout and std::cerr.
 template <detail::HasMetadata R>
 int main(int argc, const char* const* argv, const R& registry, const migrate::Revisions& revisions) {
   return main(argc, argv, registry.metadata(), revisions, std::cout, std::cerr);
@@ -524,6 +527,7 @@ int main(int argc, const char* const* argv, const R& registry, const migrate::Re
 inline int main(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   return detail::run(detail::arguments(argc, argv), nullptr, nullptr, out, err);
 }
+/// The installed `athanor` program's main (tools/athanor.cpp), on std::cout and std::cerr.
 inline int main(int argc, const char* const* argv) { return main(argc, argv, std::cout, std::cerr); }
 
 }  // namespace athanor::cli

@@ -45,10 +45,12 @@ inline constexpr const char* lock_row = "athanor:lock";
 
 /// One revision's run, told to RunOptions::progress before (`done` false) and after it.
 struct Progress {
-  std::string id, message;
-  bool up = true;
-  std::size_t index = 0, count = 0;  ///< this is revision index+1 of count
-  bool done = false;
+  std::string id;                    ///< the revision
+  std::string message;               ///< its message
+  bool up = true;                    ///< upgrade (false: downgrade)
+  std::size_t index = 0;             ///< this is revision index+1 of count
+  std::size_t count = 0;             ///< the revisions this run has to go through
+  bool done = false;                 ///< false: about to run; true: ran (or was skipped)
   bool skipped = false;              ///< done: another upgrade applied (or undid) it meanwhile
   double seconds = 0;                ///< done: how long it took
 };
@@ -445,7 +447,9 @@ inline std::vector<std::string> downgrade(Engine& engine, const Revisions& revs,
 
 /// What stamp() changed in the version table.
 struct StampResult {
-  std::vector<std::string> added, removed, accepted;  ///< rows inserted, deleted, checksums re-accepted
+  std::vector<std::string> added;     ///< rows inserted (recorded as applied)
+  std::vector<std::string> removed;   ///< rows deleted (recorded as not applied)
+  std::vector<std::string> accepted;  ///< rows whose checksum was re-accepted
 };
 
 /// Records `targets` (revision ids, "head", "heads"; {"base"}: none) and their ancestors as
