@@ -179,6 +179,21 @@ TEST_CASE("cli: usage, help and typed errors, with their exit codes") {
     CHECK(r.code == 1);
     CHECK(r.err.rfind("error: [athanor.cli.no_revisions] " + std::string(c) + " needs the application's revisions", 0) == 0);
   }
+  // The installed program's offline upgrade: the version table's DDL.
+  r = run_cli(nullptr, nullptr, {"upgrade", "--sql", "--dialect", "mariadb"});
+  CHECK(r.code == 0);
+  CHECK(r.out.rfind("CREATE TABLE IF NOT EXISTS `athanor_version` (", 0) == 0);
+  CHECK(r.out.find("\n-- this program registers no revisions\n") != std::string::npos);
+  CHECK(run_cli(nullptr, nullptr, {"upgrade", "--sql", "--dialect", "oracle"}).code == 2);
+  // revision without --autogenerate: an empty one on the head, for steps written by hand.
+  mg::Revisions one;
+  one.add(revision_c1());
+  auto dir = out_dir("empty");
+  r = run_cli(&md, &one, {"revision", "-m", "Fix the data!", "--rev-id", "e1", "--out", dir.string()});
+  CHECK(r.code == 0);
+  auto text = slurp(dir / "e1_fix_the_data.hpp");
+  CHECK(text.find("    .parents = {\"c1\"},\n    .message = \"Fix the data!\",\n    .up = [](migrate::Ops& op) {\n    },\n") != std::string::npos);
+  std::filesystem::remove_all(dir);
   if (!std::getenv("ATHANOR_URL")) {
     r = run_cli(nullptr, nullptr, {"codegen"});
     CHECK(r.code == 1);
