@@ -72,6 +72,8 @@ struct Context {
       o.echo = true;
       o.echo_sink = [e = &err](std::string_view s) { *e << s << '\n'; };
     }
+    if (URL::parse(url).is_memory())
+      err << "warning: " << url << " is an in-memory database: it lives only as long as this command\n";
     return create_engine(url, std::move(o));
   }
   Engine engine() const { return engine(need_url()); }

@@ -179,6 +179,10 @@ TEST_CASE("cli: usage, help and typed errors, with their exit codes") {
     CHECK(r.code == 1);
     CHECK(r.err.rfind("error: [athanor.cli.no_revisions] " + std::string(c) + " needs the application's revisions", 0) == 0);
   }
+  r = run_cli(nullptr, nullptr, {"current", "--url", "sqlite://"});
+  CHECK(r.code == 0);
+  CHECK(r.out == "base (no revision applied)\n");
+  CHECK(r.err == "warning: sqlite:// is an in-memory database: it lives only as long as this command\n");
   // The installed program's offline upgrade: the version table's DDL.
   r = run_cli(nullptr, nullptr, {"upgrade", "--sql", "--dialect", "mariadb"});
   CHECK(r.code == 0);
