@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # test/consumers/run.sh [SOURCE_ROOT] — athanor as a user who installed it builds against it:
-#   1. meson setup + meson install into a temporary prefix (no tests, no examples: fast);
+#   1. meson setup + meson install into a temporary prefix (no tests, no examples, no athanor
+#      program: fast);
 #   2. test/consumers/cmake with find_package(athanor), linking athanor::athanor (header-only);
 #   3. the same linking athanor::compiled (separate compilation);
 #   4. test/consumers/plain with the one g++ line a newcomer would type.
@@ -35,7 +36,7 @@ step() {  # step NAME COMMAND...: runs COMMAND, its output in a log shown only o
 }
 
 install_athanor() {
-  meson setup "$tmp/build" "$root" --prefix="$prefix" -Dtests=disabled -Dexamples=false
+  meson setup "$tmp/build" "$root" --prefix="$prefix" -Dtests=disabled -Dexamples=false -Dcli=false
   meson install -C "$tmp/build"
 }
 

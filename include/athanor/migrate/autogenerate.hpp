@@ -112,9 +112,12 @@ inline std::string cpp_create_table(const athanor::detail::TableData& t, const D
 inline std::string cpp_call(const Operation& op, bool up, const Dialect& d) {
   using K = Operation::Kind;
   std::string t = cpp_string(op.table);
+  // A column's own index/unique flags are not written here: the diff has its own
+  // create_index / add_unique operation for them (written next), and Ops would make it twice.
   auto col = [&](const athanor::detail::TableData& td, const std::string& name, const std::string& as) {
     ColumnDef c = *td.find(name);
     c.name = as;
+    c.index = c.unique = false;
     return cpp_column(c, d);
   };
   switch (op.kind) {
@@ -155,17 +158,15 @@ inline std::string cpp_call(const Operation& op, bool up, const Dialect& d) {
   return {};
 }
 
-/// The source of a revision doing `diff`.
-inline GeneratedRevision write_revision(const Diff& diff, const Revisions& revs, const std::string& message, const Dialect& d,
-                                        std::string id) {
+/// The source of a revision doing `diff` with `parents` (a merge revision: several, and an empty diff).
+inline GeneratedRevision write_revision(const Diff& diff, const std::vector<std::string>& parents, const std::string& message,
+                                        const Dialect& d, std::string id) {
   if (id.empty()) {
     std::random_device rd;
     std::mt19937_64 gen(rd() ^ static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()));
     static constexpr char hex[] = "0123456789abcdef";
     for (int i = 0; i < 12; ++i) id += hex[gen() % 16];
   }
-  std::vector<std::string> parents;
-  if (!revs.all().empty()) parents.push_back(revs.head());  // several heads: RevisionError, merge first
   std::string s = "// Revision " + id + ": " + message + "\n// Written by athanor::migrate::autogenerate: review it (add data steps where rows need them),\n"
                   "// then register it: revisions.add(revision_" + id + "());\n#pragma once\n\n#include <athanor/migrate/revision.hpp>\n\n"
                   "inline athanor::migrate::Revision revision_" + id + "() {\n  using namespace athanor;\n  return {\n"
@@ -178,6 +179,14 @@ inline GeneratedRevision write_revision(const Diff& diff, const Revisions& revs,
   for (auto it = diff.operations.rbegin(); it != diff.operations.rend(); ++it) s += "      " + cpp_call(*it, false, d) + "\n";
   s += "    },\n  };\n}\n";
   return {id, s};
+}
+
+/// The same, its parent the current head of `revs` (none for a first revision).
+inline GeneratedRevision write_revision(const Diff& diff, const Revisions& revs, const std::string& message, const Dialect& d,
+                                        std::string id) {
+  std::vector<std::string> parents;
+  if (!revs.all().empty()) parents.push_back(revs.head());  // several heads: RevisionError, merge first
+  return write_revision(diff, parents, message, d, std::move(id));
 }
 
 }  // namespace detail
@@ -199,7 +208,13 @@ GeneratedRevision autogenerate(const MetaData& models, Bind& bind, const Revisio
 /// The same against the schema `revisions` make (at `from`, default the head), without a
 /// database: deterministic, for review or a CI check.
 inline GeneratedRevision autogenerate(const MetaData& models, const Revisions& revisions, const Dialect& d, const std::string& message,
-                                      const DiffOptions& options = {}, std::string id = {}, std::string from = {}) {
+                                      const DiffOptions& options = {}, std::string id = {}, std::string from = {});
+
+/// The diff from the schema `revisions` make at `from` (default: the head; none registered:
+/// an empty schema) to `models`, for dialect `d`, without a database. Empty: the revisions
+/// are up to date with the models (the CI check, `athanor check`).
+inline Diff compare_revisions(const MetaData& models, const Revisions& revisions, const Dialect& d, const DiffOptions& options = {},
+                              const std::string& from = {}) {
   MetaData current;
   current.naming_convention(models.naming_convention());
   if (!revisions.all().empty())
@@ -208,7 +223,12 @@ inline GeneratedRevision autogenerate(const MetaData& models, const Revisions& r
       Table::from_data(copy);
       current.add(copy);
     }
-  return detail::write_revision(compare(models, current, d, options), revisions, message, d, std::move(id));
+  return compare(models, current, d, options);
+}
+
+inline GeneratedRevision autogenerate(const MetaData& models, const Revisions& revisions, const Dialect& d, const std::string& message,
+                                      const DiffOptions& options, std::string id, std::string from) {
+  return detail::write_revision(compare_revisions(models, revisions, d, options, from), revisions, message, d, std::move(id));
 }
 
 }  // namespace athanor::migrate

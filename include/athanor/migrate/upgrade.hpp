@@ -7,9 +7,24 @@
 // transaction (SQLite's rebuild pragmas around it); MariaDB commits each DDL by itself, so a
 // revision runs one statement at a time and its row counts the steps done: a failed revision
 // stays half applied, is reported, and the next upgrade() resumes after its last step done.
+//
+// The migration lock (two upgrades at once apply each revision once), without a session-level
+// lock, so that it holds behind a transaction pooler (PgBouncer's transaction mode hands each
+// transaction to any server session, and a session lock would stay on one the pooler reuses):
+// PostgreSQL takes pg_advisory_xact_lock as the first statement of each revision's
+// transaction and reads the version table again under it (a revision another upgrade applied
+// meanwhile is skipped); SQLite takes its database write lock the same way, with a write as
+// the transaction's first statement. MariaDB's DDL commits implicitly, which would release any
+// transaction's row lock at the first ALTER, and GET_LOCK is held by a session: there a lock
+// row in the version table, INSERTed (autocommit: one upgrade wins on the primary key) before
+// anything is read and DELETEd at the end, holds for the whole run; a row whose connection is
+// gone (SHOW PROCESSLIST, the same user sees its own connections) is stale and taken over.
 #pragma once
 
+#include <chrono>  // std::chrono::steady_clock
+#include <random>  // std::random_device
 #include <set>     // std::set
+#include <thread>  // std::this_thread::sleep_for
 #include <string>  // std::string
 #include <vector>  // std::vector
 
@@ -23,6 +38,29 @@ struct AppliedRevision {
   std::string id, checksum;
   std::int64_t steps_done = 0;  ///< MariaDB: the steps of a half-applied revision that ran
   bool complete = true;         ///< false: it failed part way (MariaDB); upgrade() resumes it
+};
+
+/// The version table's row that is the migration lock on MariaDB (never a revision's id).
+inline constexpr const char* lock_row = "athanor:lock";
+
+/// One revision's run, told to RunOptions::progress before (`done` false) and after it.
+struct Progress {
+  std::string id;                    ///< the revision
+  std::string message;               ///< its message
+  bool up = true;                    ///< upgrade (false: downgrade)
+  std::size_t index = 0;             ///< this is revision index+1 of count
+  std::size_t count = 0;             ///< the revisions this run has to go through
+  bool done = false;                 ///< false: about to run; true: ran (or was skipped)
+  bool skipped = false;              ///< done: another upgrade applied (or undid) it meanwhile
+  double seconds = 0;                ///< done: how long it took
+};
+
+/// How upgrade() / downgrade() / stamp() run.
+struct RunOptions {
+  std::function<void(const Progress&)> progress{};  ///< called around each revision
+  /// MariaDB: how long to wait for another upgrade's lock row before
+  /// `[athanor.revision.locked]` (PostgreSQL and SQLite wait for the server's lock).
+  std::chrono::milliseconds lock_wait{std::chrono::minutes(10)};
 };
 
 namespace detail {
@@ -51,7 +89,8 @@ inline std::string vt(const Dialect& d) {
   return out;
 }
 
-/// CREATE TABLE athanor_version, as the renderer writes a table.
+/// CREATE TABLE athanor_version, as the renderer writes a table; IF NOT EXISTS except on
+/// PostgreSQL (two upgrades may create it at once: ensure_version_table).
 inline std::string version_table_ddl(const Dialect& d) {
   MetaData md;
   Table t{version_table, md, Column{"revision", String{64}, primary_key}, Column{"checksum", String{16}, nullable(false)},
@@ -60,7 +99,9 @@ inline std::string version_table_ddl(const Dialect& d) {
   Operation op;
   op.kind = Operation::Kind::create_table, op.table = version_table, op.target = md.table_data(version_table);
   diff.operations.push_back(op);
-  return render(diff, d).body.at(0);
+  auto ddl = render(diff, d).body.at(0);
+  if (d.name() != "postgresql" && ddl.rfind("CREATE TABLE ", 0) == 0) ddl.insert(13, "IF NOT EXISTS ");
+  return ddl;
 }
 
 /// The run of one direction of revision `id`: its steps, and the version row written in the
@@ -110,7 +151,46 @@ inline std::string text(const Program& p) {
   return s;
 }
 
-inline void run(Connection& conn, const Program& p) {
+/// Takes the migration lock as the first statement of a transaction: PostgreSQL's
+/// transaction-scoped advisory lock (released by COMMIT/ROLLBACK, so safe behind a pooler);
+/// SQLite's write lock, by a write before anything is read (a reader asking for the write
+/// lock later could only fail: the busy timeout waits only for a connection holding no lock).
+/// MariaDB: nothing here (its lock row is held around the whole run: LockRow).
+inline void lock_in_transaction(Connection& conn) {
+  const Dialect& d = conn.dialect();
+  if (d.name() == "postgresql") conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7022352486651359802)");  // "athanor:" as a number
+  else if (d.name() == "sqlite") conn.exec_driver_sql("UPDATE " + vt(d) + " SET complete = complete WHERE 1 = 0");
+}
+
+/// Runs `p`; where DDL is transactional, under the lock, and only when `needed` (asked under
+/// it) says the revision still has to run. Returns false when it was skipped.
+inline bool run(Connection& conn, const Program& p, const std::function<bool(Connection&)>& needed = {}) {
+  if (p.transactional && needed) {
+    for (auto& x : p.before) conn.exec_driver_sql(x);
+    bool ran = false;
+    try {
+      auto tx = conn.begin();
+      lock_in_transaction(conn);
+      if (needed(conn)) {
+        ran = true;
+        for (auto& u : p.units) {
+          if (u.data) {
+            u.data(conn);
+            continue;
+          }
+          auto result = conn.exec_driver_sql(u.sql);
+          if (u.check && !result.all().empty())
+            throw ArgumentError("[athanor.argument.migration_check] " + u.sql + " returned rows: the migrated data breaks a constraint");
+        }
+      }
+      tx.commit();
+    } catch (...) {
+      for (auto& x : p.after) conn.exec_driver_sql(x);
+      throw;
+    }
+    for (auto& x : p.after) conn.exec_driver_sql(x);
+    return ran;
+  }
   for (auto& x : p.before) conn.exec_driver_sql(x);
   auto one = [&](const Unit& u) {
     if (u.data) return u.data(conn);
@@ -131,12 +211,14 @@ inline void run(Connection& conn, const Program& p) {
     throw;
   }
   for (auto& x : p.after) conn.exec_driver_sql(x);
+  return true;
 }
 
 inline std::vector<AppliedRevision> read_versions(Connection& conn) {
   std::vector<AppliedRevision> out;
   if (!conn.has_table(version_table)) return out;
-  auto r = conn.exec_driver_sql("SELECT revision, checksum, steps_done, complete FROM " + vt(conn.dialect()) + " ORDER BY revision");
+  auto r = conn.exec_driver_sql("SELECT revision, checksum, steps_done, complete FROM " + vt(conn.dialect()) + " WHERE revision <> " +
+                                lit(conn.dialect(), lock_row) + " ORDER BY revision");
   for (auto& row : r.all())
     out.push_back({row.get<std::string>(0), row.get<std::string>(1), row.get<std::int64_t>(2), row.get<std::int64_t>(3) != 0});
   return out;
@@ -160,6 +242,86 @@ inline void verify(const Revisions& revs, const std::vector<AppliedRevision>& ap
       throw e;
     }
   }
+}
+
+/// Creates the version table unless it exists, safely against another upgrade doing the
+/// same: PostgreSQL under the advisory lock (a concurrent CREATE TABLE IF NOT EXISTS can still
+/// fail there on pg_type's unique index), elsewhere CREATE TABLE IF NOT EXISTS.
+inline void ensure_version_table(Connection& conn) {
+  const Dialect& d = conn.dialect();
+  if (d.name() == "postgresql") {
+    if (conn.has_table(version_table)) return;
+    auto tx = conn.begin();
+    lock_in_transaction(conn);
+    if (!conn.has_table(version_table)) conn.exec_driver_sql(version_table_ddl(d));
+    tx.commit();
+    return;
+  }
+  conn.exec_driver_sql(version_table_ddl(d));
+}
+
+/// MariaDB's migration lock, held from construction to destruction: a row of the version table
+/// (revision = lock_row, checksum = a random token, steps_done = the holder's CONNECTION_ID()),
+/// INSERTed with autocommit, so that the primary key lets one upgrade in; the others wait,
+/// and take over a row whose connection is no longer in the process list (a killed upgrade).
+/// Nothing where DDL is transactional (lock_in_transaction, per revision, does it there).
+class LockRow {
+ public:
+  LockRow(Connection& conn, std::chrono::milliseconds wait) : conn_(conn) {
+    const Dialect& d = conn.dialect();
+    if (d.capabilities().transactional_ddl) return;
+    std::random_device rd;
+    std::mt19937_64 gen(rd() ^ static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()));
+    static constexpr char hex[] = "0123456789abcdef";
+    for (int i = 0; i < 16; ++i) token_ += hex[gen() % 16];
+    auto row = " WHERE revision = " + lit(d, lock_row);
+    auto deadline = std::chrono::steady_clock::now() + wait;
+    for (auto pause = std::chrono::milliseconds(20);; pause = std::min(pause * 2, std::chrono::milliseconds(500))) {
+      try {
+        conn.exec_driver_sql("INSERT INTO " + vt(d) + " (revision, checksum, steps_done, complete) VALUES (" + lit(d, lock_row) + ", " +
+                             lit(d, token_) + ", CONNECTION_ID(), 0)");
+        held_ = true;
+        return;
+      } catch (const IntegrityError&) {
+      }
+      auto r = conn.exec_driver_sql("SELECT checksum, steps_done FROM " + vt(d) + row);
+      auto rows = r.all();
+      if (rows.empty()) continue;  // released meanwhile
+      auto holder = rows[0].get<std::string>(0);
+      auto id = rows[0].get<std::int64_t>(1);
+      auto alive = conn.exec_driver_sql("SELECT count(*) FROM information_schema.PROCESSLIST WHERE ID = " + std::to_string(id));
+      if (alive.all().at(0).get<std::int64_t>(0) == 0) {  // its connection is gone: take it over
+        conn.exec_driver_sql("DELETE FROM " + vt(d) + row + " AND checksum = " + lit(d, holder));
+        continue;
+      }
+      if (std::chrono::steady_clock::now() > deadline)
+        throw RevisionError("[athanor.revision.locked] another upgrade (connection " + std::to_string(id) +
+                            ") holds the migration lock; if none runs, remove it: DELETE FROM " + vt(d) + row);
+      std::this_thread::sleep_for(pause);
+    }
+  }
+  ~LockRow() {
+    if (!held_) return;
+    try {
+      conn_.exec_driver_sql("DELETE FROM " + vt(conn_.dialect()) + " WHERE revision = " + lit(conn_.dialect(), lock_row) +
+                            " AND checksum = " + lit(conn_.dialect(), token_));
+    } catch (...) {  // the connection is gone: its row is stale, the next upgrade takes it over
+    }
+  }
+  LockRow(const LockRow&) = delete;
+  LockRow& operator=(const LockRow&) = delete;
+
+ private:
+  Connection& conn_;
+  std::string token_;
+  bool held_ = false;
+};
+
+/// Whether `id` is applied completely, read in the current transaction.
+inline bool is_applied(Connection& conn, const std::string& id) {
+  for (auto& a : read_versions(conn))
+    if (a.id == id) return a.complete;
+  return false;
 }
 
 /// The revisions to run to reach `target` ("head", "heads" or an id) from `applied`, parents first.
@@ -201,12 +363,17 @@ inline std::vector<std::string> current(Engine& engine, const Revisions& revs) {
 
 /// Runs the revisions that lead to `target` ("head": the one head, RevisionError when there
 /// are several; "heads"; or a revision id) and are not applied yet, parents first, each with
-/// its version row. A revision half applied (MariaDB) resumes after its last step done.
+/// its version row. A revision half applied (MariaDB) resumes after its last step done. Under
+/// the migration lock: another upgrade() at the same time applies each revision once between
+/// them (a revision it applied meanwhile is skipped here, `Progress::skipped`).
+/// Returns the revisions it ran.
 /// **Example**: `migrate::upgrade(engine, revisions);`
-inline void upgrade(Engine& engine, const Revisions& revs, const std::string& target = "head") {
+inline std::vector<std::string> upgrade(Engine& engine, const Revisions& revs, const std::string& target = "head",
+                                        const RunOptions& options = {}) {
   auto conn = engine.connect();
   const Dialect& d = conn.dialect();
-  if (!conn.has_table(version_table)) conn.exec_driver_sql(detail::version_table_ddl(d));
+  detail::ensure_version_table(conn);
+  detail::LockRow lock(conn, options.lock_wait);
   auto rows = detail::read_versions(conn);
   detail::verify(revs, rows, d);
   std::set<std::string> done;
@@ -215,18 +382,35 @@ inline void upgrade(Engine& engine, const Revisions& revs, const std::string& ta
     if (a.complete) done.insert(a.id);
     else partial[a.id] = a.steps_done;
   }
-  for (auto& id : detail::path_up(revs, target, done)) {
+  auto path = detail::path_up(revs, target, done);
+  std::vector<std::string> ran;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    auto& id = path[i];
+    Progress pr{id, revs.at(id).message, true, i, path.size()};
+    if (options.progress) options.progress(pr);
+    auto start = std::chrono::steady_clock::now();
     auto it = partial.find(id);
-    detail::run(conn, detail::program(revs, id, true, d, it == partial.end() ? -1 : it->second));
+    bool did = detail::run(conn, detail::program(revs, id, true, d, it == partial.end() ? -1 : it->second),
+                           [&](Connection& c) { return !detail::is_applied(c, id); });
+    if (did) ran.push_back(id);
+    pr.done = true, pr.skipped = !did;
+    pr.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (options.progress) options.progress(pr);
   }
+  return ran;
 }
 
 /// Runs the `down` of the applied revisions that `target` does not descend from, children
 /// first ("base": all of them). A half-applied revision is refused: upgrade() finishes it first.
+/// Under the migration lock, as upgrade(). Returns the revisions it undid.
 /// **Example**: `migrate::downgrade(engine, revisions, "base");`
-inline void downgrade(Engine& engine, const Revisions& revs, const std::string& target) {
+inline std::vector<std::string> downgrade(Engine& engine, const Revisions& revs, const std::string& target,
+                                          const RunOptions& options = {}) {
   auto conn = engine.connect();
   const Dialect& d = conn.dialect();
+  if (target != "base") revs.at(target);  // an unknown target is an error, not "undo everything"
+  if (!conn.has_table(version_table)) return {};
+  detail::LockRow lock(conn, options.lock_wait);
   auto rows = detail::read_versions(conn);
   detail::verify(revs, rows, d);
   std::set<std::string> keep, done;
@@ -242,9 +426,88 @@ inline void downgrade(Engine& engine, const Revisions& revs, const std::string& 
       throw e;
     }
   }
+  std::vector<std::string> path;
   auto order = revs.ordered();
   for (auto it = order.rbegin(); it != order.rend(); ++it)
-    if (done.count((*it)->id) && !keep.count((*it)->id)) detail::run(conn, detail::program(revs, (*it)->id, false, d));
+    if (done.count((*it)->id) && !keep.count((*it)->id)) path.push_back((*it)->id);
+  std::vector<std::string> ran;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    auto& id = path[i];
+    Progress pr{id, revs.at(id).message, false, i, path.size()};
+    if (options.progress) options.progress(pr);
+    auto start = std::chrono::steady_clock::now();
+    bool did = detail::run(conn, detail::program(revs, id, false, d), [&](Connection& c) { return detail::is_applied(c, id); });
+    if (did) ran.push_back(id);
+    pr.done = true, pr.skipped = !did;
+    pr.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (options.progress) options.progress(pr);
+  }
+  return ran;
+}
+
+/// What stamp() changed in the version table.
+struct StampResult {
+  std::vector<std::string> added;     ///< rows inserted (recorded as applied)
+  std::vector<std::string> removed;   ///< rows deleted (recorded as not applied)
+  std::vector<std::string> accepted;  ///< rows whose checksum was re-accepted
+};
+
+/// Records `targets` (revision ids, "head", "heads"; {"base"}: none) and their ancestors as
+/// applied without running anything, and forgets applied rows outside them: for a database
+/// whose schema was made another way, or after fixing one by hand. A kept row whose checksum
+/// differs (the revision was edited after it ran, or athanor now renders its SQL differently)
+/// is refused unless `accept_checksum`, which records the current one. `targets` empty: only
+/// that re-acceptance, for every applied row. Under the migration lock.
+/// **Example**: `migrate::stamp(engine, revisions, {"head"});`
+inline StampResult stamp(Engine& engine, const Revisions& revs, const std::vector<std::string>& targets, bool accept_checksum = false,
+                         const RunOptions& options = {}) {
+  auto conn = engine.connect();
+  const Dialect& d = conn.dialect();
+  std::set<std::string> want;
+  for (auto& t : targets) {
+    if (t == "base") continue;
+    auto ids = t == "heads" ? revs.heads() : std::vector<std::string>{t == "head" ? revs.head() : t};
+    for (auto& id : ids)
+      for (auto* r : revs.lineage(id)) want.insert(r->id);
+  }
+  detail::ensure_version_table(conn);
+  detail::LockRow lock(conn, options.lock_wait);
+  StampResult out;
+  std::function<void(Connection&)> change = [&](Connection& c) {
+    out = {};
+    auto rows = detail::read_versions(c);
+    std::set<std::string> have;
+    auto where = [&](const std::string& id) { return " WHERE revision = " + detail::lit(d, id); };
+    for (auto& a : rows) {
+      have.insert(a.id);
+      if (!targets.empty() && !want.count(a.id)) {
+        c.exec_driver_sql("DELETE FROM " + detail::vt(d) + where(a.id));
+        out.removed.push_back(a.id);
+        continue;
+      }
+      if (!revs.find(a.id)) detail::verify(revs, {a}, d);  // throws unknown_applied
+      auto now = revs.checksum(a.id, d);
+      if (now != a.checksum) {
+        if (!accept_checksum) detail::verify(revs, {a}, d);  // throws the checksum error
+        c.exec_driver_sql("UPDATE " + detail::vt(d) + " SET checksum = " + detail::lit(d, now) + where(a.id));
+        out.accepted.push_back(a.id);
+      }
+      if (!a.complete)
+        c.exec_driver_sql("UPDATE " + detail::vt(d) + " SET complete = 1, steps_done = " +
+                          std::to_string(revs.plan(a.id, true, d).steps.size()) + where(a.id));
+    }
+    for (auto* r : revs.ordered())
+      if (want.count(r->id) && !have.count(r->id)) {
+        c.exec_driver_sql("INSERT INTO " + detail::vt(d) + " (revision, checksum, steps_done, complete) VALUES (" + detail::lit(d, r->id) +
+                          ", " + detail::lit(d, revs.checksum(r->id, d)) + ", " + std::to_string(revs.plan(r->id, true, d).steps.size()) + ", 1)");
+        out.added.push_back(r->id);
+      }
+  };
+  auto tx = conn.begin();
+  detail::lock_in_transaction(conn);
+  change(conn);
+  tx.commit();
+  return out;
 }
 
 /// The SQL upgrade() would run from `from` ("base" or an applied revision id) to `to`, for
@@ -261,6 +524,26 @@ inline std::string upgrade_sql(const Dialect& d, const Revisions& revs, const st
   for (auto& id : detail::path_up(revs, to, done)) {
     out += "\n-- revision " + id + ": " + revs.at(id).message + "\n";
     out += detail::text(detail::program(revs, id, true, d));
+  }
+  return out;
+}
+
+/// The SQL downgrade() would run from `from` (an applied revision, default the head) down to
+/// `to` ("base" or a revision id), for `dialect`, without a connection: each revision's `down`
+/// and the removal of its version row, children first.
+/// **Example**: `std::cout << migrate::downgrade_sql(PostgresqlDialect{}, revisions, "base");`
+inline std::string downgrade_sql(const Dialect& d, const Revisions& revs, const std::string& to, const std::string& from = "head") {
+  std::set<std::string> have, keep;
+  for (auto* r : revs.lineage(from == "head" ? revs.head() : from)) have.insert(r->id);
+  if (to != "base")
+    for (auto* r : revs.lineage(to)) keep.insert(r->id);
+  std::string out;
+  auto order = revs.ordered();
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    const std::string& id = (*it)->id;
+    if (!have.count(id) || keep.count(id)) continue;
+    out += std::string(out.empty() ? "" : "\n") + "-- revision " + id + " (down): " + (*it)->message + "\n";
+    out += detail::text(detail::program(revs, id, false, d));
   }
   return out;
 }
