@@ -37,7 +37,7 @@ namespace athanor::migrate {
 /// What codegen() writes.
 struct CodegenOptions {
   std::string namespace_ = "models";        ///< the namespace of the models (may be nested: "app::db")
-  std::vector<std::string> tables{};        ///< only these tables (empty: all; athanor_version never)
+  std::vector<std::string> tables{};        ///< only these tables (empty: all but athanor_version)
   std::vector<std::string> exclude_tables{};///< never these
   bool relationships = true;                ///< infer One/Many relationships from the foreign keys
   /// What the header comment says made it (the `athanor` command passes its command line, with
