@@ -9,6 +9,7 @@
 #include <random>  // std::random_device
 #include <string>  // std::string
 
+#include <athanor/migrate/detail/cpp_string.hpp>
 #include <athanor/migrate/diff.hpp>
 #include <athanor/migrate/revision.hpp>
 
@@ -22,18 +23,6 @@ struct GeneratedRevision {
 
 namespace detail {
 
-inline std::string cpp_string(const std::string& s) {
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
 inline std::string cpp_list(const std::vector<std::string>& v) {
   std::string s = "{";
   for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + cpp_string(v[i]);

@@ -29,6 +29,7 @@
 #include <vector>  // std::vector
 
 #include <athanor/config.hpp>
+#include <athanor/migrate/detail/cpp_string.hpp>
 #include <athanor/migrate/diff.hpp>  // version_table
 #include <athanor/migrate/inspect.hpp>
 
@@ -62,31 +63,12 @@ inline std::string codegen(Engine& engine, const CodegenOptions& options = {}) {
 namespace detail {
 /// The header for these reflected tables (codegen()'s work, without a database).
 ATHANOR_DECL std::string codegen_tables(std::vector<ReflectedTable> tables, const CodegenOptions& options);
-/// `s` as a C++ string literal, quotes included.
-ATHANOR_DECL std::string cpp_string(std::string_view s);
 /// Whether `s` can name a member or a struct: an identifier, not a keyword, not reserved (`__`, `_X`).
 ATHANOR_DECL bool cpp_identifier(std::string_view s);
 }  // namespace detail
 
 #if ATHANOR_DEFINITIONS
 namespace detail {
-
-ATHANOR_DECL std::string cpp_string(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') out += '\\', out += static_cast<char>(c);
-    else if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\%03o", c);  // octal: a hex escape would swallow following hex digits
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
 
 ATHANOR_DECL bool cpp_identifier(std::string_view s) {
   static const std::set<std::string_view> keywords = {

@@ -22,16 +22,16 @@ struct Operation {
   std::string table;
   /// The table as the models declare it (create_table; every change of an existing table: its
   /// target shape, which SQLite's table rebuild creates and other kinds take column DDL from).
-  std::shared_ptr<const detail::TableData> target;
+  std::shared_ptr<const athanor::detail::TableData> target;
   /// The table as the database has it (every kind but create_table).
-  std::shared_ptr<const detail::TableData> current;
+  std::shared_ptr<const athanor::detail::TableData> current;
   std::string column;      ///< add/drop/alter column: its name; rename: the new name
   std::string old_column;  ///< rename_column: the name it had; alter_column: its name in `current` when renamed too
   bool type_changed = false, nullable_changed = false, default_changed = false;  ///< alter_column
   std::string name;        ///< index/constraint name (as created, or as the database has it)
   Index index;             ///< create/drop index
   UniqueConstraint unique; ///< add/drop unique (name resolved)
-  detail::ResolvedForeignKey foreign_key;  ///< add/drop foreign key (name resolved)
+  athanor::detail::ResolvedForeignKey foreign_key;  ///< add/drop foreign key (name resolved)
   CheckConstraint check;   ///< add/drop check (name resolved)
   std::string from, to;    ///< what changed, as canonical() prints it (alter_column; for messages)
 
