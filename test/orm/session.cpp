@@ -490,6 +490,46 @@ TEST_CASE("get() of a key its own autoflush inserts returns that object, not a s
   CHECK(s.scalars(orm::select<User>()).at(0) == zoe);
 }
 
+TEST_CASE("get() autoflushes what was changed, and a lookup with nothing to write sends only its SELECT") {
+  std::vector<std::string> log;
+  Db db({.echo = true, .echo_sink = [&](std::string_view l) { log.emplace_back(l); }, .pool = {}});
+  for (int id = 1; id <= 3; ++id) db.commit_user(id, "u" + std::to_string(id));
+  {
+    orm::Session s(db.engine);
+    s.add(Post{.id = 7, .user_id = 1, .title = "t"});
+    s.commit();
+  }
+  auto starts = [&](const char* word) {
+    return std::count_if(log.begin(), log.end(), [&](auto& l) { return l.rfind(word, 0) == 0; });
+  };
+  orm::sessionmaker Session{db.engine, {.expire_on_commit = false, .autoflush = true}};
+  auto s = Session();
+  auto one = s.get<User>(1);
+  REQUIRE(one);
+  one->name = "changed";
+  log.clear();
+  auto two = s.get<User>(2);  // the change goes first, then the lookup
+  REQUIRE(two);
+  CHECK(starts("UPDATE") == 1);
+  CHECK(starts("SELECT") == 1);
+  log.clear();
+  auto three = s.get<User>(3);
+  CHECK(three->name.get() == "u3");
+  CHECK(starts("UPDATE") == 0);
+  CHECK(starts("SELECT") == 1);
+  // Lookups of two models in turn, and again after close(): each reads its own table's row.
+  for (int round = 0; round < 2; ++round) {
+    auto post = s.get<Post>(7);
+    REQUIRE(post);
+    CHECK(post->title.get() == "t");
+    auto user = s.get<User>(1);
+    REQUIRE(user);
+    CHECK(user->name.get() == "changed");
+    CHECK_FALSE(s.get<Post>(8));
+    if (round == 0) s.commit(), s.close();
+  }
+}
+
 TEST_CASE("an object inserted and deleted in a transaction that rolls back is transient; add() inserts it") {
   Db db;
   orm::sessionmaker Session{db.engine};

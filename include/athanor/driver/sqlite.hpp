@@ -72,7 +72,8 @@ class Statement final : public driver::Statement {
   Statement& operator=(const Statement&) = delete;
 
   void execute(std::span<const Value> params) override {
-    sqlite3_reset(stmt_);
+    if (!reset_) sqlite3_reset(stmt_);
+    reset_ = false;
     if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt_)) {
       throw ArgumentError("[athanor.argument.params] the statement takes " + std::to_string(sqlite3_bind_parameter_count(stmt_)) +
                           " parameters, " + std::to_string(params.size()) + " given");
@@ -108,17 +109,22 @@ class Statement final : public driver::Statement {
   }
   int column_count() const override { return sqlite3_column_count(stmt_); }
   std::string column_name(int c) const override { return sqlite3_column_name(stmt_, c); }
+  // Each read takes the column's value once (sqlite3_column_value) and asks it for its type and
+  // contents: sqlite3_column_type followed by sqlite3_column_int64 looked the column up twice,
+  // each time through the connection's mutex hooks. The value is the statement's own, read on
+  // the connection's one thread (SQLITE_OPEN_NOMUTEX), as sqlite3_column_value's note requires.
   Value value(int c) const override {
-    switch (sqlite3_column_type(stmt_, c)) {
-      case SQLITE_INTEGER: return Value(static_cast<std::int64_t>(sqlite3_column_int64(stmt_, c)));
-      case SQLITE_FLOAT: return Value(sqlite3_column_double(stmt_, c));
+    sqlite3_value* v = sqlite3_column_value(stmt_, c);
+    switch (sqlite3_value_type(v)) {
+      case SQLITE_INTEGER: return Value(static_cast<std::int64_t>(sqlite3_value_int64(v)));
+      case SQLITE_FLOAT: return Value(sqlite3_value_double(v));
       case SQLITE_TEXT: {
-        auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
-        return Value(std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))));
+        auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
+        return Value(std::string(p, static_cast<std::size_t>(sqlite3_value_bytes(v))));
       }
       case SQLITE_BLOB: {
-        auto* p = static_cast<const std::byte*>(sqlite3_column_blob(stmt_, c));
-        return Value(Bytes(p, p + sqlite3_column_bytes(stmt_, c)));
+        auto* p = static_cast<const std::byte*>(sqlite3_value_blob(v));
+        return Value(Bytes(p, p + sqlite3_value_bytes(v)));
       }
       default: return Value();
     }
@@ -127,20 +133,25 @@ class Statement final : public driver::Statement {
   // else through value() and its checked conversions (text in an INTEGER column…).
   bool is_null(int c) const override { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
   std::int64_t get_int64(int c) const override {
-    if (sqlite3_column_type(stmt_, c) == SQLITE_INTEGER) return sqlite3_column_int64(stmt_, c);
+    sqlite3_value* v = sqlite3_column_value(stmt_, c);
+    if (sqlite3_value_type(v) == SQLITE_INTEGER) return sqlite3_value_int64(v);
     return driver::Statement::get_int64(c);
   }
   double get_double(int c) const override {
-    if (sqlite3_column_type(stmt_, c) == SQLITE_FLOAT) return sqlite3_column_double(stmt_, c);
+    sqlite3_value* v = sqlite3_column_value(stmt_, c);
+    if (sqlite3_value_type(v) == SQLITE_FLOAT) return sqlite3_value_double(v);
     return driver::Statement::get_double(c);
   }
   std::string get_text(int c) const override {
-    if (sqlite3_column_type(stmt_, c) != SQLITE_TEXT) return driver::Statement::get_text(c);
-    auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
-    return std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c)));
+    sqlite3_value* v = sqlite3_column_value(stmt_, c);
+    if (sqlite3_value_type(v) != SQLITE_TEXT) return driver::Statement::get_text(c);
+    auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
+    return std::string(p, static_cast<std::size_t>(sqlite3_value_bytes(v)));
   }
   std::int64_t rows_affected() const override { return changes_; }
-  void reset() override { sqlite3_reset(stmt_), sqlite3_clear_bindings(stmt_); }
+  // The bindings stay: execute() binds every parameter again (it checks their count), and
+  // nothing reads them in between (sqlite3_clear_bindings cost a call per execution).
+  void reset() override { sqlite3_reset(stmt_), reset_ = true; }
 
  private:
   void bind_text(int i, std::string s) {
@@ -201,6 +212,7 @@ class Statement final : public driver::Statement {
   sqlite3_stmt* stmt_ = nullptr;
   int step_rc_ = SQLITE_DONE;
   bool first_ = false;
+  bool reset_ = true;  ///< reset() ran since the last execute(): nothing to reset there
   std::int64_t changes_ = 0;
   std::vector<std::string> scratch_;  // text forms of dates, UUIDs… bound SQLITE_STATIC
 };

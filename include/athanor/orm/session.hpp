@@ -351,14 +351,20 @@ class Session {
   template <class M>
   Ptr<M> get_by_values(const std::vector<Value>& pk) {
     auto& ops = detail::ops_for<M>();
-    if (auto found = core_->find(&ops, detail::key_of(pk))) {
+    auto key = detail::key_of(pk);
+    if (auto found = core_->find(&ops, key)) {
       if (found->expired) core_->refresh(*found);
       return Ptr<M>(std::static_pointer_cast<detail::Instance<M>>(found));
     }
+    int flushes = core_->flushes;
     autoflush();
-    if (auto found = core_->find(&ops, detail::key_of(pk))) {  // inserted by the autoflush: one object per row
-      if (found->expired) core_->refresh(*found);
-      return Ptr<M>(std::static_pointer_cast<detail::Instance<M>>(found));
+    // Inserted by the autoflush: one object per row. (An autoflush with nothing to write
+    // returns at once without counting a flush: then there is nothing new to look for.)
+    if (core_->flushes != flushes) {
+      if (auto found = core_->find(&ops, key)) {
+        if (found->expired) core_->refresh(*found);
+        return Ptr<M>(std::static_pointer_cast<detail::Instance<M>>(found));
+      }
     }
     auto inst = std::make_shared<detail::Instance<M>>();
     inst->ops = &ops;
@@ -369,7 +375,7 @@ class Session {
     } catch (const NoResultFound&) {
       return {};
     }
-    inst->key = detail::key_of(pk), inst->state = detail::State::persistent;
+    inst->key = std::move(key), inst->state = detail::State::persistent;
     core_->attach(inst);
     return Ptr<M>(std::move(inst));
   }

@@ -3,7 +3,8 @@
 // per-type cache of compiled SQL.
 #pragma once
 
-#include <array>  // std::array
+#include <array>   // std::array
+#include <atomic>  // std::atomic
 #include <mutex>  // std::mutex
 
 #include <athanor/dialect/compiler.hpp>
@@ -15,9 +16,16 @@ namespace athanor::orm::detail {
 
 /// The compiled SQL of one statement type, per dialect. Dialects are process-wide
 /// singletons, so a few slots per type suffice.
+/// A slot is filled once under the mutex (its SQL first, then its dialect, published with
+/// release order) and never changes after: executions read it without locking (a typed
+/// statement runs this lookup every time it executes).
 struct CompileCache {
-  std::mutex mutex;
-  std::array<std::pair<const Dialect*, std::shared_ptr<const Compiled>>, 4> slots;
+  struct Slot {
+    std::atomic<const Dialect*> dialect{nullptr};
+    std::shared_ptr<const Compiled> compiled;  ///< set before `dialect`, never after
+  };
+  std::mutex mutex;  ///< serialises the fills
+  std::array<Slot, 4> slots;
 };
 /// The cache of statement type S.
 template <class S>
@@ -32,13 +40,20 @@ ATHANOR_DECL std::shared_ptr<const Compiled> cached_compile(CompileCache& cache,
 #if ATHANOR_DEFINITIONS
 ATHANOR_DECL std::shared_ptr<const Compiled> cached_compile(CompileCache& cache, const Dialect& d,
                                                             Compiled (*make)(const void* stmt, const Dialect&), const void* stmt) {
+  for (auto& slot : cache.slots) {  // the usual case: compiled before, no lock
+    const Dialect* filled = slot.dialect.load(std::memory_order_acquire);
+    if (filled == &d) return slot.compiled;
+    if (!filled) break;
+  }
   std::lock_guard lock(cache.mutex);
-  for (auto& [dialect, compiled] : cache.slots) {
-    if (dialect == &d) return compiled;
-    if (!dialect) {
+  for (auto& slot : cache.slots) {
+    const Dialect* filled = slot.dialect.load(std::memory_order_relaxed);  // written under this lock only
+    if (filled == &d) return slot.compiled;
+    if (!filled) {
       auto made = std::make_shared<const Compiled>(make(stmt, d));
       if (made->values_in_text) return made;  // right for this execution's values only (Compiled::values_in_text)
-      dialect = &d, compiled = made;
+      slot.compiled = made;
+      slot.dialect.store(&d, std::memory_order_release);
       return made;
     }
   }

@@ -77,6 +77,8 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   std::vector<std::shared_ptr<InstanceBase>> inserted_in_tx;  ///< to undo on rollback
   std::vector<std::shared_ptr<InstanceBase>> deleted_in_tx;   ///< to restore on rollback
   std::unordered_map<std::string, std::shared_ptr<const Compiled>> statements;  ///< flush SQL by shape
+  /// refresh()'s SELECT by primary key for the model it last loaded (one of `statements`).
+  std::pair<const ModelOps*, std::shared_ptr<const Compiled>> refresh_sql;
   std::vector<std::shared_ptr<InstanceBase>> orphans;  ///< removed from a delete-orphan collection
   /// Objects reached through a Ptr since the last flush: what an autoflush examines, so it
   /// costs what was touched, not the size of the identity map. flush()/commit() examine all.

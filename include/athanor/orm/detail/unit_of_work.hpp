@@ -23,6 +23,13 @@ ATHANOR_DECL void touch(InstanceBase& i) {
 
 ATHANOR_DECL void SessionCore::flush(bool everything) {
   check_usable();
+  // An autoflush with nothing to write (no object touched since the last flush, nothing
+  // added, deleted, orphaned or linked) returns at once: get() autoflushes before each
+  // lookup it sends, and the full pass below cost ~5 % of a lookup (callgrind, SQLite).
+  if (!everything && touched.empty() && orphans.empty() && pending.empty() && deleted.empty() && links_added.empty() &&
+      links_removed.empty()) {
+    return;
+  }
   // The objects whose changes this flush looks for.
   std::vector<InstanceBase*> candidates;
   if (everything) {
@@ -384,11 +391,18 @@ ATHANOR_DECL void SessionCore::flush_deletes() {
 ATHANOR_DECL void SessionCore::refresh(InstanceBase& i) {
   check_usable();
   auto* ops = i.ops;
-  const Compiled& sql = statement("R" + ops->table().name, [&] {
-    Builder b;
-    return Compiler(engine.dialect()).compile(athanor::select(ops->info->table).where(pk_condition(*ops, b)).node());
-  });
+  // get() runs this once per object: the last model's SQL is kept at hand, so that a run of
+  // lookups does not build and hash the statement's name each time.
+  if (refresh_sql.first != ops) {
+    statement("R" + ops->table().name, [&] {
+      Builder b;
+      return Compiler(engine.dialect()).compile(athanor::select(ops->info->table).where(pk_condition(*ops, b)).node());
+    });
+    refresh_sql = {ops, statements["R" + ops->table().name]};
+  }
+  const Compiled& sql = *refresh_sql.second;
   std::vector<Value> values;
+  values.reserve(ops->info->primary_key.size());
   for (auto k : ops->info->primary_key) values.push_back(ops->get(i, k));
   bool found = false;
   read_impl().execute_typed(sql, values, [&](driver::Statement& st) {
