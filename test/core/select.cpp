@@ -1133,3 +1133,119 @@ TEST_CASE("a value alone in ORDER BY or GROUP BY is a constant, never a column p
   CHECK(h.get<int>(0) == 40);
   CHECK(h.get<int>(1) == 5);
 }
+
+TEST_CASE("a constant column of a derived table or CTE on the NULL side of an outer join is NULL in aggregates and windows") {
+  // MariaDB 10.11 merges `(SELECT user_id, 'post' AS kind, 1 AS one FROM posts) AS d` into the
+  // statement and then, on the rows the LEFT JOIN NULL-extends, min()/max() of d.kind and every
+  // window function of it read the constant ('post', 1) instead of NULL; count(), sum() and
+  // plain columns were right. Seen failing there before
+  // Capabilities::derived_column_as_aggregate_argument.
+  Blog b;
+  std::map<int, int> posts_of;  // as the database holds them
+  for (int id : b.conn.execute(select(b.id())).scalars<int>()) posts_of[id] = 0;
+  for (int uid : b.conn.execute(select(b.posts.c("user_id"))).scalars<int>()) ++posts_of[uid];
+  Ids without;
+  std::int64_t joined = 0;  // rows of users LEFT JOIN posts with a post
+  for (auto [id, n] : posts_of) {
+    if (n == 0) without.push_back(id);
+    joined += n;
+  }
+  REQUIRE(!without.empty());
+  auto body = select(b.posts.c("user_id"), literal("post").label("kind"), literal(1).label("one"));
+  for (bool cte : {false, true}) {
+    INFO("cte: " << cte);
+    FromClause d = cte ? FromClause(body.cte("d")) : body.subquery("d");
+    auto from = b.users.outerjoin(d, d.c("user_id") == b.id());
+    std::vector<Expr> without_ids;
+    for (int id : without) without_ids.push_back(literal(id));
+    // Users without posts only: every row is NULL-extended.
+    auto none = b.conn.execute(select(max(d.c("kind")), min(d.c("one")), max(d.c("one")), count(d.c("kind")))
+                                   .select_from(from)
+                                   .where(b.id().in_(without_ids)));
+    auto row = none.one();
+    CHECK(row.get<std::optional<std::string>>(0) == std::nullopt);
+    CHECK(row.get<std::optional<int>>(1) == std::nullopt);
+    CHECK(row.get<std::optional<int>>(2) == std::nullopt);
+    CHECK(row.get<std::int64_t>(3) == 0);
+    // Grouped per user: NULL exactly for the users without posts.
+    std::vector<std::optional<std::string>> want_kind, got_kind;
+    for (auto [id, n] : posts_of) want_kind.push_back(n ? std::optional<std::string>("post") : std::nullopt);
+    for (const Row& r : b.conn.execute(select(b.id(), max(d.c("kind"))).select_from(from).group_by(b.id()).order_by(b.id())))
+      got_kind.push_back(r.get<std::optional<std::string>>(1));
+    CHECK(got_kind == want_kind);
+    // Windows over every joined row: per user (partition) and over all rows.
+    std::vector<std::tuple<int, std::optional<std::string>, std::int64_t, std::optional<std::int64_t>>> want, got;
+    for (auto [id, n] : posts_of)
+      for (int k = 0; k < std::max(n, 1); ++k)
+        want.emplace_back(id, n ? std::optional<std::string>("post") : std::nullopt, joined,
+                          n ? std::optional<std::int64_t>(n) : std::nullopt);
+    auto r = b.conn.execute(select(b.id(), over(max(d.c("kind")), Window{.partition_by = {b.id()}}),
+                                   over(count(d.c("kind")), Window{}),
+                                   over(sum(d.c("one")), Window{.partition_by = {b.id()}}))
+                                .select_from(from)
+                                .order_by(b.id()));
+    for (const Row& x : r)
+      got.emplace_back(x.get<int>(0), x.get<std::optional<std::string>>(1), x.get<std::int64_t>(2),
+                       x.get<std::optional<std::int64_t>>(3));
+    CHECK(got == want);
+  }
+}
+
+TEST_CASE("HAVING min()/max() of a key without GROUP BY over a join that has no row filters the one group out") {
+  // MariaDB 10.11 answered `SELECT count(*) FROM users JOIN posts ON posts.score > 1000 HAVING
+  // max(users.id) IS NOT NULL` with one row (0): on the empty join, HAVING read max(users.id)
+  // as the index's last key. Seen failing there before Capabilities::having_min_max_of_column.
+  Blog b;
+  auto score = b.posts.c("score");
+  std::vector<int> user_ids = b.conn.execute(select(b.id())).scalars<int>();
+  std::vector<std::int64_t> scores = b.conn.execute(select(score)).scalars<std::int64_t>();  // no NULL scores
+  REQUIRE(!user_ids.empty());
+  int lowest = *std::min_element(user_ids.begin(), user_ids.end()), highest = *std::max_element(user_ids.begin(), user_ids.end());
+  std::int64_t top = *std::max_element(scores.begin(), scores.end());
+  for (std::int64_t threshold : {top + 1000, top - 1}) {  // no post beyond it, then one
+    INFO("threshold: " << threshold);
+    std::int64_t pairs = 0;
+    for (auto s : scores) pairs += s > threshold ? static_cast<std::int64_t>(user_ids.size()) : 0;
+    std::vector<std::int64_t> want;  // the one group's count when HAVING holds (max/min are NULL without pairs)
+    if (pairs) want.push_back(pairs);
+    auto joined = b.users.join(b.posts, score > threshold);
+    for (const Expr& having : {max(b.id()) == highest, min(b.id()) == lowest, max(b.id()).is_not(null),
+                               coalesce(min(b.id()), literal(0)) == lowest}) {
+      CHECK(b.conn.execute(select(count()).select_from(joined).having(having)).scalars<std::int64_t>() == want);
+    }
+  }
+}
+
+TEST_CASE("an outer join ON the joined table's key = a value NULL-extends every column of it") {
+  // The differential tester's RULE against `LEFT JOIN dc AS a2 ON a2.id = 3.75` (MariaDB 10.11
+  // gave a2's NOT NULL columns a value on rows it NULL-extends): that came from the server's
+  // index lookup of a fraction rounded to an integer key, which the dialect writes around
+  // (Capabilities::index_lookup_keeps_fractions). Kept: keys present and absent, integer and
+  // fraction, literal and bound, and aggregates over the NULL side.
+  Blog b;
+  std::map<int, std::string> title_of;  // as the database holds them
+  for (const Row& r : b.conn.execute(select(b.posts.c("id"), b.posts.c("title")))) title_of[r.get<int>(0)] = r.get<std::string>(1);
+  std::vector<int> user_ids = b.conn.execute(select(b.id()).order_by(b.id())).scalars<int>();
+  int absent = title_of.rbegin()->first + 1;
+  for (double key : {1.0, static_cast<double>(absent), 1.5, 0.75, static_cast<double>(absent) - 0.25}) {
+    for (bool inline_value : {false, true}) {
+      INFO("key " << key << (inline_value ? " inline" : " bound"));
+      bool whole = key == static_cast<int>(key);
+      auto found = whole ? title_of.find(static_cast<int>(key)) : title_of.end();
+      std::optional<std::string> want_title = found != title_of.end() ? std::optional<std::string>(found->second) : std::nullopt;
+      Value v = whole ? Value(static_cast<int>(key)) : Value(key);
+      Expr value = inline_value ? inline_literal(v) : literal(v);
+      auto from = b.users.outerjoin(b.posts, b.posts.c("id") == value);
+      std::vector<std::pair<int, std::optional<std::string>>> want, got;
+      for (int id : user_ids) want.emplace_back(id, want_title);
+      for (const Row& r : b.conn.execute(select(b.id(), b.posts.c("title")).select_from(from).order_by(b.id())))
+        got.emplace_back(r.get<int>(0), r.get<std::optional<std::string>>(1));
+      CHECK(got == want);
+      auto agg = b.conn.execute(select(max(b.posts.c("title")), count(b.posts.c("title")), max(length(b.posts.c("title")))).select_from(from)).one();
+      CHECK(agg.get<std::optional<std::string>>(0) == want_title);
+      CHECK(agg.get<std::int64_t>(1) == (want_title ? static_cast<std::int64_t>(user_ids.size()) : 0));
+      CHECK(agg.get<std::optional<std::int64_t>>(2) ==
+            (want_title ? std::optional<std::int64_t>(static_cast<std::int64_t>(want_title->size())) : std::nullopt));
+    }
+  }
+}

@@ -131,6 +131,29 @@ class Compiler {
       untyped ? operand_or_cast(args[i]) : expr(args[i]);
     }
   }
+  /// Whether `f` is a call of min() or max() (matched without case).
+  static bool is_min_max(const detail::ExprNode& f) {
+    if (f.kind != detail::ExprKind::function || f.text.size() != 3) return false;
+    auto lower = [&](std::size_t i) { return static_cast<char>(std::tolower(static_cast<unsigned char>(f.text[i]))); };
+    return lower(0) == 'm' && ((lower(1) == 'i' && lower(2) == 'n') || (lower(1) == 'a' && lower(2) == 'x'));
+  }
+  /// Replaces `a`, when it is a bare column of a derived table or CTE (of any FROM item when
+  /// `any_column`), or DISTINCT of one, by `coalesce(a)`, which MariaDB evaluates per row
+  /// (Capabilities::derived_column_as_aggregate_argument, having_min_max_of_column).
+  static bool coalesce_derived_column(Expr& a, bool any_column = false) {
+    using K = detail::ExprKind;
+    const auto& n = a.node();
+    if (n.kind == K::unary && n.text == "DISTINCT " && n.args.size() == 1) {
+      Expr inner = n.args[0];
+      if (!coalesce_derived_column(inner, any_column)) return false;
+      a = Expr::make(K::unary, n.type, n.text, {inner}, n.flags);
+      return true;
+    }
+    using F = detail::FromNode::Kind;
+    if (n.kind != K::column || !n.from || (!any_column && n.from->kind != F::subquery && n.from->kind != F::cte)) return false;
+    a = Expr::make(K::function, n.type, "coalesce", {a});
+    return true;
+  }
   /// A column name without its table (INSERT/UPDATE column lists, upsert).
   void column_name(const std::string& name) { ident(name); }
   /// Whether column references carry their table name.
@@ -318,6 +341,10 @@ class Compiler {
   SqlType cast_first_column_type_;
   /// What the statement holds anywhere, for Capabilities::window_with_semi_join_switch.
   bool wrote_window_ = false, wrote_in_select_ = false;
+  /// The function called OVER a window being written (Capabilities::derived_column_as_aggregate_argument).
+  const detail::ExprNode* window_function_ = nullptr;
+  /// Writing the HAVING of a select without GROUP BY (Capabilities::having_min_max_of_column).
+  bool having_without_group_by_ = false;
   /// Held, not only pointed to: a node the compiler made itself (the JSON array of an IN list)
   /// is freed after use, and a later node at the same address would take its placeholder.
   std::vector<std::pair<std::shared_ptr<const detail::ExprNode>, std::size_t>> bound_;
@@ -428,7 +455,21 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
         operand(n.args[i]);
       }
       break;
-    case K::function: d_.function(*this, n); break;
+    case K::function:
+      if ((!d_.capabilities().derived_column_as_aggregate_argument && (window_function_ == &n || is_min_max(n))) ||
+          (having_without_group_by_ && is_min_max(n))) {
+        // Capabilities::derived_column_as_aggregate_argument, having_min_max_of_column: the
+        // call with coalesce() around each bare derived-table column (any column in such a HAVING).
+        detail::ExprNode call = n;
+        bool changed = false;
+        for (auto& a : call.args) changed = coalesce_derived_column(a, having_without_group_by_) || changed;
+        if (changed) {
+          d_.function(*this, call);
+          break;
+        }
+      }
+      d_.function(*this, n);
+      break;
     case K::case_: {
       out() += "CASE";
       std::size_t pairs = (n.args.size() - (n.flags & 1)) / 2;

@@ -165,7 +165,13 @@ ATHANOR_DECL void Compiler::window(const detail::ExprNode& w, bool definition) {
 ATHANOR_DECL void Compiler::over(const detail::ExprNode& o) {
   const auto& f = o.args[0].node();
   const auto& w = o.args[1].node();
-  if (f.kind != detail::ExprKind::function || f.flags == 0) return expr(o.args[0]), out() += " OVER ", window(w, false);
+  if (f.kind != detail::ExprKind::function || f.flags == 0) {
+    auto* outer = window_function_;
+    window_function_ = &f;  // an aggregate over the window: its arguments, see the K::function case of expr_
+    expr(o.args[0]);
+    window_function_ = outer;
+    return out() += " OVER ", window(w, false);
+  }
   bool lag = f.text == "lag";
   if ((lag || f.text == "lead") && f.args.size() > 2 && !d_.capabilities().lag_lead_default) {
     // No default argument: `lag(1, n)` over the same window is NULL exactly where no row is n
@@ -183,10 +189,12 @@ ATHANOR_DECL void Compiler::window_call(const detail::ExprNode& f, std::size_t a
   for (std::size_t i = 0; i < args; ++i) {
     if (i) out() += ", ";
     // PostgreSQL has ntile(integer), lag(anyelement, integer…): a bigint parameter finds none.
-    if ((f.flags >> i & 1) && is_bare_bind(f.args[i])) {
-      out() += "CAST(", expr(f.args[i]), out() += " AS ", d_.cast_type_name(out(), Integer{}), out() += ')';
+    Expr arg = f.args[i];
+    if ((f.flags >> i & 1) && is_bare_bind(arg)) {
+      out() += "CAST(", expr(arg), out() += " AS ", d_.cast_type_name(out(), Integer{}), out() += ')';
     } else {
-      expr(f.args[i]);
+      if (!d_.capabilities().derived_column_as_aggregate_argument) coalesce_derived_column(arg);  // see the Capabilities flag
+      expr(arg);
     }
   }
   out() += ')';
@@ -195,7 +203,9 @@ ATHANOR_DECL void Compiler::window_call(const detail::ExprNode& f, std::size_t a
 ATHANOR_DECL void Compiler::select(const detail::SelectNode& s, bool correlate) {
   auto* refs = label_refs_;
   auto* grouping = grouping_froms_;
+  bool having = having_without_group_by_;
   label_refs_ = nullptr, grouping_froms_ = nullptr;  // a nested select names its own labels
+  having_without_group_by_ = false;  // and has its own HAVING
   if (ctes_in_subqueries_) {
     // An UPDATE/DELETE where the dialect takes no WITH in front (Capabilities::cte_before_dml):
     // each subquery of the statement opens with the CTEs it reads, its nested ones included.
@@ -210,7 +220,7 @@ ATHANOR_DECL void Compiler::select(const detail::SelectNode& s, bool correlate) 
   } else {
     select_(s, correlate);
   }
-  label_refs_ = refs, grouping_froms_ = grouping;
+  label_refs_ = refs, grouping_froms_ = grouping, having_without_group_by_ = having;
 }
 
 ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate) {
@@ -313,7 +323,9 @@ ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate)
       keys(s.group_by);
       label_refs_ = nullptr, grouping_froms_ = nullptr;
     }
+    having_without_group_by_ = s.group_by.empty() && !d_.capabilities().having_min_max_of_column;
     where(" HAVING ", s.having);
+    having_without_group_by_ = false;
     for (std::size_t i = 0; i < s.windows.size(); ++i) {
       out() += i ? ", " : " WINDOW ", ident(s.windows[i].first), out() += " AS ", window(s.windows[i].second.node(), true);
     }

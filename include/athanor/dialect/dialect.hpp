@@ -106,6 +106,18 @@ struct Capabilities {
   /// outer row: `(SELECT count(*) WHERE EXISTS (… a1.s …))` gave 0 from then on) the compiler
   /// gives such a select the one-row FROM `(SELECT 1) AS athanor_one`, which is evaluated per row.
   bool where_without_from = true;
+  /// A column of a derived table or CTE may stand bare as the argument of min()/max() or of a
+  /// window function; when false (MariaDB 10.11, which, having merged a derived table whose
+  /// column is a constant (`(SELECT 'abc' AS c …) AS d`) into a statement where d is on the NULL
+  /// side of an outer join, keeps the constant for NULL-extended rows there: `max(d.c)` is 'abc'
+  /// where count(d.c) is 0, and `sum(d.c) OVER ()` counts rows that have no d) the compiler
+  /// writes such an argument as `coalesce(column)`, which is NULL on those rows.
+  bool derived_column_as_aggregate_argument = true;
+  /// min()/max() of a column may stand in the HAVING of a select without GROUP BY; when false
+  /// (MariaDB 10.11, which over a join that yields no row read `max(users.id)` there as the
+  /// index's last key, so `SELECT count(*) FROM users JOIN posts ON posts.score > 1000 HAVING
+  /// max(users.id) IS NOT NULL` gave a row) the compiler writes the column as `coalesce(column)`.
+  bool having_min_max_of_column = true;
   /// A query giving how far behind its primary a replica is, in seconds (NULL: unknown), for
   /// ReplicaOptions::max_lag; null where the server cannot tell.
   const char* replica_lag_sql = nullptr;
