@@ -1249,3 +1249,32 @@ TEST_CASE("an outer join ON the joined table's key = a value NULL-extends every 
     }
   }
 }
+
+TEST_CASE("SELECT DISTINCT of constants skips its OFFSET's rows") {
+  // MariaDB 10.11 read `SELECT DISTINCT 'b' FROM users LIMIT 10 OFFSET 4` as its one row and
+  // dropped the OFFSET (also with GROUP BY, and for a derived table's constant column): seen
+  // failing there before Capabilities::distinct_constants_offset.
+  Blog b;
+  std::vector<int> user_ids = b.conn.execute(select(b.id())).scalars<int>();
+  std::set<int> ages_seen;  // groups of users.age, NULL as -1
+  for (const Row& r : b.conn.execute(select(b.age()))) ages_seen.insert(r.get<std::optional<int>>(0).value_or(-1));
+  auto d = select(b.id(), literal("b").label("c")).subquery("d");
+  struct Case {
+    const char* what;
+    Select stmt;
+    std::size_t distinct_rows;  // one row when the rows it reads are not none
+  };
+  for (auto& [what, stmt, rows] : std::vector<Case>{
+           {"values", select(literal("b"), inline_literal(3)).select_from(b.users).distinct(), user_ids.empty() ? 0u : 1u},
+           {"grouped", select(literal("b")).select_from(b.users).group_by(b.age()).distinct(), ages_seen.empty() ? 0u : 1u},
+           {"derived", select(d.c("c")).select_from(d).distinct(), user_ids.empty() ? 0u : 1u},
+           {"none", select(literal("b")).select_from(b.users).where(b.id() < 0).distinct(), 0u}}) {
+    for (int offset : {0, 1, 4}) {
+      for (int limit : {1, 10}) {
+        INFO(std::string(what) << " LIMIT " << limit << " OFFSET " << offset);
+        std::size_t want = rows > static_cast<std::size_t>(offset) ? std::min<std::size_t>(rows - offset, limit) : 0;
+        CHECK(b.conn.execute(stmt.limit(limit).offset(offset)).size() == want);
+      }
+    }
+  }
+}

@@ -472,3 +472,13 @@ TEST_CASE("min()/max() of a column in HAVING without GROUP BY takes it through c
   CHECK(sql(select(max(s.users.c("id"))).select_from(joined).group_by(s.users.c("name")).having(max(s.users.c("id")) > 1)) ==
         "SELECT max(`users`.`id`) FROM `users` JOIN `posts` ON `posts`.`id` > ? GROUP BY `users`.`name` HAVING max(`users`.`id`) > ?");
 }
+
+TEST_CASE("SELECT DISTINCT of constants with an OFFSET reads a derived table: MariaDB 10.11 drops the OFFSET") {
+  Schema s;
+  CHECK(sql(select(literal("b")).select_from(s.users).distinct().order_by(literal("b")).limit(10).offset(4)) ==
+        "SELECT * FROM (SELECT DISTINCT ? AS `c1` FROM `users`) AS `athanor_distinct` LIMIT ? OFFSET ?");
+  // A column, no OFFSET, or no DISTINCT: as it was.
+  CHECK(sql(select(s.users.c("name")).distinct().offset(4)).rfind("SELECT DISTINCT `users`.`name` FROM `users`", 0) == 0);
+  CHECK(sql(select(literal("b")).select_from(s.users).distinct().limit(4)).rfind("SELECT DISTINCT ? FROM", 0) == 0);
+  CHECK(sql(select(literal("b")).select_from(s.users).offset(4)).rfind("SELECT ? FROM", 0) == 0);
+}

@@ -154,6 +154,45 @@ class Compiler {
     a = Expr::make(K::function, n.type, "coalesce", {a});
     return true;
   }
+  /// Whether `e` is the same value on every row of a statement, as far as its form shows:
+  /// values, operators and the portable (deterministic) functions of values, and a derived
+  /// table's or CTE's column whose expression is one (Capabilities::distinct_constants_offset).
+  /// No to anything else (columns, aggregates, subqueries, raw SQL, other functions).
+  static bool constant_value(const Expr& e) {
+    using K = detail::ExprKind;
+    const auto& n = e.node();
+    switch (n.kind) {
+      case K::bind:
+      case K::null:
+      case K::literal: return true;
+      case K::column: {
+        using F = detail::FromNode::Kind;
+        if (!n.from || (n.from->kind != F::subquery && n.from->kind != F::cte) || !n.from->select) return false;
+        const auto& body = *n.from->select;
+        if (!body.compound.empty() || !body.group_by.empty() || body.distinct) return false;
+        for (const Expr& c : body.columns) {
+          const auto& cn = c.node();
+          if ((cn.kind == K::label || cn.kind == K::column) && cn.text == n.text) return cn.kind == K::label ? constant_value(cn.args[0]) : false;
+        }
+        return false;
+      }
+      case K::function:
+        if (!(n.flags & detail::portable_function) && n.text != "coalesce" && n.text != "nullif" && n.text != "lower" &&
+            n.text != "upper" && n.text != "length")
+          return false;
+        [[fallthrough]];
+      case K::unary:
+      case K::postfix:
+      case K::binary:
+      case K::concat:
+      case K::logical:
+      case K::case_:
+      case K::cast:
+      case K::label:
+        return !n.args.empty() && std::all_of(n.args.begin(), n.args.end(), [](const Expr& a) { return constant_value(a); });
+      default: return false;
+    }
+  }
   /// A column name without its table (INSERT/UPDATE column lists, upsert).
   void column_name(const std::string& name) { ident(name); }
   /// Whether column references carry their table name.

@@ -224,6 +224,20 @@ ATHANOR_DECL void Compiler::select(const detail::SelectNode& s, bool correlate) 
 }
 
 ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate) {
+  if (s.distinct && static_cast<bool>(s.offset) && s.compound.empty() && s.windows.empty() && !d_.capabilities().distinct_constants_offset &&
+      std::all_of(s.columns.begin(), s.columns.end(), [](const Expr& c) { return constant_value(c); })) {
+    // Capabilities::distinct_constants_offset: the select in a derived table, its OFFSET outside;
+    // at most one distinct row, so no ORDER BY is needed.
+    detail::SelectNode inner = s;
+    inner.order_by.clear(), inner.limit = Expr(), inner.offset = Expr(), inner.for_update = false;
+    out() += "SELECT * FROM (";
+    name_group_columns_ = true;  // unique column names, as a derived table needs
+    select_(inner, correlate);
+    out() += ") AS ", ident("athanor_distinct");
+    d_.limit_offset(*this, s.limit, s.offset);
+    if (s.for_update) out() += " FOR UPDATE";
+    return;
+  }
   if (!s.compound.empty()) {
     // Method calls apply left to right: `a.union_(b).intersect(c)` is (A UNION B) INTERSECT C,
     // and its parts list is flat. Where INTERSECT binds tighter than a UNION or EXCEPT before

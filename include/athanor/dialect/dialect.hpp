@@ -118,6 +118,11 @@ struct Capabilities {
   /// index's last key, so `SELECT count(*) FROM users JOIN posts ON posts.score > 1000 HAVING
   /// max(users.id) IS NOT NULL` gave a row) the compiler writes the column as `coalesce(column)`.
   bool having_min_max_of_column = true;
+  /// A SELECT DISTINCT of constants only may have an OFFSET; when false (MariaDB 10.11, which
+  /// reads such a select as one row and drops the OFFSET: `SELECT DISTINCT 'b' FROM t LIMIT 10
+  /// OFFSET 4` gives a row) the compiler writes it as `SELECT * FROM (SELECT DISTINCT …) AS
+  /// athanor_distinct LIMIT … OFFSET …`; its ORDER BY goes, as it orders one row at most.
+  bool distinct_constants_offset = true;
   /// A query giving how far behind its primary a replica is, in seconds (NULL: unknown), for
   /// ReplicaOptions::max_lag; null where the server cannot tell.
   const char* replica_lag_sql = nullptr;

@@ -113,6 +113,11 @@ class MysqlDialect : public Dialect {
     // index's first/last key instead of NULL, so the one group was kept; in the select list, or
     // with `max(coalesce(t1.id))`, or with GROUP BY, it is right.
     caps_.having_min_max_of_column = false;
+    // SELECT DISTINCT of constants (values, or a derived table's constant columns) with an
+    // OFFSET: one row whatever the OFFSET (`SELECT DISTINCT 'b' FROM t LIMIT 10 OFFSET 4`), with
+    // or without GROUP BY, literal or prepared; the same select as a derived table, with the
+    // OFFSET outside, is right.
+    caps_.distinct_constants_offset = false;
   }
   std::string_view name() const override { return "mysql"; }
   std::string_view display_name() const override { return "MySQL/MariaDB"; }
