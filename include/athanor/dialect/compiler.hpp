@@ -328,7 +328,11 @@ class Compiler {
     if (d_.capabilities().index_lookup_keeps_fractions) return false;
     auto k = constant.node().kind;
     auto t = constant.type().kind;
-    if ((constant_only && k != K::bind && k != K::literal) || (t != TypeKind::double_ && t != TypeKind::float_ && t != TypeKind::numeric)) return false;
+    // A derived table's or CTE's constant column counts too: `EXISTS (SELECT … WHERE t.id = d.c)`
+    // with d.c 2.5 (`(SELECT 2.5 AS c …) AS d`, merged) found the row holding 2 on MariaDB 10.11.
+    if ((constant_only && k != K::bind && k != K::literal && !constant_value(constant)) ||
+        (t != TypeKind::double_ && t != TypeKind::float_ && t != TypeKind::numeric))
+      return false;
     const auto& o = other.node();
     return o.kind == K::column && (o.type.is_integer() || o.type.kind == TypeKind::boolean);
   }
