@@ -1268,6 +1268,7 @@ TEST_CASE("SELECT DISTINCT of constants skips its OFFSET's rows") {
            {"values", select(literal("b"), inline_literal(3)).select_from(b.users).distinct(), user_ids.empty() ? 0u : 1u},
            {"grouped", select(literal("b")).select_from(b.users).group_by(b.age()).distinct(), ages_seen.empty() ? 0u : 1u},
            {"derived", select(d.c("c")).select_from(d).distinct(), user_ids.empty() ? 0u : 1u},
+           {"like", select(literal("a").like("_")).select_from(b.users).distinct(), user_ids.empty() ? 0u : 1u},
            {"none", select(literal("b")).select_from(b.users).where(b.id() < 0).distinct(), 0u}}) {
     for (int offset : {0, 1, 4}) {
       for (int limit : {1, 10}) {
@@ -1303,5 +1304,50 @@ TEST_CASE("an integer key = a derived table's constant fraction finds no row") {
       CHECK(b.conn.execute(select(count()).select_from(d).where(found)).scalar_one<std::int64_t>() ==
             (whole_post ? static_cast<std::int64_t>(user_ids.size()) : 0));
     }
+  }
+}
+
+TEST_CASE("a window whose keys are constants leaves another window's partitions whole") {
+  // MariaDB 10.11: beside `rank() OVER (ORDER BY 3)` or `count(*) OVER (PARTITION BY 3)` (or a
+  // derived table's constant column as the key), `count(*) OVER (PARTITION BY manager_id)`
+  // counted parts of its partitions. Seen failing there before Capabilities::window_constant_keys.
+  Blog b;
+  // Managers out of id order (the server's scan order), so that a partition left unsorted shows.
+  b.conn.execute(insert(b.users).values_list({
+      {{"id", 5}, {"name", "eve"}, {"age", 20}, {"manager_id", 1}},
+      {{"id", 6}, {"name", "fay"}, {"age", null}, {"manager_id", null}},
+      {{"id", 7}, {"name", "gus"}, {"age", 33}, {"manager_id", 1}},
+      {{"id", 8}, {"name", "hal"}, {"age", 50}, {"manager_id", 3}},
+  }));
+  auto manager = b.users.c("manager_id");
+  std::map<std::optional<int>, std::int64_t> per_manager;  // as the database holds them
+  std::vector<std::pair<int, std::optional<int>>> users;
+  for (const Row& r : b.conn.execute(select(b.id(), manager).order_by(b.id()))) {
+    users.emplace_back(r.get<int>(0), r.get<std::optional<int>>(1));
+    ++per_manager[users.back().second];
+  }
+  auto n = static_cast<std::int64_t>(users.size());
+  std::vector<std::tuple<int, std::int64_t, std::int64_t, std::int64_t, std::int64_t>> want;
+  for (auto& [id, m] : users) want.emplace_back(id, per_manager[m], 1, n, n);
+  auto d = select(b.id(), manager, literal(3).label("c")).subquery("d");
+  struct Case {
+    const char* what;
+    Expr key;
+    Expr partition_key, id, by;
+    std::optional<FromClause> from;
+  };
+  for (auto& [what, key, partition_key, id, by, from] : std::vector<Case>{
+           {"literal", literal(3), literal(3), b.id(), manager, std::nullopt},
+           {"inline", inline_literal(3), inline_literal(3), b.id(), manager, std::nullopt},
+           {"derived", d.c("c"), d.c("c"), d.c("id"), d.c("manager_id"), d}}) {
+    INFO(std::string(what));
+    auto stmt = select(id, over(count(), Window{.partition_by = {by}}), over(rank(), Window{.order_by = {key}}),
+                       over(count(), Window{.partition_by = {partition_key}}), over(count(), Window{.order_by = {key}}))
+                    .order_by(id);
+    if (from) stmt = stmt.select_from(*from);
+    std::vector<std::tuple<int, std::int64_t, std::int64_t, std::int64_t, std::int64_t>> got;
+    for (const Row& r : b.conn.execute(stmt))
+      got.emplace_back(r.get<int>(0), r.get<std::int64_t>(1), r.get<std::int64_t>(2), r.get<std::int64_t>(3), r.get<std::int64_t>(4));
+    CHECK(got == want);
   }
 }

@@ -477,8 +477,23 @@ TEST_CASE("SELECT DISTINCT of constants with an OFFSET reads a derived table: Ma
   Schema s;
   CHECK(sql(select(literal("b")).select_from(s.users).distinct().order_by(literal("b")).limit(10).offset(4)) ==
         "SELECT * FROM (SELECT DISTINCT ? AS `c1` FROM `users`) AS `athanor_distinct` LIMIT ? OFFSET ?");
+  CHECK(sql(select(literal("a").like("_")).select_from(s.users).distinct().offset(4)).rfind("SELECT * FROM (SELECT DISTINCT", 0) == 0);
   // A column, no OFFSET, or no DISTINCT: as it was.
   CHECK(sql(select(s.users.c("name")).distinct().offset(4)).rfind("SELECT DISTINCT `users`.`name` FROM `users`", 0) == 0);
   CHECK(sql(select(literal("b")).select_from(s.users).distinct().limit(4)).rfind("SELECT DISTINCT ? FROM", 0) == 0);
   CHECK(sql(select(literal("b")).select_from(s.users).offset(4)).rfind("SELECT ? FROM", 0) == 0);
+}
+
+TEST_CASE("constant window keys are left out where that keeps the meaning: MariaDB 10.11 mis-partitions another window") {
+  Schema s;
+  auto id = s.users.c("id");
+  auto m = s.users.c("name");
+  CHECK(sql(select(over(count(), Window{.partition_by = {m}}), over(rank(), Window{.order_by = {literal(3)}}),
+                   over(count(), Window{.partition_by = {literal(3), m}}), over(count(), Window{.order_by = {literal(3)}}),
+                   over(dense_rank(), Window{.order_by = {literal(3), id}}))) ==
+        "SELECT count(*) OVER (PARTITION BY `users`.`name`), 1, count(*) OVER (PARTITION BY `users`.`name`), count(*) OVER (), "
+        "dense_rank() OVER (ORDER BY ?, `users`.`id`) FROM `users`");
+  // An ORDER BY with a frame stays (the frame counts rows).
+  CHECK(sql(select(over(sum(id), Window{.order_by = {literal(3)}, .frame = rows_between(unbounded_preceding(), current_row())})))
+            .find("ORDER BY ? ROWS BETWEEN") != std::string::npos);
 }

@@ -25,8 +25,7 @@
 //  - no ORDER BY, GROUP BY, DISTINCT or set operation over Unicode text or doubles computed
 //    by a division (the last bits may differ).
 //  - MariaDB 10.11 server bugs kept out: no aggregate left of IN (SELECT …) without GROUP BY;
-//    HAVING names only group keys that are selected plain columns; window keys are not
-//    constants.
+//    HAVING names only group keys that are selected plain columns.
 #pragma once
 
 #include <algorithm>   // std::find, std::min
@@ -1122,13 +1121,11 @@ class Gen {
     const ColInfo* unique = nullptr;
     for (auto& c : q.from->cols)
       if (c.unique && !c.nullable) unique = &c;
-    // RULE: window keys are not constants: MariaDB 10.11 gets a second window wrong when one is
-    // ordered by a constant (`rank() OVER (ORDER BY d.c), sum(1) OVER (PARTITION BY d.i) FROM
-    // (SELECT 3 AS c, i FROM db) d` sums over the wrong partitions; literal SQL too).
-    auto key = [&]() -> NodeP {
-      auto c = column_of(q.from, [](Ty t) { return t != Ty::u; });
-      return c && !constant_column(q.from, c->text) ? c : nullptr;
-    };
+    // Window keys may be a derived table's constant columns: MariaDB 10.11 got a second window
+    // wrong when one is ordered by a constant (`rank() OVER (ORDER BY d.c), sum(1) OVER
+    // (PARTITION BY d.i) FROM (SELECT 3 AS c, i FROM db) d` summed over parts of the partitions),
+    // which the dialect writes around (Capabilities::window_constant_keys).
+    auto key = [&]() -> NodeP { return column_of(q.from, [](Ty t) { return t != Ty::u; }); };
     for (int i = 0, count_windows = 1 + pick(2); i < count_windows; ++i) {
       static const char* fns[] = {"row_number", "rank", "dense_rank", "sum", "count", "min", "max", "lag"};
       std::string f = fns[pick(8)];
@@ -1162,13 +1159,6 @@ class Gen {
       count("window_" + f + (rows_frame ? "_rows" : ""));
       q.cols.push_back(n);
     }
-  }
-  /// Whether column `name` of a derived table or CTE is computed from no column of its body.
-  static bool constant_column(const SourceP& src, const std::string& name) {
-    if (!src->body) return false;
-    for (std::size_t i = 0; i < src->cols.size() && i < src->body->cols.size(); ++i)
-      if (src->cols[i].name == name) return !reads_a_column(src->body->cols[i]);
-    return false;
   }
   static bool reads_a_column(const NodeP& n) {
     if (n->op == Op::col || n->agg || n->op == Op::window) return true;

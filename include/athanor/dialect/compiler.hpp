@@ -189,6 +189,9 @@ class Compiler {
       case K::case_:
       case K::cast:
       case K::label:
+      case K::like:
+      case K::between:
+      case K::in_list:
         return !n.args.empty() && std::all_of(n.args.begin(), n.args.end(), [](const Expr& a) { return constant_value(a); });
       default: return false;
     }
@@ -388,6 +391,18 @@ class Compiler {
   const detail::ExprNode* window_function_ = nullptr;
   /// Writing the HAVING of a select without GROUP BY (Capabilities::having_min_max_of_column).
   bool having_without_group_by_ = false;
+  /// The function over the window being written is an aggregate (Capabilities::window_constant_keys).
+  bool window_aggregate_ = false;
+  /// Whether every ORDER BY key of the inline window `w` is a constant (Capabilities::window_constant_keys).
+  static bool constant_orders(const detail::ExprNode& w) {
+    auto l = detail::WindowLayout::of(w.flags);
+    if (!w.text.empty() || l.orders == 0) return false;
+    for (int i = 0; i < l.orders; ++i) {
+      const auto& n = w.args[static_cast<std::size_t>(l.partitions + i)].node();
+      if (!constant_value(n.kind == detail::ExprKind::ordering ? n.args[0] : w.args[static_cast<std::size_t>(l.partitions + i)])) return false;
+    }
+    return true;
+  }
   /// Held, not only pointed to: a node the compiler made itself (the JSON array of an IN list)
   /// is freed after use, and a later node at the same address would take its placeholder.
   std::vector<std::pair<std::shared_ptr<const detail::ExprNode>, std::size_t>> bound_;

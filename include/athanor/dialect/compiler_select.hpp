@@ -135,8 +135,17 @@ ATHANOR_DECL void Compiler::window(const detail::ExprNode& w, bool definition) {
   const char* sep = "";
   if (!w.text.empty()) ident(w.text), sep = " ";
   std::size_t k = 0;
-  for (int i = 0; i < l.partitions; ++i) out() += i ? ", " : sep, out() += i ? "" : "PARTITION BY ", expr(w.args[k++]), sep = " ";
-  for (int i = 0; i < l.orders; ++i) out() += i ? ", " : sep, out() += i ? "" : "ORDER BY ", expr(w.args[k++]), sep = " ";
+  // Capabilities::window_constant_keys: what constants can be left out without changing the meaning.
+  bool constants_out = !d_.capabilities().window_constant_keys && !definition && w.text.empty();
+  for (int i = 0, n = 0; i < l.partitions; ++i, ++k) {
+    if (constants_out && constant_value(w.args[k])) continue;  // one partition either way
+    out() += n ? ", " : sep, out() += n++ ? "" : "PARTITION BY ", expr(w.args[k]), sep = " ";
+  }
+  if (constants_out && window_aggregate_ && !l.unit && constant_orders(w)) {
+    k += static_cast<std::size_t>(l.orders);  // all rows peers: the frame is the whole partition, as without ORDER BY
+  } else {
+    for (int i = 0; i < l.orders; ++i) out() += i ? ", " : sep, out() += i ? "" : "ORDER BY ", expr(w.args[k++]), sep = " ";
+  }
   if (l.unit) {
     auto offset = [](int b) { return b == FrameBound::preceding || b == FrameBound::following; };
     // RANGE n PRECEDING measures from the one ORDER BY key; every server refuses it otherwise.
@@ -165,12 +174,22 @@ ATHANOR_DECL void Compiler::window(const detail::ExprNode& w, bool definition) {
 ATHANOR_DECL void Compiler::over(const detail::ExprNode& o) {
   const auto& f = o.args[0].node();
   const auto& w = o.args[1].node();
+  if (!d_.capabilities().window_constant_keys && f.kind == detail::ExprKind::function && f.args.empty() &&
+      (f.text == "rank" || f.text == "dense_rank") && constant_orders(w)) {
+    out() += '1';  // Capabilities::window_constant_keys: every row is its partition's first peer
+    return;
+  }
   if (f.kind != detail::ExprKind::function || f.flags == 0) {
     auto* outer = window_function_;
     window_function_ = &f;  // an aggregate over the window: its arguments, see the K::function case of expr_
     expr(o.args[0]);
     window_function_ = outer;
-    return out() += " OVER ", window(w, false);
+    out() += " OVER ";
+    bool aggregate = window_aggregate_;
+    window_aggregate_ = holds_aggregate(o.args[0]);
+    window(w, false);
+    window_aggregate_ = aggregate;
+    return;
   }
   bool lag = f.text == "lag";
   if ((lag || f.text == "lead") && f.args.size() > 2 && !d_.capabilities().lag_lead_default) {

@@ -123,6 +123,14 @@ struct Capabilities {
   /// OFFSET 4` gives a row) the compiler writes it as `SELECT * FROM (SELECT DISTINCT …) AS
   /// athanor_distinct LIMIT … OFFSET …`; its ORDER BY goes, as it orders one row at most.
   bool distinct_constants_offset = true;
+  /// A window's PARTITION BY / ORDER BY may hold constants; when false (MariaDB 10.11, where a
+  /// window whose keys are all constants (`rank() OVER (ORDER BY 3)`, `sum(x) OVER (PARTITION BY
+  /// 3)`, or a derived table's constant column) makes another window of the select, `sum(1) OVER
+  /// (PARTITION BY i)`, sum over the wrong partitions) the compiler leaves out what keeps the
+  /// meaning: constant PARTITION BY keys; an ORDER BY of constants only under an aggregate
+  /// without a frame (all rows are peers: the whole partition either way); and writes rank() /
+  /// dense_rank() over an ORDER BY of constants only as 1, which they are.
+  bool window_constant_keys = true;
   /// A query giving how far behind its primary a replica is, in seconds (NULL: unknown), for
   /// ReplicaOptions::max_lag; null where the server cannot tell.
   const char* replica_lag_sql = nullptr;

@@ -118,6 +118,11 @@ class MysqlDialect : public Dialect {
     // or without GROUP BY, literal or prepared; the same select as a derived table, with the
     // OFFSET outside, is right.
     caps_.distinct_constants_offset = false;
+    // A window whose keys are all constants beside one with PARTITION BY and no ORDER BY:
+    // `SELECT i, sum(1) OVER (PARTITION BY i), rank() OVER (ORDER BY 3) FROM t` (also PARTITION
+    // BY 3, a derived table's constant column, CAST or coalesce of a constant) gives sums of
+    // parts of the partitions; `OVER ()` there, or an ORDER BY a column, is right.
+    caps_.window_constant_keys = false;
   }
   std::string_view name() const override { return "mysql"; }
   std::string_view display_name() const override { return "MySQL/MariaDB"; }
