@@ -1188,6 +1188,19 @@ TEST_CASE("a constant column of a derived table or CTE on the NULL side of an ou
       got.emplace_back(x.get<int>(0), x.get<std::optional<std::string>>(1), x.get<std::int64_t>(2),
                        x.get<std::optional<std::int64_t>>(3));
     CHECK(got == want);
+    // A correlated subquery reading d on the NULL-extended rows (d.one is NULL there): MariaDB
+    // read the constant even through coalesce(); kept right by Capabilities::null_side_derived_switch.
+    Ids with_posts;
+    std::vector<std::optional<std::int64_t>> want_one, got_one;
+    for (auto [id, n] : posts_of) {
+      for (int k = 0; k < n; ++k) with_posts.push_back(id);
+      for (int k = 0; k < std::max(n, 1); ++k) want_one.push_back(n ? std::optional<std::int64_t>(1) : std::nullopt);
+    }
+    auto reads_d = exists(select(b.posts.c("id")).where(d.c("one") == 1));
+    CHECK(b.conn.execute(select(b.id()).select_from(from).where(reads_d).order_by(b.id())).scalars<int>() == with_posts);
+    for (const Row& x : b.conn.execute(select(b.id(), select(d.c("one")).select_from(b.posts).limit(1).scalar_subquery()).select_from(from).order_by(b.id())))
+      got_one.push_back(x.get<std::optional<std::int64_t>>(1));
+    CHECK(got_one == want_one);
   }
 }
 

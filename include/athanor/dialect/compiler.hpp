@@ -387,6 +387,8 @@ class Compiler {
   SqlType cast_first_column_type_;
   /// What the statement holds anywhere, for Capabilities::window_with_semi_join_switch.
   bool wrote_window_ = false, wrote_in_select_ = false;
+  /// … and for Capabilities::null_side_derived_switch.
+  bool wrote_null_side_derived_ = false;
   /// The function called OVER a window being written (Capabilities::derived_column_as_aggregate_argument).
   const detail::ExprNode* window_function_ = nullptr;
   /// Writing the HAVING of a select without GROUP BY (Capabilities::having_min_max_of_column).

@@ -30,6 +30,14 @@ ATHANOR_DECL void Compiler::from_item(const detail::FromNode& f) {
     case K::subquery: out() += '(', select(*f.select, false), out() += ") AS ", ident(f.name); break;
     case K::join:
       if (f.join_flags == 2 && !d_.capabilities().full_outer_join) d_.unsupported("FULL OUTER JOIN", "use a LEFT JOIN UNION a RIGHT JOIN");
+      if (f.join_flags && d_.capabilities().null_side_derived_switch && !wrote_null_side_derived_) {
+        FromList null_side;
+        leaves(*f.right, null_side);
+        if (f.join_flags == 2) leaves(*f.left, null_side);
+        wrote_null_side_derived_ = std::any_of(null_side.begin(), null_side.end(), [](const detail::FromNode* x) {
+          return x->kind == detail::FromNode::Kind::subquery || x->kind == detail::FromNode::Kind::cte;
+        });
+      }
       from_item(*f.left);
       out() += f.join_flags == 1 ? " LEFT OUTER JOIN " : f.join_flags == 2 ? " FULL OUTER JOIN " : " JOIN ";
       from_item(*f.right);

@@ -113,6 +113,13 @@ struct Capabilities {
   /// where count(d.c) is 0, and `sum(d.c) OVER ()` counts rows that have no d) the compiler
   /// writes such an argument as `coalesce(column)`, which is NULL on those rows.
   bool derived_column_as_aggregate_argument = true;
+  /// The optimizer switches (as window_with_semi_join_switch) of a statement with a derived
+  /// table or CTE on the NULL side of an outer join, anywhere in it: MariaDB 10.11 merges it and
+  /// then reads its constant columns as the constants on NULL-extended rows inside correlated
+  /// subqueries too (`… LEFT JOIN (SELECT 1.5 AS c …) AS d ON false WHERE EXISTS (SELECT … WHERE 1
+  /// < d.c)` kept every row, `(SELECT d.c)` was 1.5, `d.c IN (SELECT …)` 0 where NULL is right),
+  /// which coalesce() does not mend; materialised, it is right.
+  const char* null_side_derived_switch = nullptr;
   /// min()/max() of a column may stand in the HAVING of a select without GROUP BY; when false
   /// (MariaDB 10.11, which over a join that yields no row read `max(users.id)` there as the
   /// index's last key, so `SELECT count(*) FROM users JOIN posts ON posts.score > 1000 HAVING

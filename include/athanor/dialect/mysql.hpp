@@ -108,6 +108,9 @@ class MysqlDialect : public Dialect {
     // or without GROUP BY, literal or prepared; plain columns, count(), sum() and expressions
     // over the column are right, and so is `max(coalesce(d.c))`.
     caps_.derived_column_as_aggregate_argument = false;
+    // In correlated subqueries the constant leaks even through coalesce(): such a statement
+    // keeps its derived tables unmerged (SET STATEMENT, as for windows with IN (SELECT …)).
+    caps_.null_side_derived_switch = "derived_merge=off";
     // HAVING without GROUP BY over a join that yields no row (`… FROM t1 JOIN t2 ON t2.f = 7
     // HAVING max(t1.id) IS NOT NULL`): min()/max() of an indexed column of t1 there read the
     // index's first/last key instead of NULL, so the one group was kept; in the select list, or
