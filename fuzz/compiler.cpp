@@ -75,8 +75,9 @@ void check_sql(const Dialect& d, const Compiled& c, Kind kind, const std::set<st
         bool digits = k > 1;
         while (k < token.size() && token[k] == '_') ++k;
         // A FROM-less select with a WHERE reads FROM (SELECT 1) AS athanor_one on MySQL
-        // (Capabilities::where_without_from).
-        if (mysql && token == "athanor_one") return true;
+        // (Capabilities::where_without_from), a SELECT DISTINCT of constants with an OFFSET
+        // FROM (…) AS athanor_distinct (Capabilities::distinct_constants_offset).
+        if (mysql && (token == "athanor_one" || token == "athanor_distinct")) return true;
         return mysql && token.size() > 1 && token[0] == 'c' && digits && k == token.size();
       };
       if (q == ident_quote && kind == Kind::dml && !names.count(token) && !generated()) broken("a quoted identifier not handed out", s);

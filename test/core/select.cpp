@@ -1133,3 +1133,234 @@ TEST_CASE("a value alone in ORDER BY or GROUP BY is a constant, never a column p
   CHECK(h.get<int>(0) == 40);
   CHECK(h.get<int>(1) == 5);
 }
+
+TEST_CASE("a constant column of a derived table or CTE on the NULL side of an outer join is NULL in aggregates and windows") {
+  // MariaDB 10.11 merges `(SELECT user_id, 'post' AS kind, 1 AS one FROM posts) AS d` into the
+  // statement and then, on the rows the LEFT JOIN NULL-extends, min()/max() of d.kind and every
+  // window function of it read the constant ('post', 1) instead of NULL; count(), sum() and
+  // plain columns were right. Seen failing there before
+  // Capabilities::derived_column_as_aggregate_argument.
+  Blog b;
+  std::map<int, int> posts_of;  // as the database holds them
+  for (int id : b.conn.execute(select(b.id())).scalars<int>()) posts_of[id] = 0;
+  for (int uid : b.conn.execute(select(b.posts.c("user_id"))).scalars<int>()) ++posts_of[uid];
+  Ids without;
+  std::int64_t joined = 0;  // rows of users LEFT JOIN posts with a post
+  for (auto [id, n] : posts_of) {
+    if (n == 0) without.push_back(id);
+    joined += n;
+  }
+  REQUIRE(!without.empty());
+  auto body = select(b.posts.c("user_id"), literal("post").label("kind"), literal(1).label("one"));
+  for (bool cte : {false, true}) {
+    INFO("cte: " << cte);
+    FromClause d = cte ? FromClause(body.cte("d")) : body.subquery("d");
+    auto from = b.users.outerjoin(d, d.c("user_id") == b.id());
+    std::vector<Expr> without_ids;
+    for (int id : without) without_ids.push_back(literal(id));
+    // Users without posts only: every row is NULL-extended.
+    auto none = b.conn.execute(select(max(d.c("kind")), min(d.c("one")), max(d.c("one")), count(d.c("kind")))
+                                   .select_from(from)
+                                   .where(b.id().in_(without_ids)));
+    auto row = none.one();
+    CHECK(row.get<std::optional<std::string>>(0) == std::nullopt);
+    CHECK(row.get<std::optional<int>>(1) == std::nullopt);
+    CHECK(row.get<std::optional<int>>(2) == std::nullopt);
+    CHECK(row.get<std::int64_t>(3) == 0);
+    // Grouped per user: NULL exactly for the users without posts.
+    std::vector<std::optional<std::string>> want_kind, got_kind;
+    for (auto [id, n] : posts_of) want_kind.push_back(n ? std::optional<std::string>("post") : std::nullopt);
+    for (const Row& r : b.conn.execute(select(b.id(), max(d.c("kind"))).select_from(from).group_by(b.id()).order_by(b.id())))
+      got_kind.push_back(r.get<std::optional<std::string>>(1));
+    CHECK(got_kind == want_kind);
+    // Windows over every joined row: per user (partition) and over all rows.
+    std::vector<std::tuple<int, std::optional<std::string>, std::int64_t, std::optional<std::int64_t>>> want, got;
+    for (auto [id, n] : posts_of)
+      for (int k = 0; k < std::max(n, 1); ++k)
+        want.emplace_back(id, n ? std::optional<std::string>("post") : std::nullopt, joined,
+                          n ? std::optional<std::int64_t>(n) : std::nullopt);
+    auto r = b.conn.execute(select(b.id(), over(max(d.c("kind")), Window{.partition_by = {b.id()}}),
+                                   over(count(d.c("kind")), Window{}),
+                                   over(sum(d.c("one")), Window{.partition_by = {b.id()}}))
+                                .select_from(from)
+                                .order_by(b.id()));
+    for (const Row& x : r)
+      got.emplace_back(x.get<int>(0), x.get<std::optional<std::string>>(1), x.get<std::int64_t>(2),
+                       x.get<std::optional<std::int64_t>>(3));
+    CHECK(got == want);
+    // A correlated subquery reading d on the NULL-extended rows (d.one is NULL there): MariaDB
+    // read the constant even through coalesce(); kept right by Capabilities::null_side_derived_switch.
+    Ids with_posts;
+    std::vector<std::optional<std::int64_t>> want_one, got_one;
+    for (auto [id, n] : posts_of) {
+      for (int k = 0; k < n; ++k) with_posts.push_back(id);
+      for (int k = 0; k < std::max(n, 1); ++k) want_one.push_back(n ? std::optional<std::int64_t>(1) : std::nullopt);
+    }
+    auto reads_d = exists(select(b.posts.c("id")).where(d.c("one") == 1));
+    CHECK(b.conn.execute(select(b.id()).select_from(from).where(reads_d).order_by(b.id())).scalars<int>() == with_posts);
+    for (const Row& x : b.conn.execute(select(b.id(), select(d.c("one")).select_from(b.posts).limit(1).scalar_subquery()).select_from(from).order_by(b.id())))
+      got_one.push_back(x.get<std::optional<std::int64_t>>(1));
+    CHECK(got_one == want_one);
+  }
+}
+
+TEST_CASE("HAVING min()/max() of a key without GROUP BY over a join that has no row filters the one group out") {
+  // MariaDB 10.11 answered `SELECT count(*) FROM users JOIN posts ON posts.score > 1000 HAVING
+  // max(users.id) IS NOT NULL` with one row (0): on the empty join, HAVING read max(users.id)
+  // as the index's last key. Seen failing there before Capabilities::having_min_max_of_column.
+  Blog b;
+  auto score = b.posts.c("score");
+  std::vector<int> user_ids = b.conn.execute(select(b.id())).scalars<int>();
+  std::vector<std::int64_t> scores = b.conn.execute(select(score)).scalars<std::int64_t>();  // no NULL scores
+  REQUIRE(!user_ids.empty());
+  int lowest = *std::min_element(user_ids.begin(), user_ids.end()), highest = *std::max_element(user_ids.begin(), user_ids.end());
+  std::int64_t top = *std::max_element(scores.begin(), scores.end());
+  for (std::int64_t threshold : {top + 1000, top - 1}) {  // no post beyond it, then one
+    INFO("threshold: " << threshold);
+    std::int64_t pairs = 0;
+    for (auto s : scores) pairs += s > threshold ? static_cast<std::int64_t>(user_ids.size()) : 0;
+    std::vector<std::int64_t> want;  // the one group's count when HAVING holds (max/min are NULL without pairs)
+    if (pairs) want.push_back(pairs);
+    auto joined = b.users.join(b.posts, score > threshold);
+    for (const Expr& having : {max(b.id()) == highest, min(b.id()) == lowest, max(b.id()).is_not(null),
+                               coalesce(min(b.id()), literal(0)) == lowest}) {
+      CHECK(b.conn.execute(select(count()).select_from(joined).having(having)).scalars<std::int64_t>() == want);
+    }
+  }
+}
+
+TEST_CASE("an outer join ON the joined table's key = a value NULL-extends every column of it") {
+  // The differential tester's RULE against `LEFT JOIN dc AS a2 ON a2.id = 3.75` (MariaDB 10.11
+  // gave a2's NOT NULL columns a value on rows it NULL-extends): that came from the server's
+  // index lookup of a fraction rounded to an integer key, which the dialect writes around
+  // (Capabilities::index_lookup_keeps_fractions). Kept: keys present and absent, integer and
+  // fraction, literal and bound, and aggregates over the NULL side.
+  Blog b;
+  std::map<int, std::string> title_of;  // as the database holds them
+  for (const Row& r : b.conn.execute(select(b.posts.c("id"), b.posts.c("title")))) title_of[r.get<int>(0)] = r.get<std::string>(1);
+  std::vector<int> user_ids = b.conn.execute(select(b.id()).order_by(b.id())).scalars<int>();
+  int absent = title_of.rbegin()->first + 1;
+  for (double key : {1.0, static_cast<double>(absent), 1.5, 0.75, static_cast<double>(absent) - 0.25}) {
+    for (bool inline_value : {false, true}) {
+      INFO("key " << key << (inline_value ? " inline" : " bound"));
+      bool whole = key == static_cast<int>(key);
+      auto found = whole ? title_of.find(static_cast<int>(key)) : title_of.end();
+      std::optional<std::string> want_title = found != title_of.end() ? std::optional<std::string>(found->second) : std::nullopt;
+      Value v = whole ? Value(static_cast<int>(key)) : Value(key);
+      Expr value = inline_value ? inline_literal(v) : literal(v);
+      auto from = b.users.outerjoin(b.posts, b.posts.c("id") == value);
+      std::vector<std::pair<int, std::optional<std::string>>> want, got;
+      for (int id : user_ids) want.emplace_back(id, want_title);
+      for (const Row& r : b.conn.execute(select(b.id(), b.posts.c("title")).select_from(from).order_by(b.id())))
+        got.emplace_back(r.get<int>(0), r.get<std::optional<std::string>>(1));
+      CHECK(got == want);
+      auto agg = b.conn.execute(select(max(b.posts.c("title")), count(b.posts.c("title")), max(length(b.posts.c("title")))).select_from(from)).one();
+      CHECK(agg.get<std::optional<std::string>>(0) == want_title);
+      CHECK(agg.get<std::int64_t>(1) == (want_title ? static_cast<std::int64_t>(user_ids.size()) : 0));
+      CHECK(agg.get<std::optional<std::int64_t>>(2) ==
+            (want_title ? std::optional<std::int64_t>(static_cast<std::int64_t>(want_title->size())) : std::nullopt));
+    }
+  }
+}
+
+TEST_CASE("SELECT DISTINCT of constants skips its OFFSET's rows") {
+  // MariaDB 10.11 read `SELECT DISTINCT 'b' FROM users LIMIT 10 OFFSET 4` as its one row and
+  // dropped the OFFSET (also with GROUP BY, and for a derived table's constant column): seen
+  // failing there before Capabilities::distinct_constants_offset.
+  Blog b;
+  std::vector<int> user_ids = b.conn.execute(select(b.id())).scalars<int>();
+  std::set<int> ages_seen;  // groups of users.age, NULL as -1
+  for (const Row& r : b.conn.execute(select(b.age()))) ages_seen.insert(r.get<std::optional<int>>(0).value_or(-1));
+  auto d = select(b.id(), literal("b").label("c")).subquery("d");
+  struct Case {
+    const char* what;
+    Select stmt;
+    std::size_t distinct_rows;  // one row when the rows it reads are not none
+  };
+  for (auto& [what, stmt, rows] : std::vector<Case>{
+           {"values", select(literal("b"), inline_literal(3)).select_from(b.users).distinct(), user_ids.empty() ? 0u : 1u},
+           {"grouped", select(literal("b")).select_from(b.users).group_by(b.age()).distinct(), ages_seen.empty() ? 0u : 1u},
+           {"derived", select(d.c("c")).select_from(d).distinct(), user_ids.empty() ? 0u : 1u},
+           {"like", select(literal("a").like("_")).select_from(b.users).distinct(), user_ids.empty() ? 0u : 1u},
+           {"none", select(literal("b")).select_from(b.users).where(b.id() < 0).distinct(), 0u}}) {
+    for (int offset : {0, 1, 4}) {
+      for (int limit : {1, 10}) {
+        INFO(std::string(what) << " LIMIT " << limit << " OFFSET " << offset);
+        std::size_t want = rows > static_cast<std::size_t>(offset) ? std::min<std::size_t>(rows - offset, limit) : 0;
+        CHECK(b.conn.execute(stmt.limit(limit).offset(offset)).size() == want);
+      }
+    }
+  }
+}
+
+TEST_CASE("an integer key = a derived table's constant fraction finds no row") {
+  // MariaDB 10.11 looked `posts.id = d.c` up in the key with d.c rounded when d.c is a merged
+  // derived table's or CTE's constant 2.5 (`EXISTS (SELECT … WHERE posts.id = d.c)` true): found
+  // by the differential tester (seed 31), seen failing there before the constant was cast
+  // (Capabilities::index_lookup_keeps_fractions).
+  Blog b;
+  std::set<int> post_ids;  // as the database holds them
+  for (int id : b.conn.execute(select(b.posts.c("id"))).scalars<int>()) post_ids.insert(id);
+  std::vector<int> user_ids = b.conn.execute(select(b.id()).order_by(b.id())).scalars<int>();
+  for (double fraction : {1.5, 2.5, 0.5, 3.0}) {
+    bool whole_post = fraction == static_cast<int>(fraction) && post_ids.count(static_cast<int>(fraction));
+    auto body = select(b.id(), literal(fraction).label("c"));
+    for (bool cte : {false, true}) {
+      INFO(fraction << std::string(cte ? " cte" : " derived"));
+      FromClause d = cte ? FromClause(body.cte("d")) : body.subquery("d");
+      auto found = exists(select(b.posts.c("id")).where(b.posts.c("id") == d.c("c")));
+      std::vector<std::pair<int, bool>> want, got;
+      for (int id : user_ids) want.emplace_back(id, whole_post);
+      for (const Row& r : b.conn.execute(select(d.c("id"), found).select_from(d).order_by(d.c("id"))))
+        got.emplace_back(r.get<int>(0), r.get<bool>(1));
+      CHECK(got == want);
+      CHECK(b.conn.execute(select(count()).select_from(d).where(found)).scalar_one<std::int64_t>() ==
+            (whole_post ? static_cast<std::int64_t>(user_ids.size()) : 0));
+    }
+  }
+}
+
+TEST_CASE("a window whose keys are constants leaves another window's partitions whole") {
+  // MariaDB 10.11: beside `rank() OVER (ORDER BY 3)` or `count(*) OVER (PARTITION BY 3)` (or a
+  // derived table's constant column as the key), `count(*) OVER (PARTITION BY manager_id)`
+  // counted parts of its partitions. Seen failing there before Capabilities::window_constant_keys.
+  Blog b;
+  // Managers out of id order (the server's scan order), so that a partition left unsorted shows.
+  b.conn.execute(insert(b.users).values_list({
+      {{"id", 5}, {"name", "eve"}, {"age", 20}, {"manager_id", 1}},
+      {{"id", 6}, {"name", "fay"}, {"age", null}, {"manager_id", null}},
+      {{"id", 7}, {"name", "gus"}, {"age", 33}, {"manager_id", 1}},
+      {{"id", 8}, {"name", "hal"}, {"age", 50}, {"manager_id", 3}},
+  }));
+  auto manager = b.users.c("manager_id");
+  std::map<std::optional<int>, std::int64_t> per_manager;  // as the database holds them
+  std::vector<std::pair<int, std::optional<int>>> users;
+  for (const Row& r : b.conn.execute(select(b.id(), manager).order_by(b.id()))) {
+    users.emplace_back(r.get<int>(0), r.get<std::optional<int>>(1));
+    ++per_manager[users.back().second];
+  }
+  auto n = static_cast<std::int64_t>(users.size());
+  std::vector<std::tuple<int, std::int64_t, std::int64_t, std::int64_t, std::int64_t>> want;
+  for (auto& [id, m] : users) want.emplace_back(id, per_manager[m], 1, n, n);
+  auto d = select(b.id(), manager, literal(3).label("c")).subquery("d");
+  struct Case {
+    const char* what;
+    Expr key;
+    Expr partition_key, id, by;
+    std::optional<FromClause> from;
+  };
+  for (auto& [what, key, partition_key, id, by, from] : std::vector<Case>{
+           {"literal", literal(3), literal(3), b.id(), manager, std::nullopt},
+           {"inline", inline_literal(3), inline_literal(3), b.id(), manager, std::nullopt},
+           {"derived", d.c("c"), d.c("c"), d.c("id"), d.c("manager_id"), d}}) {
+    INFO(std::string(what));
+    auto stmt = select(id, over(count(), Window{.partition_by = {by}}), over(rank(), Window{.order_by = {key}}),
+                       over(count(), Window{.partition_by = {partition_key}}), over(count(), Window{.order_by = {key}}))
+                    .order_by(id);
+    if (from) stmt = stmt.select_from(*from);
+    std::vector<std::tuple<int, std::int64_t, std::int64_t, std::int64_t, std::int64_t>> got;
+    for (const Row& r : b.conn.execute(stmt))
+      got.emplace_back(r.get<int>(0), r.get<std::int64_t>(1), r.get<std::int64_t>(2), r.get<std::int64_t>(3), r.get<std::int64_t>(4));
+    CHECK(got == want);
+  }
+}

@@ -156,7 +156,7 @@ TEST_CASE("a statement with a window function and IN (SELECT …) keeps its deri
   auto d = select(s.users.c("id"), s.users.c("name")).subquery("d");
   auto q = select(over(max(d.c("name")), Window{})).select_from(d);
   CHECK(sql(q.where(d.c("id").in_(select(s.posts.c("user_id"))))) ==
-        "SET STATEMENT optimizer_switch='derived_merge=off' FOR SELECT max(`d`.`name`) OVER () FROM "
+        "SET STATEMENT optimizer_switch='derived_merge=off' FOR SELECT max(coalesce(`d`.`name`)) OVER () FROM "
         "(SELECT `users`.`id`, `users`.`name` FROM `users`) AS `d` WHERE `d`.`id` IN "
         "(SELECT `posts`.`user_id` FROM `posts`)");
   CHECK(sql(q.where(d.c("name").in_({Expr("a"), Expr("b")}))).rfind("SET STATEMENT optimizer_switch='derived_merge=off' FOR SELECT", 0) == 0);
@@ -447,4 +447,57 @@ TEST_CASE("isolation levels: SET TRANSACTION before START TRANSACTION, SET SESSI
   CHECK(dialect.begin_statements(IsolationLevel::read_uncommitted) ==
         V{"SET TRANSACTION ISOLATION LEVEL READ UNCOMMITTED", "START TRANSACTION"});
   CHECK(dialect.connection_isolation_sql(IsolationLevel::read_committed) == "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+}
+
+TEST_CASE("min()/max() and window functions of a derived table's column take it through coalesce(): MariaDB 10.11 reads a constant one on NULL-extended rows") {
+  Schema s;
+  auto d = select(s.posts.c("user_id"), literal("post").label("kind")).subquery("d");
+  auto from = s.users.outerjoin(d, d.c("user_id") == s.users.c("id"));
+  // On the NULL side of an outer join the statement also keeps d unmerged (null_side_derived_switch).
+  std::string unmerged = "SET STATEMENT optimizer_switch='derived_merge=off' FOR ";
+  CHECK(sql(select(max(d.c("kind")), count(d.c("kind"))).select_from(from)) ==
+        unmerged + "SELECT max(coalesce(`d`.`kind`)), count(`d`.`kind`) FROM `users` LEFT OUTER JOIN "
+        "(SELECT `posts`.`user_id`, ? AS `kind` FROM `posts`) AS `d` ON `d`.`user_id` = `users`.`id`");
+  CHECK(sql(select(over(count(d.c("kind")), Window{}), over(lag(d.c("kind")), Window{.order_by = {s.users.c("id")}})).select_from(from)) ==
+        unmerged + "SELECT count(coalesce(`d`.`kind`)) OVER (), lag(coalesce(`d`.`kind`), ?) OVER (ORDER BY `users`.`id`) FROM `users` "
+        "LEFT OUTER JOIN (SELECT `posts`.`user_id`, ? AS `kind` FROM `posts`) AS `d` ON `d`.`user_id` = `users`.`id`");
+  // A table's column, or an expression: as it was; d on the inner side: merged as it was.
+  CHECK(sql(select(max(s.users.c("id")), max(d.c("kind") + "x")).select_from(from)).rfind(unmerged + "SELECT max(`users`.`id`), max(CONCAT(`d`.`kind`, ?))", 0) == 0);
+  CHECK(sql(select(max(d.c("kind"))).select_from(s.users.join(d, d.c("user_id") == s.users.c("id")))).rfind("SELECT max(coalesce(", 0) == 0);
+  CHECK(sql(select(max(s.posts.c("id"))).select_from(d.outerjoin(s.posts, s.posts.c("user_id") == d.c("user_id")))).rfind("SELECT max(", 0) == 0);
+}
+
+TEST_CASE("min()/max() of a column in HAVING without GROUP BY takes it through coalesce(): MariaDB 10.11 reads the index on an empty join") {
+  Schema s;
+  auto joined = s.users.join(s.posts, s.posts.c("id") > 1000);
+  CHECK(sql(select(count()).select_from(joined).having(max(s.users.c("id")).is_not(null))) ==
+        "SELECT count(*) FROM `users` JOIN `posts` ON `posts`.`id` > ? HAVING max(coalesce(`users`.`id`)) IS NOT NULL");
+  // With GROUP BY, or in the select list: as it was.
+  CHECK(sql(select(max(s.users.c("id"))).select_from(joined).group_by(s.users.c("name")).having(max(s.users.c("id")) > 1)) ==
+        "SELECT max(`users`.`id`) FROM `users` JOIN `posts` ON `posts`.`id` > ? GROUP BY `users`.`name` HAVING max(`users`.`id`) > ?");
+}
+
+TEST_CASE("SELECT DISTINCT of constants with an OFFSET reads a derived table: MariaDB 10.11 drops the OFFSET") {
+  Schema s;
+  CHECK(sql(select(literal("b")).select_from(s.users).distinct().order_by(literal("b")).limit(10).offset(4)) ==
+        "SELECT * FROM (SELECT DISTINCT ? AS `c1` FROM `users`) AS `athanor_distinct` LIMIT ? OFFSET ?");
+  CHECK(sql(select(literal("a").like("_")).select_from(s.users).distinct().offset(4)).rfind("SELECT * FROM (SELECT DISTINCT", 0) == 0);
+  // A column, no OFFSET, or no DISTINCT: as it was.
+  CHECK(sql(select(s.users.c("name")).distinct().offset(4)).rfind("SELECT DISTINCT `users`.`name` FROM `users`", 0) == 0);
+  CHECK(sql(select(literal("b")).select_from(s.users).distinct().limit(4)).rfind("SELECT DISTINCT ? FROM", 0) == 0);
+  CHECK(sql(select(literal("b")).select_from(s.users).offset(4)).rfind("SELECT ? FROM", 0) == 0);
+}
+
+TEST_CASE("constant window keys are left out where that keeps the meaning: MariaDB 10.11 mis-partitions another window") {
+  Schema s;
+  auto id = s.users.c("id");
+  auto m = s.users.c("name");
+  CHECK(sql(select(over(count(), Window{.partition_by = {m}}), over(rank(), Window{.order_by = {literal(3)}}),
+                   over(count(), Window{.partition_by = {literal(3), m}}), over(count(), Window{.order_by = {literal(3)}}),
+                   over(dense_rank(), Window{.order_by = {literal(3), id}}))) ==
+        "SELECT count(*) OVER (PARTITION BY `users`.`name`), 1, count(*) OVER (PARTITION BY `users`.`name`), count(*) OVER (), "
+        "dense_rank() OVER (ORDER BY ?, `users`.`id`) FROM `users`");
+  // An ORDER BY with a frame stays (the frame counts rows).
+  CHECK(sql(select(over(sum(id), Window{.order_by = {literal(3)}, .frame = rows_between(unbounded_preceding(), current_row())})))
+            .find("ORDER BY ? ROWS BETWEEN") != std::string::npos);
 }

@@ -25,8 +25,7 @@
 //  - no ORDER BY, GROUP BY, DISTINCT or set operation over Unicode text or doubles computed
 //    by a division (the last bits may differ).
 //  - MariaDB 10.11 server bugs kept out: no aggregate left of IN (SELECT …) without GROUP BY;
-//    HAVING names only group keys that are selected plain columns, and needs GROUP BY over
-//    a join; no OFFSET after DISTINCT; window keys are not constants.
+//    HAVING names only group keys that are selected plain columns.
 #pragma once
 
 #include <algorithm>   // std::find, std::min
@@ -516,10 +515,11 @@ class Gen {
     for (int j = 0, n = pick(max_joins + 1); j < n; ++j) {
       Join join;
       join.outer = chance(40);
-      // RULE: the NULL side of an outer join is a table: MariaDB 10.11 keeps a derived table's
-      // constant columns on NULL-extended rows (`length(max(d5.c3))` over `LEFT JOIN (SELECT
-      // 'abc' AS c3 …) d5 ON '1' = 'a'` is 3, not NULL).
-      join.src = join.outer ? table_source(pick(3)) : source(depth);
+      // The NULL side of an outer join may be a derived table or CTE: MariaDB 10.11 kept a
+      // constant column's value on NULL-extended rows in min()/max() and windows (`length(max(
+      // d5.c3))` over `LEFT JOIN (SELECT 'abc' AS c3 …) d5 ON '1' = 'a'` was 3), which the dialect
+      // writes around (Capabilities::derived_column_as_aggregate_argument).
+      join.src = source(depth);
       count(join.outer ? "left_outer_join" : "inner_join");
       // ON: a foreign-key equality when the pair allows one, else a random predicate over
       // the sources joined so far.
@@ -529,11 +529,9 @@ class Gen {
       auto fk = fk_pair(visible(q), join.src);
       if (fk && chance(70)) on = fk;
       else on = comparison(1, join.src);
-      // RULE: an outer join's ON does not test the joined table's key against a literal: MariaDB
-      // 10.11 reads such a join as a constant table and NULL-extends its NOT NULL columns as ''
-      // (`SELECT a2.s FROM dc a1 LEFT JOIN dc a2 ON a2.id = 3.75` gives '', not NULL).
-      for (int tries = 0; join.outer && key_against_literal(on, join.src) && tries < 8; ++tries) on = comparison(1, join.src);
-      if (join.outer && key_against_literal(on, join.src)) on = node(Op::cmp, Ty::t, {col(join.src, join.src->cols[0]), col(join.src, join.src->cols[0])}, "=");
+      // An outer join's ON may test the joined table's key against a literal (`LEFT JOIN dc AS a2
+      // ON a2.id = 3.75`): MariaDB 10.11 looked a fraction up in the key rounded, which the
+      // dialect writes around (Capabilities::index_lookup_keeps_fractions).
       // RULE: an outer join's ON is about the joined table only (no extra conjunct): SQLite
       // 3.40.1 (Debian 12) loses every row of `dc JOIN (SELECT 1 <> 1 AS c FROM w3) AS d4 ON
       // 'a' > dc.s LEFT JOIN dc AS a5 ON d4.c` when w3 is a CTE with an aggregate.
@@ -542,18 +540,6 @@ class Gen {
       join.on = on;
       q.joins.push_back(join);
     }
-  }
-  /// Whether `on` compares `src`'s key column (its first) with a literal, anywhere in it.
-  static bool key_against_literal(const NodeP& on, const SourceP& src) {
-    if (!on) return false;
-    if (on->op == Op::cmp && on->args.size() == 2) {
-      auto key = [&](const NodeP& n) { return n->op == Op::col && n->src == src && n->text == src->cols[0].name; };
-      auto lit = [](const NodeP& n) { return n->op == Op::lit || n->op == Op::null; };
-      if ((key(on->args[0]) && lit(on->args[1])) || (lit(on->args[0]) && key(on->args[1]))) return true;
-    }
-    for (auto& a : on->args)
-      if (key_against_literal(a, src)) return true;
-    return false;
   }
   /// db.a_id = da.id between `target` and one of `left` when their tables allow it.
   NodeP fk_pair(const std::vector<SourceP>& left, const SourceP& target) {
@@ -1121,9 +1107,10 @@ class Gen {
     }
     count("order_by");
     if (chance(60)) q.limit = pick(8), count("limit");
-    // RULE: no OFFSET after DISTINCT — MariaDB 10.11 ignores the OFFSET of a DISTINCT over
-    // constants (`SELECT DISTINCT 'b' FROM db LIMIT 10 OFFSET 4` gives one row).
-    if (chance(30) && !q.distinct) q.offset = pick(5), count("offset");
+    // OFFSET after DISTINCT too: MariaDB 10.11 dropped the OFFSET of a DISTINCT over constants
+    // (`SELECT DISTINCT 'b' FROM db LIMIT 10 OFFSET 4` gave one row), which the dialect writes
+    // around (Capabilities::distinct_constants_offset).
+    if (chance(30)) q.offset = pick(5), count(q.distinct ? "distinct_offset" : "offset");
   }
   /// Window functions over the query's one FROM item, whose answers do not depend on how a
   /// server breaks ties. RULE: row_number, lag and a ROWS frame order by keys that end with a
@@ -1134,13 +1121,11 @@ class Gen {
     const ColInfo* unique = nullptr;
     for (auto& c : q.from->cols)
       if (c.unique && !c.nullable) unique = &c;
-    // RULE: window keys are not constants: MariaDB 10.11 gets a second window wrong when one is
-    // ordered by a constant (`rank() OVER (ORDER BY d.c), sum(1) OVER (PARTITION BY d.i) FROM
-    // (SELECT 3 AS c, i FROM db) d` sums over the wrong partitions; literal SQL too).
-    auto key = [&]() -> NodeP {
-      auto c = column_of(q.from, [](Ty t) { return t != Ty::u; });
-      return c && !constant_column(q.from, c->text) ? c : nullptr;
-    };
+    // Window keys may be a derived table's constant columns: MariaDB 10.11 got a second window
+    // wrong when one is ordered by a constant (`rank() OVER (ORDER BY d.c), sum(1) OVER
+    // (PARTITION BY d.i) FROM (SELECT 3 AS c, i FROM db) d` summed over parts of the partitions),
+    // which the dialect writes around (Capabilities::window_constant_keys).
+    auto key = [&]() -> NodeP { return column_of(q.from, [](Ty t) { return t != Ty::u; }); };
     for (int i = 0, count_windows = 1 + pick(2); i < count_windows; ++i) {
       static const char* fns[] = {"row_number", "rank", "dense_rank", "sum", "count", "min", "max", "lag"};
       std::string f = fns[pick(8)];
@@ -1174,13 +1159,6 @@ class Gen {
       count("window_" + f + (rows_frame ? "_rows" : ""));
       q.cols.push_back(n);
     }
-  }
-  /// Whether column `name` of a derived table or CTE is computed from no column of its body.
-  static bool constant_column(const SourceP& src, const std::string& name) {
-    if (!src->body) return false;
-    for (std::size_t i = 0; i < src->cols.size() && i < src->body->cols.size(); ++i)
-      if (src->cols[i].name == name) return !reads_a_column(src->body->cols[i]);
-    return false;
   }
   static bool reads_a_column(const NodeP& n) {
     if (n->op == Op::col || n->agg || n->op == Op::window) return true;
@@ -1239,10 +1217,11 @@ class Gen {
     bool any_agg = false;
     for (auto& c : q->cols) any_agg = any_agg || c->agg;
     if (keys.empty() && !any_agg) q->cols.push_back(aggregate_num(1));
-    // RULE: no HAVING without GROUP BY over a join: MariaDB 10.11 returns the one row of an
-    // empty join's aggregates whatever HAVING says (`SELECT max(1) FROM da AS a1 JOIN da ON
-    // da.f = 1 HAVING -1 <> max(a1.id)` gives (NULL) when no row joins; one table is right).
-    if (chance(40) && (!keys.empty() || q->joins.empty())) {
+    // HAVING without GROUP BY over a join too: MariaDB 10.11 read `max(a1.id)` there as the
+    // index's last key when no row joins (`SELECT max(1) FROM da AS a1 JOIN da ON da.f = 1 HAVING
+    // -1 <> max(a1.id)` gave a row), which the dialect writes around
+    // (Capabilities::having_min_max_of_column).
+    if (chance(40)) {
       // RULE: see in_select_list().
       having_ = true, select_list_ = &q->cols;
       q->having.push_back(pred(2)), count("having");

@@ -131,6 +131,71 @@ class Compiler {
       untyped ? operand_or_cast(args[i]) : expr(args[i]);
     }
   }
+  /// Whether `f` is a call of min() or max() (matched without case).
+  static bool is_min_max(const detail::ExprNode& f) {
+    if (f.kind != detail::ExprKind::function || f.text.size() != 3) return false;
+    auto lower = [&](std::size_t i) { return static_cast<char>(std::tolower(static_cast<unsigned char>(f.text[i]))); };
+    return lower(0) == 'm' && ((lower(1) == 'i' && lower(2) == 'n') || (lower(1) == 'a' && lower(2) == 'x'));
+  }
+  /// Replaces `a`, when it is a bare column of a derived table or CTE (of any FROM item when
+  /// `any_column`), or DISTINCT of one, by `coalesce(a)`, which MariaDB evaluates per row
+  /// (Capabilities::derived_column_as_aggregate_argument, having_min_max_of_column).
+  static bool coalesce_derived_column(Expr& a, bool any_column = false) {
+    using K = detail::ExprKind;
+    const auto& n = a.node();
+    if (n.kind == K::unary && n.text == "DISTINCT " && n.args.size() == 1) {
+      Expr inner = n.args[0];
+      if (!coalesce_derived_column(inner, any_column)) return false;
+      a = Expr::make(K::unary, n.type, n.text, {inner}, n.flags);
+      return true;
+    }
+    using F = detail::FromNode::Kind;
+    if (n.kind != K::column || !n.from || (!any_column && n.from->kind != F::subquery && n.from->kind != F::cte)) return false;
+    a = Expr::make(K::function, n.type, "coalesce", {a});
+    return true;
+  }
+  /// Whether `e` is the same value on every row of a statement, as far as its form shows:
+  /// values, operators and the portable (deterministic) functions of values, and a derived
+  /// table's or CTE's column whose expression is one (Capabilities::distinct_constants_offset).
+  /// No to anything else (columns, aggregates, subqueries, raw SQL, other functions).
+  static bool constant_value(const Expr& e) {
+    using K = detail::ExprKind;
+    const auto& n = e.node();
+    switch (n.kind) {
+      case K::bind:
+      case K::null:
+      case K::literal: return true;
+      case K::column: {
+        using F = detail::FromNode::Kind;
+        if (!n.from || (n.from->kind != F::subquery && n.from->kind != F::cte) || !n.from->select) return false;
+        const auto& body = *n.from->select;
+        if (!body.compound.empty() || !body.group_by.empty() || body.distinct) return false;
+        for (const Expr& c : body.columns) {
+          const auto& cn = c.node();
+          if ((cn.kind == K::label || cn.kind == K::column) && cn.text == n.text) return cn.kind == K::label ? constant_value(cn.args[0]) : false;
+        }
+        return false;
+      }
+      case K::function:
+        if (!(n.flags & detail::portable_function) && n.text != "coalesce" && n.text != "nullif" && n.text != "lower" &&
+            n.text != "upper" && n.text != "length")
+          return false;
+        [[fallthrough]];
+      case K::unary:
+      case K::postfix:
+      case K::binary:
+      case K::concat:
+      case K::logical:
+      case K::case_:
+      case K::cast:
+      case K::label:
+      case K::like:
+      case K::between:
+      case K::in_list:
+        return !n.args.empty() && std::all_of(n.args.begin(), n.args.end(), [](const Expr& a) { return constant_value(a); });
+      default: return false;
+    }
+  }
   /// A column name without its table (INSERT/UPDATE column lists, upsert).
   void column_name(const std::string& name) { ident(name); }
   /// Whether column references carry their table name.
@@ -266,7 +331,11 @@ class Compiler {
     if (d_.capabilities().index_lookup_keeps_fractions) return false;
     auto k = constant.node().kind;
     auto t = constant.type().kind;
-    if ((constant_only && k != K::bind && k != K::literal) || (t != TypeKind::double_ && t != TypeKind::float_ && t != TypeKind::numeric)) return false;
+    // A derived table's or CTE's constant column counts too: `EXISTS (SELECT … WHERE t.id = d.c)`
+    // with d.c 2.5 (`(SELECT 2.5 AS c …) AS d`, merged) found the row holding 2 on MariaDB 10.11.
+    if ((constant_only && k != K::bind && k != K::literal && !constant_value(constant)) ||
+        (t != TypeKind::double_ && t != TypeKind::float_ && t != TypeKind::numeric))
+      return false;
     const auto& o = other.node();
     return o.kind == K::column && (o.type.is_integer() || o.type.kind == TypeKind::boolean);
   }
@@ -318,6 +387,24 @@ class Compiler {
   SqlType cast_first_column_type_;
   /// What the statement holds anywhere, for Capabilities::window_with_semi_join_switch.
   bool wrote_window_ = false, wrote_in_select_ = false;
+  /// … and for Capabilities::null_side_derived_switch.
+  bool wrote_null_side_derived_ = false;
+  /// The function called OVER a window being written (Capabilities::derived_column_as_aggregate_argument).
+  const detail::ExprNode* window_function_ = nullptr;
+  /// Writing the HAVING of a select without GROUP BY (Capabilities::having_min_max_of_column).
+  bool having_without_group_by_ = false;
+  /// The function over the window being written is an aggregate (Capabilities::window_constant_keys).
+  bool window_aggregate_ = false;
+  /// Whether every ORDER BY key of the inline window `w` is a constant (Capabilities::window_constant_keys).
+  static bool constant_orders(const detail::ExprNode& w) {
+    auto l = detail::WindowLayout::of(w.flags);
+    if (!w.text.empty() || l.orders == 0) return false;
+    for (int i = 0; i < l.orders; ++i) {
+      const auto& n = w.args[static_cast<std::size_t>(l.partitions + i)].node();
+      if (!constant_value(n.kind == detail::ExprKind::ordering ? n.args[0] : w.args[static_cast<std::size_t>(l.partitions + i)])) return false;
+    }
+    return true;
+  }
   /// Held, not only pointed to: a node the compiler made itself (the JSON array of an IN list)
   /// is freed after use, and a later node at the same address would take its placeholder.
   std::vector<std::pair<std::shared_ptr<const detail::ExprNode>, std::size_t>> bound_;
@@ -428,7 +515,21 @@ ATHANOR_DECL void Compiler::expr_(const Expr& e) {
         operand(n.args[i]);
       }
       break;
-    case K::function: d_.function(*this, n); break;
+    case K::function:
+      if ((!d_.capabilities().derived_column_as_aggregate_argument && (window_function_ == &n || is_min_max(n))) ||
+          (having_without_group_by_ && is_min_max(n))) {
+        // Capabilities::derived_column_as_aggregate_argument, having_min_max_of_column: the
+        // call with coalesce() around each bare derived-table column (any column in such a HAVING).
+        detail::ExprNode call = n;
+        bool changed = false;
+        for (auto& a : call.args) changed = coalesce_derived_column(a, having_without_group_by_) || changed;
+        if (changed) {
+          d_.function(*this, call);
+          break;
+        }
+      }
+      d_.function(*this, n);
+      break;
     case K::case_: {
       out() += "CASE";
       std::size_t pairs = (n.args.size() - (n.flags & 1)) / 2;

@@ -34,6 +34,7 @@ ATHANOR_DECL Compiled Compiler::compile(const detail::StatementNode& n) {
   std::string switches;
   const auto& caps = d_.capabilities();
   if (caps.window_with_semi_join_switch && wrote_window_ && wrote_in_select_) switches = caps.window_with_semi_join_switch;
+  if (caps.null_side_derived_switch && wrote_null_side_derived_ && switches.empty()) switches = caps.null_side_derived_switch;
   if (!switches.empty()) c_.sql.insert(0, "SET STATEMENT optimizer_switch='" + switches + "' FOR ");
   return std::move(c_);
 }

@@ -30,6 +30,14 @@ ATHANOR_DECL void Compiler::from_item(const detail::FromNode& f) {
     case K::subquery: out() += '(', select(*f.select, false), out() += ") AS ", ident(f.name); break;
     case K::join:
       if (f.join_flags == 2 && !d_.capabilities().full_outer_join) d_.unsupported("FULL OUTER JOIN", "use a LEFT JOIN UNION a RIGHT JOIN");
+      if (f.join_flags && d_.capabilities().null_side_derived_switch && !wrote_null_side_derived_) {
+        FromList null_side;
+        leaves(*f.right, null_side);
+        if (f.join_flags == 2) leaves(*f.left, null_side);
+        wrote_null_side_derived_ = std::any_of(null_side.begin(), null_side.end(), [](const detail::FromNode* x) {
+          return x->kind == detail::FromNode::Kind::subquery || x->kind == detail::FromNode::Kind::cte;
+        });
+      }
       from_item(*f.left);
       out() += f.join_flags == 1 ? " LEFT OUTER JOIN " : f.join_flags == 2 ? " FULL OUTER JOIN " : " JOIN ";
       from_item(*f.right);
@@ -135,8 +143,17 @@ ATHANOR_DECL void Compiler::window(const detail::ExprNode& w, bool definition) {
   const char* sep = "";
   if (!w.text.empty()) ident(w.text), sep = " ";
   std::size_t k = 0;
-  for (int i = 0; i < l.partitions; ++i) out() += i ? ", " : sep, out() += i ? "" : "PARTITION BY ", expr(w.args[k++]), sep = " ";
-  for (int i = 0; i < l.orders; ++i) out() += i ? ", " : sep, out() += i ? "" : "ORDER BY ", expr(w.args[k++]), sep = " ";
+  // Capabilities::window_constant_keys: what constants can be left out without changing the meaning.
+  bool constants_out = !d_.capabilities().window_constant_keys && !definition && w.text.empty();
+  for (int i = 0, n = 0; i < l.partitions; ++i, ++k) {
+    if (constants_out && constant_value(w.args[k])) continue;  // one partition either way
+    out() += n ? ", " : sep, out() += n++ ? "" : "PARTITION BY ", expr(w.args[k]), sep = " ";
+  }
+  if (constants_out && window_aggregate_ && !l.unit && constant_orders(w)) {
+    k += static_cast<std::size_t>(l.orders);  // all rows peers: the frame is the whole partition, as without ORDER BY
+  } else {
+    for (int i = 0; i < l.orders; ++i) out() += i ? ", " : sep, out() += i ? "" : "ORDER BY ", expr(w.args[k++]), sep = " ";
+  }
   if (l.unit) {
     auto offset = [](int b) { return b == FrameBound::preceding || b == FrameBound::following; };
     // RANGE n PRECEDING measures from the one ORDER BY key; every server refuses it otherwise.
@@ -165,7 +182,23 @@ ATHANOR_DECL void Compiler::window(const detail::ExprNode& w, bool definition) {
 ATHANOR_DECL void Compiler::over(const detail::ExprNode& o) {
   const auto& f = o.args[0].node();
   const auto& w = o.args[1].node();
-  if (f.kind != detail::ExprKind::function || f.flags == 0) return expr(o.args[0]), out() += " OVER ", window(w, false);
+  if (!d_.capabilities().window_constant_keys && f.kind == detail::ExprKind::function && f.args.empty() &&
+      (f.text == "rank" || f.text == "dense_rank") && constant_orders(w)) {
+    out() += '1';  // Capabilities::window_constant_keys: every row is its partition's first peer
+    return;
+  }
+  if (f.kind != detail::ExprKind::function || f.flags == 0) {
+    auto* outer = window_function_;
+    window_function_ = &f;  // an aggregate over the window: its arguments, see the K::function case of expr_
+    expr(o.args[0]);
+    window_function_ = outer;
+    out() += " OVER ";
+    bool aggregate = window_aggregate_;
+    window_aggregate_ = holds_aggregate(o.args[0]);
+    window(w, false);
+    window_aggregate_ = aggregate;
+    return;
+  }
   bool lag = f.text == "lag";
   if ((lag || f.text == "lead") && f.args.size() > 2 && !d_.capabilities().lag_lead_default) {
     // No default argument: `lag(1, n)` over the same window is NULL exactly where no row is n
@@ -183,10 +216,12 @@ ATHANOR_DECL void Compiler::window_call(const detail::ExprNode& f, std::size_t a
   for (std::size_t i = 0; i < args; ++i) {
     if (i) out() += ", ";
     // PostgreSQL has ntile(integer), lag(anyelement, integer…): a bigint parameter finds none.
-    if ((f.flags >> i & 1) && is_bare_bind(f.args[i])) {
-      out() += "CAST(", expr(f.args[i]), out() += " AS ", d_.cast_type_name(out(), Integer{}), out() += ')';
+    Expr arg = f.args[i];
+    if ((f.flags >> i & 1) && is_bare_bind(arg)) {
+      out() += "CAST(", expr(arg), out() += " AS ", d_.cast_type_name(out(), Integer{}), out() += ')';
     } else {
-      expr(f.args[i]);
+      if (!d_.capabilities().derived_column_as_aggregate_argument) coalesce_derived_column(arg);  // see the Capabilities flag
+      expr(arg);
     }
   }
   out() += ')';
@@ -195,7 +230,9 @@ ATHANOR_DECL void Compiler::window_call(const detail::ExprNode& f, std::size_t a
 ATHANOR_DECL void Compiler::select(const detail::SelectNode& s, bool correlate) {
   auto* refs = label_refs_;
   auto* grouping = grouping_froms_;
+  bool having = having_without_group_by_;
   label_refs_ = nullptr, grouping_froms_ = nullptr;  // a nested select names its own labels
+  having_without_group_by_ = false;  // and has its own HAVING
   if (ctes_in_subqueries_) {
     // An UPDATE/DELETE where the dialect takes no WITH in front (Capabilities::cte_before_dml):
     // each subquery of the statement opens with the CTEs it reads, its nested ones included.
@@ -210,10 +247,24 @@ ATHANOR_DECL void Compiler::select(const detail::SelectNode& s, bool correlate) 
   } else {
     select_(s, correlate);
   }
-  label_refs_ = refs, grouping_froms_ = grouping;
+  label_refs_ = refs, grouping_froms_ = grouping, having_without_group_by_ = having;
 }
 
 ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate) {
+  if (s.distinct && static_cast<bool>(s.offset) && s.compound.empty() && s.windows.empty() && !d_.capabilities().distinct_constants_offset &&
+      std::all_of(s.columns.begin(), s.columns.end(), [](const Expr& c) { return constant_value(c); })) {
+    // Capabilities::distinct_constants_offset: the select in a derived table, its OFFSET outside;
+    // at most one distinct row, so no ORDER BY is needed.
+    detail::SelectNode inner = s;
+    inner.order_by.clear(), inner.limit = Expr(), inner.offset = Expr(), inner.for_update = false;
+    out() += "SELECT * FROM (";
+    name_group_columns_ = true;  // unique column names, as a derived table needs
+    select_(inner, correlate);
+    out() += ") AS ", ident("athanor_distinct");
+    d_.limit_offset(*this, s.limit, s.offset);
+    if (s.for_update) out() += " FOR UPDATE";
+    return;
+  }
   if (!s.compound.empty()) {
     // Method calls apply left to right: `a.union_(b).intersect(c)` is (A UNION B) INTERSECT C,
     // and its parts list is flat. Where INTERSECT binds tighter than a UNION or EXCEPT before
@@ -313,7 +364,9 @@ ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate)
       keys(s.group_by);
       label_refs_ = nullptr, grouping_froms_ = nullptr;
     }
+    having_without_group_by_ = s.group_by.empty() && !d_.capabilities().having_min_max_of_column;
     where(" HAVING ", s.having);
+    having_without_group_by_ = false;
     for (std::size_t i = 0; i < s.windows.size(); ++i) {
       out() += i ? ", " : " WINDOW ", ident(s.windows[i].first), out() += " AS ", window(s.windows[i].second.node(), true);
     }

@@ -106,6 +106,38 @@ struct Capabilities {
   /// outer row: `(SELECT count(*) WHERE EXISTS (… a1.s …))` gave 0 from then on) the compiler
   /// gives such a select the one-row FROM `(SELECT 1) AS athanor_one`, which is evaluated per row.
   bool where_without_from = true;
+  /// A column of a derived table or CTE may stand bare as the argument of min()/max() or of a
+  /// window function; when false (MariaDB 10.11, which, having merged a derived table whose
+  /// column is a constant (`(SELECT 'abc' AS c …) AS d`) into a statement where d is on the NULL
+  /// side of an outer join, keeps the constant for NULL-extended rows there: `max(d.c)` is 'abc'
+  /// where count(d.c) is 0, and `sum(d.c) OVER ()` counts rows that have no d) the compiler
+  /// writes such an argument as `coalesce(column)`, which is NULL on those rows.
+  bool derived_column_as_aggregate_argument = true;
+  /// The optimizer switches (as window_with_semi_join_switch) of a statement with a derived
+  /// table or CTE on the NULL side of an outer join, anywhere in it: MariaDB 10.11 merges it and
+  /// then reads its constant columns as the constants on NULL-extended rows inside correlated
+  /// subqueries too (`… LEFT JOIN (SELECT 1.5 AS c …) AS d ON false WHERE EXISTS (SELECT … WHERE 1
+  /// < d.c)` kept every row, `(SELECT d.c)` was 1.5, `d.c IN (SELECT …)` 0 where NULL is right),
+  /// which coalesce() does not mend; materialised, it is right.
+  const char* null_side_derived_switch = nullptr;
+  /// min()/max() of a column may stand in the HAVING of a select without GROUP BY; when false
+  /// (MariaDB 10.11, which over a join that yields no row read `max(users.id)` there as the
+  /// index's last key, so `SELECT count(*) FROM users JOIN posts ON posts.score > 1000 HAVING
+  /// max(users.id) IS NOT NULL` gave a row) the compiler writes the column as `coalesce(column)`.
+  bool having_min_max_of_column = true;
+  /// A SELECT DISTINCT of constants only may have an OFFSET; when false (MariaDB 10.11, which
+  /// reads such a select as one row and drops the OFFSET: `SELECT DISTINCT 'b' FROM t LIMIT 10
+  /// OFFSET 4` gives a row) the compiler writes it as `SELECT * FROM (SELECT DISTINCT …) AS
+  /// athanor_distinct LIMIT … OFFSET …`; its ORDER BY goes, as it orders one row at most.
+  bool distinct_constants_offset = true;
+  /// A window's PARTITION BY / ORDER BY may hold constants; when false (MariaDB 10.11, where a
+  /// window whose keys are all constants (`rank() OVER (ORDER BY 3)`, `sum(x) OVER (PARTITION BY
+  /// 3)`, or a derived table's constant column) makes another window of the select, `sum(1) OVER
+  /// (PARTITION BY i)`, sum over the wrong partitions) the compiler leaves out what keeps the
+  /// meaning: constant PARTITION BY keys; an ORDER BY of constants only under an aggregate
+  /// without a frame (all rows are peers: the whole partition either way); and writes rank() /
+  /// dense_rank() over an ORDER BY of constants only as 1, which they are.
+  bool window_constant_keys = true;
   /// A query giving how far behind its primary a replica is, in seconds (NULL: unknown), for
   /// ReplicaOptions::max_lag; null where the server cannot tell.
   const char* replica_lag_sql = nullptr;

@@ -101,6 +101,31 @@ class MysqlDialect : public Dialect {
     // right), through a materialised subquery (partial match) and through index_subquery
     // alike; with the column CAST AS SIGNED it is right.
     caps_.wide_left_of_in_select = false;
+    // A constant column of a merged derived table or CTE on the NULL side of an outer join
+    // (also through another derived table around that join): min()/max() of it, and any window
+    // function of it, read the constant on NULL-extended rows (`max(d.c)` over `LEFT JOIN
+    // (SELECT 'abc' AS c …) AS d ON false` is 'abc'; count(d.c) OVER () counts every row), with
+    // or without GROUP BY, literal or prepared; plain columns, count(), sum() and expressions
+    // over the column are right, and so is `max(coalesce(d.c))`.
+    caps_.derived_column_as_aggregate_argument = false;
+    // In correlated subqueries the constant leaks even through coalesce(): such a statement
+    // keeps its derived tables unmerged (SET STATEMENT, as for windows with IN (SELECT …)).
+    caps_.null_side_derived_switch = "derived_merge=off";
+    // HAVING without GROUP BY over a join that yields no row (`… FROM t1 JOIN t2 ON t2.f = 7
+    // HAVING max(t1.id) IS NOT NULL`): min()/max() of an indexed column of t1 there read the
+    // index's first/last key instead of NULL, so the one group was kept; in the select list, or
+    // with `max(coalesce(t1.id))`, or with GROUP BY, it is right.
+    caps_.having_min_max_of_column = false;
+    // SELECT DISTINCT of constants (values, or a derived table's constant columns) with an
+    // OFFSET: one row whatever the OFFSET (`SELECT DISTINCT 'b' FROM t LIMIT 10 OFFSET 4`), with
+    // or without GROUP BY, literal or prepared; the same select as a derived table, with the
+    // OFFSET outside, is right.
+    caps_.distinct_constants_offset = false;
+    // A window whose keys are all constants beside one with PARTITION BY and no ORDER BY:
+    // `SELECT i, sum(1) OVER (PARTITION BY i), rank() OVER (ORDER BY 3) FROM t` (also PARTITION
+    // BY 3, a derived table's constant column, CAST or coalesce of a constant) gives sums of
+    // parts of the partitions; `OVER ()` there, or an ORDER BY a column, is right.
+    caps_.window_constant_keys = false;
   }
   std::string_view name() const override { return "mysql"; }
   std::string_view display_name() const override { return "MySQL/MariaDB"; }
