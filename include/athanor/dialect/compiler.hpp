@@ -20,6 +20,7 @@
 #include <athanor/core/detail/utf8.hpp>
 #include <athanor/core/ddl.hpp>
 #include <athanor/core/dml.hpp>
+#include <athanor/core/functions.hpp>  // detail::portable_function (the flag)
 #include <athanor/core/select.hpp>
 #include <athanor/core/text.hpp>
 #include <athanor/dialect/dialect.hpp>
