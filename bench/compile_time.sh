@@ -8,14 +8,18 @@
 #   bench/compile_time.sh --models 20 --columns 40 --queries 100   # a bigger stress case
 #   bench/compile_time.sh --chinook      # only the Chinook reporting corpus (bench/compile_reports.cpp):
 #                                        # 0, part one and all reports, so the cost of one statement shows
+#   bench/compile_time.sh --pch          # a precompiled <athanor/athanor.hpp> (g++ .gch, as Meson's
+#                                        # cpp_pch and CMake's target_precompile_headers make it): its
+#                                        # build once, then include_only.cpp and blog.cpp with and without it
 #   bench/compile_time.sh --check        # the regression guard (a meson test, suite compile-time, ~1 min):
 #                                        # fails when a file's CPU time, as a ratio to bench/compile/
 #                                        # baseline.cpp compiled in the same run, is > 1.3x the ratio
 #                                        # recorded in bench/compile_time.baseline
 #   bench/compile_time.sh --record       # measures the same and writes bench/compile_time.baseline
 set -eu
-chinook=0 check=
+chinook=0 check= pch=0
 if [ "${1:-}" = "--chinook" ]; then chinook=1; shift; fi
+if [ "${1:-}" = "--pch" ]; then pch=1; shift; fi
 if [ "${1:-}" = "--check" ] || [ "${1:-}" = "--record" ]; then check=${1#--}; shift; fi
 cd "$(dirname "$0")/.."
 CXX=${CXX:-g++}
@@ -108,7 +112,7 @@ fi
 flags="-std=c++20 -O2 -Iinclude -DATHANOR_WITH_SQLITE=1 $(pkg-config --cflags sqlite3 2>/dev/null || true)"
 if pkg-config --exists 'libcrypto >= 3.0' 2>/dev/null; then flags="$flags -DATHANOR_WITH_OPENSSL=1"; fi
 
-[ $chinook = 1 ] || python3 bench/stress/generate.py "$tmp/stress.cpp" "$@"
+[ $chinook = 1 ] || [ $pch = 1 ] || python3 bench/stress/generate.py "$tmp/stress.cpp" "$@"
 
 status=0
 have_time_v=0
@@ -116,11 +120,12 @@ if [ -x /usr/bin/time ] && /usr/bin/time -v true 2>/dev/null; then have_time_v=1
 
 echo "compiler: $($CXX --version | head -1); flags: $flags -c"
 printf '%-40s %10s %10s %14s\n' "file" "wall s" "CPU s" "peak RSS MiB"
-measure() {  # measure NAME SOURCE [extra flags]
+measure() {  # measure NAME SOURCE [extra flags]; $out: the output file (default an object)
   name=$1 src=$2; shift 2
+  o=${out:-$tmp/out.o}
   if [ $have_time_v = 1 ]; then
     # shellcheck disable=SC2086
-    if ! /usr/bin/time -v -o "$tmp/time.txt" $CXX $flags "$@" -c "$src" -o "$tmp/out.o" 2>"$tmp/err.txt"; then
+    if ! /usr/bin/time -v -o "$tmp/time.txt" $CXX $flags "$@" -c "$src" -o "$o" 2>"$tmp/err.txt"; then
       printf '%-40s %10s\n' "$name" "FAILED"; head -20 "$tmp/err.txt"; status=1; return
     fi
     secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tmp/time.txt" | awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
@@ -130,10 +135,30 @@ measure() {  # measure NAME SOURCE [extra flags]
   else
     start=$(date +%s.%N)  # no /usr/bin/time -v (Debian package "time"): wall time only
     # shellcheck disable=SC2086
-    $CXX $flags "$@" -c "$src" -o "$tmp/out.o" || { printf '%-40s %10s\n' "$name" "FAILED"; status=1; return; }
+    $CXX $flags "$@" -c "$src" -o "$o" || { printf '%-40s %10s\n' "$name" "FAILED"; status=1; return; }
     printf '%-40s %10.2f %10s %14s\n' "$name" "$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')" "n/a" "n/a"
   fi
 }
+if [ $pch = 1 ]; then
+  # The recipe README gives: one header that includes athanor (and whatever else every file
+  # includes), precompiled once per build with the flags of the files that use it, then included
+  # first by each file (g++ -include; Meson and CMake do both). -Winvalid-pch as an error: a .gch
+  # that does not fit the flags would otherwise be skipped without a word.
+  mkdir "$tmp/pch"
+  echo '#include <athanor/athanor.hpp>' > "$tmp/pch/athanor_pch.hpp"
+  for mode in "" "-DATHANOR_SEPARATE_COMPILATION"; do
+    label=${mode:+, separate compilation}
+    out="$tmp/pch/athanor_pch.hpp.gch"
+    measure "precompiling athanor_pch.hpp$label" "$tmp/pch/athanor_pch.hpp" -x c++-header $mode
+    out=
+    for src in bench/compile/include_only.cpp examples/blog.cpp; do
+      measure "$(basename "$src")$label" "$src" $mode
+      measure "$(basename "$src") with the PCH$label" "$src" $mode -include "$tmp/pch/athanor_pch.hpp" -Winvalid-pch -Werror=invalid-pch
+    done
+    rm -f "$tmp/pch/athanor_pch.hpp.gch"
+  done
+  exit $status
+fi
 if [ $chinook = 1 ]; then
   # The number of reports in each part, read from the X-macro lists (one X(name, ordered) each).
   part_a=$(grep -o 'X([a-z0-9_]*, \(true\|false\))' test/chinook/queries_a.hpp | wc -l)

@@ -23,3 +23,7 @@
 #include <athanor/migrate/codegen.hpp>
 #include <athanor/orm/detail/relations.hpp>
 #include <athanor/orm/detail/unit_of_work.hpp>
+// auth/ only when the build links libcrypto (auth/detail/config.hpp).
+#if defined(ATHANOR_WITH_OPENSSL) && ATHANOR_WITH_OPENSSL
+#include <athanor/auth.hpp>
+#endif

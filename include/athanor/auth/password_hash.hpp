@@ -4,8 +4,6 @@
 // athanor does not, so only code that hashes passwords includes this.
 #pragma once
 
-#include <openssl/crypto.h>
-
 #include <array>        // std::array
 #include <cstdint>      // std::uint64_t
 #include <cstddef>      // std::size_t
@@ -14,6 +12,7 @@
 #include <string_view>  // std::string_view
 #include <utility>      // std::move
 
+#include <athanor/auth/detail/config.hpp>
 #include <athanor/auth/detail/phc.hpp>
 #include <athanor/auth/detail/scrypt.hpp>
 #include <athanor/auth/scrypt_params.hpp>
@@ -48,55 +47,23 @@ class PasswordHash {
   /// Hashes `plain` with a fresh random salt. Parameters below `recommended()` are for
   /// tests and migrations; parameters over the caps in ScryptParams throw ArgumentError
   /// "[athanor.auth.params] …". OpenSSL failures throw Error "[athanor.auth.kdf] …".
-  static PasswordHash hash(std::string_view plain, ScryptParams params = ScryptParams::recommended()) {
-    if (auto problem = detail::scrypt_params_problem(params); !problem.empty()) {
-      throw ArgumentError("[athanor.auth.params] " + problem);
-    }
-    PasswordHash h;
-    h.parsed_.params = params;
-    h.parsed_.salt.resize(salt_bytes);
-    h.parsed_.hash.resize(hash_bytes);
-    detail::random_bytes(h.parsed_.salt);
-    detail::scrypt_derive(plain, h.parsed_.salt, std::uint64_t{1} << params.log2_n, params.r, params.p, h.parsed_.hash);
-    h.phc_ = detail::phc_format(h.parsed_);
-    return h;
-  }
+  ATHANOR_AUTH_DECL static PasswordHash hash(std::string_view plain, ScryptParams params = ScryptParams::recommended());
 
   /// Reads a stored PHC string. "" gives the empty hash; anything else must be a
   /// well-formed scrypt PHC string within the caps of ScryptParams, a salt of 8–64 bytes
   /// and a hash of 16–64 bytes, at most 255 characters; otherwise ArgumentError
   /// "[athanor.auth.phc] <what is wrong>" (the message never repeats the string).
-  static PasswordHash from_phc(std::string phc) {
-    PasswordHash h;
-    if (phc.empty()) return h;
-    h.parsed_ = detail::phc_parse(phc);
-    h.phc_ = std::move(phc);
-    return h;
-  }
+  ATHANOR_AUTH_DECL static PasswordHash from_phc(std::string phc);
 
   /// Whether `plain` is the password: scrypt with the stored salt and parameters, then a
   /// constant-time comparison (CRYPTO_memcmp), so the time taken does not tell how many
   /// leading bytes matched.
-  bool verify(std::string_view plain) const {
-    if (empty()) return false;
-    std::array<unsigned char, detail::phc_max_hash> buf{};
-    std::span<unsigned char> derived(buf.data(), parsed_.hash.size());
-    const ScryptParams& s = parsed_.params;
-    detail::scrypt_derive(plain, parsed_.salt, std::uint64_t{1} << s.log2_n, s.r, s.p, derived);
-    bool same = CRYPTO_memcmp(derived.data(), parsed_.hash.data(), derived.size()) == 0;
-    OPENSSL_cleanse(buf.data(), buf.size());
-    return same;
-  }
+  ATHANOR_AUTH_DECL bool verify(std::string_view plain) const;
 
   /// Whether this hash is weaker than what `hash()` would make now: any parameter below
   /// `current`, or a salt or hash shorter than salt_bytes / hash_bytes. Also true for the
   /// empty hash. Check it after a successful verify(), when the password is at hand.
-  bool needs_rehash(ScryptParams current = ScryptParams::recommended()) const {
-    if (empty()) return true;
-    const ScryptParams& s = parsed_.params;
-    return s.log2_n < current.log2_n || s.r < current.r || s.p < current.p || parsed_.salt.size() < salt_bytes ||
-           parsed_.hash.size() < hash_bytes;
-  }
+  ATHANOR_AUTH_DECL bool needs_rehash(ScryptParams current = ScryptParams::recommended()) const;
 
   /// The PHC string, "" when empty: what goes into the database.
   const std::string& phc() const { return phc_; }
@@ -110,6 +77,54 @@ class PasswordHash {
 };
 
 }  // namespace athanor
+
+// Defined once with ATHANOR_SEPARATE_COMPILATION (auth/detail/config.hpp, issue 17); CRYPTO_memcmp
+// and OPENSSL_cleanse come with them.
+#if ATHANOR_AUTH_DEFINITIONS
+#include <openssl/crypto.h>
+
+namespace athanor {
+ATHANOR_AUTH_DECL PasswordHash PasswordHash::hash(std::string_view plain, ScryptParams params) {
+  if (auto problem = detail::scrypt_params_problem(params); !problem.empty()) {
+    throw ArgumentError("[athanor.auth.params] " + problem);
+  }
+  PasswordHash h;
+  h.parsed_.params = params;
+  h.parsed_.salt.resize(salt_bytes);
+  h.parsed_.hash.resize(hash_bytes);
+  detail::random_bytes(h.parsed_.salt);
+  detail::scrypt_derive(plain, h.parsed_.salt, std::uint64_t{1} << params.log2_n, params.r, params.p, h.parsed_.hash);
+  h.phc_ = detail::phc_format(h.parsed_);
+  return h;
+}
+
+ATHANOR_AUTH_DECL PasswordHash PasswordHash::from_phc(std::string phc) {
+  PasswordHash h;
+  if (phc.empty()) return h;
+  h.parsed_ = detail::phc_parse(phc);
+  h.phc_ = std::move(phc);
+  return h;
+}
+
+ATHANOR_AUTH_DECL bool PasswordHash::verify(std::string_view plain) const {
+  if (empty()) return false;
+  std::array<unsigned char, detail::phc_max_hash> buf{};
+  std::span<unsigned char> derived(buf.data(), parsed_.hash.size());
+  const ScryptParams& s = parsed_.params;
+  detail::scrypt_derive(plain, parsed_.salt, std::uint64_t{1} << s.log2_n, s.r, s.p, derived);
+  bool same = CRYPTO_memcmp(derived.data(), parsed_.hash.data(), derived.size()) == 0;
+  OPENSSL_cleanse(buf.data(), buf.size());
+  return same;
+}
+
+ATHANOR_AUTH_DECL bool PasswordHash::needs_rehash(ScryptParams current) const {
+  if (empty()) return true;
+  const ScryptParams& s = parsed_.params;
+  return s.log2_n < current.log2_n || s.r < current.r || s.p < current.p || parsed_.salt.size() < salt_bytes ||
+         parsed_.hash.size() < hash_bytes;
+}
+}  // namespace athanor
+#endif  // ATHANOR_AUTH_DEFINITIONS
 
 namespace athanor::orm {
 

@@ -6,6 +6,8 @@
 #include <cstdint>  // std::uint64_t
 #include <string>   // std::string, std::to_string
 
+#include <athanor/auth/detail/config.hpp>
+
 namespace athanor {
 
 /// scrypt's cost parameters (RFC 7914 §2): N = 2^log2_n (CPU/memory cost), r (block size),
@@ -35,7 +37,10 @@ struct ScryptParams {
 namespace detail {
 
 /// What is wrong with these parameters ("" when nothing): the RFC 7914 §2 rules plus the caps.
-inline std::string scrypt_params_problem(const ScryptParams& s) {
+ATHANOR_AUTH_DECL std::string scrypt_params_problem(const ScryptParams& s);
+
+#if ATHANOR_AUTH_DEFINITIONS
+ATHANOR_AUTH_DECL std::string scrypt_params_problem(const ScryptParams& s) {
   using P = ScryptParams;
   auto range = [](const char* name, unsigned v, unsigned max) {
     return std::string(name) + "=" + std::to_string(v) + " is out of range 1.." + std::to_string(max);
@@ -56,6 +61,7 @@ inline std::string scrypt_params_problem(const ScryptParams& s) {
   }
   return {};
 }
+#endif  // ATHANOR_AUTH_DEFINITIONS
 
 }  // namespace detail
 }  // namespace athanor

@@ -33,6 +33,9 @@ class Compiler {
  public:
   /// A compiler for `d`, which it refers to: `d` must outlive it.
   explicit Compiler(const Dialect& d) : d_(d) {}
+  /// Defined once (issue 17): each file that compiled a typed statement compiled the
+  /// destruction of every member below.
+  ATHANOR_DECL ~Compiler();
 
   /// Compiles any statement node.
   Compiled compile(const detail::StatementNode& n);
@@ -425,6 +428,8 @@ class Compiler {
 };
 
 #if ATHANOR_DEFINITIONS
+ATHANOR_DECL Compiler::~Compiler() = default;
+
 ATHANOR_DECL void Compiler::expr(const Expr& e) {
   // A label reference is a whole GROUP BY / ORDER BY item (under ASC/DESC at most): inside an
   // expression, PostgreSQL reads a bare name as an input column, so there the label is its

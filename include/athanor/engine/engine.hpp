@@ -6,6 +6,7 @@
 #include <memory>  // std::shared_ptr
 #include <string>  // std::string
 
+#include <athanor/config.hpp>
 #include <athanor/engine/connection.hpp>
 #include <athanor/engine/detail/connect.hpp>
 
@@ -56,7 +57,12 @@ class Engine {
 
 /// Creates an Engine from a URL (see URL). No connection is opened until one is needed,
 /// except for in-memory SQLite.
-inline Engine create_engine(std::string_view url, EngineOptions options = {}) {
+ATHANOR_DECL Engine create_engine(std::string_view url, EngineOptions options = {});
+
+// Defined once with ATHANOR_SEPARATE_COMPILATION (issue 17): the URL parsing, the pool and its
+// factory's std::function were compiled in every file that made an Engine.
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL Engine create_engine(std::string_view url, EngineOptions options) {
   auto s = std::make_shared<detail::EngineState>();
   s->url = URL::parse(url);
   s->dialect = &detail::dialect_for(s->url);
@@ -83,5 +89,6 @@ inline Engine create_engine(std::string_view url, EngineOptions options = {}) {
       s->options.pool, shared);
   return Engine(std::move(s));
 }
+#endif  // ATHANOR_DEFINITIONS
 
 }  // namespace athanor

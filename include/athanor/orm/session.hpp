@@ -3,6 +3,7 @@
 // a Session rolls back what is not committed when it goes out of scope.
 #pragma once
 
+#include <athanor/config.hpp>
 #include <athanor/orm/detail/attach.hpp>
 #include <athanor/orm/detail/unit_of_work.hpp>
 #include <athanor/orm/dml.hpp>
@@ -107,26 +108,16 @@ auto WriteOnly<T>::query() const {
 class Session {
  public:
   /// A Session on `engine`; it connects when a statement first needs it.
-  Session(Engine engine, SessionOptions options = {}) : core_(std::make_shared<detail::SessionCore>(std::move(engine), options)) {
-    detail::maybe_collect_cycles();  // a safe point: no object is in use by the library here
-  }
+  ATHANOR_DECL Session(Engine engine, SessionOptions options = {});
   /// A Session that reads from `replicas`' readers until it first uses the writer `engine`
   /// (a flush, a DML statement, connection(), FOR UPDATE), and from the writer after that.
-  Session(Engine engine, std::shared_ptr<detail::Replicas> replicas, SessionOptions options = {}) : Session(std::move(engine), options) {
-    if (replicas && !replicas->empty()) core_->replicas = std::move(replicas);
-  }
+  ATHANOR_DECL Session(Engine engine, std::shared_ptr<detail::Replicas> replicas, SessionOptions options = {});
   /// Movable, not copyable: one Session is one unit of work.
   ///@{
   Session(Session&&) noexcept = default;
   Session& operator=(Session&&) noexcept = default;
   ///@}
-  ~Session() {
-    if (!core_) return;
-    try {
-      core_->close();
-    } catch (...) {  // destructors never throw; an unreachable server has rolled back anyway
-    }
-  }
+  ATHANOR_DECL ~Session();
 
   /// Adds a new object (pending until flush), with the objects its relationships hold
   /// (cascade save-update); returns its handle.
@@ -394,7 +385,7 @@ class sessionmaker {
   /// another dialect, or max_lag where the backend cannot tell a lag).
   sessionmaker(Engine writer, ReplicaOptions replicas, SessionOptions options = {})
       : engine_(std::move(writer)), options_(options), replicas_(std::make_shared<detail::Replicas>(engine_, std::move(replicas))) {}
-  Session operator()() const { return Session(engine_, replicas_, options_); }  ///< A new Session.
+  ATHANOR_DECL Session operator()() const;  ///< A new Session.
 
  private:
   Engine engine_;
@@ -450,5 +441,29 @@ decltype(auto) transaction(Session& s, F&& f) {
     throw;
   }
 }
+
+// Defined once with ATHANOR_SEPARATE_COMPILATION (issue 17): a Session's making (make_shared of
+// the SessionCore, its control block) and closing were compiled in every file that opened one.
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL Session::Session(Engine engine, SessionOptions options)
+    : core_(std::make_shared<detail::SessionCore>(std::move(engine), options)) {
+  detail::maybe_collect_cycles();  // a safe point: no object is in use by the library here
+}
+
+ATHANOR_DECL Session::Session(Engine engine, std::shared_ptr<detail::Replicas> replicas, SessionOptions options)
+    : Session(std::move(engine), options) {
+  if (replicas && !replicas->empty()) core_->replicas = std::move(replicas);
+}
+
+ATHANOR_DECL Session::~Session() {
+  if (!core_) return;
+  try {
+    core_->close();
+  } catch (...) {  // destructors never throw; an unreachable server has rolled back anyway
+  }
+}
+
+ATHANOR_DECL Session sessionmaker::operator()() const { return Session(engine_, replicas_, options_); }
+#endif  // ATHANOR_DEFINITIONS
 
 }  // namespace athanor::orm

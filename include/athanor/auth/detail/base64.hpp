@@ -9,9 +9,21 @@
 #include <string_view>  // std::string_view
 #include <vector>       // std::vector
 
+#include <athanor/auth/detail/config.hpp>
+
 namespace athanor::detail {
 
-inline std::string base64_encode_unpadded(std::span<const unsigned char> in) {
+ATHANOR_AUTH_DECL std::string base64_encode_unpadded(std::span<const unsigned char> in);
+ATHANOR_AUTH_DECL int base64_digit(char c);
+/// Strict decoding: nullopt on a character outside the alphabet (padding included), on a
+/// length of 1 mod 4 (no whole byte), and on non-zero unused bits in the last character.
+/// The PHC spec asks decoders to be strict so that one byte string has one encoding
+/// (https://github.com/P-H-C/phc-string-format/blob/master/phc-sf-spec.md#b64), which
+/// keeps PasswordHash equality (PHC string equality) meaningful.
+ATHANOR_AUTH_DECL std::optional<std::vector<unsigned char>> base64_decode_unpadded(std::string_view in);
+
+#if ATHANOR_AUTH_DEFINITIONS
+ATHANOR_AUTH_DECL std::string base64_encode_unpadded(std::span<const unsigned char> in) {
   static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   out.reserve((in.size() * 4 + 2) / 3);
@@ -30,7 +42,7 @@ inline std::string base64_encode_unpadded(std::span<const unsigned char> in) {
   return out;
 }
 
-inline int base64_digit(char c) {
+ATHANOR_AUTH_DECL int base64_digit(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;
   if (c >= '0' && c <= '9') return c - '0' + 52;
@@ -39,12 +51,7 @@ inline int base64_digit(char c) {
   return -1;
 }
 
-/// Strict decoding: nullopt on a character outside the alphabet (padding included), on a
-/// length of 1 mod 4 (no whole byte), and on non-zero unused bits in the last character.
-/// The PHC spec asks decoders to be strict so that one byte string has one encoding
-/// (https://github.com/P-H-C/phc-string-format/blob/master/phc-sf-spec.md#b64), which
-/// keeps PasswordHash equality (PHC string equality) meaningful.
-inline std::optional<std::vector<unsigned char>> base64_decode_unpadded(std::string_view in) {
+ATHANOR_AUTH_DECL std::optional<std::vector<unsigned char>> base64_decode_unpadded(std::string_view in) {
   if (in.size() % 4 == 1) return std::nullopt;
   std::vector<unsigned char> out;
   out.reserve(in.size() * 3 / 4);
@@ -63,5 +70,6 @@ inline std::optional<std::vector<unsigned char>> base64_decode_unpadded(std::str
   if ((acc & ((1u << bits) - 1)) != 0) return std::nullopt;  // non-canonical trailing bits
   return out;
 }
+#endif  // ATHANOR_AUTH_DEFINITIONS
 
 }  // namespace athanor::detail

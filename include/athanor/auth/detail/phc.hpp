@@ -12,6 +12,7 @@
 #include <vector>        // std::vector
 
 #include <athanor/auth/detail/base64.hpp>
+#include <athanor/auth/detail/config.hpp>
 #include <athanor/auth/scrypt_params.hpp>
 #include <athanor/core/error.hpp>
 
@@ -30,16 +31,27 @@ struct PhcScrypt {
   std::vector<unsigned char> hash;
 };
 
-[[noreturn]] inline void phc_error(const std::string& what) { throw ArgumentError("[athanor.auth.phc] " + what); }
+[[noreturn]] ATHANOR_AUTH_DECL void phc_error(const std::string& what);
+ATHANOR_AUTH_DECL std::string phc_format(const PhcScrypt& h);
+/// Splits `s` at each `sep` into `out` (at most `max` parts kept); returns how many parts
+/// there are in all, so that a caller can refuse too many or too few.
+ATHANOR_AUTH_DECL std::size_t phc_split(std::string_view s, char sep, std::string_view* out, std::size_t max);
+ATHANOR_AUTH_DECL unsigned phc_param(std::string_view field, const char* name);
+ATHANOR_AUTH_DECL std::vector<unsigned char> phc_bytes(std::string_view field, const char* name, std::size_t min, std::size_t max);
+/// Parses and validates; throws ArgumentError "[athanor.auth.phc] …". Messages say what is
+/// wrong but never repeat the string (a hash is still a secret worth not logging).
+ATHANOR_AUTH_DECL PhcScrypt phc_parse(std::string_view s);
 
-inline std::string phc_format(const PhcScrypt& h) {
+// Defined once with ATHANOR_SEPARATE_COMPILATION (auth/detail/config.hpp, issue 17).
+#if ATHANOR_AUTH_DEFINITIONS
+[[noreturn]] ATHANOR_AUTH_DECL void phc_error(const std::string& what) { throw ArgumentError("[athanor.auth.phc] " + what); }
+
+ATHANOR_AUTH_DECL std::string phc_format(const PhcScrypt& h) {
   return "$scrypt$ln=" + std::to_string(h.params.log2_n) + ",r=" + std::to_string(h.params.r) +
          ",p=" + std::to_string(h.params.p) + "$" + base64_encode_unpadded(h.salt) + "$" + base64_encode_unpadded(h.hash);
 }
 
-/// Splits `s` at each `sep` into `out` (at most `max` parts kept); returns how many parts
-/// there are in all, so that a caller can refuse too many or too few.
-inline std::size_t phc_split(std::string_view s, char sep, std::string_view* out, std::size_t max) {
+ATHANOR_AUTH_DECL std::size_t phc_split(std::string_view s, char sep, std::string_view* out, std::size_t max) {
   std::size_t n = 0;
   for (;;) {
     auto j = s.find(sep);
@@ -52,7 +64,7 @@ inline std::size_t phc_split(std::string_view s, char sep, std::string_view* out
 
 // PHC decimals: digits only, no sign, no leading zero (one spelling per value). Values
 // above 9999 are refused here already; the caps in ScryptParams are far lower.
-inline unsigned phc_param(std::string_view field, const char* name) {
+ATHANOR_AUTH_DECL unsigned phc_param(std::string_view field, const char* name) {
   std::string_view kv[2];
   if (phc_split(field, '=', kv, 2) != 2 || kv[0] != name) {
     phc_error(std::string("parameters must be ln=<log2 N>,r=<r>,p=<p> in this order; expected ") + name + "=");
@@ -67,7 +79,7 @@ inline unsigned phc_param(std::string_view field, const char* name) {
   return v;
 }
 
-inline std::vector<unsigned char> phc_bytes(std::string_view field, const char* name, std::size_t min, std::size_t max) {
+ATHANOR_AUTH_DECL std::vector<unsigned char> phc_bytes(std::string_view field, const char* name, std::size_t min, std::size_t max) {
   auto bytes = base64_decode_unpadded(field);
   if (!bytes) phc_error(std::string(name) + " is not valid base64 (standard alphabet, no '=' padding)");
   if (bytes->size() < min || bytes->size() > max) {
@@ -77,9 +89,7 @@ inline std::vector<unsigned char> phc_bytes(std::string_view field, const char* 
   return std::move(*bytes);
 }
 
-/// Parses and validates; throws ArgumentError "[athanor.auth.phc] …". Messages say what is
-/// wrong but never repeat the string (a hash is still a secret worth not logging).
-inline PhcScrypt phc_parse(std::string_view s) {
+ATHANOR_AUTH_DECL PhcScrypt phc_parse(std::string_view s) {
   static constexpr const char* layout = "expected $scrypt$ln=<log2 N>,r=<r>,p=<p>$<salt>$<hash>";
   if (s.size() > phc_max_length) phc_error("the string is longer than " + std::to_string(phc_max_length) + " characters");
   if (s.empty() || s[0] != '$') phc_error(std::string("not a PHC string: ") + layout);
@@ -110,5 +120,6 @@ inline PhcScrypt phc_parse(std::string_view s) {
   out.hash = phc_bytes(hash, "hash", phc_min_hash, phc_max_hash);
   return out;
 }
+#endif  // ATHANOR_AUTH_DEFINITIONS
 
 }  // namespace athanor::detail

@@ -7,6 +7,35 @@
 #  error "athanor/auth needs the OpenSSL 3 headers (Debian: libssl-dev) and linking with libcrypto"
 #endif
 
+#include <cstdint>      // std::uint32_t, std::uint64_t
+#include <span>         // std::span
+#include <string_view>  // std::string_view
+
+#include <athanor/auth/detail/config.hpp>
+
+namespace athanor::detail {
+
+/// Throws Error "[athanor.auth.kdf] <what>: <OpenSSL's reason>" and empties OpenSSL's
+/// thread-local error queue, so that a later failure does not report this one.
+[[noreturn]] ATHANOR_AUTH_DECL void openssl_error(const char* what);
+/// The memory OpenSSL's scrypt allocates: B = 128·r·p plus V, X and T = 128·r·(N + 2)
+/// (providers/implementations/kdfs/scrypt.c). Saturates instead of wrapping; OpenSSL
+/// refuses the impossible values itself.
+ATHANOR_AUTH_DECL std::uint64_t scrypt_memory(std::uint64_t n, std::uint64_t r, std::uint64_t p);
+/// scrypt(P = pass, S = salt, N = n, r, p, dkLen = out.size()) into `out`. The password goes
+/// to OpenSSL by pointer: no std::string copy here, and OpenSSL's own copy in the KDF
+/// context is freed with OPENSSL_clear_free. maxmem_bytes is set to exactly what these
+/// parameters need (OpenSSL's default of 32 MiB would refuse N = 2^17, r = 8).
+ATHANOR_AUTH_DECL void scrypt_derive(std::string_view pass, std::span<const unsigned char> salt, std::uint64_t n,
+                                     std::uint32_t r, std::uint32_t p, std::span<unsigned char> out);
+/// `out.size()` bytes from OpenSSL's CSPRNG (RAND_bytes: the default DRBG, seeded by the OS).
+ATHANOR_AUTH_DECL void random_bytes(std::span<unsigned char> out);
+
+}  // namespace athanor::detail
+
+// The definitions, and OpenSSL's headers with them: with ATHANOR_SEPARATE_COMPILATION only
+// <athanor/src.hpp>'s unit parses them (issue 17).
+#if ATHANOR_AUTH_DEFINITIONS
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -15,20 +44,15 @@
 #include <openssl/params.h>
 #include <openssl/rand.h>
 
-#include <cstdint>      // std::uint32_t, std::uint64_t
-#include <limits>       // std::numeric_limits
-#include <memory>       // std::unique_ptr
-#include <span>         // std::span
-#include <string>       // std::string
-#include <string_view>  // std::string_view
+#include <limits>  // std::numeric_limits
+#include <memory>  // std::unique_ptr
+#include <string>  // std::string
 
 #include <athanor/core/error.hpp>
 
 namespace athanor::detail {
 
-/// Throws Error "[athanor.auth.kdf] <what>: <OpenSSL's reason>" and empties OpenSSL's
-/// thread-local error queue, so that a later failure does not report this one.
-[[noreturn]] inline void openssl_error(const char* what) {
+[[noreturn]] ATHANOR_AUTH_DECL void openssl_error(const char* what) {
   unsigned long code = ERR_get_error();
   char reason[256] = "no reason given";
   if (code != 0) ERR_error_string_n(code, reason, sizeof reason);
@@ -36,10 +60,7 @@ namespace athanor::detail {
   throw Error(std::string("[athanor.auth.kdf] ") + what + ": " + reason);
 }
 
-/// The memory OpenSSL's scrypt allocates: B = 128·r·p plus V, X and T = 128·r·(N + 2)
-/// (providers/implementations/kdfs/scrypt.c). Saturates instead of wrapping; OpenSSL
-/// refuses the impossible values itself.
-inline std::uint64_t scrypt_memory(std::uint64_t n, std::uint64_t r, std::uint64_t p) {
+ATHANOR_AUTH_DECL std::uint64_t scrypt_memory(std::uint64_t n, std::uint64_t r, std::uint64_t p) {
   constexpr auto max = std::numeric_limits<std::uint64_t>::max();
   if (r == 0) return max;
   std::uint64_t limit = max / 128 / r;
@@ -47,12 +68,8 @@ inline std::uint64_t scrypt_memory(std::uint64_t n, std::uint64_t r, std::uint64
   return 128 * r * (n + p + 2);
 }
 
-/// scrypt(P = pass, S = salt, N = n, r, p, dkLen = out.size()) into `out`. The password goes
-/// to OpenSSL by pointer: no std::string copy here, and OpenSSL's own copy in the KDF
-/// context is freed with OPENSSL_clear_free. maxmem_bytes is set to exactly what these
-/// parameters need (OpenSSL's default of 32 MiB would refuse N = 2^17, r = 8).
-inline void scrypt_derive(std::string_view pass, std::span<const unsigned char> salt, std::uint64_t n, std::uint32_t r,
-                          std::uint32_t p, std::span<unsigned char> out) {
+ATHANOR_AUTH_DECL void scrypt_derive(std::string_view pass, std::span<const unsigned char> salt, std::uint64_t n,
+                                     std::uint32_t r, std::uint32_t p, std::span<unsigned char> out) {
   struct KdfFree {
     void operator()(EVP_KDF* k) const { EVP_KDF_free(k); }
     void operator()(EVP_KDF_CTX* c) const { EVP_KDF_CTX_free(c); }
@@ -82,9 +99,9 @@ inline void scrypt_derive(std::string_view pass, std::span<const unsigned char> 
   }
 }
 
-/// `out.size()` bytes from OpenSSL's CSPRNG (RAND_bytes: the default DRBG, seeded by the OS).
-inline void random_bytes(std::span<unsigned char> out) {
+ATHANOR_AUTH_DECL void random_bytes(std::span<unsigned char> out) {
   if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) openssl_error("RAND_bytes failed");
 }
 
 }  // namespace athanor::detail
+#endif  // ATHANOR_AUTH_DEFINITIONS

@@ -3,10 +3,15 @@
 #pragma once
 
 #include <functional>  // std::function
-#include <iostream>    // std::clog
 #include <memory>      // std::unique_ptr
 #include <optional>    // std::optional
 #include <string>      // std::string
+#include <vector>      // std::vector
+
+#include <athanor/config.hpp>
+#if ATHANOR_DEFINITIONS
+#include <iostream>    // std::clog, EngineState's default echo sink (definitions only: issue 17)
+#endif
 
 #include <athanor/dialect/dialect.hpp>
 #include <athanor/driver/url.hpp>
@@ -43,36 +48,52 @@ struct EngineState {
   std::unique_ptr<Pool> pool;
 
   /// Logs the SQL text and the number of parameters; their values only with echo_parameters.
-  void echo(std::string_view sql, std::size_t params) const {
-    if (!options.echo) return;
-    emit(std::string(sql) + "  [" + std::to_string(params) + (params == 1 ? " parameter]" : " parameters]"));
-  }
+  ATHANOR_DECL void echo(std::string_view sql, std::size_t params) const;
   /// The same, for a statement about to run with `values` (in placeholder order).
-  void echo(std::string_view sql, const std::vector<Value>& values) const {
-    if (!options.echo) return;
-    echo(sql, values.size());
-    if (options.echo_parameters && !values.empty()) emit("  parameters: " + echo_parameters_text(values));
-  }
+  ATHANOR_DECL void echo(std::string_view sql, const std::vector<Value>& values) const;
   /// The same, for a batch: `rows` rows of `width` values each in `values`; the values
   /// shown are the first row's.
-  void echo_batch(std::string_view sql, const std::vector<Value>& values, std::size_t width, std::size_t rows) const {
-    if (!options.echo) return;
-    emit(std::string(sql) + "  [" + std::to_string(width) + (width == 1 ? " parameter" : " parameters") + " × " +
-         std::to_string(rows) + (rows == 1 ? " row]" : " rows]"));
-    if (options.echo_parameters && width > 0) {
-      std::vector<Value> first(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(width));
-      emit("  parameters (first row): " + echo_parameters_text(first));
-    }
-  }
+  ATHANOR_DECL void echo_batch(std::string_view sql, const std::vector<Value>& values, std::size_t width,
+                               std::size_t rows) const;
 
  private:
-  void emit(const std::string& line) const {
-    if (options.echo_sink) {
-      options.echo_sink(line);
-    } else {
-      std::clog << "[athanor] " << line << '\n';
-    }
-  }
+  ATHANOR_DECL void emit(const std::string& line) const;
 };
 }  // namespace detail
+
+// Defined once with ATHANOR_SEPARATE_COMPILATION (issue 17), <iostream> with them: every file
+// that ran a statement compiled the echo and, through <iostream>, a static ios_base::Init.
+#if ATHANOR_DEFINITIONS
+namespace detail {
+ATHANOR_DECL void EngineState::echo(std::string_view sql, std::size_t params) const {
+  if (!options.echo) return;
+  emit(std::string(sql) + "  [" + std::to_string(params) + (params == 1 ? " parameter]" : " parameters]"));
+}
+
+ATHANOR_DECL void EngineState::echo(std::string_view sql, const std::vector<Value>& values) const {
+  if (!options.echo) return;
+  echo(sql, values.size());
+  if (options.echo_parameters && !values.empty()) emit("  parameters: " + echo_parameters_text(values));
+}
+
+ATHANOR_DECL void EngineState::echo_batch(std::string_view sql, const std::vector<Value>& values, std::size_t width,
+                                          std::size_t rows) const {
+  if (!options.echo) return;
+  emit(std::string(sql) + "  [" + std::to_string(width) + (width == 1 ? " parameter" : " parameters") + " × " +
+       std::to_string(rows) + (rows == 1 ? " row]" : " rows]"));
+  if (options.echo_parameters && width > 0) {
+    std::vector<Value> first(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(width));
+    emit("  parameters (first row): " + echo_parameters_text(first));
+  }
+}
+
+ATHANOR_DECL void EngineState::emit(const std::string& line) const {
+  if (options.echo_sink) {
+    options.echo_sink(line);
+  } else {
+    std::clog << "[athanor] " << line << '\n';
+  }
+}
+}  // namespace detail
+#endif  // ATHANOR_DEFINITIONS
 }  // namespace athanor

@@ -610,6 +610,8 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::load_joined
   return out;
 }
 
+ATHANOR_DECL SessionCore::~SessionCore() = default;
+
 ATHANOR_DECL void SessionCore::record_link(const RelInfo& info, const std::shared_ptr<InstanceBase>& owner,
                                      const std::shared_ptr<InstanceBase>& target, bool add) {
   // One association row, whichever side it was made from (both sides may be declared).

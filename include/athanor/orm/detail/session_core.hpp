@@ -7,6 +7,7 @@
 #include <typeinfo>       // std::type_info
 #include <unordered_map>  // std::unordered_map
 
+#include <athanor/config.hpp>
 #include <athanor/engine/engine.hpp>
 #include <athanor/orm/detail/cycles.hpp>
 #include <athanor/orm/detail/model_ops.hpp>
@@ -60,6 +61,9 @@ ObjectQuery object_query(const S& s) {
 
 struct SessionCore : std::enable_shared_from_this<SessionCore> {
   SessionCore(Engine e, SessionOptions o) : engine(std::move(e)), options(o) {}
+  /// Defined once (orm/detail/relations.hpp, issue 17): the destruction of every member below was
+  /// compiled in each file that opened a Session.
+  ATHANOR_DECL ~SessionCore();
 
   Engine engine;
   SessionOptions options;
