@@ -10,14 +10,10 @@
 #include <fstream>
 #include <sstream>
 
+#include "chinook/ddl.hpp"  // data_dir()
 #include "chinook/models.hpp"
 
 namespace chinook {
-
-inline std::string data_dir() {
-  const char* root = std::getenv("ATHANOR_CHINOOK_DIR");
-  return root && *root ? root : "/work/shared/data/chinook";
-}
 
 /// The statements of a SQL script, split on ';' at the end of a line outside string literals
 /// and comments (athanor's exec_driver_sql runs one statement at a time).

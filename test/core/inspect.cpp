@@ -3,6 +3,7 @@
 // reflect gives back M, compared as canonical() texts so that a difference reads as a diff.
 // Also the Chinook schema from the three published scripts: every backend reads the same.
 #include "support/backend.hpp"
+#include "chinook/ddl.hpp"
 
 #include <athanor/migrate/inspect.hpp>
 
@@ -93,35 +94,6 @@ std::string reflected(Engine& engine, const MetaData& md, CanonicalOptions optio
   return canonical(back, engine.dialect(), options);
 }
 
-/// The DDL statements (CREATE TABLE, ALTER TABLE, CREATE INDEX) of a published Chinook script;
-/// the rows are not needed to read the schema.
-std::vector<std::string> chinook_ddl(const std::string& file) {
-  const char* dir = std::getenv("ATHANOR_CHINOOK_DIR");
-  std::ifstream in(std::string(dir && *dir ? dir : "/work/shared/data/chinook") + "/" + file, std::ios::binary);
-  REQUIRE(in);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str(), plain;
-  for (std::size_t i = 0; i < text.size(); ++i) {  // without comments
-    if (text.compare(i, 2, "/*") == 0) {
-      i = text.find("*/", i + 2) + 1;
-    } else if (text.compare(i, 2, "--") == 0) {
-      i = text.find('\n', i) - 1;
-    } else {
-      plain += text[i];
-    }
-  }
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  for (std::size_t semi; (semi = plain.find(";\n", start)) != std::string::npos; start = semi + 2) {
-    std::string stmt = plain.substr(start, semi - start);
-    stmt.erase(0, stmt.find_first_not_of(" \t\r\n"));
-    std::string head = detail::lower(stmt.substr(0, 12));
-    if (head.rfind("create table", 0) == 0 || head.rfind("alter table", 0) == 0 || head.rfind("create index", 0) == 0) out.push_back(stmt);
-  }
-  return out;
-}
-
 /// Chinook's schema from the backend's own published script, reflected: canonical text without
 /// constraint names and generated keys (the scripts name and generate differently), names
 /// folded (lower case, no '_': PostgreSQL's script says invoice_line where the others say InvoiceLine).
@@ -132,7 +104,7 @@ std::string chinook_schema(Engine& engine, const std::string& script) {
     old.drop_all(engine);
   }
   auto conn = engine.connect();
-  for (auto& stmt : chinook_ddl(script)) conn.exec_driver_sql(stmt);
+  for (auto& stmt : chinook::ddl(script)) conn.exec_driver_sql(stmt);
   MetaData md;
   reflect(md, conn);
   std::string text = canonical(md, engine.dialect(), {.names = false, .autoincrement = false}), folded;

@@ -95,27 +95,6 @@ void load_chinook(Engine& raw, Engine& target) {
   tx.commit();
 }
 
-/// The DDL statements (CREATE TABLE, ALTER TABLE, CREATE INDEX) of a published Chinook script,
-/// as test/core/inspect.cpp reads them (the rows are not needed here).
-std::vector<std::string> chinook_ddl(const std::string& file) {
-  std::string text = read_file(chinook::data_dir() + "/" + file), plain;
-  REQUIRE(!text.empty());
-  for (std::size_t i = 0; i < text.size(); ++i) {  // without comments
-    if (text.compare(i, 2, "/*") == 0) i = text.find("*/", i + 2) + 1;
-    else if (text.compare(i, 2, "--") == 0) i = text.find('\n', i) - 1;
-    else plain += text[i];
-  }
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  for (std::size_t semi; (semi = plain.find(";\n", start)) != std::string::npos; start = semi + 2) {
-    std::string stmt = plain.substr(start, semi - start);
-    stmt.erase(0, stmt.find_first_not_of(" \t\r\n"));
-    std::string head = detail::lower(stmt.substr(0, 12));
-    if (head.rfind("create table", 0) == 0 || head.rfind("alter table", 0) == 0 || head.rfind("create index", 0) == 0) out.push_back(stmt);
-  }
-  return out;
-}
-
 /// A header with what the published scripts do differently folded away: the comment, index
 /// and constraint names (IFK_AlbumArtistId / album_artist_id_idx) and generated keys (only SQLite's INTEGER
 /// PRIMARY KEY is one), then names folded: lower case, no '_' (invoice_line / InvoiceLine).
@@ -351,7 +330,7 @@ TEST_CASE("codegen of the backend's own published Chinook script: the checked-in
                                                                : "Chinook_Sqlite.sql";
   {
     auto conn = engine.connect();
-    for (auto& stmt : chinook_ddl(script)) conn.exec_driver_sql(stmt);
+    for (auto& stmt : chinook::ddl(script)) conn.exec_driver_sql(stmt);
   }
   auto got = folded(mg::codegen(engine, {.namespace_ = "chinook_gen"}));
   auto want = folded(read_file(source_root() + "/test/migrate/generated/chinook_models.hpp"));
