@@ -12,6 +12,7 @@
 #include <athanor/dialect/postgresql.hpp>
 #include <athanor/dialect/sqlite.hpp>
 #include <athanor/migrate/diff.hpp>
+#include <athanor/orm.hpp>
 
 using namespace athanor;
 namespace mg = athanor::migrate;
@@ -77,7 +78,47 @@ mg::Diff step(Engine& engine, const MetaData& md, const std::vector<std::string>
   return d;
 }
 
+// The same table in two versions of an ORM model: full_name was name.
+struct MgPersonV1 {
+  orm::Mapped<int> id;
+  orm::Mapped<std::string> name;
+  static void configure(orm::Mapper<MgPersonV1>& m) {
+    m.column<&MgPersonV1::id>().primary_key();
+    m.column<&MgPersonV1::name>().length(40);
+  }
+};
+ATHANOR_MODEL(MgPersonV1, "mg_people", id, name)
+struct MgPersonV2 {
+  orm::Mapped<int> id;
+  orm::Mapped<std::string> full_name;
+  static void configure(orm::Mapper<MgPersonV2>& m) {
+    m.column<&MgPersonV2::id>().primary_key();
+    m.column<&MgPersonV2::full_name>().length(40).renamed_from("name");
+  }
+};
+ATHANOR_MODEL(MgPersonV2, "mg_people", id, full_name)
+
 }  // namespace
+
+TEST_CASE("an ORM model's renamed_from: the diff renames the column and the rows keep their values") {
+  Engine engine = test::engine();
+  empty_database(engine);
+  orm::Registry v1, v2;
+  v1.map<MgPersonV1>();
+  v2.map<MgPersonV2>();
+  v1.metadata().create_all(engine);
+  std::vector<std::string> names{"ann", "bob o'brien", "cy"};
+  {
+    orm::Session s(engine);
+    for (auto& n : names) s.add(MgPersonV1{.name = n});
+    s.commit();
+  }
+  step(engine, v2.metadata(), {"rename column mg_people.name -> full_name"});
+  orm::Session s(engine);
+  std::vector<std::string> got;
+  for (auto& p : s.scalars(orm::select<MgPersonV2>().order_by(orm::c<&MgPersonV2::id>))) got.push_back(*p->full_name);
+  CHECK(got == names);
+}
 
 TEST_CASE("model versions: each diff applied leaves nothing to diff, rows kept") {
   Engine engine = test::engine();

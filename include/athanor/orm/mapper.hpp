@@ -36,6 +36,10 @@ class ColumnOptions {
   }
   /// Overrides the SQL type (e.g. `Text{}`, `Numeric{12, 2}`, `DateTimeType{true}`).
   ColumnOptions& type(SqlType t) { return c_.type = std::move(t), *this; }
+  /// The column's name before a rename: migrate::diff() then renames it (values kept) instead of
+  /// dropping `old` and adding this one. Remove it once every database has the new name.
+  /// **Example**: `m.column<&User::full_name>().renamed_from("name");`
+  ColumnOptions& renamed_from(std::string old) { return c_.renamed_from = std::move(old), *this; }
   /// Optimistic concurrency: flush checks and increments this integer column (StaleDataError).
   ColumnOptions& version() { return version_ = true, *this; }
   /// What was declared, read by the Registry when it builds the table.
