@@ -38,7 +38,9 @@ struct Step {
 /// `op.create_index(table, index, migrate::concurrently)` / `op.drop_index(…, concurrently)`:
 /// on PostgreSQL CREATE/DROP INDEX CONCURRENTLY (no lock blocking writes while the index
 /// builds), run outside the revision's transaction; elsewhere the plain statement (MariaDB
-/// builds indexes online already; SQLite has no such option).
+/// builds indexes online already; SQLite has no such option). On PostgreSQL the concurrent
+/// steps run after the revision's other steps (up) or before them (down), whatever their place
+/// in the revision: keep a table or column they use alive through the whole revision.
 struct Concurrently {};
 inline constexpr Concurrently concurrently{};
 
