@@ -4,7 +4,8 @@
 // time with the schema diff against that version's models empty after each, then downgraded
 // one at a time the same way and to "base". Also: several heads refused with their names,
 // an edited applied revision refused by checksum, an upgrade resumed after a failed step, and
-// the offline SQL is what upgrade() runs.
+// the offline SQL is what upgrade() runs; an index built CONCURRENTLY (PostgreSQL: outside the
+// revision's transaction, claimed by its version row; resumed after a failure; two upgraders).
 #include "support/backend.hpp"
 #include "support/printing.hpp"
 #include "support/empty_database.hpp"
@@ -13,6 +14,7 @@
 #include <athanor/migrate/upgrade.hpp>
 
 #include <fstream>
+#include <thread>
 #include <sstream>
 
 #include "generated/revision_i0.hpp"  // written by autogenerate (the test below checks it still is)
@@ -349,4 +351,149 @@ TEST_CASE("a revision autogenerate wrote compiles, runs, and leaves nothing to d
   CHECK(mg::autogenerate(md, engine, revs, "nothing", {}, "n1").source.find(".up = [](migrate::Ops& op) {\n    },") != std::string::npos);
   mg::downgrade(engine, revs, "base");
   CHECK(user_tables(engine) == std::vector<std::string>{});
+}
+
+namespace {
+mg::Revisions concurrent_revisions() {
+  mg::Revisions revs;
+  revs.add({.id = "c1", .parents = {}, .message = "table",
+            .up = [](mg::Ops& op) { op.create_table("rv_c", Column{"id", Integer{}, primary_key}, Column{"code", String{20}}); },
+            .down = [](mg::Ops& op) { op.drop_table("rv_c"); }});
+  revs.add({.id = "c2", .parents = {"c1"}, .message = "a column, and a unique index built concurrently",
+            .up = [](mg::Ops& op) {
+              op.add_column("rv_c", Column{"note", String{20}});
+              op.create_index("rv_c", Index{"", {"code"}, true}, mg::concurrently);
+            },
+            .down = [](mg::Ops& op) {
+              op.drop_index("rv_c", "ix_rv_c_code", mg::concurrently);
+              op.drop_column("rv_c", "note");
+            }});
+  return revs;
+}
+bool has_index(Engine& engine, const std::string& name) {
+  Inspector in(engine);
+  for (auto& ix : in.indexes("rv_c"))
+    if (ix.name == name) return true;
+  for (auto& u : in.unique_constraints("rv_c"))  // a unique index reflects as one where the backend says so
+    if (u.name == name) return true;
+  return false;
+}
+}  // namespace
+
+TEST_CASE("an index built CONCURRENTLY: outside the transaction on PostgreSQL, plain elsewhere; a failure resumes") {
+  std::string echoed;
+  Engine engine = test::engine({.echo = true, .echo_sink = [&](std::string_view line) { echoed += std::string(line) + "\n"; }});
+  empty_database(engine);
+  bool pg = engine.dialect().name() == "postgresql";
+  auto revs = concurrent_revisions();
+  std::string offline = mg::upgrade_sql(engine.dialect(), revs);
+  std::string c2 = offline.substr(offline.find("-- revision c2"));
+  if (pg) {
+    // After the revision's COMMIT, claimed by its version row (steps_done: 1 step done, then 2).
+    CHECK(c2.substr(c2.find("COMMIT;\n")) ==
+          "COMMIT;\n-- outside the transaction (PostgreSQL refuses CONCURRENTLY inside one)\n"
+          "UPDATE \"athanor_version\" SET steps_done = -2 WHERE revision = 'c2' AND steps_done = 1;\n"
+          "CREATE UNIQUE INDEX CONCURRENTLY \"ix_rv_c_code\" ON \"rv_c\" (\"code\");\n"
+          "UPDATE \"athanor_version\" SET steps_done = 2 WHERE revision = 'c2';\n"
+          "UPDATE \"athanor_version\" SET complete = 1 WHERE revision = 'c2';\n");
+    CHECK(c2.find("INSERT INTO \"athanor_version\" (revision, checksum, steps_done, complete) VALUES ('c2', ") != std::string::npos);
+    CHECK(mg::downgrade_sql(engine.dialect(), revs, "c1").find("-- revision c2 (down): a column, and a unique index built concurrently\n"
+                                                               "DROP INDEX CONCURRENTLY IF EXISTS \"ix_rv_c_code\";\nBEGIN;\n") == 0);
+  } else {
+    CHECK(offline.find("CONCURRENTLY") == std::string::npos);
+    INFO(c2);
+    CHECK(c2.find("UNIQUE") != std::string::npos);
+  }
+  // Rows that break the unique index: the concurrent step fails (on PostgreSQL after the
+  // transaction committed: the row records 1 step done; the INVALID index it left is dropped).
+  mg::upgrade(engine, revs, "c1");
+  engine.connect().exec_driver_sql("INSERT INTO rv_c (id, code) VALUES (1, 'a'), (2, 'a')");
+  CHECK_THROWS_AS(mg::upgrade(engine, revs), IntegrityError);
+  auto rows = mg::applied(engine);
+  if (pg) {
+    REQUIRE(rows.size() == 2);
+    CHECK((rows[1].id == "c2" && !rows[1].complete && rows[1].steps_done == 1));
+    CHECK(mg::current(engine, revs) == std::vector<std::string>{"c1"});
+    CHECK(!has_index(engine, "ix_rv_c_code"));  // not even INVALID
+    CHECK_THROWS_WITH_AS(mg::downgrade(engine, revs, "base"),
+                         "[athanor.revision.partial] revision c2 is half applied (1 steps done): run upgrade to finish it before downgrading",
+                         mg::RevisionError);
+  } else if (engine.dialect().capabilities().transactional_ddl) {
+    CHECK(rows.size() == 1);
+  }
+  engine.connect().exec_driver_sql("DELETE FROM rv_c WHERE id = 2");
+  echoed.clear();
+  mg::upgrade(engine, revs);  // resumes: the column is not added twice
+  CHECK(mg::current(engine, revs) == std::vector<std::string>{"c2"});
+  CHECK(has_index(engine, "ix_rv_c_code"));
+  MetaData md;
+  Table{"rv_c", md, Column{"id", Integer{}, primary_key}, Column{"code", String{20}}, Column{"note", String{20}},
+        Index{"ix_rv_c_code", {"code"}, true}};
+  CHECK(mg::diff(md, engine).describe() == std::vector<std::string>{});
+  if (pg) {
+    CHECK(echoed.find("ALTER TABLE") == std::string::npos);
+    // An upgrade interrupted while building it (its claim left, an INVALID index left): the
+    // next upgrade takes the step back, drops the INVALID index and builds it.
+    mg::downgrade(engine, revs, "c1");
+    CHECK(!has_index(engine, "ix_rv_c_code"));
+    auto conn = engine.connect();
+    conn.exec_driver_sql("INSERT INTO rv_c (id, code) VALUES (2, 'a')");
+    CHECK_THROWS(conn.exec_driver_sql("CREATE UNIQUE INDEX CONCURRENTLY ix_rv_c_code ON rv_c (code)"));
+    conn.exec_driver_sql("DELETE FROM rv_c WHERE id = 2");
+    conn.exec_driver_sql("ALTER TABLE rv_c ADD COLUMN note VARCHAR(20)");
+    conn.exec_driver_sql("INSERT INTO athanor_version (revision, checksum, steps_done, complete) VALUES ('c2', '" + revs.checksum("c2", engine.dialect()) +
+                         "', -2, 0)");
+    CHECK(conn.exec_driver_sql("SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'ix_rv_c_code' "
+                               "AND NOT i.indisvalid").all().at(0).get<std::int64_t>(0) == 1);
+    CHECK(mg::upgrade(engine, revs) == std::vector<std::string>{"c2"});
+    CHECK(mg::current(engine, revs) == std::vector<std::string>{"c2"});
+    CHECK(mg::diff(md, engine).describe() == std::vector<std::string>{});
+  }
+  // Offline SQL is what ran (from c1: each statement appears in the echo).
+  mg::downgrade(engine, revs, "c1");
+  CHECK(!has_index(engine, "ix_rv_c_code"));
+  std::string from_c1 = mg::upgrade_sql(engine.dialect(), revs, "c1");
+  echoed.clear();
+  mg::upgrade(engine, revs);
+  std::size_t at = 0;
+  for (std::size_t nl; (nl = from_c1.find('\n', at)) != std::string::npos; at = nl + 1) {
+    std::string line = from_c1.substr(at, nl - at);
+    if (line.empty() || line.starts_with("--") || line == "BEGIN;" || line == "COMMIT;") continue;
+    line.pop_back();
+    INFO(line);
+    CHECK(echoed.find(line + "  [0 parameters]") != std::string::npos);
+  }
+  if (pg) CHECK(echoed.find("CREATE UNIQUE INDEX CONCURRENTLY") > echoed.find("COMMIT"));
+  mg::downgrade(engine, revs, "base");
+  CHECK(user_tables(engine) == std::vector<std::string>{});
+}
+
+TEST_CASE("two upgrades at once build a CONCURRENTLY index once (the step is claimed by its version row)") {
+  if (test::backend() != "postgresql") return;  // elsewhere the plain statement, under the lock of cli.cpp's test
+  Engine e1 = test::engine();
+  empty_database(e1);
+  Engine e2 = create_engine(test::url());
+  auto revs = concurrent_revisions();
+  for (int round = 0; round < 3; ++round) {
+    INFO("round " << round);
+    mg::upgrade(e1, revs, "c1");
+    // Enough rows that the index build takes a while, for the other upgrade to find it running.
+    e1.connect().exec_driver_sql("INSERT INTO rv_c (id, code) SELECT g, 'x' || g FROM generate_series(1, 300000) g");
+    std::string err1, err2;
+    std::vector<std::string> ran1, ran2;
+    std::thread t1([&] { try { ran1 = mg::upgrade(e1, revs); } catch (const std::exception& x) { err1 = x.what(); } });
+    std::thread t2([&] { try { ran2 = mg::upgrade(e2, revs); } catch (const std::exception& x) { err2 = x.what(); } });
+    t1.join();
+    t2.join();
+    CHECK(err1 == "");
+    CHECK(err2 == "");
+    // Each step ran once (a second ADD COLUMN or CREATE INDEX would have failed): one upgrade
+    // may run the transaction and the other the concurrent step, then both return c2.
+    CHECK((ran1 == std::vector<std::string>{"c2"} || ran2 == std::vector<std::string>{"c2"}));
+    CHECK(mg::current(e1, revs) == std::vector<std::string>{"c2"});
+    CHECK(has_index(e1, "ix_rv_c_code"));
+    CHECK(e1.connect().exec_driver_sql("SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                                       "WHERE c.relname = 'ix_rv_c_code' AND i.indisvalid").all().at(0).get<std::int64_t>(0) == 1);
+    mg::downgrade(e1, revs, "base");
+  }
 }

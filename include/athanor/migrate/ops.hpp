@@ -29,7 +29,20 @@ struct Step {
   std::vector<std::string> checks;             ///< statements of body that must return no row
   std::function<void(Connection&)> data;       ///< a data step (body empty)
   std::string label;                           ///< a data step's name (offline SQL shows it)
+  /// PostgreSQL's CREATE/DROP INDEX CONCURRENTLY: refused inside a transaction block, so
+  /// upgrade() runs it outside the revision's transaction (upgrade.hpp). Its index: `index`.
+  bool concurrent = false;
+  std::string index;
 };
+
+/// `op.create_index(table, index, migrate::concurrently)` / `op.drop_index(…, concurrently)`:
+/// on PostgreSQL CREATE/DROP INDEX CONCURRENTLY (no lock blocking writes while the index
+/// builds), run outside the revision's transaction; elsewhere the plain statement (MariaDB
+/// builds indexes online already; SQLite has no such option). On PostgreSQL the concurrent
+/// steps run after the revision's other steps (up) or before them (down), whatever their place
+/// in the revision: keep a table or column they use alive through the whole revision.
+struct Concurrently {};
+inline constexpr Concurrently concurrently{};
 
 /// The operations a revision calls. Table/column/constraint names are SQL names; a name of
 /// a constraint declared without one is the naming convention's (`uq_users_email`).
@@ -126,6 +139,21 @@ class Ops {
   void create_index(const std::string& table, Index index) {
     edit(table, [&](athanor::detail::TableData& t) { t.indexes.push_back(std::move(index)); });
   }
+  /// CREATE INDEX CONCURRENTLY on PostgreSQL (see Concurrently), CREATE INDEX elsewhere.
+  void create_index(const std::string& table, Index index, Concurrently) {
+    std::string name = index.name;
+    edit(table, [&](athanor::detail::TableData& t) {
+      name = t.index_name(index);
+      t.indexes.push_back(std::move(index));
+    });
+    mark_concurrent(name, "INDEX ", "INDEX CONCURRENTLY ");
+  }
+  /// DROP INDEX CONCURRENTLY IF EXISTS on PostgreSQL (IF EXISTS: a retry after a failure is
+  /// harmless), DROP INDEX elsewhere.
+  void drop_index(const std::string& table, const std::string& name, Concurrently) {
+    drop_index(table, name);
+    mark_concurrent(name, "DROP INDEX ", "DROP INDEX CONCURRENTLY IF EXISTS ");
+  }
   /// DROP INDEX by the name the database has (a generated one: `ix_users_email`).
   void drop_index(const std::string& table, const std::string& name) {
     edit(table, [&](athanor::detail::TableData& t) {
@@ -176,7 +204,7 @@ class Ops {
 
   /// SQL run as is, on every dialect. Changes the schema model does not know of (DDL here)
   /// are invisible to later operations: keep schema changes in the calls above.
-  void execute(std::string sql) { out_.push_back(Step{{}, {std::move(sql)}, {}, {}, {}, {}}); }
+  void execute(std::string sql) { out_.push_back(Step{{}, {std::move(sql)}, {}, {}, {}, {}, false, {}}); }
   /// SQL per dialect name ("sqlite", "postgresql", "mysql"; "*" for the others). A dialect
   /// with neither is an ArgumentError: a step silently skipped would leave its data wrong.
   void execute(const std::map<std::string, std::string>& per_dialect) {
@@ -190,7 +218,7 @@ class Ops {
   /// A data step: a C++ callback given the migration's connection (inside its transaction
   /// where the dialect's DDL is transactional). Offline SQL shows only its label.
   void data(std::string label, std::function<void(Connection&)> fn) {
-    out_.push_back(Step{{}, {}, {}, {}, std::move(fn), std::move(label)});
+    out_.push_back(Step{{}, {}, {}, {}, std::move(fn), std::move(label), false, {}});
   }
 
  private:
@@ -207,6 +235,18 @@ class Ops {
   }
   static void gone(const athanor::detail::TableData& t, const std::string& name, std::size_t erased) {
     if (!erased) throw ArgumentError("[athanor.revision.unknown_constraint] table " + t.name + " has no index or constraint " + name);
+  }
+  /// Makes the step just written concurrent on PostgreSQL: its one statement gets the keyword.
+  void mark_concurrent(const std::string& index, const std::string& from, const std::string& to) {
+    if (d_.name() != "postgresql" || out_.empty()) return;
+    Step& s = out_.back();
+    if (s.body.size() != 1 || !s.before.empty() || !s.after.empty())
+      throw ArgumentError("[athanor.revision.concurrently] index " + index + " did not render as one statement: " +
+                          std::to_string(s.body.size()) + " statements");
+    auto at = s.body[0].find(from);
+    if (at == std::string::npos) throw ArgumentError("[athanor.revision.concurrently] unexpected index SQL: " + s.body[0]);
+    s.body[0].replace(at, from.size(), to);
+    s.concurrent = true, s.index = index;
   }
   /// Gives every index and constraint its generated name explicitly (and turns a column's
   /// `unique`/`index` flags into named ones), so it keeps the name the database has when a
@@ -249,7 +289,7 @@ class Ops {
     auto target = metadata(next), current = metadata(state_);
     Script s = render(compare(target, current, d_, o), d_);
     state_ = std::move(next);
-    if (!s.empty()) out_.push_back(Step{std::move(s.before), std::move(s.body), std::move(s.after), std::move(s.checks), {}, {}});
+    if (!s.empty()) out_.push_back(Step{std::move(s.before), std::move(s.body), std::move(s.after), std::move(s.checks), {}, {}, false, {}});
   }
 
   SchemaState& state_;

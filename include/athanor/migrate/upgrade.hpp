@@ -7,6 +7,11 @@
 // transaction (SQLite's rebuild pragmas around it); MariaDB commits each DDL by itself, so a
 // revision runs one statement at a time and its row counts the steps done: a failed revision
 // stays half applied, is reported, and the next upgrade() resumes after its last step done.
+// PostgreSQL's CREATE/DROP INDEX CONCURRENTLY (op.create_index(…, concurrently)) cannot run
+// in a transaction block: an up's transaction commits its other steps with the version row
+// incomplete, then each concurrent statement runs in autocommit, claimed by that row the same
+// MariaDB-like way (steps_done), then the row is completed; a down runs them before its
+// transaction (DROP … IF EXISTS, so a retry is plain).
 //
 // The migration lock (two upgrades at once apply each revision once), without a session-level
 // lock, so that it holds behind a transaction pooler (PgBouncer's transaction mode hands each
@@ -22,6 +27,7 @@
 #pragma once
 
 #include <chrono>  // std::chrono::steady_clock
+#include <optional>  // std::optional
 #include <random>  // std::random_device
 #include <set>     // std::set
 #include <thread>  // std::this_thread::sleep_for
@@ -72,10 +78,22 @@ struct Unit {
   std::string label;
   bool check = false;                      ///< must return no row
 };
+/// A concurrent index statement (PostgreSQL), run outside the revision's transaction.
+struct Outside {
+  std::string sql, index;
+  bool create = false;
+};
 struct Program {
   std::vector<std::string> before, after;  ///< outside the transaction (SQLite's pragmas)
   std::vector<Unit> units;
   bool transactional = true;
+  // Up: CREATE/DROP INDEX CONCURRENTLY after the transaction, which commits the version row
+  // incomplete with `outside_base` steps done; each then runs claimed by its row (run_outside).
+  // Down: before the transaction (only DROP … IF EXISTS / CREATE, so a retry is plain).
+  std::vector<Outside> outside;
+  std::int64_t outside_base = 0;
+  bool up = true;
+  std::string id;
 };
 
 inline std::string lit(const Dialect& d, const std::string& s) {
@@ -114,13 +132,26 @@ inline Program program(const Revisions& revs, const std::string& id, bool up, co
   std::string where = " WHERE revision = " + lit(d, id);
   std::string sum = revs.checksum(id, d);
   std::vector<Unit> steps;
+  p.up = up, p.id = id;
   for (auto& s : plan.steps) {
+    if (s.concurrent) {
+      p.outside.push_back(Outside{s.body.at(0), s.index, s.body[0].starts_with("CREATE")});
+      continue;
+    }
     for (auto& x : s.before)
       if (std::find(p.before.begin(), p.before.end(), x) == p.before.end()) p.before.push_back(x);
     for (auto& x : s.after)
       if (std::find(p.after.begin(), p.after.end(), x) == p.after.end()) p.after.push_back(x);
     if (s.data) steps.push_back(Unit{{}, s.data, s.label, false});
     for (auto& x : s.body) steps.push_back(Unit{x, {}, {}, std::find(s.checks.begin(), s.checks.end(), x) != s.checks.end()});
+  }
+  if (!p.outside.empty() && up) {  // PostgreSQL only: the row says how far it got, as MariaDB's
+    p.outside_base = static_cast<std::int64_t>(steps.size());
+    p.units = std::move(steps);
+    p.units.push_back(Unit{"INSERT INTO " + vt(d) + " (revision, checksum, steps_done, complete) VALUES (" + lit(d, id) + ", " +
+                               lit(d, sum) + ", " + std::to_string(p.outside_base) + ", 0)",
+                           {}, {}, false});
+    return p;
   }
   if (p.transactional || !up) {
     p.units = std::move(steps);
@@ -141,13 +172,36 @@ inline Program program(const Revisions& revs, const std::string& id, bool up, co
   return p;
 }
 
-inline std::string text(const Program& p) {
+/// The statements around concurrent step `k` (0-based steps done before it): the claim
+/// (one upgrade's UPDATE matches; steps_done = -(k+1) while it runs), and its completion.
+inline std::string claim_sql(const Dialect& d, const std::string& id, std::int64_t k) {
+  return "UPDATE " + vt(d) + " SET steps_done = " + std::to_string(-(k + 1)) + " WHERE revision = " + lit(d, id) +
+         " AND steps_done = " + std::to_string(k);
+}
+inline std::string step_done_sql(const Dialect& d, const std::string& id, std::int64_t k) {
+  return "UPDATE " + vt(d) + " SET steps_done = " + std::to_string(k + 1) + " WHERE revision = " + lit(d, id);
+}
+inline std::string complete_sql(const Dialect& d, const std::string& id) {
+  return "UPDATE " + vt(d) + " SET complete = 1 WHERE revision = " + lit(d, id);
+}
+
+inline std::string text(const Program& p, const Dialect& d) {
   std::string s;
+  if (!p.up)
+    for (auto& o : p.outside) s += o.sql + ";\n";
   for (auto& x : p.before) s += x + ";\n";
   if (p.transactional) s += "BEGIN;\n";
   for (auto& u : p.units) s += u.data ? "-- data step: " + u.label + " (a C++ callback: run by migrate::upgrade only)\n" : u.sql + ";\n";
   if (p.transactional) s += "COMMIT;\n";
   for (auto& x : p.after) s += x + ";\n";
+  if (p.up && !p.outside.empty()) {
+    s += "-- outside the transaction (PostgreSQL refuses CONCURRENTLY inside one)\n";
+    for (std::size_t j = 0; j < p.outside.size(); ++j) {
+      auto k = p.outside_base + static_cast<std::int64_t>(j);
+      s += claim_sql(d, p.id, k) + ";\n" + p.outside[j].sql + ";\n" + step_done_sql(d, p.id, k) + ";\n";
+    }
+    s += complete_sql(d, p.id) + ";\n";
+  }
   return s;
 }
 
@@ -165,6 +219,8 @@ inline void lock_in_transaction(Connection& conn) {
 /// Runs `p`; where DDL is transactional, under the lock, and only when `needed` (asked under
 /// it) says the revision still has to run. Returns false when it was skipped.
 inline bool run(Connection& conn, const Program& p, const std::function<bool(Connection&)>& needed = {}) {
+  if (!p.up && !p.outside.empty() && (!needed || needed(conn)))
+    for (auto& o : p.outside) conn.exec_driver_sql(o.sql);  // autocommit, before the transaction
   if (p.transactional && needed) {
     for (auto& x : p.before) conn.exec_driver_sql(x);
     bool ran = false;
@@ -212,6 +268,85 @@ inline bool run(Connection& conn, const Program& p, const std::function<bool(Con
   }
   for (auto& x : p.after) conn.exec_driver_sql(x);
   return true;
+}
+
+/// Drops index `name` if a failed or interrupted CREATE INDEX CONCURRENTLY left it INVALID
+/// (PostgreSQL keeps such an index, unused for reads but updated by every write).
+inline void drop_invalid_index(Connection& conn, const std::string& name) {
+  const Dialect& d = conn.dialect();
+  auto r = conn.exec_driver_sql("SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = " + lit(d, name) +
+                                " AND c.relnamespace = to_regnamespace(current_schema())::oid AND NOT i.indisvalid");
+  if (!r.all().empty()) {
+    std::string q;
+    d.quote(q, name);
+    conn.exec_driver_sql("DROP INDEX CONCURRENTLY IF EXISTS " + q);
+  }
+}
+
+/// The concurrent steps of `p` (an up), outside any transaction, after its transaction
+/// committed the version row incomplete. Each step is claimed by a conditional UPDATE of the
+/// row (autocommit: one upgrade's matches), so two upgrades never both run it and no session
+/// state is held (a pooler may run each statement on another server session). A step claimed
+/// by an upgrade that is gone (no session runs its statement, pg_stat_activity, for 2 s) is taken back
+/// and its INVALID index dropped; one still running is waited for until `wait`, then
+/// `[athanor.revision.locked]`. A failure gives the claim back and drops the INVALID index, so
+/// the next upgrade() retries the step. Returns whether it ran any step.
+inline bool run_outside(Connection& conn, const Program& p, std::chrono::milliseconds wait) {
+  const Dialect& d = conn.dialect();
+  std::string row = "SELECT steps_done, complete FROM " + vt(d) + " WHERE revision = " + lit(d, p.id);
+  bool ran = false;
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  constexpr auto stale_after = std::chrono::seconds(2);
+  std::optional<std::chrono::steady_clock::time_point> idle_since;
+  for (std::size_t j = 0; j < p.outside.size(); ++j) {
+    const Outside& o = p.outside[j];
+    auto k = p.outside_base + static_cast<std::int64_t>(j);
+    for (auto pause = std::chrono::milliseconds(20);; pause = std::min(pause * 2, std::chrono::milliseconds(500))) {
+      auto rows = conn.exec_driver_sql(row).all();
+      if (rows.empty()) throw RevisionError("[athanor.revision.partial] revision " + p.id + "'s version row disappeared during its upgrade");
+      auto done = rows[0].get<std::int64_t>(0);
+      if (rows[0].get<std::int64_t>(1) != 0 || done >= k + 1) break;  // another upgrade did it
+      if (done == k) {
+        if (conn.exec_driver_sql(claim_sql(d, p.id, k)).rowcount() != 1) continue;  // another one claimed it first
+        try {
+          if (o.create) drop_invalid_index(conn, o.index);
+          conn.exec_driver_sql(o.sql);
+        } catch (...) {
+          try {  // give the claim back: the next upgrade() retries the step
+            if (o.create) drop_invalid_index(conn, o.index);
+            conn.exec_driver_sql("UPDATE " + vt(d) + " SET steps_done = " + std::to_string(k) + " WHERE revision = " + lit(d, p.id) +
+                                 " AND steps_done = " + std::to_string(-(k + 1)));
+          } catch (...) {  // the connection is gone: the claim is stale, the next upgrade takes it back
+          }
+          throw;
+        }
+        conn.exec_driver_sql(step_done_sql(d, p.id, k));
+        ran = true;
+        break;
+      }
+      if (done != -(k + 1))
+        throw RevisionError("[athanor.revision.partial] revision " + p.id + " records " + std::to_string(done) +
+                            " steps done, which its concurrent steps cannot follow from (expected " + std::to_string(k) + ")");
+      auto alive = conn.exec_driver_sql("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query = " + lit(d, o.sql) +
+                                        " AND pid <> pg_backend_pid()");
+      // Not running is not yet gone: the claimer sends its statement just after claiming, and
+      // records it done just after; only a claim seen idle for `stale_after` is taken back.
+      if (alive.all().at(0).get<std::int64_t>(0) != 0) idle_since.reset();
+      else if (!idle_since) idle_since = std::chrono::steady_clock::now();
+      if (idle_since && std::chrono::steady_clock::now() - *idle_since >= stale_after) {  // its upgrade is gone: take the step back
+        idle_since.reset();
+        if (o.create) drop_invalid_index(conn, o.index);
+        conn.exec_driver_sql("UPDATE " + vt(d) + " SET steps_done = " + std::to_string(k) + " WHERE revision = " + lit(d, p.id) +
+                             " AND steps_done = " + std::to_string(-(k + 1)));
+        continue;
+      }
+      if (std::chrono::steady_clock::now() > deadline)
+        throw RevisionError("[athanor.revision.locked] another upgrade runs revision " + p.id + "'s step " + o.sql);
+      std::this_thread::sleep_for(pause);
+    }
+  }
+  conn.exec_driver_sql(complete_sql(d, p.id));
+  return ran;
 }
 
 inline std::vector<AppliedRevision> read_versions(Connection& conn) {
@@ -324,6 +459,13 @@ inline bool is_applied(Connection& conn, const std::string& id) {
   return false;
 }
 
+/// Whether the version table has a row for `id`, complete or not.
+inline bool has_row(Connection& conn, const std::string& id) {
+  for (auto& a : read_versions(conn))
+    if (a.id == id) return true;
+  return false;
+}
+
 /// The revisions to run to reach `target` ("head", "heads" or an id) from `applied`, parents first.
 inline std::vector<std::string> path_up(const Revisions& revs, const std::string& target, const std::set<std::string>& applied) {
   std::vector<std::string> targets = target == "heads" ? revs.heads() : std::vector<std::string>{target == "head" ? revs.head() : target};
@@ -390,8 +532,11 @@ inline std::vector<std::string> upgrade(Engine& engine, const Revisions& revs, c
     if (options.progress) options.progress(pr);
     auto start = std::chrono::steady_clock::now();
     auto it = partial.find(id);
-    bool did = detail::run(conn, detail::program(revs, id, true, d, it == partial.end() ? -1 : it->second),
-                           [&](Connection& c) { return !detail::is_applied(c, id); });
+    auto program = detail::program(revs, id, true, d, it == partial.end() ? -1 : it->second);
+    // A row at all (not only a complete one): an incomplete row on PostgreSQL is a revision
+    // whose transaction committed and whose concurrent steps follow (run_outside).
+    bool did = detail::run(conn, program, [&](Connection& c) { return !detail::has_row(c, id); });
+    if (!program.outside.empty()) did = detail::run_outside(conn, program, options.lock_wait) || did;
     if (did) ran.push_back(id);
     pr.done = true, pr.skipped = !did;
     pr.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -523,7 +668,7 @@ inline std::string upgrade_sql(const Dialect& d, const Revisions& revs, const st
     for (auto* r : revs.lineage(from)) done.insert(r->id);
   for (auto& id : detail::path_up(revs, to, done)) {
     out += "\n-- revision " + id + ": " + revs.at(id).message + "\n";
-    out += detail::text(detail::program(revs, id, true, d));
+    out += detail::text(detail::program(revs, id, true, d), d);
   }
   return out;
 }
@@ -543,7 +688,7 @@ inline std::string downgrade_sql(const Dialect& d, const Revisions& revs, const 
     const std::string& id = (*it)->id;
     if (!have.count(id) || keep.count(id)) continue;
     out += std::string(out.empty() ? "" : "\n") + "-- revision " + id + " (down): " + (*it)->message + "\n";
-    out += detail::text(detail::program(revs, id, false, d));
+    out += detail::text(detail::program(revs, id, false, d), d);
   }
   return out;
 }
