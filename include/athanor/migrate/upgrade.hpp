@@ -297,7 +297,10 @@ inline bool run_outside(Connection& conn, const Program& p, std::chrono::millise
   bool ran = false;
   auto deadline = std::chrono::steady_clock::now() + wait;
   constexpr auto stale_after = std::chrono::seconds(2);
-  std::optional<std::chrono::steady_clock::time_point> idle_since;
+  // When the claim was first seen with no statement running; max(): not seen so (a plain
+  // time_point: g++ 12 warns of std::optional<time_point> as maybe-uninitialized at -O2).
+  constexpr auto not_idle = std::chrono::steady_clock::time_point::max();
+  auto idle_since = not_idle;
   for (std::size_t j = 0; j < p.outside.size(); ++j) {
     const Outside& o = p.outside[j];
     auto k = p.outside_base + static_cast<std::int64_t>(j);
@@ -331,10 +334,10 @@ inline bool run_outside(Connection& conn, const Program& p, std::chrono::millise
                                         " AND pid <> pg_backend_pid()");
       // Not running is not yet gone: the claimer sends its statement just after claiming, and
       // records it done just after; only a claim seen idle for `stale_after` is taken back.
-      if (alive.all().at(0).get<std::int64_t>(0) != 0) idle_since.reset();
-      else if (!idle_since) idle_since = std::chrono::steady_clock::now();
-      if (idle_since && std::chrono::steady_clock::now() - *idle_since >= stale_after) {  // its upgrade is gone: take the step back
-        idle_since.reset();
+      if (alive.all().at(0).get<std::int64_t>(0) != 0) idle_since = not_idle;
+      else if (idle_since == not_idle) idle_since = std::chrono::steady_clock::now();
+      if (idle_since != not_idle && std::chrono::steady_clock::now() - idle_since >= stale_after) {  // its upgrade is gone: take the step back
+        idle_since = not_idle;
         if (o.create) drop_invalid_index(conn, o.index);
         conn.exec_driver_sql("UPDATE " + vt(d) + " SET steps_done = " + std::to_string(k) + " WHERE revision = " + lit(d, p.id) +
                              " AND steps_done = " + std::to_string(-(k + 1)));
