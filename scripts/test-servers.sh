@@ -43,11 +43,15 @@ start_postgresql() {
 # The hot standby: a copy of the primary taken with pg_basebackup -R (which writes
 # standby.signal and primary_conninfo), on port 5433 in its own socket directory. A fresh
 # cluster copies in about a second (-c fast: no wait for a spread checkpoint).
+# Through a replication slot (-C -S): the primary keeps the WAL the standby has not replayed.
+# Without it a burst of writes (the migration suites' index builds) then a restart of the
+# primary (the fault suites) recycled WAL the standby still needed: it never caught up, and
+# the replica suites after it failed waiting for rows.
 start_replica() {
   local bin=$1 pg=$dir/pg rep=$dir/replica
   mkdir -p "$rep"
   [ "$(id -u)" = 0 ] && chown postgres: "$rep"
-  as_owner postgres "$bin/pg_basebackup" -h "$pg" -p 5432 -U postgres -D "$rep/data" -R -X stream -c fast \
+  as_owner postgres "$bin/pg_basebackup" -h "$pg" -p 5432 -U postgres -D "$rep/data" -R -X stream -c fast -C -S athanor_standby \
     >"$dir/replica-basebackup.log" 2>&1 \
     || { echo "!! PostgreSQL replica: pg_basebackup failed, see $dir/replica-basebackup.log" >&2
          cat "$dir/replica-basebackup.log" >&2; return 1; }

@@ -478,7 +478,7 @@ TEST_CASE("two upgrades at once build a CONCURRENTLY index once (the step is cla
     INFO("round " << round);
     mg::upgrade(e1, revs, "c1");
     // Enough rows that the index build takes a while, for the other upgrade to find it running.
-    e1.connect().exec_driver_sql("INSERT INTO rv_c (id, code) SELECT g, 'x' || g FROM generate_series(1, 300000) g");
+    e1.connect().exec_driver_sql("INSERT INTO rv_c (id, code) SELECT g, 'x' || g FROM generate_series(1, 100000) g");
     std::string err1, err2;
     std::vector<std::string> ran1, ran2;
     std::thread t1([&] { try { ran1 = mg::upgrade(e1, revs); } catch (const std::exception& x) { err1 = x.what(); } });
