@@ -8,6 +8,7 @@
 #include "support/backend.hpp"
 #include "support/printing.hpp"
 #include "support/empty_database.hpp"
+#include "support/first_column.hpp"
 
 #include <athanor/cli.hpp>
 #include <athanor/migrate/upgrade.hpp>
@@ -28,14 +29,6 @@ namespace mg = athanor::migrate;
 
 namespace {
 using test::empty_database;
-
-std::vector<std::string> strings(Engine& engine, const std::string& sql) {
-  std::vector<std::string> out;
-  auto conn = engine.connect();
-  auto result = conn.exec_driver_sql(sql);
-  for (auto& row : result.all()) out.push_back(row.get<std::string>(0));
-  return out;
-}
 
 /// Three revisions whose data steps are slow and leave a row each: run twice, a revision
 /// would leave two rows (or fail on its DDL).
@@ -456,7 +449,7 @@ TEST_CASE("migration lock: two upgrades at once apply each revision once") {
     both.insert(both.end(), ran2.begin(), ran2.end());
     std::sort(both.begin(), both.end());
     CHECK(both == std::vector<std::string>{"l1", "l2", "l3"});
-    CHECK(strings(e1, "SELECT rev FROM lk_log ORDER BY rev") == std::vector<std::string>{"l1", "l2", "l3"});
+    CHECK(test::first_column(e1, "SELECT rev FROM lk_log ORDER BY rev") == std::vector<std::string>{"l1", "l2", "l3"});
     CHECK(mg::applied(e1).size() == 3);
     CHECK(mg::current(e1, revs) == std::vector<std::string>{"l3"});
     // And two downgrades at once undo each revision once.
@@ -491,7 +484,7 @@ TEST_CASE("migration lock on MariaDB: a lock row of a live connection is waited 
   // Its connection gone (a killed upgrade): the row is stale, the next upgrade takes it over.
   holder.exec_driver_sql("UPDATE athanor_version SET steps_done = 999999999 WHERE revision = 'athanor:lock'");
   CHECK(mg::upgrade(engine, revs, "head", quick) == std::vector<std::string>{"l2", "l3"});
-  CHECK(strings(engine, "SELECT revision FROM athanor_version ORDER BY revision") == std::vector<std::string>{"l1", "l2", "l3"});
+  CHECK(test::first_column(engine, "SELECT revision FROM athanor_version ORDER BY revision") == std::vector<std::string>{"l1", "l2", "l3"});
   mg::downgrade(engine, revs, "base");
 }
 

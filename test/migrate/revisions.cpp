@@ -9,6 +9,7 @@
 #include "support/backend.hpp"
 #include "support/printing.hpp"
 #include "support/empty_database.hpp"
+#include "support/first_column.hpp"
 
 #include <athanor/migrate/autogenerate.hpp>
 #include <athanor/migrate/upgrade.hpp>
@@ -101,14 +102,6 @@ mg::Revisions six() {
   return revs;
 }
 
-std::vector<std::string> rows(Engine& engine, const std::string& sql) {
-  std::vector<std::string> out;
-  auto conn = engine.connect();
-  auto result = conn.exec_driver_sql(sql);
-  for (auto& row : result.all()) out.push_back(row.get<std::string>(0));
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("six revisions up one at a time and down again: the diff against each version is empty") {
@@ -129,13 +122,13 @@ TEST_CASE("six revisions up one at a time and down again: the diff against each 
       conn.exec_driver_sql("INSERT INTO rv_users (id, name, age) VALUES (2, 'bob', 40)");
       conn.exec_driver_sql("INSERT INTO rv_posts (id, user_id, title) VALUES (1, 2, 'hello')");
     }
-    if (v == 2) CHECK(rows(engine, "SELECT email FROM rv_users ORDER BY id") == std::vector<std::string>{"ann@example.org", "bob@example.org"});
-    if (v == 3) CHECK(rows(engine, "SELECT full_name FROM rv_users ORDER BY id") == std::vector<std::string>{"ann", "bob"});
-    if (v == 5) CHECK(rows(engine, "SELECT full_name FROM rv_users WHERE age = 40") == std::vector<std::string>{"bob"});
+    if (v == 2) CHECK(test::first_column(engine, "SELECT email FROM rv_users ORDER BY id") == std::vector<std::string>{"ann@example.org", "bob@example.org"});
+    if (v == 3) CHECK(test::first_column(engine, "SELECT full_name FROM rv_users ORDER BY id") == std::vector<std::string>{"ann", "bob"});
+    if (v == 5) CHECK(test::first_column(engine, "SELECT full_name FROM rv_users WHERE age = 40") == std::vector<std::string>{"bob"});
   }
   mg::upgrade(engine, revs, "r5");  // nothing to do: r5 is applied
   CHECK(mg::applied(engine).size() == 6);
-  CHECK(rows(engine, "SELECT title FROM rv_posts p JOIN rv_users u ON u.id = p.user_id") == std::vector<std::string>{"hello"});
+  CHECK(test::first_column(engine, "SELECT title FROM rv_posts p JOIN rv_users u ON u.id = p.user_id") == std::vector<std::string>{"hello"});
   for (int v = 5; v >= 1; --v) {
     std::string id = "r" + std::to_string(v);
     INFO("downgrade to " << id);
@@ -143,7 +136,7 @@ TEST_CASE("six revisions up one at a time and down again: the diff against each 
     CHECK(mg::current(engine, revs) == std::vector<std::string>{id});
     CHECK(mg::diff(models(v), engine).describe() == std::vector<std::string>{});
   }
-  CHECK(rows(engine, "SELECT name FROM rv_users ORDER BY id") == std::vector<std::string>{"ann", "bob"});
+  CHECK(test::first_column(engine, "SELECT name FROM rv_users ORDER BY id") == std::vector<std::string>{"ann", "bob"});
   mg::downgrade(engine, revs, "base");
   CHECK(user_tables(engine) == std::vector<std::string>{});
   CHECK(mg::applied(engine).empty());

@@ -506,6 +506,29 @@ inline std::vector<std::string> current(Engine& engine, const Revisions& revs) {
   return out;
 }
 
+namespace detail {
+/// Runs `step(id)` for each revision of `path` in order, telling RunOptions::progress before
+/// and after each (with its time, and `skipped` when step says another run did it meanwhile);
+/// returns the revisions step ran.
+template <class Step>
+std::vector<std::string> run_path(const Revisions& revs, const std::vector<std::string>& path, bool up,
+                                  const RunOptions& options, Step step) {
+  std::vector<std::string> ran;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    auto& id = path[i];
+    Progress pr{id, revs.at(id).message, up, i, path.size()};
+    if (options.progress) options.progress(pr);
+    auto start = std::chrono::steady_clock::now();
+    bool did = step(id);
+    if (did) ran.push_back(id);
+    pr.done = true, pr.skipped = !did;
+    pr.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (options.progress) options.progress(pr);
+  }
+  return ran;
+}
+}  // namespace detail
+
 /// Runs the revisions that lead to `target` ("head": the one head, RevisionError when there
 /// are several; "heads"; or a revision id) and are not applied yet, parents first, each with
 /// its version row. A revision half applied (MariaDB) resumes after its last step done. Under
@@ -528,24 +551,15 @@ inline std::vector<std::string> upgrade(Engine& engine, const Revisions& revs, c
     else partial[a.id] = a.steps_done;
   }
   auto path = detail::path_up(revs, target, done);
-  std::vector<std::string> ran;
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    auto& id = path[i];
-    Progress pr{id, revs.at(id).message, true, i, path.size()};
-    if (options.progress) options.progress(pr);
-    auto start = std::chrono::steady_clock::now();
+  return detail::run_path(revs, path, true, options, [&](const std::string& id) {
     auto it = partial.find(id);
     auto program = detail::program(revs, id, true, d, it == partial.end() ? -1 : it->second);
     // A row at all (not only a complete one): an incomplete row on PostgreSQL is a revision
     // whose transaction committed and whose concurrent steps follow (run_outside).
     bool did = detail::run(conn, program, [&](Connection& c) { return !detail::has_row(c, id); });
     if (!program.outside.empty()) did = detail::run_outside(conn, program, options.lock_wait) || did;
-    if (did) ran.push_back(id);
-    pr.done = true, pr.skipped = !did;
-    pr.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (options.progress) options.progress(pr);
-  }
-  return ran;
+    return did;
+  });
 }
 
 /// Runs the `down` of the applied revisions that `target` does not descend from, children
@@ -578,19 +592,9 @@ inline std::vector<std::string> downgrade(Engine& engine, const Revisions& revs,
   auto order = revs.ordered();
   for (auto it = order.rbegin(); it != order.rend(); ++it)
     if (done.count((*it)->id) && !keep.count((*it)->id)) path.push_back((*it)->id);
-  std::vector<std::string> ran;
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    auto& id = path[i];
-    Progress pr{id, revs.at(id).message, false, i, path.size()};
-    if (options.progress) options.progress(pr);
-    auto start = std::chrono::steady_clock::now();
-    bool did = detail::run(conn, detail::program(revs, id, false, d), [&](Connection& c) { return detail::is_applied(c, id); });
-    if (did) ran.push_back(id);
-    pr.done = true, pr.skipped = !did;
-    pr.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (options.progress) options.progress(pr);
-  }
-  return ran;
+  return detail::run_path(revs, path, false, options, [&](const std::string& id) {
+    return detail::run(conn, detail::program(revs, id, false, d), [&](Connection& c) { return detail::is_applied(c, id); });
+  });
 }
 
 /// What stamp() changed in the version table.
