@@ -33,6 +33,7 @@ MetaData models(bool renamed, bool declare = false) {
   t->columns.push_back(Column{"org_id", Integer{}, nullable(false), ForeignKey{"rt_orgs.id"}}.def());
   t->columns.push_back(Column{"email", String{80}, nullable(false), unique}.def());
   t->columns.push_back(Column{"name", String{40}, nullable(false), athanor::index}.def());
+  t->columns.push_back(Column{"kind", Enum{"staff", "guest"}}.def());  // VARCHAR and CHECK ck_<table>_kind_enum
   t->checks.push_back(CheckConstraint{"name <> ''", ""});
   if (renamed && declare) t->renamed_from = "rt_users";
   Table::finish(*t);
@@ -50,7 +51,7 @@ mg::Revisions revisions() {
               op.create_table("rt_users", Column{"id", Integer{}, primary_key},
                               Column{"org_id", Integer{}, nullable(false), ForeignKey{"rt_orgs.id"}},
                               Column{"email", String{80}, nullable(false), unique}, Column{"name", String{40}, nullable(false), athanor::index},
-                              CheckConstraint{"name <> ''", ""});
+                              Column{"kind", Enum{"staff", "guest"}}, CheckConstraint{"name <> ''", ""});
               op.create_table("rt_posts", Column{"id", Integer{}, primary_key}, Column{"user_id", Integer{}, ForeignKey{"rt_users.id"}},
                               Column{"title", String{50}});
             },
@@ -87,8 +88,8 @@ void fill(Engine& engine) {
   auto conn = engine.connect();
   conn.exec_driver_sql("INSERT INTO rt_orgs (id, name) VALUES (1, 'acme'), (2, 'initech')");
   // The keys generated (ids 1 and 2 of fresh tables), so that the sequence is used on PostgreSQL.
-  conn.exec_driver_sql("INSERT INTO rt_users (org_id, email, name) VALUES (1, 'ann@x.org', 'ann')");
-  conn.exec_driver_sql("INSERT INTO rt_users (org_id, email, name) VALUES (2, 'bob@x.org', 'bob')");
+  conn.exec_driver_sql("INSERT INTO rt_users (org_id, email, name, kind) VALUES (1, 'ann@x.org', 'ann', 'staff')");
+  conn.exec_driver_sql("INSERT INTO rt_users (org_id, email, name, kind) VALUES (2, 'bob@x.org', 'bob', 'guest')");
   conn.exec_driver_sql("INSERT INTO rt_posts (id, user_id, title) VALUES (1, 2, 'hello'), (2, 1, 'again')");
 }
 
@@ -107,16 +108,19 @@ void matches(Engine& engine, const MetaData& md) {
 /// The rows of the users' table `users` and of the posts, whatever it is called, and both
 /// foreign keys still enforced.
 void rows_intact(Engine& engine, const std::string& users) {
-  CHECK(rows(engine, "SELECT id, org_id, email, name FROM " + users + " ORDER BY id") ==
-        std::vector<std::string>{"1|1|ann@x.org|ann", "2|2|bob@x.org|bob"});
+  CHECK(rows(engine, "SELECT id, org_id, email, name, kind FROM " + users + " ORDER BY id") ==
+        std::vector<std::string>{"1|1|ann@x.org|ann|staff", "2|2|bob@x.org|bob|guest"});
   CHECK(rows(engine, "SELECT p.title, u.name FROM rt_posts p JOIN " + users + " u ON u.id = p.user_id ORDER BY p.id") ==
         std::vector<std::string>{"hello|bob", "again|ann"});
   auto conn = engine.connect();
   CHECK_THROWS_AS(conn.exec_driver_sql("INSERT INTO rt_posts (id, user_id, title) VALUES (9, 99, 'orphan')"), IntegrityError);
   CHECK_THROWS_AS(conn.exec_driver_sql("INSERT INTO " + users + " (id, org_id, email, name) VALUES (9, 99, 'z@x.org', 'z')"), IntegrityError);
   CHECK_THROWS_AS(conn.exec_driver_sql("INSERT INTO " + users + " (id, org_id, email, name) VALUES (9, 1, 'ann@x.org', 'z')"), IntegrityError);
-  if (engine.dialect().capabilities().check_constraints)
+  if (engine.dialect().capabilities().check_constraints) {
     CHECK_THROWS_AS(conn.exec_driver_sql("INSERT INTO " + users + " (id, org_id, email, name) VALUES (9, 1, 'z@x.org', '')"), IntegrityError);
+    CHECK_THROWS_AS(conn.exec_driver_sql("INSERT INTO " + users + " (id, org_id, email, name, kind) VALUES (9, 1, 'z@x.org', 'z', 'boss')"),
+                    IntegrityError);
+  }
   CHECK(rows(engine, "SELECT count(*) FROM rt_posts") == std::vector<std::string>{"2"});
 }
 
@@ -204,7 +208,7 @@ TEST_CASE("offline SQL of a table rename, per dialect") {
     CHECK(has("ALTER TABLE `rt_posts` DROP FOREIGN KEY `fk_rt_posts_user_id_rt_users`;"));
   } else {
     // The constraint names live in the CREATE TABLE text: both tables are rebuilt (their indexes with them).
-    CHECK(has("ALTER TABLE \"rt_users\" RENAME TO \"rt_accounts\";"));
+    CHECK(has("PRAGMA legacy_alter_table=OFF;\nALTER TABLE \"rt_users\" RENAME TO \"rt_accounts\";"));
     CHECK(has("CONSTRAINT \"uq_rt_accounts_email\" UNIQUE"));
     CHECK(has("CREATE INDEX \"ix_rt_accounts_name\" ON \"rt_accounts\""));
     CHECK(has("CONSTRAINT \"fk_rt_posts_user_id_rt_accounts\" FOREIGN KEY (\"user_id\") REFERENCES \"rt_accounts\""));

@@ -35,8 +35,10 @@ class SqliteAlterRenderer : public AlterRenderer {
   }
 
   /// ALTER TABLE … RENAME TO rewrites the REFERENCES of other tables (3.26+, unless
-  /// legacy_alter_table is on: https://www.sqlite.org/lang_altertable.html#alter_table_rename).
+  /// legacy_alter_table is on: https://www.sqlite.org/lang_altertable.html#alter_table_rename),
+  /// so it is set off first (its default) in case the application turned it on.
   void rename_table(std::vector<std::string>& out, const Op& op, const Dialect& d) const override {
+    out.push_back("PRAGMA legacy_alter_table=OFF");
     out.push_back("ALTER TABLE " + q(d, op.old_table) + " RENAME TO " + q(d, op.table));
   }
   void rename_constraint(std::vector<std::string>& out, const Op& op, const Dialect& d) const override {

@@ -87,6 +87,21 @@ inline std::shared_ptr<athanor::detail::TableData> table_renamed(const athanor::
     op.check = {will[i].sqltext, will[i].name};
     out.push_back(std::move(op));
   }
+  // An Enum's CHECK (ck_<table>_<column>_enum): reflection knows an Enum by that name.
+  if (d.capabilities().check_constraints && name != before->name) {
+    for (auto& c : after->columns) {
+      if (c.type.kind != TypeKind::enum_ || !c.type.enum_values) continue;
+      Operation op;
+      op.kind = Operation::Kind::rename_constraint, op.table = name, op.current = moved, op.constraint_kind = "check";
+      op.name = fit_identifier(before->enum_check_name(c.name), max), op.new_name = fit_identifier(after->enum_check_name(c.name), max);
+      std::string sql;
+      d.quote(sql, c.name);
+      sql += " IN (";
+      for (std::size_t i = 0; i < c.type.enum_values->size(); ++i) sql += i ? ", " : "", d.literal(sql, (*c.type.enum_values)[i]);
+      op.check = {sql + ")", op.new_name};
+      out.push_back(std::move(op));
+    }
+  }
   return after;
 }
 
