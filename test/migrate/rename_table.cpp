@@ -35,6 +35,7 @@ MetaData models(bool renamed, bool declare = false) {
   t->columns.push_back(Column{"name", String{40}, nullable(false), athanor::index}.def());
   t->columns.push_back(Column{"kind", Enum{"staff", "guest"}}.def());  // VARCHAR and CHECK ck_<table>_kind_enum
   t->checks.push_back(CheckConstraint{"name <> ''", ""});
+  t->indexes.push_back(Index{"rt_by_org", {"org_id"}});  // a name of its own: it stays
   if (renamed && declare) t->renamed_from = "rt_users";
   Table::finish(*t);
   md.add(t);
@@ -51,7 +52,8 @@ mg::Revisions revisions() {
               op.create_table("rt_users", Column{"id", Integer{}, primary_key},
                               Column{"org_id", Integer{}, nullable(false), ForeignKey{"rt_orgs.id"}},
                               Column{"email", String{80}, nullable(false), unique}, Column{"name", String{40}, nullable(false), athanor::index},
-                              Column{"kind", Enum{"staff", "guest"}}, CheckConstraint{"name <> ''", ""});
+                              Column{"kind", Enum{"staff", "guest"}}, CheckConstraint{"name <> ''", ""},
+                              Index{"rt_by_org", {"org_id"}});
               op.create_table("rt_posts", Column{"id", Integer{}, primary_key}, Column{"user_id", Integer{}, ForeignKey{"rt_users.id"}},
                               Column{"title", String{50}});
             },
@@ -215,6 +217,25 @@ TEST_CASE("offline SQL of a table rename, per dialect") {
     CHECK(has("PRAGMA foreign_key_check(\"rt_posts\")"));
   }
   CHECK(!has("DROP TABLE \"rt_users\""));
+  CHECK(!has("RENAME TO \"rt_by_org"));
+
+  // Mistakes are caught when the revision's steps are computed.
+  mg::Revisions bad;
+  bad.add({.id = "b1", .parents = {}, .message = "one table",
+            .up = [](mg::Ops& op) { op.create_table("rt_a", Column{"id", Integer{}, primary_key}); },
+            .down = [](mg::Ops& op) { op.drop_table("rt_a"); }});
+  bad.add({.id = "b2", .parents = {"b1"}, .message = "no such table",
+            .up = [](mg::Ops& op) { op.rename_table("rt_nope", "rt_b"); }, .down = [](mg::Ops&) {}});
+  CHECK_THROWS_WITH_AS(mg::upgrade_sql(engine.dialect(), bad), doctest::Contains("[athanor.revision.unknown_table]"), ArgumentError);
+  mg::Revisions taken;
+  taken.add({.id = "c1", .parents = {}, .message = "two tables",
+             .up = [](mg::Ops& op) {
+               op.create_table("rt_a", Column{"id", Integer{}, primary_key});
+               op.create_table("rt_b", Column{"id", Integer{}, primary_key});
+               op.rename_table("rt_a", "rt_b");
+             },
+             .down = [](mg::Ops&) {}});
+  CHECK_THROWS_WITH_AS(mg::upgrade_sql(engine.dialect(), taken), doctest::Contains("[athanor.revision.table_exists]"), ArgumentError);
 }
 
 TEST_CASE("autogenerate: a model's renamed_from gives op.rename_table, not a create and a refused drop") {
