@@ -219,6 +219,15 @@ TEST_CASE("offline SQL of a table rename, per dialect") {
   CHECK(!has("DROP TABLE \"rt_users\""));
   CHECK(!has("RENAME TO \"rt_by_org"));
 
+  // Against the schema the revisions make (no database: autogenerate --offline, `check`).
+  mg::Revisions first;
+  first.add(revs.at("t1"));
+  auto offline = mg::compare_revisions(models(true, true), first, engine.dialect());
+  REQUIRE(!offline.operations.empty());
+  CHECK(offline.operations[0].describe() == "rename table rt_users -> rt_accounts");
+  CHECK(offline.refused.empty());
+  CHECK(mg::compare_revisions(models(true), revs, engine.dialect()).empty());  // at t2, nothing left
+
   // Mistakes are caught when the revision's steps are computed.
   mg::Revisions bad;
   bad.add({.id = "b1", .parents = {}, .message = "one table",
