@@ -69,6 +69,7 @@ detail::DefaultOpt default_(F f) {
 /// A DDL default: a value (rendered as a quoted literal), `now()`, or `text("…")`.
 inline detail::ServerDefaultOpt server_default(Expr e) { return {std::move(e)}; }
 /// Column option for migrations: the column was called `old` (a diff writes RENAME COLUMN).
+/// Also a Table item: the table was called `old` (a diff writes the table's rename).
 inline detail::RenamedFromOpt renamed_from(std::string old) { return {std::move(old)}; }
 
 template <class O>

@@ -75,6 +75,8 @@ class Table : public FromClause {
   static void add(detail::TableData& t, UniqueConstraint u) { t.uniques.push_back(std::move(u)); }
   static void add(detail::TableData& t, CheckConstraint c) { t.checks.push_back(std::move(c)); }
   static void add(detail::TableData& t, Index i) { t.indexes.push_back(std::move(i)); }
+  // `renamed_from("old")` among a table's items: the table was called `old` before (migrations).
+  static void add(detail::TableData& t, detail::RenamedFromOpt r) { t.renamed_from = std::move(r.name); }
   static void add(detail::TableData& t, ForeignKeyConstraint fk) {
     if (fk.columns.size() != fk.targets.size()) {
       throw ArgumentError("[athanor.argument.foreign_key] table " + t.name + ": a foreign key has " +

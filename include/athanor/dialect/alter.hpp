@@ -58,10 +58,36 @@ class AlterRenderer {
       case K::drop_unique: out.push_back(drop_constraint(d, op, "UNIQUE")); break;
       case K::drop_foreign_key: out.push_back(drop_constraint(d, op, "FOREIGN KEY")); break;
       case K::drop_check: out.push_back(drop_constraint(d, op, "CHECK")); break;
+      case K::rename_table: rename_table(out, op, d); break;
+      case K::rename_constraint: rename_constraint(out, op, d); break;
     }
   }
 
  protected:
+  /// ALTER TABLE … RENAME TO, and what PostgreSQL named after the table itself: the primary
+  /// key (`users_pkey`, renamed through its index) and the sequences of SERIAL keys
+  /// (`users_id_seq`). IF EXISTS: a key or sequence named otherwise keeps its name. Reflection
+  /// does not compare these names, but a table created later under the old name would get a
+  /// `users_pkey1` beside the renamed table's `users_pkey`.
+  virtual void rename_table(std::vector<std::string>& out, const Op& op, const Dialect& d) const {
+    out.push_back("ALTER TABLE " + q(d, op.old_table) + " RENAME TO " + q(d, op.table));
+    const std::size_t max = d.capabilities().max_identifier_length;
+    auto rename = [&](const char* what, const std::string& from, const std::string& to) {
+      if (max && (from.size() > max || to.size() > max)) return;  // PostgreSQL cut them its own way
+      out.push_back(std::string("ALTER ") + what + " IF EXISTS " + q(d, from) + " RENAME TO " + q(d, to));
+    };
+    if (!op.current->primary_key.empty()) rename("INDEX", op.old_table + "_pkey", op.table + "_pkey");
+    for (auto& c : op.current->columns)
+      if (Compiler::is_autoincrement(*op.current, c)) rename("SEQUENCE", op.old_table + "_" + c.name + "_seq", op.table + "_" + c.name + "_seq");
+  }
+  /// ALTER INDEX … RENAME TO for an index, ALTER TABLE … RENAME CONSTRAINT for a constraint (a
+  /// UNIQUE constraint's index follows its name).
+  virtual void rename_constraint(std::vector<std::string>& out, const Op& op, const Dialect& d) const {
+    if (op.constraint_kind == "index" || op.constraint_kind == "unique index")
+      out.push_back("ALTER INDEX " + q(d, op.name) + " RENAME TO " + q(d, op.new_name));
+    else
+      out.push_back(alter(d, op) + "RENAME CONSTRAINT " + q(d, op.name) + " TO " + q(d, op.new_name));
+  }
   /// ALTER COLUMN … TYPE / SET|DROP NOT NULL / SET|DROP DEFAULT, one statement each
   /// (PostgreSQL: https://www.postgresql.org/docs/current/sql-altertable.html). A type change
   /// says USING so that a conversion the server does not do implicitly still runs.

@@ -23,6 +23,24 @@ class MysqlAlterRenderer : public AlterRenderer {
   }
 
  protected:
+  // RENAME TABLE: InnoDB repoints the foreign keys of other tables (https://mariadb.com/kb/en/rename-table/).
+  void rename_table(std::vector<std::string>& out, const Op& op, const Dialect& d) const override {
+    out.push_back("RENAME TABLE " + q(d, op.old_table) + " TO " + q(d, op.table));
+  }
+  // An index (a UNIQUE constraint is one) has RENAME INDEX (10.5.2+); a foreign key or a CHECK
+  // cannot be renamed: dropped and added again under the new name (the FK checks the rows again).
+  void rename_constraint(std::vector<std::string>& out, const Op& op, const Dialect& d) const override {
+    const std::string& k = op.constraint_kind;
+    if (k == "index" || k == "unique index" || k == "unique") {
+      out.push_back(alter(d, op) + "RENAME INDEX " + q(d, op.name) + " TO " + q(d, op.new_name));
+      return;
+    }
+    Op drop = op, add = op;
+    drop.kind = k == "foreign key" ? Op::Kind::drop_foreign_key : Op::Kind::drop_check;
+    add.kind = k == "foreign key" ? Op::Kind::add_foreign_key : Op::Kind::add_check, add.name = op.new_name;
+    operation(out, drop, d);
+    operation(out, add, d);
+  }
   void alter_column(std::vector<std::string>& out, const Op& op, const Dialect& d) const override {
     out.push_back(alter(d, op) + "MODIFY COLUMN " + column_ddl(d, *op.target, op.column));
   }

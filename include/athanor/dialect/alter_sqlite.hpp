@@ -1,6 +1,6 @@
 // athanor/dialect/alter_sqlite.hpp — SQLite's schema changes. ALTER TABLE there can only
 // rename a table or a column, add a plain column and drop one; every other change (a column's
-// type, NULL or DEFAULT, a constraint added or dropped) rebuilds the table, the procedure of
+// type, NULL or DEFAULT, a constraint added, dropped or renamed) rebuilds the table, the procedure of
 // https://www.sqlite.org/lang_altertable.html#otheralter (Alembic's "batch" mode): foreign keys
 // off outside the transaction, CREATE the new table under a temporary name, copy the rows,
 // DROP the old one, RENAME the new one (so other tables' REFERENCES, which name the table,
@@ -16,7 +16,11 @@ class SqliteAlterRenderer : public AlterRenderer {
   bool rebuilds(const Op& op) const override {
     using K = Op::Kind;
     switch (op.kind) {
-      case K::create_table: case K::drop_table: case K::rename_column: case K::create_index: case K::drop_index: return false;
+      case K::create_table: case K::drop_table: case K::rename_column: case K::create_index: case K::drop_index:
+      case K::rename_table: return false;
+      // An index is renamed by DROP INDEX and CREATE INDEX; a constraint's name lives in the
+      // CREATE TABLE text: the table is rebuilt.
+      case K::rename_constraint: return op.constraint_kind != "index" && op.constraint_kind != "unique index";
       case K::add_column: {
         // ADD COLUMN takes no PRIMARY KEY or UNIQUE, NOT NULL only with a non-NULL default, and
         // only a constant default.
@@ -28,6 +32,18 @@ class SqliteAlterRenderer : public AlterRenderer {
       }
       default: return true;
     }
+  }
+
+  /// ALTER TABLE … RENAME TO rewrites the REFERENCES of other tables (3.26+, unless
+  /// legacy_alter_table is on: https://www.sqlite.org/lang_altertable.html#alter_table_rename),
+  /// so it is set off first (its default) in case the application turned it on.
+  void rename_table(std::vector<std::string>& out, const Op& op, const Dialect& d) const override {
+    out.push_back("PRAGMA legacy_alter_table=OFF");
+    out.push_back("ALTER TABLE " + q(d, op.old_table) + " RENAME TO " + q(d, op.table));
+  }
+  void rename_constraint(std::vector<std::string>& out, const Op& op, const Dialect& d) const override {
+    out.push_back("DROP INDEX " + q(d, op.name));
+    out.push_back(create_index(d, *op.target, op.index));
   }
 
   void rebuild(migrate::Script& s, const Op& op, const std::vector<std::pair<std::string, std::string>>& renamed,

@@ -118,6 +118,9 @@ inline std::string cpp_call(const Operation& op, bool up, const Dialect& d) {
     case K::drop_column:
       return up ? "op.drop_column(" + t + ", " + cpp_string(op.column) + ");"
                 : "op.add_column(" + t + ", " + col(*op.current, op.column, op.column) + ");";
+    case K::rename_table:
+      return "op.rename_table(" + cpp_string(up ? op.old_table : op.table) + ", " + cpp_string(up ? op.table : op.old_table) + ");";
+    case K::rename_constraint: return {};  // op.rename_table renames the convention's names itself
     case K::rename_column:
       return "op.rename_column(" + t + ", " + cpp_string(up ? op.old_column : op.column) + ", " + cpp_string(up ? op.column : op.old_column) + ");";
     case K::alter_column:
@@ -161,11 +164,14 @@ inline GeneratedRevision write_revision(const Diff& diff, const std::vector<std:
                   "inline athanor::migrate::Revision revision_" + id + "() {\n  using namespace athanor;\n  return {\n"
                   "    .id = " + cpp_string(id) + ",\n    .parents = " + cpp_list(parents) + ",\n    .message = " + cpp_string(message) +
                   ",\n    .up = [](migrate::Ops& op) {\n";
-  for (auto& op : diff.operations) s += "      " + cpp_call(op, true, d) + "\n";
+  for (auto& op : diff.operations)
+    if (auto call = cpp_call(op, true, d); !call.empty()) s += "      " + call + "\n";
   for (auto& op : diff.refused) s += "      // refused (pass allow_drop to write it): " + op.describe() + "\n";
-  for (auto& r : diff.proposed_renames) s += "      // proposed: " + r.describe() + " (pass it in DiffOptions::renames)\n";
+  for (auto& r : diff.proposed_renames)
+    s += "      // proposed: " + r.describe() + " (pass it in DiffOptions::renames" + (r.whole_table ? ", or declare m.renamed_from(\"" + r.from + "\") on the model)\n" : ")\n");
   s += "    },\n    .down = [](migrate::Ops& op) {\n";
-  for (auto it = diff.operations.rbegin(); it != diff.operations.rend(); ++it) s += "      " + cpp_call(*it, false, d) + "\n";
+  for (auto it = diff.operations.rbegin(); it != diff.operations.rend(); ++it)
+    if (auto call = cpp_call(*it, false, d); !call.empty()) s += "      " + call + "\n";
   s += "    },\n  };\n}\n";
   return {id, s};
 }

@@ -5,12 +5,15 @@
 // a re-quoted default) is no change. Alembic's autogenerate compare, for MetaData.
 #pragma once
 
+#include <algorithm>   // std::sort
 #include <functional>  // std::function
+#include <map>         // std::map
 #include <string>      // std::string
 #include <vector>      // std::vector
 
 #include <athanor/migrate/inspect.hpp>
 #include <athanor/migrate/operations.hpp>
+#include <athanor/migrate/rename_table.hpp>
 
 namespace athanor::migrate {
 
@@ -19,7 +22,8 @@ struct DiffOptions {
   /// DROP TABLE / DROP COLUMN go into Diff::operations; otherwise into Diff::refused (never run).
   bool allow_drop = false;
   /// Renames to write instead of a drop and an add (Diff::proposed_renames lists candidates);
-  /// a column's `renamed_from("old")` says the same in the model.
+  /// a column's `renamed_from("old")` says the same in the model, and a table's (a model's
+  /// `m.renamed_from("old")`) for a table (RenameProposal::of_table).
   std::vector<RenameProposal> renames{};
   /// Which tables take part (null: all); e.g. to leave a version table alone.
   std::function<bool(const std::string&)> include_table{};
@@ -32,12 +36,14 @@ ATHANOR_DECL Diff compare(const MetaData& target, const MetaData& current, const
 #if ATHANOR_DEFINITIONS
 namespace detail {
 
-/// The order operations run in: foreign keys dropped first, then other constraints; tables
-/// created; columns renamed, added, altered, dropped; constraints added, foreign keys last;
-/// tables dropped at the end (Alembic orders the same way within a revision).
+/// The order operations run in: tables renamed (with their convention names) before all
+/// else, since the other operations name them by their new names; foreign keys dropped, then
+/// other constraints; tables created; columns renamed, added, altered, dropped; constraints
+/// added, foreign keys last; tables dropped at the end (Alembic orders the same way within a revision).
 inline int phase(Operation::Kind k) {
   using K = Operation::Kind;
   switch (k) {
+    case K::rename_table: case K::rename_constraint: return -1;
     case K::drop_foreign_key: return 0;
     case K::drop_index: case K::drop_unique: case K::drop_check: return 1;
     case K::create_table: return 2;
@@ -87,7 +93,7 @@ inline void compare_table(Diff& out, std::vector<Operation>& ops, const std::sha
   for (auto& c : target->columns)
     if (!c.renamed_from.empty()) rename(c.renamed_from, c.name);
   for (auto& r : o.renames)
-    if (r.table == target->name) rename(r.from, r.to);
+    if (!r.whole_table && r.table == target->name) rename(r.from, r.to);
 
   std::vector<const ColumnDef*> added, dropped;
   for (auto& c : target->columns)
@@ -172,26 +178,76 @@ inline void compare_table(Diff& out, std::vector<Operation>& ops, const std::sha
 }  // namespace detail
 
 ATHANOR_DECL Diff compare(const MetaData& target, const MetaData& current, const Dialect& d, const DiffOptions& o) {
+  using TablePtr = std::shared_ptr<const athanor::detail::TableData>;
   Diff out;
   std::vector<Operation> ops;
   auto included = [&](const std::string& name) { return !o.include_table || o.include_table(name); };
+  // The current tables by name, as they are once the renamed tables are renamed.
+  std::map<std::string, TablePtr> have;
+  for (auto* t : current.sorted_tables())
+    if (included(t->name)) have[t->name] = current.table_data(t->name);
+  for (auto* t : target.sorted_tables()) {
+    const std::string& to = t->name;
+    if (!included(to) || have.count(to)) continue;
+    std::string from = t->renamed_from;
+    for (auto& r : o.renames)
+      if (r.whole_table && r.to == to) from = r.from;
+    if (from.empty() || !have.count(from) || target.find(from)) continue;
+    auto tp = target.table_data(to);
+    Operation op;
+    op.kind = Operation::Kind::rename_table, op.table = to, op.old_table = from, op.current = have[from], op.target = tp;
+    ops.push_back(op);
+    std::vector<Operation> names;
+    auto moved = detail::table_renamed(*have[from], to, from, to, d, names);
+    have.erase(from), have[to] = moved;
+    for (auto& n : names) n.target = tp, ops.push_back(n);
+    // Other tables' foreign keys follow the table; the names the convention derived from it change.
+    for (auto& [name, other] : have) {
+      bool refers = false;
+      for (auto& fk : other->foreign_keys) refers |= fk.ref_table == from;
+      if (!refers || name == to) continue;
+      names.clear();
+      other = detail::table_renamed(*other, name, from, to, d, names);
+      if (!target.find(name)) continue;  // dropped anyway
+      for (auto& n : names) n.target = target.table_data(name), ops.push_back(n);
+    }
+  }
+  std::vector<TablePtr> added;
   for (auto* t : target.sorted_tables()) {
     if (!included(t->name)) continue;
     auto tp = target.table_data(t->name);
-    if (!current.find(t->name)) {
+    if (!have.count(t->name)) {
       Operation op;
       op.kind = Operation::Kind::create_table, op.table = t->name, op.target = tp;
       ops.push_back(op);
+      added.push_back(tp);
     } else {
-      detail::compare_table(out, ops, tp, current.table_data(t->name), d, o);
+      detail::compare_table(out, ops, tp, have[t->name], d, o);
     }
   }
-  auto have = current.sorted_tables();
-  for (auto it = have.rbegin(); it != have.rend(); ++it) {
-    if (!included((*it)->name) || target.find((*it)->name)) continue;
+  // A table dropped and one added with the same columns (names and types) may be one renamed:
+  // proposed only (the drop stays refused unless allowed).
+  auto columns_of = [&](const athanor::detail::TableData& t) {
+    std::vector<std::string> v;
+    for (auto& c : t.columns) v.push_back(c.name + " " + athanor::detail::canonical_column(t, c, d).type);
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  auto current_order = current.sorted_tables();
+  for (auto it = current_order.rbegin(); it != current_order.rend(); ++it) {
+    const std::string& name = (*it)->name;
+    if (!have.count(name) || target.find(name)) continue;
     Operation op;
-    op.kind = Operation::Kind::drop_table, op.table = (*it)->name, op.current = current.table_data((*it)->name);
+    op.kind = Operation::Kind::drop_table, op.table = name, op.current = have[name];
     (o.allow_drop ? ops : out.refused).push_back(op);
+    for (auto& a : added) {
+      bool taken = false;
+      for (auto& p : out.proposed_renames) taken |= p.whole_table && p.to == a->name;
+      if (!taken && columns_of(*a) == columns_of(*have[name])) {
+        out.proposed_renames.push_back(RenameProposal::of_table(name, a->name));
+        break;
+      }
+    }
   }
   std::stable_sort(ops.begin(), ops.end(), [](const Operation& a, const Operation& b) { return detail::phase(a.kind) < detail::phase(b.kind); });
   out.operations = std::move(ops);

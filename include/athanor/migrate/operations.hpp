@@ -1,5 +1,5 @@
-// athanor/migrate/operations.hpp — `Operation`: one step of a schema change (create/drop table,
-// add/drop/alter/rename column, create/drop index, add/drop UNIQUE, FOREIGN KEY, CHECK), as the
+// athanor/migrate/operations.hpp — `Operation`: one step of a schema change (create/drop/rename
+// table, add/drop/alter/rename column, create/drop index, add/drop UNIQUE, FOREIGN KEY, CHECK), as the
 // schema diff computes it and the renderer writes it per dialect. Plain data: no connection.
 #pragma once
 
@@ -16,7 +16,9 @@ namespace athanor::migrate {
 struct Operation {
   enum class Kind : unsigned char {
     create_table, drop_table, add_column, drop_column, alter_column, rename_column,
-    create_index, drop_index, add_unique, drop_unique, add_foreign_key, drop_foreign_key, add_check, drop_check
+    create_index, drop_index, add_unique, drop_unique, add_foreign_key, drop_foreign_key, add_check, drop_check,
+    rename_table,      ///< `old_table` becomes `table` (rows, keys, indexes, references from other tables kept)
+    rename_constraint  ///< an index/constraint `name` of `table` becomes `new_name` (a table rename's convention names)
   };
   Kind kind{};
   std::string table;
@@ -34,18 +36,26 @@ struct Operation {
   athanor::detail::ResolvedForeignKey foreign_key;  ///< add/drop foreign key (name resolved)
   CheckConstraint check;   ///< add/drop check (name resolved)
   std::string from, to;    ///< what changed, as canonical() prints it (alter_column; for messages)
+  std::string old_table;   ///< rename_table: the name it had (`current` has it)
+  std::string new_name;    ///< rename_constraint: the name it gets (`index`/`unique`/`foreign_key`/`check` hold it)
+  /// rename_constraint: what it is, as CanonicalConstraint::kind says ("index", "unique index",
+  /// "unique", "foreign key", "check").
+  std::string constraint_kind;
 
   /// One line: `add column users.email`, `alter column users.age: type integer -> big_integer`.
   std::string describe() const {
     static constexpr const char* words[] = {"create table", "drop table", "add column", "drop column", "alter column",
                                             "rename column", "create index", "drop index", "add unique", "drop unique",
-                                            "add foreign key", "drop foreign key", "add check", "drop check"};
+                                            "add foreign key", "drop foreign key", "add check", "drop check",
+                                            "rename table", "rename"};
     std::string s = words[static_cast<int>(kind)];
     s += ' ';
     switch (kind) {
       case Kind::create_table: case Kind::drop_table: return s + table;
       case Kind::add_column: case Kind::drop_column: return s + table + "." + column;
       case Kind::rename_column: return s + table + "." + old_column + " -> " + column;
+      case Kind::rename_table: return s + old_table + " -> " + table;
+      case Kind::rename_constraint: return s + constraint_kind + " " + table + "." + name + " -> " + new_name;
       case Kind::alter_column: return s + table + "." + column + ": " + from + " -> " + to;
       default: return s + table + "." + name;
     }
@@ -54,10 +64,18 @@ struct Operation {
   bool destructive() const { return kind == Kind::drop_table || kind == Kind::drop_column; }
 };
 
-/// A proposed rename: a column dropped and one added on the same table with the same type.
+/// A proposed rename: a column dropped and one added on the same table with the same type;
+/// or (`whole_table`) a table dropped and one added with the same columns (names and types).
+/// Passed back in DiffOptions::renames, the diff writes the rename instead of the drop and add.
 struct RenameProposal {
-  std::string table, from, to;
-  std::string describe() const { return "rename column " + table + "." + from + " -> " + to + "?"; }
+  std::string table, from, to;  ///< a table rename: `table` empty, `from`/`to` the table names
+  bool whole_table = false;
+  /// The rename of table `from` to `to`: `RenameProposal::of_table("users", "accounts")`.
+  static RenameProposal of_table(std::string from, std::string to) { return {{}, std::move(from), std::move(to), true}; }
+  std::string describe() const {
+    return whole_table ? "rename table " + from + " -> " + to + "?" : "rename column " + table + "." + from + " -> " + to + "?";
+  }
+  bool operator==(const RenameProposal&) const = default;
 };
 
 /// What the diff found: the operations to run, in an order that runs (foreign keys dropped

@@ -15,6 +15,7 @@
 
 #include <athanor/core/table.hpp>
 #include <athanor/migrate/compare.hpp>
+#include <athanor/migrate/rename_table.hpp>
 #include <athanor/migrate/render.hpp>
 
 namespace athanor::migrate {
@@ -78,6 +79,31 @@ class Ops {
     for (auto& t : state_)
       if (t->name != name) next.push_back(t);
     change(name, next, {});
+  }
+  /// Renames table `from` to `to`, its rows, keys and indexes kept, and other tables' foreign
+  /// keys following it. The names the naming convention derived from the old name become the
+  /// new name's (`ix_users_email` → `ix_accounts_email`, and another table's
+  /// `fk_posts_user_id_users` → `fk_posts_user_id_accounts`), so the database has the names
+  /// create_all gives the renamed models; explicit names stay (migrate/rename_table.hpp).
+  /// PostgreSQL: ALTER TABLE … RENAME TO, ALTER INDEX / RENAME CONSTRAINT, and the SERIAL
+  /// key's sequence; MariaDB: RENAME TABLE, RENAME INDEX, a foreign key or CHECK dropped and
+  /// added; SQLite: ALTER TABLE … RENAME TO (references rewritten), an index dropped and
+  /// created, a table whose constraint names change rebuilt. Undone by `rename_table(to, from)`.
+  void rename_table(const std::string& from, const std::string& to) {
+    find(from);
+    for (auto& t : state_)
+      if (t->name == to) throw ArgumentError("[athanor.revision.table_exists] table " + to + " exists already in the schema the revisions before made");
+    std::vector<Operation> ignored;  // the diff computes the same names again
+    SchemaState next;
+    std::vector<std::string> touched{from, to};
+    for (auto& t : state_) {
+      bool refers = false;
+      for (auto& fk : t->foreign_keys) refers |= fk.ref_table == from;
+      if (t->name == from) next.push_back(detail::table_renamed(*t, to, from, to, d_, ignored));
+      else if (refers) next.push_back(detail::table_renamed(*t, t->name, from, to, d_, ignored)), touched.push_back(t->name);
+      else next.push_back(t);
+    }
+    change(touched, next, {RenameProposal::of_table(from, to)});
   }
   /// ADD COLUMN (a ForeignKey on it adds the constraint).
   void add_column(const std::string& table, Column column) {
@@ -248,20 +274,7 @@ class Ops {
     s.body[0].replace(at, from.size(), to);
     s.concurrent = true, s.index = index;
   }
-  /// Gives every index and constraint its generated name explicitly (and turns a column's
-  /// `unique`/`index` flags into named ones), so it keeps the name the database has when a
-  /// column is renamed, and can be found by it.
-  static void freeze_names(athanor::detail::TableData& t) {
-    for (auto& c : t.columns) {
-      if (c.index) t.indexes.push_back(Index{t.index_name({"", {c.name}, c.unique}), {c.name}, c.unique}), c.index = false, c.unique = false;
-      if (c.unique) t.uniques.push_back(UniqueConstraint{{c.name}, t.unique_name({{c.name}, ""})}), c.unique = false;
-    }
-    for (auto& x : t.indexes) x.name = t.index_name(x);
-    for (auto& x : t.uniques) x.name = t.unique_name(x);
-    for (auto& x : t.foreign_keys) x.options.name = t.foreign_key_name(x);
-    int ordinal = 0;
-    for (auto& x : t.checks) x.name = t.check_name(x, x.name.empty() ? ++ordinal : 0);
-  }
+  static void freeze_names(athanor::detail::TableData& t) { detail::freeze_names(t); }
   template <class F>
   void edit(const std::string& table, F&& f, std::vector<RenameProposal> renames = {}) {
     auto copy = std::make_shared<athanor::detail::TableData>(find(table));
@@ -283,9 +296,13 @@ class Ops {
   }
   /// The SQL of going from state_ to `next` for `table`: the diff of that one table, rendered.
   void change(const std::string& table, SchemaState next, std::vector<RenameProposal> renames) {
+    change(std::vector<std::string>{table}, std::move(next), std::move(renames));
+  }
+  /// The same for the tables named (a table rename: both its names and the tables referring to it).
+  void change(const std::vector<std::string>& tables, SchemaState next, std::vector<RenameProposal> renames) {
     DiffOptions o;
     o.allow_drop = true, o.renames = std::move(renames);
-    o.include_table = [&](const std::string& n) { return n == table; };
+    o.include_table = [&](const std::string& n) { return std::find(tables.begin(), tables.end(), n) != tables.end(); };
     auto target = metadata(next), current = metadata(state_);
     Script s = render(compare(target, current, d_, o), d_);
     state_ = std::move(next);

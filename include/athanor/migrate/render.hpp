@@ -32,14 +32,16 @@ ATHANOR_DECL Script render(const Diff& diff, const Dialect& d) {
   // Tables whose changes need a rebuild: all their operations become that one rebuild, at the
   // place of the table's last operation (after tables it may now refer to are created).
   std::vector<std::string> rebuilt;
+  auto whole = [](const Operation& op) {  // an operation on the whole table: never part of a rebuild
+    return op.kind == Operation::Kind::create_table || op.kind == Operation::Kind::drop_table || op.kind == Operation::Kind::rename_table;
+  };
   for (auto& op : diff.operations)
-    if (op.kind != Operation::Kind::create_table && op.kind != Operation::Kind::drop_table && r.rebuilds(op) &&
+    if (!whole(op) && r.rebuilds(op) &&
         std::find(rebuilt.begin(), rebuilt.end(), op.table) == rebuilt.end())
       rebuilt.push_back(op.table);
   for (std::size_t i = 0; i < diff.operations.size(); ++i) {
     const Operation& op = diff.operations[i];
-    bool in_rebuild = op.kind != Operation::Kind::create_table && op.kind != Operation::Kind::drop_table &&
-                      std::find(rebuilt.begin(), rebuilt.end(), op.table) != rebuilt.end();
+    bool in_rebuild = !whole(op) && std::find(rebuilt.begin(), rebuilt.end(), op.table) != rebuilt.end();
     if (!in_rebuild) {
       r.operation(s.body, op, d);
       continue;

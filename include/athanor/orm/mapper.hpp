@@ -88,6 +88,9 @@ class Mapper {
   void index(std::string name, std::vector<std::string> columns, bool unique = false) {
     t_.indexes.push_back({std::move(name), std::move(columns), unique});
   }
+  /// The model's table was called `old` before: autogenerate renames that table (its rows
+  /// kept) instead of creating this one and dropping the old. **Example**: `m.renamed_from("users");`
+  void renamed_from(std::string old) { t_.renamed_from = std::move(old); }
   /// A CHECK constraint: `m.check("price >= 0")`.
   void check(std::string sql, std::string name = {}) { t_.checks.push_back({std::move(sql), std::move(name)}); }
   /// A composite foreign key: `m.foreign_key({"a", "b"}, {"parents.a", "parents.b"})`.

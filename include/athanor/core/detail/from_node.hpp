@@ -44,6 +44,9 @@ struct TableData {
   FromNode from;  ///< this table as a FROM item; shared by aliasing, so no ownership cycle
   /// The naming convention of the MetaData it was added to (null: the default one).
   std::shared_ptr<const NamingConvention> naming;
+  /// The name the table had before (a model's `m.renamed_from("old")`): the schema diff
+  /// renames that table instead of creating this one and dropping it.
+  std::string renamed_from;
 
   const ColumnDef* find(std::string_view column) const {
     for (auto& c : columns)
