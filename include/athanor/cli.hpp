@@ -217,15 +217,17 @@ inline migrate::RunOptions progress(Context& c) {
 
 inline std::vector<Command> commands() {
   std::vector<Command> cs;
-  cs.push_back({"revision", "revision -m MESSAGE [--autogenerate [--offline] [--allow-drop]] [--rev-id ID] [--out DIR]",
+  cs.push_back({"revision", "revision -m MESSAGE [--autogenerate [--offline] [--allow-drop] [--rename OLD:NEW,...]] [--rev-id ID] [--out DIR]",
                 "write a new revision (a C++ header) into DIR (default: migrations)",
                 "  --autogenerate  its up/down from the difference between the models and the database\n"
                 "                  (the database must be at the head), or with --offline, the schema the\n"
                 "                  revisions make (no connection; --dialect or the URL's backend)\n"
                 "  --allow-drop    write DROP TABLE / DROP COLUMN (otherwise comments in the revision)\n"
+                "  --rename OLD:NEW,TABLE.OLD:NEW  accept renames of tables and columns (as proposed in the\n"
+                "                  output): a rename instead of a create and a refused drop\n"
                 "  --rev-id ID     the revision's id (default: 12 random hex digits)\n"
                 "  without --autogenerate: an empty revision, for data steps written by hand\n",
-                {"--message", "--autogenerate", "--offline", "--allow-drop", "--rev-id", "--out", "--dialect"}, 0, 0,
+                {"--message", "--autogenerate", "--offline", "--allow-drop", "--rename", "--rev-id", "--out", "--dialect"}, 0, 0,
                 [](Context& c) {
                   auto msg = message(c);
                   auto id = rev_id(c);
@@ -236,6 +238,10 @@ inline std::vector<Command> commands() {
                     const auto& models = c.need_models("revision --autogenerate");
                     migrate::DiffOptions o;
                     o.allow_drop = c.args.flag("--allow-drop");
+                    if (c.args.has("--rename"))
+                      for (auto& r : detail::parse_renames(c.args.value("--rename")))
+                        o.renames.push_back(r.table.empty() ? migrate::RenameProposal::of_table(r.from, r.to)
+                                                            : migrate::RenameProposal{r.table, r.from, r.to});
                     if (c.args.flag("--offline")) {
                       d = &c.dialect();
                       diff = migrate::compare_revisions(models, revs, *d, o);
@@ -252,6 +258,8 @@ inline std::vector<Command> commands() {
                     auto lines = diff.describe();
                     if (lines.empty()) c.out << "no changes detected: the revision is empty\n";
                     for (auto& l : lines) c.out << "  " << l << '\n';
+                    for (auto& r : diff.proposed_renames)
+                      c.out << "  (to accept: --rename " << (r.whole_table ? r.from : r.table + "." + r.from) << ':' << r.to << ")\n";
                   }
                   auto rev = migrate::detail::write_revision(diff, revs, msg, *d, id);
                   write_revision_file(c, rev, msg);

@@ -540,3 +540,70 @@ TEST_CASE("revision --autogenerate: a column added with index and unique gets ea
   reset(url);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("revision --autogenerate --rename: a proposed table and column rename accepted from the command line") {
+  const std::string url = walk_url();
+  reset(url);
+  auto dir = out_dir("rename");
+  mg::Revisions revs;
+  revs.add({.id = "n1", .parents = {}, .message = "old names",
+            .up = [](mg::Ops& op) {
+              op.create_table("cl_old", Column{"id", Integer{}, primary_key}, Column{"label", String{20}});
+              op.create_table("cl_keep", Column{"id", Integer{}, primary_key}, Column{"age", Integer{}});
+            },
+            .down = [](mg::Ops& op) {
+              op.drop_table("cl_keep");
+              op.drop_table("cl_old");
+            }});
+  MetaData md;
+  Table("cl_new", md, Column{"id", Integer{}, primary_key}, Column{"label", String{20}});
+  Table("cl_keep", md, Column{"id", Integer{}, primary_key}, Column{"years", Integer{}});
+  auto gen = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args{"revision", "--autogenerate", "--offline", "-m", "new names", "--rev-id", "n2", "--out", dir.string(), "--url", url};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::filesystem::remove_all(dir);
+    return run_cli(&md, &revs, args);
+  };
+  // Without --rename: the renames are proposed, with the option that accepts each.
+  auto r = gen({});
+  CHECK(r.code == 0);
+  INFO(r.out);
+  CHECK(r.out.find("  proposed: rename table cl_old -> cl_new?\n") != std::string::npos);
+  CHECK(r.out.find("  proposed: rename column cl_keep.age -> years?\n") != std::string::npos);
+  CHECK(r.out.find("  (to accept: --rename cl_old:cl_new)\n") != std::string::npos);
+  CHECK(r.out.find("  (to accept: --rename cl_keep.age:years)\n") != std::string::npos);
+  CHECK(slurp(dir / "n2_new_names.hpp").find("op.rename_table") == std::string::npos);
+  // Accepted: the revision renames, and running it leaves the models' schema with the rows.
+  r = gen({"--rename", "cl_old:cl_new,cl_keep.age:years"});
+  CHECK(r.code == 0);
+  CHECK(r.out.find("proposed:") == std::string::npos);
+  auto text = slurp(dir / "n2_new_names.hpp");
+  INFO(text);
+  CHECK(text.find("op.rename_table(\"cl_old\", \"cl_new\");") != std::string::npos);
+  CHECK(text.find("op.rename_column(\"cl_keep\", \"age\", \"years\");") != std::string::npos);
+  CHECK(text.find("drop_table") == std::string::npos);
+  revs.add({.id = "n2", .parents = {"n1"}, .message = "new names",
+            .up = [](mg::Ops& op) {
+              op.rename_table("cl_old", "cl_new");
+              op.rename_column("cl_keep", "age", "years");
+            },
+            .down = [](mg::Ops& op) {
+              op.rename_column("cl_keep", "years", "age");
+              op.rename_table("cl_new", "cl_old");
+            }});
+  CHECK(run_cli(&md, &revs, {"check", "--url", url}).code == 0);
+  REQUIRE(run_cli(&md, &revs, {"upgrade", "n1", "--url", url}).code == 0);
+  create_engine(url).connect().exec_driver_sql("INSERT INTO cl_old (id, label) VALUES (1, 'kept')");
+  r = run_cli(&md, &revs, {"upgrade", "--url", url});
+  CHECK(r.code == 0);
+  CHECK(r.err == "");
+  auto engine = create_engine(url);
+  CHECK(mg::diff(md, engine).describe() == std::vector<std::string>{});
+  CHECK(test::first_column(engine, "SELECT label FROM cl_new") == std::vector<std::string>{"kept"});
+  // A malformed list is a usage error (exit code 2).
+  r = gen({"--rev-id", "n3", "--rename", "cl_old"});
+  CHECK(r.code == 2);
+  CHECK(r.err.find("--rename takes OLD:NEW") != std::string::npos);
+  reset(url);
+  std::filesystem::remove_all(dir);
+}

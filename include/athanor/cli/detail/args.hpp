@@ -25,7 +25,8 @@ inline const std::map<std::string, std::string>& value_options() {
   static const std::map<std::string, std::string> m{{"--url", "--url"},       {"-m", "--message"},  {"--message", "--message"},
                                                     {"--rev-id", "--rev-id"}, {"--out", "--out"},   {"--dialect", "--dialect"},
                                                     {"--from", "--from"},     {"--namespace", "--namespace"},
-                                                    {"--tables", "--tables"}, {"--exclude", "--exclude"}};
+                                                    {"--tables", "--tables"}, {"--exclude", "--exclude"},
+                                                    {"--rename", "--rename"}};
   return m;
 }
 
@@ -77,6 +78,37 @@ inline Args parse(const std::vector<std::string>& argv) {
     else a.positional.push_back(s);
   }
   return a;
+}
+
+/// A rename the user accepts, as `revision --autogenerate --rename` spells it: `OLD:NEW` for a
+/// table, `TABLE.OLD:NEW` for a column; several joined by commas.
+struct RenameArg {
+  std::string table;  ///< empty: OLD/NEW name a table
+  std::string from, to;
+};
+
+inline std::vector<RenameArg> parse_renames(const std::string& list) {
+  std::vector<RenameArg> out;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    auto end = list.find(',', start);
+    if (end == std::string::npos) end = list.size();
+    std::string item = list.substr(start, end - start);
+    auto colon = item.find(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == item.size() || item.find(':', colon + 1) != std::string::npos)
+      throw UsageError("--rename takes OLD:NEW (a table) or TABLE.OLD:NEW (a column), comma-separated, not '" + item + "'",
+                       "revision");
+    RenameArg r;
+    std::string old = item.substr(0, colon);
+    r.to = item.substr(colon + 1);
+    if (auto dot = old.find('.'); dot != std::string::npos) r.table = old.substr(0, dot), r.from = old.substr(dot + 1);
+    else r.from = old;
+    if (r.from.empty() || (old.find('.') != std::string::npos && r.table.empty()))
+      throw UsageError("--rename takes OLD:NEW (a table) or TABLE.OLD:NEW (a column), not '" + item + "'", "revision");
+    out.push_back(std::move(r));
+    start = end + 1;
+  }
+  return out;
 }
 
 }  // namespace athanor::cli::detail
