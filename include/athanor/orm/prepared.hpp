@@ -16,6 +16,7 @@
 #include <boost/mp11/algorithm.hpp>
 
 #include <athanor/engine/connection.hpp>
+#include <athanor/orm/functions.hpp>  // NamedFunc
 #include <athanor/orm/select.hpp>
 
 namespace athanor::orm {
@@ -227,7 +228,7 @@ class Prepared {
     constexpr bool fit = detail::args_fit<params, A...>();
     static_assert(fit,
                   "athanor: the arguments of a prepared statement's call must match its orm::param<T>() placeholders "
-                  "in number and order, each convertible to its T (params: the placeholders' types; A: the arguments)");
+                  "in number and order, each convertible to its T (the placeholders: the Param<T> in S, in order; the arguments: A)");
     if constexpr (fit) {
       auto& c = connection();
       bind(std::make_index_sequence<arity>{}, std::forward<A>(args)...);
