@@ -104,6 +104,33 @@ TEST_CASE("several placeholders, in the select list, a join, LIKE, ORDER BY and 
   CHECK_THROWS_AS(q.one_or_none(3, 0, "t%"), athanor::MultipleResultsFound);
 }
 
+TEST_CASE("placeholders inside subqueries: in_(select), exists, scalar_subquery") {
+  auto& d = data();
+  auto conn = d.engine.connect();
+  auto q = conn.prepare(orm::select(c<&User::id>,
+                                    orm::select(orm::count()).select_from<Post>().correlate<User>()
+                                        .where(c<&Post::user_id> == c<&User::id> && c<&Post::title> != param<std::string>())
+                                        .scalar_subquery())
+                            .where(c<&User::id>.in_(orm::select(c<&Post::user_id>).where(c<&Post::title>.like(param<std::string>()))) &&
+                                   orm::exists<Post>(c<&Post::user_id> == c<&User::id> && c<&Post::id> > param<int>()))
+                            .order_by(c<&User::id>));
+  static_assert(std::is_same_v<decltype(q)::params, boost::mp11::mp_list<std::string, std::string, int>>);
+  for (std::string skip : {"t3-0", "none"}) {
+    for (std::string pattern : {"t3%", "t1%", "%-3"}) {
+      for (int above : {0, 20, 60}) {
+        auto expected = conn.execute(orm::select(c<&User::id>,
+                                                 orm::select(orm::count()).select_from<Post>().correlate<User>()
+                                                     .where(c<&Post::user_id> == c<&User::id> && c<&Post::title> != skip)
+                                                     .scalar_subquery())
+                                         .where(c<&User::id>.in_(orm::select(c<&Post::user_id>).where(c<&Post::title>.like(pattern))) &&
+                                                orm::exists<Post>(c<&Post::user_id> == c<&User::id> && c<&Post::id> > above))
+                                         .order_by(c<&User::id>));
+        CHECK(q(skip, pattern, above).all() == expected.all());
+      }
+    }
+  }
+}
+
 TEST_CASE("NULL arguments and text that is not SQL") {
   auto& d = data();
   auto conn = d.engine.connect();
@@ -193,9 +220,9 @@ TEST_CASE("placeholders outside prepare, and where a prepared statement cannot t
   auto conn = d.engine.connect();
   CHECK_THROWS_WITH_AS(conn.execute(orm::select<User>().where(c<&User::id> == param<int>())),
                        doctest::Contains("[athanor.argument.unbound_param]"), athanor::ArgumentError);
-  // Inside an IN (SELECT …): its values are collected, but its placeholder is not typed.
-  auto sub = orm::select(c<&Post::user_id>).where(c<&Post::title> == param<std::string>());
-  CHECK_THROWS_WITH_AS(conn.prepare(orm::select<User>().where(c<&User::id>.in_(sub))),
+  // A label used twice gives its values once: its placeholder cannot be typed where it stands.
+  auto v = (c<&User::visits> + param<int>()).label<"v">();
+  CHECK_THROWS_WITH_AS(conn.prepare(orm::select(c<&User::id>, v).order_by(v)),
                        doctest::Contains("[athanor.argument.param_position]"), athanor::ArgumentError);
   // A statement without placeholders prepares too.
   auto all = conn.prepare(orm::select(orm::count()).select_from<User>());

@@ -108,6 +108,18 @@ template <class Src, class On, int F>
 struct params_of<Join<Src, On, F>> {
   using type = params_cat<Src, On>;
 };
+template <class S>
+struct params_of<Exists<S>> {
+  using type = params_cat<S>;
+};
+template <class D, class S, bool Not>
+struct params_of<InSelect<D, S, Not>> {
+  using type = params_cat<D, S>;
+};
+template <class S>
+struct params_of<ScalarSubquery<S>> {
+  using type = params_cat<S>;
+};
 template <class R, class C, class F, class... K>
 struct params_of<TypedSelect<R, C, F, K...>> {
   using type = params_cat<C, K...>;
@@ -160,7 +172,8 @@ class Prepared {
           "[athanor.argument.param_position] the statement holds " + std::to_string(at.size()) +
           " orm::param<T>() placeholders, but only " + std::to_string(arity) +
           " where a prepared statement can type them (conditions, the select list, ORDER BY, GROUP BY, HAVING, "
-          "JOIN … ON, through operators and functions)");
+          "JOIN … ON, through operators, functions, exists, in_(select) and scalar subqueries; not in a subquery in FROM, "
+          "a CASE, a window or a label used twice)");
     }
     // The values in placeholder order, each placeholder's slot found once here.
     const Compiled& cs = *compiled_;
