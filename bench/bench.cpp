@@ -7,8 +7,8 @@
 //
 //   bench [--n N[,N…]] [--reps K] [--reps-large K] [--json FILE] [--no-memory] [--no-file]
 //         [--budget SECONDS] [--core-insert bindparam|values_list] [--lazy-users L] [--dir DIR]
-//         [--url postgresql://…]      (PostgreSQL too: databases <prefix>0..4 there)
-//         [--mysql-url mysql://…]     (MariaDB too: databases <prefix>0..4 there)
+//         [--url postgresql://…]      (PostgreSQL too: databases <prefix>0, 1, … there, one per contestant)
+//         [--mysql-url mysql://…]     (MariaDB too: databases <prefix>0, 1, … there, one per contestant)
 //         [--db-prefix P]             (the server databases' names, default athanor_bench_)
 //         [--only W2,W3] [--skip hand|core|orm|prep|pipe|mval|bulk]   (profiling: W1 always runs, it makes the data)
 //   ./dev bench                        (N = 10 000 and 200 000, SQLite file and memory; ~4 min on 2 cores)
@@ -413,14 +413,14 @@ int main(int argc, char** argv) {
     {
       pqxx::nontransaction tx(admin);
       version = tx.exec1("SHOW server_version")[0].c_str();
-      for (int r = 0; r < 5; ++r) {
+      for (std::size_t r = 0; r < make_contestants("postgresql").size(); ++r) {
         std::string db = o.db_prefix + std::to_string(r);
         if (tx.exec_params("SELECT 1 FROM pg_database WHERE datname = $1", db).empty()) tx.exec("CREATE DATABASE " + db);
       }
     }
     settings.push_back({"postgresql",
                         "PostgreSQL " + version + " at " + athanor::URL::parse(o.url).render() + ", one database per contestant (" +
-                            o.db_prefix + "0..4), libpqxx " + PQXX_VERSION + " for the hand-written code (one round trip per statement), libpq " +
+                            o.db_prefix + "0, 1, …), libpqxx " + PQXX_VERSION + " for the hand-written code (one round trip per statement), libpq " +
                             std::to_string(PQlibVersion() / 10000) + " for its pipelined twin (pipe) and the 500-row multi-VALUES W1 (mval); "
                             "hand-written W6b: posts WHERE user_id = ANY($1::integer[])",
                         false, "postgresql", o.url});
@@ -432,10 +432,11 @@ int main(int argc, char** argv) {
 #if ATHANOR_WITH_MYSQL
     bench::my::Conn admin(o.mysql_url);
     std::string version = bench::my::query(admin.db, "SELECT VERSION()").at(0).at(0);
-    for (int r = 0; r < 5; ++r) bench::my::exec(admin.db, "CREATE DATABASE IF NOT EXISTS " + o.db_prefix + std::to_string(r));
+    for (std::size_t r = 0; r < make_contestants("mysql").size(); ++r)
+      bench::my::exec(admin.db, "CREATE DATABASE IF NOT EXISTS " + o.db_prefix + std::to_string(r));
     settings.push_back({"mariadb",
                         "MariaDB " + version + " at " + athanor::URL::parse(o.mysql_url).render() + ", one database per contestant (" +
-                            o.db_prefix + "0..4), MariaDB Connector/C " + mysql_get_client_info() +
+                            o.db_prefix + "0, 1, …), MariaDB Connector/C " + mysql_get_client_info() +
                             " prepared statements (mysql_stmt_*) for the hand-written code, one round trip per statement; "
                             "mval: W1 as 500-row INSERT … VALUES … RETURNING id; bulk: W5 and W7 bound as arrays of 10 000 rows; "
                             "hand-written W6b: posts WHERE user_id IN (SELECT v FROM JSON_TABLE(?, …))",
