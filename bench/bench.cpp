@@ -7,10 +7,10 @@
 //
 //   bench [--n N[,N…]] [--reps K] [--reps-large K] [--json FILE] [--no-memory] [--no-file]
 //         [--budget SECONDS] [--core-insert bindparam|values_list] [--lazy-users L] [--dir DIR]
-//         [--url postgresql://…]      (PostgreSQL too: databases <prefix>0..4 there)
-//         [--mysql-url mysql://…]     (MariaDB too: databases <prefix>0..4 there)
+//         [--url postgresql://…]      (PostgreSQL too: databases <prefix>0, 1, … there, one per contestant)
+//         [--mysql-url mysql://…]     (MariaDB too: databases <prefix>0, 1, … there, one per contestant)
 //         [--db-prefix P]             (the server databases' names, default athanor_bench_)
-//         [--only W2,W3] [--skip hand|core|orm|pipe|mval|bulk]   (profiling: W1 always runs, it makes the data)
+//         [--only W2,W3] [--skip hand|core|orm|prep|pipe|mval|bulk]   (profiling: W1 always runs, it makes the data)
 //   ./dev bench                        (N = 10 000 and 200 000, SQLite file and memory; ~4 min on 2 cores)
 //   ./dev bench --n 10000              (one N only)
 //   ./dev bench --postgresql --mysql   (throwaway PostgreSQL and MariaDB servers too, as ./dev test)
@@ -20,6 +20,8 @@
 // - "pipe" (PostgreSQL): the libpqxx baseline's pipelined twin, libpq's pipeline mode on the
 //   same connection for the statements of a workload that do not depend on each other
 //   (workloads_libpq_pipeline.hpp); ORM/pipe is its ratio column.
+// - "prep" (every backend, W3 and W6a only): the typed Core with its lookups prepared
+//   (conn.prepare with orm::param<T>()); prep/hand is its ratio column.
 // - "mval" (PostgreSQL and MariaDB, W1 only): the users as 500-row multi-VALUES INSERTs by
 //   hand, ids by RETURNING; ORM/mval on W1 is the bulk-insert target (≤ 1.0 wanted).
 // - "bulk" (MariaDB, W5 and W7 only): the baseline's UPDATEs and DELETEs bound as arrays
@@ -112,7 +114,7 @@ struct Options {
             << "usage: bench [--n N[,N…]] [--reps K] [--reps-large K] [--json FILE] [--no-memory] [--no-file]\n"
             << "             [--budget SECONDS] [--core-insert bindparam|values_list] [--lazy-users L] [--dir DIR]\n"
             << "             [--url postgresql://…] [--mysql-url mysql://…] [--db-prefix P]\n"
-            << "             [--only W2,W3] [--skip hand|core|orm|pipe|mval|bulk]\n"
+            << "             [--only W2,W3] [--skip hand|core|orm|prep|pipe|mval|bulk]\n"
             << "  --n: the sizes, side by side (default 10000,200000); --reps: repetitions at N <= 50000\n"
             << "  (default 5), --reps-large: above (default 3); --db-prefix: server databases P0, P1… (default athanor_bench_)\n";
   std::exit(2);
@@ -183,7 +185,7 @@ std::string with_database(const std::string& url, const std::string& name) {
 /// samples[workload][contestant] in ms.
 using Samples = std::vector<std::vector<std::vector<double>>>;
 
-/// One contestant: the runner and its short key ("hand", "core", "orm", "pipe", "mval", "bulk").
+/// One contestant: the runner and its short key ("hand", "core", "orm", "prep", "pipe", "mval", "bulk").
 struct Contestant {
   std::string key;
   std::unique_ptr<Runner> runner;
@@ -319,7 +321,7 @@ void print_table(const std::vector<const Result*>& results, bool cpu) {
   std::vector<std::vector<std::string>> heads;
   for (auto* r : results) {
     std::vector<std::string> h = {"hand ms", "Core/hand", "ORM/hand"};
-    for (std::size_t k = 3; k < r->keys.size(); ++k) h.push_back("ORM/" + r->keys[k]);
+    for (std::size_t k = 3; k < r->keys.size(); ++k) h.push_back(r->keys[k] == "prep" ? "prep/hand" : "ORM/" + r->keys[k]);
     heads.push_back(h);
   }
   std::string line = std::string(4 + 1 + 36, ' ');
@@ -346,7 +348,7 @@ void print_table(const std::vector<const Result*>& results, bool cpu) {
         return fmt(m[a] / m[b]) + ((partial[a] || partial[b]) ? "x*" : "x");
       };
       std::printf(" | %9s %9s %9s", m[0] > 0 ? fmt(m[0], 1).c_str() : "-", ratio(1, 0).c_str(), ratio(2, 0).c_str());
-      for (std::size_t k = 3; k < m.size(); ++k) std::printf(" %9s", ratio(2, k).c_str());
+      for (std::size_t k = 3; k < m.size(); ++k) std::printf(" %9s", (r->keys[k] == "prep" ? ratio(k, 0) : ratio(2, k)).c_str());
     }
     std::printf("\n");
   }
@@ -375,6 +377,7 @@ int main(int argc, char** argv) {
     if (backend == "sqlite") cs.push_back({"hand", std::make_unique<bench::SqliteRaw>()});
     cs.push_back({"core", std::make_unique<bench::AthanorCore>(o.core_insert)});
     cs.push_back({"orm", std::make_unique<bench::AthanorOrm>()});
+    cs.push_back({"prep", std::make_unique<bench::AthanorPrepared>()});
 #if ATHANOR_WITH_POSTGRESQL
     if (backend == "postgresql") {
       cs.push_back({"pipe", std::make_unique<bench::LibpqPipeline>()});
@@ -410,14 +413,14 @@ int main(int argc, char** argv) {
     {
       pqxx::nontransaction tx(admin);
       version = tx.exec1("SHOW server_version")[0].c_str();
-      for (int r = 0; r < 5; ++r) {
+      for (std::size_t r = 0; r < make_contestants("postgresql").size(); ++r) {
         std::string db = o.db_prefix + std::to_string(r);
         if (tx.exec_params("SELECT 1 FROM pg_database WHERE datname = $1", db).empty()) tx.exec("CREATE DATABASE " + db);
       }
     }
     settings.push_back({"postgresql",
                         "PostgreSQL " + version + " at " + athanor::URL::parse(o.url).render() + ", one database per contestant (" +
-                            o.db_prefix + "0..4), libpqxx " + PQXX_VERSION + " for the hand-written code (one round trip per statement), libpq " +
+                            o.db_prefix + "0, 1, …), libpqxx " + PQXX_VERSION + " for the hand-written code (one round trip per statement), libpq " +
                             std::to_string(PQlibVersion() / 10000) + " for its pipelined twin (pipe) and the 500-row multi-VALUES W1 (mval); "
                             "hand-written W6b: posts WHERE user_id = ANY($1::integer[])",
                         false, "postgresql", o.url});
@@ -429,10 +432,11 @@ int main(int argc, char** argv) {
 #if ATHANOR_WITH_MYSQL
     bench::my::Conn admin(o.mysql_url);
     std::string version = bench::my::query(admin.db, "SELECT VERSION()").at(0).at(0);
-    for (int r = 0; r < 5; ++r) bench::my::exec(admin.db, "CREATE DATABASE IF NOT EXISTS " + o.db_prefix + std::to_string(r));
+    for (std::size_t r = 0; r < make_contestants("mysql").size(); ++r)
+      bench::my::exec(admin.db, "CREATE DATABASE IF NOT EXISTS " + o.db_prefix + std::to_string(r));
     settings.push_back({"mariadb",
                         "MariaDB " + version + " at " + athanor::URL::parse(o.mysql_url).render() + ", one database per contestant (" +
-                            o.db_prefix + "0..4), MariaDB Connector/C " + mysql_get_client_info() +
+                            o.db_prefix + "0, 1, …), MariaDB Connector/C " + mysql_get_client_info() +
                             " prepared statements (mysql_stmt_*) for the hand-written code, one round trip per statement; "
                             "mval: W1 as 500-row INSERT … VALUES … RETURNING id; bulk: W5 and W7 bound as arrays of 10 000 rows; "
                             "hand-written W6b: posts WHERE user_id IN (SELECT v FROM JSON_TABLE(?, …))",
@@ -451,7 +455,9 @@ int main(int argc, char** argv) {
             << "\nW6a: N+1 over the users with id <= " << o.lazy_page << " (--lazy-users); W6b: all N users, posts by one IN query"
             << "\nORM W6: User::posts relationship, lazy loader (N+1) and selectinload(&User::posts);"
             << "\n        Core and hand-written W6b: posts WHERE user_id IN (one array bound), grouped in memory"
-            << "\nColumns per N: the hand-written median, Core/hand, ORM/hand, and on a server ORM over further references:"
+            << "\nColumns per N: the hand-written median, Core/hand, ORM/hand, prep/hand (the typed Core with its W3 and W6a"
+            << "\n  lookups prepared: conn.prepare(select<User>().where(c<&User::id> == param<int>()))), and on a server ORM"
+            << "\n  over further references:"
             << "\n  ORM/pipe: the hand-written code's pipelined twin (PostgreSQL); ORM/mval: 500-row multi-VALUES INSERTs (W1 only);"
             << "\n  ORM/bulk: the hand-written UPDATEs and DELETEs bound as arrays (MariaDB, W5 and W7 only)"
             << "\n  x* = a contestant stopped repeating a read-only workload over --budget " << o.budget_s << " s (fewer samples)\n";

@@ -13,6 +13,7 @@
 #include <athanor/orm/mapped.hpp>
 #include <athanor/orm/mapper.hpp>
 #include <athanor/orm/model.hpp>
+#include <athanor/orm/prepared.hpp>
 #include <athanor/orm/ptr.hpp>
 #include <athanor/orm/registry.hpp>
 #include <athanor/orm/select.hpp>

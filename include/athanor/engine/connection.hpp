@@ -278,8 +278,16 @@ class ConnectionImpl {
     return pk;
   }
 
+  /// What prepared statements (orm/prepared.hpp) watch to know this object still exists: made
+  /// on the first prepare, gone with it (when its Connection is destroyed).
+  std::weak_ptr<const void> anchor() {
+    if (!anchor_) anchor_ = std::make_shared<const int>(0);
+    return anchor_;
+  }
+
   std::shared_ptr<EngineState> engine;
   Pool::Lease lease;
+  std::shared_ptr<const void> anchor_;  ///< see anchor()
   std::shared_ptr<OpenStream> stream;  ///< the stream reading rows here, if any
   bool broken = false;
   bool in_tx = false;
@@ -314,6 +322,14 @@ class Connection {
     requires requires(const S& s, detail::ConnectionImpl& c) { s.run(c); }
   auto execute(const S& stmt) {
     return stmt.run(*impl_);
+  }
+  /// Prepares a typed ORM select holding `orm::param<T>()` placeholders: compiled once, then
+  /// run with the values of its placeholders, in order: `auto q = conn.prepare(stmt); q(42);`
+  /// (orm/prepared.hpp). The handle is usable while this connection is open.
+  template <class S>
+    requires requires(const S& s, detail::ConnectionImpl& c) { prepare_statement(s, c); }
+  auto prepare(const S& stmt) {
+    return prepare_statement(stmt, *impl_);
   }
   /// Streams a typed ORM statement's rows one at a time (see Stream): `for (auto&& row : conn.stream(stmt))`.
   template <class S>

@@ -62,6 +62,9 @@ struct Builder {
 /// its join) gives its values once, at its first reference, as the Builder numbered them.
 struct Collected : std::vector<Value> {
   std::vector<const void*> seen;
+  /// While a statement is prepared (orm/prepared.hpp): the positions of its `param<T>()`
+  /// placeholders, in order of appearance. Null otherwise: a placeholder then has no value.
+  std::vector<std::size_t>* params = nullptr;
   bool first(const void* k) {
     for (auto* s : seen)
       if (s == k) return false;
