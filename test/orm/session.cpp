@@ -4,6 +4,7 @@
 
 #include <map>
 #include <set>
+#include <thread>
 
 using namespace blog;
 using orm::c;
@@ -883,6 +884,48 @@ TEST_CASE("expunging every third of many objects: their keys load new objects, t
     CHECK(u.is_detached());
     CHECK(u->name.get() == "u" + std::to_string(u->id.get()));
   }
+}
+
+TEST_CASE("loaded objects outlive their Session, its successor and their siblings, and may be let go on another thread") {
+  // Loaded objects share memory blocks (orm/detail/arena.hpp): a kept object keeps its block
+  // whatever happens to the Session and to the other objects of the block.
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  constexpr int n = 1500;
+  {
+    auto s = Session();
+    std::vector<User> users;
+    for (int k = 1; k <= n; ++k) users.push_back(User{.id = k, .name = "u" + std::to_string(k)});
+    s.add_all(std::move(users));
+    s.commit();
+  }
+  std::vector<orm::Ptr<User>> kept, elsewhere;
+  orm::Ptr<User> got;
+  {
+    auto s = Session();
+    for (int round = 0; round < 2; ++round) {  // close() in the middle: the Session goes on with new blocks
+      auto all = s.scalars(orm::select<User>().order_by(c<&User::id>));
+      REQUIRE(all.size() == n);
+      for (int k = round; k < n; k += 97) kept.push_back(all[k]);
+      for (int k = 0; k < n; k += 5) elsewhere.push_back(all[k]);
+      s.close();
+    }
+    got = s.get<User>(n);  // get() allocates from the arena too
+  }  // the Session is gone, and every object not kept with it
+  REQUIRE(got);
+  CHECK(got->name.get() == "u" + std::to_string(n));
+  std::thread t([v = std::move(elsewhere)]() mutable { v.clear(); });  // the last owners, let go on another thread
+  t.join();
+  for (auto& u : kept) {
+    CHECK(u.is_detached());
+    CHECK(u->name.get() == "u" + std::to_string(u->id.get()));
+  }
+  auto s = Session();
+  s.add(kept[3]);  // attached again: it is that row's object in the new Session
+  CHECK(s.get<User>(kept[3]->id.get()) == kept[3]);
+  kept[3]->name = "renamed";
+  s.commit();
+  CHECK(s.get<User>(kept[3]->id.get())->name.get() == "renamed");
 }
 
 // Batched UPDATEs (issue 14): consecutive objects whose UPDATE has one shape go as one batch.

@@ -14,6 +14,7 @@
 
 #include <athanor/core/error.hpp>
 #include <athanor/driver/driver.hpp>
+#include <athanor/orm/detail/arena.hpp>
 #include <athanor/orm/detail/clauses.hpp>
 #include <athanor/orm/detail/members.hpp>
 #include <athanor/orm/mapper.hpp>
@@ -293,8 +294,8 @@ struct ModelOps {
   const std::vector<MemberSlot>* slots;
   /// Where Instance<M>::obj is, from the InstanceBase.
   std::ptrdiff_t object_offset;
-  /// A new, empty instance of the model.
-  std::shared_ptr<InstanceBase> (*create)();
+  /// A new, empty instance of the model, allocated from the Session's arena.
+  std::shared_ptr<InstanceBase> (*create)(ObjectArena&);
   /// Points the instance's relationship members at it (owner) and their RelInfo.
   void (*bind)(InstanceBase&);
 
@@ -359,8 +360,8 @@ const ModelOps& ops_for() {
       Instance<M> probe;
       o.object_offset = reinterpret_cast<char*>(&probe.obj) - reinterpret_cast<char*>(static_cast<InstanceBase*>(&probe));
     }
-    o.create = []() -> std::shared_ptr<InstanceBase> {
-      auto i = std::make_shared<Instance<M>>();
+    o.create = [](ObjectArena& a) -> std::shared_ptr<InstanceBase> {
+      auto i = std::allocate_shared<Instance<M>>(ArenaAllocator<Instance<M>>(a));
       i->ops = &ops_for<M>();
       return i;
     };

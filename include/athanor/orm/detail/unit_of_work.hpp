@@ -516,6 +516,7 @@ ATHANOR_DECL void SessionCore::close() {
     map.clear();
   }
   identity.clear();
+  arena.retire();  // its blocks go with the last of their objects
   collect_cycles(left);
 }
 
