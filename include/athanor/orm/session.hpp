@@ -357,8 +357,7 @@ class Session {
         return Ptr<M>(std::static_pointer_cast<detail::Instance<M>>(found));
       }
     }
-    auto inst = std::make_shared<detail::Instance<M>>();
-    inst->ops = &ops;
+    auto inst = std::static_pointer_cast<detail::Instance<M>>(ops.create(core_->arena));
     ops.bind(*inst);
     for (std::size_t n = 0; n < pk.size(); ++n) ops.set(*inst, ops.info->primary_key[n], pk[n]);
     try {

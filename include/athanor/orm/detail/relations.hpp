@@ -169,7 +169,7 @@ ATHANOR_DECL std::shared_ptr<InstanceBase> SessionCore::load_instance(IdentityMa
     return found;
   }
   try {
-    auto inst = ops.create();
+    auto inst = ops.create(arena);
     ops.bind(*inst);
     ops.load(*inst, st, first);
     inst->key = it->first, inst->state = State::persistent, inst->session = weak_from_this();

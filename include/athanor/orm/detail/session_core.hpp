@@ -75,6 +75,8 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   /// so that it sees what it wrote whatever the replicas' lag (read-your-writes).
   bool on_writer = false;
   bool needs_rollback = false;
+  /// Where loaded objects are allocated (they outlive it: see ObjectArena).
+  ObjectArena arena;
   std::unordered_map<const ModelOps*, IdentityMap> identity;
   std::vector<std::shared_ptr<InstanceBase>> pending;
   std::vector<std::shared_ptr<InstanceBase>> deleted;

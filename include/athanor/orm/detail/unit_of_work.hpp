@@ -507,10 +507,16 @@ ATHANOR_DECL void SessionCore::close() {
   // is compared by control block, not locked: no atomic operations per object.
   auto self = weak_from_this();
   auto here = [&](const InstanceBase& i) { return !self.owner_before(i.session) && !i.session.owner_before(self); };
-  for (auto& [ops, map] : identity)
-    for (auto it = map.begin(); it != map.end(); it = map.erase(it))
-      if (here(*it->second)) leave(it->second, State::detached);  // not those inserted above
+  for (auto& [ops, map] : identity) {
+    for (auto& [key, i] : map) {
+      if (!i) continue;
+      if (here(*i)) leave(i, State::detached);  // not those inserted above
+      i.reset();
+    }
+    map.clear();
+  }
   identity.clear();
+  arena.retire();  // its blocks go with the last of their objects
   collect_cycles(left);
 }
 

@@ -1,0 +1,111 @@
+// athanor/orm/detail/arena.hpp — the memory a Session's loaded objects come from: blocks carved
+// in order, each freed when the last object in it goes, whoever holds that object and whenever.
+#pragma once
+
+#include <atomic>   // std::atomic
+#include <cstddef>  // std::size_t, std::max_align_t
+#include <limits>   // std::numeric_limits
+#include <new>      // ::operator new, ::operator delete
+
+namespace athanor::orm::detail {
+
+/// Where the Session allocates the objects it loads (issue 14): one malloc per 16 KiB block
+/// instead of one per object, and a free per block instead of one per object. Measured with
+/// callgrind, the malloc and free of each object (its Instance and shared_ptr control block in
+/// one allocation) were about a tenth of loading and dropping it.
+///
+/// Ownership does not change: an object is held by shared_ptrs (Ptr<M>) as before, and stays
+/// valid after its Session closes or is destroyed. Each object's allocation starts with a
+/// pointer to its block; the block counts its live objects (atomically: an object may be let go
+/// on any thread) and is freed when none are left and the arena has moved on from it.
+/// The cost: a block lives while any of its objects does, so an application that keeps one
+/// object in a hundred from a large load past the Session keeps those blocks (at most 16 KiB
+/// per kept object). Objects made by the application (`User{…}` added to a Session) do not
+/// come from here.
+class ObjectArena {
+ public:
+  static constexpr std::size_t block_size = 16 * 1024;
+  /// The largest allocation carved from a block (larger ones are plain operator new).
+  static constexpr std::size_t max_object = block_size / 4;
+
+  ObjectArena() = default;
+  ObjectArena(const ObjectArena&) = delete;
+  ObjectArena& operator=(const ObjectArena&) = delete;
+  ~ObjectArena() { retire(); }
+
+  /// Whether an object of this size and alignment is carved from a block.
+  static constexpr bool carves(std::size_t size, std::size_t align) {
+    return size + sizeof(Block*) <= max_object && align <= alignof(Block*);
+  }
+
+  /// `size` bytes (carves(size, align) must hold): the block pointer, then the object.
+  void* allocate(std::size_t size) {
+    std::size_t need = round(size + sizeof(Block*));
+    if (!block_ || static_cast<std::size_t>(end_ - next_) < need) {
+      retire();
+      block_ = new (::operator new(block_size)) Block;
+      next_ = reinterpret_cast<char*>(block_) + round(sizeof(Block));
+      end_ = reinterpret_cast<char*>(block_) + block_size;
+    }
+    char* p = next_;
+    next_ += need, ++carved_;
+    *reinterpret_cast<Block**>(p) = block_;
+    return p + sizeof(Block*);
+  }
+  /// Gives back an allocation of allocate(): its block goes when it held the last one.
+  static void deallocate(void* p) noexcept {
+    Block* b = *reinterpret_cast<Block**>(static_cast<char*>(p) - sizeof(Block*));
+    if (b->remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) free_block(b);
+  }
+  /// Stops carving from the current block (close()): it goes as soon as its objects do.
+  void retire() noexcept {
+    if (!block_) return;
+    std::size_t unused = bias - carved_;  // the part of the bias no object will give back
+    if (block_->remaining.fetch_sub(unused, std::memory_order_acq_rel) == unused) free_block(block_);
+    block_ = nullptr, next_ = end_ = nullptr, carved_ = 0;
+  }
+
+ private:
+  /// A block's header. `remaining` starts at `bias`; each object freed takes one, and
+  /// retire() takes what the arena did not carve, so it reaches zero exactly when the block is
+  /// retired and all its objects are gone — with no atomic operation per allocation.
+  struct Block {
+    std::atomic<std::size_t> remaining{bias};
+  };
+  static constexpr std::size_t bias = std::numeric_limits<std::size_t>::max() / 2;
+  static constexpr std::size_t round(std::size_t n) { return (n + alignof(Block*) - 1) & ~(alignof(Block*) - 1); }
+  static void free_block(Block* b) noexcept {
+    b->~Block();
+    ::operator delete(static_cast<void*>(b));
+  }
+
+  Block* block_ = nullptr;
+  char* next_ = nullptr;
+  char* end_ = nullptr;
+  std::size_t carved_ = 0;
+};
+
+/// The allocator allocate_shared gets: objects (with their control block) from an ObjectArena.
+/// deallocate() needs no arena (the block is found from the pointer), so the arena may be gone.
+template <class T>
+struct ArenaAllocator {
+  using value_type = T;
+  explicit ArenaAllocator(ObjectArena& a) : arena(&a) {}
+  template <class U>
+  ArenaAllocator(const ArenaAllocator<U>& o) : arena(o.arena) {}
+  T* allocate(std::size_t n) {
+    if (n == 1 && ObjectArena::carves(sizeof(T), alignof(T))) return static_cast<T*>(arena->allocate(sizeof(T)));
+    return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(alignof(T))));
+  }
+  void deallocate(T* p, std::size_t n) noexcept {
+    if (n == 1 && ObjectArena::carves(sizeof(T), alignof(T))) return ObjectArena::deallocate(p);
+    ::operator delete(static_cast<void*>(p), std::align_val_t(alignof(T)));
+  }
+  template <class U>
+  friend bool operator==(const ArenaAllocator& a, const ArenaAllocator<U>& b) {
+    return a.arena == b.arena;
+  }
+  ObjectArena* arena;
+};
+
+}  // namespace athanor::orm::detail
