@@ -76,10 +76,10 @@ struct Collected : std::vector<Value> {
 /// loop: each operand type contributes a pointer to its to_core. An inlined
 /// `std::vector<Expr>{e.to_core(b)...}` per expression shape was the largest single share of the
 /// code -O2 optimised for each statement (its copies, destructors and unwinding), for a tree
-/// built once per statement type and dialect.
+/// built once per statement type and dialect (so the steps are cold: optimised for size).
 using ExprStep = Expr (*)(const void* e, Builder& b);
 template <class E>
-Expr expr_step(const void* e, Builder& b) {
+[[gnu::cold]] Expr expr_step(const void* e, Builder& b) {
   return static_cast<const E*>(e)->to_core(b);
 }
 ATHANOR_DECL std::vector<Expr> build_exprs(Builder& b, const ExprStep* steps, const void* const* parts, std::size_t n);

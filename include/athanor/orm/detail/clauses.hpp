@@ -74,7 +74,7 @@ std::shared_ptr<const Compiled> compiled_sql(const S& s, const Dialect& d) {
 /// it to build_select / compile_select, compiled once: each type then adds a table of pointers,
 /// not its own inlined and optimised copy of the whole chain, which was most of the code -O2
 /// generated per statement. The SQL is built once per type and dialect: the indirect calls are
-/// not on the execution path.
+/// not on the execution path, and the steps are cold (optimised for size).
 using ColumnsStep = athanor::Select (*)(const void* cols, Builder& b);
 using SelectStep = athanor::Select (*)(const void* clause, const athanor::Select& s, Builder& b);
 template <class C>
