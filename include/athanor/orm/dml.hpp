@@ -2,6 +2,9 @@
 // "bob").where(c<&User::id> == 1)`, `delete_<User>().where(…)`. Compiled once per type.
 #pragma once
 
+#include <array>    // std::array
+#include <cstddef>  // std::ptrdiff_t, std::size_t
+
 #include <athanor/core/dml.hpp>
 #include <athanor/orm/select.hpp>
 
@@ -11,6 +14,7 @@ namespace detail {
 template <auto Pm, class E>
 struct Set {
   static constexpr bool cacheable = E::cacheable;
+  static constexpr auto pointer = Pm;
   E e;
   void apply(Values& v, Builder& b) const { v.emplace_back(column_name<Pm>(), e.to_core(b)); }
   void collect(Collected& out) const { e.collect(out); }
@@ -29,6 +33,22 @@ ATHANOR_DECL Compiled compile_dml(const Dialect& d, const Table& table, bool del
   auto stmt = athanor::update(table).values(sets);
   for (auto& w : where) stmt = stmt.where(w);
   return Compiler(d).compile(stmt.node());
+}
+#endif
+/// The same from a typed statement's parts, built by one compiled loop (see ExprStep): `sets`
+/// SET values (column `names[i]`) then `wheres` conditions, steps[i] building parts[i].
+ATHANOR_DECL Compiled compile_dml_parts(const Dialect& d, const Table& table, bool delete_, const char* const* names,
+                                        const ExprStep* steps, const void* const* parts, std::size_t sets, std::size_t wheres);
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL Compiled compile_dml_parts(const Dialect& d, const Table& table, bool delete_, const char* const* names,
+                                        const ExprStep* steps, const void* const* parts, std::size_t sets, std::size_t wheres) {
+  Builder b;  // SET binds are numbered first, as they come first in the SQL
+  std::vector<Expr> built = build_exprs(b, steps, parts, sets + wheres);
+  Values values;
+  values.reserve(sets);
+  for (std::size_t i = 0; i < sets; ++i) values.emplace_back(names[i], std::move(built[i]));
+  built.erase(built.begin(), built.begin() + static_cast<std::ptrdiff_t>(sets));
+  return compile_dml(d, table, delete_, values, built);
 }
 #endif
 }  // namespace detail
@@ -75,12 +95,16 @@ class TypedDml<M, Delete, std::tuple<S...>, std::tuple<W...>> {
   std::shared_ptr<const Compiled> compiled(const Dialect& d) const { return detail::compiled_sql(*this, d); }  ///< The SQL for `d`, compiled once per statement type and dialect when cacheable.
   /// The SQL for `d`, built anew. SET binds come first in the SQL, then the WHERE binds.
   Compiled compile(const Dialect& d) const {
-    detail::Builder b;
-    Values sets;
-    sets_.apply([&](const auto&... s) { (s.apply(sets, b), ...); });
-    std::vector<Expr> where;
-    wheres_.apply([&](const auto&... w) { (where.push_back(w.e.to_core(b)), ...); });
-    return detail::compile_dml(d, table_of<M>(), Delete, sets, where);
+    return sets_.apply([&](const auto&... s) {
+      return wheres_.apply([&](const auto&... w) {
+        static constexpr std::array<const char*, sizeof...(S)> names{detail::column_name<S::pointer>()...};
+        static constexpr std::array<detail::ExprStep, sizeof...(S) + sizeof...(W)> steps{
+            &detail::expr_step<decltype(S::e)>..., &detail::expr_step<decltype(W::e)>...};
+        const std::array<const void*, sizeof...(S) + sizeof...(W)> parts{&s.e..., &w.e...};
+        return detail::compile_dml_parts(d, table_of<M>(), Delete, names.data(), steps.data(), parts.data(), sizeof...(S),
+                                         sizeof...(W));
+      });
+    });
   }
   /// The values of one execution: SET values, then WHERE values.
   void collect(detail::Collected& out) const {

@@ -7,10 +7,13 @@
 #include <boost/mp11/algorithm.hpp>
 #include <boost/mp11/set.hpp>
 
+#include <array>    // std::array
+#include <cstddef>  // std::size_t
 #include <string>   // std::string
 #include <utility>  // std::pair
 #include <vector>   // std::vector
 
+#include <athanor/config.hpp>
 #include <athanor/core/detail/json_array.hpp>
 #include <athanor/core/functions.hpp>
 #include <athanor/orm/detail/fixed_string.hpp>
@@ -72,6 +75,32 @@ struct Collected : std::vector<Value> {
     return true;
   }
 };
+/// The Core trees of typed operands (a node's arguments, a select list), built by one compiled
+/// loop: each operand type contributes a pointer to its to_core. An inlined
+/// `std::vector<Expr>{e.to_core(b)...}` per expression shape was the largest single share of the
+/// code -O2 optimised for each statement (its copies, destructors and unwinding), for a tree
+/// built once per statement type and dialect (so the steps are cold: optimised for size).
+using ExprStep = Expr (*)(const void* e, Builder& b);
+template <class E>
+[[gnu::cold]] Expr expr_step(const void* e, Builder& b) {
+  return static_cast<const E*>(e)->to_core(b);
+}
+ATHANOR_DECL std::vector<Expr> build_exprs(Builder& b, const ExprStep* steps, const void* const* parts, std::size_t n);
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL std::vector<Expr> build_exprs(Builder& b, const ExprStep* steps, const void* const* parts, std::size_t n) {
+  std::vector<Expr> out;
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) out.push_back(steps[i](parts[i], b));
+  return out;
+}
+#endif
+/// `{e.to_core(b)...}`, in order.
+template <class... E>
+std::vector<Expr> to_core_all(Builder& b, const E&... e) {
+  static constexpr std::array<ExprStep, sizeof...(E)> steps{&expr_step<E>...};
+  const std::array<const void*, sizeof...(E)> parts{&e...};
+  return build_exprs(b, steps.data(), parts.data(), sizeof...(E));
+}
 /// A distinct address per type, for the keys above.
 template <class T>
 inline constexpr char type_key = 0;
@@ -207,7 +236,7 @@ struct Node : Methods<Node<Kind, T, A...>, T> {
   detail::Pack<A...> args;
   explicit Node(A... a) : args(std::move(a)...) {}
   Expr to_core(detail::Builder& b) const {
-    return args.apply([&](const auto&... a) { return Kind::build(std::vector<Expr>{a.to_core(b)...}); });
+    return args.apply([&](const auto&... a) { return Kind::build(detail::to_core_all(b, a...)); });
   }
   void collect(detail::Collected& out) const {
     args.apply([&](const auto&... a) { (a.collect(out), ...); });

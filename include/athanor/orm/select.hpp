@@ -3,6 +3,7 @@
 // clause is part of the statement's type, so its SQL is compiled once per type and dialect.
 #pragma once
 
+#include <array>   // std::array
 #include <tuple>   // std::tuple
 #include <vector>  // std::vector
 
@@ -285,9 +286,10 @@ class TypedSelect {
 
   /// The statement as a Core Select (binds numbered by slot).
   athanor::Select to_core(detail::Builder& b) const {
-    athanor::Select s = cols_.to_core(b);
-    clauses_.apply([&](const auto&... c) { ((s = c.apply(s, b)), ...); });
-    return s;
+    return clauses_.apply([&](const auto&... c) {
+      const void* parts[] = {&cols_, &c...};
+      return detail::build_select(b, &detail::columns_step<Columns>, steps.data(), parts, steps.size());
+    });
   }
   /// The values of this execution, in slot order.
   void collect(detail::Collected& out) const {
@@ -302,8 +304,10 @@ class TypedSelect {
   }
   /// The SQL for `d`, built anew.
   Compiled compile(const Dialect& d) const {
-    detail::Builder b;
-    return Compiler(d).compile(to_core(b).node());
+    return clauses_.apply([&](const auto&... c) {
+      const void* parts[] = {&cols_, &c...};
+      return detail::compile_select(d, &detail::columns_step<Columns>, steps.data(), parts, steps.size());
+    });
   }
   /// Runs on a connection: every row as a `Result`.
   Rows<Result> run(athanor::detail::ConnectionImpl& c) const {
@@ -368,6 +372,9 @@ class TypedSelect {
       }
     }
   }
+
+  /// How to build the SQL after the select list: each clause in order (see detail::SelectStep).
+  static constexpr std::array<detail::SelectStep, sizeof...(Clauses)> steps{&detail::clause_step<Clauses>...};
 
   Columns cols_;
   detail::Pack<Clauses...> clauses_;

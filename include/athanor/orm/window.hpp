@@ -23,7 +23,7 @@ struct WindowItems {
   static constexpr bool cacheable = (E::cacheable && ...);
   Pack<E...> e;
   std::vector<Expr> to_core(Builder& b) const {
-    return e.apply([&](const auto&... x) { return std::vector<Expr>{x.to_core(b)...}; });
+    return e.apply([&](const auto&... x) { return detail::to_core_all(b, x...); });
   }
   void collect(Collected& out) const {
     e.apply([&](const auto&... x) { (x.collect(out), ...); });
@@ -197,7 +197,7 @@ struct WindowFn : detail::typed_tag {
   detail::Pack<A...> args;
   explicit WindowFn(A... a) : args(std::move(a)...) {}
   Expr to_core(detail::Builder& b) const {
-    return args.apply([&](const auto&... a) { return Kind::build(std::vector<Expr>{a.to_core(b)...}); });
+    return args.apply([&](const auto&... a) { return Kind::build(detail::to_core_all(b, a...)); });
   }
   void collect(detail::Collected& out) const {
     args.apply([&](const auto&... a) { (a.collect(out), ...); });

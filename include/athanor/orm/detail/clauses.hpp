@@ -69,6 +69,43 @@ std::shared_ptr<const Compiled> compiled_sql(const S& s, const Dialect& d) {
   else return std::make_shared<const Compiled>(make(&s, d));
 }
 
+/// Building a typed SELECT's Core tree: the select list (`ColumnsStep`), then each clause added
+/// to the select so far (`SelectStep`). A statement type keeps a static table of these and hands
+/// it to build_select / compile_select, compiled once: each type then adds a table of pointers,
+/// not its own inlined and optimised copy of the whole chain, which was most of the code -O2
+/// generated per statement. The SQL is built once per type and dialect: the indirect calls are
+/// not on the execution path, and the steps are cold (optimised for size).
+using ColumnsStep = athanor::Select (*)(const void* cols, Builder& b);
+using SelectStep = athanor::Select (*)(const void* clause, const athanor::Select& s, Builder& b);
+template <class C>
+[[gnu::cold]] athanor::Select columns_step(const void* c, Builder& b) {
+  return static_cast<const C*>(c)->to_core(b);
+}
+template <class C>
+[[gnu::cold]] athanor::Select clause_step(const void* c, const athanor::Select& s, Builder& b) {
+  return static_cast<const C*>(c)->apply(s, b);
+}
+/// The Core select of columns `cols` (read from parts[0]) and `n` clauses (steps[i] reads
+/// parts[i + 1]).
+ATHANOR_DECL athanor::Select build_select(Builder& b, ColumnsStep cols, const SelectStep* steps, const void* const* parts,
+                                          std::size_t n);
+/// The same built with a fresh Builder and compiled for `d`.
+ATHANOR_DECL Compiled compile_select(const Dialect& d, ColumnsStep cols, const SelectStep* steps, const void* const* parts,
+                                     std::size_t n);
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL athanor::Select build_select(Builder& b, ColumnsStep cols, const SelectStep* steps, const void* const* parts,
+                                          std::size_t n) {
+  athanor::Select s = cols(parts[0], b);
+  for (std::size_t i = 0; i < n; ++i) s = steps[i](parts[i + 1], s, b);
+  return s;
+}
+ATHANOR_DECL Compiled compile_select(const Dialect& d, ColumnsStep cols, const SelectStep* steps, const void* const* parts,
+                                     std::size_t n) {
+  Builder b;
+  return Compiler(d).compile(build_select(b, cols, steps, parts, n).node());
+}
+#endif
+
 /// Whole objects of model M, read from `Src` (M itself or an alias of it).
 template <class M, class Src = M>
 struct EntityColumns {
@@ -156,7 +193,7 @@ struct TupleColumns {
   using result_type = std::tuple<result_column_t<E, Nullable>...>;
   Pack<E...> cols;
   athanor::Select to_core(Builder& b) const {
-    return cols.apply([&](const auto&... e) { return athanor::select(std::vector<Expr>{e.to_core(b)...}); });
+    return cols.apply([&](const auto&... e) { return athanor::select(to_core_all(b, e...)); });
   }
   void collect(Collected& out) const {
     cols.apply([&](const auto&... e) { (e.collect(out), ...); });
