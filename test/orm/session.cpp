@@ -744,17 +744,22 @@ TEST_CASE("composite primary keys whose joined values look alike are distinct ro
   CHECK_FALSE(s.get<PostTag>(123, 0));
 }
 
+namespace {
+/// Users 1..n named "u1".."un", committed.
+void add_users(orm::sessionmaker& Session, int n) {
+  auto s = Session();
+  std::vector<User> users;
+  for (int k = 1; k <= n; ++k) users.push_back(User{.id = k, .name = "u" + std::to_string(k)});
+  s.add_all(std::move(users));
+  s.commit();
+}
+}  // namespace
+
 TEST_CASE("a large load keeps one object per row, and a deleted key taken again gets a new object") {
   Db db;
   orm::sessionmaker Session{db.engine};
   constexpr int n = 3000;
-  {
-    auto s = Session();
-    std::vector<User> users;
-    for (int k = 1; k <= n; ++k) users.push_back(User{.id = k, .name = "u" + std::to_string(k)});
-    s.add_all(std::move(users));
-    s.commit();
-  }
+  add_users(Session, n);
   orm::Ptr<User> kept;
   {
     auto s = Session();
@@ -858,13 +863,7 @@ TEST_CASE("expunging every third of many objects: their keys load new objects, t
   Db db;
   orm::sessionmaker Session{db.engine};
   constexpr int n = 2000;
-  {
-    auto s = Session();
-    std::vector<User> users;
-    for (int k = 1; k <= n; ++k) users.push_back(User{.id = k, .name = "u" + std::to_string(k)});
-    s.add_all(std::move(users));
-    s.commit();
-  }
+  add_users(Session, n);
   std::vector<orm::Ptr<User>> kept;
   {
     auto s = Session();
@@ -892,13 +891,7 @@ TEST_CASE("loaded objects outlive their Session, its successor and their sibling
   Db db;
   orm::sessionmaker Session{db.engine};
   constexpr int n = 1500;
-  {
-    auto s = Session();
-    std::vector<User> users;
-    for (int k = 1; k <= n; ++k) users.push_back(User{.id = k, .name = "u" + std::to_string(k)});
-    s.add_all(std::move(users));
-    s.commit();
-  }
+  add_users(Session, n);
   std::vector<orm::Ptr<User>> kept, elsewhere;
   orm::Ptr<User> got;
   {
