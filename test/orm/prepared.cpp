@@ -259,3 +259,22 @@ TEST_CASE("PostgreSQL ?prepared_statements=false: a prepared handle runs unnamed
   }
   CHECK(conn.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar_one<std::int64_t>() == 0);
 }
+
+TEST_CASE("a prepared query called in a loop over another result's rows returns each call's own rows") {
+  // W6a of the benchmark written with a prepared per-user query: the calls follow each other
+  // with nothing between them, after one other statement.
+  auto& d = data();
+  auto conn = d.engine.begin();
+  auto posts_of = conn.prepare(orm::select<Post>().where(c<&Post::user_id> == param<int>()));
+  std::vector<std::pair<int, std::vector<Post>>> got;
+  for (auto& u : conn.execute(orm::select<User>().where(c<&User::id> <= kUsers)))
+    got.emplace_back(u.id, posts_of(u.id));
+  REQUIRE(got.size() == static_cast<std::size_t>(kUsers));
+  for (auto& [id, posts] : got) {
+    INFO("user " << id);
+    auto expected = conn.execute(orm::select<Post>().where(c<&Post::user_id> == id));
+    CHECK(posts.size() == expected.size());
+    for (auto& p : posts) CHECK(p.user_id == id);
+  }
+  conn.commit();
+}
