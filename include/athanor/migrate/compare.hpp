@@ -203,9 +203,7 @@ ATHANOR_DECL Diff compare(const MetaData& target, const MetaData& current, const
     for (auto& n : names) n.target = tp, ops.push_back(n);
     // Other tables' foreign keys follow the table; the names the convention derived from it change.
     for (auto& [name, other] : have) {
-      bool refers = false;
-      for (auto& fk : other->foreign_keys) refers |= fk.ref_table == from;
-      if (!refers || name == to) continue;
+      if (!detail::refers_to(*other, from) || name == to) continue;
       names.clear();
       other = detail::table_renamed(*other, name, from, to, d, names);
       if (!target.find(name)) continue;  // dropped anyway
@@ -240,10 +238,11 @@ ATHANOR_DECL Diff compare(const MetaData& target, const MetaData& current, const
     Operation op;
     op.kind = Operation::Kind::drop_table, op.table = name, op.current = have[name];
     (o.allow_drop ? ops : out.refused).push_back(op);
+    auto dropped_columns = columns_of(*have[name]);
     for (auto& a : added) {
       bool taken = false;
       for (auto& p : out.proposed_renames) taken |= p.whole_table && p.to == a->name;
-      if (!taken && columns_of(*a) == columns_of(*have[name])) {
+      if (!taken && columns_of(*a) == dropped_columns) {
         out.proposed_renames.push_back(RenameProposal::of_table(name, a->name));
         break;
       }

@@ -97,10 +97,8 @@ class Ops {
     SchemaState next;
     std::vector<std::string> touched{from, to};
     for (auto& t : state_) {
-      bool refers = false;
-      for (auto& fk : t->foreign_keys) refers |= fk.ref_table == from;
       if (t->name == from) next.push_back(detail::table_renamed(*t, to, from, to, d_, ignored));
-      else if (refers) next.push_back(detail::table_renamed(*t, t->name, from, to, d_, ignored)), touched.push_back(t->name);
+      else if (detail::refers_to(*t, from)) next.push_back(detail::table_renamed(*t, t->name, from, to, d_, ignored)), touched.push_back(t->name);
       else next.push_back(t);
     }
     change(touched, next, {RenameProposal::of_table(from, to)});
@@ -132,7 +130,7 @@ class Ops {
   /// RENAME COLUMN: the values stay; indexes and constraints keep the names they have.
   void rename_column(const std::string& table, const std::string& from, const std::string& to) {
     edit(table, [&](athanor::detail::TableData& t) {
-      freeze_names(t);
+      detail::freeze_names(t);
       column_of(t, from).name = to;
       auto ren = [&](std::vector<std::string>& v) { std::replace(v.begin(), v.end(), from, to); };
       ren(t.primary_key);
@@ -183,7 +181,7 @@ class Ops {
   /// DROP INDEX by the name the database has (a generated one: `ix_users_email`).
   void drop_index(const std::string& table, const std::string& name) {
     edit(table, [&](athanor::detail::TableData& t) {
-      freeze_names(t);
+      detail::freeze_names(t);
       gone(t, name, std::erase_if(t.indexes, [&](auto& x) { return x.name == name; }));
     });
   }
@@ -194,7 +192,7 @@ class Ops {
   /// Drops a UNIQUE constraint by name.
   void drop_unique(const std::string& table, const std::string& name) {
     edit(table, [&](athanor::detail::TableData& t) {
-      freeze_names(t);
+      detail::freeze_names(t);
       gone(t, name, std::erase_if(t.uniques, [&](auto& x) { return x.name == name; }));
     });
   }
@@ -212,7 +210,7 @@ class Ops {
   /// Drops a FOREIGN KEY by name (`fk_posts_user_id_users`).
   void drop_foreign_key(const std::string& table, const std::string& name) {
     edit(table, [&](athanor::detail::TableData& t) {
-      freeze_names(t);
+      detail::freeze_names(t);
       gone(t, name, std::erase_if(t.foreign_keys, [&](auto& x) { return x.options.name == name; }));
     });
   }
@@ -223,7 +221,7 @@ class Ops {
   /// Drops a CHECK by name.
   void drop_check(const std::string& table, const std::string& name) {
     edit(table, [&](athanor::detail::TableData& t) {
-      freeze_names(t);
+      detail::freeze_names(t);
       gone(t, name, std::erase_if(t.checks, [&](auto& x) { return x.name == name; }));
     });
   }
@@ -274,7 +272,6 @@ class Ops {
     s.body[0].replace(at, from.size(), to);
     s.concurrent = true, s.index = index;
   }
-  static void freeze_names(athanor::detail::TableData& t) { detail::freeze_names(t); }
   template <class F>
   void edit(const std::string& table, F&& f, std::vector<RenameProposal> renames = {}) {
     auto copy = std::make_shared<athanor::detail::TableData>(find(table));

@@ -35,6 +35,13 @@ inline void freeze_names(athanor::detail::TableData& t) {
   for (auto& x : t.checks) x.name = t.check_name(x, x.name.empty() ? ++ordinal : 0);
 }
 
+/// Whether one of `t`'s foreign keys refers to table `name` (a rename of that table renames them too).
+inline bool refers_to(const athanor::detail::TableData& t, const std::string& name) {
+  for (auto& fk : t.foreign_keys)
+    if (fk.ref_table == name) return true;
+  return false;
+}
+
 /// `before` as it is once table `ref_from` is called `ref_to` (`before` itself, or a table
 /// referring to it), named `name` and with its names frozen; the convention's names that
 /// change are appended to `out` as rename_constraint operations (their `current`: the table
