@@ -116,7 +116,7 @@ struct EntityColumns {
   static const FromClause& source() { return from_of<Src>(); }
   M read(driver::Statement& st) const {
     M obj{};
-    read_members(member_slots<M>(), &obj, st, 0, []() -> const athanor::detail::TableData& { return model_info<M>().table.data(); });
+    read_members(member_reads<M>(), &obj, st, 0, []() -> const athanor::detail::TableData& { return model_info<M>().table.data(); });
     return obj;
   }
 };
@@ -178,8 +178,11 @@ void name_null_result(const DataError& e, driver::Statement& st, int i) {
 /// current row, naming the column of a NULL read into a type that cannot hold it.
 template <class... E, class... T, std::size_t... I>
 std::tuple<T...> read_row(boost::mp11::mp_list<E...>, boost::mp11::mp_list<T...>, driver::Statement& st, std::index_sequence<I...>) {
+  static constexpr driver::Want want[] = {want_of<T>()...};
+  driver::Cell cells[sizeof...(T)];  // written by read_row
+  st.read_row(0, want, cells);
   try {
-    return std::tuple<T...>(read_column<T>(st, static_cast<int>(I))...);
+    return std::tuple<T...>(from_cell<T>(cells[I], st, static_cast<int>(I))...);
   } catch (const DataError& e) {
     (name_null_result<E, T>(e, st, static_cast<int>(I)), ...);
     throw;
