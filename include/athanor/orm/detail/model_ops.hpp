@@ -321,12 +321,7 @@ struct ModelOps {
   void load(InstanceBase& b, driver::Statement& st, int first) const {
     read_members(*reads, object(b), st, first, [this]() -> const athanor::detail::TableData& { return table(); });
   }
-  /// The same from the row's cells, read before (read_cells).
-  void load(InstanceBase& b, const RowCells& cells, driver::Statement& st, int first) const {
-    load_members(*slots, object(b), cells, st, first, [this]() -> const athanor::detail::TableData& { return table(); });
-  }
-  /// Reads the model's columns of the current row (from `first`) into `cells`: one driver call.
-  void read_cells(RowCells& cells, driver::Statement& st, int first) const { cells.read(st, first, reads->want); }
+
   void* object(InstanceBase& b) const { return reinterpret_cast<char*>(&b) + object_offset; }
   const void* object(const InstanceBase& b) const { return reinterpret_cast<const char*>(&b) + object_offset; }
   const athanor::detail::TableData& table() const { return info->table.data(); }

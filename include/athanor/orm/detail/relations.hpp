@@ -142,11 +142,14 @@ ATHANOR_DECL void key_order(std::vector<std::shared_ptr<InstanceBase>>& v) {
 /// The identity key of the row at `first` in `st`: as key_of(InstanceBase), but read before
 /// any object is made, and for the usual single integer primary key straight from the driver
 /// (no Value, no vector, no text).
-ATHANOR_DECL IdentityKey row_key(const ModelOps& ops, const RowCells& cells, driver::Statement& st, int first) {
+ATHANOR_DECL IdentityKey row_key(const ModelOps& ops, driver::Statement& st, int first) {
   const auto& pk = ops.info->primary_key;
-  if (pk.size() == 1) {
-    const driver::Cell& c = cells[pk[0]];
-    if (ops.table().columns[pk[0]].type.is_integer() && c.got == driver::Cell::Got::int64) return IdentityKey(c.i);
+  if (pk.size() == 1 && ops.table().columns[pk[0]].type.is_integer()) {
+    // The key's cell alone: a row whose object is held (and not expired) reads nothing more.
+    static constexpr driver::Want want[] = {driver::Want::int64};
+    driver::Cell c;
+    st.read_row(first + static_cast<int>(pk[0]), want, &c);
+    if (c.got == driver::Cell::Got::int64) return IdentityKey(c.i);
   }
   std::vector<Value> values;
   values.reserve(pk.size());
@@ -162,18 +165,16 @@ ATHANOR_DECL std::shared_ptr<InstanceBase> SessionCore::load_instance(IdentityMa
                                                                       int first) {
   // One hash lookup, on the key read first: the slot is made now and filled below (or removed
   // if loading fails); a row already held makes no object.
-  RowCells cells;  // the row read once, for its key and its object
-  ops.read_cells(cells, st, first);
-  auto [it, inserted] = map.try_emplace(row_key(ops, cells, st, first));
+  auto [it, inserted] = map.try_emplace(row_key(ops, st, first));
   if (!inserted && it->second) {
     auto& found = it->second;
-    if (found->expired) ops.load(*found, cells, st, first), found->expired = false;
+    if (found->expired) ops.load(*found, st, first), found->expired = false;
     return found;
   }
   try {
     auto inst = ops.create(arena);
     ops.bind(*inst);
-    ops.load(*inst, cells, st, first);
+    ops.load(*inst, st, first);
     inst->key = it->first, inst->state = State::persistent, inst->session = weak_from_this();
     it->second = inst;
     return inst;
