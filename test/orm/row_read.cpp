@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "support/backend.hpp"
@@ -121,29 +123,28 @@ template <class T>
 std::string show(const std::optional<T>& v) {
   return v ? show(*v) : std::string("NULL");
 }
-#define ROWREAD_CHECK(what, got, want)                                                        \
-  do {                                                                                        \
-    if (!((got) == (want))) {                                                                 \
-      FAIL_CHECK(what << " row " << row << ": read " << show(got) << ", wrote " << show(want)); \
-    }                                                                                         \
-  } while (0)
+/// The compared fields of an object and of the row it was written from, in one order.
+auto fields(const Sample& s) {
+  return std::tie(s.i32.get(), s.i64.get(), s.i16.get(), s.dbl.get(), s.str.get(), s.flag.get(), s.blob.get(), s.oi32.get(),
+                  s.oi64.get(), s.odbl.get(), s.ostr.get(), s.oflag.get(), s.oblob.get());
+}
+auto fields(const Expected& e) {
+  return std::tie(e.i32, e.i64, e.i16, e.dbl, e.str, e.flag, e.blob, e.oi32, e.oi64, e.odbl, e.ostr, e.oflag, e.oblob);
+}
+constexpr const char* kFields[] = {"i32", "i64", "i16", "dbl", "str", "flag", "blob", "oi32", "oi64", "odbl", "ostr", "oflag", "oblob"};
+/// Each field of `got` equals the same field of `want` (tuples of references, `names` in order).
+template <class G, class W, std::size_t... I>
+void check_fields(const G& got, const W& want, const char* const* names, std::size_t row, std::index_sequence<I...>) {
+  auto one = [&](const char* name, const auto& g, const auto& w) {
+    if (!(g == w)) FAIL_CHECK(name << " row " << row << ": read " << show(g) << ", wrote " << show(w));
+  };
+  (one(names[I], std::get<I>(got), std::get<I>(want)), ...);
+}
 
 /// Every member of `s` equals row `row` of `want`.
 void check_sample(const Sample& s, const Expected& e, std::size_t row, const char* path) {
   INFO(path);
-  ROWREAD_CHECK("i32", s.i32.get(), e.i32);
-  ROWREAD_CHECK("i64", s.i64.get(), e.i64);
-  ROWREAD_CHECK("i16", s.i16.get(), e.i16);
-  ROWREAD_CHECK("dbl", s.dbl.get(), e.dbl);
-  ROWREAD_CHECK("str", s.str.get(), e.str);
-  ROWREAD_CHECK("flag", s.flag.get(), e.flag);
-  ROWREAD_CHECK("blob", s.blob.get(), e.blob);
-  ROWREAD_CHECK("oi32", s.oi32.get(), e.oi32);
-  ROWREAD_CHECK("oi64", s.oi64.get(), e.oi64);
-  ROWREAD_CHECK("odbl", s.odbl.get(), e.odbl);
-  ROWREAD_CHECK("ostr", s.ostr.get(), e.ostr);
-  ROWREAD_CHECK("oflag", s.oflag.get(), e.oflag);
-  ROWREAD_CHECK("oblob", s.oblob.get(), e.oblob);
+  check_fields(fields(s), fields(e), kFields, row, std::make_index_sequence<std::size(kFields)>{});
   CHECK_FALSE(s.str.modified());  // loaded values are not changes
   CHECK_FALSE(s.ostr.modified());
 }
@@ -197,16 +198,10 @@ TEST_CASE("rows of every column kind read back as written: Session objects, type
                                  .order_by(c<&Sample::id>));
   REQUIRE(tuples.size() == d.rows.size());
   for (std::size_t row = 0; row < tuples.size(); ++row) {
-    auto& [ostr, i64, str, odbl, oi32, i16, oblob, oflag] = tuples[row];
     const Expected& e = d.rows[row];
-    ROWREAD_CHECK("ostr", ostr, e.ostr);
-    ROWREAD_CHECK("i64", i64, e.i64);
-    ROWREAD_CHECK("str", str, e.str);
-    ROWREAD_CHECK("odbl", odbl, e.odbl);
-    ROWREAD_CHECK("oi32", oi32, e.oi32);
-    ROWREAD_CHECK("i16", i16, e.i16);
-    ROWREAD_CHECK("oblob", oblob, e.oblob);
-    ROWREAD_CHECK("oflag", oflag, e.oflag);
+    static constexpr const char* names[] = {"ostr", "i64", "str", "odbl", "oi32", "i16", "oblob", "oflag"};
+    check_fields(tuples[row], std::tie(e.ostr, e.i64, e.str, e.odbl, e.oi32, e.i16, e.oblob, e.oflag), names, row,
+                 std::make_index_sequence<8>{});
   }
 }
 
