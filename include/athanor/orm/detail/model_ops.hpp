@@ -321,7 +321,6 @@ struct ModelOps {
   void load(InstanceBase& b, driver::Statement& st, int first) const {
     read_members(*reads, object(b), st, first, [this]() -> const athanor::detail::TableData& { return table(); });
   }
-
   void* object(InstanceBase& b) const { return reinterpret_cast<char*>(&b) + object_offset; }
   const void* object(const InstanceBase& b) const { return reinterpret_cast<const char*>(&b) + object_offset; }
   const athanor::detail::TableData& table() const { return info->table.data(); }
