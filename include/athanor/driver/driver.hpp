@@ -11,9 +11,31 @@
 #include <string_view>  // std::string_view
 
 #include <athanor/core/detail/convert.hpp>
+#include <athanor/core/error.hpp>
 #include <athanor/core/value.hpp>
 
 namespace athanor::driver {
+
+/// What a typed reader wants from one result column (Statement::read_row): the representation
+/// its C++ type reads without conversion, or `value` for any other type (dates, bools, bytes…).
+enum class Want : std::uint8_t { int64, float64, text, value };
+
+/// One column of the current row as read_row found it. `got` says which member holds it:
+/// `i` (int64), `d` (float64), `text`/`size` (text, not NUL-terminated, may hold NUL bytes), or
+/// nothing: the column is NULL (`null`), or not in the wanted representation (`other`: a
+/// conversion, or a Want::value column), which the reader then reads through the per-column
+/// calls (value(), get_int64()…) as before. Text points into the driver's row and stays valid
+/// until next(), reset() or execute(); a per-column read of another column leaves it valid.
+struct Cell {
+  enum class Got : std::uint8_t { null, int64, float64, text, other };
+  Got got;
+  union {
+    std::int64_t i;
+    double d;
+    const char* text;
+  };
+  std::size_t size;
+};
 
 /// A prepared statement, owned and cached by its Connection.
 class Statement {
@@ -38,6 +60,16 @@ class Statement {
   virtual double get_double(int column) const { return athanor::detail::from_value<double>(value(column)); }
   virtual std::string get_text(int column) const { return athanor::detail::from_value<std::string>(value(column)); }
   ///@}
+  /// Reads columns `first` … `first + want.size() - 1` of the current row into `out` (one cell
+  /// each), in one call per row instead of one or two per column: the typed reads' path. A
+  /// cell holds a value only where it is exactly what the typed read of that column would give;
+  /// anything else is `other`, left to the per-column reads. More columns wanted than the
+  /// result has throws DataError. This default asks is_null() per column (every value is then
+  /// `other`); drivers override it.
+  virtual void read_row(int first, std::span<const Want> want, Cell* out) const {
+    check_width(first, want.size());
+    for (std::size_t k = 0; k < want.size(); ++k) out[k].got = is_null(first + static_cast<int>(k)) ? Cell::Got::null : Cell::Got::other;
+  }
   /// Rows changed by the last INSERT/UPDATE/DELETE.
   virtual std::int64_t rows_affected() const = 0;
   /// Runs the statement once for each of `rows` parameter rows, `params` holding them one
@@ -64,6 +96,16 @@ class Statement {
   }
   /// Frees the results; the statement can run again.
   virtual void reset() = 0;
+
+ protected:
+  /// read_row's check that the columns wanted exist: a reader built for another statement's
+  /// columns must not read past the row (SQLite would give NULLs, the servers' libraries fail).
+  void check_width(int first, std::size_t wanted) const {
+    if (first < 0 || static_cast<std::size_t>(first) + wanted > static_cast<std::size_t>(column_count())) {
+      throw DataError("[athanor.data.columns] the result has " + std::to_string(column_count()) + " columns; columns " +
+                      std::to_string(first) + " to " + std::to_string(first + static_cast<int>(wanted) - 1) + " were read");
+    }
+  }
 };
 
 /// One connection to a database.

@@ -213,6 +213,21 @@ class Statement final : public driver::Statement {
     }
     return Value();
   }
+  // The row in one call from the fetched buffers: integers (unsigned ones that fit), doubles
+  // and text as value() gives them; anything else `other`.
+  void read_row(int first, std::span<const Want> want, Cell* out) const override {
+    if (first < 0 || first + want.size() > ncols_) check_width(first, want.size());
+    for (std::size_t k = 0; k < want.size(); ++k) {
+      const auto& c = cols_[static_cast<std::size_t>(first) + k];
+      Cell& o = out[k];
+      o.got = Cell::Got::other;
+      if (c.is_null) o.got = Cell::Got::null;
+      else if (want[k] == Want::int64 && (c.kind == Kind::integer || (c.kind == Kind::unsigned_ && c.num.i >= 0)))
+        o.got = Cell::Got::int64, o.i = static_cast<std::int64_t>(c.num.i);
+      else if (want[k] == Want::float64 && c.kind == Kind::double_) o.got = Cell::Got::float64, o.d = c.num.d;
+      else if (want[k] == Want::text && c.kind == Kind::text) o.got = Cell::Got::text, o.text = c.buf.data(), o.size = c.length;
+    }
+  }
   std::int64_t rows_affected() const override { return affected_; }
   void reset() override {
     if (ncols_ == 0) return;

@@ -582,6 +582,30 @@ class Statement final : public driver::Statement {
     }
     return driver::Statement::get_text(c);
   }
+  // The row in one call, by the same rules as get_int64/get_text: integers parsed from their
+  // text, the text types' text as it is; anything else `other`.
+  void read_row(int first, std::span<const Want> want, Cell* out) const override {
+    if (first < 0 || first + want.size() > oids_.size()) check_width(first, want.size());
+    for (std::size_t k = 0; k < want.size(); ++k) {
+      int col = first + static_cast<int>(k);
+      Cell& c = out[k];
+      c.got = Cell::Got::other;
+      if (is_null(col)) {
+        c.got = Cell::Got::null;
+        continue;
+      }
+      auto t = oids_[static_cast<std::size_t>(col)];
+      bool integer = t == detail::int2 || t == detail::int4 || t == detail::int8;
+      if (want[k] == Want::int64 && integer) {
+        const char* p = text(col);
+        if (std::from_chars(p, p + length(col), c.i).ec == std::errc{}) c.got = Cell::Got::int64;
+      } else if (want[k] == Want::text && (integer || t == detail::text || t == detail::varchar || t == detail::bpchar ||
+                                            t == detail::name || t == detail::json || t == detail::jsonb ||
+                                            t == detail::numeric || t == detail::uuid)) {
+        c.got = Cell::Got::text, c.text = text(col), c.size = length(col);
+      }
+    }
+  }
   std::int64_t rows_affected() const override { return affected_; }
   void reset() override {
     result_.reset();

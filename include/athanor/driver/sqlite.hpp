@@ -148,6 +148,23 @@ class Statement final : public driver::Statement {
     auto* p = reinterpret_cast<const char*>(sqlite3_value_text(v));
     return std::string(p, static_cast<std::size_t>(sqlite3_value_bytes(v)));
   }
+  // The row in one call: each column's value taken once, kept when its storage class is the one
+  // wanted (what get_int64/get_double/get_text return without converting), else `other`.
+  void read_row(int first, std::span<const Want> want, Cell* out) const override {
+    if (first < 0 || first + static_cast<int>(want.size()) > sqlite3_column_count(stmt_)) check_width(first, want.size());
+    for (std::size_t k = 0; k < want.size(); ++k) {
+      sqlite3_value* v = sqlite3_column_value(stmt_, first + static_cast<int>(k));
+      Cell& c = out[k];
+      int type = sqlite3_value_type(v);
+      if (type == SQLITE_NULL) c.got = Cell::Got::null;
+      else if (want[k] == Want::int64 && type == SQLITE_INTEGER) c.got = Cell::Got::int64, c.i = sqlite3_value_int64(v);
+      else if (want[k] == Want::float64 && type == SQLITE_FLOAT) c.got = Cell::Got::float64, c.d = sqlite3_value_double(v);
+      else if (want[k] == Want::text && type == SQLITE_TEXT) {
+        c.got = Cell::Got::text, c.text = reinterpret_cast<const char*>(sqlite3_value_text(v));
+        c.size = static_cast<std::size_t>(sqlite3_value_bytes(v));
+      } else c.got = Cell::Got::other;
+    }
+  }
   std::int64_t rows_affected() const override { return changes_; }
   // The bindings stay: execute() binds every parameter again (it checks their count), and
   // nothing reads them in between (sqlite3_clear_bindings cost a call per execution).

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>   // std::array
+#include <memory>  // std::shared_ptr
 #include <tuple>   // std::tuple
 #include <vector>  // std::vector
 
@@ -106,7 +107,10 @@ template <class Result, class Columns>
 Rows<Result> read_rows(athanor::detail::ConnectionImpl& c, const Compiled& sql, const std::vector<Value>& values,
                        const Columns& cols) {
   Rows<Result> out;
-  c.execute_typed(sql, values, [&](driver::Statement& st) { out.push_back(cols.read(st)); });
+  if constexpr (requires(std::vector<Result>& v, driver::Statement& st) { cols.read_back(v, st); })
+    c.execute_typed(sql, values, [&](driver::Statement& st) { cols.read_back(out, st); });  // in place: no move per row
+  else
+    c.execute_typed(sql, values, [&](driver::Statement& st) { out.push_back(cols.read(st)); });
   return out;
 }
 /// Whether S is a typed select (not a compound, a CTE or anything else with a result type).
@@ -138,17 +142,23 @@ class TypedSelect {
   static constexpr bool locks_rows = (std::is_same_v<Clauses, detail::ForUpdate> || ...);
 
   /// The statement `select(…)` builds, and each clause method the next one.
-  TypedSelect(Columns cols, detail::Pack<Clauses...> clauses, std::vector<LoadOption> loaders = {})
+  TypedSelect(Columns cols, detail::Pack<Clauses...> clauses, std::shared_ptr<const std::vector<LoadOption>> loaders = {})
       : cols_(std::move(cols)), clauses_(std::move(clauses)), loaders_(std::move(loaders)) {}
 
   /// Loader options for the relationships of the loaded objects: `.options(selectinload(&User::posts))`.
   template <class... O>
   TypedSelect options(O... o) const {
     TypedSelect s = *this;
-    (s.loaders_.push_back(std::move(o)), ...);
+    auto all = loaders_ ? std::make_shared<std::vector<LoadOption>>(*loaders_) : std::make_shared<std::vector<LoadOption>>();
+    (all->push_back(std::move(o)), ...);
+    s.loaders_ = std::move(all);
     return s;
   }
-  const std::vector<LoadOption>& loaders() const { return loaders_; }  ///< The loader options given to options().
+  /// The loader options given to options().
+  const std::vector<LoadOption>& loaders() const {
+    static const std::vector<LoadOption> none;
+    return loaders_ ? *loaders_ : none;
+  }
 
   /// WHERE (several calls are joined with AND).
   template <class E>
@@ -311,9 +321,10 @@ class TypedSelect {
   }
   /// Runs on a connection: every row as a `Result`.
   Rows<Result> run(athanor::detail::ConnectionImpl& c) const {
-    detail::Collected values;
-    collect(values);
-    return detail::read_rows<Result>(c, *compiled(*c.engine->dialect), values, cols_);
+    return detail::with_collected([&](detail::Collected& values) {
+      collect(values);
+      return detail::read_rows<Result>(c, *compiled(*c.engine->dialect), values, cols_);
+    });
   }
   /// Runs on a connection and keeps the statement open: its rows one at a time, as a
   /// single-pass range (see Stream for what stays open and what memory it uses).
@@ -378,7 +389,9 @@ class TypedSelect {
 
   Columns cols_;
   detail::Pack<Clauses...> clauses_;
-  std::vector<LoadOption> loaders_;
+  /// Shared by the statements a chain of clause methods makes, null while there are none: each
+  /// clause then copies a null pointer, not a vector (a typed statement is rebuilt per execution).
+  std::shared_ptr<const std::vector<LoadOption>> loaders_;
 };
 
 /// `SELECT` of whole objects of model M (or of an alias of it).

@@ -69,6 +69,29 @@ std::shared_ptr<const Compiled> compiled_sql(const S& s, const Dialect& d) {
   else return std::make_shared<const Compiled>(make(&s, d));
 }
 
+/// Runs `f(values)` with an empty Collected for one execution: the thread's kept one, whose
+/// capacity the next execution reuses (a typed statement executed in a loop then allocates no
+/// value vector per execution), or a fresh one when the kept one is in use further up the
+/// stack. The values are dropped when `f` returns.
+template <class F>
+decltype(auto) with_collected(F&& f) {
+  thread_local Collected kept;
+  thread_local bool busy = false;
+  if (busy) {
+    Collected local;
+    return f(local);
+  }
+  busy = true;
+  struct Release {
+    ~Release() {
+      kept.clear(), kept.seen.clear();
+      if (kept.capacity() > 64) kept.shrink_to_fit();
+      busy = false;
+    }
+  } release;
+  return f(kept);
+}
+
 /// Building a typed SELECT's Core tree: the select list (`ColumnsStep`), then each clause added
 /// to the select so far (`SelectStep`). A statement type keeps a static table of these and hands
 /// it to build_select / compile_select, compiled once: each type then adds a table of pointers,
@@ -116,8 +139,18 @@ struct EntityColumns {
   static const FromClause& source() { return from_of<Src>(); }
   M read(driver::Statement& st) const {
     M obj{};
-    read_members(member_slots<M>(), &obj, st, 0, []() -> const athanor::detail::TableData& { return model_info<M>().table.data(); });
+    read_members(member_reads<M>(), &obj, st, 0, []() -> const athanor::detail::TableData& { return model_info<M>().table.data(); });
     return obj;
+  }
+  /// read(), the object made in place at the end of `out` (no move and destruction of a temporary).
+  void read_back(std::vector<M>& out, driver::Statement& st) const {
+    M& obj = out.emplace_back();
+    try {
+      read_members(member_reads<M>(), &obj, st, 0, []() -> const athanor::detail::TableData& { return model_info<M>().table.data(); });
+    } catch (...) {
+      out.pop_back();
+      throw;
+    }
   }
 };
 
@@ -178,8 +211,11 @@ void name_null_result(const DataError& e, driver::Statement& st, int i) {
 /// current row, naming the column of a NULL read into a type that cannot hold it.
 template <class... E, class... T, std::size_t... I>
 std::tuple<T...> read_row(boost::mp11::mp_list<E...>, boost::mp11::mp_list<T...>, driver::Statement& st, std::index_sequence<I...>) {
+  static constexpr driver::Want want[] = {want_of<T>()...};
+  driver::Cell cells[sizeof...(T)];  // written by read_row
+  st.read_row(0, want, cells);
   try {
-    return std::tuple<T...>(read_column<T>(st, static_cast<int>(I))...);
+    return std::tuple<T...>(from_cell<T>(cells[I], st, static_cast<int>(I))...);
   } catch (const DataError& e) {
     (name_null_result<E, T>(e, st, static_cast<int>(I)), ...);
     throw;

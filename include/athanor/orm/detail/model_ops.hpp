@@ -293,6 +293,8 @@ struct Instance final : InstanceBase {
 struct ModelOps {
   const ModelInfo* info;
   const std::vector<MemberSlot>* slots;
+  /// What read_row is asked for each column (member_reads).
+  const MemberReads* reads;
   /// Where Instance<M>::obj is, from the InstanceBase.
   std::ptrdiff_t object_offset;
   /// A new, empty instance of the model, allocated from the Session's arena.
@@ -317,7 +319,7 @@ struct ModelOps {
   }
   /// Loads a whole row (all columns, in order, from column `first`) and marks it clean.
   void load(InstanceBase& b, driver::Statement& st, int first) const {
-    read_members(*slots, object(b), st, first, [this]() -> const athanor::detail::TableData& { return table(); });
+    read_members(*reads, object(b), st, first, [this]() -> const athanor::detail::TableData& { return table(); });
   }
   void* object(InstanceBase& b) const { return reinterpret_cast<char*>(&b) + object_offset; }
   const void* object(const InstanceBase& b) const { return reinterpret_cast<const char*>(&b) + object_offset; }
@@ -357,6 +359,7 @@ const ModelOps& ops_for() {
     ModelOps o{};
     o.info = &model_info<M>();
     o.slots = &member_slots<M>();
+    o.reads = &member_reads<M>();
     {
       Instance<M> probe;
       o.object_offset = reinterpret_cast<char*>(&probe.obj) - reinterpret_cast<char*>(static_cast<InstanceBase*>(&probe));

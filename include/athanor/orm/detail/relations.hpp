@@ -144,9 +144,12 @@ ATHANOR_DECL void key_order(std::vector<std::shared_ptr<InstanceBase>>& v) {
 /// (no Value, no vector, no text).
 ATHANOR_DECL IdentityKey row_key(const ModelOps& ops, driver::Statement& st, int first) {
   const auto& pk = ops.info->primary_key;
-  if (pk.size() == 1) {
-    int col = first + static_cast<int>(pk[0]);
-    if (ops.table().columns[pk[0]].type.is_integer() && !st.is_null(col)) return IdentityKey(st.get_int64(col));
+  if (pk.size() == 1 && ops.table().columns[pk[0]].type.is_integer()) {
+    // The key's cell alone: a row whose object is held (and not expired) reads nothing more.
+    static constexpr driver::Want want[] = {driver::Want::int64};
+    driver::Cell c;
+    st.read_row(first + static_cast<int>(pk[0]), want, &c);
+    if (c.got == driver::Cell::Got::int64) return IdentityKey(c.i);
   }
   std::vector<Value> values;
   values.reserve(pk.size());
