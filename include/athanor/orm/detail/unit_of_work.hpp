@@ -134,11 +134,8 @@ ATHANOR_DECL void SessionCore::flush_inserts() {
       // SQLite's last_insert_rowid is cheaper than its RETURNING (which buffers rows in a
       // temporary b-tree per statement).
       std::size_t per = insert_rows_per_statement(cols.size(), caps);
-      for (std::size_t done = 0; done < batch.rows.size();) {
-        std::size_t n = per;  // the largest power of two that fits what is left
-        while (n > batch.rows.size() - done) n /= 2;
-        bool returning = batch.fetch_key && caps.returning_insert && (n > 1 || !caps.cheap_last_insert_id);
-        const Compiled& sql = statement(n == 1 ? batch.shape : batch.shape + '*' + std::to_string(n), [&] {
+      auto sql_for = [&](std::size_t n, bool returning) -> const Compiled& {
+        return statement(n == 1 ? batch.shape : batch.shape + '*' + std::to_string(n), [&] {
           Builder b;
           std::vector<Values> rows(n);
           for (auto& row : rows)
@@ -147,10 +144,9 @@ ATHANOR_DECL void SessionCore::flush_inserts() {
           if (returning) stmt = stmt.returning(table.unchecked_c(t.columns[*gen].name, t.columns[*gen].type));
           return Compiler(engine.dialect()).compile(stmt.node());
         });
-        auto first = batch.values.begin() + static_cast<std::ptrdiff_t>(done * cols.size());
-        std::vector<Value> values(first, first + static_cast<std::ptrdiff_t>(n * cols.size()));
-        std::vector<Value> keys;
-        c.execute_typed(sql, values, [&](driver::Statement& st) { keys.push_back(st.value(0)); });
+      };
+      // The n rows from `done` were inserted, `keys` their generated keys (when fetched).
+      auto settle = [&](std::size_t done, std::size_t n, std::vector<Value>& keys) {
         if (batch.fetch_key) {
           if (keys.empty() && n == 1) keys.push_back(Value(c.drv().last_insert_id()));
           if (keys.size() != n) {
@@ -179,6 +175,30 @@ ATHANOR_DECL void SessionCore::flush_inserts() {
           inserted_in_tx.push_back(held);
           sync(inst);  // one-to-many: the children, inserted later, take the new key
         }
+      };
+      std::size_t done = 0;
+      // Two statements of the longest length or more: one driver batch (one pipeline on
+      // PostgreSQL: the server inserts a statement's rows while the next is bound and sent,
+      // instead of one round trip each), the keys of each statement as it returns them.
+      if (std::size_t full = batch.rows.size() / per; full >= 2 && per > 1) {
+        bool returning = batch.fetch_key && caps.returning_insert;
+        const Compiled& sql = sql_for(per, returning);
+        std::vector<std::vector<Value>> keys(full);
+        c.execute_batch_rows(sql, batch.values, per * cols.size(), full,
+                             [&](std::size_t e, driver::Statement& st) { keys[e].push_back(st.value(0)); });
+        for (std::size_t k = 0; k < full; ++k) settle(k * per, per, keys[k]);
+        done = full * per;
+      }
+      while (done < batch.rows.size()) {
+        std::size_t n = per;  // the largest power of two that fits what is left
+        while (n > batch.rows.size() - done) n /= 2;
+        bool returning = batch.fetch_key && caps.returning_insert && (n > 1 || !caps.cheap_last_insert_id);
+        const Compiled& sql = sql_for(n, returning);
+        auto first = batch.values.begin() + static_cast<std::ptrdiff_t>(done * cols.size());
+        std::vector<Value> values(first, first + static_cast<std::ptrdiff_t>(n * cols.size()));
+        std::vector<Value> keys;
+        c.execute_typed(sql, values, [&](driver::Statement& st) { keys.push_back(st.value(0)); });
+        settle(done, n, keys);
         done += n;
       }
       batch.rows.clear(), batch.values.clear();
