@@ -157,11 +157,12 @@ ATHANOR_DECL void SessionCore::flush_inserts() {
           // in the order of the VALUES list, so in increasing order; the order in which RETURNING
           // lists them is not promised, so they are sorted (SQLAlchemy's insertmanyvalues sorts
           // by such a key too).
-          if (n > 1) {
-            std::sort(keys.begin(), keys.end(), [](const Value& a, const Value& b) {
-              return athanor::detail::from_value<std::int64_t>(a) < athanor::detail::from_value<std::int64_t>(b);
-            });
-          }
+          // The servers list them in order: checked in one pass, sorted only if not (the sort
+          // was a tenth of the client's work in a 10 000-row flush on PostgreSQL, callgrind).
+          auto less = [](const Value& a, const Value& b) {
+            return athanor::detail::from_value<std::int64_t>(a) < athanor::detail::from_value<std::int64_t>(b);
+          };
+          if (n > 1 && !std::is_sorted(keys.begin(), keys.end(), less)) std::sort(keys.begin(), keys.end(), less);
         }
         for (std::size_t r = 0; r < n; ++r) {
           InstanceBase& inst = *batch.rows[done + r];
