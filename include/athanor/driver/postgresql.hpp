@@ -815,13 +815,15 @@ class Statement final : public driver::Statement {
   /// writing answers (wide RETURNING rows) that the client is not reading yet.
   static constexpr std::size_t pipeline_bytes = 64u << 10;
 
+  /// The rows one execution after the other (the base class's), for what a pipeline cannot
+  /// carry: a single row, or rows whose values differ in type.
+  std::int64_t one_by_one(std::span<const Value> params, std::size_t rows, BatchRow on_row, void* ctx) {
+    return on_row ? driver::Statement::execute_batch_rows(params, rows, on_row, ctx) : driver::Statement::execute_batch(params, rows);
+  }
   /// Sends `rows` rows of `params` through one pipeline, with preparation `p` (or, when null,
   /// the protocol's unnamed statement, parsed with decl_ at the start of the pipeline). Returns the rows affected in all; throws the
   /// first failing row's error after the pipeline is drained and left, so the connection
   /// answers the next statement.
-  std::int64_t one_by_one(std::span<const Value> params, std::size_t rows, BatchRow on_row, void* ctx) {
-    return on_row ? driver::Statement::execute_batch_rows(params, rows, on_row, ctx) : driver::Statement::execute_batch(params, rows);
-  }
   std::int64_t pipelined(Prepared* p, std::span<const Value> params, std::size_t rows, std::size_t width, BatchRow on_row,
                          void* ctx) {
     PGconn* c = s_.conn->raw();
