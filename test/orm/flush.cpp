@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <utility>
 
 using namespace blog;
 using orm::c;
@@ -101,6 +102,36 @@ TEST_CASE("a flush of 70 000 rows stays under every backend's limit of bound par
     right += it != rows.end() && std::get<0>(it->second) == "u" + std::to_string(i) && std::get<1>(it->second) == "m" + std::to_string(i);
   }
   CHECK(right == 70000);
+}
+
+TEST_CASE("several INSERTs of the longest length go as one driver batch, each object keyed by its own row") {
+  Counter inserts{"INSERT INTO"};
+  Db db(inserts.options());
+  orm::sessionmaker Session{db.engine};
+  auto s = Session();
+  // One shape (name, email): five statements of the longest length (a pipeline on
+  // PostgreSQL), then the rest in shorter ones.
+  constexpr int n = 2600;
+  std::vector<orm::Ptr<User>> users;
+  for (int i = 0; i < n; ++i) users.push_back(s.add(User{.name = "b" + std::to_string(i), .email = "e" + std::to_string(i)}));
+  inserts.n = 0;
+  s.flush();
+  if (db.batches()) {
+    CHECK(inserts.n < 10);  // the batch is echoed once, the shorter statements once each
+  } else {
+    CHECK(inserts.n == n);
+  }
+  // Keys are handed out in the order the rows were added, so the objects' keys increase.
+  for (std::size_t i = 1; i < users.size(); ++i) CHECK(users[i - 1]->id.get() < users[i]->id.get());
+  s.commit();
+  auto rows = user_rows(db);
+  REQUIRE(rows.size() == static_cast<std::size_t>(n));
+  std::size_t right = 0;
+  for (int i = 0; i < n; ++i) {
+    auto it = rows.find(users[static_cast<std::size_t>(i)]->id);
+    right += it != rows.end() && std::get<0>(it->second) == "b" + std::to_string(i) && std::get<1>(it->second) == "e" + std::to_string(i);
+  }
+  CHECK(right == static_cast<std::size_t>(n));
 }
 
 TEST_CASE("a batch of explicit keys and one of generated keys in one flush") {
@@ -209,25 +240,30 @@ TEST_CASE("deleting many objects in one flush removes exactly their rows and the
 }
 
 TEST_CASE("a failed batched INSERT of a later table leaves nothing of the flush, and the Session recovers") {
-  Db db;
-  orm::sessionmaker Session{db.engine};
-  auto s = Session();
-  std::vector<orm::Ptr<User>> users;
-  for (int i = 0; i < 50; ++i) users.push_back(s.add(User{.name = "u" + std::to_string(i)}));
-  // Tags (a table flushed after users, which were added first) with a duplicate label in
-  // the middle: the tags batch fails after the users batch went through.
-  std::vector<orm::Ptr<Tag>> tags;
-  for (int i = 0; i < 50; ++i) tags.push_back(s.add(Tag{.label = i == 30 ? std::string("t3") : "t" + std::to_string(i)}));
-  auto msg = test::error_message([&] { s.commit(); });
-  INFO(msg);
-  CHECK(msg.rfind("[athanor.integrity.unique] tags.label: duplicate value", 0) == 0);  // names the row's table and column
-  CHECK(std::all_of(tags.begin(), tags.end(), [](auto& t) { return t.is_transient(); }));
-  CHECK(std::all_of(users.begin(), users.end(), [](auto& u) { return u.is_transient(); }));
-  s.rollback();
-  CHECK(db.count("users") == 0);
-  CHECK(db.count("posts") == 0);
-  auto again = s.add(User{.name = "again"});
-  s.commit();
-  CHECK(again->id > 0);
-  CHECK(db.count("users") == 1);
+  // 50 tags (statements of 32, 16 and 2 rows), then 2100 (four of 512 rows, one driver batch:
+  // a pipeline on PostgreSQL, the duplicate in its third statement).
+  for (auto [count, duplicate] : {std::pair{50, 30}, std::pair{2100, 1300}}) {
+    CAPTURE(count);
+    Db db;
+    orm::sessionmaker Session{db.engine};
+    auto s = Session();
+    std::vector<orm::Ptr<User>> users;
+    for (int i = 0; i < 50; ++i) users.push_back(s.add(User{.name = "u" + std::to_string(i)}));
+    // Tags (a table flushed after users, which were added first) with a duplicate label in
+    // the middle: the tags batch fails after the users batch went through.
+    std::vector<orm::Ptr<Tag>> tags;
+    for (int i = 0; i < count; ++i) tags.push_back(s.add(Tag{.label = i == duplicate ? std::string("t3") : "t" + std::to_string(i)}));
+    auto msg = test::error_message([&] { s.commit(); });
+    INFO(msg);
+    CHECK(msg.rfind("[athanor.integrity.unique] tags.label: duplicate value", 0) == 0);  // names the row's table and column
+    CHECK(std::all_of(tags.begin(), tags.end(), [](auto& t) { return t.is_transient(); }));
+    CHECK(std::all_of(users.begin(), users.end(), [](auto& u) { return u.is_transient(); }));
+    s.rollback();
+    CHECK(db.count("users") == 0);
+    CHECK(db.count("tags") == 0);
+    auto again = s.add(User{.name = "again"});
+    s.commit();
+    CHECK(again->id > 0);
+    CHECK(db.count("users") == 1);
+  }
 }

@@ -94,6 +94,25 @@ class Statement {
     }
     return total;
   }
+  /// A batch's result row: `execution` is the parameter row (0 … rows-1) whose execution
+  /// returned it, the statement is positioned on it (read it with value(), get_int64()…).
+  using BatchRow = void (*)(void* ctx, std::size_t execution, Statement& st);
+  /// execute_batch, the result rows (RETURNING) handed to `on_row(ctx, execution, *this)` in
+  /// the order of the executions instead of discarded. PostgreSQL runs the executions in one
+  /// pipeline; this default runs them one by one.
+  virtual std::int64_t execute_batch_rows(std::span<const Value> params, std::size_t rows, BatchRow on_row, void* ctx) {
+    if (rows == 0) return 0;
+    std::size_t width = params.size() / rows;
+    std::int64_t total = 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+      execute(params.subspan(r * width, width));
+      while (next()) on_row(ctx, r, *this);
+      std::int64_t n = rows_affected();
+      reset();
+      if (n > 0) total += n;
+    }
+    return total;
+  }
   /// Frees the results; the statement can run again.
   virtual void reset() = 0;
 

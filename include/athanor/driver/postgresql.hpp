@@ -16,6 +16,7 @@
 #include <cmath>        // std::isnan, std::isinf
 #include <cstdlib>      // std::strtoll
 #include <cstring>      // std::strlen
+#include <exception>    // std::exception_ptr
 #include <limits>       // std::numeric_limits
 #include <memory>       // std::unique_ptr
 #include <new>          // std::bad_alloc
@@ -520,6 +521,12 @@ class Statement final : public driver::Statement {
   /// is idle. Outside BEGIN … COMMIT the pipeline's rows form one implicit transaction (all or
   /// none); inside one, a failing row aborts the transaction as a single statement would.
   std::int64_t execute_batch(std::span<const Value> params, std::size_t rows) override {
+    return execute_batch_rows(params, rows, nullptr, nullptr);
+  }
+  /// The same pipeline, each answer's rows (RETURNING) handed to `on_row` as it is read: the
+  /// flush's multi-row INSERTs of one length go as one batch, the server inserting one chunk
+  /// while the client binds the next and reads the keys of the one before.
+  std::int64_t execute_batch_rows(std::span<const Value> params, std::size_t rows, BatchRow on_row, void* ctx) override {
     reset();
     if (rows == 0) return 0;
     std::size_t width = params.size() / rows;
@@ -527,7 +534,7 @@ class Statement final : public driver::Statement {
       throw ArgumentError("[athanor.argument.params] the statement takes " + std::to_string(placeholders_) +
                           " parameters, " + std::to_string(width) + " given");
     }
-    if (rows == 1) return driver::Statement::execute_batch(params, rows);
+    if (rows == 1) return one_by_one(params, rows, on_row, ctx);
     // One list of types for every row (a NULL takes the others' type); rows whose values
     // differ in type (2 here, 2.5 there) run one by one, each prepared for its own types.
     types_.assign(width, detail::any_type);
@@ -535,7 +542,7 @@ class Statement final : public driver::Statement {
       for (std::size_t i = 0; i < width; ++i) {
         auto t = detail::param_type(params[r * width + i]);
         if (t == detail::any_type || t == types_[i]) continue;
-        if (types_[i] != detail::any_type) return driver::Statement::execute_batch(params, rows);
+        if (types_[i] != detail::any_type) return one_by_one(params, rows, on_row, ctx);
         types_[i] = t;
       }
     }
@@ -547,7 +554,7 @@ class Statement final : public driver::Statement {
     } else {
       declared();
     }
-    return pipelined(p, params, rows, width);
+    return pipelined(p, params, rows, width, on_row, ctx);
   }
   bool next() override {
     if (next_ >= rows_) return false;
@@ -832,16 +839,24 @@ class Statement final : public driver::Statement {
   /// writing answers (wide RETURNING rows) that the client is not reading yet.
   static constexpr std::size_t pipeline_bytes = 64u << 10;
 
+  /// The rows one execution after the other (the base class's), for what a pipeline cannot
+  /// carry: a single row, or rows whose values differ in type.
+  std::int64_t one_by_one(std::span<const Value> params, std::size_t rows, BatchRow on_row, void* ctx) {
+    return on_row ? driver::Statement::execute_batch_rows(params, rows, on_row, ctx) : driver::Statement::execute_batch(params, rows);
+  }
   /// Sends `rows` rows of `params` through one pipeline, with preparation `p` (or, when null,
   /// the protocol's unnamed statement, parsed with decl_ at the start of the pipeline). Returns the rows affected in all; throws the
   /// first failing row's error after the pipeline is drained and left, so the connection
   /// answers the next statement.
-  std::int64_t pipelined(Prepared* p, std::span<const Value> params, std::size_t rows, std::size_t width) {
+  std::int64_t pipelined(Prepared* p, std::span<const Value> params, std::size_t rows, std::size_t width, BatchRow on_row,
+                         void* ctx) {
     PGconn* c = s_.conn->raw();
     if (!PQenterPipelineMode(c)) detail::raise_result(c, nullptr);
     detail::ResultPtr failed;  // the first row's error; the server skips the rest until the sync
     std::int64_t total = 0;
     std::size_t sent = 0, answered = 0, skip = 0;  // answers expected, read, and not counted (the prelude's)
+    std::size_t first_row = 0;                      // the answer of the first row's execution
+    std::exception_ptr thrown;                      // what on_row threw, rethrown once the pipeline is left
     bool synced = false;
     auto lost = [&] { return PQstatus(c) != CONNECTION_OK; };
     // One answer per row sent: its result, then the null that ends it.
@@ -856,6 +871,17 @@ class Statement final : public driver::Statement {
         if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
           const char* n = PQcmdTuples(r.get());
           if (answered >= skip) total += *n ? std::strtoll(n, nullptr, 10) : 0;
+          if (on_row && st == PGRES_TUPLES_OK && answered >= first_row && !failed) {  // an execution's rows, read here
+            std::size_t execution = answered - first_row;
+            result_ = std::move(r);
+            described();
+            try {  // the pipeline is drained and left before a caller's exception goes on
+              while (next()) on_row(ctx, execution, *this);
+            } catch (...) {
+              if (!thrown) thrown = std::current_exception();
+            }
+            result_.reset();
+          }
         } else if (st != PGRES_PIPELINE_ABORTED && !failed) {
           failed = std::move(r);
         }
@@ -880,6 +906,7 @@ class Statement final : public driver::Statement {
       else ok_so_far = false;
     }
     const char* name = p ? p->name.c_str() : "";
+    first_row = sent;  // the answers before are the prelude's and the unnamed Parse's
     std::size_t row = 0;
     while (ok_so_far && row < rows && !failed) {
       std::size_t end = std::min(rows, row + pipeline_chunk), bytes = 0;
@@ -921,6 +948,7 @@ class Statement final : public driver::Statement {
       if (p && msg.find("cached plan must not change result type") != std::string_view::npos) deallocate(*p);
       fail(failed.get());
     }
+    if (thrown) std::rethrow_exception(thrown);
     affected_ = total;
     return total;
   }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>  // std::unique_ptr
+#include <span>    // std::span
 #include <string>  // std::string
 #include <vector>  // std::vector
 
@@ -153,6 +154,34 @@ class ConnectionImpl {
     if (rows == 0) return 0;
     if (binds_in_slot_order(c, slots.size() / rows)) return execute_batch(c.sql, slots, rows);
     return execute_batch(c.sql, placeholder_values(c, slots, rows), rows);
+  }
+  /// The same, each result row (RETURNING) handed to `on_row(execution, statement)`, the
+  /// execution counted from 0; `slots` may hold more values than the `rows` rows used (the
+  /// first rows × width are). driver::Statement::execute_batch_rows: one pipeline on PostgreSQL.
+  template <class F>
+  std::int64_t execute_batch_rows(const Compiled& c, const std::vector<Value>& slots, std::size_t width, std::size_t rows,
+                                  F&& on_row) {
+    if (rows == 0) return 0;
+    std::vector<Value> reordered;
+    bool in_order = binds_in_slot_order(c, width);
+    if (!in_order) {
+      reordered = placeholder_values(c, std::vector<Value>(slots.begin(), slots.begin() + static_cast<std::ptrdiff_t>(width * rows)), rows);
+    }
+    const std::vector<Value>& values = in_order ? slots : reordered;
+    std::size_t n = in_order ? width * rows : values.size();
+    check_idle();
+    engine->echo_batch(c.sql, values, n / rows, rows);
+    using Fn = std::remove_reference_t<F>;
+    return guard([&] {
+      auto& st = drv().prepare(c.sql);
+      struct Reset {
+        driver::Statement& s;
+        ~Reset() { s.reset(); }
+      } reset{st};
+      return st.execute_batch_rows(std::span<const Value>(values.data(), n), rows,
+                                   [](void* f, std::size_t e, driver::Statement& s) { (*static_cast<Fn*>(f))(e, s); },
+                                   const_cast<void*>(static_cast<const void*>(&on_row)));
+    });
   }
   /// Whether `c`'s placeholders take a row of `width` slot values in order: the usual case,
   /// where the slots bind as they are, without copying each value (and each string).
