@@ -100,13 +100,13 @@ auto source_object(const X& x) {
   if constexpr (is_alias<X>) return StaticSource<X>{};
   else return x;
 }
-/// The rows of a statement whose result columns are `cols`: one instance per column set,
-/// shared by every statement that selects the same columns.
-template <class Result, class Columns>
+/// The rows of a statement read by `reader`: one instance per row type (RowReader), shared by
+/// every statement of that shape.
+template <class Result, class Reader>
 Rows<Result> read_rows(athanor::detail::ConnectionImpl& c, const Compiled& sql, const std::vector<Value>& values,
-                       const Columns& cols) {
+                       const Reader& reader) {
   Rows<Result> out;
-  c.execute_typed(sql, values, [&](driver::Statement& st) { out.push_back(cols.read(st)); });
+  c.execute_typed(sql, values, [&](driver::Statement& st) { out.push_back(reader.read(st)); });
   return out;
 }
 /// Whether S is a typed select (not a compound, a CTE or anything else with a result type).
@@ -313,15 +313,15 @@ class TypedSelect {
   Rows<Result> run(athanor::detail::ConnectionImpl& c) const {
     detail::Collected values;
     collect(values);
-    return detail::read_rows<Result>(c, *compiled(*c.engine->dialect), values, cols_);
+    return detail::read_rows<Result>(c, *compiled(*c.engine->dialect), values, cols_.reader());
   }
   /// Runs on a connection and keeps the statement open: its rows one at a time, as a
   /// single-pass range (see Stream for what stays open and what memory it uses).
-  Stream<Result, Columns> stream(athanor::detail::ConnectionImpl& c) const {
+  Stream<Result, detail::RowReader<Result>> stream(athanor::detail::ConnectionImpl& c) const {
     detail::Collected values;
     collect(values);
     auto open = c.open_stream(*compiled(*c.engine->dialect), std::move(static_cast<std::vector<Value>&>(values)));
-    return Stream<Result, Columns>(std::move(open), cols_);
+    return Stream<Result, detail::RowReader<Result>>(std::move(open), cols_.reader());
   }
   /// The same statement, its rows read into the caller's aggregate S (one member per column,
   /// in select order) instead of std::tuple: `session.execute(stmt.into<Report>())`.
