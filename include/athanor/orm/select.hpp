@@ -286,15 +286,13 @@ class TypedSelect {
 
   /// The statement as a Core Select (binds numbered by slot).
   athanor::Select to_core(detail::Builder& b) const {
-    return clauses_.apply([&](const auto&... c) {
-      const void* parts[] = {&cols_, &c...};
-      return detail::build_select(b, &detail::columns_step<Columns>, steps.data(), parts, steps.size());
-    });
+    const auto parts = clauses_.parts(&cols_);
+    return detail::build_select(b, &detail::columns_step<Columns>, steps.data(), parts.data(), steps.size());
   }
   /// The values of this execution, in slot order.
   void collect(detail::Collected& out) const {
     cols_.collect(out);
-    clauses_.apply([&](const auto&... c) { (c.collect(out), ...); });
+    clauses_.collect(out);
   }
   /// The SQL for `d`: compiled once per statement type and dialect when cacheable.
   std::shared_ptr<const Compiled> compiled(const Dialect& d) const {
@@ -304,10 +302,8 @@ class TypedSelect {
   }
   /// The SQL for `d`, built anew.
   Compiled compile(const Dialect& d) const {
-    return clauses_.apply([&](const auto&... c) {
-      const void* parts[] = {&cols_, &c...};
-      return detail::compile_select(d, &detail::columns_step<Columns>, steps.data(), parts, steps.size());
-    });
+    const auto parts = clauses_.parts(&cols_);
+    return detail::compile_select(d, &detail::columns_step<Columns>, steps.data(), parts.data(), steps.size());
   }
   /// Runs on a connection: every row as a `Result`.
   Rows<Result> run(athanor::detail::ConnectionImpl& c) const {
@@ -334,7 +330,7 @@ class TypedSelect {
  private:
   template <class NewFrom = From, class C>
   auto add(C clause) const {
-    return add<Result, NewFrom>(cols_, std::move(clause));
+    return TypedSelect<Result, Columns, NewFrom, Clauses..., C>(cols_, clauses_.append(std::move(clause)), loaders_);
   }
   /// The next statement of a chain: `clause` appended, the result columns `cols` (of rows R).
   template <class R, class NewFrom, class Cols, class C>

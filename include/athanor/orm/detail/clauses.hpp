@@ -137,15 +137,12 @@ template <class E, fixed_string N>
 inline constexpr bool is_bare_column<Labelled<E, N>> = is_bare_column<E>;
 /// The C++ type a result column E is read as: std::optional of its type when E is a column
 /// of a source in `Nullable` (outer-joined); SQLAlchemy gives None there, we say so in the type.
+template <class E, class Nullable, bool Column = is_bare_column<E> && !is_nullable_v<typename E::value_type>>
+inline constexpr bool reads_null = false;  // a variable, not a constexpr function: no function body per column
 template <class E, class Nullable>
-constexpr bool reads_null() {
-  if constexpr (is_bare_column<E> && !is_nullable_v<typename E::value_type>)
-    return boost::mp11::mp_contains<Nullable, boost::mp11::mp_front<typename E::models>>::value;
-  else
-    return false;
-}
+inline constexpr bool reads_null<E, Nullable, true> = boost::mp11::mp_contains<Nullable, boost::mp11::mp_front<typename E::models>>::value;
 template <class E, class Nullable>
-using result_column_t = std::conditional_t<reads_null<E, Nullable>(), std::optional<typename E::value_type>, typename E::value_type>;
+using result_column_t = std::conditional_t<reads_null<E, Nullable>, std::optional<typename E::value_type>, typename E::value_type>;
 
 /// The member pointer behind a result column that is a model's column as such (`Pm`), for
 /// naming it in messages; `found` is false for any other expression.
@@ -222,12 +219,8 @@ struct TupleColumns {
   static constexpr bool cacheable = (E::cacheable && ...);
   using result_type = std::tuple<result_column_t<E, Nullable>...>;
   Pack<E...> cols;
-  athanor::Select to_core(Builder& b) const {
-    return cols.apply([&](const auto&... e) { return athanor::select(to_core_all(b, e...)); });
-  }
-  void collect(Collected& out) const {
-    cols.apply([&](const auto&... e) { (e.collect(out), ...); });
-  }
+  athanor::Select to_core(Builder& b) const { return athanor::select(pack_to_core(b, cols)); }
+  void collect(Collected& out) const { cols.collect(out); }
   /// The reader of these columns' rows (shared by every select of the same row type).
   RowReader<result_type> reader() const { return {result_column_names<E...>}; }
   result_type read(driver::Statement& st) const { return reader().read(st); }
@@ -256,14 +249,11 @@ struct List {
   static constexpr bool cacheable = (E::cacheable && ...);
   Pack<E...> e;
   athanor::Select apply(const athanor::Select& s, Builder& b) const {
-    return e.apply([&](const auto&... x) {
-      if constexpr (std::is_same_v<Tag, order_tag>) return s.order_by(x.to_core(b)...);
-      else return s.group_by(x.to_core(b)...);
-    });
+    athanor::Select out = s;
+    for (auto& x : pack_to_core(b, e)) out = std::is_same_v<Tag, order_tag> ? out.order_by(std::move(x)) : out.group_by(std::move(x));
+    return out;
   }
-  void collect(Collected& out) const {
-    e.apply([&](const auto&... x) { (x.collect(out), ...); });
-  }
+  void collect(Collected& out) const { e.collect(out); }
 };
 template <bool Offset>
 struct Limit {
