@@ -16,6 +16,7 @@
 #                                        # baseline.cpp compiled in the same run, is > 1.3x the ratio
 #                                        # recorded in bench/compile_time.baseline
 #   bench/compile_time.sh --record       # measures the same and writes bench/compile_time.baseline
+# Where the time goes (clang -ftime-trace, g++ -fdump-ipa-cgraph function bodies): bench/compile_trace.py.
 set -eu
 chinook=0 check= pch=0
 if [ "${1:-}" = "--chinook" ]; then chinook=1; shift; fi

@@ -75,18 +75,6 @@ struct outer_models<TypedCompound<Op, L, R, C...>> {
   using type = boost::mp11::mp_list<>;
 };
 
-/// Reads one row of type R (a std::tuple of columns, or an object).
-template <class R>
-struct RowReader {
-  R read(driver::Statement& st) const { return EntityColumns<R>{}.read(st); }
-};
-template <class... T>
-struct RowReader<std::tuple<T...>> {
-  std::tuple<T...> read(driver::Statement& st) const {
-    return read_row(boost::mp11::mp_list<std::void_t<T>...>{}, boost::mp11::mp_list<T...>{}, st, std::index_sequence_for<T...>{});
-  }
-};
-
 /// The position of column K (`c<I>()` or `c<&M::member>()`) in rows of type R whose columns
 /// `cols` lists (a TupleColumns), or npos.
 inline constexpr std::size_t npos = static_cast<std::size_t>(-1);

@@ -101,6 +101,13 @@ std::vector<Expr> to_core_all(Builder& b, const E&... e) {
   const std::array<const void*, sizeof...(E)> parts{&e...};
   return build_exprs(b, steps.data(), parts.data(), sizeof...(E));
 }
+/// The Core trees of the members of `p`, in order (one function per operand list, no lambda).
+template <class... E>
+std::vector<Expr> pack_to_core(Builder& b, const Pack<E...>& p) {
+  static constexpr std::array<ExprStep, sizeof...(E)> steps{&expr_step<E>...};
+  const auto parts = p.addresses();
+  return build_exprs(b, steps.data(), parts.data(), sizeof...(E));
+}
 /// A distinct address per type, for the keys above.
 template <class T>
 inline constexpr char type_key = 0;
@@ -234,13 +241,9 @@ struct Node : Methods<Node<Kind, T, A...>, T> {
   using models = boost::mp11::mp_fold<boost::mp11::mp_list<typename A::models...>, boost::mp11::mp_list<>, detail::merge>;
   static constexpr bool cacheable = (A::cacheable && ...);
   detail::Pack<A...> args;
-  explicit Node(A... a) : args(std::move(a)...) {}
-  Expr to_core(detail::Builder& b) const {
-    return args.apply([&](const auto&... a) { return Kind::build(detail::to_core_all(b, a...)); });
-  }
-  void collect(detail::Collected& out) const {
-    args.apply([&](const auto&... a) { (a.collect(out), ...); });
-  }
+  explicit Node(A... a) : args{std::move(a)...} {}
+  Expr to_core(detail::Builder& b) const { return Kind::build(detail::pack_to_core(b, args)); }
+  void collect(detail::Collected& out) const { args.collect(out); }
   ///@}
 };
 

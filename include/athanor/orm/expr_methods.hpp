@@ -402,7 +402,7 @@ struct CoreFn : Methods<CoreFn<T, F, A...>, T> {
   static constexpr bool cacheable = std::is_empty_v<F> && (A::cacheable && ...);
   F f;
   detail::Pack<A...> args;
-  CoreFn(F fn, A... a) : f(std::move(fn)), args(std::move(a)...) {}
+  CoreFn(F fn, A... a) : f(std::move(fn)), args{std::move(a)...} {}
   Expr to_core(detail::Builder& b) const {
     return args.apply([&](const auto&... a) { return Expr(f(a.to_core(b)...)); });
   }

@@ -308,7 +308,7 @@ struct NamedFunc : Methods<NamedFunc<R, A...>, R> {
   static constexpr bool cacheable = false;  // the name is not in the type
   std::string name;
   detail::Pack<A...> args;
-  NamedFunc(std::string n, A... a) : name(std::move(n)), args(std::move(a)...) {}
+  NamedFunc(std::string n, A... a) : name(std::move(n)), args{std::move(a)...} {}
   Expr to_core(detail::Builder& b) const {
     return args.apply([&](const auto&... a) { return typed_func(name, SqlType{}, {a.to_core(b)...}); });
   }

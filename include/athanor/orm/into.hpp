@@ -58,9 +58,9 @@ struct IntoRefused {
   Rows<S> run(athanor::detail::ConnectionImpl&) const { return {}; }
 };
 /// Reads one row into S: the select's own reader, then each column moved into its member.
-template <class S, class Columns>
+template <class S, class Reader>
 struct IntoReader {
-  Columns cols;
+  Reader cols;
   S read(driver::Statement& st) const {
     return std::apply([](auto&&... v) { return S{std::move(v)...}; }, cols.read(st));
   }
@@ -77,7 +77,7 @@ class Into {
  public:
   /// Each row is an S.
   using result_type = S;
-  using Reader = detail::IntoReader<S, std::remove_cvref_t<decltype(std::declval<const Stmt&>().columns())>>;  ///< reads one row into an S
+  using Reader = detail::IntoReader<S, detail::RowReader<typename Stmt::result_type>>;  ///< reads one row into an S
   static constexpr bool locks_rows = Stmt::locks_rows;  ///< FOR UPDATE (see TypedSelect)
   /// The select `stmt`, its rows read as S (stmt.into<S>() makes it).
   explicit Into(Stmt stmt) : stmt_(std::move(stmt)) {}
@@ -87,7 +87,7 @@ class Into {
     detail::Collected values;
     stmt_.collect(values);
     Rows<S> out;
-    Reader reader{stmt_.columns()};
+    Reader reader{stmt_.columns().reader()};
     c.execute_typed(*stmt_.compiled(*c.engine->dialect), values, [&](driver::Statement& st) { out.push_back(reader.read(st)); });
     return out;
   }
@@ -96,7 +96,7 @@ class Into {
     detail::Collected values;
     stmt_.collect(values);
     auto open = c.open_stream(*stmt_.compiled(*c.engine->dialect), std::move(static_cast<std::vector<Value>&>(values)));
-    return Stream<S, Reader>(std::move(open), Reader{stmt_.columns()});
+    return Stream<S, Reader>(std::move(open), Reader{stmt_.columns().reader()});
   }
   const Stmt& statement() const { return stmt_; }  ///< The select.
 

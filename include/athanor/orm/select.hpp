@@ -101,16 +101,16 @@ auto source_object(const X& x) {
   if constexpr (is_alias<X>) return StaticSource<X>{};
   else return x;
 }
-/// The rows of a statement whose result columns are `cols`: one instance per column set,
-/// shared by every statement that selects the same columns.
-template <class Result, class Columns>
+/// The rows of a statement read by `reader`: one instance per row type (RowReader), shared by
+/// every statement of that shape.
+template <class Result, class Reader>
 Rows<Result> read_rows(athanor::detail::ConnectionImpl& c, const Compiled& sql, const std::vector<Value>& values,
-                       const Columns& cols) {
+                       const Reader& reader) {
   Rows<Result> out;
-  if constexpr (requires(std::vector<Result>& v, driver::Statement& st) { cols.read_back(v, st); })
-    c.execute_typed(sql, values, [&](driver::Statement& st) { cols.read_back(out, st); });  // in place: no move per row
+  if constexpr (requires(std::vector<Result>& v, driver::Statement& st) { reader.read_back(v, st); })
+    c.execute_typed(sql, values, [&](driver::Statement& st) { reader.read_back(out, st); });  // in place: no move per row
   else
-    c.execute_typed(sql, values, [&](driver::Statement& st) { out.push_back(cols.read(st)); });
+    c.execute_typed(sql, values, [&](driver::Statement& st) { out.push_back(reader.read(st)); });
   return out;
 }
 /// Whether S is a typed select (not a compound, a CTE or anything else with a result type).
@@ -296,15 +296,13 @@ class TypedSelect {
 
   /// The statement as a Core Select (binds numbered by slot).
   athanor::Select to_core(detail::Builder& b) const {
-    return clauses_.apply([&](const auto&... c) {
-      const void* parts[] = {&cols_, &c...};
-      return detail::build_select(b, &detail::columns_step<Columns>, steps.data(), parts, steps.size());
-    });
+    const auto parts = clauses_.parts(&cols_);
+    return detail::build_select(b, &detail::columns_step<Columns>, steps.data(), parts.data(), steps.size());
   }
   /// The values of this execution, in slot order.
   void collect(detail::Collected& out) const {
     cols_.collect(out);
-    clauses_.apply([&](const auto&... c) { (c.collect(out), ...); });
+    clauses_.collect(out);
   }
   /// The SQL for `d`: compiled once per statement type and dialect when cacheable.
   std::shared_ptr<const Compiled> compiled(const Dialect& d) const {
@@ -314,25 +312,23 @@ class TypedSelect {
   }
   /// The SQL for `d`, built anew.
   Compiled compile(const Dialect& d) const {
-    return clauses_.apply([&](const auto&... c) {
-      const void* parts[] = {&cols_, &c...};
-      return detail::compile_select(d, &detail::columns_step<Columns>, steps.data(), parts, steps.size());
-    });
+    const auto parts = clauses_.parts(&cols_);
+    return detail::compile_select(d, &detail::columns_step<Columns>, steps.data(), parts.data(), steps.size());
   }
   /// Runs on a connection: every row as a `Result`.
   Rows<Result> run(athanor::detail::ConnectionImpl& c) const {
     return detail::with_collected([&](detail::Collected& values) {
       collect(values);
-      return detail::read_rows<Result>(c, *compiled(*c.engine->dialect), values, cols_);
+      return detail::read_rows<Result>(c, *compiled(*c.engine->dialect), values, cols_.reader());
     });
   }
   /// Runs on a connection and keeps the statement open: its rows one at a time, as a
   /// single-pass range (see Stream for what stays open and what memory it uses).
-  Stream<Result, Columns> stream(athanor::detail::ConnectionImpl& c) const {
+  Stream<Result, detail::RowReader<Result>> stream(athanor::detail::ConnectionImpl& c) const {
     detail::Collected values;
     collect(values);
     auto open = c.open_stream(*compiled(*c.engine->dialect), std::move(static_cast<std::vector<Value>&>(values)));
-    return Stream<Result, Columns>(std::move(open), cols_);
+    return Stream<Result, detail::RowReader<Result>>(std::move(open), cols_.reader());
   }
   /// The same statement, its rows read into the caller's aggregate S (one member per column,
   /// in select order) instead of std::tuple: `session.execute(stmt.into<Report>())`.
@@ -345,7 +341,7 @@ class TypedSelect {
  private:
   template <class NewFrom = From, class C>
   auto add(C clause) const {
-    return add<Result, NewFrom>(cols_, std::move(clause));
+    return TypedSelect<Result, Columns, NewFrom, Clauses..., C>(cols_, clauses_.append(std::move(clause)), loaders_);
   }
   /// The next statement of a chain: `clause` appended, the result columns `cols` (of rows R).
   template <class R, class NewFrom, class Cols, class C>

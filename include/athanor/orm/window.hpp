@@ -195,7 +195,7 @@ struct WindowFn : detail::typed_tag {
   static constexpr bool cacheable = (A::cacheable && ...);
   static constexpr bool needs_over = true;
   detail::Pack<A...> args;
-  explicit WindowFn(A... a) : args(std::move(a)...) {}
+  explicit WindowFn(A... a) : args{std::move(a)...} {}
   Expr to_core(detail::Builder& b) const {
     return args.apply([&](const auto&... a) { return Kind::build(detail::to_core_all(b, a...)); });
   }

@@ -129,6 +129,8 @@ ATHANOR_DECL Compiled compile_select(const Dialect& d, ColumnsStep cols, const S
 }
 #endif
 
+template <class R>
+struct RowReader;
 /// Whole objects of model M, read from `Src` (M itself or an alias of it).
 template <class M, class Src = M>
 struct EntityColumns {
@@ -152,6 +154,8 @@ struct EntityColumns {
       throw;
     }
   }
+  /// The reader of these rows: the model's, whatever its source.
+  RowReader<M> reader() const { return {}; }
 };
 
 /// Whether E is a column as such (of a model, an alias or a subquery): the expressions that
@@ -166,15 +170,12 @@ template <class E, fixed_string N>
 inline constexpr bool is_bare_column<Labelled<E, N>> = is_bare_column<E>;
 /// The C++ type a result column E is read as: std::optional of its type when E is a column
 /// of a source in `Nullable` (outer-joined); SQLAlchemy gives None there, we say so in the type.
+template <class E, class Nullable, bool Column = is_bare_column<E> && !is_nullable_v<typename E::value_type>>
+inline constexpr bool reads_null = false;  // a variable, not a constexpr function: no function body per column
 template <class E, class Nullable>
-constexpr bool reads_null() {
-  if constexpr (is_bare_column<E> && !is_nullable_v<typename E::value_type>)
-    return boost::mp11::mp_contains<Nullable, boost::mp11::mp_front<typename E::models>>::value;
-  else
-    return false;
-}
+inline constexpr bool reads_null<E, Nullable, true> = boost::mp11::mp_contains<Nullable, boost::mp11::mp_front<typename E::models>>::value;
 template <class E, class Nullable>
-using result_column_t = std::conditional_t<reads_null<E, Nullable>(), std::optional<typename E::value_type>, typename E::value_type>;
+using result_column_t = std::conditional_t<reads_null<E, Nullable>, std::optional<typename E::value_type>, typename E::value_type>;
 
 /// The member pointer behind a result column that is a model's column as such (`Pm`), for
 /// naming it in messages; `found` is false for any other expression.
@@ -191,36 +192,64 @@ template <class A, auto Pm>
 struct column_member<AliasCol<A, Pm>> : column_member<Col<Pm>> {};
 template <class E, fixed_string N>
 struct column_member<Labelled<E, N>> : column_member<E> {};
+/// How a NULL in result column i read into a type that cannot hold it is named: the model's
+/// table.column for a model's column as such (`table` set), the result label otherwise.
+struct ResultColumnName {
+  const athanor::detail::TableData& (*table)();
+  std::size_t column;
+};
+template <auto Pm>
+const athanor::detail::TableData& table_data_of() {
+  return model_info<model_of<Pm>>().table.data();
+}
+template <class E>
+constexpr ResultColumnName result_column_name() {
+  if constexpr (column_member<E>::found) return {&table_data_of<column_member<E>::pointer>, column_index<column_member<E>::pointer>};
+  else return {nullptr, 0};
+}
+/// The names of result columns E..., one static table per column list.
+template <class... E>
+inline constexpr ResultColumnName result_column_names[] = {result_column_name<E>()...};
 /// After `e` was thrown reading a typed row: when it is the NULL of column `i`, read as T
-/// (not optional), throws the DataError that names the column: table.column for a model's
-/// column (E), the result label otherwise (E = void).
-template <class E, class T>
-void name_null_result(const DataError& e, driver::Statement& st, int i) {
+/// (not optional), throws the DataError that names the column (`names`: as above; null for a
+/// row whose columns are unknown, as a compound's).
+template <class T>
+void name_null_result(const DataError& e, driver::Statement& st, int i, const ResultColumnName* names) {
   if constexpr (!is_nullable_v<T>) {
     if (!is_null_read(e, st, i)) return;
     constexpr auto type = athanor::detail::type_name<T>();
-    if constexpr (column_member<E>::found) {
-      constexpr auto pm = column_member<E>::pointer;
-      null_member_error(model_info<model_of<pm>>().table.data(), column_index<pm>, type);
-    } else {
-      athanor::detail::null_column_error<T>(st.column_name(i), static_cast<std::size_t>(i));
+    if (names && names[i].table) null_member_error(names[i].table(), names[i].column, type);
+    athanor::detail::null_column_error<T>(st.column_name(i), static_cast<std::size_t>(i));
+  }
+}
+/// Reads the rows of one row type, whatever statement selected them: one instance per row type
+/// (std::tuple of the column types, or a model), shared by every statement of that shape; what
+/// is per statement (the column names of a NULL error) is a pointer to a static table.
+template <class R>
+struct RowReader {
+  R read(driver::Statement& st) const { return EntityColumns<R>{}.read(st); }
+  /// read(), the object made in place at the end of `out`.
+  void read_back(std::vector<R>& out, driver::Statement& st) const { EntityColumns<R>{}.read_back(out, st); }
+};
+template <class... T>
+struct RowReader<std::tuple<T...>> {
+  const ResultColumnName* names = nullptr;
+  std::tuple<T...> read(driver::Statement& st) const { return read_(st, std::index_sequence_for<T...>{}); }
+
+ private:
+  template <std::size_t... I>
+  std::tuple<T...> read_(driver::Statement& st, std::index_sequence<I...>) const {
+    static constexpr driver::Want want[] = {want_of<T>()...};
+    driver::Cell cells[sizeof...(T)];  // written by read_row
+    st.read_row(0, want, cells);
+    try {
+      return std::tuple<T...>(from_cell<T>(cells[I], st, static_cast<int>(I))...);
+    } catch (const DataError& e) {
+      (name_null_result<T>(e, st, static_cast<int>(I), names), ...);
+      throw;
     }
   }
-}
-/// Reads row columns T... (as the result columns E..., or void... when unknown) from the
-/// current row, naming the column of a NULL read into a type that cannot hold it.
-template <class... E, class... T, std::size_t... I>
-std::tuple<T...> read_row(boost::mp11::mp_list<E...>, boost::mp11::mp_list<T...>, driver::Statement& st, std::index_sequence<I...>) {
-  static constexpr driver::Want want[] = {want_of<T>()...};
-  driver::Cell cells[sizeof...(T)];  // written by read_row
-  st.read_row(0, want, cells);
-  try {
-    return std::tuple<T...>(from_cell<T>(cells[I], st, static_cast<int>(I))...);
-  } catch (const DataError& e) {
-    (name_null_result<E, T>(e, st, static_cast<int>(I)), ...);
-    throw;
-  }
-}
+};
 
 /// Typed result columns E...; `Nullable` lists the sources outer-joined so far.
 template <class Nullable, class... E>
@@ -228,22 +257,14 @@ struct TupleColumns {
   static constexpr bool cacheable = (E::cacheable && ...);
   using result_type = std::tuple<result_column_t<E, Nullable>...>;
   Pack<E...> cols;
-  athanor::Select to_core(Builder& b) const {
-    return cols.apply([&](const auto&... e) { return athanor::select(to_core_all(b, e...)); });
-  }
-  void collect(Collected& out) const {
-    cols.apply([&](const auto&... e) { (e.collect(out), ...); });
-  }
-  result_type read(driver::Statement& st) const { return read_<result_column_t<E, Nullable>...>(st, std::index_sequence_for<E...>{}); }
+  athanor::Select to_core(Builder& b) const { return athanor::select(pack_to_core(b, cols)); }
+  void collect(Collected& out) const { cols.collect(out); }
+  /// The reader of these columns' rows (shared by every select of the same row type).
+  RowReader<result_type> reader() const { return {result_column_names<E...>}; }
+  result_type read(driver::Statement& st) const { return reader().read(st); }
   /// The same columns once `S` is outer-joined: its columns may read NULL.
   template <class S>
   TupleColumns<boost::mp11::mp_set_push_back<Nullable, S>, E...> outer_joined() const { return {cols}; }
-
- private:
-  template <class... T, std::size_t... I>
-  static std::tuple<T...> read_(driver::Statement& st, std::index_sequence<I...> seq) {
-    return read_row(boost::mp11::mp_list<E...>{}, boost::mp11::mp_list<T...>{}, st, seq);
-  }
 };
 template <class E>
 struct Where {
@@ -266,14 +287,11 @@ struct List {
   static constexpr bool cacheable = (E::cacheable && ...);
   Pack<E...> e;
   athanor::Select apply(const athanor::Select& s, Builder& b) const {
-    return e.apply([&](const auto&... x) {
-      if constexpr (std::is_same_v<Tag, order_tag>) return s.order_by(x.to_core(b)...);
-      else return s.group_by(x.to_core(b)...);
-    });
+    athanor::Select out = s;
+    for (auto& x : pack_to_core(b, e)) out = std::is_same_v<Tag, order_tag> ? out.order_by(std::move(x)) : out.group_by(std::move(x));
+    return out;
   }
-  void collect(Collected& out) const {
-    e.apply([&](const auto&... x) { (x.collect(out), ...); });
-  }
+  void collect(Collected& out) const { e.collect(out); }
 };
 template <bool Offset>
 struct Limit {

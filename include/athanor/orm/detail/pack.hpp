@@ -1,10 +1,15 @@
 // athanor/orm/detail/pack.hpp — `Pack<T...>`, the ORM's storage for the parts of a typed
-// statement and the operands of an expression: a plain aggregate of its members with one
-// `apply`. std::tuple would do, but its constructors' constraints, std::apply and tuple_cat
-// are much of what the compiler instantiates for each typed statement (measured on
-// bench/stress: ~1 500 std::__and_/__or_ instances for 50 statements).
+// statement and the operands of an expression: a plain aggregate of its members. std::tuple
+// would do, but its constructors' constraints, std::apply and tuple_cat are much of what the
+// compiler instantiates for each typed statement (measured on bench/stress: ~1 500
+// std::__and_/__or_ instances for 50 statements). No constructor of its own either (built with
+// braces, `Pack<A, B>{a, b}`), and what the statements do with every member (collect its
+// values, hand its address to a step table, append one) is one member function each, not
+// `apply` and a lambda: each function body costs g++ its early optimisation passes, and a typed
+// statement's chain made some 40 of them (bench/compile_reports.cpp, -fdump-ipa-cgraph).
 #pragma once
 
+#include <array>    // std::array
 #include <cstddef>  // std::size_t
 #include <utility>  // std::index_sequence, std::move
 
@@ -14,30 +19,37 @@ template <std::size_t I, class T>
 struct PackItem {
   T value;
 };
+template <class... T>
+struct Pack;
 template <class Seq, class... T>
 struct PackBase;
 template <std::size_t... I, class... T>
 struct PackBase<std::index_sequence<I...>, T...> : PackItem<I, T>... {
-  PackBase() = default;
-  PackBase(T... v)  // not explicit: `List{{a, b}}`
-    requires(sizeof...(T) > 0)
-      : PackItem<I, T>{std::move(v)}... {}
   /// `f(members...)`.
   template <class F>
   decltype(auto) apply(F&& f) const {
     return f(static_cast<const PackItem<I, T>&>(*this).value...);
   }
-};
-
-/// The members T... in order.
-template <class... T>
-struct Pack : PackBase<std::index_sequence_for<T...>, T...> {
-  using PackBase<std::index_sequence_for<T...>, T...>::PackBase;
+  /// `m.collect(out)` of each member, in order (their bound values).
+  template <class Out>
+  void collect(Out& out) const {
+    (static_cast<const PackItem<I, T>&>(*this).value.collect(out), ...);
+  }
+  /// `first`, then the members' addresses, in order: what a table of steps reads.
+  std::array<const void*, sizeof...(T) + 1> parts(const void* first) const {
+    return {first, &static_cast<const PackItem<I, T>&>(*this).value...};
+  }
+  /// The members' addresses, in order.
+  std::array<const void*, sizeof...(T)> addresses() const { return {&static_cast<const PackItem<I, T>&>(*this).value...}; }
   /// This pack with `x` appended.
   template <class X>
   Pack<T..., X> append(X x) const {
-    return this->apply([&](const T&... v) { return Pack<T..., X>(v..., std::move(x)); });
+    return {{static_cast<const PackItem<I, T>&>(*this)..., PackItem<sizeof...(T), X>{std::move(x)}}};
   }
 };
+
+/// The members T... in order: `Pack<A, B>{a, b}`.
+template <class... T>
+struct Pack : PackBase<std::index_sequence_for<T...>, T...> {};
 
 }  // namespace athanor::orm::detail
