@@ -172,7 +172,7 @@ ATHANOR_DECL std::shared_ptr<InstanceBase> SessionCore::load_instance(IdentityMa
     auto inst = ops.create(arena);
     ops.bind(*inst);
     ops.load(*inst, st, first);
-    inst->key = it->first, inst->state = State::persistent, inst->session = weak_from_this();
+    inst->key = it->first, inst->state = State::persistent, inst->session = this;
     it->second = inst;
     return inst;
   } catch (...) {
@@ -288,7 +288,7 @@ ATHANOR_DECL void SessionCore::cascade_add(const std::shared_ptr<InstanceBase>& 
 ATHANOR_DECL void SessionCore::delete_instance(const std::shared_ptr<InstanceBase>& i) {
   if (i->state == State::deleted) return;
   if (auto it = std::find(pending.begin(), pending.end(), i); it != pending.end()) {
-    pending.erase(it), i->state = State::transient, i->session.reset();  // out of the Session: add() takes it again
+    pending.erase(it), i->state = State::transient, forget(*i);  // out of the Session: add() takes it again
     return;
   }
   if (i->state != State::persistent) return;
@@ -610,7 +610,12 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::load_joined
   return out;
 }
 
-ATHANOR_DECL SessionCore::~SessionCore() = default;
+ATHANOR_DECL SessionCore::~SessionCore() {
+  try {
+    collect_cycles(detach_all());
+  } catch (...) {  // out of memory listing suspects: cycles among them stay
+  }
+}
 
 ATHANOR_DECL void SessionCore::record_link(const RelInfo& info, const std::shared_ptr<InstanceBase>& owner,
                                      const std::shared_ptr<InstanceBase>& target, bool add) {
@@ -666,7 +671,7 @@ ATHANOR_DECL void SessionCore::flush_links() {
 }
 
 ATHANOR_DECL void load_relation(RelationBase& r) {
-  auto s = r.owner ? r.owner->session.lock() : nullptr;
+  SessionCore* s = r.owner ? r.owner->session : nullptr;
   if (!s) {
     throw DetachedInstanceError("[athanor.orm.detached] " + relation_name(r) +
                                 " is not loaded and its object is not bound to a Session");
@@ -680,7 +685,7 @@ ATHANOR_DECL void relate(RelationBase& r, const std::shared_ptr<InstanceBase>& c
   r.info->resolve();
   auto owner = r.owner->shared_from_this();
   if (r.info->back) r.info->back->link(r.info->back->member(*child), owner);
-  if (auto s = r.owner->session.lock()) {
+  if (auto* s = r.owner->session) {
     if (r.info->kind == RelKind::many_to_many) s->record_link(*r.info, owner, child, true);
     s->add_pending(child);
     std::erase(s->orphans, child);
@@ -692,7 +697,7 @@ ATHANOR_DECL void unrelate(RelationBase& r, const std::shared_ptr<InstanceBase>&
   r.info->resolve();
   auto owner = r.owner->shared_from_this();
   if (r.info->back) r.info->back->unlink(r.info->back->member(*child), owner);
-  auto s = r.owner->session.lock();
+  SessionCore* s = r.owner->session;
   if (r.info->kind == RelKind::many_to_many) {
     if (s) s->record_link(*r.info, owner, child, false);
   } else if (r.info->delete_orphan) {
