@@ -31,12 +31,17 @@ ATHANOR_DECL void SessionCore::flush(bool everything) {
     return;
   }
   // The objects whose changes this flush looks for.
-  std::vector<InstanceBase*> candidates;
+  // The touched ones first, in the order they were reached (all of them this Session's: forget()
+  // takes out those that leave), then, for a full flush, the others (changed through a
+  // reference kept across a flush). Their UPDATEs go in that order: usually the order the rows
+  // were loaded in, which is the primary key's. In the identity map's order (hash order) they
+  // hit the table's B-tree at random: at N = 200 000 SQLite's page cache then spilled, and
+  // ORM W5 cost 1.58x hand-written code instead of 1.43x at N = 10 000 (callgrind).
+  std::vector<InstanceBase*> candidates = touched;
   if (everything) {
     for (auto& entry : identity)
-      for (auto& [key, i] : entry.second) candidates.push_back(i.get());
-  } else {
-    candidates = touched;  // all of them this Session's (forget() takes out those that leave)
+      for (auto& [key, i] : entry.second)
+        if (!i->touched) candidates.push_back(i.get());
   }
   // No autoflush inside a flush (a delete-orphan cascade loads collections): SQLAlchemy's
   // no_autoflush while flushing. Restored however the flush ends.
