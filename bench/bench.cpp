@@ -14,6 +14,7 @@
 //   ./dev bench                        (N = 10 000 and 200 000, SQLite file and memory; ~4 min on 2 cores)
 //   ./dev bench --n 10000              (one N only)
 //   ./dev bench --postgresql --mysql   (throwaway PostgreSQL and MariaDB servers too, as ./dev test)
+//   bench/instructions.sh build-bench/bench/bench --n 10000 --only W2   (instructions per row, callgrind)
 //
 // --reps (default 5) is the number of repetitions at N ≤ 50 000, --reps-large (default 3)
 // above: a run at 200 000 users takes ~20× as long. On a server, two more references run:
@@ -280,7 +281,7 @@ bool run_setting(const Options& o, const Data& data, const Setting& s, std::vect
         if (skip[w][r]) continue;
         // Under `valgrind --tool=callgrind --instr-atstart=no` each workload of each contestant is
         // one dump, "W2 orm N=10000 sqlite-file" (the machine has no PMU for perf's instruction
-        // counts): scripts/bench-instructions.sh divides them by N.
+        // counts): bench/instructions.sh prints them per row.
         instructions_start();
         double c0 = cpu_ms();
         auto t0 = std::chrono::steady_clock::now();
