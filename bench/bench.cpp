@@ -14,6 +14,7 @@
 //   ./dev bench                        (N = 10 000 and 200 000, SQLite file and memory; ~4 min on 2 cores)
 //   ./dev bench --n 10000              (one N only)
 //   ./dev bench --postgresql --mysql   (throwaway PostgreSQL and MariaDB servers too, as ./dev test)
+//   bench/instructions.sh build-bench/bench/bench --n 10000 --only W2   (instructions per row, callgrind)
 //
 // --reps (default 5) is the number of repetitions at N ≤ 50 000, --reps-large (default 3)
 // above: a run at 200 000 users takes ~20× as long. On a server, two more references run:
@@ -44,6 +45,9 @@
 // after W7 differ.
 #include <sqlite3.h>
 #include <time.h>
+#if __has_include(<valgrind/callgrind.h>)
+#  include <valgrind/callgrind.h>  // per-workload instruction counts under callgrind (no-ops otherwise)
+#endif
 #include <unistd.h>
 
 #include <algorithm>
@@ -208,6 +212,20 @@ double cpu_ms() {
   return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
 }
 
+/// Callgrind's count of the instructions between the two (nothing when not under callgrind).
+void instructions_start() {
+#ifdef CALLGRIND_START_INSTRUMENTATION
+  CALLGRIND_ZERO_STATS;
+  CALLGRIND_START_INSTRUMENTATION;
+#endif
+}
+void instructions_stop([[maybe_unused]] const std::string& what) {
+#ifdef CALLGRIND_START_INSTRUMENTATION
+  CALLGRIND_STOP_INSTRUMENTATION;
+  CALLGRIND_DUMP_STATS_AT(what.c_str());
+#endif
+}
+
 bool run_setting(const Options& o, const Data& data, const Setting& s, std::vector<Contestant>& cs, const std::string& dir,
                  int reps, Result& res) {
   auto wl = workloads();
@@ -261,11 +279,16 @@ bool run_setting(const Options& o, const Data& data, const Setting& s, std::vect
       for (std::size_t k = 0; k < cs.size(); ++k) {
         std::size_t r = (k + static_cast<std::size_t>(rep) + w) % cs.size();  // rotate who goes first
         if (skip[w][r]) continue;
+        // Under `valgrind --tool=callgrind --instr-atstart=no` each workload of each contestant is
+        // one dump, "W2 orm N=10000 sqlite-file" (the machine has no PMU for perf's instruction
+        // counts): bench/instructions.sh prints them per row.
+        instructions_start();
         double c0 = cpu_ms();
         auto t0 = std::chrono::steady_clock::now();
         sums[r] = wl[w].run(*cs[r].runner, data);
         auto t1 = std::chrono::steady_clock::now();
         double c1 = cpu_ms();
+        instructions_stop(std::string(wl[w].id) + " " + cs[r].key + " N=" + std::to_string(data.n) + " " + s.name);
         double ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
         if (cs[r].runner->reports(wl[w].id)) res.wall[w][r].push_back(ms), res.cpu[w][r].push_back(c1 - c0);
         ran[r] = true;

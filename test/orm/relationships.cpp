@@ -943,3 +943,57 @@ TEST_CASE("closing a session full of cycles frees every object no one holds, and
   CHECK(orm::collect_cycles() == 3);
   CHECK(std::none_of(all.begin(), all.end(), [](auto& w) { return !w.expired(); }));
 }
+
+// selectin groups the rows by key with a sort, not a map (issue 14, helper sess): owners that
+// share a key, owners out of key order, keys with no rows and many owners must come out as lazy
+// loading gives them.
+TEST_CASE("selectinload of a many-to-one whose owners share keys and come out of key order agrees with lazy loading") {
+  Db db;
+  constexpr int users = 300;
+  {
+    orm::Session s(db.engine);
+    for (int u = 1; u <= users; ++u) s.add(User{.id = u, .name = "u" + std::to_string(u)});
+    s.flush();
+    std::mt19937 rng(5);
+    for (int p = 1; p <= 2000; ++p) {
+      int u = 1 + static_cast<int>(rng() % (users - 20));  // the last 20 users have no posts
+      s.add(Post{.id = p, .user_id = u, .title = "p" + std::to_string(p)});
+    }
+    s.commit();
+  }
+  auto posts_of = [&](int way) {
+    orm::Session s(db.engine);
+    auto stmt = orm::select<Post>().order_by(c<&Post::title>.desc());  // owners in no key order
+    auto posts = way == 0 ? s.scalars(stmt.options(orm::selectinload(&Post::author))) : s.scalars(stmt);
+    std::vector<std::pair<int, int>> out;  // post, author
+    std::map<int, const User*> one_object;  // each author is one object whoever reaches it
+    for (auto& p : posts) {
+      auto& a = p->author.get();
+      REQUIRE(a);
+      out.emplace_back(p->id.get(), a->id.get());
+      CHECK(a->id.get() == p->user_id.get());
+      auto [it, first] = one_object.emplace(a->id.get(), a.get());
+      CHECK(it->second == a.get());
+    }
+    return out;
+  };
+  auto eager = posts_of(0);
+  CHECK(eager.size() == 2000);
+  CHECK(eager == posts_of(1));
+  // The other way, with 20 owners whose collections are empty and users listed by name.
+  auto collections = [&](bool eager) {
+    orm::Session s(db.engine);
+    auto stmt = orm::select<User>().order_by(c<&User::name>);
+    auto all = eager ? s.scalars(stmt.options(orm::selectinload(&User::posts))) : s.scalars(stmt);
+    std::vector<std::pair<int, std::vector<int>>> out;
+    for (auto& u : all) {
+      out.emplace_back(u->id.get(), std::vector<int>{});
+      for (auto& p : u->posts) out.back().second.push_back(p->id);
+    }
+    return out;
+  };
+  auto got = collections(true);
+  REQUIRE(got.size() == users);
+  CHECK(got == collections(false));
+  for (auto& [id, posts] : got) CHECK(posts.empty() == (id > users - 20));
+}

@@ -1017,3 +1017,104 @@ TEST_CASE("versioned objects updated in one batch each get their next version; a
   auto conn = db.engine.connect();
   CHECK(conn.exec_driver_sql("SELECT sum(balance) FROM accounts").scalar_one<std::int64_t>() == 20 * 3 + 99);
 }
+
+// Objects point at their Session with a plain pointer (issue 14, helper sess): every way out of
+// a Session must clear it, or an object would point at a gone Session.
+
+TEST_CASE("objects loaded by a collection query that outlives its Session leave when the query goes") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  add_users(Session, 3);
+  {
+    auto s = Session();
+    for (int k = 1; k <= 4; ++k) s.add(Post{.user_id = 2, .title = "p" + std::to_string(k)});
+    s.commit();
+  }
+  std::vector<orm::Ptr<Post>> posts;
+  orm::Ptr<User> owner;
+  {
+    auto s = std::make_unique<orm::Session>(Session());
+    owner = s->get<User>(2);
+    auto q = owner->posts.query();  // holds the Session's state
+    s.reset();                      // the Session ends: its objects are detached
+    CHECK(owner.is_detached());
+    posts = q.all();  // loaded through the state the query still holds
+    REQUIRE(posts.size() == 4);
+    CHECK(posts[0].is_persistent());
+  }  // the query goes, and with it the last of that state: its objects leave too
+  for (auto& p : posts) {
+    CHECK(p.is_detached());
+    CHECK(p->user_id.get() == 2);
+  }
+  CHECK_THROWS_AS(posts[0]->author.get(), orm::DetachedInstanceError);
+  posts[1]->title = "changed while detached";  // reached through a Ptr with no Session: nothing listed
+  auto s = Session();
+  s.add(posts[1]);
+  s.commit();
+  CHECK(s.get<Post>(posts[1]->id.get())->title.get() == "changed while detached");
+}
+
+TEST_CASE("objects changed, then expunged and let go before the flush: it writes the others and only them") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  constexpr int n = 300;
+  add_users(Session, n);
+  {
+    auto s = Session();
+    {
+      auto all = s.scalars(orm::select<User>().order_by(c<&User::id>));
+      REQUIRE(all.size() == n);
+      for (auto& u : all) u->name = "changed" + std::to_string(u->id.get());  // each one listed for the flush
+      for (int k = 0; k < n; k += 2) s.expunge(all[k]);
+    }  // the expunged objects go: nothing holds them any more
+    s.commit();
+  }
+  auto s = Session();
+  for (auto& u : s.scalars(orm::select<User>())) {
+    int id = u->id.get();
+    CHECK(u->name.get() == (id % 2 ? "u" : "changed") + std::to_string(id));
+  }
+}
+
+TEST_CASE("close() with changed objects: they are detached, the Session goes on and writes none of them") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  add_users(Session, 40);
+  auto s = Session();
+  auto all = s.scalars(orm::select<User>().order_by(c<&User::id>));
+  for (auto& u : all) u->name = "lost";
+  s.close();
+  for (auto& u : all) CHECK(u.is_detached());
+  all[3]->name = "still lost";  // a detached object's change stays in memory only
+  auto fresh = s.get<User>(4);
+  CHECK(fresh != all[3]);
+  CHECK(fresh->name.get() == "u4");
+  s.commit();
+  auto other = Session();
+  for (auto& u : other.scalars(orm::select<User>())) CHECK(u->name.get() == "u" + std::to_string(u->id.get()));
+}
+
+TEST_CASE("after a rollback, each of many loaded objects is still its row's object, back to its committed values") {
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  constexpr int n = 5000;  // the identity map's table grows nine times from its 16 slots
+  add_users(Session, n);
+  auto s = Session();
+  auto all = s.scalars(orm::select<User>().order_by(c<&User::id>));
+  REQUIRE(all.size() == n);
+  for (int k = 0; k < n; k += 3) all[k]->name = "rolled back " + std::to_string(k);
+  s.delete_(all[1]);
+  s.flush();
+  auto added = s.add(User{.id = n + 1, .name = "new"});
+  s.flush();
+  s.rollback();
+  CHECK(added.is_transient());
+  for (int k = 0; k < n; ++k) {
+    REQUIRE(s.get<User>(k + 1) == all[k]);
+    CHECK(all[k]->name.get() == "u" + std::to_string(k + 1));
+    CHECK(all[k].is_persistent());
+  }
+  CHECK_FALSE(s.get<User>(n + 1));
+  s.close();
+  for (auto& u : all) CHECK(u.is_detached());
+}

@@ -58,7 +58,7 @@ class Ptr {
   bool is_pending() const { return p_ && p_->state == detail::State::pending; }
   /// … or out of its Session (expunged, or the Session closed or gone).
   bool is_detached() const {
-    return p_ && p_->state != detail::State::transient && (p_->state == detail::State::detached || p_->session.expired());
+    return p_ && p_->state != detail::State::transient && (p_->state == detail::State::detached || !p_->session);
   }
   /// Its row's deletion was committed: no Session takes it again (SQLAlchemy's was_deleted).
   bool was_deleted() const { return p_ && p_->was_deleted; }

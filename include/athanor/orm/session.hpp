@@ -61,7 +61,7 @@ template <class T>
 auto relation_query(const RelationBase& r) {
   auto* owner = r.owner;
   auto* info = r.info;
-  auto s = owner ? owner->session.lock() : nullptr;
+  auto s = owner && owner->session ? owner->session->shared_from_this() : nullptr;
   if (!s) throw DetachedInstanceError("[athanor.orm.detached] query(): the collection's object is not bound to a Session");
   info->resolve();
   const auto& target = info->target();
@@ -325,7 +325,7 @@ class Session {
   const Engine& engine() const { return core_->engine; }  ///< The Engine the Session connects through.
   /// Whether the object is in this Session (pending, persistent, or deleted not yet committed).
   template <Model M>
-  bool contains(const Ptr<M>& p) const { return p && p.instance()->session.lock() == core_; }
+  bool contains(const Ptr<M>& p) const { return p && p.instance()->session == core_.get(); }
   /// Whether a transaction is open (begun by the first statement since commit/rollback), on
   /// the writer or on a reader.
   bool in_transaction() const { return core_->conn.has_value() || core_->reader.has_value(); }

@@ -53,7 +53,7 @@ ATHANOR_DECL void refuse_conflict(const char* op, const InstanceBase& i) {
 }
 
 ATHANOR_DECL void SessionCore::check_here(const InstanceBase& i, const char* op) const {
-  if (i.session.lock().get() != this) {
+  if (i.session != this) {
     throw ArgumentError(std::string("[athanor.orm.not_in_session] ") + op + ": " + describe(i) + " is not in this Session");
   }
 }
@@ -78,7 +78,7 @@ ATHANOR_DECL bool key_held(const SessionCore& s, const InstanceBase& i) {
 
 ATHANOR_DECL void SessionCore::check_add(const std::shared_ptr<InstanceBase>& head, const char* op) {
   // The usual case, a new object that holds no others: nothing to walk, nothing allocated.
-  if (head->session.expired() && !head->was_deleted && !has_identity(*head) && !holds_related(*head)) return;
+  if (!head->session && !head->was_deleted && !has_identity(*head) && !holds_related(*head)) return;
   std::vector<InstanceBase*> todo{head.get()};
   std::unordered_set<InstanceBase*> seen;
   std::unordered_map<std::string, InstanceBase*> detached;  // model and key → object of this cascade
@@ -86,8 +86,8 @@ ATHANOR_DECL void SessionCore::check_add(const std::shared_ptr<InstanceBase>& he
     InstanceBase* i = todo.back();
     todo.pop_back();
     if (!seen.insert(i).second) continue;
-    auto owner = i->session.lock();
-    if (owner.get() == this) {
+    SessionCore* owner = i->session;
+    if (owner == this) {
       if (flushed_delete(*this, *i)) refuse_deleted(op, *i);
       continue;  // the cascade stops at objects already here, as add_pending does
     }
@@ -106,8 +106,8 @@ ATHANOR_DECL void SessionCore::check_add(const std::shared_ptr<InstanceBase>& he
 }
 
 ATHANOR_DECL void SessionCore::add_pending(const std::shared_ptr<InstanceBase>& i, const char* op) {
-  auto owner = i->session.lock();
-  if (owner.get() == this) {
+  SessionCore* owner = i->session;
+  if (owner == this) {
     if (flushed_delete(*this, *i)) refuse_deleted(op, *i);
     return;  // pending, persistent, or marked for deletion here
   }
@@ -115,11 +115,11 @@ ATHANOR_DECL void SessionCore::add_pending(const std::shared_ptr<InstanceBase>& 
   if (i->was_deleted) refuse_deleted(op, *i);
   i->ops->bind(*i);
   if (!has_identity(*i)) {
-    i->state = State::pending, i->session = weak_from_this(), i->key.clear();
+    i->state = State::pending, i->session = this, i->key.clear();
     pending.push_back(i);
     // Reached through a Ptr before (while transient), it would not be listed again: list it now,
     // or changes made after its INSERT would escape the autoflush.
-    i->touched = true, touched.push_back(i);
+    i->touched = true, touched.push_back(i.get());
     cascade_add(i);
     return;
   }
@@ -128,7 +128,7 @@ ATHANOR_DECL void SessionCore::add_pending(const std::shared_ptr<InstanceBase>& 
   if (key_held(*this, *i)) refuse_conflict(op, *i);
   i->state = State::persistent;
   attach(i);
-  i->touched = true, touched.push_back(i);
+  i->touched = true, touched.push_back(i.get());
   // Its related objects come along; their association rows exist already (a new object's
   // cascade, cascade_add, records them as new links).
   for (auto& info : i->ops->info->relations) {
@@ -138,7 +138,7 @@ ATHANOR_DECL void SessionCore::add_pending(const std::shared_ptr<InstanceBase>& 
 
 ATHANOR_DECL void SessionCore::add_object(const std::shared_ptr<InstanceBase>& i, const char* op) {
   on_writer = true;  // read replicas: a Session that is about to write reads what the writer holds
-  if (i->state == State::deleted && i->session.lock().get() == this) {
+  if (i->state == State::deleted && i->session == this) {
     if (auto it = std::find(deleted.begin(), deleted.end(), i); it != deleted.end()) {
       deleted.erase(it), i->state = State::persistent;  // marked, not flushed: kept after all
       return;
@@ -150,8 +150,8 @@ ATHANOR_DECL void SessionCore::add_object(const std::shared_ptr<InstanceBase>& i
 
 ATHANOR_DECL void SessionCore::delete_object(const std::shared_ptr<InstanceBase>& i) {
   on_writer = true;  // its cascade must see every child the writer holds, not a replica's
-  auto owner = i->session.lock();
-  if (owner && owner.get() != this) refuse_other_session("delete_()", *i);
+  SessionCore* owner = i->session;
+  if (owner && owner != this) refuse_other_session("delete_()", *i);
   if (!owner) {
     if (!has_identity(*i) && !i->was_deleted) {
       throw ArgumentError("[athanor.orm.not_persistent] delete_(): " + describe(*i) + " has no row to delete");
@@ -174,10 +174,8 @@ ATHANOR_DECL void SessionCore::expunge_object(const std::shared_ptr<InstanceBase
     if (auto held = find(i->ops, i->key); held == i) identity[i->ops].erase(i->key);
     i->state = State::detached;
   }
-  i->session.reset();
-  std::erase(touched, i);
+  forget(*i);
   std::erase(orphans, i);
-  i->touched = false;
   suspect(i);
 }
 ATHANOR_DECL void SessionCore::evict_stale(const std::shared_ptr<InstanceBase>& old) {
@@ -189,12 +187,13 @@ ATHANOR_DECL void SessionCore::evict_stale(const std::shared_ptr<InstanceBase>& 
   }
   std::erase(deleted, old);  // its DELETE would remove the new row
   identity[old->ops].erase(old->key);
-  old->state = State::detached, old->was_deleted = true, old->session.reset();
+  old->state = State::detached, old->was_deleted = true;
+  forget(*old);
 }
 
 ATHANOR_DECL void check_relate(const RelationBase& r, const std::shared_ptr<InstanceBase>& child) {
   if (!r.info || !r.owner) return;  // the owner is not tracked yet: Session::add checks its cascade
-  if (auto s = r.owner->session.lock()) s->check_add(child, (r.info->owner().table().name + "." + r.info->name).c_str());
+  if (auto* s = r.owner->session) s->check_add(child, (r.info->owner().table().name + "." + r.info->name).c_str());
 }
 #endif  // ATHANOR_DEFINITIONS
 

@@ -266,13 +266,18 @@ struct InstanceBase : std::enable_shared_from_this<InstanceBase> {
   /// Its row's DELETE was committed (or it was expunged after the DELETE was flushed): a
   /// Session refuses it, as SQLAlchemy refuses a deleted-detached object.
   bool was_deleted = false;
-  std::weak_ptr<SessionCore> session;
+  /// The Session that tracks it, or null. Not an owning or weak pointer: a Session clears it in
+  /// every object it tracks when the object leaves (expunge, commit of its DELETE, rollback of
+  /// its INSERT, close, the Session's end), so a non-null one always points at a live Session.
+  /// Loading and closing then touch no reference count of the Session per object (issue 14: the
+  /// weak_ptr's two atomic operations, and a lock() per touch(), were most of close()).
+  SessionCore* session = nullptr;
   IdentityKey key;  ///< identity: the primary key values (empty while it has none)
   /// The cycle collector's index of this object in the graph it examines; valid only while
   /// that graph's node list holds this object at it (checked there, so never reset).
   std::size_t gc_slot = 0;
   /// Outside any open Session (new or detached): no Session will look at it again.
-  bool untracked() const { return state == State::transient || state == State::detached || session.expired(); }
+  bool untracked() const { return state == State::transient || state == State::detached || !session; }
 };
 
 /// Records that an object may have changed: the next autoflush looks at it.

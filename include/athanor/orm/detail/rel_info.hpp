@@ -31,7 +31,7 @@ struct RelInfo {
   const ModelOps& (*secondary)() = nullptr;  ///< many-to-many: the association model
   RelationBase& (*member)(InstanceBase&) = nullptr;
   /// Sets loaded results (no cascades).
-  void (*set)(RelationBase&, const std::vector<std::shared_ptr<InstanceBase>>&) = nullptr;
+  void (*set)(RelationBase&, std::vector<std::shared_ptr<InstanceBase>>) = nullptr;
   /// The in-memory side of back_populates: add (or set) / remove without cascades.
   void (*link)(RelationBase&, const std::shared_ptr<InstanceBase>&) = nullptr;
   void (*unlink)(RelationBase&, const std::shared_ptr<InstanceBase>&) = nullptr;

@@ -139,6 +139,13 @@ ATHANOR_DECL void key_order(std::vector<std::shared_ptr<InstanceBase>>& v) {
   if (!std::is_sorted(v.begin(), v.end(), less)) std::sort(v.begin(), v.end(), less);
 }
 
+/// An order of identity keys (integers first, by value; then texts): to group rows by key.
+ATHANOR_DECL bool key_less(const IdentityKey& a, const IdentityKey& b) {
+  if (a.is_integer() != b.is_integer()) return a.is_integer();
+  if (a.is_integer()) return a.integer() < b.integer();
+  return a.str() < b.str();
+}
+
 /// The identity key of the row at `first` in `st`: as key_of(InstanceBase), but read before
 /// any object is made, and for the usual single integer primary key straight from the driver
 /// (no Value, no vector, no text).
@@ -175,7 +182,7 @@ ATHANOR_DECL std::shared_ptr<InstanceBase> SessionCore::load_instance(IdentityMa
     auto inst = ops.create(arena);
     ops.bind(*inst);
     ops.load(*inst, st, first);
-    inst->key = it->first, inst->state = State::persistent, inst->session = weak_from_this();
+    inst->key = it->first, inst->state = State::persistent, inst->session = this;
     it->second = inst;
     return inst;
   } catch (...) {
@@ -249,7 +256,7 @@ ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
   auto& map = identity[&target];
   read_impl().execute_typed(sql, key, [&](driver::Statement& st) { out.push_back(load_instance(map, target, st)); });
   if (sorts_in_memory(target)) key_order(out);
-  info.set(r, out);
+  info.set(r, std::move(out));
 }
 
 /// Copies keys across loaded relationships: a many-to-one takes its target's key; a
@@ -291,7 +298,7 @@ ATHANOR_DECL void SessionCore::cascade_add(const std::shared_ptr<InstanceBase>& 
 ATHANOR_DECL void SessionCore::delete_instance(const std::shared_ptr<InstanceBase>& i) {
   if (i->state == State::deleted) return;
   if (auto it = std::find(pending.begin(), pending.end(), i); it != pending.end()) {
-    pending.erase(it), i->state = State::transient, i->session.reset();  // out of the Session: add() takes it again
+    pending.erase(it), i->state = State::transient, forget(*i);  // out of the Session: add() takes it again
     return;
   }
   if (i->state != State::persistent) return;
@@ -394,8 +401,14 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
     return children;
   }
   const ModelOps& target = info.target();
-  std::unordered_map<IdentityKey, std::vector<InstanceBase*>, IdentityKeyHash> waiting;  // key → owners
-  std::vector<Value> keys;
+  // The owners still to load, with the key their collection is found by. Grouped by sorting,
+  // as the rows below: no hash map node and no vector per owner (issue 14).
+  struct Waiting {
+    IdentityKey key;
+    InstanceBase* owner;
+    Value value;
+  };
+  std::vector<Waiting> waiting;
   for (auto& o : owners) {
     auto& r = info.member(*o);
     if (r.loaded) {
@@ -414,11 +427,14 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
         continue;
       }
     }
-    auto& list = waiting[key_of(&v, 1)];
-    if (list.empty()) keys.push_back(v);
-    list.push_back(o.get());
+    waiting.push_back({key_of(&v, 1), o.get(), std::move(v)});
   }
-  if (keys.empty()) return children;
+  if (waiting.empty()) return children;
+  auto by_key = [](const auto& a, const auto& b) { return key_less(a.key, b.key); };
+  if (!std::is_sorted(waiting.begin(), waiting.end(), by_key)) std::stable_sort(waiting.begin(), waiting.end(), by_key);
+  std::vector<Value> keys;  // each key once
+  for (std::size_t w = 0; w < waiting.size(); ++w)
+    if (w == 0 || !(waiting[w].key == waiting[w - 1].key)) keys.push_back(waiting[w].value);
   const auto& t = target.table();
   bool m2m = info.kind == RelKind::many_to_many;
   const Compiled& sql = statement("S" + info.owner().table().name + "." + info.name, [&] {
@@ -436,7 +452,11 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
       for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
     return Compiler(engine.dialect()).compile(stmt.node());
   });
-  std::unordered_map<IdentityKey, std::vector<std::shared_ptr<InstanceBase>>, IdentityKeyHash> found;
+  struct Found {
+    IdentityKey key;  ///< the owner's key the row names
+    std::shared_ptr<InstanceBase> object;
+  };
+  std::vector<Found> found;  // one per row, then sorted by key (stable: each key's rows keep their order)
   auto& map = identity[&target];
   map.reserve(map.size() + keys.size());  // at least one row per key, usually
   // One JSON array parameter carries the keys (no bound-parameter limit applies): chunks only
@@ -448,17 +468,29 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
     read_impl().execute_typed(sql, {Value(athanor::detail::json_array(part))}, [&](driver::Statement& st) {
       auto inst = load_instance(map, target, st);
       Value k = m2m ? st.value(static_cast<int>(target.columns())) : target.get(*inst, info.remote[0]);
-      found[key_of(&k, 1)].push_back(inst);
+      found.push_back({key_of(&k, 1), std::move(inst)});
     });
   }
+  // Rows usually come grouped by the owner's key already (an index on the foreign key lists
+  // them so): the sort is then a check.
+  if (!std::is_sorted(found.begin(), found.end(), by_key)) std::stable_sort(found.begin(), found.end(), by_key);
   bool sort = sorts_in_memory(target);
-  for (auto& [key, list] : waiting) {
-    auto& got = found[key];
+  std::size_t f = 0;
+  for (std::size_t w = 0; w < waiting.size();) {
+    const IdentityKey& key = waiting[w].key;
+    std::size_t w_end = w + 1;
+    while (w_end < waiting.size() && waiting[w_end].key == key) ++w_end;
+    while (f < found.size() && key_less(found[f].key, key)) ++f;  // a row no owner waits for
+    std::size_t f_end = f;
+    while (f_end < found.size() && found[f_end].key == key) ++f_end;
+    std::vector<std::shared_ptr<InstanceBase>> got;
+    got.reserve(f_end - f);
+    for (; f < f_end; ++f) got.push_back(std::move(found[f].object));
     if (sort) key_order(got);
-    for (auto* o : list) {
-      info.set(info.member(*o), got);
-      if (want_children) children.insert(children.end(), got.begin(), got.end());
-    }
+    if (want_children) children.insert(children.end(), got.begin(), got.end());
+    for (; w + 1 < w_end; ++w) info.set(info.member(*waiting[w].owner), got);
+    info.set(info.member(*waiting[w].owner), std::move(got));  // the last owner of the key takes the list
+    w = w_end;
   }
   return children;
 }
@@ -608,12 +640,17 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::load_joined
   });
   for (std::size_t k = 0; k < out.size(); ++k) {
     auto& r = info->member(*out[k]);
-    if (!r.loaded) info->set(r, children[k]);
+    if (!r.loaded) info->set(r, std::move(children[k]));
   }
   return out;
 }
 
-ATHANOR_DECL SessionCore::~SessionCore() = default;
+ATHANOR_DECL SessionCore::~SessionCore() {
+  try {
+    collect_cycles(detach_all());
+  } catch (...) {  // out of memory listing suspects: cycles among them stay
+  }
+}
 
 ATHANOR_DECL void SessionCore::record_link(const RelInfo& info, const std::shared_ptr<InstanceBase>& owner,
                                      const std::shared_ptr<InstanceBase>& target, bool add) {
@@ -669,7 +706,7 @@ ATHANOR_DECL void SessionCore::flush_links() {
 }
 
 ATHANOR_DECL void load_relation(RelationBase& r) {
-  auto s = r.owner ? r.owner->session.lock() : nullptr;
+  SessionCore* s = r.owner ? r.owner->session : nullptr;
   if (!s) {
     throw DetachedInstanceError("[athanor.orm.detached] " + relation_name(r) +
                                 " is not loaded and its object is not bound to a Session");
@@ -683,7 +720,7 @@ ATHANOR_DECL void relate(RelationBase& r, const std::shared_ptr<InstanceBase>& c
   r.info->resolve();
   auto owner = r.owner->shared_from_this();
   if (r.info->back) r.info->back->link(r.info->back->member(*child), owner);
-  if (auto s = r.owner->session.lock()) {
+  if (auto* s = r.owner->session) {
     if (r.info->kind == RelKind::many_to_many) s->record_link(*r.info, owner, child, true);
     s->add_pending(child);
     std::erase(s->orphans, child);
@@ -695,7 +732,7 @@ ATHANOR_DECL void unrelate(RelationBase& r, const std::shared_ptr<InstanceBase>&
   r.info->resolve();
   auto owner = r.owner->shared_from_this();
   if (r.info->back) r.info->back->unlink(r.info->back->member(*child), owner);
-  auto s = r.owner->session.lock();
+  SessionCore* s = r.owner->session;
   if (r.info->kind == RelKind::many_to_many) {
     if (s) s->record_link(*r.info, owner, child, false);
   } else if (r.info->delete_orphan) {

@@ -62,7 +62,8 @@ ObjectQuery object_query(const S& s) {
 struct SessionCore : std::enable_shared_from_this<SessionCore> {
   SessionCore(Engine e, SessionOptions o) : engine(std::move(e)), options(o) {}
   /// Defined once (orm/detail/relations.hpp, issue 17): the destruction of every member below was
-  /// compiled in each file that opened a Session.
+  /// compiled in each file that opened a Session. Detaches what it still tracks (objects loaded
+  /// through a RelationQuery that outlived its Session): no object points at a gone Session.
   ATHANOR_DECL ~SessionCore();
 
   Engine engine;
@@ -88,7 +89,9 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   std::vector<std::shared_ptr<InstanceBase>> orphans;  ///< removed from a delete-orphan collection
   /// Objects reached through a Ptr since the last flush: what an autoflush examines, so it
   /// costs what was touched, not the size of the identity map. flush()/commit() examine all.
-  std::vector<std::shared_ptr<InstanceBase>> touched;
+  /// Not owning: each is tracked here (identity map, pending, or a flushed DELETE), and leaves
+  /// this list when it leaves the Session (forget()).
+  std::vector<InstanceBase*> touched;
   /// Many-to-many: association rows to insert / delete at the next flush.
   struct Link {
     const RelInfo* info;
@@ -178,8 +181,14 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   }
 
   void attach(const std::shared_ptr<InstanceBase>& i) {
-    i->session = weak_from_this();
+    i->session = this;
     identity[i->ops][i->key] = i;
+  }
+  /// `i` leaves this Session: no longer bound to it nor listed as touched (the lists that own
+  /// it are the caller's to update).
+  void forget(InstanceBase& i) {
+    i.session = nullptr;
+    if (i.touched) std::erase(touched, &i), i.touched = false;
   }
 
   template <class F>
@@ -202,6 +211,14 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   void commit();
   void rollback();
   void close();
+  /// close()'s part on objects: every object leaves (pending and newly inserted ones transient,
+  /// the rest detached), in one walk of the identity map; returns the cycle collector's suspects.
+  std::vector<std::weak_ptr<InstanceBase>> detach_all();
+  /// Empties `touched` (before objects leave in bulk: forget() then searches nothing).
+  void untouch_all() {
+    for (auto* i : touched) i->touched = false;
+    touched.clear();
+  }
   /// After an error in flush or COMMIT: rolls the transaction back now and restores the
   /// objects; the Session then refuses work until rollback() (SQLAlchemy's failed flush).
   void abandon_transaction();
