@@ -136,13 +136,21 @@ class ConnectionImpl {
   auto executed(const std::string& sql, const std::vector<Value>& values, F&& f) {
     check_idle();
     engine->echo(sql, values);
+    return prepared(sql, [&](driver::Statement& st) {
+      st.execute(values);
+      return f(st);
+    });
+  }
+  /// Returns `f(statement)` on `sql`'s prepared statement, driver errors translated and the
+  /// statement reset afterwards, whatever happens (executed() and the batches echo first).
+  template <class F>
+  auto prepared(const std::string& sql, F&& f) {
     return guard([&] {
       auto& st = drv().prepare(sql);
       struct Reset {
         driver::Statement& s;
         ~Reset() { s.reset(); }
       } reset{st};
-      st.execute(values);
       return f(st);
     });
   }
@@ -172,12 +180,7 @@ class ConnectionImpl {
     check_idle();
     engine->echo_batch(c.sql, values, n / rows, rows);
     using Fn = std::remove_reference_t<F>;
-    return guard([&] {
-      auto& st = drv().prepare(c.sql);
-      struct Reset {
-        driver::Statement& s;
-        ~Reset() { s.reset(); }
-      } reset{st};
+    return prepared(c.sql, [&](driver::Statement& st) {
       return st.execute_batch_rows(std::span<const Value>(values.data(), n), rows,
                                    [](void* f, std::size_t e, driver::Statement& s) { (*static_cast<Fn*>(f))(e, s); },
                                    const_cast<void*>(static_cast<const void*>(&on_row)));
@@ -219,14 +222,7 @@ class ConnectionImpl {
   std::int64_t execute_batch(const std::string& sql, const std::vector<Value>& values, std::size_t rows) {
     check_idle();
     engine->echo_batch(sql, values, rows ? values.size() / rows : 0, rows);
-    return guard([&] {
-      auto& st = drv().prepare(sql);
-      struct Reset {
-        driver::Statement& s;
-        ~Reset() { s.reset(); }
-      } reset{st};
-      return st.execute_batch(values, rows);
-    });
+    return prepared(sql, [&](driver::Statement& st) { return st.execute_batch(values, rows); });
   }
   /// Runs a typed statement and keeps it open for a Stream to read its rows one by one.
   ATHANOR_DECL std::shared_ptr<OpenStream> open_stream(const Compiled& c, std::vector<Value> slots);
