@@ -50,18 +50,18 @@ class Connection final : public driver::Connection {
  public:
   /// Connects in utf8mb4 without automatic reconnection, then sets UTC and a strict sql_mode;
   /// OperationalError (naming the host or socket tried, never the password) when it cannot.
-  explicit Connection(const Options& o);
-  ~Connection() override;
+  ATHANOR_DECL explicit Connection(const Options& o);
+  ATHANOR_DECL ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  driver::Statement& prepare(const std::string& sql) override;
-  void exec(std::string_view sql) override;
+  ATHANOR_DECL driver::Statement& prepare(const std::string& sql) override;
+  ATHANOR_DECL void exec(std::string_view sql) override;
   std::int64_t last_insert_id() override { return last_id_; }
   /// mysql_ping's answer; with reconnection off a lost link stays lost
   /// (https://mariadb.com/kb/en/mysql_ping/).
   bool ping() override { return mysql_ping(db_) == 0; }
-  std::string server_version() const override;
+  ATHANOR_DECL std::string server_version() const override;
   /// Whether the server is MariaDB (rather than Oracle MySQL).
   bool is_mariadb() const { return mariadb_connection(db_); }
   /// The MYSQL handle, for what athanor does not wrap.

@@ -47,18 +47,18 @@ class Connection final : public driver::Connection {
  public:
   /// Connects with `o.conninfo` and runs `o.setup_sql`; OperationalError (naming what libpq
   /// tried, the password scrubbed) when either fails.
-  explicit Connection(const Options& o);
-  ~Connection() override;
+  ATHANOR_DECL explicit Connection(const Options& o);
+  ATHANOR_DECL ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  driver::Statement& prepare(const std::string& sql) override;
-  void exec(std::string_view sql) override;
+  ATHANOR_DECL driver::Statement& prepare(const std::string& sql) override;
+  ATHANOR_DECL void exec(std::string_view sql) override;
   /// PostgreSQL has no last-insert-id: generated keys come back by RETURNING.
   std::int64_t last_insert_id() override { return 0; }
-  bool ping() override;
+  ATHANOR_DECL bool ping() override;
   /// "15.4.0" from 150004; "9.6.24" from 90624 (https://www.postgresql.org/docs/current/libpq-status.html#LIBPQ-PQSERVERVERSION).
-  std::string server_version() const override;
+  ATHANOR_DECL std::string server_version() const override;
   /// False behind a transaction pooler (`prepared_statements=false`, or detected at connect):
   /// every statement is then the protocol's unnamed one.
   bool named_statements() const { return s_.named; }

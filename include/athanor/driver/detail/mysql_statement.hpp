@@ -27,11 +27,11 @@ class Statement final : public driver::Statement {
   Statement(MYSQL* db, std::string sql, std::int64_t* last_insert_id) : db_(db), sql_(std::move(sql)), last_id_(last_insert_id) {
     prepare();
   }
-  ~Statement() override;
+  ATHANOR_DECL ~Statement() override;
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
-  void execute(std::span<const Value> params) override;
+  ATHANOR_DECL void execute(std::span<const Value> params) override;
 
   /// MariaDB's bulk execution (https://mariadb.com/kb/en/bulk-insert-column-wise-binding/):
   /// the rows are bound column-wise as arrays (STMT_ATTR_ARRAY_SIZE) and sent in one
@@ -39,15 +39,15 @@ class Statement final : public driver::Statement {
   /// MariaDB before 10.2), a statement with result rows, or a column whose values differ in
   /// type (2 here, 2.5 there) runs row by row. The affected count is the chunk's total
   /// (matched rows, with CLIENT_FOUND_ROWS).
-  std::int64_t execute_batch(std::span<const Value> params, std::size_t rows) override;
+  ATHANOR_DECL std::int64_t execute_batch(std::span<const Value> params, std::size_t rows) override;
 
-  bool next() override;
+  ATHANOR_DECL bool next() override;
   int column_count() const override { return static_cast<int>(ncols_); }
   std::string column_name(int c) const override { return fields_[c].name; }
-  Value value(int i) const override;
+  ATHANOR_DECL Value value(int i) const override;
   // The row in one call from the fetched buffers: integers (unsigned ones that fit), doubles
   // and text as value() gives them; anything else `other`.
-  void read_row(int first, std::span<const Want> want, Cell* out) const override;
+  ATHANOR_DECL void read_row(int first, std::span<const Want> want, Cell* out) const override;
   std::int64_t rows_affected() const override { return affected_; }
   void reset() override {
     if (ncols_ == 0) return;
@@ -81,34 +81,34 @@ class Statement final : public driver::Statement {
     my_bool error = 0;
   };
 
-  void prepare();
+  ATHANOR_DECL void prepare();
   [[noreturn]] void fail() { raise(mysql_stmt_errno(stmt_), mysql_stmt_error(stmt_)); }
 
   /// What Connector/C's MARIADB_STMT_BULK_SUPPORTED asks: a MariaDB server (not MySQL) that
   /// announces MARIADB_CLIENT_STMT_BULK_OPERATIONS in its extended capabilities.
-  bool bulk_supported();
+  ATHANOR_DECL bool bulk_supported();
   /// Whether the statement is an INSERT, UPDATE, DELETE or REPLACE without RETURNING and
   /// without a subquery: a bulk execution must not return rows, and MariaDB does not say at
   /// PREPARE that RETURNING will (mysql_stmt_field_count is 0 until the first execution), so
   /// the SQL is read; and MariaDB 10.11 evaluates a subquery of a bulk execution once, for the
   /// first row's parameters (`INSERT … VALUES ((SELECT id FROM users WHERE name = ?), ?)` gave
   /// every row the first row's user).
-  bool bulk_statement() const;
+  ATHANOR_DECL bool bulk_statement() const;
   static constexpr std::size_t bulk_bytes = 4u << 20;
-  static std::size_t row_bytes(std::span<const Value> row);
+  ATHANOR_DECL static std::size_t row_bytes(std::span<const Value> row);
   /// Each column's value type over all rows (variant index; NULLs fit any) into bulk_kind_;
   /// false when a column mixes types, which one array cannot hold.
-  bool bulk_types(std::span<const Value> params, std::size_t rows);
+  ATHANOR_DECL bool bulk_types(std::span<const Value> params, std::size_t rows);
   /// Binds rows [start, end) column-wise and runs them as one bulk execution.
-  std::int64_t bulk_execute(std::span<const Value> params, std::size_t start, std::size_t end, std::size_t width);
-  [[noreturn]] void raise(unsigned err, const std::string& msg);
+  ATHANOR_DECL std::int64_t bulk_execute(std::span<const Value> params, std::size_t start, std::size_t end, std::size_t width);
+  [[noreturn]] ATHANOR_DECL void raise(unsigned err, const std::string& msg);
 
-  void bind(std::size_t i, const Value& v);
+  ATHANOR_DECL void bind(std::size_t i, const Value& v);
 
   /// Result buffers by the columns' types, rebuilt only when the result's shape changes.
-  void setup_results();
-  static unsigned long long shape_of(const MYSQL_FIELD& f);
-  static void layout(const MYSQL_FIELD& f, Column& c, MYSQL_BIND& b);
+  ATHANOR_DECL void setup_results();
+  ATHANOR_DECL static unsigned long long shape_of(const MYSQL_FIELD& f);
+  ATHANOR_DECL static void layout(const MYSQL_FIELD& f, Column& c, MYSQL_BIND& b);
 
   MYSQL* db_;
   MYSQL_STMT* stmt_ = nullptr;

@@ -24,11 +24,11 @@ class Statement final : public driver::Statement {
  public:
   /// `sql` for the connection of `s`; nothing is sent to the server before the first execute().
   Statement(detail::Session& s, std::string sql) : s_(s), sql_(std::move(sql)), placeholders_(placeholders(sql_)) {}
-  ~Statement() override;
+  ATHANOR_DECL ~Statement() override;
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
-  void execute(std::span<const Value> params) override;
+  ATHANOR_DECL void execute(std::span<const Value> params) override;
   /// The rows go through libpq's pipeline mode (libpq 14+:
   /// https://www.postgresql.org/docs/current/libpq-pipeline-mode.html): every row's Bind and
   /// Execute are sent without waiting for the one before, so a batch costs a round trip per
@@ -44,7 +44,7 @@ class Statement final : public driver::Statement {
   /// The same pipeline, each answer's rows (RETURNING) handed to `on_row` as it is read: the
   /// flush's multi-row INSERTs of one length go as one batch, the server inserting one chunk
   /// while the client binds the next and reads the keys of the one before.
-  std::int64_t execute_batch_rows(std::span<const Value> params, std::size_t rows, BatchRow on_row, void* ctx) override;
+  ATHANOR_DECL std::int64_t execute_batch_rows(std::span<const Value> params, std::size_t rows, BatchRow on_row, void* ctx) override;
   bool next() override {
     if (next_ >= rows_) return false;
     row_ = next_++;
@@ -52,15 +52,15 @@ class Statement final : public driver::Statement {
   }
   int column_count() const override { return static_cast<int>(oids_.size()); }
   std::string column_name(int c) const override { return PQfname(result_.get(), c); }
-  Value value(int c) const override;
+  ATHANOR_DECL Value value(int c) const override;
   // Typed reads (the ORM path) straight from the field's text where that text is already
   // the answer; other types go through value().
   bool is_null(int c) const override { return PQgetisnull(result_.get(), row_, c) != 0; }
-  std::int64_t get_int64(int c) const override;
-  std::string get_text(int c) const override;
+  ATHANOR_DECL std::int64_t get_int64(int c) const override;
+  ATHANOR_DECL std::string get_text(int c) const override;
   // The row in one call, by the same rules as get_int64/get_text: integers parsed from their
   // text, the text types' text as it is; anything else `other`.
-  void read_row(int first, std::span<const Want> want, Cell* out) const override;
+  ATHANOR_DECL void read_row(int first, std::span<const Want> want, Cell* out) const override;
   std::int64_t rows_affected() const override { return affected_; }
   void reset() override {
     result_.reset();
@@ -81,44 +81,44 @@ class Statement final : public driver::Statement {
 
   /// The highest `$n` in the SQL text: the parameter count of SQL the compiler wrote. Text in
   /// quotes or comments is not skipped, so this never undercounts a hand-written statement.
-  static std::size_t placeholders(const std::string& sql);
-  static bool ok(const PGresult* r);
-  [[noreturn]] void fail(const PGresult* r);
+  ATHANOR_DECL static std::size_t placeholders(const std::string& sql);
+  ATHANOR_DECL static bool ok(const PGresult* r);
+  [[noreturn]] ATHANOR_DECL void fail(const PGresult* r);
   const char* text(int c) const { return PQgetvalue(result_.get(), row_, c); }
   std::size_t length(int c) const { return static_cast<std::size_t>(PQgetlength(result_.get(), row_, c)); }
 
   /// The preparation whose declared types are those of the values (a NULL fits any).
-  Prepared* find();
-  Prepared& prepare_new();
+  ATHANOR_DECL Prepared* find();
+  ATHANOR_DECL Prepared& prepare_new();
   /// Prepares the SQL under a fresh name (https://www.postgresql.org/docs/current/libpq-exec.html#LIBPQ-PQPREPARE);
   /// until that succeeds the preparation stays stale and the next execute tries again.
-  void prepare(Prepared& p);
+  ATHANOR_DECL void prepare(Prepared& p);
   /// Drops a preparation from the server. Only one that exists there: DEALLOCATE of an unknown
   /// name is an error, which would abort the caller's transaction. Refused in a failed
   /// transaction: the name just stays unused (names are never reused).
-  void deallocate(Prepared& p);
+  ATHANOR_DECL void deallocate(Prepared& p);
 
   /// Fills values_, lengths_ and formats_ for libpq from `params`: bytea in binary,
   /// everything else as text (https://www.postgresql.org/docs/current/libpq-exec.html#LIBPQ-PQEXECPREPARED).
   /// The pointers stay valid until the next call (libpq copies them when sending).
-  void bind(std::span<const Value> params);
+  ATHANOR_DECL void bind(std::span<const Value> params);
   /// Runs a preparation.
-  detail::ResultPtr run(const Prepared& p, std::span<const Value> params);
+  ATHANOR_DECL detail::ResultPtr run(const Prepared& p, std::span<const Value> params);
   /// Sends the held-back BEGIN, if any, alone.
-  void begin_now();
+  ATHANOR_DECL void begin_now();
   /// Sends, in pipeline mode, what goes before a statement: the held-back BEGIN, then the
   /// per-transaction settings (detail::Session::local_sql) after a BEGIN or outside a
   /// transaction. Returns how many queries were sent (each has one answer), or -1 when
   /// libpq refused one.
-  int send_prelude(PGconn* c);
+  ATHANOR_DECL int send_prelude(PGconn* c);
   /// Runs the bound values_ (preparation `p`, or when null the SQL unnamed with decl_) in one
   /// pipeline after the held-back BEGIN and the per-transaction settings (send_prelude): one
   /// round trip for all. Returns the statement's result; the prelude's own failure is thrown.
-  detail::ResultPtr with_begin(const Prepared* p);
+  ATHANOR_DECL detail::ResultPtr with_begin(const Prepared* p);
   /// decl_: types_ as declared to the server without a preparation (a NULL's left to it).
-  void declared();
+  ATHANOR_DECL void declared();
   /// The column types, row count and affected count of result_.
-  void described();
+  ATHANOR_DECL void described();
 
   /// Rows per pipeline chunk: results are read after each chunk, so neither side's socket
   /// buffer can fill while the other waits (a chunk of DML answers is ~25 bytes a row, far
@@ -139,8 +139,8 @@ class Statement final : public driver::Statement {
   /// the protocol's unnamed statement, parsed with decl_ at the start of the pipeline). Returns the rows affected in all; throws the
   /// first failing row's error after the pipeline is drained and left, so the connection
   /// answers the next statement.
-  std::int64_t pipelined(Prepared* p, std::span<const Value> params, std::size_t rows, std::size_t width, BatchRow on_row,
-                         void* ctx);
+  ATHANOR_DECL std::int64_t pipelined(Prepared* p, std::span<const Value> params, std::size_t rows, std::size_t width,
+                                      BatchRow on_row, void* ctx);
 
   detail::Session& s_;
   std::string sql_;
