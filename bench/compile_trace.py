@@ -76,6 +76,45 @@ def bodies(path):
     return collections.Counter(seen.values())
 
 
+def headers(path, top):
+    events = [e for e in json.load(open(path))['traceEvents'] if e.get('ph') == 'X' and e['name'] == 'Source']
+    events.sort(key=lambda e: (e['ts'], -e['dur']))
+    incl, excl, ext, stack = collections.Counter(), collections.Counter(), collections.Counter(), []
+    short = lambda n: re.sub(r'^(.*?/)?include/(c\+\+/\d+/)?', '', n).replace('athanor/', '')
+    for e in events:
+        start, d, name = e['ts'], e['dur'], e['args']['detail']
+        while stack and stack[-1][0] + stack[-1][1] <= start:
+            stack.pop()
+        if stack:
+            excl[stack[-1][2]] -= d
+        if 'athanor/' not in name and stack and 'athanor/' in stack[-1][2]:
+            ext[(short(name), short(stack[-1][2]))] += d
+        incl[name] += d
+        excl[name] += d
+        stack.append((start, d, name))
+    for title, rows in [('inclusive (with what it includes)', incl), ('exclusive', excl)]:
+        print(f"\n### headers, {title}\n\n| header | s |\n|---|---:|")
+        for n, d in rows.most_common(top):
+            print(f"| `{short(n)}` | {d / 1e6:.2f} |")
+    print(f"\n### standard, Boost and client-library headers, by the athanor header that includes them first"
+          f" (total {sum(ext.values()) / 1e6:.2f} s)\n\n| header | from | s |\n|---|---|---:|")
+    for (n, parent), d in ext.most_common(top):
+        print(f"| `{n}` | `{parent}` | {d / 1e6:.3f} |")
+
+
+def chain(path, names):
+    stack, seen = [], set()
+    for line in open(path, errors='replace'):
+        m = re.match(r'^(\.+) (.*)$', line.rstrip())
+        if not m:
+            continue
+        stack = stack[:len(m.group(1)) - 1] + [m.group(2)]
+        for n in names:
+            if n in m.group(2) and n not in seen:
+                seen.add(n)
+                print(f"{n}: " + ' -> '.join(re.sub(r'^(.*?/)?include/(c\+\+/\d+/)?', '', p) for p in stack))
+
+
 def main(argv):
     if len(argv) >= 2 and argv[0] == 'trace':
         trace(argv[1], int(argv[2]) if len(argv) > 2 else 15)
@@ -90,6 +129,10 @@ def main(argv):
         print("\n| function (template) | bodies added | in all |\n|---|---:|---:|")
         for k, (d, n) in sorted(diff.items(), key=lambda r: -r[1][0])[:top]:
             print(f"| `{k[:110]}` | {d} | {n} |")
+    elif len(argv) >= 2 and argv[0] == 'headers':
+        headers(argv[1], int(argv[2]) if len(argv) > 2 else 25)
+    elif len(argv) >= 3 and argv[0] == 'chain':
+        chain(argv[1], argv[2:])
     else:
         sys.exit(__doc__)
 

@@ -3,6 +3,10 @@
 //
 //     // athanor.cpp, built with -DATHANOR_SEPARATE_COMPILATION like every other unit
 //     #include <athanor/src.hpp>
+//
+// The out-of-line code is what a header keeps under `#if ATHANOR_DEFINITIONS`: in place for
+// short parts, else in the header's matching impl/ file (driver/impl/, migrate/impl/), as Asio
+// does. Each is included once here, through the headers below, and nowhere else in this mode.
 #pragma once
 
 #if !defined(ATHANOR_SEPARATE_COMPILATION)
