@@ -148,15 +148,20 @@ ATHANOR_DECL bool key_less(const IdentityKey& a, const IdentityKey& b) {
 
 /// The identity key of the row at `first` in `st`: as key_of(InstanceBase), but read before
 /// any object is made, and for the usual single integer primary key straight from the driver
-/// (no Value, no vector, no text).
-ATHANOR_DECL IdentityKey row_key(const ModelOps& ops, driver::Statement& st, int first) {
+/// (no Value, no vector, no text). That key's cell is left in `cell` (got int64) when it is
+/// the model's first column, for load() not to read it again.
+ATHANOR_DECL IdentityKey row_key(const ModelOps& ops, driver::Statement& st, int first, driver::Cell& cell) {
   const auto& pk = ops.info->primary_key;
+  cell.got = driver::Cell::Got::other;
   if (pk.size() == 1 && ops.table().columns[pk[0]].type.is_integer()) {
     // The key's cell alone: a row whose object is held (and not expired) reads nothing more.
     static constexpr driver::Want want[] = {driver::Want::int64};
     driver::Cell c;
     st.read_row(first + static_cast<int>(pk[0]), want, &c);
-    if (c.got == driver::Cell::Got::int64) return IdentityKey(c.i);
+    if (c.got == driver::Cell::Got::int64) {
+      if (pk[0] == 0) cell = c;
+      return IdentityKey(c.i);
+    }
   }
   std::vector<Value> values;
   values.reserve(pk.size());
@@ -172,16 +177,18 @@ ATHANOR_DECL std::shared_ptr<InstanceBase> SessionCore::load_instance(IdentityMa
                                                                       int first) {
   // One hash lookup, on the key read first: the slot is made now and filled below (or removed
   // if loading fails); a row already held makes no object.
-  auto [it, inserted] = map.try_emplace(row_key(ops, st, first));
+  driver::Cell key_cell;
+  auto [it, inserted] = map.try_emplace(row_key(ops, st, first, key_cell));
+  const driver::Cell* first_cell = key_cell.got == driver::Cell::Got::int64 ? &key_cell : nullptr;
   if (!inserted && it->second) {
     auto& found = it->second;
-    if (found->expired) ops.load(*found, st, first), found->expired = false;
+    if (found->expired) ops.load(*found, st, first, first_cell), found->expired = false;
     return found;
   }
   try {
     auto inst = ops.create(arena);
     ops.bind(*inst);
-    ops.load(*inst, st, first);
+    ops.load(*inst, st, first, first_cell);
     inst->key = it->first, inst->state = State::persistent, inst->session = this;
     it->second = inst;
     return inst;
@@ -214,6 +221,7 @@ ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
     return;
   }
   std::vector<Value> key;
+  key.reserve(info.local.size());
   for (auto c : info.local) key.push_back(owner.ops->get(owner, c));
   if (std::any_of(key.begin(), key.end(), [](const Value& v) { return v.is_null(); })) {
     info.set(r, {});
@@ -228,7 +236,10 @@ ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
     }
   }
   if (options.autoflush) flush(false);
-  const Compiled& sql = statement("L" + relation_name(r), [&] {
+  // Found by the relationship's address: naming the statement ("L" + table.member) and hashing
+  // that text was ~1 % of each lazy load (ORM W6a, callgrind).
+  auto& cached = lazy_statements[&info];
+  if (!cached) cached = statement_ptr("L" + relation_name(r), [&] {
     Builder b;
     Expr cond;
     const auto& t = target.table();
@@ -252,6 +263,7 @@ ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
       for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
     return Compiler(engine.dialect()).compile(stmt.node());
   });
+  const Compiled& sql = *cached;
   std::vector<std::shared_ptr<InstanceBase>> out;
   auto& map = identity[&target];
   read_impl().execute_typed(sql, key, [&](driver::Statement& st) { out.push_back(load_instance(map, target, st)); });
@@ -261,22 +273,41 @@ ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
 
 /// Copies keys across loaded relationships: a many-to-one takes its target's key; a
 /// one-to-many / one-to-one gives the owner's key to its targets. Only keys that exist.
+/// Each autoflush runs this on every touched object: the related objects are visited in place
+/// (no list of shared_ptrs, whose copies were half of an autoflush in ORM W6a, callgrind), and
+/// assign() writes nothing when the key is already there.
 ATHANOR_DECL void SessionCore::sync(InstanceBase& i) {
+  struct Ctx {
+    const RelInfo& info;
+    InstanceBase& self;
+  };
   for (auto& info : i.ops->info->relations) {
     RelationBase& r = info->member(i);
     if (!r.loaded) continue;
     info->resolve();
     if (info->kind == RelKind::many_to_many) continue;  // keys live in the association rows
-    for (auto& other : info->items(r)) {
-      if (info->kind == RelKind::many_to_one) {
-        if (other->state != State::persistent) continue;
-        for (std::size_t k = 0; k < info->local.size(); ++k) i.ops->assign(i, info->local[k], other->ops->get(*other, info->remote[k]));
-        if (!i.touched) touch(i);
-      } else {
-        if (i.state != State::persistent) continue;
-        for (std::size_t k = 0; k < info->local.size(); ++k) other->ops->assign(*other, info->remote[k], i.ops->get(i, info->local[k]));
-        if (!other->touched) touch(*other);
-      }
+    Ctx ctx{*info, i};
+    if (info->kind == RelKind::many_to_one) {
+      info->visit(
+          r,
+          [](InstanceBase& other, void* p) {
+            auto& [info, self] = *static_cast<Ctx*>(p);
+            if (other.state != State::persistent) return;
+            for (std::size_t k = 0; k < info.local.size(); ++k)
+              self.ops->assign_from(self, info.local[k], *other.ops, other, info.remote[k]);
+            if (!self.touched) touch(self);
+          },
+          &ctx);
+    } else if (i.state == State::persistent) {
+      info->visit(
+          r,
+          [](InstanceBase& other, void* p) {
+            auto& [info, self] = *static_cast<Ctx*>(p);
+            for (std::size_t k = 0; k < info.local.size(); ++k)
+              other.ops->assign_from(other, info.remote[k], *self.ops, self, info.local[k]);
+            if (!other.touched) touch(other);
+          },
+          &ctx);
     }
   }
 }
@@ -670,6 +701,7 @@ ATHANOR_DECL void SessionCore::record_link(const RelInfo& info, const std::share
 
 /// Writes association rows: removed links first, then added ones (both sides have keys now).
 ATHANOR_DECL void SessionCore::flush_links() {
+  if (links_removed.empty() && links_added.empty()) return;  // every flush without many-to-many changes
   auto run = [&](const std::vector<Link>& links, bool add) {
     for (auto& l : links) {
       const RelInfo& info = *l.info;

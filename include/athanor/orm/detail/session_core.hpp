@@ -193,10 +193,17 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
 
   template <class F>
   const Compiled& statement(const std::string& shape, F&& make) {
+    return *statement_ptr(shape, std::forward<F>(make));
+  }
+  template <class F>
+  const std::shared_ptr<const Compiled>& statement_ptr(const std::string& shape, F&& make) {
     auto& slot = statements[shape];
     if (!slot) slot = std::make_shared<const Compiled>(make());
-    return *slot;
+    return slot;
   }
+  /// Each relationship's lazy-load SELECT (one of `statements`, kept by the relationship's
+  /// address; valid whatever happens to `statements`: the SQL depends only on the dialect).
+  std::unordered_map<const RelInfo*, std::shared_ptr<const Compiled>> lazy_statements;
 
   void flush(bool everything = true);
   void flush_inserts();
