@@ -997,3 +997,52 @@ TEST_CASE("selectinload of a many-to-one whose owners share keys and come out of
   CHECK(got == collections(false));
   for (auto& [id, posts] : got) CHECK(posts.empty() == (id > users - 20));
 }
+
+TEST_CASE("the autoflush before a query writes the keys of children moved between loaded collections") {
+  // The autoflush copies keys across loaded relationships (SessionCore::sync): Post::user_id
+  // from users.id (both Mapped<int>: copied typed) and Comment::parent_id from comments.id
+  // (Mapped<std::optional<int>> from Mapped<int>: through a Value). Each query below runs after
+  // the move, in the same Session: it sees the moved child only if that autoflush wrote its key.
+  Db db;
+  db.seed();
+  {
+    orm::Session s(db.engine);
+    auto ann = s.scalars(orm::select<User>().where(c<&User::name> == "ann")).at(0);
+    auto post = ann->posts.push_back(Post{.title = "p"});
+    auto r1 = post->comments.push_back(Comment{.body = "r1"});
+    auto r2 = post->comments.push_back(Comment{.body = "r2"});
+    auto reply = r1->replies.push_back(Comment{.body = "reply"});
+    reply->post = post;
+    s.commit();
+  }
+  orm::Session s(db.engine);
+  auto users = s.scalars(orm::select<User>().order_by(c<&User::name>));
+  REQUIRE(users.size() == 3);
+  auto &ann = users[0], &bob = users[1];
+  REQUIRE(ann->posts.size() == 3);
+  REQUIRE(bob->posts.size() == 1);
+  auto moved = ann->posts[0];
+  ann->posts.remove(moved);  // not an orphan: it goes to bob below, before any flush
+  bob->posts.push_back(moved);
+  auto of_bob = s.scalars(orm::select<Post>().where(c<&Post::user_id> == bob->id.get()).order_by(c<&Post::id>));
+  CHECK(of_bob.size() == 2);
+  CHECK(std::find(of_bob.begin(), of_bob.end(), moved) != of_bob.end());
+  CHECK(s.scalars(orm::select<Post>().where(c<&Post::user_id> == ann->id.get())).size() == 2);
+
+  auto roots = s.scalars(orm::select<Comment>().where(c<&Comment::parent_id>.is_null()).order_by(c<&Comment::body>));
+  REQUIRE(roots.size() == 2);
+  auto &r1 = roots[0], &r2 = roots[1];
+  REQUIRE(r1->replies.size() == 1);
+  REQUIRE(r2->replies.empty());
+  auto reply = r1->replies[0];
+  r1->replies.remove(reply);
+  r2->replies.push_back(reply);
+  auto under_r2 = s.scalars(orm::select<Comment>().where(c<&Comment::parent_id> == r2->id.get()));
+  REQUIRE(under_r2.size() == 1);
+  CHECK(under_r2[0] == reply);
+  CHECK(s.scalars(orm::select<Comment>().where(c<&Comment::parent_id> == r1->id.get())).empty());
+  s.commit();
+  // Stored as the queries saw them.
+  auto conn = db.engine.connect();
+  CHECK(conn.exec_driver_sql("SELECT count(*) FROM posts WHERE user_id = " + std::to_string(bob->id.get())).scalar_one<std::int64_t>() == 2);
+}

@@ -102,6 +102,14 @@ class RowCells {
     data_ = want.size() > inline_cells ? heap_.data() : local_;
     st.read_row(first, want, data_);
   }
+  /// As read(), the first column's cell (read with want[0]) given: the identity key's, read
+  /// before the object was made (Session::load_instance), is not read twice.
+  void read_after(driver::Statement& st, int first, std::span<const driver::Want> want, const driver::Cell& first_cell) {
+    if (want.size() > inline_cells && heap_.size() < want.size()) heap_.resize(want.size());
+    data_ = want.size() > inline_cells ? heap_.data() : local_;
+    data_[0] = first_cell;
+    if (want.size() > 1) st.read_row(first + 1, want.subspan(1), data_ + 1);
+  }
   const driver::Cell& operator[](std::size_t k) const { return data_[k]; }
 
  private:
@@ -210,10 +218,16 @@ void load_members(const std::vector<MemberSlot>& slots, void* object, const RowC
   }
 }
 /// Reads a whole row (the columns from `first` on) into the members of `object`: one read_row.
+/// `first_cell`: column `first`'s cell, already read with reads.want[0] (or null).
 template <class TableOf>
-void read_members(const MemberReads& reads, void* object, driver::Statement& st, int first, TableOf table) {
+void read_members(const MemberReads& reads, void* object, driver::Statement& st, int first, TableOf table,
+                  const driver::Cell* first_cell = nullptr) {
   RowCells cells;
-  cells.read(st, first, reads.want);
+  if (first_cell) {
+    cells.read_after(st, first, reads.want, *first_cell);
+  } else {
+    cells.read(st, first, reads.want);
+  }
   load_members(*reads.slots, object, cells, st, first, table);
 }
 

@@ -314,6 +314,20 @@ struct ModelOps {
   /// Sets a column as a user change (marked modified when the value differs).
   void assign(InstanceBase& b, std::size_t c, const Value& v) const { slot(c).ops->assign(member(b, c), v); }
   bool modified(const InstanceBase& b, std::size_t c) const { return slot(c).ops->modified(member(b, c)); }
+  /// Sets column `c` of `b` to column `sc` of `src` (of model `src_ops`) as assign() does, without
+  /// a Value between them when both members have one type (the key copies of every autoflush).
+  void assign_from(InstanceBase& b, std::size_t c, const ModelOps& src_ops, const InstanceBase& src, std::size_t sc) const {
+    const MemberOps* to = slot(c).ops;
+    const MemberOps* from = src_ops.slot(sc).ops;
+    if (to == from) return to->copy(member(b, c), src_ops.member(src, sc));
+    to->assign(member(b, c), from->get(src_ops.member(src, sc)));
+  }
+  /// Whether any column changed (an autoflush asks this of every object touched).
+  bool any_modified(const InstanceBase& b) const {
+    for (const auto& s : *slots)
+      if (s.ops->modified(member_at(object(b), s))) return true;
+    return false;
+  }
   /// The positions of the changed columns, in one pass.
   void changed(const InstanceBase& b, std::vector<std::size_t>& out) const {
     for (std::size_t c = 0; c < columns(); ++c)
@@ -323,8 +337,10 @@ struct ModelOps {
     for (auto& s : *slots) s.ops->set_clean(member_at(object(b), s));
   }
   /// Loads a whole row (all columns, in order, from column `first`) and marks it clean.
-  void load(InstanceBase& b, driver::Statement& st, int first) const {
-    read_members(*reads, object(b), st, first, [this]() -> const athanor::detail::TableData& { return table(); });
+  /// `first_cell`: column `first`'s cell when already read as Want::int64 (the identity key).
+  void load(InstanceBase& b, driver::Statement& st, int first, const driver::Cell* first_cell = nullptr) const {
+    if (first_cell && reads->want[0] != driver::Want::int64) first_cell = nullptr;
+    read_members(*reads, object(b), st, first, [this]() -> const athanor::detail::TableData& { return table(); }, first_cell);
   }
   void* object(InstanceBase& b) const { return reinterpret_cast<char*>(&b) + object_offset; }
   const void* object(const InstanceBase& b) const { return reinterpret_cast<const char*>(&b) + object_offset; }

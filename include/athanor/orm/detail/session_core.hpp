@@ -61,7 +61,7 @@ ObjectQuery object_query(const S& s) {
 
 struct SessionCore : std::enable_shared_from_this<SessionCore> {
   SessionCore(Engine e, SessionOptions o) : engine(std::move(e)), options(o) {}
-  /// Defined once (orm/detail/relations.hpp, issue 17): the destruction of every member below was
+  /// Defined once (orm/detail/object_loading.hpp, issue 17): the destruction of every member below was
   /// compiled in each file that opened a Session. Detaches what it still tracks (objects loaded
   /// through a RelationQuery that outlived its Session): no object points at a gone Session.
   ATHANOR_DECL ~SessionCore();
@@ -103,7 +103,7 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   void flush_links();
   int flushes = 0;
 
-  // relationships (orm/detail/relations.hpp)
+  // relationships (orm/detail/relations.hpp lists the files)
   std::shared_ptr<InstanceBase> load_instance(const ModelOps& ops, driver::Statement& st, int first = 0);
   /// load_instance with the model's identity map already looked up (once per query, not per row).
   std::shared_ptr<InstanceBase> load_instance(IdentityMap& map, const ModelOps& ops, driver::Statement& st, int first = 0);
@@ -193,10 +193,17 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
 
   template <class F>
   const Compiled& statement(const std::string& shape, F&& make) {
+    return *statement_ptr(shape, std::forward<F>(make));
+  }
+  template <class F>
+  const std::shared_ptr<const Compiled>& statement_ptr(const std::string& shape, F&& make) {
     auto& slot = statements[shape];
     if (!slot) slot = std::make_shared<const Compiled>(make());
-    return *slot;
+    return slot;
   }
+  /// Each relationship's lazy-load SELECT (one of `statements`, kept by the relationship's
+  /// address; valid whatever happens to `statements`: the SQL depends only on the dialect).
+  std::unordered_map<const RelInfo*, std::shared_ptr<const Compiled>> lazy_statements;
 
   void flush(bool everything = true);
   void flush_inserts();

@@ -288,6 +288,7 @@ ATHANOR_DECL void SessionCore::flush_updates(const std::vector<InstanceBase*>& c
   for (InstanceBase* inst : candidates) {
     if (inst->state != State::persistent || inst->expired) continue;
     const ModelOps* ops = inst->ops;
+    if (!ops->any_modified(*inst)) continue;  // most of an autoflush's objects: only read
     changed.clear();
     ops->changed(*inst, changed);
     std::erase_if(changed, [&](std::size_t k) { return ops->info->version == k; });
@@ -539,7 +540,14 @@ ATHANOR_DECL std::vector<std::weak_ptr<InstanceBase>> SessionCore::detach_all() 
   // One walk over the identity map: each object leaves and its entry goes, and with it the
   // object when nothing else holds it (while it is still in the cache). The Session's pointer
   // in each object is a plain one: no atomic operation per object but the entry's release.
-  for (auto& [ops, map] : identity) {
+  // Referenced models first (users before their posts): a parent let go here lets go of its
+  // collections, so that its children are held by the map alone when their turn comes and
+  // leave without the cycle collector's look at their relationships.
+  std::vector<const ModelOps*> models;
+  models.reserve(identity.size());
+  for (auto& entry : identity) models.push_back(entry.first);
+  for (const ModelOps* ops : parents_first(std::move(models))) {
+    auto& map = identity[ops];
     for (auto& [key, i] : map) {
       if (!i) continue;
       if (i->session == this) leave(i, State::detached);  // not those inserted above
