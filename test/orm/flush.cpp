@@ -28,6 +28,20 @@ struct Member {
 };
 ATHANOR_MODEL(Member, "users", id, nick, age)
 
+/// The blog's users table again, its text columns in the other order: an INSERT of (email, name)
+/// has the shape text of the blog User's (name, email), column positions 1 and 2.
+struct UserAlias {
+  Mapped<int> id;
+  Mapped<std::optional<std::string>> email;
+  Mapped<std::string> name;
+  static void configure(orm::Mapper<UserAlias>& m) {
+    m.column<&UserAlias::id>().primary_key();
+    m.column<&UserAlias::name>().length(50);
+    m.column<&UserAlias::email>().length(120);
+  }
+};
+ATHANOR_MODEL(UserAlias, "users", id, email, name)
+
 /// Eleven columns that each take a server default when left out: 2^11 INSERT shapes.
 struct Wide {
   Mapped<int> id;
@@ -413,4 +427,21 @@ TEST_CASE("past the shared statement cache's bounds every shape of a flush is st
   CHECK(got.size() == expected.size());
   CHECK(got == expected);
   registry.metadata().drop_all(engine);
+}
+
+TEST_CASE("two models of one table in one Session each get their own INSERT") {
+  // The Session's statements are keyed by model, not table name: the alias's (email, name) must
+  // not go through the User's (name, email) statement.
+  Db db;
+  orm::Session s(db.engine);
+  for (int round = 0; round < 2; ++round) {  // the second round finds both statements cached
+    auto r = std::to_string(round);
+    s.add(User{.name = "user" + r, .email = "user-mail" + r});
+    s.add(flushed::UserAlias{.id = {}, .email = "alias-mail" + r, .name = "alias" + r});
+    s.commit();
+  }
+  std::map<std::string, std::optional<std::string>> got;
+  for (auto& [id, row] : user_rows(db)) got[std::get<0>(row)] = std::get<1>(row);
+  CHECK(got == std::map<std::string, std::optional<std::string>>{{"user0", "user-mail0"}, {"alias0", "alias-mail0"},
+                                                                 {"user1", "user-mail1"}, {"alias1", "alias-mail1"}});
 }

@@ -82,16 +82,21 @@ ATHANOR_DECL void SessionCore::flush(bool everything) {
 
 /// The flush's statement of `shape` for `ops`'s model: the one this Session used before, else
 /// the process's (shared_flush_sql: a new Session does not compile it again), else `make()`'s.
-/// The Session keeps what it used, so a run of one shape looks up no shared cache, takes no lock.
+/// The Session keeps what it used, so a run of one shape looks up no shared cache, takes no lock;
+/// its key names the model too (two models may map tables of one name).
 template <class F>
-const Compiled& flush_sql(SessionCore& s, const ModelOps& ops, const std::string& shape, F&& make) {
-  auto& slot = s.statements[shape];
+const std::shared_ptr<const Compiled>& flush_slot(SessionCore& s, const ModelOps& ops, const std::string& shape, F&& make) {
+  auto& slot = s.statements[shape + '@' + std::to_string(reinterpret_cast<std::uintptr_t>(&ops))];
   if (!slot) {
     using Fn = std::remove_reference_t<F>;
     slot = shared_flush_sql(s.engine.dialect(), ops, shape, [](void* f) -> Compiled { return (*static_cast<Fn*>(f))(); },
                             const_cast<void*>(static_cast<const void*>(&make)));
   }
-  return *slot;
+  return slot;
+}
+template <class F>
+const Compiled& flush_sql(SessionCore& s, const ModelOps& ops, const std::string& shape, F&& make) {
+  return *flush_slot(s, ops, shape, std::forward<F>(make));
 }
 
 /// `pk1 = ? AND pk2 = ?` with slot-numbered binds.
@@ -469,12 +474,10 @@ ATHANOR_DECL void SessionCore::refresh(InstanceBase& i) {
   // get() runs this once per object: the last model's SQL is kept at hand, so that a run of
   // lookups does not build and hash the statement's name each time.
   if (refresh_sql.first != ops) {
-    std::string shape = "R" + ops->table().name;
-    flush_sql(*this, *ops, shape, [&] {
-      Builder b;
-      return Compiler(engine.dialect()).compile(athanor::select(ops->info->table).where(pk_condition(*ops, b)).node());
-    });
-    refresh_sql = {ops, statements[shape]};
+    refresh_sql = {ops, flush_slot(*this, *ops, "R" + ops->table().name, [&] {
+                     Builder b;
+                     return Compiler(engine.dialect()).compile(athanor::select(ops->info->table).where(pk_condition(*ops, b)).node());
+                   })};
   }
   const Compiled& sql = *refresh_sql.second;
   std::vector<Value> values;
