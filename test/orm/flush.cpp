@@ -4,6 +4,7 @@
 // checked by reading the rows back, on every backend.
 #include "orm/blog_db.hpp"
 
+#include <array>
 #include <map>
 #include <set>
 #include <tuple>
@@ -11,6 +12,52 @@
 
 using namespace blog;
 using orm::c;
+
+namespace flushed {
+/// A model of its own on a table named like the blog's users (in a database of its own): the
+/// flush statements' shared cache must tell models apart, not only table names. Its columns
+/// take the same positions as the blog User's name and email.
+struct Member {
+  Mapped<int> id;
+  Mapped<std::string> nick;
+  Mapped<int> age;
+  static void configure(orm::Mapper<Member>& m) {
+    m.column<&Member::id>().primary_key();
+    m.column<&Member::nick>().length(40);
+  }
+};
+ATHANOR_MODEL(Member, "users", id, nick, age)
+
+/// The blog's users table again, its text columns in the other order: an INSERT of (email, name)
+/// has the shape text of the blog User's (name, email), column positions 1 and 2.
+struct UserAlias {
+  Mapped<int> id;
+  Mapped<std::optional<std::string>> email;
+  Mapped<std::string> name;
+  static void configure(orm::Mapper<UserAlias>& m) {
+    m.column<&UserAlias::id>().primary_key();
+    m.column<&UserAlias::name>().length(50);
+    m.column<&UserAlias::email>().length(120);
+  }
+};
+ATHANOR_MODEL(UserAlias, "users", id, email, name)
+
+/// Eleven columns that each take a server default when left out: 2^11 INSERT shapes.
+struct Wide {
+  Mapped<int> id;
+  Mapped<int> c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10;
+  static void configure(orm::Mapper<Wide>& m) {
+    m.column<&Wide::id>().primary_key();
+    m.column<&Wide::c0>().server_default(-1), m.column<&Wide::c1>().server_default(-1), m.column<&Wide::c2>().server_default(-1);
+    m.column<&Wide::c3>().server_default(-1), m.column<&Wide::c4>().server_default(-1), m.column<&Wide::c5>().server_default(-1);
+    m.column<&Wide::c6>().server_default(-1), m.column<&Wide::c7>().server_default(-1), m.column<&Wide::c8>().server_default(-1);
+    m.column<&Wide::c9>().server_default(-1), m.column<&Wide::c10>().server_default(-1);
+  }
+};
+ATHANOR_MODEL(Wide, "wide_rows", id, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10)
+constexpr std::array<Mapped<int> Wide::*, 11> wide_columns{&Wide::c0, &Wide::c1, &Wide::c2, &Wide::c3, &Wide::c4, &Wide::c5,
+                                                           &Wide::c6, &Wide::c7, &Wide::c8, &Wide::c9, &Wide::c10};
+}  // namespace flushed
 
 namespace {
 struct Db : BlogDb {
@@ -266,4 +313,135 @@ TEST_CASE("a failed batched INSERT of a later table leaves nothing of the flush,
     CHECK(again->id > 0);
     CHECK(db.count("users") == 1);
   }
+}
+
+TEST_CASE("flush statements shared by every Session stay right across shapes, row counts, tables, models and dialects") {
+  // The compiled INSERTs are kept for the whole process (one per dialect, model and shape) and
+  // reused by each new Session. Three databases in one process: the backend under test and two
+  // in-memory SQLite ones (another dialect, unless the backend is SQLite), one with the blog's
+  // tables and one with Member on a table also named "users". The same flushes go through each
+  // in new Sessions, twice: a statement kept for another dialect, model, shape or row count
+  // would send the wrong placeholders, columns or number of rows, and the rows read back
+  // would differ from the model kept here (or the flush would fail).
+  Db db;
+  Db lite(athanor::create_engine("sqlite://"));
+  auto members_engine = athanor::create_engine("sqlite://");
+  orm::Registry members;
+  members.map<flushed::Member>();
+  members.metadata().create_all(members_engine);
+  std::map<const Db*, std::map<int, UserRow>> users;  // per database: key -> the row it must hold
+  std::map<const Db*, std::map<int, std::string>> tags;
+  std::map<int, std::pair<std::string, int>> member_rows;
+  int serial = 0;
+  for (int round = 0; round < 2; ++round) {
+    // Around the statements' lengths (powers of two up to 512) and past them.
+    for (int count : {1, 2, 3, 17, 511, 513, 1100}) {
+      CAPTURE(round);
+      CAPTURE(count);
+      for (Db* d : {&db, &lite}) {
+        orm::Session s(d->engine);
+        std::vector<std::pair<orm::Ptr<User>, UserRow>> added;
+        for (int i = 0; i < count; ++i) {
+          // Runs of four shapes, of lengths that vary with the round and the count: name and
+          // email (NULL or not), the same with visits given, and the same with an explicit key.
+          int kind = (i / (1 + round * 5 + count % 7)) % 4;
+          UserRow row{"u" + std::to_string(serial++), std::nullopt, 0};
+          User u{.name = std::get<0>(row)};
+          if (i % 3) std::get<1>(row) = "m" + std::to_string(i), u.email = std::get<1>(row);
+          if (kind == 2) std::get<2>(row) = i + 1, u.visits = i + 1;
+          if (kind == 3) u.id = -serial;
+          added.emplace_back(s.add(std::move(u)), row);
+        }
+        std::vector<std::pair<orm::Ptr<Tag>, std::string>> labels;
+        for (int i = 0; i < count % 40 + 1; ++i) {
+          auto label = "t" + std::to_string(serial++);
+          labels.emplace_back(s.add(Tag{.label = label}), label);
+        }
+        s.flush();
+        for (auto& [u, row] : added) CHECK(users[d].emplace(u->id.get(), row).second);
+        for (auto& [t, label] : labels) CHECK(tags[d].emplace(t->id.get(), label).second);
+        s.commit();
+      }
+      orm::Session s(members_engine);
+      std::vector<std::pair<orm::Ptr<flushed::Member>, std::pair<std::string, int>>> added;
+      for (int i = 0; i < count % 60 + 1; ++i) {
+        std::pair<std::string, int> row{"n" + std::to_string(serial++), i};
+        added.emplace_back(s.add(flushed::Member{.id = {}, .nick = row.first, .age = row.second}), row);
+      }
+      s.flush();
+      for (auto& [m, row] : added) CHECK(member_rows.emplace(m->id.get(), row).second);
+      s.commit();
+    }
+  }
+  for (Db* d : {&db, &lite}) {
+    CHECK(user_rows(*d) == users[d]);
+    std::map<int, std::string> tag_got;
+    auto conn = d->engine.connect();
+    auto result = conn.exec_driver_sql("SELECT id, label FROM tags");
+    for (auto& r : result.all()) tag_got[r.get<int>(0)] = r.get<std::string>(1);
+    CHECK(tag_got == tags[d]);
+  }
+  std::map<int, std::pair<std::string, int>> member_got;
+  auto conn = members_engine.connect();
+  auto result = conn.exec_driver_sql("SELECT id, nick, age FROM users");
+  for (auto& r : result.all()) {
+    member_got[r.get<int>(0)] = {r.get<std::string>(1), r.get<int>(2)};
+  }
+  CHECK(member_got == member_rows);
+}
+
+TEST_CASE("past the shared statement cache's bounds every shape of a flush is still right") {
+  // Every subset of eleven columns with server defaults: 2048 shapes, more than the process
+  // keeps (the rest are compiled for the Session that uses them), in two Sessions.
+  static_assert((std::size_t{1} << flushed::wide_columns.size()) > athanor::orm::detail::flush_sql_max_entries);
+  auto engine = test::engine();
+  orm::Registry registry;
+  registry.map<flushed::Wide>();
+  registry.metadata().drop_all(engine);
+  registry.metadata().create_all(engine);
+  std::map<int, std::vector<int>> expected;  // key -> c0…c10
+  for (int pass = 0; pass < 2; ++pass) {
+    orm::Session s(engine);
+    std::vector<std::pair<orm::Ptr<flushed::Wide>, std::vector<int>>> added;
+    for (unsigned bits = 0; bits < (1u << flushed::wide_columns.size()); ++bits) {
+      flushed::Wide w;
+      std::vector<int> row(flushed::wide_columns.size(), -1);
+      for (std::size_t k = 0; k < row.size(); ++k) {
+        if ((bits >> k) & 1) row[k] = pass * 100000 + static_cast<int>(bits) * 16 + static_cast<int>(k) + 1, w.*flushed::wide_columns[k] = row[k];
+      }
+      added.emplace_back(s.add(std::move(w)), row);
+    }
+    s.flush();
+    for (auto& [w, row] : added) CHECK(expected.emplace(w->id.get(), row).second);
+    s.commit();
+  }
+  std::map<int, std::vector<int>> got;
+  {
+    auto conn = engine.connect();
+    auto result = conn.exec_driver_sql("SELECT id, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10 FROM wide_rows");
+    for (auto& r : result.all()) {
+      auto& row = got[r.get<int>(0)];
+      for (int k = 1; k <= 11; ++k) row.push_back(r.get<int>(k));
+    }
+  }
+  CHECK(got.size() == expected.size());
+  CHECK(got == expected);
+  registry.metadata().drop_all(engine);
+}
+
+TEST_CASE("two models of one table in one Session each get their own INSERT") {
+  // The Session's statements are keyed by model, not table name: the alias's (email, name) must
+  // not go through the User's (name, email) statement.
+  Db db;
+  orm::Session s(db.engine);
+  for (int round = 0; round < 2; ++round) {  // the second round finds both statements cached
+    auto r = std::to_string(round);
+    s.add(User{.name = "user" + r, .email = "user-mail" + r});
+    s.add(flushed::UserAlias{.id = {}, .email = "alias-mail" + r, .name = "alias" + r});
+    s.commit();
+  }
+  std::map<std::string, std::optional<std::string>> got;
+  for (auto& [id, row] : user_rows(db)) got[std::get<0>(row)] = std::get<1>(row);
+  CHECK(got == std::map<std::string, std::optional<std::string>>{{"user0", "user-mail0"}, {"alias0", "alias-mail0"},
+                                                                 {"user1", "user-mail1"}, {"alias1", "alias-mail1"}});
 }

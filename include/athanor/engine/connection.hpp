@@ -167,23 +167,43 @@ class ConnectionImpl {
   /// execution counted from 0; `slots` may hold more values than the `rows` rows used (the
   /// first rows × width are). driver::Statement::execute_batch_rows: one pipeline on PostgreSQL.
   template <class F>
-  std::int64_t execute_batch_rows(const Compiled& c, const std::vector<Value>& slots, std::size_t width, std::size_t rows,
+  std::int64_t execute_batch_rows(const Compiled& c, std::span<const Value> slots, std::size_t width, std::size_t rows,
                                   F&& on_row) {
     if (rows == 0) return 0;
     std::vector<Value> reordered;
-    bool in_order = binds_in_slot_order(c, width);
-    if (!in_order) {
-      reordered = placeholder_values(c, std::vector<Value>(slots.begin(), slots.begin() + static_cast<std::ptrdiff_t>(width * rows)), rows);
-    }
-    const std::vector<Value>& values = in_order ? slots : reordered;
-    std::size_t n = in_order ? width * rows : values.size();
+    slots = slots.first(width * rows);
+    if (!binds_in_slot_order(c, width)) reordered = placeholder_values(c, slots, rows), slots = reordered;
     check_idle();
-    engine->echo_batch(c.sql, values, n / rows, rows);
+    if (engine->options.echo) {  // echo_batch shows the first row's values
+      std::size_t w = slots.size() / rows;
+      engine->echo_batch(c.sql, std::vector<Value>(slots.begin(), slots.begin() + static_cast<std::ptrdiff_t>(w)), w, rows);
+    }
     using Fn = std::remove_reference_t<F>;
     return prepared(c.sql, [&](driver::Statement& st) {
-      return st.execute_batch_rows(std::span<const Value>(values.data(), n), rows,
-                                   [](void* f, std::size_t e, driver::Statement& s) { (*static_cast<Fn*>(f))(e, s); },
+      return st.execute_batch_rows(slots, rows, [](void* f, std::size_t e, driver::Statement& s) { (*static_cast<Fn*>(f))(e, s); },
                                    const_cast<void*>(static_cast<const void*>(&on_row)));
+    });
+  }
+  /// Runs `c` once for each of `rows` rows of slot values (`slots`: rows × `width`, row after
+  /// row) on its prepared statement, one execution after the other, each echoed as a statement
+  /// of its own, and calls `after(execution, statement)` once each has run (its result rows,
+  /// if any, still to read). The flush's one-row INSERTs on SQLite, where a statement costs no
+  /// round trip: one prepare, one lock and one error guard for the run instead of one per row.
+  template <class F>
+  void execute_each(const Compiled& c, std::span<const Value> slots, std::size_t width, std::size_t rows, F&& after) {
+    if (rows == 0) return;
+    std::vector<Value> reordered;
+    slots = slots.first(width * rows);
+    if (!binds_in_slot_order(c, width)) reordered = placeholder_values(c, slots, rows), slots = reordered, width = c.params.size();
+    check_idle();
+    prepared(c.sql, [&](driver::Statement& st) {
+      for (std::size_t r = 0; r < rows; ++r) {
+        auto row = slots.subspan(r * width, width);
+        if (engine->options.echo) engine->echo(c.sql, std::vector<Value>(row.begin(), row.end()));
+        st.execute(row);
+        after(r, st);
+        st.reset();
+      }
     });
   }
   /// Whether `c`'s placeholders take a row of `width` slot values in order: the usual case,
@@ -194,7 +214,7 @@ class ConnectionImpl {
     return in_order;
   }
   /// The values of `rows` rows of slot values (`slots`: row after row) in placeholder order.
-  static std::vector<Value> placeholder_values(const Compiled& c, const std::vector<Value>& slots, std::size_t rows) {
+  static std::vector<Value> placeholder_values(const Compiled& c, std::span<const Value> slots, std::size_t rows) {
     std::size_t width = rows ? slots.size() / rows : 0;
     std::vector<Value> out;
     out.reserve(c.params.size() * rows);

@@ -9,6 +9,7 @@
 
 #include <athanor/config.hpp>
 #include <athanor/core/dml.hpp>
+#include <athanor/orm/detail/flush_sql.hpp>
 #include <athanor/orm/detail/relations.hpp>
 #include <athanor/orm/detail/session_core.hpp>
 #include <athanor/orm/expr.hpp>
@@ -79,6 +80,25 @@ ATHANOR_DECL void SessionCore::flush(bool everything) {
   }
 }
 
+/// The flush's statement of `shape` for `ops`'s model: the one this Session used before, else
+/// the process's (shared_flush_sql: a new Session does not compile it again), else `make()`'s.
+/// The Session keeps what it used, so a run of one shape looks up no shared cache, takes no lock;
+/// its key names the model too (two models may map tables of one name).
+template <class F>
+const std::shared_ptr<const Compiled>& flush_slot(SessionCore& s, const ModelOps& ops, const std::string& shape, F&& make) {
+  auto& slot = s.statements[shape + '@' + std::to_string(reinterpret_cast<std::uintptr_t>(&ops))];
+  if (!slot) {
+    using Fn = std::remove_reference_t<F>;
+    slot = shared_flush_sql(s.engine.dialect(), ops, shape, [](void* f) -> Compiled { return (*static_cast<Fn*>(f))(); },
+                            const_cast<void*>(static_cast<const void*>(&make)));
+  }
+  return slot;
+}
+template <class F>
+const Compiled& flush_sql(SessionCore& s, const ModelOps& ops, const std::string& shape, F&& make) {
+  return *flush_slot(s, ops, shape, std::forward<F>(make));
+}
+
 /// `pk1 = ? AND pk2 = ?` with slot-numbered binds.
 ATHANOR_DECL Expr pk_condition(const ModelOps& ops, Builder& b) {
   Expr cond;
@@ -90,13 +110,18 @@ ATHANOR_DECL Expr pk_condition(const ModelOps& ops, Builder& b) {
   return cond;
 }
 
-/// Whether the rows of `t` may go several to one INSERT: not when the table refers to itself,
-/// as a row's key must then reach the rows that refer to it (a child takes its parent's new
-/// key after the parent's INSERT), and not where a statement costs no round trip (SQLite, in
-/// this process: one prepared statement per row is the cheapest there).
-ATHANOR_DECL bool rows_batch(const athanor::detail::TableData& t, const Capabilities& caps) {
-  if (caps.in_process) return false;
-  return std::none_of(t.foreign_keys.begin(), t.foreign_keys.end(), [&](auto& fk) { return fk.ref_table == t.name; });
+/// Whether `t` refers to itself: a row's new key must then reach the rows that refer to it (a
+/// child takes its parent's key after the parent's INSERT) before their values are taken, so
+/// each of its rows is inserted alone, as soon as its values are known.
+ATHANOR_DECL bool refers_to_itself(const athanor::detail::TableData& t) {
+  return std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(), [&](auto& fk) { return fk.ref_table == t.name; });
+}
+
+/// The generated key in the first column of the statement's row (RETURNING): read as an
+/// integer, without the driver's general conversion (a tenth of the client's work per row on
+/// PostgreSQL went to value(0)'s decoding); NULL stays NULL.
+ATHANOR_DECL Value generated_key(driver::Statement& st) {
+  return st.is_null(0) ? Value() : Value(st.get_int64(0));
 }
 
 /// The most rows of `columns` values one INSERT of a flush carries: a power of two (so that a
@@ -120,24 +145,62 @@ ATHANOR_DECL void SessionCore::flush_inserts() {
     const auto& t = ops->table();
     const auto& table = ops->info->table;
     const auto gen = ops->info->autoincrement;
-    const bool batch_table = rows_batch(t, caps);
-    // Consecutive rows of one shape (the same columns sent), inserted together: several to a
-    // statement where the table allows it (rows_batch), in the order they were added.
-    struct Batch {
-      std::string shape;
+    const bool together = !refers_to_itself(t);
+    IdentityMap& map = identity[ops];  // the node stays where it is whatever else enters `identity`
+    // Consecutive rows of one shape (the same columns sent) go as one run, in the order they
+    // were added (rows of a table that refers to itself one by one).
+    struct Run {
       std::vector<std::size_t> cols;
       bool fetch_key = false;
       std::vector<InstanceBase*> rows;
       std::vector<Value> values;  ///< rows × cols, row after row
     } batch;
+    // The n rows from `done` were inserted, `keys` their generated keys (when fetched).
+    auto settle = [&](std::size_t done, std::size_t n, const Value* keys) {
+      for (std::size_t r = 0; r < n; ++r) {
+        InstanceBase& inst = *batch.rows[done + r];
+        if (batch.fetch_key) ops->set(inst, *gen, keys[r]);
+        ops->set_clean(inst);
+        inst.key = key_of(inst);
+        inst.state = State::persistent;
+        auto held = inst.shared_from_this();
+        // Into the identity map with one probe (attach() looked the model's map up twice more).
+        auto slot = map.try_emplace(inst.key);
+        if (!slot.second && slot.first->second && slot.first->second != held) {  // a deleted row's key used again
+          evict_stale(std::shared_ptr<InstanceBase>(slot.first->second));  // a copy: the slot goes
+          slot = map.try_emplace(inst.key);
+        }
+        inst.session = this;
+        slot.first->second = held;
+        inserted_in_tx.push_back(std::move(held));
+        sync(inst);  // one-to-many: the children, inserted later, take the new key
+      }
+    };
+    // `keys`, what RETURNING gave for one statement of n rows, checked and put in the rows' order.
+    auto checked = [&](std::vector<Value>& keys, std::size_t n) -> const Value* {
+      if (!batch.fetch_key) return nullptr;
+      if (keys.size() != n) {
+        throw Error("[athanor.orm.flush] INSERT of " + std::to_string(n) + " rows into " + t.name + " returned " +
+                    std::to_string(keys.size()) + " generated keys");
+      }
+      // Keys are drawn from the sequence / auto-increment counter as the rows are inserted, in
+      // the order of the VALUES list, so in increasing order; the order in which RETURNING lists
+      // them is not promised, so they are sorted (SQLAlchemy's insertmanyvalues sorts by such a
+      // key too). The servers list them in order: checked in one pass, sorted only if not (the
+      // sort was a tenth of the client's work in a 10 000-row flush on PostgreSQL, callgrind).
+      auto less = [](const Value& a, const Value& b) {
+        return athanor::detail::from_value<std::int64_t>(a) < athanor::detail::from_value<std::int64_t>(b);
+      };
+      if (n > 1 && !std::is_sorted(keys.begin(), keys.end(), less)) std::sort(keys.begin(), keys.end(), less);
+      return keys.data();
+    };
     auto run = [&] {
       const auto& cols = batch.cols;
-      // RETURNING where the driver cannot tell the key (or the statement has several rows);
-      // SQLite's last_insert_rowid is cheaper than its RETURNING (which buffers rows in a
-      // temporary b-tree per statement).
-      std::size_t per = insert_rows_per_statement(cols.size(), caps);
+      const std::size_t total = batch.rows.size(), width = cols.size();
+      std::string shape = "I" + t.name;  // the statement caches' key: columns, rows, RETURNING
+      for (auto k : cols) shape += ',' + std::to_string(k);
       auto sql_for = [&](std::size_t n, bool returning) -> const Compiled& {
-        return statement(n == 1 ? batch.shape : batch.shape + '*' + std::to_string(n), [&] {
+        return flush_sql(*this, *ops, shape + '*' + std::to_string(n) + (returning ? "R" : ""), [&] {
           Builder b;
           std::vector<Values> rows(n);
           for (auto& row : rows)
@@ -147,70 +210,61 @@ ATHANOR_DECL void SessionCore::flush_inserts() {
           return Compiler(engine.dialect()).compile(stmt.node());
         });
       };
-      // The n rows from `done` were inserted, `keys` their generated keys (when fetched).
-      auto settle = [&](std::size_t done, std::size_t n, std::vector<Value>& keys) {
-        if (batch.fetch_key) {
-          if (keys.empty() && n == 1) keys.push_back(Value(c.drv().last_insert_id()));
-          if (keys.size() != n) {
-            throw Error("[athanor.orm.flush] INSERT of " + std::to_string(n) + " rows into " + t.name + " returned " +
-                        std::to_string(keys.size()) + " generated keys");
-          }
-          // Keys are drawn from the sequence / auto-increment counter as the rows are inserted,
-          // in the order of the VALUES list, so in increasing order; the order in which RETURNING
-          // lists them is not promised, so they are sorted (SQLAlchemy's insertmanyvalues sorts
-          // by such a key too).
-          // The servers list them in order: checked in one pass, sorted only if not (the sort
-          // was a tenth of the client's work in a 10 000-row flush on PostgreSQL, callgrind).
-          auto less = [](const Value& a, const Value& b) {
-            return athanor::detail::from_value<std::int64_t>(a) < athanor::detail::from_value<std::int64_t>(b);
-          };
-          if (n > 1 && !std::is_sorted(keys.begin(), keys.end(), less)) std::sort(keys.begin(), keys.end(), less);
-        }
-        for (std::size_t r = 0; r < n; ++r) {
-          InstanceBase& inst = *batch.rows[done + r];
-          if (batch.fetch_key) ops->set(inst, *gen, keys[r]);
-          ops->set_clean(inst);
-          inst.key = key_of(inst);
-          inst.state = State::persistent;
-          auto held = inst.shared_from_this();
-          if (auto old = find(ops, inst.key); old && old != held) evict_stale(old);  // a deleted row's key used again
-          attach(held);
-          inserted_in_tx.push_back(held);
-          sync(inst);  // one-to-many: the children, inserted later, take the new key
-        }
-      };
-      std::size_t done = 0;
-      // Two statements of the longest length or more: one driver batch (one pipeline on
-      // PostgreSQL: the server inserts a statement's rows while the next is bound and sent,
-      // instead of one round trip each), the keys of each statement as it returns them.
-      if (std::size_t full = batch.rows.size() / per; full >= 2 && per > 1) {
-        bool returning = batch.fetch_key && caps.returning_insert;
-        const Compiled& sql = sql_for(per, returning);
-        std::vector<std::vector<Value>> keys(full);
-        c.execute_batch_rows(sql, batch.values, per * cols.size(), full,
-                             [&](std::size_t e, driver::Statement& st) { keys[e].push_back(st.value(0)); });
-        for (std::size_t k = 0; k < full; ++k) settle(k * per, per, keys[k]);
-        done = full * per;
-      }
-      while (done < batch.rows.size()) {
-        std::size_t n = per;  // the largest power of two that fits what is left
-        while (n > batch.rows.size() - done) n /= 2;
-        bool returning = batch.fetch_key && caps.returning_insert && (n > 1 || !caps.cheap_last_insert_id);
-        const Compiled& sql = sql_for(n, returning);
-        auto first = batch.values.begin() + static_cast<std::ptrdiff_t>(done * cols.size());
-        std::vector<Value> values(first, first + static_cast<std::ptrdiff_t>(n * cols.size()));
+      std::span<const Value> values(batch.values);
+      // Several rows to a statement where a statement is a round trip (a server), the keys back
+      // through RETURNING; an INSERT without columns (DEFAULT VALUES) holds one row.
+      bool several = together && !caps.in_process && width > 0 && (!batch.fetch_key || caps.returning_insert);
+      std::size_t per = several ? insert_rows_per_statement(width, caps) : 1;
+      if (per == 1) {
+        // One prepared statement run row after row (SQLite: no round trip to save). RETURNING
+        // where the driver cannot tell the key: SQLite's last_insert_rowid is cheaper than its
+        // RETURNING (which buffers rows in a temporary b-tree per statement).
+        bool returning = batch.fetch_key && caps.returning_insert && !caps.cheap_last_insert_id;
         std::vector<Value> keys;
-        c.execute_typed(sql, values, [&](driver::Statement& st) { keys.push_back(st.value(0)); });
-        settle(done, n, keys);
-        done += n;
+        if (batch.fetch_key) keys.reserve(total);
+        c.execute_each(sql_for(1, returning), values, width, total, [&](std::size_t, driver::Statement& st) {
+          if (!batch.fetch_key) return;
+          if (!returning) return keys.push_back(Value(c.drv().last_insert_id()));
+          std::vector<Value> got;
+          while (st.next()) got.push_back(generated_key(st));
+          keys.push_back(std::move(checked(got, 1)[0]));
+        });
+        settle(0, total, keys.data());
+      } else {
+        std::size_t done = 0;
+        // Two statements of the longest length or more: one driver batch (one pipeline on
+        // PostgreSQL: the server inserts a statement's rows while the next is bound and sent,
+        // instead of one round trip each), the keys of each statement as it returns them.
+        if (std::size_t full = total / per; full >= 2) {
+          std::vector<std::vector<Value>> keys(full);
+          c.execute_batch_rows(sql_for(per, batch.fetch_key), values, per * width, full,
+                               [&](std::size_t e, driver::Statement& st) { keys[e].push_back(generated_key(st)); });
+          for (std::size_t k = 0; k < full; ++k) settle(k * per, per, checked(keys[k], per));
+          done = full * per;
+        }
+        while (done < total) {
+          std::size_t n = per;  // the largest power of two that fits what is left
+          while (n > total - done) n /= 2;
+          bool returning = batch.fetch_key && (n > 1 || !caps.cheap_last_insert_id);
+          std::vector<Value> keys;
+          c.execute_each(sql_for(n, returning), values.subspan(done * width, n * width), n * width, 1,
+                         [&](std::size_t, driver::Statement& st) {
+                           while (st.next()) keys.push_back(generated_key(st));
+                           if (batch.fetch_key && !returning) keys.push_back(Value(c.drv().last_insert_id()));
+                         });
+          settle(done, n, checked(keys, n));
+          done += n;
+        }
       }
       batch.rows.clear(), batch.values.clear();
     };
     // Room for all of this model's rows at once: a growing vector of Values moved every
-    // string of the flush again at each doubling (a tenth of a 10 000-row flush's CPU).
+    // string of the flush again at each doubling (a tenth of a 10 000-row flush's CPU), and
+    // the identity map rehashed each time it doubled.
     std::size_t of_model = 0;
     for (auto& inst : pending) of_model += inst->ops == ops;
     batch.values.reserve(of_model * ops->columns()), batch.rows.reserve(of_model);
+    map.reserve(map.size() + of_model), inserted_in_tx.reserve(inserted_in_tx.size() + of_model);
     std::vector<std::size_t> cols;  // the columns of each object in turn
     for (auto& inst : pending) {
       if (inst->ops != ops) continue;
@@ -223,25 +277,20 @@ ATHANOR_DECL void SessionCore::flush_inserts() {
         // A server default applies when the column is left out; a client default is sent.
         if (ops->modified(*inst, k) || (!generated && !def.server_default)) cols.push_back(k);
       }
-      bool fetch_key = gen && std::find(cols.begin(), cols.end(), *gen) == cols.end();
-      // Several keys come back only through RETURNING; an INSERT without columns
-      // (DEFAULT VALUES) holds one row.
-      bool joins = batch_table && !cols.empty() && (!fetch_key || caps.returning_insert);
-      if (!batch.rows.empty() && (cols != batch.cols || !joins)) run();
-      if (batch.rows.empty()) {  // a new run: its shape (the statement cache's key) and columns
-        batch.shape = "I" + t.name;
-        for (auto k : cols) batch.shape += ',' + std::to_string(k);
-        batch.cols = cols, batch.fetch_key = fetch_key;
+      if (!batch.rows.empty() && (cols != batch.cols || !together)) run();
+      if (batch.rows.empty()) {  // a new run
+        batch.cols = cols;
+        batch.fetch_key = gen && std::find(cols.begin(), cols.end(), *gen) == cols.end();
       }
       for (auto k : batch.cols) {
         const auto& def = t.columns[k];
-        if (!ops->modified(*inst, k) && (def.default_value || def.default_factory)) {
+        if ((def.default_value || def.default_factory) && !ops->modified(*inst, k)) {
           ops->set(*inst, k, def.default_factory ? def.default_factory() : *def.default_value);
         }
         batch.values.push_back(ops->get(*inst, k));
       }
       batch.rows.push_back(inst.get());
-      if (!joins) run();
+      if (!together) run();
     }
     if (!batch.rows.empty()) run();
   }
@@ -255,7 +304,7 @@ ATHANOR_DECL void SessionCore::flush_updates(const std::vector<InstanceBase*>& c
   // consecutive ones, so the rows change in the order they always did (SQLAlchemy groups
   // its UPDATEs the same way).
   struct Run {
-    std::string shape;
+    std::vector<std::size_t> cols;  ///< the changed columns (with `ops`, the shape)
     const Compiled* sql = nullptr;
     const ModelOps* ops = nullptr;
     std::size_t changed = 0;  ///< changed columns; the new version follows them in each row
@@ -284,7 +333,6 @@ ATHANOR_DECL void SessionCore::flush_updates(const std::vector<InstanceBase*>& c
     run.objects.clear(), run.values.clear();
   };
   std::vector<std::size_t> changed;
-  std::string shape;
   for (InstanceBase* inst : candidates) {
     if (inst->state != State::persistent || inst->expired) continue;
     const ModelOps* ops = inst->ops;
@@ -295,15 +343,15 @@ ATHANOR_DECL void SessionCore::flush_updates(const std::vector<InstanceBase*>& c
     if (changed.empty()) continue;
     const auto& t = ops->table();
     const auto& table = ops->info->table;
-    shape = "U" + t.name;
-    for (auto k : changed) shape += ',' + std::to_string(k);
     auto version = ops->info->version;
-    if (shape != run.shape) {
+    if (ops != run.ops || changed != run.cols) {  // a new shape: its text (the caches' key) built once per run
       flush_run();
-      run.shape = shape;
+      run.cols = changed;
       run.ops = ops;
       run.changed = changed.size();
-      run.sql = &statement(shape, [&] {
+      std::string shape = "U" + t.name;
+      for (auto k : changed) shape += ',' + std::to_string(k);
+      run.sql = &flush_sql(*this, *ops, shape, [&] {
         Builder b;
         Values v;
         for (auto k : changed) v.emplace_back(t.columns[k].name, b.bind(Value()));
@@ -391,7 +439,7 @@ ATHANOR_DECL void SessionCore::flush_deletes() {
       info->resolve();
       if (info->kind != RelKind::many_to_many) continue;
       const ModelOps& a = info->secondary();
-      const Compiled& unlink = statement("DL" + t.name + "." + info->name, [&] {
+      const Compiled& unlink = flush_sql(*this, *ops, "DL" + t.name + "." + info->name, [&] {
         Builder b;
         Expr cond;
         for (auto c : info->secondary_local) {
@@ -405,7 +453,7 @@ ATHANOR_DECL void SessionCore::flush_deletes() {
         for (auto c : info->local) values.push_back(ops->get(*inst, c));
       impl().execute_batch(unlink, values, rows.size());
     }
-    const Compiled& sql = statement("D" + t.name, [&] {
+    const Compiled& sql = flush_sql(*this, *ops, "D" + t.name, [&] {
       Builder b;
       return Compiler(engine.dialect()).compile(athanor::delete_(ops->info->table).where(pk_condition(*ops, b)).node());
     });
@@ -427,11 +475,10 @@ ATHANOR_DECL void SessionCore::refresh(InstanceBase& i) {
   // get() runs this once per object: the last model's SQL is kept at hand, so that a run of
   // lookups does not build and hash the statement's name each time.
   if (refresh_sql.first != ops) {
-    statement("R" + ops->table().name, [&] {
-      Builder b;
-      return Compiler(engine.dialect()).compile(athanor::select(ops->info->table).where(pk_condition(*ops, b)).node());
-    });
-    refresh_sql = {ops, statements["R" + ops->table().name]};
+    refresh_sql = {ops, flush_slot(*this, *ops, "R" + ops->table().name, [&] {
+                     Builder b;
+                     return Compiler(engine.dialect()).compile(athanor::select(ops->info->table).where(pk_condition(*ops, b)).node());
+                   })};
   }
   const Compiled& sql = *refresh_sql.second;
   std::vector<Value> values;
