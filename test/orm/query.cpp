@@ -380,6 +380,38 @@ TEST_CASE("a typed statement compiles once per type; its values change per execu
   CHECK(s.scalars(large).size() == 3);
 }
 
+TEST_CASE("a select of columns without text values is trivially copied; copies run like the original (issue 17)") {
+  Blog b;
+  auto& s = b.s;
+  // Trivially copied: its chain of clauses adds no copy constructor or destructor per step,
+  // a subquery of it is held by value. A text value (or a select of objects, which holds its
+  // loader options) makes a statement that copies as usual.
+  auto per_user = [](double min) {
+    return orm::select(c<&Post::user_id>, orm::count()).where(c<&Post::score> > min).group_by(c<&Post::user_id>).subquery<"pu">();
+  };
+  auto counted = [&](double min) {
+    auto sq = per_user(min);
+    return orm::select(c<&User::id>, sq.c<1>()).join(sq, c<&User::id> == sq.c<0>()).where(c<&User::id> > 0).order_by(c<&User::id>);
+  };
+  static_assert(std::is_trivially_copyable_v<decltype(counted(0.0))>);
+  static_assert(std::is_trivially_destructible_v<decltype(counted(0.0))>);
+  auto texted = orm::select(c<&User::id>).where(c<&User::name> != "cy").order_by(c<&User::id>);
+  static_assert(!std::is_trivially_copyable_v<decltype(texted)>);
+  static_assert(!std::is_trivially_copyable_v<decltype(orm::select<User>())>);
+  // The same rows from the statement, a copy of it and a copy whose original is gone; the
+  // values come with each copy (1.0 vs 3.0 select different rows).
+  std::optional<decltype(counted(0.0))> kept;
+  kept.emplace(counted(3.0));
+  auto copy = *kept;
+  auto original = s.execute(*kept);
+  kept.reset();
+  CHECK(s.execute(copy) == original);
+  CHECK(s.execute(counted(3.0)) == original);
+  CHECK(s.execute(counted(1.0)) != original);
+  auto texted_copy = texted;
+  CHECK(s.execute(texted_copy) == s.execute(texted));
+}
+
 TEST_CASE("typed statements run on a plain Connection (the typed Core path)") {
   Blog b;
   auto conn = b.engine.connect();

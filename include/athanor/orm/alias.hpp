@@ -27,6 +27,7 @@ struct AliasCol : Methods<AliasCol<A, Pm>, detail::value_of<Pm>> {
   using value_type = detail::value_of<Pm>;
   using models = boost::mp11::mp_list<A>;
   static constexpr bool cacheable = true;
+  static constexpr bool binds = false;
   Expr to_core(detail::Builder&) const {
     const auto& column = table_of<typename A::model>().columns()[detail::column_index<Pm>];
     return A::from().unchecked_c(column.name, column.type);
@@ -91,6 +92,7 @@ const FromClause& from_of() {
 template <class S>
 struct StaticSource {
   using source = S;
+  static constexpr bool binds = false;
   FromClause from(Builder&) const { return from_of<S>(); }
   void collect(Collected&) const {}
 };

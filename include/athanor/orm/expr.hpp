@@ -101,11 +101,12 @@ std::vector<Expr> to_core_all(Builder& b, const E&... e) {
   const std::array<const void*, sizeof...(E)> parts{&e...};
   return build_exprs(b, steps.data(), parts.data(), sizeof...(E));
 }
-/// The Core trees of the members of `p`, in order (one function per operand list, no lambda).
-template <class... E>
-std::vector<Expr> pack_to_core(Builder& b, const Pack<E...>& p) {
+/// The Core trees of the members of `p`, in order (one function per operand list: the
+/// members' addresses taken here, not by a function of the Pack).
+template <std::size_t... I, class... E>
+std::vector<Expr> pack_to_core(Builder& b, const PackBase<std::index_sequence<I...>, E...>& p) {
   static constexpr std::array<ExprStep, sizeof...(E)> steps{&expr_step<E>...};
-  const auto parts = p.addresses();
+  const std::array<const void*, sizeof...(E)> parts{&static_cast<const PackItem<I, E>&>(p).value...};
   return build_exprs(b, steps.data(), parts.data(), sizeof...(E));
 }
 /// A distinct address per type, for the keys above.
@@ -129,6 +130,16 @@ inline constexpr bool is_numeric = (std::is_arithmetic_v<strip_optional_t<T>> &&
 
 template <class L1, class L2>
 using merge = boost::mp11::mp_set_union<L1, L2>;
+
+/// Whether T (an expression, a clause, a FROM item) has values to collect: false when its type
+/// says `binds = false` (a column, a join's ON of columns, an ORDER BY list). A statement then
+/// calls collect() only on its parts that bind, and the parts that do not add no collect()
+/// function bodies (nor their operands').
+template <class T>
+inline constexpr bool collects = true;
+template <class T>
+  requires requires { T::binds; }
+inline constexpr bool collects<T> = T::binds;
 }  // namespace detail
 
 /// A typed SQL expression of the ORM DSL.
@@ -203,6 +214,7 @@ struct Col : Methods<Col<Pm>, detail::value_of<Pm>> {
   using model = detail::model_of<Pm>;
   using models = boost::mp11::mp_list<model>;
   static constexpr bool cacheable = true;
+  static constexpr bool binds = false;
   Expr to_core(detail::Builder&) const {
     auto& t = table_of<model>();
     return t.unchecked_c(detail::column_name<Pm>(), t.columns()[detail::column_index<Pm>].type);
@@ -240,10 +252,13 @@ struct Node : Methods<Node<Kind, T, A...>, T> {
   using value_type = T;
   using models = boost::mp11::mp_fold<boost::mp11::mp_list<typename A::models...>, boost::mp11::mp_list<>, detail::merge>;
   static constexpr bool cacheable = (A::cacheable && ...);
+  static constexpr bool binds = (detail::collects<A> || ...);
   detail::Pack<A...> args;
-  explicit Node(A... a) : args{std::move(a)...} {}
+  explicit Node(A... a) : args{static_cast<A&&>(a)...} {}
   Expr to_core(detail::Builder& b) const { return Kind::build(detail::pack_to_core(b, args)); }
-  void collect(detail::Collected& out) const { args.collect(out); }
+  void collect(detail::Collected& out) const {
+    if constexpr (binds) args.collect(out);
+  }
   ///@}
 };
 

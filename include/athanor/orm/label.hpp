@@ -27,6 +27,7 @@ struct Labelled : Methods<Labelled<E, Name>, typename E::value_type> {
   using value_type = typename E::value_type;
   using models = typename E::models;
   static constexpr bool cacheable = E::cacheable;
+  static constexpr bool binds = detail::collects<E>;
   static constexpr std::string_view label_name = Name.view();
   E e;
   explicit Labelled(E x) : e(std::move(x)) {}
@@ -34,7 +35,8 @@ struct Labelled : Methods<Labelled<E, Name>, typename E::value_type> {
     return b.shared_expr(&detail::type_key<Labelled>, [&] { return e.to_core(b).label(std::string(label_name)); });
   }
   void collect(detail::Collected& out) const {
-    if (out.first(&detail::type_key<Labelled>)) e.collect(out);
+    if constexpr (binds)
+      if (out.first(&detail::type_key<Labelled>)) e.collect(out);
   }
   ///@}
 };

@@ -13,6 +13,7 @@
 #include <athanor/engine/stream.hpp>
 #include <athanor/orm/detail/clauses.hpp>
 #include <athanor/orm/loading.hpp>
+#include <athanor/orm/rows.hpp>
 
 namespace athanor::orm {
 
@@ -20,42 +21,6 @@ namespace athanor::orm {
 template <class M>
 struct Entity {
   using models = boost::mp11::mp_list<M>;  ///< the model it loads (a column list names its FROM from this)
-};
-
-/// The rows of a typed select: a std::vector of its row type (std::tuple of the selected
-/// columns' C++ types, in select order, or the model of `select<M>()`).
-/// **Example**: `std::vector<std::tuple<std::string, std::int64_t>> rows = session.execute(stmt);`
-template <class R>
-class Rows : public std::vector<R> {
- public:
-  using std::vector<R>::vector;
-  /// SQLAlchemy's result vocabulary. Exactly one row: NoResultFound / MultipleResultsFound otherwise.
-  const R& one() const& {
-    if (this->empty()) throw NoResultFound();
-    if (this->size() > 1) throw MultipleResultsFound();
-    return this->front();
-  }
-  /// On a temporary (`session.execute(stmt).one()`): the row itself, not a reference into it.
-  R one() && { return std::move(const_cast<R&>(std::as_const(*this).one())); }
-  /// The first row, or nothing.
-  std::optional<R> first() const { return this->empty() ? std::nullopt : std::optional<R>(this->front()); }
-  /// One row or none: MultipleResultsFound when more.
-  std::optional<R> one_or_none() const {
-    if (this->size() > 1) throw MultipleResultsFound();
-    return first();
-  }
-  /// Every row.
-  const std::vector<R>& all() const { return *this; }
-  /// Reading the rows as another row type is a compile error that says so.
-  template <class U>
-  operator std::vector<U>() const {
-    constexpr bool same_row_type = std::is_same_v<U, R>;
-    static_assert(same_row_type,
-                  "athanor: the result rows are std::tuple<the selected columns' types, in select order> (R in the "
-                  "instantiation line), not the row type asked for (U); read them with auto or as that std::tuple");
-    if constexpr (same_row_type) return std::vector<U>(this->begin(), this->end());
-    else return {};
-  }
 };
 
 template <class S, detail::fixed_string Name>
@@ -118,6 +83,17 @@ template <class S>
 inline constexpr bool is_typed_select = false;
 template <class R, class C, class F, class... K>
 inline constexpr bool is_typed_select<TypedSelect<R, C, F, K...>> = true;
+template <class C>
+inline constexpr bool is_entity_columns = false;
+template <class M, class Src>
+inline constexpr bool is_entity_columns<EntityColumns<M, Src>> = true;
+/// The loader options of a select of columns C: shared by the statements of a chain, null
+/// while there are none; nothing (an empty type) unless C are whole objects.
+struct NoLoaders {
+  explicit operator bool() const { return false; }
+};
+template <class C>
+using Loaders = std::conditional_t<is_entity_columns<C>, std::shared_ptr<const std::vector<LoadOption>>, NoLoaders>;
 template <class R>
 inline constexpr bool one_column = false;
 template <class T>
@@ -135,29 +111,32 @@ class TypedSelect {
   using result_type = Result;
   using from_models = From;
   static constexpr bool cacheable = Columns::cacheable && (Clauses::cacheable && ...);
+  static constexpr bool binds = detail::collects<Columns> || (detail::collects<Clauses> || ...);
   ///@}
   /// Whether `correlate<…>()` named models of an enclosing statement.
   static constexpr bool correlated = (detail::is_correlate<Clauses> || ...);
   /// FOR UPDATE: a Session with read replicas runs it on the writer.
   static constexpr bool locks_rows = (std::is_same_v<Clauses, detail::ForUpdate> || ...);
 
-  /// The statement `select(…)` builds, and each clause method the next one.
-  TypedSelect(Columns cols, detail::Pack<Clauses...> clauses, std::shared_ptr<const std::vector<LoadOption>> loaders = {})
-      : cols_(std::move(cols)), clauses_(std::move(clauses)), loaders_(std::move(loaders)) {}
-
   /// Loader options for the relationships of the loaded objects: `.options(selectinload(&User::posts))`.
   template <class... O>
   TypedSelect options(O... o) const {
+    constexpr bool objects = detail::is_entity_columns<Columns>;
+    static_assert(objects, "athanor: options() says how the relationships of loaded objects load; it takes a select of "
+                           "whole objects (select<User>().options(selectinload(&User::posts)))");
     TypedSelect s = *this;
-    auto all = loaders_ ? std::make_shared<std::vector<LoadOption>>(*loaders_) : std::make_shared<std::vector<LoadOption>>();
-    (all->push_back(std::move(o)), ...);
-    s.loaders_ = std::move(all);
+    if constexpr (objects) {
+      auto all = loaders_ ? std::make_shared<std::vector<LoadOption>>(*loaders_) : std::make_shared<std::vector<LoadOption>>();
+      (all->push_back(std::move(o)), ...);
+      s.loaders_ = std::move(all);
+    }
     return s;
   }
   /// The loader options given to options().
   const std::vector<LoadOption>& loaders() const {
     static const std::vector<LoadOption> none;
-    return loaders_ ? *loaders_ : none;
+    if constexpr (detail::is_entity_columns<Columns>) return loaders_ ? *loaders_ : none;
+    else return none;
   }
 
   /// WHERE (several calls are joined with AND).
@@ -173,25 +152,25 @@ class TypedSelect {
     static_assert(!is_condition || !in_statement || no_window,
                   "athanor: where() cannot test a window function (rows are filtered before windows are computed); "
                   "select it in a subquery and filter the subquery");
-    if constexpr (is_condition && in_statement && no_window) return add(detail::Where<E>{std::move(e)});
+    if constexpr (is_condition && in_statement && no_window) return Next<detail::Where<E>>{cols_, clauses_.append(detail::Where<E>{static_cast<E&&>(e)}), loaders_};
   }
   /// Another spelling of where() (SQLAlchemy has both).
   template <class E>
-  auto filter(E e) const { return where(std::move(e)); }
+  auto filter(E e) const { return where(static_cast<E&&>(e)); }
   /// ORDER BY, each term a column or expression, `.desc()`, `.asc_nulls_first()`….
   template <class... E>
   auto order_by(E... e) const {
     constexpr bool in_statement = (detail::uses_only<From, E> && ...);
     static_assert((TypedExpr<E> && ...), "athanor: order_by() takes columns or expressions (c<&User::name>.desc())");
     static_assert(in_statement, "athanor: order_by() names a column of a model that is not in the statement; join<Model>(on) it first");
-    if constexpr (in_statement) return add(detail::List<detail::order_tag, E...>{{std::move(e)...}});
+    if constexpr (in_statement) return Next<detail::List<detail::order_tag, E...>>{cols_, clauses_.append(detail::List<detail::order_tag, E...>{{static_cast<E&&>(e)...}}), loaders_};
   }
   /// GROUP BY: `select(c<&Post::user_id>, count()).group_by(c<&Post::user_id>)`.
   template <class... E>
   auto group_by(E... e) const {
     constexpr bool in_statement = (detail::uses_only<From, E> && ...);
     static_assert(in_statement, "athanor: group_by() names a column of a model that is not in the statement");
-    if constexpr (in_statement) return add(detail::List<detail::group_tag, E...>{{std::move(e)...}});
+    if constexpr (in_statement) return Next<detail::List<detail::group_tag, E...>>{cols_, clauses_.append(detail::List<detail::group_tag, E...>{{static_cast<E&&>(e)...}}), loaders_};
   }
   /// HAVING, a condition over the groups: `.having(count() > 2)`.
   template <class E>
@@ -199,7 +178,7 @@ class TypedSelect {
     static_assert(detail::BoolExpr<E>, "athanor: having() takes a condition (count() > 2)");
     static_assert(!detail::has_window<E>, "athanor: having() cannot test a window function (groups are filtered before "
                                           "windows are computed); select it in a subquery and filter the subquery");
-    return add(detail::Having<E>{std::move(e)});
+    return Next<detail::Having<E>>{cols_, clauses_.append(detail::Having<E>{static_cast<E&&>(e)}), loaders_};
   }
   /// `WINDOW name AS (…)` for the functions `.over(w)`: `.window(w)`, `w = orm::window<"w">(…)` (orm/window.hpp).
   template <class W>
@@ -212,17 +191,17 @@ class TypedSelect {
     }();
     static_assert(!named || in_statement,
                   "athanor: the window names a column of a model that is not in the statement; join<Model>(on) it first");
-    if constexpr (in_statement) return add(detail::WindowClause<W>{std::move(w)});
+    if constexpr (in_statement) return Next<detail::WindowClause<W>>{cols_, clauses_.append(detail::WindowClause<W>{static_cast<W&&>(w)}), loaders_};
   }
   /// LIMIT n, bound as a value.
-  auto limit(std::int64_t n) const { return add(detail::Limit<false>{Val<std::int64_t>(n)}); }
+  auto limit(std::int64_t n) const { return Next<detail::Limit<false>>{cols_, clauses_.append(detail::Limit<false>{Val<std::int64_t>(n)}), loaders_}; }
   /// OFFSET n, bound as a value.
-  auto offset(std::int64_t n) const { return add(detail::Limit<true>{Val<std::int64_t>(n)}); }
+  auto offset(std::int64_t n) const { return Next<detail::Limit<true>>{cols_, clauses_.append(detail::Limit<true>{Val<std::int64_t>(n)}), loaders_}; }
   /// SELECT DISTINCT.
-  auto distinct() const { return add(detail::Distinct{}); }
+  auto distinct() const { return Next<detail::Distinct>{cols_, clauses_.append(detail::Distinct{}), loaders_}; }
   /// SELECT … FOR UPDATE: locks the selected rows until the transaction ends (an ArgumentError on
   /// SQLite, which locks the whole database).
-  auto with_for_update() const { return add(detail::ForUpdate{}); }
+  auto with_for_update() const { return Next<detail::ForUpdate>{cols_, clauses_.append(detail::ForUpdate{}), loaders_}; }
   /// FROM model (or alias) N, for selects whose columns name no model (`select(count()).select_from<User>()`).
   template <class N>
   auto select_from() const {
@@ -239,22 +218,22 @@ class TypedSelect {
   }
   /// INNER JOIN of model (or alias) N on a condition.
   template <class N, class On>
-  auto join(On on) const { return join_type_<N, 0>(std::move(on)); }
+  auto join(On on) const { return join_type_<N, 0>(static_cast<On&&>(on)); }
   /// LEFT OUTER JOIN of model (or alias) N on a condition.
   template <class N, class On>
-  auto outerjoin(On on) const { return join_type_<N, 1>(std::move(on)); }
+  auto outerjoin(On on) const { return join_type_<N, 1>(static_cast<On&&>(on)); }
   /// INNER JOIN of an alias or subquery value: `join(manager, c<&Employee::manager_id> == manager.c<&Employee::id>)`.
   template <class X, class On>
-  auto join(const X& x, On on) const { return join_value_<0>(x, std::move(on)); }
+  auto join(const X& x, On on) const { return join_value_<0>(x, static_cast<On&&>(on)); }
   /// LEFT OUTER JOIN of an alias or subquery value; its columns read as std::optional.
   template <class X, class On>
-  auto outerjoin(const X& x, On on) const { return join_value_<1>(x, std::move(on)); }
+  auto outerjoin(const X& x, On on) const { return join_value_<1>(x, static_cast<On&&>(on)); }
   /// Lets this select, used inside another statement (exists, in_, scalar_subquery), name
   /// the columns of models of that statement: `select(c<&Post::id>).correlate<User>().where(c<&Post::user_id> == c<&User::id>)`.
   template <class... M>
   auto correlate() const {
     static_assert((detail::Source<M> && ...), "athanor: correlate<M…>() takes models (or aliases) of the enclosing statement");
-    return add<detail::merge<From, boost::mp11::mp_list<M...>>>(detail::Correlate<M...>{});
+    return Next<detail::Correlate<M...>, detail::merge<From, boost::mp11::mp_list<M...>>>{cols_, clauses_.append(detail::Correlate<M...>{}), loaders_};
   }
   /// `(SELECT …)` of one column as a value, typed std::optional (no row gives NULL):
   /// `select(c<&User::name>, select(count()).select_from<Post>().correlate<User>().where(…).scalar_subquery())`.
@@ -301,14 +280,14 @@ class TypedSelect {
   }
   /// The values of this execution, in slot order.
   void collect(detail::Collected& out) const {
-    cols_.collect(out);
-    clauses_.collect(out);
+    if constexpr (detail::collects<Columns>) cols_.collect(out);
+    if constexpr ((detail::collects<Clauses> || ...)) clauses_.collect(out);
   }
   /// The SQL for `d`: compiled once per statement type and dialect when cacheable.
   std::shared_ptr<const Compiled> compiled(const Dialect& d) const {
     static_assert(!correlated,
                   "athanor: a select with correlate<…>() runs only inside another statement (exists, in_, scalar_subquery)");
-    return detail::compiled_sql(*this, d);
+    return detail::compiled_sql(cacheable, detail::compile_cache<TypedSelect>, d, &detail::compile_erased<TypedSelect>, this);
   }
   /// The SQL for `d`, built anew.
   Compiled compile(const Dialect& d) const {
@@ -317,10 +296,9 @@ class TypedSelect {
   }
   /// Runs on a connection: every row as a `Result`.
   Rows<Result> run(athanor::detail::ConnectionImpl& c) const {
-    return detail::with_collected([&](detail::Collected& values) {
-      collect(values);
-      return detail::read_rows<Result>(c, *compiled(*c.engine->dialect), values, cols_.reader());
-    });
+    detail::CollectedLease values;
+    collect(values.values());
+    return detail::read_rows<Result>(c, *compiled(*c.engine->dialect), values.values(), cols_.reader());
   }
   /// Runs on a connection and keeps the statement open: its rows one at a time, as a
   /// single-pass range (see Stream for what stays open and what memory it uses).
@@ -339,29 +317,25 @@ class TypedSelect {
   const Columns& columns() const { return cols_; }  ///< The select list (what Subquery and the compounds look at).
 
  private:
-  template <class NewFrom = From, class C>
-  auto add(C clause) const {
-    return TypedSelect<Result, Columns, NewFrom, Clauses..., C>(cols_, clauses_.append(std::move(clause)), loaders_);
-  }
-  /// The next statement of a chain: `clause` appended, the result columns `cols` (of rows R).
-  template <class R, class NewFrom, class Cols, class C>
-  auto add(Cols cols, C clause) const {
-    return TypedSelect<R, Cols, NewFrom, Clauses..., C>(std::move(cols), clauses_.append(std::move(clause)), loaders_);
-  }
+  /// The next statement of a chain: clause C appended, built in place by each clause method
+  /// as `Next<C>{cols_, clauses_.append(clause), loaders_}` (no function of its own per step).
+  template <class C, class NewFrom = From>
+  using Next = TypedSelect<Result, Columns, NewFrom, Clauses..., C>;
   template <class Src>
   auto select_from_(Src src) const {
-    return add<boost::mp11::mp_set_push_back<From, typename Src::source>>(detail::SelectFrom<Src>{std::move(src)});
+    return Next<detail::SelectFrom<Src>, boost::mp11::mp_set_push_back<From, typename Src::source>>{
+        cols_, clauses_.append(detail::SelectFrom<Src>{static_cast<Src&&>(src)}), loaders_};
   }
   template <class N, int Flags, class On>
   auto join_type_(On on) const {
     static_assert(detail::Source<N>, "athanor: join<N>() takes a model declared with ATHANOR_MODEL (or an Alias of one)");
-    if constexpr (detail::Source<N>) return join_<Flags>(detail::StaticSource<N>{}, std::move(on));
+    if constexpr (detail::Source<N>) return join_<Flags>(detail::StaticSource<N>{}, static_cast<On&&>(on));
   }
   template <int Flags, class X, class On>
   auto join_value_(const X& x, On on) const {
     constexpr bool ok = detail::is_alias<X> || detail::is_subquery<X>;
     static_assert(ok, "athanor: join(x, on) takes an alias, a subquery or a CTE; join a model with join<M>(on)");
-    if constexpr (ok) return join_<Flags>(detail::source_object(x), std::move(on));
+    if constexpr (ok) return join_<Flags>(detail::source_object(x), static_cast<On&&>(on));
   }
   template <int Flags, class Src, class On>
   auto join_(Src src, On on) const {
@@ -369,13 +343,15 @@ class TypedSelect {
     constexpr bool ok = detail::BoolExpr<On> && detail::uses_only<Joined, On>;
     static_assert(ok, "athanor: join<N>(on) needs a condition over the joined model and models already in the statement");
     if constexpr (ok) {
-      detail::Join<Src, On, Flags> j{std::move(src), std::move(on)};
+      detail::Join<Src, On, Flags> j{static_cast<Src&&>(src), static_cast<On&&>(on)};
       if constexpr (Flags == 1 && requires { cols_.template outer_joined<typename Src::source>(); }) {
         // LEFT OUTER JOIN: the joined source's columns read NULL where it has no row.
         auto cols = cols_.template outer_joined<typename Src::source>();
-        return add<typename decltype(cols)::result_type, Joined>(std::move(cols), std::move(j));
+        using Cols = decltype(cols);
+        return TypedSelect<typename Cols::result_type, Cols, Joined, Clauses..., decltype(j)>{
+            static_cast<Cols&&>(cols), clauses_.append(static_cast<decltype(j)&&>(j)), {}};
       } else {
-        return add<Joined>(std::move(j));
+        return Next<decltype(j), Joined>{cols_, clauses_.append(static_cast<decltype(j)&&>(j)), loaders_};
       }
     }
   }
@@ -383,11 +359,18 @@ class TypedSelect {
   /// How to build the SQL after the select list: each clause in order (see detail::SelectStep).
   static constexpr std::array<detail::SelectStep, sizeof...(Clauses)> steps{&detail::clause_step<Clauses>...};
 
+ public:
+  /// The statement's parts, for the statement's own functions only. Public, and no constructor,
+  /// so that the statement is an aggregate: each step of a chain of clauses is then built in
+  /// place by the one before, without a constructor of its own (a function body per step).
   Columns cols_;
   detail::Pack<Clauses...> clauses_;
   /// Shared by the statements a chain of clause methods makes, null while there are none: each
   /// clause then copies a null pointer, not a vector (a typed statement is rebuilt per execution).
-  std::shared_ptr<const std::vector<LoadOption>> loaders_;
+  /// Only a select of whole objects has them: a select of columns whose operands hold no string
+  /// is then trivially copied and destroyed, and its chain of clauses adds no copy constructor
+  /// or destructor per step (each a function body g++ optimises).
+  [[no_unique_address]] detail::Loaders<Columns> loaders_;
 };
 
 /// `SELECT` of whole objects of model M (or of an alias of it).
@@ -396,7 +379,7 @@ template <class M>
   requires detail::Source<M>
 auto select() {
   using Obj = detail::source_model_t<M>;
-  return TypedSelect<Obj, detail::EntityColumns<Obj, M>, boost::mp11::mp_list<M>>({}, {});
+  return TypedSelect<Obj, detail::EntityColumns<Obj, M>, boost::mp11::mp_list<M>>{{}, {}, {}};
 }
 /// `select(manager)`: whole objects of an alias.
 template <class M, detail::fixed_string Name>
@@ -411,7 +394,7 @@ auto select(E... e) {
                 "athanor: a window function needs .over(…) (orm::row_number().over(orm::order_by(c<&M::id>)))");
   using From = boost::mp11::mp_fold<boost::mp11::mp_list<typename E::models...>, boost::mp11::mp_list<>, detail::merge>;
   using Cols = detail::TupleColumns<boost::mp11::mp_list<>, E...>;
-  return TypedSelect<typename Cols::result_type, Cols, From>(Cols{{std::move(e)...}}, {});
+  return TypedSelect<typename Cols::result_type, Cols, From>{Cols{{static_cast<E&&>(e)...}}, {}, {}};
 }
 using athanor::select;
 

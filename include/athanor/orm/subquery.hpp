@@ -171,6 +171,7 @@ struct SubqueryCol : Methods<SubqueryCol<Sq, I, T>, T> {
   using value_type = T;
   using models = boost::mp11::mp_list<Sq>;
   static constexpr bool cacheable = Sq::select_type::cacheable;
+  static constexpr bool binds = detail::collects<Sq>;
   Sq sq;
   explicit SubqueryCol(Sq s) : sq(std::move(s)) {}
   Expr to_core(detail::Builder& b) const {
@@ -178,7 +179,9 @@ struct SubqueryCol : Methods<SubqueryCol<Sq, I, T>, T> {
     const auto& [name, type] = f.node()->columns[I];
     return f.unchecked_c(name, type);
   }
-  void collect(detail::Collected& out) const { sq.collect(out); }
+  void collect(detail::Collected& out) const {
+    if constexpr (binds) sq.collect(out);
+  }
   ///@}
 };
 namespace detail {
@@ -203,9 +206,12 @@ class Subquery {
   using source = Subquery;
   using select_type = S;
   static constexpr std::string_view name = Name.view();
+  static constexpr bool binds = detail::collects<S>;
   ///@}
-  /// Keeps `s` (shared, so copies of the subquery are cheap).
-  explicit Subquery(S s) : s_(std::make_shared<const S>(std::move(s))) {}
+  /// Keeps `s`: by value when it is trivially copied (no string or list among its values: a
+  /// statement of such subqueries is then trivially copied and destroyed too, and adds no copy
+  /// constructor or destructor per type), else shared, so that copies of the subquery are cheap.
+  explicit Subquery(S s) : s_(keep(std::move(s))) {}
 
   /// A column: `c<I>()` (position in the select list) or `c<&M::member>()`.
   template <auto K>
@@ -249,7 +255,7 @@ class Subquery {
   /// The Core FROM item, built at the first reference in the statement being built.
   FromClause from(detail::Builder& b) const {
     return b.source(&detail::type_key<Subquery>, [&] {
-      athanor::Select inner = s_->to_core(b);
+      athanor::Select inner = stmt_().to_core(b);
       if constexpr (detail::is_tuple<typename S::result_type>) {  // name the columns c0, c1… (expressions have none)
         auto n = std::make_shared<athanor::detail::SelectNode>(inner.node());
         for (std::size_t i = 0; i < n->columns.size(); ++i)  // a label keeps its name (sq.c<"n">())
@@ -261,11 +267,21 @@ class Subquery {
   }
   /// Its values, once per statement (at its first reference, as `from` numbered them).
   void collect(detail::Collected& out) const {
-    if (out.first(&detail::type_key<Subquery>)) s_->collect(out);
+    if constexpr (binds)
+      if (out.first(&detail::type_key<Subquery>)) stmt_().collect(out);
   }
 
  private:
-  std::shared_ptr<const S> s_;
+  static constexpr bool by_value = std::is_trivially_copyable_v<S> && std::is_trivially_destructible_v<S>;
+  static auto keep(S s) {
+    if constexpr (by_value) return s;
+    else return std::make_shared<const S>(std::move(s));
+  }
+  const S& stmt_() const {
+    if constexpr (by_value) return s_;
+    else return *s_;
+  }
+  std::conditional_t<by_value, S, std::shared_ptr<const S>> s_;
 };
 
 }  // namespace athanor::orm

@@ -1,96 +1,17 @@
 // athanor/orm/detail/clauses.hpp — the pieces of a typed SELECT (result columns and
-// clauses), each able to add itself to the Core tree and to collect its values, and the
-// per-type cache of compiled SQL.
+// clauses), each able to add itself to the Core tree and to collect its values (the per-type
+// cache of compiled SQL is in compile_cache.hpp).
 #pragma once
 
-#include <array>   // std::array
-#include <atomic>  // std::atomic
-#include <mutex>  // std::mutex
+#include <array>  // std::array
 
 #include <athanor/dialect/compiler.hpp>
 #include <athanor/driver/driver.hpp>
+#include <athanor/orm/detail/compile_cache.hpp>
 #include <athanor/orm/detail/members.hpp>
 #include <athanor/orm/expr.hpp>  // with alias.hpp
 
 namespace athanor::orm::detail {
-
-/// The compiled SQL of one statement type, per dialect. Dialects are process-wide
-/// singletons, so a few slots per type suffice.
-/// A slot is filled once under the mutex (its SQL first, then its dialect, published with
-/// release order) and never changes after: executions read it without locking (a typed
-/// statement runs this lookup every time it executes).
-struct CompileCache {
-  struct Slot {
-    std::atomic<const Dialect*> dialect{nullptr};
-    std::shared_ptr<const Compiled> compiled;  ///< set before `dialect`, never after
-  };
-  std::mutex mutex;  ///< serialises the fills
-  std::array<Slot, 4> slots;
-};
-/// The cache of statement type S.
-template <class S>
-CompileCache& compile_cache_of() {
-  static CompileCache cache;
-  return cache;
-}
-/// The compiled SQL for `d` from `cache`, made by `make(stmt, d)` on first use. Out of line
-/// and fed a function pointer: each statement type adds only its `make`.
-ATHANOR_DECL std::shared_ptr<const Compiled> cached_compile(CompileCache& cache, const Dialect& d,
-                                                            Compiled (*make)(const void* stmt, const Dialect&), const void* stmt);
-#if ATHANOR_DEFINITIONS
-ATHANOR_DECL std::shared_ptr<const Compiled> cached_compile(CompileCache& cache, const Dialect& d,
-                                                            Compiled (*make)(const void* stmt, const Dialect&), const void* stmt) {
-  for (auto& slot : cache.slots) {  // the usual case: compiled before, no lock
-    const Dialect* filled = slot.dialect.load(std::memory_order_acquire);
-    if (filled == &d) return slot.compiled;
-    if (!filled) break;
-  }
-  std::lock_guard lock(cache.mutex);
-  for (auto& slot : cache.slots) {
-    const Dialect* filled = slot.dialect.load(std::memory_order_relaxed);  // written under this lock only
-    if (filled == &d) return slot.compiled;
-    if (!filled) {
-      auto made = std::make_shared<const Compiled>(make(stmt, d));
-      if (made->values_in_text) return made;  // right for this execution's values only (Compiled::values_in_text)
-      slot.compiled = made;
-      slot.dialect.store(&d, std::memory_order_release);
-      return made;
-    }
-  }
-  return std::make_shared<const Compiled>(make(stmt, d));
-}
-#endif
-/// The compiled SQL of statement `s` (of a type whose `compile(d)` gives it): cached per
-/// type when the type says its SQL never changes (`cacheable`).
-template <class S>
-std::shared_ptr<const Compiled> compiled_sql(const S& s, const Dialect& d) {
-  auto make = [](const void* p, const Dialect& d) { return static_cast<const S*>(p)->compile(d); };
-  if constexpr (S::cacheable) return cached_compile(compile_cache_of<S>(), d, make, &s);
-  else return std::make_shared<const Compiled>(make(&s, d));
-}
-
-/// Runs `f(values)` with an empty Collected for one execution: the thread's kept one, whose
-/// capacity the next execution reuses (a typed statement executed in a loop then allocates no
-/// value vector per execution), or a fresh one when the kept one is in use further up the
-/// stack. The values are dropped when `f` returns.
-template <class F>
-decltype(auto) with_collected(F&& f) {
-  thread_local Collected kept;
-  thread_local bool busy = false;
-  if (busy) {
-    Collected local;
-    return f(local);
-  }
-  busy = true;
-  struct Release {
-    ~Release() {
-      kept.clear(), kept.seen.clear();
-      if (kept.capacity() > 64) kept.shrink_to_fit();
-      busy = false;
-    }
-  } release;
-  return f(kept);
-}
 
 /// Building a typed SELECT's Core tree: the select list (`ColumnsStep`), then each clause added
 /// to the select so far (`SelectStep`). A statement type keeps a static table of these and hands
@@ -135,6 +56,7 @@ struct RowReader;
 template <class M, class Src = M>
 struct EntityColumns {
   static constexpr bool cacheable = true;
+  static constexpr bool binds = false;
   athanor::Select to_core(Builder&) const { return athanor::select(from_of<Src>()); }
   void collect(Collected&) const {}
   /// The FROM item the objects come from (joinedload joins onto it).
@@ -255,10 +177,13 @@ struct RowReader<std::tuple<T...>> {
 template <class Nullable, class... E>
 struct TupleColumns {
   static constexpr bool cacheable = (E::cacheable && ...);
+  static constexpr bool binds = (collects<E> || ...);
   using result_type = std::tuple<result_column_t<E, Nullable>...>;
   Pack<E...> cols;
   athanor::Select to_core(Builder& b) const { return athanor::select(pack_to_core(b, cols)); }
-  void collect(Collected& out) const { cols.collect(out); }
+  void collect(Collected& out) const {
+    if constexpr (binds) cols.collect(out);
+  }
   /// The reader of these columns' rows (shared by every select of the same row type).
   RowReader<result_type> reader() const { return {result_column_names<E...>}; }
   result_type read(driver::Statement& st) const { return reader().read(st); }
@@ -269,29 +194,38 @@ struct TupleColumns {
 template <class E>
 struct Where {
   static constexpr bool cacheable = E::cacheable;
+  static constexpr bool binds = collects<E>;
   E e;
   athanor::Select apply(const athanor::Select& s, Builder& b) const { return s.where(e.to_core(b)); }
-  void collect(Collected& out) const { e.collect(out); }
+  void collect(Collected& out) const {
+    if constexpr (binds) e.collect(out);
+  }
 };
 template <class E>
 struct Having {
   static constexpr bool cacheable = E::cacheable;
+  static constexpr bool binds = collects<E>;
   E e;
   athanor::Select apply(const athanor::Select& s, Builder& b) const { return s.having(e.to_core(b)); }
-  void collect(Collected& out) const { e.collect(out); }
+  void collect(Collected& out) const {
+    if constexpr (binds) e.collect(out);
+  }
 };
 struct order_tag {};
 struct group_tag {};
 template <class Tag, class... E>
 struct List {
   static constexpr bool cacheable = (E::cacheable && ...);
+  static constexpr bool binds = (collects<E> || ...);
   Pack<E...> e;
   athanor::Select apply(const athanor::Select& s, Builder& b) const {
     athanor::Select out = s;
     for (auto& x : pack_to_core(b, e)) out = std::is_same_v<Tag, order_tag> ? out.order_by(std::move(x)) : out.group_by(std::move(x));
     return out;
   }
-  void collect(Collected& out) const { e.collect(out); }
+  void collect(Collected& out) const {
+    if constexpr (binds) e.collect(out);
+  }
 };
 template <bool Offset>
 struct Limit {
@@ -302,11 +236,13 @@ struct Limit {
 };
 struct Distinct {
   static constexpr bool cacheable = true;
+  static constexpr bool binds = false;
   athanor::Select apply(const athanor::Select& s, Builder&) const { return s.distinct(); }
   void collect(Collected&) const {}
 };
 struct ForUpdate {
   static constexpr bool cacheable = true;
+  static constexpr bool binds = false;
   athanor::Select apply(const athanor::Select& s, Builder&) const { return s.with_for_update(); }
   void collect(Collected&) const {}
 };
@@ -314,26 +250,34 @@ struct ForUpdate {
 template <class Src, class On, int Flags>
 struct Join {
   static constexpr bool cacheable = On::cacheable;
+  static constexpr bool binds = collects<Src> || collects<On>;
   Src src;
   On on;
   athanor::Select apply(const athanor::Select& s, Builder& b) const {
     auto f = src.from(b);
     return Flags ? s.outerjoin(f, on.to_core(b)) : s.join(f, on.to_core(b));
   }
-  void collect(Collected& out) const { src.collect(out), on.collect(out); }
+  void collect(Collected& out) const {
+    if constexpr (collects<Src>) src.collect(out);
+    if constexpr (collects<On>) on.collect(out);
+  }
 };
 template <class Src>
 struct SelectFrom {
   static constexpr bool cacheable = true;
+  static constexpr bool binds = collects<Src>;
   Src src;
   athanor::Select apply(const athanor::Select& s, Builder& b) const { return s.select_from(src.from(b)); }
-  void collect(Collected& out) const { src.collect(out); }
+  void collect(Collected& out) const {
+    if constexpr (binds) src.collect(out);
+  }
 };
 /// `correlate<M…>()`: a subquery may name models of the statement around it (their FROM
 /// items stay outside); nothing to add to the SQL, the compiler correlates them.
 template <class... M>
 struct Correlate {
   static constexpr bool cacheable = true;
+  static constexpr bool binds = false;
   athanor::Select apply(const athanor::Select& s, Builder&) const { return s; }
   void collect(Collected&) const {}
 };

@@ -4,7 +4,7 @@
 // compiler instantiates for each typed statement (measured on bench/stress: ~1 500
 // std::__and_/__or_ instances for 50 statements). No constructor of its own either (built with
 // braces, `Pack<A, B>{a, b}`), and what the statements do with every member (collect its
-// values, hand its address to a step table, append one) is one member function each, not
+// values, hand their addresses to a step table, append one) is one member function each, not
 // `apply` and a lambda: each function body costs g++ its early optimisation passes, and a typed
 // statement's chain made some 40 of them (bench/compile_reports.cpp, -fdump-ipa-cgraph).
 #pragma once
@@ -39,12 +39,10 @@ struct PackBase<std::index_sequence<I...>, T...> : PackItem<I, T>... {
   std::array<const void*, sizeof...(T) + 1> parts(const void* first) const {
     return {first, &static_cast<const PackItem<I, T>&>(*this).value...};
   }
-  /// The members' addresses, in order.
-  std::array<const void*, sizeof...(T)> addresses() const { return {&static_cast<const PackItem<I, T>&>(*this).value...}; }
   /// This pack with `x` appended.
   template <class X>
   Pack<T..., X> append(X x) const {
-    return {{static_cast<const PackItem<I, T>&>(*this)..., PackItem<sizeof...(T), X>{std::move(x)}}};
+    return {{static_cast<const PackItem<I, T>&>(*this)..., PackItem<sizeof...(T), X>{static_cast<X&&>(x)}}};
   }
 };
 
