@@ -3,11 +3,29 @@
 // prepared statement run row after row (SQLite), generated keys matched back in order.
 #pragma once
 
+#include <cstddef>  // std::size_t
+#include <utility>  // std::pair
+#include <vector>   // std::vector
+
 #include <athanor/config.hpp>
 #include <athanor/orm/detail/flush_statements.hpp>
 #include <athanor/orm/detail/relations.hpp>
 
 namespace athanor::orm::detail {
+
+/// The most bytes of values one INSERT of a flush carries (driver::message_bytes): longer
+/// statements save no round trip worth having (a 4 MB statement of short rows holds far more
+/// rows than insert_rows_max), and a server takes a message this long (MariaDB's
+/// max_allowed_packet is 16 MB by default, 4 MB on older MySQL; the driver's own bound, when
+/// lower, wins).
+inline constexpr std::size_t insert_bytes_max = std::size_t{4} << 20;
+
+/// The rows of each INSERT of a run of `total` rows, as (first row, rows) in order: from each
+/// row on, the longest power of two of rows up to `per` whose values (`ends[r]`: the bytes of
+/// rows 0 … r-1) stay within `bound`; a row over the bound alone goes alone (the server then
+/// says whether it takes it).
+ATHANOR_DECL std::vector<std::pair<std::size_t, std::size_t>> insert_chunks(const std::vector<std::size_t>& ends, std::size_t per,
+                                                                          std::size_t bound);
 
 #if ATHANOR_DEFINITIONS
 /// Whether `t` refers to itself: a row's new key must then reach the rows that refer to it (a
@@ -25,13 +43,26 @@ ATHANOR_DECL Value generated_key(driver::Statement& st) {
 }
 
 /// The most rows of `columns` values one INSERT of a flush carries: a power of two (so that a
-/// flush of any size uses a few statement texts, each prepared once), at most 512 rows, and
-/// under the server's limit of bound parameters.
+/// flush of any size uses a few statement texts, each prepared once), at most the dialect's
+/// insert_rows_max, and under the server's limit of bound parameters.
 ATHANOR_DECL std::size_t insert_rows_per_statement(std::size_t columns, const Capabilities& caps) {
-  std::size_t most = columns ? std::min<std::size_t>(512, caps.max_params / columns) : 1;
+  std::size_t most = columns ? std::min<std::size_t>(caps.insert_rows_max, caps.max_params / columns) : 1;
   std::size_t n = 1;
   while (n * 2 <= most) n *= 2;
   return n;
+}
+
+ATHANOR_DECL std::vector<std::pair<std::size_t, std::size_t>> insert_chunks(const std::vector<std::size_t>& ends, std::size_t per,
+                                                                          std::size_t bound) {
+  std::vector<std::pair<std::size_t, std::size_t>> chunks;
+  std::size_t total = ends.size() - 1;
+  for (std::size_t done = 0; done < total;) {
+    std::size_t n = per;
+    while (n > 1 && (n > total - done || ends[done + n] - ends[done] > bound)) n /= 2;
+    chunks.emplace_back(done, n);
+    done += n;
+  }
+  return chunks;
 }
 
 ATHANOR_DECL void SessionCore::flush_inserts() {
@@ -131,20 +162,32 @@ ATHANOR_DECL void SessionCore::flush_inserts() {
         });
         settle(0, total, keys.data());
       } else {
-        std::size_t done = 0;
-        // Two statements of the longest length or more: one driver batch (one pipeline on
-        // PostgreSQL: the server inserts a statement's rows while the next is bound and sent,
-        // instead of one round trip each), the keys of each statement as it returns them.
-        if (std::size_t full = total / per; full >= 2) {
-          std::vector<std::vector<Value>> keys(full);
-          c.execute_batch_rows(sql_for(per, batch.fetch_key), values, per * width, full,
-                               [&](std::size_t e, driver::Statement& st) { keys[e].push_back(generated_key(st)); });
-          for (std::size_t k = 0; k < full; ++k) settle(k * per, per, checked(keys[k], per));
-          done = full * per;
+        // Each statement's rows: `per` at a time, fewer where their values would exceed the
+        // byte bound (long texts) and for what is left at the end.
+        std::size_t bound = insert_bytes_max;
+        if (std::size_t most = c.guard([&] { return c.drv().max_message_bytes(); }); most) {
+          bound = std::min(bound, most > 2048 ? most - 1024 : most / 2);  // room for the message's own framing
         }
-        while (done < total) {
-          std::size_t n = per;  // the largest power of two that fits what is left
-          while (n > total - done) n /= 2;
+        std::vector<std::size_t> ends(total + 1, 0);
+        for (std::size_t r = 0; r < total; ++r) ends[r + 1] = ends[r] + driver::message_bytes(values.subspan(r * width, width));
+        auto chunks = insert_chunks(ends, per, bound);
+        for (std::size_t k = 0; k < chunks.size();) {
+          auto [done, n] = chunks[k];
+          // Two statements of the longest length or more in a row: one driver batch (one
+          // pipeline on PostgreSQL: the server inserts a statement's rows while the next is
+          // bound and sent, instead of one round trip each), the keys of each statement as it
+          // returns them.
+          std::size_t full = 0;
+          while (k + full < chunks.size() && chunks[k + full].second == per) ++full;
+          if (full >= 2) {
+            std::vector<std::vector<Value>> keys(full);
+            for (auto& k : keys) k.reserve(per);
+            c.execute_batch_rows(sql_for(per, batch.fetch_key), values.subspan(done * width), per * width, full,
+                                 [&](std::size_t e, driver::Statement& st) { keys[e].push_back(generated_key(st)); });
+            for (std::size_t e = 0; e < full; ++e) settle(done + e * per, per, checked(keys[e], per));
+            k += full;
+            continue;
+          }
           bool returning = batch.fetch_key && (n > 1 || !caps.cheap_last_insert_id);
           std::vector<Value> keys;
           c.execute_each(sql_for(n, returning), values.subspan(done * width, n * width), n * width, 1,
@@ -153,7 +196,7 @@ ATHANOR_DECL void SessionCore::flush_inserts() {
                            if (batch.fetch_key && !returning) keys.push_back(Value(c.drv().last_insert_id()));
                          });
           settle(done, n, checked(keys, n));
-          done += n;
+          ++k;
         }
       }
       batch.rows.clear(), batch.values.clear();
