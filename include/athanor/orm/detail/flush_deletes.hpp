@@ -56,9 +56,7 @@ ATHANOR_DECL std::vector<InstanceBase*> referrers_first(const ModelOps& ops, con
 
 ATHANOR_DECL void SessionCore::flush_deletes() {
   if (deleted.empty()) return;
-  std::vector<const ModelOps*> models;
-  for (auto& i : deleted)
-    if (std::find(models.begin(), models.end(), i->ops) == models.end()) models.push_back(i->ops);
+  auto models = models_of(deleted);
   auto order = parents_first(models);
   for (auto it = order.rbegin(); it != order.rend(); ++it) {  // children first
     auto* ops = *it;

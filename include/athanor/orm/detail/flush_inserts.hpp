@@ -67,9 +67,7 @@ ATHANOR_DECL std::vector<std::pair<std::size_t, std::size_t>> insert_chunks(cons
 
 ATHANOR_DECL void SessionCore::flush_inserts() {
   if (pending.empty()) return;
-  std::vector<const ModelOps*> models;
-  for (auto& i : pending)
-    if (std::find(models.begin(), models.end(), i->ops) == models.end()) models.push_back(i->ops);
+  auto models = models_of(pending);
   auto& c = impl();
   const auto& caps = engine.dialect().capabilities();
   for (auto* ops : parents_first(models)) {

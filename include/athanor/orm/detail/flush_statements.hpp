@@ -42,6 +42,15 @@ ATHANOR_DECL Expr pk_condition(const ModelOps& ops, Builder& b) {
   return cond;
 }
 
+/// The models of `objects`, each once, in the order they first appear (the tables a flush's
+/// INSERTs or DELETEs touch, before they are put in foreign key order).
+ATHANOR_DECL std::vector<const ModelOps*> models_of(const std::vector<std::shared_ptr<InstanceBase>>& objects) {
+  std::vector<const ModelOps*> models;
+  for (auto& i : objects)
+    if (std::find(models.begin(), models.end(), i->ops) == models.end()) models.push_back(i->ops);
+  return models;
+}
+
 #endif  // ATHANOR_DEFINITIONS
 
 }  // namespace athanor::orm::detail
