@@ -359,11 +359,8 @@ struct ValList : Methods<ValList<T>, T> {
 
 }  // namespace athanor::orm
 
-#include <athanor/orm/expr_methods.hpp>
-#include <athanor/orm/operators.hpp>
-#include <athanor/orm/aggregates.hpp>
-#include <athanor/orm/core_expr.hpp>
+#include <athanor/orm/expr_methods.hpp>  // with operators.hpp, aggregates.hpp, core_expr.hpp
 #include <athanor/orm/label.hpp>
-// Last: aliases are expressions' sources. (Not before expr_methods.hpp and the others: each include level
+// Last: aliases are expressions' sources. (Not before expr_methods.hpp: each include level
 // is one more line in every diagnostic, and compile_fail/ allows 25.)
 #include <athanor/orm/alias.hpp>

@@ -1,7 +1,7 @@
 // athanor/orm/expr_methods.hpp — what a typed expression can do as a member (`Methods`):
 // like/contains/in_/between/is_null/ordering. Its operators are in operators.hpp, the
-// aggregate functions in aggregates.hpp, Core fragments in core_expr.hpp (expr.hpp includes
-// them all). Decimal (NUMERIC) is a number beside the arithmetic types, kept exact.
+// aggregate functions in aggregates.hpp, Core fragments in core_expr.hpp (included at its
+// end). Decimal (NUMERIC) is a number beside the arithmetic types, kept exact.
 // Each user-facing entry point checks its preconditions with a named constexpr bool and a
 // static_assert that says what is wrong and how to fix it (STYLE.md rule 8).
 #pragma once
@@ -211,3 +211,8 @@ struct Methods : detail::typed_tag {
 };
 
 }  // namespace athanor::orm
+
+// After Methods: what the operators, aggregates and Core fragments build on.
+#include <athanor/orm/operators.hpp>
+#include <athanor/orm/aggregates.hpp>
+#include <athanor/orm/core_expr.hpp>
