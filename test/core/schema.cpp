@@ -191,7 +191,7 @@ TEST_CASE("indexes: a column index, a unique multi-column Index") {
   test::Schema s;
   Log log;
   s.engine = test::engine(log.options());
-  Table t{"events", s.md, Column{"id", Integer{}, primary_key}, Column{"kind", String{20}, athanor::index},
+  Table t{"events", s.md, Column{"id", Integer{}, primary_key}, Column{"kind", String{20}, indexed},  // `index` would be ambiguous with POSIX index() here
           Column{"day", Integer{}}, Column{"slot", Integer{}}, Index{"ux_events_day_slot", {"day", "slot"}, true},
           Index{"ix_events_slot", {"slot"}}};
   s.create();

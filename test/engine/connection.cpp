@@ -454,3 +454,19 @@ TEST_CASE("exec_driver_sql runs SQL text as is") {
   CHECK_THROWS_AS(conn.exec_driver_sql("SELECT * FROM no_such_table"), ProgrammingError);
   CHECK(conn.exec_driver_sql("DELETE FROM items").rowcount() == 1);
 }
+
+TEST_CASE("the driver's largest message: none in process, the server's own setting where it has one") {
+  // The flush keeps each multi-row INSERT's values under it (test/orm/flush.cpp).
+  auto engine = test::engine();
+  auto conn = engine.connect();
+  auto bytes = conn.driver_connection().max_message_bytes();
+  if (engine.dialect().capabilities().in_process) {
+    CHECK(bytes == 0);
+  } else {
+    CHECK(bytes >= 1024);
+  }
+  if (auto sql = test::max_message_sql(); !sql.empty()) {
+    CHECK(bytes == static_cast<std::size_t>(conn.exec_driver_sql(sql).scalar_one<std::int64_t>()));
+  }
+  CHECK(conn.driver_connection().max_message_bytes() == bytes);  // read once, kept
+}

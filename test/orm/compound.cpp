@@ -199,6 +199,41 @@ TEST_CASE("a compound's ORDER BY / LIMIT / OFFSET name its result columns; compi
   CHECK(by_member == expected);
 }
 
+TEST_CASE("a compound of selects without text values is trivially copied; its copies run like the original (issue 17)") {
+  Data d;
+  auto& s = d.s;
+  // An aggregate holding its two selects by value: each clause builds the next compound in
+  // place, with no shared pointer to its parts, no constructor, copy or destructor per step.
+  auto top = [](int split, std::int64_t n) {
+    auto u = orm::union_(part(1, split), part(split + 10, 60));
+    return u.order_by(u.c<1>().desc(), u.c<0>()).limit(n);
+  };
+  using Top = decltype(top(0, 0));
+  static_assert(std::is_aggregate_v<Top> && std::is_trivially_copyable_v<Top> && std::is_trivially_destructible_v<Top>);
+  using Texted = decltype(orm::union_(orm::select(c<&Person::id>).where(c<&Person::name> != "p1"), orm::select(c<&Person::id>)));
+  static_assert(!std::is_trivially_copyable_v<Texted>);
+  // The rows C++ computes from the parts, from the compound, a copy of it and a copy whose
+  // original is gone; the values come with each copy (another LIMIT, other rows).
+  auto ra = distinct<Row>(s.execute(part(1, 30))), rb = distinct<Row>(s.execute(part(40, 60)));
+  std::vector<Row> all;
+  std::set_union(ra.begin(), ra.end(), rb.begin(), rb.end(), std::back_inserter(all));
+  std::sort(all.begin(), all.end(), [](const Row& x, const Row& y) {
+    return std::get<1>(x) != std::get<1>(y) ? std::get<1>(x) > std::get<1>(y) : std::get<0>(x) < std::get<0>(y);
+  });
+  all.resize(std::min<std::size_t>(all.size(), 6));
+  std::optional<Top> kept;
+  kept.emplace(top(30, 6));
+  auto copy = *kept;
+  CHECK(s.execute(*kept) == all);
+  kept.reset();
+  CHECK(s.execute(copy) == all);
+  CHECK(s.execute(top(30, 3)) == std::vector<Row>(all.begin(), all.begin() + 3));
+  auto texted = orm::union_(orm::select(c<&Person::id>).where(c<&Person::name> != "p1"), orm::select(c<&Person::id>).where(c<&Person::id> > 2));
+  auto texted_copy = texted;
+  CHECK(sorted(s.execute(texted_copy)) == sorted(s.execute(texted)));
+  CHECK(s.execute(texted).size() == static_cast<std::size_t>(n_people - 1));  // p1 (id 1) in neither part
+}
+
 TEST_CASE("a compound's column is std::optional when it is in any part") {
   Data d;
   auto& s = d.s;

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <map>
+#include <random>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -57,6 +58,17 @@ struct Wide {
 ATHANOR_MODEL(Wide, "wide_rows", id, c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10)
 constexpr std::array<Mapped<int> Wide::*, 11> wide_columns{&Wide::c0, &Wide::c1, &Wide::c2, &Wide::c3, &Wide::c4, &Wide::c5,
                                                            &Wide::c6, &Wide::c7, &Wide::c8, &Wide::c9, &Wide::c10};
+/// Rows of any length: a text column (LONGTEXT on MariaDB) and the order they were added in.
+struct Note {
+  Mapped<int> id;
+  Mapped<int> seq;
+  Mapped<std::string> body;
+  static void configure(orm::Mapper<Note>& m) {
+    m.column<&Note::id>().primary_key();
+    m.column<&Note::body>().type(orm::Text{});
+  }
+};
+ATHANOR_MODEL(Note, "notes", id, seq, body)
 }  // namespace flushed
 
 namespace {
@@ -444,4 +456,73 @@ TEST_CASE("two models of one table in one Session each get their own INSERT") {
   for (auto& [id, row] : user_rows(db)) got[std::get<0>(row)] = std::get<1>(row);
   CHECK(got == std::map<std::string, std::optional<std::string>>{{"user0", "user-mail0"}, {"alias0", "alias-mail0"},
                                                                  {"user1", "user-mail1"}, {"alias1", "alias-mail1"}});
+}
+
+TEST_CASE("the rows of each INSERT of a flush: powers of two up to the longest, under the byte bound, in order") {
+  // insert_chunks over random row sizes: the chunks cover the rows once, in order; each holds a
+  // power of two of rows up to `per`, within the bound unless it is one row; and none could
+  // have taken twice its rows (the longest that fits).
+  std::mt19937 random(14);
+  for (int round = 0; round < 300; ++round) {
+    CAPTURE(round);
+    std::size_t total = random() % 3000, per = std::size_t{1} << (random() % 12), bound = 1 + random() % 100000;
+    std::vector<std::size_t> ends(total + 1, 0);
+    for (std::size_t r = 0; r < total; ++r) ends[r + 1] = ends[r] + (random() % 5 == 0 ? random() % 60000 : random() % 100);
+    auto chunks = athanor::orm::detail::insert_chunks(ends, per, bound);
+    std::size_t next = 0;
+    bool right = true;
+    for (auto [first, n] : chunks) {
+      right = right && first == next && n >= 1 && n <= per && (n & (n - 1)) == 0 && first + n <= total;
+      right = right && (n == 1 || ends[first + n] - ends[first] <= bound);
+      bool doubled_fits = 2 * n <= per && first + 2 * n <= total && ends[first + 2 * n] - ends[first] <= bound;
+      right = right && !doubled_fits;
+      next = first + n;
+    }
+    CHECK(right);
+    CHECK(next == total);
+  }
+}
+
+TEST_CASE("rows whose values exceed one statement's byte bound are inserted in more statements, keys in order") {
+  // 400 rows, every third 250 kB of text (33 MB in all): 21 MB in the 256-row INSERT the row
+  // count alone would give, more than MariaDB's max_allowed_packet (16 MB by default); on a
+  // server the flush splits them under insert_bytes_max (4 MB), so at least eight statements. Each row is
+  // read back under its object's key, and the keys increase in the order the rows were added.
+  Counter inserts{"INSERT INTO"};
+  auto engine = test::engine(inserts.options());
+  orm::Registry registry;
+  registry.map<flushed::Note>();
+  registry.metadata().drop_all(engine);
+  registry.metadata().create_all(engine);
+  auto body = [](int i) { return std::string(i % 3 == 0 ? 250000 : 10 + i % 7, static_cast<char>('a' + i % 26)); };
+  std::vector<orm::Ptr<flushed::Note>> notes;
+  std::vector<int> ids;  // read before commit expires the objects
+  std::size_t bytes = 0;
+  {
+    orm::Session s(engine);
+    for (int i = 0; i < 400; ++i) notes.push_back(s.add(flushed::Note{.id = {}, .seq = i, .body = body(i)})), bytes += body(i).size();
+    inserts.n = 0;
+    s.flush();
+    for (auto& n : notes) ids.push_back(n->id.get());
+    for (std::size_t i = 1; i < ids.size(); ++i) CHECK(ids[i - 1] < ids[i]);
+    s.commit();
+  }
+  if (!engine.dialect().capabilities().in_process) {
+    CHECK(inserts.n >= static_cast<int>(bytes / athanor::orm::detail::insert_bytes_max));
+    CHECK(inserts.n > 3);  // 256 + 128 + 16 rows without the bound
+  }
+  std::map<int, std::pair<int, std::string>> got;
+  {
+    auto conn = engine.connect();
+    auto result = conn.exec_driver_sql("SELECT id, seq, body FROM notes");
+    for (auto& r : result.all()) got[r.get<int>(0)] = {r.get<int>(1), r.get<std::string>(2)};
+  }
+  REQUIRE(got.size() == ids.size());
+  std::size_t right = 0;
+  for (int i = 0; i < 400; ++i) {
+    auto it = got.find(ids[static_cast<std::size_t>(i)]);
+    right += it != got.end() && it->second.first == i && it->second.second == body(i);
+  }
+  CHECK(right == 400);
+  registry.metadata().drop_all(engine);
 }

@@ -412,6 +412,50 @@ TEST_CASE("a select of columns without text values is trivially copied; copies r
   CHECK(s.execute(texted_copy) == s.execute(texted));
 }
 
+TEST_CASE("a typed UPDATE or DELETE is an aggregate built in place; its copies run like the original (issue 17)") {
+  Blog b;
+  auto& s = b.s;
+  // No constructor of its own: each set()/where() builds the next statement in place; without
+  // a text value it is trivially copied and destroyed.
+  auto bump = [](int visits, int from) { return orm::update<User>().set(c<&User::visits>, visits).where(c<&User::id> >= from); };
+  using Bump = decltype(bump(0, 0));
+  static_assert(std::is_aggregate_v<Bump> && std::is_trivially_copyable_v<Bump> && std::is_trivially_destructible_v<Bump>);
+  auto gone = [](int from) { return orm::delete_<Post>().where(c<&Post::id> >= from); };
+  static_assert(std::is_aggregate_v<decltype(gone(0))> && std::is_trivially_copyable_v<decltype(gone(0))>);
+  auto renamed = orm::update<User>().set(c<&User::name>, std::string("zed")).where(c<&User::name> == "cy");
+  static_assert(std::is_aggregate_v<decltype(renamed)> && !std::is_trivially_copyable_v<decltype(renamed)>);
+  auto users = s.execute(orm::select(c<&User::id>).order_by(c<&User::id>));
+  REQUIRE(users.size() >= 2);
+  const int from = std::get<0>(users[1]);
+  const auto want = static_cast<std::int64_t>(users.size() - 1);
+  // A copy whose original is gone runs with the copy's values (SET first, then WHERE).
+  std::optional<Bump> kept;
+  kept.emplace(bump(41, from));
+  auto copy = *kept;
+  kept.reset();
+  CHECK(s.execute(copy) == want);
+  auto visits = s.execute(orm::select(c<&User::id>, c<&User::visits>).where(c<&User::visits> == 41).order_by(c<&User::id>));
+  REQUIRE(visits.size() == users.size() - 1);
+  CHECK(std::get<0>(visits.front()) == from);
+  // A copy of one holding text: its own strings, the same rows changed.
+  auto renamed_copy = renamed;
+  CHECK(s.execute(renamed_copy) == 1);
+  auto named = [&](const char* name) {
+    return std::get<0>(s.execute(orm::select(orm::count()).select_from<User>().where(c<&User::name> == name)).one());
+  };
+  CHECK(named("zed") == 1);
+  CHECK(named("cy") == 0);
+  // A DELETE's copy, its original gone.
+  auto posts = s.execute(orm::select(c<&Post::id>).order_by(c<&Post::id>));
+  REQUIRE(posts.size() == 3);
+  std::optional<decltype(gone(0))> doomed;
+  doomed.emplace(gone(std::get<0>(posts[1])));
+  auto doomed_copy = *doomed;
+  doomed.reset();
+  CHECK(s.execute(doomed_copy) == 2);
+  CHECK(s.execute(orm::select(c<&Post::id>)) == decltype(posts){posts[0]});
+}
+
 TEST_CASE("typed statements run on a plain Connection (the typed Core path)") {
   Blog b;
   auto conn = b.engine.connect();

@@ -54,6 +54,9 @@ namespace test {
 inline bool has_login() { return backend() == "postgresql" || backend() == "mysql"; }
 /// The URL option that names the server's unix socket (its directory, for PostgreSQL).
 inline std::string socket_option() { return backend() == "postgresql" ? "host" : "unix_socket"; }
+/// SQL giving the server's largest client message in bytes where a setting holds it (MariaDB's
+/// max_allowed_packet); "" where the bound is fixed (PostgreSQL's 1 GB) or there is none (SQLite).
+inline std::string max_message_sql() { return backend() == "mysql" ? "SELECT @@max_allowed_packet" : ""; }
 /// A text column holds a NUL byte (PostgreSQL's text types cannot).
 inline bool text_holds_nul() { return backend() != "postgresql"; }
 /// LIKE sees a NUL byte as a character; SQLite's reads pattern and text only up to the first

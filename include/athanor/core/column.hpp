@@ -53,6 +53,9 @@ struct RenamedFromOpt { std::string name; void apply(ColumnDef& c) const { c.ren
 inline constexpr detail::PrimaryKeyTag primary_key{};
 inline constexpr detail::UniqueTag unique{};  ///< Column option: UNIQUE.
 inline constexpr detail::IndexTag index{};  ///< Column option: an index on the column.
+/// Column option: the same as `index`, under a name that `using namespace athanor` cannot make
+/// ambiguous with POSIX `index()` of <strings.h> (which <cstring> and many headers bring in).
+inline constexpr detail::IndexTag indexed{};
 /// Column option: NULL allowed or not (`nullable(false)`: NOT NULL).
 inline detail::NullableOpt nullable(bool v) { return {v}; }
 /// Column option: whether the database generates the key (default: a lone integer primary key does).
@@ -84,7 +87,7 @@ class Column {
   Column(std::string name, SqlType type, O&&... options) {
     static_assert((ColumnOption<O> && ...),
                   "athanor: Column takes a name, a type, then options (primary_key, nullable(false), unique, "
-                  "index, default_(v), server_default(v), autoincrement(b), ForeignKey{\"table.column\"})");
+                  "index (or indexed), default_(v), server_default(v), autoincrement(b), ForeignKey{\"table.column\"})");
     def_.name = std::move(name), def_.type = std::move(type);
     (apply(std::forward<O>(options)), ...);
   }

@@ -1,6 +1,7 @@
 // athanor/dialect/compiler_select.hpp — the Compiler's SELECT: FROM items inferred from the
 // expressions and correlated to enclosing selects (SQLAlchemy's rules), label references in
-// GROUP BY / ORDER BY, compounds, CTEs and the WITH clause.
+// GROUP BY / ORDER BY, literal values, compounds. Window functions are in compiler_window.hpp,
+// CTEs and the WITH clause in compiler_cte.hpp (both included at the end).
 #pragma once
 
 #include <algorithm>  // std::find, std::any_of, std::none_of
@@ -134,97 +135,6 @@ ATHANOR_DECL void Compiler::inline_literal(const Value& v) {
   out() += negative ? "(" : "";
   d_.literal(out(), v);
   out() += negative ? ")" : "";
-}
-
-ATHANOR_DECL void Compiler::window(const detail::ExprNode& w, bool definition) {
-  auto l = detail::WindowLayout::of(w.flags);
-  if (!definition && w.args.empty() && !l.unit && !w.text.empty()) return ident(w.text);  // OVER name
-  out() += '(';
-  const char* sep = "";
-  if (!w.text.empty()) ident(w.text), sep = " ";
-  std::size_t k = 0;
-  // Capabilities::window_constant_keys: what constants can be left out without changing the meaning.
-  bool constants_out = !d_.capabilities().window_constant_keys && !definition && w.text.empty();
-  for (int i = 0, n = 0; i < l.partitions; ++i, ++k) {
-    if (constants_out && constant_value(w.args[k])) continue;  // one partition either way
-    out() += n ? ", " : sep, out() += n++ ? "" : "PARTITION BY ", expr(w.args[k]), sep = " ";
-  }
-  if (constants_out && window_aggregate_ && !l.unit && constant_orders(w)) {
-    k += static_cast<std::size_t>(l.orders);  // all rows peers: the frame is the whole partition, as without ORDER BY
-  } else {
-    for (int i = 0; i < l.orders; ++i) out() += i ? ", " : sep, out() += i ? "" : "ORDER BY ", expr(w.args[k++]), sep = " ";
-  }
-  if (l.unit) {
-    auto offset = [](int b) { return b == FrameBound::preceding || b == FrameBound::following; };
-    // RANGE n PRECEDING measures from the one ORDER BY key; every server refuses it otherwise.
-    if (l.unit == Frame::range && (offset(l.start) || offset(l.end)) && l.orders != 1 && w.text.empty()) {
-      throw ArgumentError("[athanor.argument.window] a RANGE frame with an offset needs exactly one order_by key (a number); "
-                          "order by one key, or use rows_between");
-    }
-    out() += sep, out() += l.unit == Frame::rows ? "ROWS BETWEEN " : "RANGE BETWEEN ";
-    auto bound = [&](int b) {
-      static constexpr const char* words[] = {"UNBOUNDED PRECEDING", " PRECEDING", "CURRENT ROW", " FOLLOWING", "UNBOUNDED FOLLOWING"};
-      if (offset(b)) {
-        const auto& o = w.args[k++].node();
-        if (o.kind == detail::ExprKind::bind && !d_.capabilities().window_frame_binds) {
-          inline_literal(o.value), c_.values_in_text = true;  // an integer (core/window.hpp checks it)
-        } else {
-          expr(w.args[k - 1]);
-        }
-      }
-      out() += words[b];
-    };
-    bound(l.start), out() += " AND ", bound(l.end);
-  }
-  out() += ')';
-}
-
-ATHANOR_DECL void Compiler::over(const detail::ExprNode& o) {
-  const auto& f = o.args[0].node();
-  const auto& w = o.args[1].node();
-  if (!d_.capabilities().window_constant_keys && f.kind == detail::ExprKind::function && f.args.empty() &&
-      (f.text == "rank" || f.text == "dense_rank") && constant_orders(w)) {
-    out() += '1';  // Capabilities::window_constant_keys: every row is its partition's first peer
-    return;
-  }
-  if (f.kind != detail::ExprKind::function || f.flags == 0) {
-    auto* outer = window_function_;
-    window_function_ = &f;  // an aggregate over the window: its arguments, see the K::function case of expr_
-    expr(o.args[0]);
-    window_function_ = outer;
-    out() += " OVER ";
-    bool aggregate = window_aggregate_;
-    window_aggregate_ = holds_aggregate(o.args[0]);
-    window(w, false);
-    window_aggregate_ = aggregate;
-    return;
-  }
-  bool lag = f.text == "lag";
-  if ((lag || f.text == "lead") && f.args.size() > 2 && !d_.capabilities().lag_lead_default) {
-    // No default argument: `lag(1, n)` over the same window is NULL exactly where no row is n
-    // back (1 is never NULL), so CASE WHEN lag(1, n) OVER w IS NULL THEN default ELSE lag(e, n) OVER w END.
-    out() += "CASE WHEN ", out() += f.text, out() += "(1, ", expr(f.args[1]), out() += ") OVER ", window(w, false);
-    out() += " IS NULL THEN ", expr(f.args[2]), out() += " ELSE ";
-    window_call(f, 2), out() += " OVER ", window(w, false), out() += " END";
-    return;
-  }
-  window_call(f, f.args.size()), out() += " OVER ", window(w, false);
-}
-
-ATHANOR_DECL void Compiler::window_call(const detail::ExprNode& f, std::size_t args) {
-  out() += f.text, out() += '(';  // a name of core/window.hpp's own
-  for (std::size_t i = 0; i < args; ++i) {
-    if (i) out() += ", ";
-    // PostgreSQL has ntile(integer), lag(anyelement, integer…): a bigint parameter finds none.
-    Expr arg = f.args[i];
-    if ((f.flags >> i & 1) && is_bare_bind(arg)) {
-      out() += "CAST(", expr(arg), out() += " AS ", d_.cast_type_name(out(), Integer{}), out() += ')';
-    } else {
-      if (!d_.capabilities().derived_column_as_aggregate_argument) coalesce_derived_column(arg);  // see the Capabilities flag
-      expr(arg);
-    }
-  }
-  out() += ')';
 }
 
 ATHANOR_DECL void Compiler::select(const detail::SelectNode& s, bool correlate) {
@@ -391,50 +301,9 @@ ATHANOR_DECL void Compiler::select_(const detail::SelectNode& s, bool correlate)
   }
 }
 
-ATHANOR_DECL void Compiler::collect_ctes(const detail::FromNode& f) {
-  using K = detail::FromNode::Kind;
-  if (f.kind == K::cte) {
-    for (auto* c : ctes_)
-      if (c->name == f.name) return;
-    ctes_.push_back(&f);
-    collect_ctes(*f.select);
-  } else if (f.kind == K::join) {
-    collect_ctes(*f.left), collect_ctes(*f.right), collect_ctes(f.on);
-  } else if (f.kind == K::subquery) {
-    collect_ctes(*f.select);
-  }
-}
-ATHANOR_DECL void Compiler::collect_ctes(const Expr& e) {
-  if (!e.ptr()) return;  // not `!e`: that builds a SQL NOT
-  const auto& n = e.node();
-  if (n.from) collect_ctes(*n.from);
-  if (n.select) collect_ctes(*n.select);
-  for (auto& a : n.args) collect_ctes(a);
-}
-ATHANOR_DECL void Compiler::collect_ctes(const detail::SelectNode& s) {
-  for (auto& [op, part] : s.compound) collect_ctes(*part);
-  for (auto& f : s.froms) collect_ctes(*f);
-  for (auto* v : {&s.columns, &s.where, &s.group_by, &s.having, &s.order_by})
-    for (auto& e : *v) collect_ctes(e);
-  for (auto& w : s.windows) collect_ctes(w.second);
-}
-ATHANOR_DECL void Compiler::with_clause() {
-  if (ctes_.empty()) return;
-  bool recursive = std::any_of(ctes_.begin(), ctes_.end(), [](auto* c) { return c->recursive; });
-  out() += recursive ? "WITH RECURSIVE " : "WITH ";
-  // Bodies in reverse discovery order: a CTE is defined before the CTEs that use it.
-  for (std::size_t i = ctes_.size(); i-- > 0;) {
-    auto& c = *ctes_[i];
-    ident(c.name);
-    if (!c.columns.empty()) {
-      out() += " (";
-      for (std::size_t k = 0; k < c.columns.size(); ++k) out() += k ? ", " : "", ident(c.columns[k].first);
-      out() += ')';
-    }
-    out() += " AS (", select(*c.select, false), out() += i ? "), " : ") ";
-  }
-}
-
 #endif  // ATHANOR_DEFINITIONS
 
 }  // namespace athanor
+
+#include <athanor/dialect/compiler_window.hpp>
+#include <athanor/dialect/compiler_cte.hpp>

@@ -143,6 +143,11 @@ struct Capabilities {
   const char* replica_lag_sql = nullptr;
   /// The most placeholders one statement may hold; bulk inserts split their rows to stay under it.
   std::size_t max_params = 32766;
+  /// The most rows one multi-row INSERT of a flush carries (a power of two; fewer where
+  /// max_params or the driver's message size, driver::Connection::max_message_bytes, says so).
+  /// Past a few hundred rows a longer statement saves little of the client's or server's work
+  /// per row, and its text is kept in the flush's statement cache for each row count.
+  std::size_t insert_rows_max = 512;
   /// The longest identifier the server keeps whole (0: no limit); longer ones are refused by
   /// `quote` instead of being cut short by the server. Counted in bytes, or in characters
   /// when `identifier_length_in_characters`.

@@ -37,6 +37,22 @@ struct Cell {
   std::size_t size;
 };
 
+/// About how many bytes `values` take in a client/server message (a Bind or COM_STMT_EXECUTE
+/// packet): their text and binary lengths, and a few bytes of framing each. For keeping a
+/// batch under the server's largest message (Connection::max_message_bytes).
+inline std::size_t message_bytes(std::span<const Value> values) {
+  std::size_t n = 0;
+  for (auto& v : values) {
+    n += 16;
+    if (auto* t = std::get_if<std::string>(&v.variant())) n += t->size();
+    else if (auto* b = std::get_if<Bytes>(&v.variant())) n += b->size();
+    else if (auto* d = std::get_if<Decimal>(&v.variant())) n += d->text.size();
+    else if (auto* j = std::get_if<Json>(&v.variant())) n += j->text.size();
+    else if (v.holds<Uuid>()) n += 36;
+  }
+  return n;
+}
+
 /// A prepared statement, owned and cached by its Connection.
 class Statement {
  public:
@@ -141,6 +157,10 @@ class Connection {
   virtual bool ping() = 0;
   /// The server version as "major.minor.patch" for dialect choices.
   virtual std::string server_version() const = 0;
+  /// The largest message the server accepts from the client, in bytes (a statement's
+  /// parameters travel in one): 0 when there is no bound to keep (an in-process database).
+  /// Multi-row INSERTs keep each statement's values under it (message_bytes).
+  virtual std::size_t max_message_bytes() { return 0; }
 };
 
 }  // namespace athanor::driver

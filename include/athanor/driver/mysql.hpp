@@ -62,6 +62,10 @@ class Connection final : public driver::Connection {
   /// (https://mariadb.com/kb/en/mysql_ping/).
   bool ping() override { return mysql_ping(db_) == 0; }
   ATHANOR_DECL std::string server_version() const override;
+  /// The server's max_allowed_packet (a statement's parameters travel in one packet), read
+  /// once per connection when first asked (one round trip), as the session's value is fixed
+  /// at connect time (https://mariadb.com/kb/en/server-system-variables/#max_allowed_packet).
+  ATHANOR_DECL std::size_t max_message_bytes() override;
   /// Whether the server is MariaDB (rather than Oracle MySQL).
   bool is_mariadb() const { return mariadb_connection(db_); }
   /// The MYSQL handle, for what athanor does not wrap.
@@ -70,6 +74,7 @@ class Connection final : public driver::Connection {
  private:
   MYSQL* db_ = nullptr;
   std::int64_t last_id_ = 0;
+  std::size_t max_packet_ = 0;  ///< max_message_bytes(), once read
   athanor::driver::detail::StatementCache cache_;
 };
 

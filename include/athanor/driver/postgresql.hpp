@@ -59,6 +59,9 @@ class Connection final : public driver::Connection {
   ATHANOR_DECL bool ping() override;
   /// "15.4.0" from 150004; "9.6.24" from 90624 (https://www.postgresql.org/docs/current/libpq-status.html#LIBPQ-PQSERVERVERSION).
   ATHANOR_DECL std::string server_version() const override;
+  /// The server reads a Bind message of at most PQ_LARGE_MESSAGE_LIMIT bytes (MaxAllocSize - 1,
+  /// 1 GB; src/include/libpq/libpq.h), the message that carries a statement's parameters.
+  std::size_t max_message_bytes() override { return (std::size_t{1} << 30) - 2; }
   /// False behind a transaction pooler (`prepared_statements=false`, or detected at connect):
   /// every statement is then the protocol's unnamed one.
   bool named_statements() const { return s_.named; }

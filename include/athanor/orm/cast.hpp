@@ -51,7 +51,7 @@ auto cast(const E& e) {
   if constexpr (expr && mapped) {
     using U = detail::strip_optional_t<T>;
     using R = std::conditional_t<is_nullable_v<typename E::value_type> || is_nullable_v<T>, std::optional<U>, U>;
-    return Node<op::cast_to<U>, R, E>(e);
+    return Node<op::cast_to<U>, R, E>{{}, {e}};
   }
 }
 

@@ -4,6 +4,7 @@
 // columns (`cmp.c<1>().desc()`). The parts are in the type: compiled once per type and dialect.
 #pragma once
 
+#include <array>    // std::array
 #include <cstddef>  // std::size_t
 #include <memory>   // std::shared_ptr
 #include <string>   // std::string, std::to_string
@@ -64,12 +65,32 @@ struct merge_rows<std::tuple<A...>, std::tuple<B...>> {
 template <class A, class B>
 using merge_rows_t = typename merge_rows<A, B>::type;
 
-/// The two parts of a compound, shared by the statements its clauses make.
+/// The two parts of a compound, held by value (a select of numbers is trivially copied).
 template <class L, class R>
 struct CompoundParts {
   L l;
   R r;
 };
+/// The Core compound `l <op> r` (op: set_op_sql's position), then `n` clauses (steps[i]
+/// reads clauses[i]): one compiled function for every compound type (see SelectStep).
+ATHANOR_DECL athanor::Select build_compound(const athanor::Select& l, const athanor::Select& r, int op, Builder& b,
+                                           const SelectStep* steps, const void* const* clauses, std::size_t n);
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL athanor::Select build_compound(const athanor::Select& l, const athanor::Select& r, int op, Builder& b,
+                                           const SelectStep* steps, const void* const* clauses, std::size_t n) {
+  athanor::Select s;
+  switch (op) {
+    case 0: s = l.union_(r); break;
+    case 1: s = l.union_all(r); break;
+    case 2: s = l.intersect(r); break;
+    case 3: s = l.intersect_all(r); break;
+    case 4: s = l.except_(r); break;
+    default: s = l.except_all(r); break;
+  }
+  for (std::size_t i = 0; i < n; ++i) s = steps[i](clauses[i], s, b);
+  return s;
+}
+#endif
 template <int Op, class L, class R, class... C>
 struct outer_models<TypedCompound<Op, L, R, C...>> {
   using type = boost::mp11::mp_list<>;
@@ -147,14 +168,11 @@ class TypedCompound {
   using result_type = detail::merge_rows_t<typename L::result_type, typename R::result_type>;
   using from_models = boost::mp11::mp_list<>;
   static constexpr bool cacheable = L::cacheable && R::cacheable && (Clauses::cacheable && ...);
+  static constexpr bool binds = detail::collects<L> || detail::collects<R> || (detail::collects<Clauses> || ...);
   static constexpr bool correlated = false;
 
   using Parts = detail::CompoundParts<L, R>;
   ///@}
-  /// `l <op> r` (what union_() and the others build).
-  TypedCompound(L l, R r) : parts_(std::make_shared<const Parts>(Parts{std::move(l), std::move(r)})) {}
-  /// Internal: the compound with these clauses (what order_by/limit/offset build).
-  TypedCompound(std::shared_ptr<const Parts> p, detail::Pack<Clauses...> c) : parts_(std::move(p)), clauses_(std::move(c)) {}
 
   /// A result column: `c<I>()` by position, or `c<&M::member>()` as the first select names it.
   template <auto K>
@@ -175,12 +193,12 @@ class TypedCompound {
     constexpr bool ok = ((TypedExpr<E> && detail::uses_only<boost::mp11::mp_list<compound_tag>, E>) && ...);
     static_assert(ok, "athanor: a compound's order_by() names its result columns (cmp.order_by(cmp.c<1>().desc())), "
                       "not the columns of its selects' models");
-    if constexpr (ok) return add(detail::List<detail::order_tag, E...>{{std::move(e)...}});
+    if constexpr (ok) return Next<detail::List<detail::order_tag, E...>>{parts_, clauses_.append(detail::List<detail::order_tag, E...>{{static_cast<E&&>(e)...}})};
   }
   /// LIMIT of the whole compound.
-  auto limit(std::int64_t n) const { return add(detail::Limit<false>{Val<std::int64_t>(n)}); }
+  auto limit(std::int64_t n) const { return Next<detail::Limit<false>>{parts_, clauses_.append(detail::Limit<false>{Val<std::int64_t>(n)})}; }
   /// OFFSET of the whole compound.
-  auto offset(std::int64_t n) const { return add(detail::Limit<true>{Val<std::int64_t>(n)}); }
+  auto offset(std::int64_t n) const { return Next<detail::Limit<true>>{parts_, clauses_.append(detail::Limit<true>{Val<std::int64_t>(n)})}; }
 
   /// This compound, then another set operation with `b` (left to right: (this) UNION b).
   ///@{
@@ -216,27 +234,21 @@ class TypedCompound {
   ///@}
   /// The Core compound; `inner`: used inside another statement; `label`: name the columns c0…
   athanor::Select build(detail::Builder& b, bool inner, bool label) const {
-    athanor::Select l = detail::part_core(parts_->l, b, inner, label);
-    athanor::Select r = detail::part_core(parts_->r, b, inner, false);
-    athanor::Select s;
-    switch (Op) {
-      case 0: s = l.union_(r); break;
-      case 1: s = l.union_all(r); break;
-      case 2: s = l.intersect(r); break;
-      case 3: s = l.intersect_all(r); break;
-      case 4: s = l.except_(r); break;
-      default: s = l.except_all(r); break;
-    }
-    clauses_.apply([&](const auto&... c) { ((s = c.apply(s, b)), ...); });
-    return s;
+    const athanor::Select l = detail::part_core(parts_.l, b, inner, label);
+    const athanor::Select r = detail::part_core(parts_.r, b, inner, false);
+    const auto clauses = clauses_.parts(nullptr);
+    return detail::build_compound(l, r, Op, b, steps.data(), clauses.data() + 1, sizeof...(Clauses));
   }
   /// The statement protocol (see TypedSelect).
   ///@{
   void collect(detail::Collected& out) const {
-    parts_->l.collect(out), parts_->r.collect(out);
-    clauses_.apply([&](const auto&... c) { (c.collect(out), ...); });
+    if constexpr (detail::collects<L>) parts_.l.collect(out);
+    if constexpr (detail::collects<R>) parts_.r.collect(out);
+    if constexpr ((detail::collects<Clauses> || ...)) clauses_.collect(out);
   }
-  std::shared_ptr<const Compiled> compiled(const Dialect& d) const { return detail::compiled_sql(*this, d); }
+  std::shared_ptr<const Compiled> compiled(const Dialect& d) const {
+    return detail::compiled_sql(cacheable, detail::compile_cache<TypedCompound>, d, &detail::compile_erased<TypedCompound>, this);
+  }
   Compiled compile(const Dialect& d) const {
     detail::Builder b;
     return Compiler(d).compile(to_core(b).node());
@@ -244,13 +256,13 @@ class TypedCompound {
   ///@}
   /// Runs on a connection: every row as a `result_type`.
   Rows<result_type> run(athanor::detail::ConnectionImpl& c) const {
-    detail::Collected values;
-    collect(values);
-    return detail::read_rows<result_type>(c, *compiled(*c.engine->dialect), values, detail::RowReader<result_type>{});
+    detail::CollectedLease values;
+    if constexpr (binds) collect(values.values());
+    return detail::read_rows<result_type>(c, *compiled(*c.engine->dialect), values.values(), detail::RowReader<result_type>{});
   }
   result_type read(driver::Statement& st) const { return detail::RowReader<result_type>{}.read(st); }  ///< Reads one row of a driver statement.
   /// The first select's columns (what `c<&M::member>()` and session.scalars() look at).
-  const auto& columns() const { return parts_->l.columns(); }
+  const auto& columns() const { return parts_.l.columns(); }
   /// No loader options on a compound: session.scalars() loads the objects as such.
   const std::vector<LoadOption>& loaders() const {
     static const std::vector<LoadOption> none;
@@ -258,11 +270,18 @@ class TypedCompound {
   }
 
  private:
+  /// The compound with clause C appended, built in place by order_by/limit/offset (no function
+  /// of its own per step).
   template <class C>
-  auto add(C clause) const {
-    return TypedCompound<Op, L, R, Clauses..., C>(parts_, clauses_.append(std::move(clause)));
-  }
-  std::shared_ptr<const Parts> parts_;
+  using Next = TypedCompound<Op, L, R, Clauses..., C>;
+  /// How to add each clause to the Core compound (see detail::SelectStep).
+  static constexpr std::array<detail::SelectStep, sizeof...(Clauses)> steps{&detail::clause_step<Clauses>...};
+
+ public:
+  /// The compound's parts, for its own functions only: public, and no constructor, so that it
+  /// is an aggregate built in place (see TypedSelect). Held by value: a compound of selects
+  /// of numbers is trivially copied, and a clause step copies no shared pointer.
+  Parts parts_;
   detail::Pack<Clauses...> clauses_;
 };
 
@@ -291,7 +310,7 @@ auto set_op(const A& a, const B& b) {
     static_assert(column_agrees<bad, 8>, "athanor: union_()/intersect()/except_(): column 8 of the second select has another type than the first select's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
     static_assert(column_agrees<bad, 9>, "athanor: union_()/intersect()/except_(): column 9 of the second select has another type than the first select's (columns count from 0; a std::optional of the same type agrees; numbers of different C++ types are refused, not widened: cast one)");
     static_assert(bad < 10, "athanor: union_()/intersect()/except_(): a column past the tenth of the second select has another type than the first select's");
-    if constexpr (bad == -1) return TypedCompound<Op, A, B>(a, b);
+    if constexpr (bad == -1) return TypedCompound<Op, A, B>{{a, b}, {}};
   }
 }
 }  // namespace detail

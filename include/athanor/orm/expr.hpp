@@ -253,8 +253,9 @@ struct Node : Methods<Node<Kind, T, A...>, T> {
   using models = boost::mp11::mp_fold<boost::mp11::mp_list<typename A::models...>, boost::mp11::mp_list<>, detail::merge>;
   static constexpr bool cacheable = (A::cacheable && ...);
   static constexpr bool binds = (detail::collects<A> || ...);
+  /// No constructor: an aggregate, built in place by the function that makes it
+  /// (`Node<K, T, A, B>{{}, {a, b}}`), so each node type adds no constructor body to compile.
   detail::Pack<A...> args;
-  explicit Node(A... a) : args{static_cast<A&&>(a)...} {}
   Expr to_core(detail::Builder& b) const { return Kind::build(detail::pack_to_core(b, args)); }
   void collect(detail::Collected& out) const {
     if constexpr (binds) args.collect(out);
@@ -358,7 +359,7 @@ struct ValList : Methods<ValList<T>, T> {
 
 }  // namespace athanor::orm
 
-#include <athanor/orm/expr_methods.hpp>
+#include <athanor/orm/expr_methods.hpp>  // with operators.hpp, aggregates.hpp, core_expr.hpp
 #include <athanor/orm/label.hpp>
 // Last: aliases are expressions' sources. (Not before expr_methods.hpp: each include level
 // is one more line in every diagnostic, and compile_fail/ allows 25.)

@@ -3,7 +3,7 @@
 // extract and year…second, current_date, now (dates); func<R>(name, …) for any other
 // function. Each gives the same answer on every backend (Core's functions.hpp and
 // Dialect::portable_function spell them); a function of an optional argument is optional.
-// (count, sum, avg, min, max, lower, upper, length and coalesce are in expr_methods.hpp.)
+// (count, sum, avg, min, max, lower, upper, length and coalesce are in aggregates.hpp.)
 #pragma once
 
 #include <string>       // std::string
@@ -116,7 +116,7 @@ auto round(const E& e, D... digits) {
   static_assert(ok, "athanor: round() takes a number and whole digits >= 0 (orm::round(c<&Item::price>, 2))");
   if constexpr (ok) {
     using Rule = detail::at_least<detail::digits_rule, 0>;
-    return Node<fn::portable<fn::round>, detail::value_t<E>, E, detail::CheckedInt<Rule, D>...>(e, detail::CheckedInt<Rule, D>{{}, digits}...);
+    return Node<fn::portable<fn::round>, detail::value_t<E>, E, detail::CheckedInt<Rule, D>...>{{}, {e, detail::CheckedInt<Rule, D>{{}, digits}...}};
   }
 }
 /// |e|, typed as e.
@@ -124,7 +124,7 @@ template <class E>
 auto abs(const E& e) {
   constexpr bool ok = TypedExpr<E> && detail::is_numeric<detail::value_t<E>>;
   static_assert(ok, "athanor: abs() takes a number (orm::abs(c<&Item::delta>))");
-  if constexpr (ok) return Node<fn::call<fn::abs>, detail::value_t<E>, E>(e);
+  if constexpr (ok) return Node<fn::call<fn::abs>, detail::value_t<E>, E>{{}, {e}};
 }
 /// The smallest / largest whole number ≥ / ≤ e, typed as e (a double stays a double).
 ///@{
@@ -132,13 +132,13 @@ template <class E>
 auto ceil(const E& e) {
   constexpr bool ok = TypedExpr<E> && detail::is_numeric<detail::value_t<E>>;
   static_assert(ok, "athanor: ceil()/floor() take a number (orm::ceil(c<&Item::price>))");
-  if constexpr (ok) return Node<fn::portable<fn::ceil>, detail::value_t<E>, E>(e);
+  if constexpr (ok) return Node<fn::portable<fn::ceil>, detail::value_t<E>, E>{{}, {e}};
 }
 template <class E>
 auto floor(const E& e) {
   constexpr bool ok = TypedExpr<E> && detail::is_numeric<detail::value_t<E>>;
   static_assert(ok, "athanor: ceil()/floor() take a number (orm::floor(c<&Item::price>))");
-  if constexpr (ok) return Node<fn::portable<fn::floor>, detail::value_t<E>, E>(e);
+  if constexpr (ok) return Node<fn::portable<fn::floor>, detail::value_t<E>, E>{{}, {e}};
 }
 ///@}
 /// The remainder of a / b with the sign of a (C++'s %); NULL when b is 0, on every backend.
@@ -152,7 +152,7 @@ auto mod(A&& a, B&& b) {
     using T = detail::maybe_optional<decltype(detail::strip_optional_t<L>{} % detail::strip_optional_t<R>{}), L, R>;
     auto l = operand<L>(std::forward<A>(a));
     auto r = operand<R>(std::forward<B>(b));
-    return Node<fn::portable<fn::mod>, T, decltype(l), decltype(r)>(std::move(l), std::move(r));
+    return Node<fn::portable<fn::mod>, T, decltype(l), decltype(r)>{{}, {std::move(l), std::move(r)}};
   }
 }
 /// NULL when a = b, else a: always optional.
@@ -162,7 +162,7 @@ auto nullif(const E& e, V&& v) {
   static_assert(ok, "athanor: nullif() compares an expression with a value of its type (orm::nullif(c<&Item::qty>, 0))");
   if constexpr (ok) {
     auto r = detail::fn_operand<detail::value_t<E>>(std::forward<V>(v));
-    return Node<fn::call<fn::nullif>, std::optional<detail::strip_optional_t<detail::value_t<E>>>, E, decltype(r)>(e, std::move(r));
+    return Node<fn::call<fn::nullif>, std::optional<detail::strip_optional_t<detail::value_t<E>>>, E, decltype(r)>{{}, {e, std::move(r)}};
   }
 }
 
@@ -175,7 +175,7 @@ auto extreme(const E& e, V&&... v) {
                     "(orm::greatest(c<&Item::price>, 0.0))");
   if constexpr (ok) {
     using R = maybe_optional<std::common_type_t<strip_optional_t<T>, strip_optional_t<operand_t<V>>...>, T, operand_t<V>...>;
-    return Node<fn::portable<Name>, R, E, decltype(operand<T>(std::forward<V>(v)))...>(e, operand<T>(std::forward<V>(v))...);
+    return Node<fn::portable<Name>, R, E, decltype(operand<T>(std::forward<V>(v)))...>{{}, {e, operand<T>(std::forward<V>(v))...}};
   }
 }
 }  // namespace detail
@@ -200,8 +200,8 @@ auto substr(const E& e, S&& start, L&&... length) {
   if constexpr (ok) {
     using T = detail::maybe_optional<std::string, detail::value_t<E>, detail::operand_t<S>, detail::operand_t<L>...>;
     auto s = detail::checked<detail::at_least<detail::start_rule, 1>>(std::forward<S>(start));
-    return Node<fn::substr, T, E, decltype(s), decltype(detail::checked<detail::at_least<detail::length_rule, 0>>(std::forward<L>(length)))...>(
-        e, std::move(s), detail::checked<detail::at_least<detail::length_rule, 0>>(std::forward<L>(length))...);
+    return Node<fn::substr, T, E, decltype(s), decltype(detail::checked<detail::at_least<detail::length_rule, 0>>(std::forward<L>(length)))...>{{}, {
+        e, std::move(s), detail::checked<detail::at_least<detail::length_rule, 0>>(std::forward<L>(length))...}};
   }
 }
 namespace detail {
@@ -209,7 +209,7 @@ template <const char* Name, class E>
 auto trimmed(const E& e) {
   constexpr bool ok = TypedExpr<E> && is_text<value_t<E>>;
   static_assert(ok, "athanor: trim()/ltrim()/rtrim() apply to text (orm::trim(c<&User::name>))");
-  if constexpr (ok) return Node<fn::text_fn<Name>, maybe_optional<std::string, value_t<E>>, E>(e);
+  if constexpr (ok) return Node<fn::text_fn<Name>, maybe_optional<std::string, value_t<E>>, E>{{}, {e}};
 }
 }  // namespace detail
 /// Without leading and trailing (ltrim: leading, rtrim: trailing) spaces; tabs and newlines stay.
@@ -231,7 +231,7 @@ auto replace(const E& e, F&& from, T&& to) {
     auto f = detail::fn_operand<std::string>(std::forward<F>(from));
     auto t = detail::fn_operand<std::string>(std::forward<T>(to));
     using R = detail::maybe_optional<std::string, detail::value_t<E>, detail::operand_t<F>, detail::operand_t<T>>;
-    return Node<fn::text_fn<fn::replace>, R, E, decltype(f), decltype(t)>(e, std::move(f), std::move(t));
+    return Node<fn::text_fn<fn::replace>, R, E, decltype(f), decltype(t)>{{}, {e, std::move(f), std::move(t)}};
   }
 }
 /// The texts joined; NULL when any is NULL (SQL's ||, CONCAT on MySQL), on every backend.
@@ -243,9 +243,9 @@ auto concat(A&& a, B&& b, C&&... c) {
   if constexpr (ok) {
     using R = detail::maybe_optional<std::string, detail::operand_t<A>, detail::operand_t<B>, detail::operand_t<C>...>;
     return Node<fn::concat, R, decltype(detail::fn_operand<std::string>(std::forward<A>(a))), decltype(detail::fn_operand<std::string>(std::forward<B>(b))),
-                decltype(detail::fn_operand<std::string>(std::forward<C>(c)))...>(
+                decltype(detail::fn_operand<std::string>(std::forward<C>(c)))...>{{}, {
         detail::fn_operand<std::string>(std::forward<A>(a)), detail::fn_operand<std::string>(std::forward<B>(b)),
-        detail::fn_operand<std::string>(std::forward<C>(c))...);
+        detail::fn_operand<std::string>(std::forward<C>(c))...}};
   }
 }
 
@@ -263,7 +263,7 @@ auto extract(const E& e) {
   constexpr bool ok = TypedExpr<E> && (timed ? detail::is_timed<detail::value_t<E>> : detail::is_dated<detail::value_t<E>>);
   static_assert(!known || ok, "athanor: extract() takes a Date or DateTime (year, month, day, dow, doy, quarter, week) "
                               "or a DateTime or Time (hour, minute, second) (orm::year(c<&Order::placed>))");
-  if constexpr (known && ok) return Node<fn::extract<Field>, detail::maybe_optional<std::int64_t, detail::value_t<E>>, E>(e);
+  if constexpr (known && ok) return Node<fn::extract<Field>, detail::maybe_optional<std::int64_t, detail::value_t<E>>, E>{{}, {e}};
 }
 /// extract<"year">(e) … extract<"second">(e): std::int64_t, std::optional for an optional e.
 ///@{
@@ -282,9 +282,9 @@ auto second(const E& e) { return extract<"second">(e); }
 ///@}
 
 /// Today in UTC, typed Date.
-inline auto current_date() { return Node<fn::portable<fn::current_date>, Date>(); }
+inline auto current_date() { return Node<fn::portable<fn::current_date>, Date>{}; }
 /// The current instant (UTC), typed DateTime; PostgreSQL: the transaction's start.
-inline auto now() { return Node<fn::call<fn::now>, DateTime>(); }
+inline auto now() { return Node<fn::call<fn::now>, DateTime>{}; }
 inline auto current_timestamp() { return now(); }  ///< now(), SQL's other name for it
 
 // --- any other function ---
@@ -294,8 +294,8 @@ inline auto current_timestamp() { return now(); }  ///< now(), SQL's other name 
 /// **Example**: `orm::func<double, "julianday">(c<&Event::at>)`
 template <class R, detail::fixed_string Name, class... A>
 auto func(A&&... args) {
-  return Node<fn::named<Name>, R, decltype(detail::fn_operand<std::decay_t<A>>(std::forward<A>(args)))...>(
-      detail::fn_operand<std::decay_t<A>>(std::forward<A>(args))...);
+  return Node<fn::named<Name>, R, decltype(detail::fn_operand<std::decay_t<A>>(std::forward<A>(args)))...>{{}, {
+      detail::fn_operand<std::decay_t<A>>(std::forward<A>(args))...}};
 }
 
 /// A function named at run time (see func<R>(name, …)).

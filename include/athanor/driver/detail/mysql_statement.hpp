@@ -95,7 +95,6 @@ class Statement final : public driver::Statement {
   /// every row the first row's user).
   ATHANOR_DECL bool bulk_statement() const;
   static constexpr std::size_t bulk_bytes = 4u << 20;
-  ATHANOR_DECL static std::size_t row_bytes(std::span<const Value> row);
   /// Each column's value type over all rows (variant index; NULLs fit any) into bulk_kind_;
   /// false when a column mixes types, which one array cannot hold.
   ATHANOR_DECL bool bulk_types(std::span<const Value> params, std::size_t rows);

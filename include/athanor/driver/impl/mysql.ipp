@@ -5,6 +5,7 @@
 
 #include <charconv>  // std::from_chars
 #include <cstdlib>   // std::getenv
+#include <cstring>   // std::strlen
 #include <mutex>     // std::once_flag, std::call_once
 
 #include <athanor/core/error.hpp>
@@ -97,6 +98,21 @@ ATHANOR_DECL void Connection::exec(std::string_view sql) {
 ATHANOR_DECL std::string Connection::server_version() const {
   unsigned long v = mysql_get_server_version(db_);  // major*10000 + minor*100 + patch
   return std::to_string(v / 10000) + "." + std::to_string(v / 100 % 100) + "." + std::to_string(v % 100);
+}
+
+ATHANOR_DECL std::size_t Connection::max_message_bytes() {
+  if (max_packet_) return max_packet_;
+  static constexpr std::string_view sql = "SELECT @@max_allowed_packet";
+  if (mysql_real_query(db_, sql.data(), sql.size())) detail::raise(mysql_errno(db_), mysql_error(db_), sql);
+  std::size_t bytes = 0;
+  if (MYSQL_RES* r = mysql_store_result(db_)) {
+    if (MYSQL_ROW row = mysql_fetch_row(r); row && row[0]) std::from_chars(row[0], row[0] + std::strlen(row[0]), bytes);
+    mysql_free_result(r);
+  }
+  if (mysql_errno(db_)) detail::raise(mysql_errno(db_), mysql_error(db_), sql);
+  // Unreadable: the default of MySQL 5.7 and 8.0's client-side floor, a bound every server takes.
+  max_packet_ = bytes ? bytes : std::size_t{4} << 20;
+  return max_packet_;
 }
 
 }  // namespace athanor::driver::mysql

@@ -30,7 +30,7 @@ ATHANOR_DECL std::int64_t Statement::execute_batch(std::span<const Value> params
     // Chunks of about bulk_bytes: Connector/C builds a chunk's request in one buffer, which
     // must stay under the server's max_allowed_packet (16 MiB by default).
     std::size_t end = start, bytes = 0;
-    while (end < rows && (end == start || bytes < bulk_bytes)) bytes += row_bytes(params.subspan(end * width, width)), ++end;
+    while (end < rows && (end == start || bytes < bulk_bytes)) bytes += message_bytes(params.subspan(end * width, width)), ++end;
     total += bulk_execute(params, start, end, width);
     start = end;
   }
@@ -61,19 +61,6 @@ ATHANOR_DECL bool Statement::bulk_statement() const {
   bool dml = head.starts_with("INSERT") || head.starts_with("UPDATE") || head.starts_with("DELETE") || head.starts_with("REPLACE");
   return dml && sql.find("RETURNING") == std::string::npos && sql.find("SELECT") == std::string::npos &&
          mysql_stmt_field_count(stmt_) == 0;
-}
-
-ATHANOR_DECL std::size_t Statement::row_bytes(std::span<const Value> row) {
-  std::size_t n = 0;
-  for (auto& v : row) {
-    n += 10;
-    if (auto* t = std::get_if<std::string>(&v.variant())) n += t->size();
-    else if (auto* b = std::get_if<Bytes>(&v.variant())) n += b->size();
-    else if (auto* d = std::get_if<Decimal>(&v.variant())) n += d->text.size();
-    else if (auto* j = std::get_if<Json>(&v.variant())) n += j->text.size();
-    else if (v.holds<Uuid>()) n += 36;
-  }
-  return n;
 }
 
 ATHANOR_DECL bool Statement::bulk_types(std::span<const Value> params, std::size_t rows) {
