@@ -904,6 +904,45 @@ TEST_CASE("collections come in key order without an ORDER BY in lazy and selecti
   }
 }
 
+// Each lazy load reads into vectors the Session keeps between loads (and gives back only when
+// small): collections of 0, 1 and 300 rows in a row, and the many-to-one side, must each hold
+// exactly their rows, whatever the order of loading.
+TEST_CASE("collections loaded lazily one after another each hold exactly their rows") {
+  Db db;
+  const std::vector<int> sizes{0, 300, 1, 2, 300, 0, 5};
+  std::map<int, std::vector<int>> model;  // user id -> post ids
+  {
+    orm::Session s(db.engine);
+    std::vector<orm::Ptr<User>> users;
+    for (std::size_t u = 0; u < sizes.size(); ++u) users.push_back(s.add(User{.name = "u" + std::to_string(u)}));
+    s.flush();
+    int next = 1;
+    for (std::size_t u = 0; u < sizes.size(); ++u) {
+      auto& ids = model[users[u]->id.get()];
+      for (int k = 0; k < sizes[u]; ++k, ++next) {
+        s.add(Post{.id = next, .user_id = users[u]->id.get(), .title = "p" + std::to_string(next)});
+        ids.push_back(next);
+      }
+    }
+    s.commit();
+  }
+  for (bool reversed : {false, true}) {
+    CAPTURE(reversed);
+    orm::Session s(db.engine);
+    auto users = s.scalars(orm::select<User>().order_by(c<&User::id>));
+    REQUIRE(users.size() == sizes.size());
+    if (reversed) std::reverse(users.begin(), users.end());
+    for (auto& u : users) {
+      std::vector<int> got;
+      for (auto& p : u->posts) {
+        got.push_back(p->id);
+        CHECK(p->author.get() == u);  // the many-to-one, from the identity map
+      }
+      CHECK(got == model.at(u->id.get()));
+    }
+  }
+}
+
 // close() hands the cycle collector every object still held elsewhere that holds others; the
 // collector indexes its graph through a slot in each object (checked against its node list, so
 // a slot left from an earlier collection never counts).

@@ -51,6 +51,38 @@ TEST_CASE("the identity map gives one object per row") {
   CHECK_FALSE(s.get<User>(987654));
 }
 
+TEST_CASE("get() finds one object per row whatever form the key is given in, held or read by its SELECT") {
+  Db db;
+  for (int id : {7, 8}) db.commit_user(id, "u" + std::to_string(id));
+  orm::sessionmaker Session{db.engine};
+  // Each form first in a Session of its own (the SELECT binds it, converted to the column's
+  // type where it is not an integer), then every form in the same Session (the identity map).
+  auto form = [](orm::Session& s, int id, int k) -> orm::Ptr<User> {
+    switch (k) {
+      case 0: return s.get<User>(id);
+      case 1: return s.get<User>(std::int64_t{id});
+      case 2: return s.get<User>(static_cast<short>(id));
+      case 3: return s.get<User>(std::to_string(id));
+      default: return s.get<User>(static_cast<double>(id));
+    }
+  };
+  for (int id : {7, 8}) {
+    for (int first = 0; first < 5; ++first) {
+      auto s = Session();
+      auto held = form(s, id, first);
+      REQUIRE(held);
+      CHECK(held->id.get() == id);
+      CHECK(held->name.get() == "u" + std::to_string(id));
+      for (int k = 0; k < 5; ++k) CHECK(form(s, id, k) == held);
+    }
+  }
+  auto s = Session();
+  CHECK_FALSE(s.get<User>(9));                        // no row: an empty Ptr
+  CHECK_FALSE(s.get<User>(std::string("9")));
+  CHECK_FALSE(s.get<User>(std::int64_t{1} << 40));   // beyond the member's type: no row either
+  CHECK(s.get<User>(7) == s.get<User>(std::string("7")));
+}
+
 TEST_CASE("only changed columns are updated and a no-op assignment writes nothing") {
   std::vector<std::string> log;
   Db db({.echo = true, .echo_sink = [&](std::string_view l) { log.emplace_back(l); }, .pool = {}});

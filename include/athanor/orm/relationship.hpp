@@ -268,16 +268,18 @@ std::shared_ptr<RelInfo> make_rel_info() {
   r->owner = &ops_for<M>;
   r->target = &ops_for<T>;
   r->member = [](InstanceBase& b) -> RelationBase& { return static_cast<Instance<M>&>(b).obj.*D::pointer; };
-  // By value: a loader that hands its list over (std::move) pays no reference count per item.
-  r->set = [](RelationBase& b, std::vector<std::shared_ptr<InstanceBase>> v) {
+  // The items moved out (no reference count per item), the vector's storage left to the loader.
+  r->set = [](RelationBase& b, std::vector<std::shared_ptr<InstanceBase>>&& v) {
     auto& rel = static_cast<R&>(b);
     if constexpr (relation_target<R>::many) {
       std::vector<Ptr<T>> items;
       items.reserve(v.size());
       for (auto& i : v) items.push_back(Ptr<T>(std::static_pointer_cast<Instance<T>>(std::move(i))));
+      v.clear();
       rel.set_loaded(std::move(items));
     } else {
       rel.set_loaded(v.empty() ? Ptr<T>() : as_ptr<T>(v[0]));
+      v.clear();
     }
   };
   r->link = [](RelationBase& b, const std::shared_ptr<InstanceBase>& i) {

@@ -8,94 +8,12 @@
 #include <athanor/orm/detail/unit_of_work.hpp>
 #include <athanor/orm/dml.hpp>
 #include <athanor/orm/ptr.hpp>
+#include <athanor/orm/relation_query.hpp>
 #include <athanor/orm/relationship.hpp>
 #include <athanor/orm/select.hpp>
 #include <athanor/engine/retry.hpp>
 
 namespace athanor::orm {
-
-namespace detail {
-/// Runs a `select<M>()` in a session: objects through the identity map, then loader options.
-template <class M, class S>
-std::vector<Ptr<M>> scalars(SessionCore& core, const S& stmt) {
-  auto objects = core.load_objects(ops_for<M>(), object_query(stmt));
-  std::vector<Ptr<M>> out;
-  out.reserve(objects.size());
-  for (auto& o : objects) out.emplace_back(std::static_pointer_cast<Instance<M>>(std::move(o)));
-  return out;
-}
-}  // namespace detail
-
-/// A query over one object's collection (`user->posts.query()`), chained like a select.
-template <class T, class Stmt>
-class RelationQuery {
- public:
-  /// The query `stmt` run in session `s` (Many::query() and WriteOnly::query() make it).
-  RelationQuery(std::shared_ptr<detail::SessionCore> s, Stmt stmt) : s_(std::move(s)), stmt_(std::move(stmt)) {}
-  /// Clauses added to the select, as TypedSelect's.
-  ///@{
-  template <class E>
-  auto where(E e) const { return make(stmt_.where(std::move(e))); }
-  template <class... E>
-  auto order_by(E... e) const { return make(stmt_.order_by(std::move(e)...)); }
-  auto limit(std::int64_t n) const { return make(stmt_.limit(n)); }
-  auto offset(std::int64_t n) const { return make(stmt_.offset(n)); }
-  ///@}
-  /// Runs the query (after an autoflush).
-  std::vector<Ptr<T>> all() const {
-    s_->check_usable();
-    if (s_->options.autoflush) s_->flush(false);
-    return detail::scalars<T>(*s_, stmt_);
-  }
-  const Stmt& statement() const { return stmt_; }  ///< The typed select (the collection's condition and the clauses given).
-
- private:
-  template <class S>
-  RelationQuery<T, S> make(S s) const { return RelationQuery<T, S>(s_, std::move(s)); }
-  std::shared_ptr<detail::SessionCore> s_;
-  Stmt stmt_;
-};
-
-namespace detail {
-template <class T>
-auto relation_query(const RelationBase& r) {
-  auto* owner = r.owner;
-  auto* info = r.info;
-  auto s = owner && owner->session ? owner->session->shared_from_this() : nullptr;
-  if (!s) throw DetachedInstanceError("[athanor.orm.detached] query(): the collection's object is not bound to a Session");
-  info->resolve();
-  const auto& target = info->target();
-  const auto& t = target.table();
-  Expr cond;
-  const bool m2m = info->kind == detail::RelKind::many_to_many;
-  if (m2m) {  // target.key IN (SELECT … FROM association WHERE owner key)
-    const auto& a = info->secondary();
-    Expr own;
-    for (std::size_t k = 0; k < info->local.size(); ++k) {
-      Expr e = a.info->table.unchecked_c(a.table().columns[info->secondary_local[k]].name) == Expr(owner->ops->get(*owner, info->local[k]));
-      own = own ? (own && e) : e;
-    }
-    cond = target.info->table.unchecked_c(t.columns[info->remote[0]].name)
-               .in_(athanor::select(a.info->table.unchecked_c(a.table().columns[info->secondary_remote[0]].name)).where(own));
-  }
-  for (std::size_t k = 0; !m2m && k < info->local.size(); ++k) {
-    Expr e = target.info->table.unchecked_c(t.columns[info->remote[k]].name, t.columns[info->remote[k]].type) ==
-             Expr(owner->ops->get(*owner, info->local[k]));
-    cond = cond ? (cond && e) : e;
-  }
-  auto stmt = select<T>().where(core_expr<bool>(cond));
-  return RelationQuery<T, decltype(stmt)>(std::move(s), std::move(stmt));
-}
-}  // namespace detail
-
-template <class T>
-auto Many<T>::query() const {
-  return detail::relation_query<T>(*this);
-}
-template <class T>
-auto WriteOnly<T>::query() const {
-  return detail::relation_query<T>(*this);
-}
 
 /// A unit of work over one Engine.
 /// **Example**:
@@ -160,7 +78,10 @@ class Session {
       throw ArgumentError("[athanor.argument.primary_key] get(): table " + ops.table().name + " has a primary key of " +
                           std::to_string(ops.info->primary_key.size()) + " columns");
     }
-    return get_by_values<M>(std::vector<Value>{Value(std::forward<K>(pk))...});
+    detail::Spare<Value> values(core_->spare_values);  // no vector allocated per get()
+    ((*values).push_back(Value(std::forward<K>(pk))), ...);
+    auto found = core_->get(ops, *values);
+    return Ptr<M>(std::static_pointer_cast<detail::Instance<M>>(std::move(found)));
   }
   /// Marks an object for deletion at the next flush (with cascade delete along its
   /// relationships). A detached object is attached first, as add() does; a pending one just
@@ -208,7 +129,7 @@ class Session {
     probe.obj = obj, probe.ops = &ops;
     std::vector<Value> pk;
     for (auto k : ops.info->primary_key) pk.push_back(ops.get(probe, k));
-    Ptr<M> target = get_by_values<M>(pk);
+    Ptr<M> target(std::static_pointer_cast<detail::Instance<M>>(core_->get(ops, pk)));
     if (!target) return add(obj);
     M& into = *target;  // loads an expired object, and marks it for the next flush
     for (const auto& slot : *ops.slots) slot.ops->copy(detail::member_at(&into, slot), detail::member_at(&obj, slot));
@@ -224,8 +145,7 @@ class Session {
   auto scalars(const TypedSelect<R, Cols, From, C...>& stmt) {
     autoflush();
     if constexpr (Model<R>) {
-      auto objects = detail::scalars<R>(*core_, stmt);
-      return Rows<Ptr<R>>(std::make_move_iterator(objects.begin()), std::make_move_iterator(objects.end()));
+      return detail::scalars<R>(*core_, stmt);
     } else {
       Rows<std::tuple_element_t<0, R>> out;  // read from the stream: no tuple vector in between
       for (auto&& row : stmt.stream(core_->read_impl(detail::locks_rows<TypedSelect<R, Cols, From, C...>>))) out.push_back(std::move(std::get<0>(row)));
@@ -339,37 +259,6 @@ class Session {
     core_->check_usable();
     if (core_->options.autoflush) core_->flush(false);
   }
-  template <class M>
-  Ptr<M> get_by_values(const std::vector<Value>& pk) {
-    auto& ops = detail::ops_for<M>();
-    auto key = detail::key_of(pk);
-    if (auto found = core_->find(&ops, key)) {
-      if (found->expired) core_->refresh(*found);
-      return Ptr<M>(std::static_pointer_cast<detail::Instance<M>>(found));
-    }
-    int flushes = core_->flushes;
-    autoflush();
-    // Inserted by the autoflush: one object per row. (An autoflush with nothing to write
-    // returns at once without counting a flush: then there is nothing new to look for.)
-    if (core_->flushes != flushes) {
-      if (auto found = core_->find(&ops, key)) {
-        if (found->expired) core_->refresh(*found);
-        return Ptr<M>(std::static_pointer_cast<detail::Instance<M>>(found));
-      }
-    }
-    auto inst = std::static_pointer_cast<detail::Instance<M>>(ops.create(core_->arena));
-    ops.bind(*inst);
-    for (std::size_t n = 0; n < pk.size(); ++n) ops.set(*inst, ops.info->primary_key[n], pk[n]);
-    try {
-      core_->refresh(*inst);
-    } catch (const NoResultFound&) {
-      return {};
-    }
-    inst->key = std::move(key), inst->state = detail::State::persistent;
-    core_->attach(inst);
-    return Ptr<M>(std::move(inst));
-  }
-
   std::shared_ptr<detail::SessionCore> core_;
 };
 
@@ -441,28 +330,9 @@ decltype(auto) transaction(Session& s, F&& f) {
   }
 }
 
-// Defined once with ATHANOR_SEPARATE_COMPILATION (issue 17): a Session's making (make_shared of
-// the SessionCore, its control block) and closing were compiled in every file that opened one.
-#if ATHANOR_DEFINITIONS
-ATHANOR_DECL Session::Session(Engine engine, SessionOptions options)
-    : core_(std::make_shared<detail::SessionCore>(std::move(engine), options)) {
-  detail::maybe_collect_cycles();  // a safe point: no object is in use by the library here
-}
-
-ATHANOR_DECL Session::Session(Engine engine, std::shared_ptr<detail::Replicas> replicas, SessionOptions options)
-    : Session(std::move(engine), options) {
-  if (replicas && !replicas->empty()) core_->replicas = std::move(replicas);
-}
-
-ATHANOR_DECL Session::~Session() {
-  if (!core_) return;
-  try {
-    core_->close();
-  } catch (...) {  // destructors never throw; an unreachable server has rolled back anyway
-  }
-}
-
-ATHANOR_DECL Session sessionmaker::operator()() const { return Session(engine_, replicas_, options_); }
-#endif  // ATHANOR_DEFINITIONS
 
 }  // namespace athanor::orm
+
+#if ATHANOR_DEFINITIONS
+#  include <athanor/orm/impl/session.ipp>
+#endif

@@ -1,21 +1,20 @@
 // athanor/orm/detail/model_ops.hpp — the per-model operations the Session needs without
-// knowing the model's type: instances, identity keys, changed columns, loading rows.
+// knowing the model's type: instances, changed columns, loading rows (keys and the identity
+// map: orm/detail/identity_map.hpp).
 #pragma once
 
-#include <charconv>    // std::from_chars, std::to_chars
-#include <cstddef>     // std::max_align_t
+#include <cstddef>     // std::ptrdiff_t, std::size_t
 #include <cstdint>     // std::int64_t, std::uint64_t
-#include <functional>  // std::hash
 #include <memory>      // std::shared_ptr, std::weak_ptr
 #include <string>      // std::string
-#include <type_traits>  // std::is_const_v
-#include <utility>     // std::exchange, std::pair
+#include <utility>     // std::pair
 #include <vector>      // std::vector
 
 #include <athanor/core/error.hpp>
 #include <athanor/driver/driver.hpp>
 #include <athanor/orm/detail/arena.hpp>
 #include <athanor/orm/detail/clauses.hpp>
+#include <athanor/orm/detail/identity_map.hpp>
 #include <athanor/orm/detail/members.hpp>
 #include <athanor/orm/mapper.hpp>
 
@@ -25,234 +24,6 @@ enum class State : unsigned char { transient, pending, persistent, deleted, deta
 
 struct SessionCore;
 struct ModelOps;
-
-/// The identity of an object's row within its model (the identity map is one map per model):
-/// its primary key values. A single integer key, the usual case, is held as the integer, with
-/// no text to build or hash per row; any other key as the text the values had before this
-/// type existed: each value's text (value_to_text) followed by '\x1f'.
-///
-/// Two keys are equal exactly when those texts are: a single value whose text is the
-/// canonical decimal form of an int64 (an integer, or the text "7" of a text column, or the
-/// double 7.0) is held as that integer, so session.get<M>(7) and session.get<M>("7") still find
-/// the same object, as they did when every key was text. A composite key's text contains
-/// '\x1f' between values, so it is never an integer's.
-///
-/// 16 bytes (it is in every object and in every identity map slot): the integer, and a pointer
-/// that is null (no identity), the address of `integer_mark_` (an integer key) or the key's
-/// text, owned.
-class IdentityKey {
- public:
-  IdentityKey() = default;
-  explicit IdentityKey(std::int64_t n) : n_(n), text_(integer_mark()) {}
-  /// From the key's text (values joined as described above); an integer's text becomes it.
-  explicit IdentityKey(std::string text) {
-    std::int64_t n;
-    if (integer_text(text, n)) {
-      n_ = n, text_ = integer_mark();
-    } else if (!text.empty()) {
-      text_ = new std::string(std::move(text));
-    }
-  }
-  IdentityKey(const IdentityKey& o) : n_(o.n_), text_(o.owns() ? new std::string(*o.text_) : o.text_) {}
-  /// A moved-from key is empty.
-  IdentityKey(IdentityKey&& o) noexcept : n_(o.n_), text_(std::exchange(o.text_, nullptr)) {}
-  IdentityKey& operator=(const IdentityKey& o) {
-    if (this != &o) {
-      const std::string* t = o.owns() ? new std::string(*o.text_) : o.text_;
-      release(), n_ = o.n_, text_ = t;
-    }
-    return *this;
-  }
-  IdentityKey& operator=(IdentityKey&& o) noexcept {
-    if (this != &o) release(), n_ = o.n_, text_ = std::exchange(o.text_, nullptr);
-    return *this;
-  }
-  ~IdentityKey() { release(); }
-
-  /// No identity (transient or pending object).
-  bool empty() const { return text_ == nullptr; }
-  void clear() { release(), n_ = 0; }
-  /// The key as text, each value then '\x1f' (messages, keys across models).
-  std::string str() const {
-    if (!is_integer()) return text_ ? *text_ : std::string();
-    char buf[24];
-    auto r = std::to_chars(buf, buf + 20, n_);
-    *r.ptr++ = '\x1f';
-    return std::string(buf, r.ptr);
-  }
-  /// Whether it is held as an integer, and that integer.
-  ///@{
-  bool is_integer() const { return text_ == integer_mark(); }
-  std::int64_t integer() const { return n_; }
-  ///@}
-  std::size_t hash() const noexcept {
-    return is_integer() ? std::hash<std::int64_t>{}(n_) : text_ ? std::hash<std::string>{}(*text_) : 0;
-  }
-  friend bool operator==(const IdentityKey& a, const IdentityKey& b) {
-    if (a.text_ == b.text_) return !a.is_integer() || a.n_ == b.n_;  // both empty, both integers, or one key
-    return a.owns() && b.owns() && *a.text_ == *b.text_;
-  }
-
- private:
-  /// Whether `t` is "<canonical int64>\x1f", as value_to_text writes an integer (no '+', no
-  /// leading zeros, no "-0"): only then were the two forms equal as text.
-  static bool integer_text(const std::string& t, std::int64_t& n) {
-    if (t.size() < 2 || t.size() > 21 || t.back() != '\x1f') return false;
-    const char* end = t.data() + t.size() - 1;
-    auto r = std::from_chars(t.data(), end, n);
-    if (r.ec != std::errc() || r.ptr != end) return false;
-    char buf[24];
-    auto w = std::to_chars(buf, buf + 20, n);
-    return static_cast<std::size_t>(w.ptr - buf) == t.size() - 1;  // same digits, so canonical
-  }
-  static const std::string* integer_mark() { return reinterpret_cast<const std::string*>(&integer_mark_); }
-  bool owns() const { return text_ && !is_integer(); }
-  // Kept apart so that release(), run on every move and slot of the identity map, stays a
-  // compare the compiler inlines (integer keys own nothing).
-  static void delete_text(const std::string* t) noexcept { delete t; }
-  void release() noexcept {
-    if (owns()) delete_text(text_);
-    text_ = nullptr;
-  }
-
-  static constexpr std::max_align_t integer_mark_{};  // only its address is used
-  std::int64_t n_ = 0;
-  const std::string* text_ = nullptr;
-};
-struct IdentityKeyHash {
-  std::size_t operator()(const IdentityKey& k) const noexcept { return k.hash(); }
-};
-
-struct InstanceBase;
-
-/// One model's objects by key: an open-addressing table (linear probing, at most 3/4 full) of
-/// {key, object} slots, 32 bytes each, in one array. It replaced an std::unordered_map, whose
-/// node per object (a malloc at load, a free at close) and 48-byte key were a fifth of loading
-/// an object (callgrind, note-obj). The subset of unordered_map's interface the Session uses;
-/// unlike it, an insertion may move every slot (iterators and references to slots last until
-/// the next insertion or erase). A slot whose key is empty is free: keys in the map never are.
-class IdentityMap {
- public:
-  using value_type = std::pair<IdentityKey, std::shared_ptr<InstanceBase>>;
-  template <class V>
-  class basic_iterator {
-   public:
-    basic_iterator() = default;
-    basic_iterator(V* p, V* end) : p_(p), end_(end) { skip(); }
-    V& operator*() const { return *p_; }
-    V* operator->() const { return p_; }
-    basic_iterator& operator++() {
-      ++p_, skip();
-      return *this;
-    }
-    friend bool operator==(const basic_iterator& a, const basic_iterator& b) { return a.p_ == b.p_; }
-    operator basic_iterator<const V>() const
-      requires(!std::is_const_v<V>)
-    {
-      return {p_, end_};
-    }
-
-   private:
-    friend class IdentityMap;
-    void skip() {
-      while (p_ != end_ && p_->first.empty()) ++p_;
-    }
-    V* p_ = nullptr;
-    V* end_ = nullptr;
-  };
-  using iterator = basic_iterator<value_type>;
-  using const_iterator = basic_iterator<const value_type>;
-
-  IdentityMap() = default;
-  IdentityMap(IdentityMap&&) noexcept = default;
-  IdentityMap& operator=(IdentityMap&&) noexcept = default;
-
-  iterator begin() { return {slots_.get(), slots_.get() + cap_}; }
-  iterator end() { return {slots_.get() + cap_, slots_.get() + cap_}; }
-  const_iterator begin() const { return {slots_.get(), slots_.get() + cap_}; }
-  const_iterator end() const { return {slots_.get() + cap_, slots_.get() + cap_}; }
-  std::size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
-
-  iterator find(const IdentityKey& k) {
-    if (size_ == 0) return end();
-    for (std::size_t i = home(k);; i = (i + 1) & (cap_ - 1)) {
-      auto& s = slots_[i];
-      if (s.first.empty()) return end();
-      if (s.first == k) return at(i);
-    }
-  }
-  const_iterator find(const IdentityKey& k) const { return const_cast<IdentityMap*>(this)->find(k); }
-  /// The slot of `k`, made (with no object) when absent; true when made.
-  std::pair<iterator, bool> try_emplace(IdentityKey k) {
-    if (k.empty()) throw Error("[athanor.orm.internal] an object without a primary key cannot enter the identity map");
-    if ((size_ + 1) * 4 > cap_ * 3) rehash(cap_ ? cap_ * 2 : 16);
-    for (std::size_t i = home(k);; i = (i + 1) & (cap_ - 1)) {
-      auto& s = slots_[i];
-      if (s.first.empty()) {
-        s.first = std::move(k), ++size_;
-        return {at(i), true};
-      }
-      if (s.first == k) return {at(i), false};
-    }
-  }
-  std::shared_ptr<InstanceBase>& operator[](const IdentityKey& k) { return try_emplace(k).first->second; }
-  std::size_t erase(const IdentityKey& k) {
-    auto it = find(k);
-    if (it == end()) return 0;
-    erase(it);
-    return 1;
-  }
-  /// Removes the slot; the object it held is let go after the table is consistent again (its
-  /// destruction may run any code).
-  void erase(iterator it) {
-    std::size_t i = static_cast<std::size_t>(it.p_ - slots_.get());
-    value_type gone = std::move(slots_[i]);
-    // Backward shift: later slots of the same probe run move up into the hole, so that lookups
-    // never need tombstones.
-    for (std::size_t j = (i + 1) & (cap_ - 1); !slots_[j].first.empty(); j = (j + 1) & (cap_ - 1)) {
-      std::size_t h = home(slots_[j].first);
-      if (((j - h) & (cap_ - 1)) >= ((j - i) & (cap_ - 1))) slots_[i] = std::move(slots_[j]), i = j;
-    }
-    slots_[i] = value_type();
-    --size_;
-  }
-  /// Room for `n` objects without another rehash.
-  void reserve(std::size_t n) {
-    std::size_t cap = cap_ ? cap_ : 16;
-    while (n * 4 > cap * 3) cap *= 2;
-    if (cap != cap_) rehash(cap);
-  }
-  void clear() {
-    slots_.reset(), cap_ = 0, size_ = 0;
-  }
-
- private:
-  iterator at(std::size_t i) { return {slots_.get() + i, slots_.get() + cap_}; }
-  /// Fibonacci hashing: the top bits of hash × 2^64/φ, so that consecutive integer keys spread
-  /// evenly and keys that differ only in high bits (multiples of 2^k) still do.
-  std::size_t home(const IdentityKey& k) const {
-    return static_cast<std::size_t>((static_cast<std::uint64_t>(k.hash()) * 0x9E3779B97F4A7C15ull) >> shift_);
-  }
-  void rehash(std::size_t cap) {
-    auto old = std::move(slots_);
-    std::size_t old_cap = cap_;
-    slots_ = std::make_unique<value_type[]>(cap), cap_ = cap;
-    shift_ = 64;
-    for (std::size_t c = cap; c > 1; c >>= 1) --shift_;
-    for (std::size_t o = 0; o < old_cap; ++o) {
-      if (old[o].first.empty()) continue;
-      std::size_t i = home(old[o].first);
-      while (!slots_[i].first.empty()) i = (i + 1) & (cap_ - 1);
-      slots_[i] = std::move(old[o]);
-    }
-  }
-
-  std::unique_ptr<value_type[]> slots_;
-  std::size_t cap_ = 0;
-  std::size_t size_ = 0;
-  unsigned shift_ = 64;
-};
 
 /// What the Session tracks of one object; the object itself is in Instance<M>.
 struct InstanceBase : std::enable_shared_from_this<InstanceBase> {

@@ -30,8 +30,9 @@ struct RelInfo {
   const ModelOps& (*target)() = nullptr;
   const ModelOps& (*secondary)() = nullptr;  ///< many-to-many: the association model
   RelationBase& (*member)(InstanceBase&) = nullptr;
-  /// Sets loaded results (no cascades).
-  void (*set)(RelationBase&, std::vector<std::shared_ptr<InstanceBase>>) = nullptr;
+  /// Sets loaded results (no cascades). The items are moved out of the vector, which is left
+  /// empty with its capacity: a lazy load hands over the same vector each time (no malloc).
+  void (*set)(RelationBase&, std::vector<std::shared_ptr<InstanceBase>>&&) = nullptr;
   /// The in-memory side of back_populates: add (or set) / remove without cascades.
   void (*link)(RelationBase&, const std::shared_ptr<InstanceBase>&) = nullptr;
   void (*unlink)(RelationBase&, const std::shared_ptr<InstanceBase>&) = nullptr;

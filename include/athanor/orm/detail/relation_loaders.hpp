@@ -49,8 +49,11 @@ ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
     info.set(r, {});  // no rows can point at an object not yet in the database
     return;
   }
-  std::vector<Value> key;
-  key.reserve(info.local.size());
+  // The key and the loaded objects go in vectors the Session keeps: no malloc for them, nor
+  // for the growth of the list row by row, per lazy load (issue 14).
+  Spare<Value> key_spare(spare_values);
+  Spare<std::shared_ptr<InstanceBase>> out_spare(spare_objects);
+  std::vector<Value>& key = *key_spare;
   for (auto c : info.local) key.push_back(owner.ops->get(owner, c));
   if (std::any_of(key.begin(), key.end(), [](const Value& v) { return v.is_null(); })) {
     info.set(r, {});
@@ -93,7 +96,7 @@ ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
     return Compiler(engine.dialect()).compile(stmt.node());
   });
   const Compiled& sql = *cached;
-  std::vector<std::shared_ptr<InstanceBase>> out;
+  std::vector<std::shared_ptr<InstanceBase>>& out = *out_spare;
   auto& map = identity[&target];
   read_impl().execute_typed(sql, key, [&](driver::Statement& st) { out.push_back(load_instance(map, target, st)); });
   if (sorts_in_memory(target)) key_order(out);
@@ -201,6 +204,7 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
   if (!std::is_sorted(found.begin(), found.end(), by_key)) std::stable_sort(found.begin(), found.end(), by_key);
   bool sort = sorts_in_memory(target);
   std::size_t f = 0;
+  std::vector<std::shared_ptr<InstanceBase>> got;  // one key's objects; set() leaves it empty with its storage
   for (std::size_t w = 0; w < waiting.size();) {
     const IdentityKey& key = waiting[w].key;
     std::size_t w_end = w + 1;
@@ -208,12 +212,12 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
     while (f < found.size() && key_less(found[f].key, key)) ++f;  // a row no owner waits for
     std::size_t f_end = f;
     while (f_end < found.size() && found[f_end].key == key) ++f_end;
-    std::vector<std::shared_ptr<InstanceBase>> got;
+    got.clear();
     got.reserve(f_end - f);
     for (; f < f_end; ++f) got.push_back(std::move(found[f].object));
     if (sort) key_order(got);
     if (want_children) children.insert(children.end(), got.begin(), got.end());
-    for (; w + 1 < w_end; ++w) info.set(info.member(*waiting[w].owner), got);
+    for (; w + 1 < w_end; ++w) info.set(info.member(*waiting[w].owner), std::vector<std::shared_ptr<InstanceBase>>(got));
     info.set(info.member(*waiting[w].owner), std::move(got));  // the last owner of the key takes the list
     w = w_end;
   }

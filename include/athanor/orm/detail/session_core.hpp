@@ -59,6 +59,27 @@ ObjectQuery object_query(const S& s) {
           [](const void* p, Collected& out) { static_cast<const S*>(p)->collect(out); }};
 }
 
+/// One use of a vector that the Session keeps for its capacity: a vector per get() or lazy
+/// load was a malloc and a free each (and a lazy load's list grew row by row). Taken out of
+/// its place for the scope (so that a nested use, as a lazy load inside an autoflush, takes
+/// another) and given back emptied, unless it grew large (one large load keeps no memory).
+template <class T>
+class Spare {
+ public:
+  explicit Spare(std::vector<T>& home) : home_(home), v_(std::move(home)) { v_.clear(); }
+  Spare(const Spare&) = delete;
+  Spare& operator=(const Spare&) = delete;
+  ~Spare() {
+    v_.clear();
+    if (v_.capacity() <= 256 && v_.capacity() > home_.capacity()) home_ = std::move(v_);
+  }
+  std::vector<T>& operator*() { return v_; }
+
+ private:
+  std::vector<T>& home_;
+  std::vector<T> v_;
+};
+
 struct SessionCore : std::enable_shared_from_this<SessionCore> {
   SessionCore(Engine e, SessionOptions o) : engine(std::move(e)), options(o) {}
   /// Defined once (orm/detail/object_loading.hpp, issue 17): the destruction of every member below was
@@ -139,6 +160,12 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
                                                       bool want_children = true);
   void apply_loader(const std::vector<std::shared_ptr<InstanceBase>>& owners, const ModelOps& ops, const LoadOption& option,
                     std::size_t depth);
+  /// Session::get(): the object with primary key values `pk`, from the identity map (refreshed
+  /// when expired), else after an autoflush, else by one SELECT; null when there is no row.
+  std::shared_ptr<InstanceBase> get(const ModelOps& ops, const std::vector<Value>& pk);
+  /// Vectors kept between get()s and lazy loads for their capacity (see Spare).
+  std::vector<Value> spare_values;
+  std::vector<std::shared_ptr<InstanceBase>> spare_objects;
   /// The objects of a `select<M>()`, one per row through the identity map, with its loader options applied.
   std::vector<std::shared_ptr<InstanceBase>> load_objects(const ModelOps& ops, const ObjectQuery& q);
   /// load_objects with a joinedload: the relationship's table LEFT OUTER JOINed, owners de-duplicated.
@@ -211,6 +238,8 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   void flush_deletes();
   /// SELECT of one object's row by primary key into `i`.
   void refresh(InstanceBase& i);
+  /// refresh()'s and get()'s SELECT of one row of `ops` by primary key.
+  const Compiled& refresh_statement(const ModelOps& ops);
   void expire_all() {
     for (auto& [ops, map] : identity)
       for (auto& [key, i] : map) i->expired = true;

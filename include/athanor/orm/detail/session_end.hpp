@@ -10,9 +10,8 @@
 namespace athanor::orm::detail {
 
 #if ATHANOR_DEFINITIONS
-ATHANOR_DECL void SessionCore::refresh(InstanceBase& i) {
-  check_usable();
-  auto* ops = i.ops;
+ATHANOR_DECL const Compiled& SessionCore::refresh_statement(const ModelOps& m) {
+  auto* ops = &m;
   // get() runs this once per object: the last model's SQL is kept at hand, so that a run of
   // lookups does not build and hash the statement's name each time.
   if (refresh_sql.first != ops) {
@@ -21,7 +20,13 @@ ATHANOR_DECL void SessionCore::refresh(InstanceBase& i) {
                      return Compiler(engine.dialect()).compile(athanor::select(ops->info->table).where(pk_condition(*ops, b)).node());
                    })};
   }
-  const Compiled& sql = *refresh_sql.second;
+  return *refresh_sql.second;
+}
+
+ATHANOR_DECL void SessionCore::refresh(InstanceBase& i) {
+  check_usable();
+  auto* ops = i.ops;
+  const Compiled& sql = refresh_statement(*ops);
   std::vector<Value> values;
   values.reserve(ops->info->primary_key.size());
   for (auto k : ops->info->primary_key) values.push_back(ops->get(i, k));
