@@ -10,6 +10,7 @@
 
 #include <athanor/config.hpp>
 #include <athanor/core/column.hpp>
+#include <athanor/core/compiled.hpp>
 #include <athanor/core/error.hpp>
 #include <athanor/core/isolation.hpp>
 
@@ -19,6 +20,7 @@ class Compiler;
 namespace detail {
 struct ExprNode;
 struct InsertNode;
+struct StatementNode;
 }  // namespace detail
 
 /// What a dialect can do; tests ask for capabilities, never for database names.
@@ -166,6 +168,12 @@ class Dialect {
   /// What this flavour can do; the compiler and the ORM branch on it.
   const Capabilities& capabilities() const { return caps_; }
 
+  /// The SQL text and bound values of any statement node in this flavour (a Compiler does the
+  /// work). Virtual so that callers need the Dialect only: the compiler's code is compiled
+  /// where a dialect is constructed (create_engine; issue 17), not in every file that runs SQL.
+  /// **Example**: `engine.dialect().compile(select(users).node()).sql`
+  virtual ATHANOR_DECL Compiled compile(const detail::StatementNode& n) const;
+
   // --- hooks (defaults in ansi.hpp) ---
   /// Writes a quoted identifier; rejects a NUL byte, an empty name, or one longer than
   /// Capabilities::max_identifier_length (see check_identifier).
@@ -229,5 +237,9 @@ class Dialect {
 
 }  // namespace athanor
 
-// The hooks' default bodies (ansi.hpp) come with the compiler they call.
-#include <athanor/dialect/compiler.hpp>
+// The hooks' default bodies are in ansi.hpp, with the compiler they call: included by each
+// backend's dialect header (which constructs one), not here, so that a file that only runs SQL
+// through a Dialect& parses neither (issue 17). check_identifier, called without a compiler:
+#if ATHANOR_DEFINITIONS
+#include <athanor/dialect/impl/dialect.ipp>
+#endif

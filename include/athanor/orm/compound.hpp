@@ -239,7 +239,7 @@ class TypedCompound {
   std::shared_ptr<const Compiled> compiled(const Dialect& d) const { return detail::compiled_sql(*this, d); }
   Compiled compile(const Dialect& d) const {
     detail::Builder b;
-    return Compiler(d).compile(to_core(b).node());
+    return d.compile(to_core(b).node());
   }
   ///@}
   /// Runs on a connection: every row as a `result_type`.

@@ -207,7 +207,7 @@ ATHANOR_DECL void SessionCore::flush_inserts() {
             for (auto k : cols) row.emplace_back(t.columns[k].name, b.bind(Value()));
           auto stmt = athanor::insert(table).values_list(rows);
           if (returning) stmt = stmt.returning(table.unchecked_c(t.columns[*gen].name, t.columns[*gen].type));
-          return Compiler(engine.dialect()).compile(stmt.node());
+          return engine.dialect().compile(stmt.node());
         });
       };
       std::span<const Value> values(batch.values);
@@ -358,7 +358,7 @@ ATHANOR_DECL void SessionCore::flush_updates(const std::vector<InstanceBase*>& c
         if (version) v.emplace_back(t.columns[*version].name, b.bind(Value()));
         Expr cond = pk_condition(*ops, b);
         if (version) cond = cond && (table.unchecked_c(t.columns[*version].name) == b.bind(Value()));
-        return Compiler(dialect).compile(athanor::update(table).values(v).where(cond).node());
+        return dialect.compile(athanor::update(table).values(v).where(cond).node());
       });
     }
     for (auto k : changed) run.values.push_back(ops->get(*inst, k));
@@ -446,7 +446,7 @@ ATHANOR_DECL void SessionCore::flush_deletes() {
           Expr e = a.info->table.unchecked_c(a.table().columns[c].name) == b.bind(Value());
           cond = cond ? (cond && e) : e;
         }
-        return Compiler(engine.dialect()).compile(athanor::delete_(a.info->table).where(cond).node());
+        return engine.dialect().compile(athanor::delete_(a.info->table).where(cond).node());
       });
       values.clear();
       for (InstanceBase* inst : rows)
@@ -455,7 +455,7 @@ ATHANOR_DECL void SessionCore::flush_deletes() {
     }
     const Compiled& sql = flush_sql(*this, *ops, "D" + t.name, [&] {
       Builder b;
-      return Compiler(engine.dialect()).compile(athanor::delete_(ops->info->table).where(pk_condition(*ops, b)).node());
+      return engine.dialect().compile(athanor::delete_(ops->info->table).where(pk_condition(*ops, b)).node());
     });
     values.clear();
     for (InstanceBase* inst : rows)
@@ -477,7 +477,7 @@ ATHANOR_DECL void SessionCore::refresh(InstanceBase& i) {
   if (refresh_sql.first != ops) {
     refresh_sql = {ops, flush_slot(*this, *ops, "R" + ops->table().name, [&] {
                      Builder b;
-                     return Compiler(engine.dialect()).compile(athanor::select(ops->info->table).where(pk_condition(*ops, b)).node());
+                     return engine.dialect().compile(athanor::select(ops->info->table).where(pk_condition(*ops, b)).node());
                    })};
   }
   const Compiled& sql = *refresh_sql.second;
