@@ -157,7 +157,9 @@ struct Capabilities {
 /// The SQL flavour of one backend. Stateless after construction; shared by an Engine's connections.
 /// The out-of-line hooks are declared ATHANOR_DECL: header-only, they are `inline` here too, so
 /// the class has no key function and its vtable (with the SQL compiler it pulls in) is compiled
-/// only where a dialect is constructed, not in every file that includes this header.
+/// only where a dialect is constructed, not in every file that includes this header. Their
+/// bodies (ansi.hpp) come with each backend's dialect header, so a file that only calls a
+/// Dialect's virtual functions (compile(), quote()…) parses no compiler (issue 17).
 class Dialect {
  public:
   virtual ~Dialect() = default;
