@@ -15,7 +15,12 @@
 namespace athanor {
 
 #if ATHANOR_DEFINITIONS
-ATHANOR_DECL Compiled Dialect::compile(const detail::StatementNode& n) const { return Compiler(*this).compile(n); }
+ATHANOR_DECL Dialect::Dialect()
+    : compile_([](const Dialect& d, const detail::StatementNode& n) { return Compiler(d).compile(n); }) {}
+
+ATHANOR_DECL void Dialect::cast_type_name(std::string& out, const SqlType& t) const { type_name(out, t); }
+
+ATHANOR_DECL void Dialect::autoincrement_type(std::string& out, const SqlType& t) const { type_name(out, t); }
 
 ATHANOR_DECL void Dialect::quote(std::string& out, std::string_view ident) const {
   // Identifiers given at run time are quoted, never trusted: the quote character is

@@ -171,10 +171,11 @@ class Dialect {
   const Capabilities& capabilities() const { return caps_; }
 
   /// The SQL text and bound values of any statement node in this flavour (a Compiler does the
-  /// work). Virtual so that callers need the Dialect only: the compiler's code is compiled
-  /// where a dialect is constructed (create_engine; issue 17), not in every file that runs SQL.
+  /// work). Through a pointer that Dialect's constructor (dialect/ansi.hpp) sets, so that callers
+  /// need the Dialect only: the compiler's code is compiled where a dialect is constructed
+  /// (create_engine; issue 17), not in every file that runs SQL.
   /// **Example**: `engine.dialect().compile(select(users).node()).sql`
-  virtual ATHANOR_DECL Compiled compile(const detail::StatementNode& n) const;
+  Compiled compile(const detail::StatementNode& n) const { return compile_(*this, n); }
 
   // --- hooks (defaults in ansi.hpp) ---
   /// Writes a quoted identifier; rejects a NUL byte, an empty name, or one longer than
@@ -184,10 +185,10 @@ class Dialect {
   virtual void placeholder(std::string& out, std::size_t index) const { (void)index, out += '?'; }
   /// The DDL name of a type.
   virtual ATHANOR_DECL void type_name(std::string& out, const SqlType& t) const;
-  /// The type name inside CAST(… AS type).
-  virtual void cast_type_name(std::string& out, const SqlType& t) const { type_name(out, t); }
-  /// Type (and keywords) of an autoincrementing integer primary-key column.
-  virtual void autoincrement_type(std::string& out, const SqlType& t) const { type_name(out, t); }
+  /// The type name inside CAST(… AS type) (default: type_name).
+  virtual ATHANOR_DECL void cast_type_name(std::string& out, const SqlType& t) const;
+  /// Type (and keywords) of an autoincrementing integer primary-key column (default: type_name).
+  virtual ATHANOR_DECL void autoincrement_type(std::string& out, const SqlType& t) const;
   /// A literal in DDL (server defaults), where parameters cannot be bound.
   virtual ATHANOR_DECL void literal(std::string& out, const Value& v) const;
   /// ` LIMIT … OFFSET …`, either part absent when its Expr is empty.
@@ -234,7 +235,13 @@ class Dialect {
   ATHANOR_DECL void check_identifier(std::string_view ident) const;
 
  protected:
+  /// Sets compile()'s compiler. Defined with the hooks' default bodies (ansi.hpp), which each
+  /// backend's dialect header includes: only a file that constructs a dialect compiles the compiler.
+  ATHANOR_DECL Dialect();
   Capabilities caps_;  ///< Set by each backend's constructor, where it differs from the defaults.
+
+ private:
+  Compiled (*compile_)(const Dialect&, const detail::StatementNode&);
 };
 
 }  // namespace athanor
