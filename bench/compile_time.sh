@@ -15,7 +15,9 @@
 #   bench/compile_time.sh --check        # the regression guard (a meson test, suite compile-time, ~1 min):
 #                                        # fails when a file's CPU time, as a ratio to bench/compile/
 #                                        # baseline.cpp compiled in the same run, is > 1.3x the ratio
-#                                        # recorded in bench/compile_time.baseline
+#                                        # recorded in bench/compile_time.baseline, when the include-only
+#                                        # file defines an athanor function, or when models_only.cpp
+#                                        # parses a driver or the SQL compiler
 #   bench/compile_time.sh --record       # measures the same and writes bench/compile_time.baseline
 # Where the time goes (clang -ftime-trace, g++ -fdump-ipa-cgraph function bodies): bench/compile_trace.py.
 set -eu
@@ -82,6 +84,18 @@ blog_separate 1 examples/blog.cpp -DATHANOR_SEPARATE_COMPILATION"
       echo "$defined" | head -10
       exit 1
     fi
+  fi
+  # bench/compile/models_only.cpp (models over <athanor/orm.hpp>) parses no driver, no backend's
+  # dialect, no client library and not the SQL compiler, header-only with every backend on
+  # (issue 17): what the preprocessor opened, from g++ -H. test/check_layering.sh checks the same
+  # on the include lines of every configuration.
+  # shellcheck disable=SC2086
+  opened=$($CXX $cflags -H -fsyntax-only bench/compile/models_only.cpp 2>&1 >/dev/null | sed -n 's/^\.\.* //p' | sort -u)
+  heavy=$(echo "$opened" | grep -E 'athanor/(driver/(sqlite|postgresql|mysql)|driver/(detail|impl)/|dialect/(compiler|ansi|sqlite|postgresql|mysql)|engine/create_engine)|/(sqlite3\.h|mysql\.h|libpq-fe\.h)$|/pqxx/' || true)
+  if [ -n "$heavy" ]; then
+    echo "bench/compile/models_only.cpp parses a driver or the SQL compiler (<athanor/orm.hpp> must not):"
+    echo "$heavy" | head -10
+    exit 1
   fi
   base=$(best 3 bench/compile/baseline.cpp)
   echo "compiler: $($CXX --version | head -1) ($compiler); backends: SQLITE${backends:-}; CPU s = user + system, min of the runs"

@@ -4,7 +4,10 @@
 # place that picks a backend) — when a layer above driver/ includes a client library, when core/
 # includes a layer above it, or when driver/ includes a layer above it (engine/, orm/, …) or a
 # dialect: drivers sit below the engine, beside the dialects, and the URL they connect from
-# (driver/url.hpp) below both.
+# (driver/url.hpp) below both. And (issue 17) when <athanor/orm.hpp>'s include closure holds a
+# backend's driver or dialect, a client library or the SQL compiler: a file that declares models or
+# runs statements through a Session made elsewhere parses none of them; create_engine (engine/
+# create_engine.hpp, through <athanor/engine.hpp> or <athanor/athanor.hpp>) brings them in.
 inc=$1
 bad=$(grep -rniE 'sqlite|postgres|mysql|mariadb' "$inc/athanor/core" "$inc/athanor/orm" "$inc/athanor/engine" 2>/dev/null \
       | grep -vE '^[^:]+:[0-9]+:\s*(//|\*)' | grep -v 'engine/detail/connect.hpp')
@@ -15,4 +18,22 @@ bad=$(grep -rnE '#\s*include\s*<athanor/(dialect|driver|engine|orm|auth|migrate|
 if [ -n "$bad" ]; then echo "core/ includes a layer above it:"; echo "$bad"; exit 1; fi
 bad=$(grep -rnE '#\s*include\s*<athanor/(dialect|engine|orm|auth|migrate|cli)[/.]' "$inc/athanor/driver" 2>/dev/null)
 if [ -n "$bad" ]; then echo "driver/ includes the engine, a dialect or a layer above:"; echo "$bad"; exit 1; fi
+# The closure follows every #include <athanor/…> line, whatever #if surrounds it: a superset of
+# what any configuration includes (header-only with every backend on is the largest).
+closure() {
+  todo=$1 seen=
+  while [ -n "$todo" ]; do
+    set -- $todo; h=$1; shift; todo="$*"
+    case " $seen " in *" $h "*) continue ;; esac
+    seen="$seen $h"
+    [ -f "$inc/$h" ] || continue
+    todo="$todo $(sed -n 's|^[[:space:]]*#[[:space:]]*include[[:space:]]*<\(athanor/[^>]*\)>.*|\1|p' "$inc/$h" | tr '\n' ' ')"
+  done
+  echo $seen | tr ' ' '\n' | sort
+}
+orm=$(closure athanor/orm.hpp)
+bad=$(echo "$orm" | grep -E '^athanor/(driver/(sqlite|postgresql|mysql)|driver/(detail|impl)/|dialect/(compiler|ansi|sqlite|postgresql|mysql|portable_functions)|dialect/impl/compiler|engine/create_engine|engine/detail/(connect|queue_pool)\.hpp$)')
+if [ -n "$bad" ]; then echo "<athanor/orm.hpp> includes a driver, a backend's dialect or the SQL compiler (issue 17):"; echo "$bad"; exit 1; fi
+bad=$(for h in $orm; do grep -nE '#\s*include\s*<(sqlite3|pqxx|mysql|libpq)' "$inc/$h" /dev/null 2>/dev/null; done)
+if [ -n "$bad" ]; then echo "<athanor/orm.hpp> includes a client library (issue 17):"; echo "$bad"; exit 1; fi
 exit 0

@@ -1,7 +1,8 @@
-// athanor/engine.hpp — the engine layer: URL, Engine, pool, Connection, Transaction, Result.
+// athanor/engine.hpp — the engine layer: URL, Engine, create_engine, pool, Connection, Transaction, Result.
 #pragma once
 
 #include <athanor/engine/connection.hpp>
+#include <athanor/engine/create_engine.hpp>
 #include <athanor/engine/engine.hpp>
 #include <athanor/engine/pool.hpp>
 #include <athanor/engine/result.hpp>

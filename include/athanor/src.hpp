@@ -21,7 +21,6 @@
 #include <athanor/dialect/compiler_select.hpp>
 #include <athanor/dialect/compiler_dml.hpp>
 #include <athanor/engine/detail/connect.hpp>
-#include <athanor/engine/detail/connection_impl.hpp>
 #include <athanor/migrate/diff.hpp>
 #include <athanor/migrate/inspect.hpp>
 #include <athanor/migrate/codegen.hpp>

@@ -8,6 +8,7 @@
 #include <string>  // std::string
 #include <vector>  // std::vector
 
+#include <athanor/dialect/compiler.hpp>
 #include <athanor/dialect/dialect.hpp>
 #include <athanor/migrate/operations.hpp>
 

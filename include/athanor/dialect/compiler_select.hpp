@@ -6,6 +6,7 @@
 
 #include <algorithm>  // std::find, std::any_of, std::none_of
 #include <cctype>     // std::tolower
+#include <cmath>      // std::isfinite
 #include <string>     // std::string
 
 #include <athanor/config.hpp>

@@ -10,6 +10,7 @@
 
 #include <athanor/config.hpp>
 #include <athanor/core/column.hpp>
+#include <athanor/core/compiled.hpp>
 #include <athanor/core/error.hpp>
 #include <athanor/core/isolation.hpp>
 
@@ -19,6 +20,7 @@ class Compiler;
 namespace detail {
 struct ExprNode;
 struct InsertNode;
+struct StatementNode;
 }  // namespace detail
 
 /// What a dialect can do; tests ask for capabilities, never for database names.
@@ -160,7 +162,9 @@ struct Capabilities {
 /// The SQL flavour of one backend. Stateless after construction; shared by an Engine's connections.
 /// The out-of-line hooks are declared ATHANOR_DECL: header-only, they are `inline` here too, so
 /// the class has no key function and its vtable (with the SQL compiler it pulls in) is compiled
-/// only where a dialect is constructed, not in every file that includes this header.
+/// only where a dialect is constructed, not in every file that includes this header. Their
+/// bodies (ansi.hpp) come with each backend's dialect header, so a file that only calls a
+/// Dialect's virtual functions (compile(), quote()…) parses no compiler (issue 17).
 class Dialect {
  public:
   virtual ~Dialect() = default;
@@ -171,6 +175,13 @@ class Dialect {
   /// What this flavour can do; the compiler and the ORM branch on it.
   const Capabilities& capabilities() const { return caps_; }
 
+  /// The SQL text and bound values of any statement node in this flavour (a Compiler does the
+  /// work). Through a pointer that Dialect's constructor (dialect/ansi.hpp) sets, so that callers
+  /// need the Dialect only: the compiler's code is compiled where a dialect is constructed
+  /// (create_engine; issue 17), not in every file that runs SQL.
+  /// **Example**: `engine.dialect().compile(select(users).node()).sql`
+  Compiled compile(const detail::StatementNode& n) const { return compile_(*this, n); }
+
   // --- hooks (defaults in ansi.hpp) ---
   /// Writes a quoted identifier; rejects a NUL byte, an empty name, or one longer than
   /// Capabilities::max_identifier_length (see check_identifier).
@@ -179,10 +190,10 @@ class Dialect {
   virtual void placeholder(std::string& out, std::size_t index) const { (void)index, out += '?'; }
   /// The DDL name of a type.
   virtual ATHANOR_DECL void type_name(std::string& out, const SqlType& t) const;
-  /// The type name inside CAST(… AS type).
-  virtual void cast_type_name(std::string& out, const SqlType& t) const { type_name(out, t); }
-  /// Type (and keywords) of an autoincrementing integer primary-key column.
-  virtual void autoincrement_type(std::string& out, const SqlType& t) const { type_name(out, t); }
+  /// The type name inside CAST(… AS type) (default: type_name).
+  virtual ATHANOR_DECL void cast_type_name(std::string& out, const SqlType& t) const;
+  /// Type (and keywords) of an autoincrementing integer primary-key column (default: type_name).
+  virtual ATHANOR_DECL void autoincrement_type(std::string& out, const SqlType& t) const;
   /// A literal in DDL (server defaults), where parameters cannot be bound.
   virtual ATHANOR_DECL void literal(std::string& out, const Value& v) const;
   /// ` LIMIT … OFFSET …`, either part absent when its Expr is empty.
@@ -229,10 +240,20 @@ class Dialect {
   ATHANOR_DECL void check_identifier(std::string_view ident) const;
 
  protected:
+  /// Sets compile()'s compiler. Defined with the hooks' default bodies (ansi.hpp), which each
+  /// backend's dialect header includes: only a file that constructs a dialect compiles the compiler.
+  ATHANOR_DECL Dialect();
   Capabilities caps_;  ///< Set by each backend's constructor, where it differs from the defaults.
+
+ private:
+  Compiled (*compile_)(const Dialect&, const detail::StatementNode&);
 };
 
 }  // namespace athanor
 
-// The hooks' default bodies (ansi.hpp) come with the compiler they call.
-#include <athanor/dialect/compiler.hpp>
+// The hooks' default bodies are in ansi.hpp, with the compiler they call: included by each
+// backend's dialect header (which constructs one), not here, so that a file that only runs SQL
+// through a Dialect& parses neither (issue 17). check_identifier, called without a compiler:
+#if ATHANOR_DEFINITIONS
+#include <athanor/dialect/impl/dialect.ipp>
+#endif

@@ -1,14 +1,16 @@
-// athanor/engine/engine.hpp — `Engine` and `create_engine`: the starting point, as in
-// SQLAlchemy. An Engine holds the URL, the dialect and the connection pool; it is cheap to
-// copy (copies share everything) and safe to use from many threads.
+// athanor/engine/engine.hpp — `Engine`, the starting point, as in SQLAlchemy. An Engine holds
+// the URL, the dialect and the connection pool; it is cheap to copy (copies share everything)
+// and safe to use from many threads. create_engine() is in engine/create_engine.hpp (with
+// <athanor/engine.hpp> and <athanor/athanor.hpp>): a file that only uses an Engine made
+// elsewhere (the ORM's Session) parses no driver and no dialect (issue 17).
 #pragma once
 
 #include <memory>  // std::shared_ptr
+#include <optional>  // std::optional
 #include <string>  // std::string
 
 #include <athanor/config.hpp>
 #include <athanor/engine/connection.hpp>
-#include <athanor/engine/detail/connect.hpp>
 
 namespace athanor {
 
@@ -54,41 +56,5 @@ class Engine {
   }
   std::shared_ptr<detail::EngineState> state_;
 };
-
-/// Creates an Engine from a URL (see URL). No connection is opened until one is needed,
-/// except for in-memory SQLite.
-ATHANOR_DECL Engine create_engine(std::string_view url, EngineOptions options = {});
-
-// Defined once with ATHANOR_SEPARATE_COMPILATION (issue 17): the URL parsing, the pool and its
-// factory's std::function were compiled in every file that made an Engine.
-#if ATHANOR_DEFINITIONS
-ATHANOR_DECL Engine create_engine(std::string_view url, EngineOptions options) {
-  auto s = std::make_shared<detail::EngineState>();
-  s->url = URL::parse(url);
-  s->dialect = &detail::dialect_for(s->url);
-  s->options = std::move(options);
-  if (auto level = s->url.option("isolation_level"); !level.empty()) {
-    auto parsed = parse_isolation_level(level);
-    if (s->options.isolation_level && *s->options.isolation_level != parsed) {
-      throw ArgumentError("[athanor.argument.isolation_level] the URL's isolation_level and EngineOptions::isolation_level differ");
-    }
-    s->options.isolation_level = parsed;
-  }
-  std::string session_sql;  // the engine's level, set on each new connection where the dialect does it so
-  if (auto level = s->options.isolation_level) {
-    (void)s->dialect->begin_statements(level);  // a level the backend cannot give fails here, not at first use
-    session_sql = s->dialect->connection_isolation_sql(*level);
-  }
-  bool shared = s->url.is_memory();
-  s->pool = std::make_unique<Pool>(
-      [u = s->url, session_sql] {
-        auto c = detail::connect(u);
-        if (!session_sql.empty()) c->exec(session_sql);
-        return c;
-      },
-      s->options.pool, shared);
-  return Engine(std::move(s));
-}
-#endif  // ATHANOR_DEFINITIONS
 
 }  // namespace athanor

@@ -4,15 +4,12 @@
 // the loop (detail::run_with_retries); drivers know nothing of it.
 #pragma once
 
-#include <algorithm>    // std::min
 #include <chrono>       // std::chrono::milliseconds
-#include <exception>    // std::exception_ptr
 #include <functional>   // std::function
 #include <optional>     // std::optional
-#include <random>       // std::minstd_rand
-#include <thread>       // std::this_thread::sleep_for
 #include <type_traits>  // std::is_void_v
 
+#include <athanor/config.hpp>
 #include <athanor/engine/engine.hpp>
 
 namespace athanor {
@@ -37,18 +34,11 @@ struct TransactionOptions {
 };
 
 namespace detail {
-/// The wait before retry `n` (1-based) of `o`.
-inline std::chrono::milliseconds retry_delay(const TransactionOptions& o, int n) {
-  auto cap = o.backoff;
-  for (int i = 1; i < n && cap < o.max_backoff; ++i)
-    cap *= 2;
-  cap = std::min(cap, o.max_backoff);
-  if (cap.count() <= 0)
-    return std::chrono::milliseconds(0);
-  thread_local std::minstd_rand rng{std::random_device{}()};
-  std::uniform_int_distribution<long long> half(0, cap.count() / 2);
-  return std::chrono::milliseconds(cap.count() - cap.count() / 2 + half(rng));
-}
+/// The wait before retry `n` (1-based) of `o` (random, see TransactionOptions::backoff).
+ATHANOR_DECL std::chrono::milliseconds retry_delay(const TransactionOptions& o, int n);
+/// Sleeps for retry_delay(o, n). Out of line with retry_delay, so that <random> and <thread>
+/// are parsed only where it is defined (engine/impl/retry.ipp; issue 17).
+ATHANOR_DECL void retry_pause(const TransactionOptions& o, int n);
 
 /// Runs `attempt()` (which begins, runs and commits one transaction, and rolls it back when
 /// it throws) until it returns, re-running it on the errors `o` names, at most o.retries times.
@@ -65,7 +55,7 @@ decltype(auto) run_with_retries(const TransactionOptions& o, A&& attempt) {
         throw;
       if (o.on_retry)
         o.on_retry(n, e);
-      std::this_thread::sleep_for(retry_delay(o, n));
+      retry_pause(o, n);
     }
   }
 }
@@ -97,3 +87,7 @@ decltype(auto) transaction(const Engine& engine, F&& f, const TransactionOptions
 }
 
 }  // namespace athanor
+
+#if ATHANOR_DEFINITIONS
+#include <athanor/engine/impl/retry.ipp>
+#endif

@@ -9,6 +9,7 @@
 #include <random>  // std::random_device
 #include <string>  // std::string
 
+#include <athanor/dialect/compiler.hpp>
 #include <athanor/migrate/detail/cpp_string.hpp>
 #include <athanor/migrate/diff.hpp>
 #include <athanor/migrate/revision.hpp>

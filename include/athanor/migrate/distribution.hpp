@@ -11,7 +11,7 @@
 #include <vector>  // std::vector
 
 #include <athanor/core/metadata.hpp>
-#include <athanor/dialect/dialect.hpp>
+#include <athanor/dialect/ansi.hpp>  // the hooks it calls (quote, type_name) with their bodies
 #include <athanor/core/error.hpp>
 
 namespace athanor {

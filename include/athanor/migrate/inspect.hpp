@@ -18,6 +18,7 @@
 #include <athanor/config.hpp>
 #include <athanor/core/table.hpp>
 #include <athanor/core/text.hpp>
+#include <athanor/dialect/compiler.hpp>
 #include <athanor/dialect/reflectors.hpp>
 #include <athanor/engine/engine.hpp>
 

@@ -251,7 +251,7 @@ class TypedCompound {
   }
   Compiled compile(const Dialect& d) const {
     detail::Builder b;
-    return Compiler(d).compile(to_core(b).node());
+    return d.compile(to_core(b).node());
   }
   ///@}
   /// Runs on a connection: every row as a `result_type`.

@@ -41,11 +41,11 @@ ATHANOR_DECL Compiled compile_dml(const Dialect& d, const Table& table, bool del
   if (delete_) {
     auto stmt = athanor::delete_(table);
     for (auto& w : where) stmt = stmt.where(w);
-    return Compiler(d).compile(stmt.node());
+    return d.compile(stmt.node());
   }
   auto stmt = athanor::update(table).values(sets);
   for (auto& w : where) stmt = stmt.where(w);
-  return Compiler(d).compile(stmt.node());
+  return d.compile(stmt.node());
 }
 #endif
 /// The same from a typed statement's parts, built by one compiled loop (see ExprStep): `sets`

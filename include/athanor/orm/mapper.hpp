@@ -3,7 +3,7 @@
 #pragma once
 
 #include <athanor/config.hpp>
-#include <athanor/dialect/compiler.hpp>
+#include <athanor/dialect/detail/autoincrement.hpp>
 #include <athanor/orm/detail/rel_info.hpp>
 #include <athanor/orm/model.hpp>
 
@@ -215,7 +215,7 @@ ATHANOR_DECL ModelInfo finish_model(std::shared_ptr<athanor::detail::TableData> 
       if (t->columns[i].name == name) info.primary_key.push_back(i);
   }
   for (std::size_t i = 0; i < t->columns.size(); ++i)
-    if (Compiler::is_autoincrement(*t, t->columns[i])) info.autoincrement = i;
+    if (athanor::detail::is_autoincrement(*t, t->columns[i])) info.autoincrement = i;
   return info;
 }
 #endif  // ATHANOR_DEFINITIONS

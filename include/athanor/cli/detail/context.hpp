@@ -18,7 +18,7 @@
 #include <vector>      // std::vector
 
 #include <athanor/cli/detail/args.hpp>
-#include <athanor/engine/engine.hpp>
+#include <athanor/engine/create_engine.hpp>
 #include <athanor/migrate/autogenerate.hpp>
 #include <athanor/migrate/codegen.hpp>
 #include <athanor/migrate/inspect.hpp>

@@ -1,219 +1,343 @@
-// athanor/engine/detail/connection_impl.hpp — the out-of-line parts of Connection and
-// Transaction: transactions and savepoints, executemany, create_all / drop_all.
+// athanor/engine/detail/connection_impl.hpp — `ConnectionImpl`, what a Connection holds: the
+// pooled driver connection, its transaction state, the statement being streamed, and the
+// execution paths (Core statements, typed statements, batches) the Connection and the ORM use.
 #pragma once
 
+#include <algorithm>  // std::find
+#include <cstdint>  // std::int64_t
+#include <memory>   // std::shared_ptr
+#include <mutex>    // std::unique_lock, std::recursive_mutex
+#include <optional> // std::optional
+#include <span>     // std::span
+#include <string>   // std::string
+#include <vector>   // std::vector
+
 #include <athanor/config.hpp>
-#include <athanor/engine/connection.hpp>
+#include <athanor/core/ddl.hpp>
+#include <athanor/core/text.hpp>
+#include <athanor/dialect/dialect.hpp>
+#include <athanor/engine/detail/coerce.hpp>
+#include <athanor/engine/detail/engine_state.hpp>
+#include <athanor/engine/result.hpp>
 
 namespace athanor {
 
-#if ATHANOR_DEFINITIONS
-ATHANOR_DECL std::int64_t detail::ConnectionImpl::execute_rows(const Compiled& c, const std::vector<Value>& slots,
-                                                      void (*on_row)(void*, driver::Statement&), void* ctx) {
-  bool in_order = binds_in_slot_order(c, slots.size());
-  std::vector<Value> reordered;
-  if (!in_order) reordered = placeholder_values(c, slots, 1);
-  const std::vector<Value>& values = in_order ? slots : reordered;
-  return executed(c.sql, values, [&](driver::Statement& st) {
-    while (st.next()) on_row(ctx, st);
-    return st.rows_affected();
-  });
-}
+namespace detail {
 
-ATHANOR_DECL std::shared_ptr<detail::OpenStream> detail::ConnectionImpl::open_stream(const Compiled& c, std::vector<Value> slots) {
-  check_idle();
-  auto s = std::make_shared<OpenStream>();
-  s->values = binds_in_slot_order(c, slots.size()) ? std::move(slots) : placeholder_values(c, slots, 1);
-  engine->echo(c.sql, s->values);
-  guard([&] {
-    auto& st = drv().prepare(c.sql);
-    try {
-      st.execute(s->values);
-    } catch (...) {
-      st.reset();
-      throw;
-    }
-    s->st = &st;
-  });
-  s->conn = this;
-  stream = s;
-  return s;
-}
+class ConnectionImpl;
+/// A typed statement whose rows are being read one by one (Stream): the connection keeps
+/// it until its last row is read or the Stream goes, and refuses other statements meanwhile.
+struct OpenStream {
+  ConnectionImpl* conn = nullptr;  ///< null once the stream has ended
+  driver::Statement* st = nullptr;
+  std::vector<Value> values;  ///< the bound values: the driver may point into them until reset
+  bool finished = false;      ///< the last row was read (as opposed to cut off by commit/rollback/close)
+  /// Moves to the next row; false after the last one (the connection is then free again).
+  ATHANOR_DECL bool next();
+};
 
-ATHANOR_DECL bool detail::OpenStream::next() {
-  if (!conn) {
-    if (finished) return false;
-    throw ArgumentError(
-        "[athanor.argument.stream_closed] the stream's connection was committed, rolled back or closed before its "
-        "last row was read");
-  }
-  bool more = false;
-  try {
-    more = conn->guard([&] { return st->next(); });
-  } catch (...) {
-    if (conn) conn->end_stream();
-    throw;
-  }
-  if (!more) {
-    finished = true;
-    conn->end_stream();  // the connection is free for the next statement at once
-  }
-  return more;
-}
+class ConnectionImpl {
+ public:
+  ConnectionImpl(std::shared_ptr<EngineState> e, Pool::Lease lease) : engine(std::move(e)), lease(std::move(lease)) {}
+  ~ConnectionImpl() { release(); }
 
-ATHANOR_DECL bool Transaction::is_active() const {
-  return c_ && c_->in_tx && c_->generation == generation_ && (level_ == 0 || c_->savepoints >= level_);
-}
-
-ATHANOR_DECL void Transaction::commit() {
-  if (!is_active()) throw ArgumentError("[athanor.argument.transaction] this transaction is no longer active");
-  if (level_ == 0) {
-    try {
-      c_->exec("COMMIT");
-    } catch (const TransactionConflict&) {
-      // The server answered: rolled back (a serialization check at COMMIT), a definite outcome.
-      throw;
-    } catch (const OperationalError& e) {
-      // The link went while COMMIT was under way: the server may have committed before it went
-      // (the answer was lost) or not. Only the data can tell; whoever retries must know.
-      if (!c_->broken) throw;
-      throw CommitResultUnknown(
-          "[athanor.operational.commit_unknown] the connection was lost during COMMIT: the transaction may or may not "
-          "have been stored (" + std::string(e.what()) + ")");
-    }
-    c_->end_transaction();
-  } else {
-    c_->exec("RELEASE SAVEPOINT athanor_sp_" + std::to_string(level_));
-    c_->savepoints = level_ - 1;
-  }
-  c_ = nullptr;
-}
-
-ATHANOR_DECL void Transaction::rollback() {
-  if (c_) c_->end_stream();  // a rollback cuts a stream short: its rows are the transaction's
-  if (!is_active()) {
-    c_ = nullptr;
-    return;
-  }
-  auto* c = std::exchange(c_, nullptr);
-  if (level_ == 0) {
-    c->end_transaction();
-  } else {
-    c->savepoints = level_ - 1;
-  }
-  // A lost link took the transaction and its savepoints with it (the server rolls back what
-  // a dead session left): nothing to send, and nothing to throw, as SQLAlchemy's rollback of
-  // an invalidated connection. The pool discards the connection when it comes back.
-  if (c->broken) return;
-  try {
-    c->exec(level_ == 0 ? std::string("ROLLBACK") : "ROLLBACK TO SAVEPOINT athanor_sp_" + std::to_string(level_));
-  } catch (const OperationalError&) {
-    if (!c->broken) throw;
-  }
-}
-
-ATHANOR_DECL Transaction Connection::begin_nested() {
-  if (!impl_->in_tx) {
-    impl_->begin_transaction();
-  }
-  std::size_t level = ++impl_->savepoints;
-  impl_->exec("SAVEPOINT athanor_sp_" + std::to_string(level));
-  return Transaction(impl_.get(), level, impl_->generation);
-}
-
-ATHANOR_DECL void Connection::commit() {
-  if (!impl_->in_tx) return;
-  Transaction(impl_.get(), 0, impl_->generation).commit();
-}
-
-ATHANOR_DECL void Connection::rollback() {
-  if (!impl_->in_tx) return;
-  Transaction(impl_.get(), 0, impl_->generation).rollback();
-}
-
-ATHANOR_DECL Result Connection::execute_many(const Insert& stmt, const std::vector<Params>& many) {
-  if (many.empty()) return Result(nullptr, {}, 0);
-  if (!stmt.node().rows.empty() || stmt.node().from_select) return run_many(*impl_->compiled(stmt.node()), many);
-  Values cols;
-  for (auto& [name, v] : many[0]) cols.emplace_back(name, bindparam(name));
-  // A default factory runs once per row (as in values_list), so its column becomes a
-  // parameter too, filled in for each set below.
-  std::vector<const ColumnDef*> factories;
-  for (auto& c : stmt.node().table->columns) {
-    bool given = std::any_of(many[0].begin(), many[0].end(), [&](auto& kv) { return kv.first == c.name; });
-    if (c.default_factory && !given) factories.push_back(&c), cols.emplace_back(c.name, bindparam(c.name));
-  }
-  auto full = stmt.values(cols);
-  // The SQL depends on the keys of the first set, so it is compiled here, not cached in `stmt`.
-  Compiled c = Compiler(*impl_->engine->dialect).compile(full.node());
-  for (auto& p : c.params) {
-    if (!p.name.empty()) p.required = true;
-  }
-  if (factories.empty()) return run_many(c, many);
-  std::vector<Params> filled = many;
-  for (auto& p : filled)
-    for (auto* f : factories) p.emplace_back(f->name, f->default_factory());
-  return run_many(c, filled);
-}
-
-ATHANOR_DECL Result Connection::run_many(const Compiled& c, const std::vector<Params>& many) {
-  if (many.size() == 1) return Result(nullptr, {}, impl_->run(c, many[0]).rowcount());
-  // The values of every set, in placeholder order, one set after the other.
-  std::vector<Value> values;
-  values.reserve(c.params.size() * many.size());
-  for (auto& params : many) impl_->append_params(c, params, values);
-  // A batch is all or nothing: outside a transaction it runs in one of its own. (Not on an
-  // in-memory database's shared connection while another holder has its transaction open.)
-  bool own = !impl_->in_tx && !(impl_->lease.shared_mutex && impl_->engine->pool->shared_owner() &&
-                                impl_->engine->pool->shared_owner() != impl_.get());
-  if (!own) return Result(nullptr, {}, impl_->execute_batch(c.sql, values, many.size()));
-  auto tx = begin();
-  auto total = impl_->execute_batch(c.sql, values, many.size());
-  tx.commit();
-  return Result(nullptr, {}, total);
-}
-
-ATHANOR_DECL bool Connection::has_table(const std::string& name) {
-  impl_->engine->dialect->check_identifier(name);  // a name the server cannot hold: the same error as create_all's
-  Compiled c;
-  c.kind = Compiled::Kind::text, c.sql = impl_->engine->dialect->has_table_sql();
-  c.params.push_back({"", Value(name)});
-  return !impl_->run(c, {}).empty();
-}
-
-ATHANOR_DECL void Connection::create_all(const MetaData& md, bool checkfirst) {
-  // Foreign keys into this MetaData name real columns: checked before any DDL runs
-  // (a table cannot check this itself, as its target may be declared after it).
-  for (auto* t : md.sorted_tables()) {
-    for (auto& fk : t->foreign_keys) {
-      auto* target = md.find(fk.ref_table);
-      for (auto& col : fk.ref_columns) {
-        if (target && !target->find(col)) {
-          throw ArgumentError("[athanor.argument.unknown_column] table " + target->name + " has no column '" + col +
-                              "' (foreign key of table " + t->name + ")");
-        }
+  void release() noexcept {
+    end_stream();
+    if (!lease.conn) return;
+    bool broken_now = broken;
+    if (in_tx && !broken_now) {
+      try {
+        exec("ROLLBACK");
+      } catch (...) {
+        broken_now = true;
       }
     }
+    end_transaction();
+    engine->pool->checkin(std::move(lease), broken_now);
+    lease = {};
   }
-  for (auto* t : md.sorted_tables()) {
-    if (checkfirst && has_table(t->name)) continue;
-    auto data = md.table_data(t->name);
-    execute(Ddl(detail::make_ddl(detail::DdlNode::Op::create_table, data, false)));
-    std::vector<Index> indexes = t->indexes;
-    for (auto& c : t->columns) {
-      if (c.index) indexes.push_back(Index{t->index_name({"", {c.name}, c.unique}), {c.name}, c.unique});
+  driver::Connection& drv() {
+    if (!lease.conn) throw ArgumentError("[athanor.argument.closed] the connection is closed");
+    return *lease.conn;
+  }
+  /// Runs a driver call; an OperationalError marks the connection broken for the pool, and
+  /// a dead link invalidates the pool's other connections to that server.
+  template <class F>
+  decltype(auto) guard(F&& f) {
+    std::unique_lock<std::recursive_mutex> lock;
+    if (lease.shared_mutex) lock = std::unique_lock(*lease.shared_mutex);
+    try {
+      return f();
+    } catch (const OperationalError&) {
+      if (!broken && !drv().ping()) broken = true, engine->pool->invalidate();
+      throw;
     }
-    for (auto& ix : indexes) execute(Ddl(detail::make_ddl(detail::DdlNode::Op::create_index, data, false, ix)));
   }
-}
-
-ATHANOR_DECL void Connection::drop_all(const MetaData& md, bool checkfirst) {
-  auto tables = md.sorted_tables();
-  for (auto it = tables.rbegin(); it != tables.rend(); ++it) {
-    execute(Ddl(detail::make_ddl(detail::DdlNode::Op::drop_table, md.table_data((*it)->name), checkfirst)));
+  void exec(std::string_view sql) {
+    check_idle();
+    engine->echo(sql, 0);
+    guard([&] { drv().exec(sql); });
   }
-}
+  /// BEGIN. On a connection the pool shares (in-memory SQLite) only one holder at a time
+  /// may have a transaction: a second one gets a clear error instead of the server's.
+  /// `level`: the transaction's isolation level; unset: the engine's (written into the BEGIN
+  /// where the dialect does not set it once per connection).
+  void begin_transaction(std::optional<IsolationLevel> level = {}) {
+    const Dialect& d = *engine->dialect;
+    if (auto e = engine->options.isolation_level) {
+      bool per_connection = !d.connection_isolation_sql(*e).empty();
+      if (!level && !per_connection) level = e;         // written into each BEGIN
+      if (level == e && per_connection) level.reset();  // the connection is at that level already
+    }
+    auto statements = d.begin_statements(level);  // an unsupported level throws here, before anything changes
+    if (lease.shared_mutex) {
+      if (engine->pool->shared_owner() && engine->pool->shared_owner() != this) {
+        throw ArgumentError(
+            "[athanor.argument.shared_connection] this in-memory database engine has a single connection and another "
+            "Connection or Session holds a transaction on it; commit or close that one first, or use a file database");
+      }
+      engine->pool->set_shared_owner(this);
+    }
+    for (auto& sql : statements) exec(sql);
+    in_tx = true;
+  }
+  /// Marks the transaction ended (after COMMIT or ROLLBACK).
+  void end_transaction() {
+    in_tx = false, savepoints = 0, ++generation;
+    if (lease.shared_mutex && engine->pool->shared_owner() == this) engine->pool->set_shared_owner(nullptr);
+  }
 
-#endif  // ATHANOR_DEFINITIONS
+  std::shared_ptr<const Compiled> compiled(const StatementNode& n) {
+    std::lock_guard lock(n.cache.mutex);
+    if (n.cache.dialect != engine->dialect) {
+      n.cache.compiled = std::make_shared<const Compiled>(engine->dialect->compile(n));
+      n.cache.dialect = engine->dialect;
+    }
+    return n.cache.compiled;
+  }
+
+  /// The typed path: binds `slots` by the compiled slot numbers, runs, and hands each row
+  /// to `on_row(driver::Statement&)` without building Rows. Returns the rows affected.
+  template <class F>
+  std::int64_t execute_typed(const Compiled& c, const std::vector<Value>& slots, F&& on_row) {
+    // One copy of the loop below for all callers (each typed statement type has its own
+    // row reader): the per-statement code stays a small thunk, which is most of what -O2
+    // spends its time on in a file with many typed statements.
+    using Fn = std::remove_reference_t<F>;
+    return execute_rows(c, slots, [](void* f, driver::Statement& st) { (*static_cast<Fn*>(f))(st); },
+                        const_cast<void*>(static_cast<const void*>(&on_row)));
+  }
+  /// Echoes `sql`, runs it with `values` on its prepared statement and returns `f(statement)`;
+  /// driver errors are translated and the statement is reset afterwards, whatever happens.
+  template <class F>
+  auto executed(const std::string& sql, const std::vector<Value>& values, F&& f) {
+    check_idle();
+    engine->echo(sql, values);
+    return prepared(sql, [&](driver::Statement& st) {
+      st.execute(values);
+      return f(st);
+    });
+  }
+  /// Returns `f(statement)` on `sql`'s prepared statement, driver errors translated and the
+  /// statement reset afterwards, whatever happens (executed() and the batches echo first).
+  template <class F>
+  auto prepared(const std::string& sql, F&& f) {
+    return guard([&] {
+      auto& st = drv().prepare(sql);
+      struct Reset {
+        driver::Statement& s;
+        ~Reset() { s.reset(); }
+      } reset{st};
+      return f(st);
+    });
+  }
+  /// Runs `c` once for each of `rows` rows of slot values (`slots`: rows × slot count, row
+  /// after row) as one driver batch (driver::Statement::execute_batch: a pipeline or bulk
+  /// execution where the backend has one). Returns the rows affected in all; result rows are
+  /// discarded.
+  std::int64_t execute_batch(const Compiled& c, const std::vector<Value>& slots, std::size_t rows) {
+    if (rows == 0) return 0;
+    if (binds_in_slot_order(c, slots.size() / rows)) return execute_batch(c.sql, slots, rows);
+    return execute_batch(c.sql, placeholder_values(c, slots, rows), rows);
+  }
+  /// The same, each result row (RETURNING) handed to `on_row(execution, statement)`, the
+  /// execution counted from 0; `slots` may hold more values than the `rows` rows used (the
+  /// first rows × width are). driver::Statement::execute_batch_rows: one pipeline on PostgreSQL.
+  template <class F>
+  std::int64_t execute_batch_rows(const Compiled& c, std::span<const Value> slots, std::size_t width, std::size_t rows,
+                                  F&& on_row) {
+    if (rows == 0) return 0;
+    std::vector<Value> reordered;
+    slots = slots.first(width * rows);
+    if (!binds_in_slot_order(c, width)) reordered = placeholder_values(c, slots, rows), slots = reordered;
+    check_idle();
+    if (engine->options.echo) {  // echo_batch shows the first row's values
+      std::size_t w = slots.size() / rows;
+      engine->echo_batch(c.sql, std::vector<Value>(slots.begin(), slots.begin() + static_cast<std::ptrdiff_t>(w)), w, rows);
+    }
+    using Fn = std::remove_reference_t<F>;
+    return prepared(c.sql, [&](driver::Statement& st) {
+      return st.execute_batch_rows(slots, rows, [](void* f, std::size_t e, driver::Statement& s) { (*static_cast<Fn*>(f))(e, s); },
+                                   const_cast<void*>(static_cast<const void*>(&on_row)));
+    });
+  }
+  /// Runs `c` once for each of `rows` rows of slot values (`slots`: rows × `width`, row after
+  /// row) on its prepared statement, one execution after the other, each echoed as a statement
+  /// of its own, and calls `after(execution, statement)` once each has run (its result rows,
+  /// if any, still to read). The flush's one-row INSERTs on SQLite, where a statement costs no
+  /// round trip: one prepare, one lock and one error guard for the run instead of one per row.
+  template <class F>
+  void execute_each(const Compiled& c, std::span<const Value> slots, std::size_t width, std::size_t rows, F&& after) {
+    if (rows == 0) return;
+    std::vector<Value> reordered;
+    slots = slots.first(width * rows);
+    if (!binds_in_slot_order(c, width)) reordered = placeholder_values(c, slots, rows), slots = reordered, width = c.params.size();
+    check_idle();
+    prepared(c.sql, [&](driver::Statement& st) {
+      for (std::size_t r = 0; r < rows; ++r) {
+        auto row = slots.subspan(r * width, width);
+        if (engine->options.echo) engine->echo(c.sql, std::vector<Value>(row.begin(), row.end()));
+        st.execute(row);
+        after(r, st);
+        st.reset();
+      }
+    });
+  }
+  /// Whether `c`'s placeholders take a row of `width` slot values in order: the usual case,
+  /// where the slots bind as they are, without copying each value (and each string).
+  static bool binds_in_slot_order(const Compiled& c, std::size_t width) {
+    bool in_order = c.params.size() == width;
+    for (std::size_t i = 0; in_order && i < c.params.size(); ++i) in_order = c.params[i].slot == static_cast<int>(i);
+    return in_order;
+  }
+  /// The values of `rows` rows of slot values (`slots`: row after row) in placeholder order.
+  static std::vector<Value> placeholder_values(const Compiled& c, std::span<const Value> slots, std::size_t rows) {
+    std::size_t width = rows ? slots.size() / rows : 0;
+    std::vector<Value> out;
+    out.reserve(c.params.size() * rows);
+    for (std::size_t r = 0; r < rows; ++r)
+      for (auto& p : c.params) out.push_back(p.slot >= 0 ? slots[r * width + static_cast<std::size_t>(p.slot)] : p.value);
+    return out;
+  }
+  /// Appends the values of `params` (names of bindparam/text parameters) in placeholder
+  /// order, a parameter not named there taking its own value; a required one missing throws.
+  static void append_params(const Compiled& c, const Params& params, std::vector<Value>& out) {
+    for (auto& p : c.params) {
+      const Value* v = &p.value;
+      bool found = false;
+      if (!p.name.empty()) {
+        for (auto& [name, value] : params)
+          if (name == p.name) v = &value, found = true;
+      }
+      if (p.required && !found) {
+        throw ArgumentError("[athanor.argument.missing_param] no value for the parameter :" + p.name);
+      }
+      out.push_back(*v);
+    }
+  }
+  /// The same with the values in placeholder order already.
+  std::int64_t execute_batch(const std::string& sql, const std::vector<Value>& values, std::size_t rows) {
+    check_idle();
+    engine->echo_batch(sql, values, rows ? values.size() / rows : 0, rows);
+    return prepared(sql, [&](driver::Statement& st) { return st.execute_batch(values, rows); });
+  }
+  /// Runs a typed statement and keeps it open for a Stream to read its rows one by one.
+  ATHANOR_DECL std::shared_ptr<OpenStream> open_stream(const Compiled& c, std::vector<Value> slots);
+  /// Ends the open stream, if any: frees its statement's rows (rolling back or closing the
+  /// connection does this first, so a stream never reads from a statement reset under it).
+  void end_stream() noexcept {
+    if (!stream) return;
+    auto s = std::move(stream);
+    s->conn = nullptr;
+    try {
+      std::unique_lock<std::recursive_mutex> lock;
+      if (lease.shared_mutex) lock = std::unique_lock(*lease.shared_mutex);
+      s->st->reset();
+    } catch (...) {  // a lost link: the pool discards the connection anyway
+      broken = true;
+    }
+  }
+  /// One statement at a time: while a stream reads from this connection's open statement,
+  /// another statement would reset it (the same SQL shares one prepared statement), or on
+  /// MariaDB run over its rows. SQLAlchemy's Session raises the same way for a busy cursor.
+  void check_idle() const {
+    if (stream) {
+      throw ArgumentError(
+          "[athanor.argument.stream_open] a stream is still reading rows on this connection; finish or leave its loop "
+          "before running another statement (or read all rows first with execute())");
+    }
+  }
+  /// execute_typed's loop, compiled once.
+  ATHANOR_DECL std::int64_t execute_rows(const Compiled& c, const std::vector<Value>& slots,
+                                         void (*on_row)(void*, driver::Statement&), void* ctx);
+
+  Result run(const Compiled& c, const Params& params) {
+    std::vector<Value> values;
+    values.reserve(c.params.size());
+    append_params(c, params, values);
+    return executed(c.sql, values, [&](driver::Statement& st) {
+      std::shared_ptr<const std::vector<std::string>> keys;
+      std::vector<Row> rows;
+      int n = st.column_count();
+      if (n > 0) {
+        auto k = std::make_shared<std::vector<std::string>>();
+        for (int i = 0; i < n; ++i) k->push_back(st.column_name(i));
+        keys = std::move(k);
+        bool typed = static_cast<int>(c.columns.size()) == n;
+        while (st.next()) {
+          std::vector<Value> row;
+          row.reserve(n);
+          for (int i = 0; i < n; ++i) {
+            row.push_back(st.value(i));
+            if (typed) coerce(row.back(), c.columns[i].second);
+          }
+          rows.emplace_back(keys, std::move(row));
+        }
+      }
+      Result r(c.implicit_returning ? nullptr : keys, c.implicit_returning ? std::vector<Row>{} : std::move(rows), st.rows_affected());
+      if (c.kind == Compiled::Kind::insert && c.table && c.single_row) {
+        r.set_inserted_primary_key(primary_key(c, rows, values));
+      }
+      return r;
+    });
+  }
+
+  std::vector<Value> primary_key(const Compiled& c, const std::vector<Row>& returned, const std::vector<Value>& bound) {
+    std::vector<Value> pk;
+    for (auto& name : c.table->primary_key) {
+      Value v;
+      auto it = std::find(c.insert_columns.begin(), c.insert_columns.end(), name);
+      if (it != c.insert_columns.end()) {
+        int p = c.insert_params[static_cast<std::size_t>(it - c.insert_columns.begin())];
+        if (p >= 0) v = bound[static_cast<std::size_t>(p)];
+      } else if (c.implicit_returning && !returned.empty()) {
+        v = returned[0][0];
+      } else {
+        v = Value(drv().last_insert_id());
+      }
+      pk.push_back(std::move(v));
+    }
+    return pk;
+  }
+
+  /// What prepared statements (orm/prepared.hpp) watch to know this object still exists: made
+  /// on the first prepare, gone with it (when its Connection is destroyed).
+  std::weak_ptr<const void> anchor() {
+    if (!anchor_) anchor_ = std::make_shared<const int>(0);
+    return anchor_;
+  }
+
+  std::shared_ptr<EngineState> engine;
+  Pool::Lease lease;
+  std::shared_ptr<const void> anchor_;  ///< see anchor()
+  std::shared_ptr<OpenStream> stream;  ///< the stream reading rows here, if any
+  bool broken = false;
+  bool in_tx = false;
+  std::size_t savepoints = 0;  ///< open savepoints
+  int generation = 0;          ///< bumped when the transaction ends
+  int savepoint_counter = 0;
+};
+
+}  // namespace detail
 
 }  // namespace athanor

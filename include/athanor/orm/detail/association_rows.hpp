@@ -38,7 +38,7 @@ ATHANOR_DECL void SessionCore::flush_links() {
           Values v;
           for (auto c : info.secondary_local) v.emplace_back(at.columns[c].name, b.bind(Value()));
           for (auto c : info.secondary_remote) v.emplace_back(at.columns[c].name, b.bind(Value()));
-          return Compiler(engine.dialect()).compile(athanor::insert(a.info->table).values(v).node());
+          return engine.dialect().compile(athanor::insert(a.info->table).values(v).node());
         }
         Expr cond;
         for (auto* cols : {&info.secondary_local, &info.secondary_remote}) {
@@ -47,7 +47,7 @@ ATHANOR_DECL void SessionCore::flush_links() {
             cond = cond ? (cond && e) : e;
           }
         }
-        return Compiler(engine.dialect()).compile(athanor::delete_(a.info->table).where(cond).node());
+        return engine.dialect().compile(athanor::delete_(a.info->table).where(cond).node());
       });
       std::vector<Value> values;
       for (auto c : info.local) values.push_back(l.owner->ops->get(*l.owner, c));

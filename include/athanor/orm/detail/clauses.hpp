@@ -5,7 +5,8 @@
 
 #include <array>  // std::array
 
-#include <athanor/dialect/compiler.hpp>
+#include <athanor/core/select.hpp>
+#include <athanor/dialect/dialect.hpp>
 #include <athanor/driver/driver.hpp>
 #include <athanor/orm/detail/compile_cache.hpp>
 #include <athanor/orm/detail/members.hpp>
@@ -46,7 +47,7 @@ ATHANOR_DECL athanor::Select build_select(Builder& b, ColumnsStep cols, const Se
 ATHANOR_DECL Compiled compile_select(const Dialect& d, ColumnsStep cols, const SelectStep* steps, const void* const* parts,
                                      std::size_t n) {
   Builder b;
-  return Compiler(d).compile(build_select(b, cols, steps, parts, n).node());
+  return d.compile(build_select(b, cols, steps, parts, n).node());
 }
 #endif
 

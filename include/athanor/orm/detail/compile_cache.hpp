@@ -8,7 +8,8 @@
 #include <mutex>   // std::mutex
 
 #include <athanor/config.hpp>
-#include <athanor/dialect/compiler.hpp>
+#include <athanor/core/select.hpp>
+#include <athanor/dialect/dialect.hpp>
 #include <athanor/orm/expr.hpp>  // Collected
 
 namespace athanor::orm::detail {

@@ -79,7 +79,7 @@ ATHANOR_DECL void SessionCore::flush_deletes() {
           Expr e = a.info->table.unchecked_c(a.table().columns[c].name) == b.bind(Value());
           cond = cond ? (cond && e) : e;
         }
-        return Compiler(engine.dialect()).compile(athanor::delete_(a.info->table).where(cond).node());
+        return engine.dialect().compile(athanor::delete_(a.info->table).where(cond).node());
       });
       values.clear();
       for (InstanceBase* inst : rows)
@@ -88,7 +88,7 @@ ATHANOR_DECL void SessionCore::flush_deletes() {
     }
     const Compiled& sql = flush_sql(*this, *ops, "D" + t.name, [&] {
       Builder b;
-      return Compiler(engine.dialect()).compile(athanor::delete_(ops->info->table).where(pk_condition(*ops, b)).node());
+      return engine.dialect().compile(athanor::delete_(ops->info->table).where(pk_condition(*ops, b)).node());
     });
     values.clear();
     for (InstanceBase* inst : rows)

@@ -136,7 +136,7 @@ ATHANOR_DECL void SessionCore::flush_inserts() {
             for (auto k : cols) row.emplace_back(t.columns[k].name, b.bind(Value()));
           auto stmt = athanor::insert(table).values_list(rows);
           if (returning) stmt = stmt.returning(table.unchecked_c(t.columns[*gen].name, t.columns[*gen].type));
-          return Compiler(engine.dialect()).compile(stmt.node());
+          return engine.dialect().compile(stmt.node());
         });
       };
       std::span<const Value> values(batch.values);

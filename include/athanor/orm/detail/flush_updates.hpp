@@ -69,7 +69,7 @@ ATHANOR_DECL void SessionCore::flush_updates(const std::vector<InstanceBase*>& c
         if (version) v.emplace_back(t.columns[*version].name, b.bind(Value()));
         Expr cond = pk_condition(*ops, b);
         if (version) cond = cond && (table.unchecked_c(t.columns[*version].name) == b.bind(Value()));
-        return Compiler(dialect).compile(athanor::update(table).values(v).where(cond).node());
+        return dialect.compile(athanor::update(table).values(v).where(cond).node());
       });
     }
     for (auto k : changed) run.values.push_back(ops->get(*inst, k));

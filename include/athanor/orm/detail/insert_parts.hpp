@@ -7,6 +7,7 @@
 #include <optional>  // std::optional
 
 #include <athanor/core/dml.hpp>
+#include <athanor/dialect/excluded.hpp>
 #include <athanor/orm/detail/clauses.hpp>
 
 namespace athanor::orm::detail {
@@ -118,7 +119,7 @@ ATHANOR_DECL Compiled compile_insert(const Dialect& d, const Table& t, const Ins
   if (p.upsert) stmt = stmt.on_conflict_do_update(p.conflict, p.set);
   if (p.returning_all) stmt = stmt.returning(*p.returning_all);
   for (auto& e : p.returning) stmt = stmt.returning(e);
-  return Compiler(d).compile(stmt.node());
+  return d.compile(stmt.node());
 }
 ATHANOR_DECL std::vector<const ColumnDef*> defaulted_columns(const Table& t, std::initializer_list<const char*> given) {
   std::vector<const ColumnDef*> out;

@@ -74,7 +74,7 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::load_joined
   const ModelOps& target = info->target();
   const Compiled& sql = statement(std::string("J") + q.type.name() + "." + info->name, [&] {
     Builder b;
-    return Compiler(engine.dialect()).compile(joined_query(ops, q, *info, b).node());
+    return engine.dialect().compile(joined_query(ops, q, *info, b).node());
   });
   Collected values;
   q.collect(q.stmt, values);

@@ -84,7 +84,7 @@ ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
       auto stmt = athanor::select(target.info->table).join(a.info->table, m2m_join(info)).where(cond);
       if (!sorts_in_memory(target))
         for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
-      return Compiler(engine.dialect()).compile(stmt.node());
+      return engine.dialect().compile(stmt.node());
     }
     for (auto c : info.remote) {
       Expr e = target.info->table.unchecked_c(t.columns[c].name, t.columns[c].type) == b.bind(Value());
@@ -93,7 +93,7 @@ ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
     auto stmt = athanor::select(target.info->table).where(cond);
     if (!sorts_in_memory(target))
       for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
-    return Compiler(engine.dialect()).compile(stmt.node());
+    return engine.dialect().compile(stmt.node());
   });
   const Compiled& sql = *cached;
   std::vector<std::shared_ptr<InstanceBase>>& out = *out_spare;
@@ -178,7 +178,7 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
     stmt = stmt.where(in);
     if (!sorts_in_memory(target))
       for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
-    return Compiler(engine.dialect()).compile(stmt.node());
+    return engine.dialect().compile(stmt.node());
   });
   struct Found {
     IdentityKey key;  ///< the owner's key the row names

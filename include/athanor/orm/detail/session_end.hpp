@@ -17,7 +17,7 @@ ATHANOR_DECL const Compiled& SessionCore::refresh_statement(const ModelOps& m) {
   if (refresh_sql.first != ops) {
     refresh_sql = {ops, flush_slot(*this, *ops, "R" + ops->table().name, [&] {
                      Builder b;
-                     return Compiler(engine.dialect()).compile(athanor::select(ops->info->table).where(pk_condition(*ops, b)).node());
+                     return engine.dialect().compile(athanor::select(ops->info->table).where(pk_condition(*ops, b)).node());
                    })};
   }
   return *refresh_sql.second;

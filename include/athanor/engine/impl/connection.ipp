@@ -1,0 +1,216 @@
+// athanor/engine/impl/connection.ipp — the out-of-line parts of Connection, ConnectionImpl and
+// Transaction: transactions and savepoints, executemany, create_all / drop_all; where
+// ATHANOR_DEFINITIONS is set (engine/connection.hpp includes it).
+#pragma once
+
+#include <athanor/engine/connection.hpp>
+
+namespace athanor {
+
+ATHANOR_DECL std::int64_t detail::ConnectionImpl::execute_rows(const Compiled& c, const std::vector<Value>& slots,
+                                                      void (*on_row)(void*, driver::Statement&), void* ctx) {
+  bool in_order = binds_in_slot_order(c, slots.size());
+  std::vector<Value> reordered;
+  if (!in_order) reordered = placeholder_values(c, slots, 1);
+  const std::vector<Value>& values = in_order ? slots : reordered;
+  return executed(c.sql, values, [&](driver::Statement& st) {
+    while (st.next()) on_row(ctx, st);
+    return st.rows_affected();
+  });
+}
+
+ATHANOR_DECL std::shared_ptr<detail::OpenStream> detail::ConnectionImpl::open_stream(const Compiled& c, std::vector<Value> slots) {
+  check_idle();
+  auto s = std::make_shared<OpenStream>();
+  s->values = binds_in_slot_order(c, slots.size()) ? std::move(slots) : placeholder_values(c, slots, 1);
+  engine->echo(c.sql, s->values);
+  guard([&] {
+    auto& st = drv().prepare(c.sql);
+    try {
+      st.execute(s->values);
+    } catch (...) {
+      st.reset();
+      throw;
+    }
+    s->st = &st;
+  });
+  s->conn = this;
+  stream = s;
+  return s;
+}
+
+ATHANOR_DECL bool detail::OpenStream::next() {
+  if (!conn) {
+    if (finished) return false;
+    throw ArgumentError(
+        "[athanor.argument.stream_closed] the stream's connection was committed, rolled back or closed before its "
+        "last row was read");
+  }
+  bool more = false;
+  try {
+    more = conn->guard([&] { return st->next(); });
+  } catch (...) {
+    if (conn) conn->end_stream();
+    throw;
+  }
+  if (!more) {
+    finished = true;
+    conn->end_stream();  // the connection is free for the next statement at once
+  }
+  return more;
+}
+
+ATHANOR_DECL bool Transaction::is_active() const {
+  return c_ && c_->in_tx && c_->generation == generation_ && (level_ == 0 || c_->savepoints >= level_);
+}
+
+ATHANOR_DECL void Transaction::commit() {
+  if (!is_active()) throw ArgumentError("[athanor.argument.transaction] this transaction is no longer active");
+  if (level_ == 0) {
+    try {
+      c_->exec("COMMIT");
+    } catch (const TransactionConflict&) {
+      // The server answered: rolled back (a serialization check at COMMIT), a definite outcome.
+      throw;
+    } catch (const OperationalError& e) {
+      // The link went while COMMIT was under way: the server may have committed before it went
+      // (the answer was lost) or not. Only the data can tell; whoever retries must know.
+      if (!c_->broken) throw;
+      throw CommitResultUnknown(
+          "[athanor.operational.commit_unknown] the connection was lost during COMMIT: the transaction may or may not "
+          "have been stored (" + std::string(e.what()) + ")");
+    }
+    c_->end_transaction();
+  } else {
+    c_->exec("RELEASE SAVEPOINT athanor_sp_" + std::to_string(level_));
+    c_->savepoints = level_ - 1;
+  }
+  c_ = nullptr;
+}
+
+ATHANOR_DECL void Transaction::rollback() {
+  if (c_) c_->end_stream();  // a rollback cuts a stream short: its rows are the transaction's
+  if (!is_active()) {
+    c_ = nullptr;
+    return;
+  }
+  auto* c = std::exchange(c_, nullptr);
+  if (level_ == 0) {
+    c->end_transaction();
+  } else {
+    c->savepoints = level_ - 1;
+  }
+  // A lost link took the transaction and its savepoints with it (the server rolls back what
+  // a dead session left): nothing to send, and nothing to throw, as SQLAlchemy's rollback of
+  // an invalidated connection. The pool discards the connection when it comes back.
+  if (c->broken) return;
+  try {
+    c->exec(level_ == 0 ? std::string("ROLLBACK") : "ROLLBACK TO SAVEPOINT athanor_sp_" + std::to_string(level_));
+  } catch (const OperationalError&) {
+    if (!c->broken) throw;
+  }
+}
+
+ATHANOR_DECL Transaction Connection::begin_nested() {
+  if (!impl_->in_tx) {
+    impl_->begin_transaction();
+  }
+  std::size_t level = ++impl_->savepoints;
+  impl_->exec("SAVEPOINT athanor_sp_" + std::to_string(level));
+  return Transaction(impl_.get(), level, impl_->generation);
+}
+
+ATHANOR_DECL void Connection::commit() {
+  if (!impl_->in_tx) return;
+  Transaction(impl_.get(), 0, impl_->generation).commit();
+}
+
+ATHANOR_DECL void Connection::rollback() {
+  if (!impl_->in_tx) return;
+  Transaction(impl_.get(), 0, impl_->generation).rollback();
+}
+
+ATHANOR_DECL Result Connection::execute_many(const Insert& stmt, const std::vector<Params>& many) {
+  if (many.empty()) return Result(nullptr, {}, 0);
+  if (!stmt.node().rows.empty() || stmt.node().from_select) return run_many(*impl_->compiled(stmt.node()), many);
+  Values cols;
+  for (auto& [name, v] : many[0]) cols.emplace_back(name, bindparam(name));
+  // A default factory runs once per row (as in values_list), so its column becomes a
+  // parameter too, filled in for each set below.
+  std::vector<const ColumnDef*> factories;
+  for (auto& c : stmt.node().table->columns) {
+    bool given = std::any_of(many[0].begin(), many[0].end(), [&](auto& kv) { return kv.first == c.name; });
+    if (c.default_factory && !given) factories.push_back(&c), cols.emplace_back(c.name, bindparam(c.name));
+  }
+  auto full = stmt.values(cols);
+  // The SQL depends on the keys of the first set, so it is compiled here, not cached in `stmt`.
+  Compiled c = impl_->engine->dialect->compile(full.node());
+  for (auto& p : c.params) {
+    if (!p.name.empty()) p.required = true;
+  }
+  if (factories.empty()) return run_many(c, many);
+  std::vector<Params> filled = many;
+  for (auto& p : filled)
+    for (auto* f : factories) p.emplace_back(f->name, f->default_factory());
+  return run_many(c, filled);
+}
+
+ATHANOR_DECL Result Connection::run_many(const Compiled& c, const std::vector<Params>& many) {
+  if (many.size() == 1) return Result(nullptr, {}, impl_->run(c, many[0]).rowcount());
+  // The values of every set, in placeholder order, one set after the other.
+  std::vector<Value> values;
+  values.reserve(c.params.size() * many.size());
+  for (auto& params : many) impl_->append_params(c, params, values);
+  // A batch is all or nothing: outside a transaction it runs in one of its own. (Not on an
+  // in-memory database's shared connection while another holder has its transaction open.)
+  bool own = !impl_->in_tx && !(impl_->lease.shared_mutex && impl_->engine->pool->shared_owner() &&
+                                impl_->engine->pool->shared_owner() != impl_.get());
+  if (!own) return Result(nullptr, {}, impl_->execute_batch(c.sql, values, many.size()));
+  auto tx = begin();
+  auto total = impl_->execute_batch(c.sql, values, many.size());
+  tx.commit();
+  return Result(nullptr, {}, total);
+}
+
+ATHANOR_DECL bool Connection::has_table(const std::string& name) {
+  impl_->engine->dialect->check_identifier(name);  // a name the server cannot hold: the same error as create_all's
+  Compiled c;
+  c.kind = Compiled::Kind::text, c.sql = impl_->engine->dialect->has_table_sql();
+  c.params.push_back({"", Value(name)});
+  return !impl_->run(c, {}).empty();
+}
+
+ATHANOR_DECL void Connection::create_all(const MetaData& md, bool checkfirst) {
+  // Foreign keys into this MetaData name real columns: checked before any DDL runs
+  // (a table cannot check this itself, as its target may be declared after it).
+  for (auto* t : md.sorted_tables()) {
+    for (auto& fk : t->foreign_keys) {
+      auto* target = md.find(fk.ref_table);
+      for (auto& col : fk.ref_columns) {
+        if (target && !target->find(col)) {
+          throw ArgumentError("[athanor.argument.unknown_column] table " + target->name + " has no column '" + col +
+                              "' (foreign key of table " + t->name + ")");
+        }
+      }
+    }
+  }
+  for (auto* t : md.sorted_tables()) {
+    if (checkfirst && has_table(t->name)) continue;
+    auto data = md.table_data(t->name);
+    execute(Ddl(detail::make_ddl(detail::DdlNode::Op::create_table, data, false)));
+    std::vector<Index> indexes = t->indexes;
+    for (auto& c : t->columns) {
+      if (c.index) indexes.push_back(Index{t->index_name({"", {c.name}, c.unique}), {c.name}, c.unique});
+    }
+    for (auto& ix : indexes) execute(Ddl(detail::make_ddl(detail::DdlNode::Op::create_index, data, false, ix)));
+  }
+}
+
+ATHANOR_DECL void Connection::drop_all(const MetaData& md, bool checkfirst) {
+  auto tables = md.sorted_tables();
+  for (auto it = tables.rbegin(); it != tables.rend(); ++it) {
+    execute(Ddl(detail::make_ddl(detail::DdlNode::Op::drop_table, md.table_data((*it)->name), checkfirst)));
+  }
+}
+
+}  // namespace athanor
