@@ -1,5 +1,6 @@
 // test/compile_fail/models.hpp — two small models for the compile-fail cases.
 #pragma once
+#include <athanor/engine.hpp>  // create_engine (not declared by orm.hpp alone)
 #include <athanor/orm.hpp>
 namespace cf {
 namespace orm = athanor::orm;
