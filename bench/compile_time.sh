@@ -216,12 +216,27 @@ if [ $chinook = 1 ]; then
 fi
 # Each file header-only (the default), then with ATHANOR_SEPARATE_COMPILATION (include/athanor/
 # config.hpp), where the library's non-template code is compiled once, in src/athanor.cpp.
+# The floor under the include-only file: the standard, Boost and client-library headers that
+# athanor's own headers include (read from g++ -H), compiled alone in the same mode. No change to
+# athanor's own code takes that part off; only not including a header does.
+externals() {  # externals [flags]: an #include line for each such header, by its full path
+  # shellcheck disable=SC2086
+  $CXX $flags "$@" -H -fsyntax-only bench/compile/include_only.cpp 2>&1 >/dev/null | awk '
+    /^\.+ / { d = length($1); stack[d] = $2
+               if ($2 !~ /athanor\// && (d == 1 || stack[d - 1] ~ /athanor\//) && !seen[$2]++) print "#include \"" $2 "\"" }'
+}
 for src in bench/compile/include_only.cpp bench/compile/models_only.cpp examples/*.cpp "$tmp/stress.cpp"; do
   [ -f "$src" ] || continue
   name=$(basename "$src")
   [ "$src" = "$tmp/stress.cpp" ] && name="stress (generated)"
   measure "$name" "$src"
   measure "$name, separate compilation" "$src" -DATHANOR_SEPARATE_COMPILATION
+  if [ "$src" = bench/compile/include_only.cpp ]; then
+    externals > "$tmp/floor.cpp"
+    measure "  its std/Boost/client headers alone" "$tmp/floor.cpp"
+    externals -DATHANOR_SEPARATE_COMPILATION > "$tmp/floor.cpp"
+    measure "  the same, separate compilation" "$tmp/floor.cpp"
+  fi
 done
 measure "src/athanor.cpp (once per program)" src/athanor.cpp -DATHANOR_SEPARATE_COMPILATION
 echo "(stress limits from the ORM issue: < 20 s and < 1536 MiB; CPU s is user + system time,"
