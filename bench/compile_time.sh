@@ -3,7 +3,8 @@
 # bench/compile/include_only.cpp (the umbrella header alone), bench/compile/models_only.cpp (two
 # models over <athanor/orm.hpp>), each examples/*.cpp (core_tour, blog…) and a generated stress case
 # (bench/stress/generate.py: 10 models x 30 columns, 50 typed statements; the ORM issue asks
-# for < 20 s and < 1.5 GiB). Compiles only (-c), one file at a time.
+# for < 20 s and < 1.5 GiB). Compiles only (-c), one file at a time, with every backend whose
+# client library is installed on (as ./dev builds; the same flags in every mode, --check too).
 #
 #   bench/compile_time.sh                 # from the repository root; CXX=clang++ to compare
 #   bench/compile_time.sh --models 20 --columns 40 --queries 100   # a bigger stress case
@@ -30,20 +31,25 @@ CXX=${CXX:-g++}
 tmp=$(mktemp -d /tmp/athanor-compile.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
+# Every backend whose client library is installed, as ./dev builds it (issue 17 measures that),
+# for every mode of this script, so that README's table and the --check guard compile the same:
+# $backend_flags (the -D and -I flags) and $backends (the names of the servers' backends on).
+backend() {  # backend NAME PKG...: on when pkg-config knows every PKG (a function: its own "$@")
+  name=$1; shift
+  if pkg-config --exists "$@" 2>/dev/null; then backend_flags="$backend_flags -DATHANOR_WITH_$name=1 $(pkg-config --cflags "$@")"; backends="$backends $name"
+  else backend_flags="$backend_flags -DATHANOR_WITH_$name=0"; fi
+}
+backend_flags="-DATHANOR_WITH_SQLITE=1 $(pkg-config --cflags sqlite3 2>/dev/null || true)" backends=
+backend POSTGRESQL libpqxx libpq
+backend MYSQL libmariadb
+if pkg-config --exists 'libcrypto >= 3.0' 2>/dev/null; then backend_flags="$backend_flags -DATHANOR_WITH_OPENSSL=1"; fi
+
 if [ -n "$check" ]; then
   # CPU time (user + system of the compiler and its children) rather than wall time: the CI
   # machine runs other tests beside this one. Machine speed cancels out in the ratio to the
   # baseline file; a ratio is compared only with one recorded by the same compiler and version.
   compiler="$(if $CXX --version | head -1 | grep -q clang; then echo clang; else echo gcc; fi)-$($CXX -dumpversion | cut -d. -f1)"
-  # Every backend whose client library is installed, as ./dev builds it (issue 17 measures that).
-  cflags="-std=c++20 -O2 -w -Iinclude -DATHANOR_WITH_SQLITE=1 $(pkg-config --cflags sqlite3 2>/dev/null || true)"
-  for b in "POSTGRESQL libpqxx libpq" "MYSQL libmariadb"; do
-    set -- $b
-    name=$1; shift
-    if pkg-config --exists "$@" 2>/dev/null; then cflags="$cflags -DATHANOR_WITH_$name=1 $(pkg-config --cflags "$@")"; backends="${backends:-} $name"
-    else cflags="$cflags -DATHANOR_WITH_$name=0"; fi
-  done
-  if pkg-config --exists 'libcrypto >= 3.0' 2>/dev/null; then cflags="$cflags -DATHANOR_WITH_OPENSSL=1"; fi
+  cflags="-std=c++20 -O2 -w -Iinclude $backend_flags"
   cpu() {  # cpu SOURCE [flags]: prints the CPU seconds of one compilation
     # shellcheck disable=SC2086
     python3 -c 'import resource, subprocess, sys
@@ -98,7 +104,7 @@ blog_separate 1 examples/blog.cpp -DATHANOR_SEPARATE_COMPILATION"
     exit 1
   fi
   base=$(best 3 bench/compile/baseline.cpp)
-  echo "compiler: $($CXX --version | head -1) ($compiler); backends: SQLITE${backends:-}; CPU s = user + system, min of the runs"
+  echo "compiler: $($CXX --version | head -1) ($compiler); backends: SQLITE$backends; CPU s = user + system, min of the runs"
   echo
   echo "| translation unit | CPU s | ratio to baseline | recorded | limit | |"
   echo "|---|---:|---:|---:|---:|---|"
@@ -139,8 +145,7 @@ blog_separate 1 examples/blog.cpp -DATHANOR_SEPARATE_COMPILATION"
   exit 0
 fi
 
-flags="-std=c++20 -O2 -Iinclude -DATHANOR_WITH_SQLITE=1 $(pkg-config --cflags sqlite3 2>/dev/null || true)"
-if pkg-config --exists 'libcrypto >= 3.0' 2>/dev/null; then flags="$flags -DATHANOR_WITH_OPENSSL=1"; fi
+flags="-std=c++20 -O2 -Iinclude $backend_flags"
 
 [ $chinook = 1 ] || [ $pch = 1 ] || python3 bench/stress/generate.py "$tmp/stress.cpp" "$@"
 
@@ -211,12 +216,27 @@ if [ $chinook = 1 ]; then
 fi
 # Each file header-only (the default), then with ATHANOR_SEPARATE_COMPILATION (include/athanor/
 # config.hpp), where the library's non-template code is compiled once, in src/athanor.cpp.
+# The floor under the include-only file: the standard, Boost and client-library headers that
+# athanor's own headers include (read from g++ -H), compiled alone in the same mode. No change to
+# athanor's own code takes that part off; only not including a header does.
+externals() {  # externals [flags]: an #include line for each such header, by its full path
+  # shellcheck disable=SC2086
+  $CXX $flags "$@" -H -fsyntax-only bench/compile/include_only.cpp 2>&1 >/dev/null | awk '
+    /^\.+ / { d = length($1); stack[d] = $2
+               if ($2 !~ /athanor\// && (d == 1 || stack[d - 1] ~ /athanor\//) && !seen[$2]++) print "#include \"" $2 "\"" }'
+}
 for src in bench/compile/include_only.cpp bench/compile/models_only.cpp examples/*.cpp "$tmp/stress.cpp"; do
   [ -f "$src" ] || continue
   name=$(basename "$src")
   [ "$src" = "$tmp/stress.cpp" ] && name="stress (generated)"
   measure "$name" "$src"
   measure "$name, separate compilation" "$src" -DATHANOR_SEPARATE_COMPILATION
+  if [ "$src" = bench/compile/include_only.cpp ]; then
+    externals > "$tmp/floor.cpp"
+    measure "  its std/Boost/client headers alone" "$tmp/floor.cpp"
+    externals -DATHANOR_SEPARATE_COMPILATION > "$tmp/floor.cpp"
+    measure "  the same, separate compilation" "$tmp/floor.cpp"
+  fi
 done
 measure "src/athanor.cpp (once per program)" src/athanor.cpp -DATHANOR_SEPARATE_COMPILATION
 echo "(stress limits from the ORM issue: < 20 s and < 1536 MiB; CPU s is user + system time,"

@@ -7,6 +7,12 @@
       templates instantiated, the functions optimised and code-generated, each grouped by
       template (argument lists stripped) with their summed time and number of instances.
 
+  bench/compile_trace.py groups /tmp/r.json
+      the same trace's time by owner: parsing each header group (athanor's core/, dialect/, engine/,
+      driver/, orm/…; the standard library; Boost; libpqxx; the C client libraries), exclusive of
+      what it includes, then the template instantiations left to the end of the file and the
+      back end, each as a share of the whole: what a cut in one group can take off at most.
+
   g++ -O2 -fdump-ipa-cgraph … -c X.cpp -o /tmp/d/x.o                 # writes /tmp/d/x.cpp.000i.cgraph
   bench/compile_trace.py bodies AFTER.cgraph [BEFORE.cgraph] [TOP]
       the function bodies in g++'s call graph (every one goes through the early optimisation
@@ -102,6 +108,39 @@ def headers(path, top):
         print(f"| `{n}` | `{parent}` | {d / 1e6:.3f} |")
 
 
+def group_of(name):
+    m = re.search(r'athanor/([a-z_]+)(/|\.hpp$)', name)
+    if m:
+        return 'athanor ' + m.group(1) + ('/' if m.group(2) == '/' else '.hpp')
+    for key, label in [('/boost/', 'Boost'), ('/pqxx/', 'libpqxx'), ('/c++/', 'C++ standard library')]:
+        if key in name:
+            return label
+    if re.search(r'(sqlite3|mysql|mariadb|libpq|postgres|pg_config)', name):
+        return 'C client libraries'
+    return 'C library and system'
+
+
+def groups(path):
+    events = [e for e in json.load(open(path))['traceEvents'] if e.get('ph') == 'X']
+    total = next((e['dur'] for e in events if e['name'] == 'Total ExecuteCompiler'), 0)
+    src = sorted((e for e in events if e['name'] == 'Source'), key=lambda e: (e['ts'], -e['dur']))
+    excl, stack = collections.Counter(), []
+    for e in src:
+        while stack and stack[-1][0] + stack[-1][1] <= e['ts']:
+            stack.pop()
+        if stack:
+            excl[stack[-1][2]] -= e['dur']
+        excl[group_of(e['args']['detail'])] += e['dur']
+        stack.append((e['ts'], e['dur'], group_of(e['args']['detail'])))
+    rows = list(excl.most_common())
+    for kind in ['PerformPendingInstantiations', 'Backend']:
+        rows.append((kind, next((e['dur'] for e in events if e['name'] == 'Total ' + kind), 0)))
+    print(f"## {path}\n\n| parsing (exclusive), then the rest | share |\n|---|---:|")
+    for name, d in rows:
+        if d >= total / 1000:  # (not the umbrella headers, which only include)
+            print(f"| {name} | {100 * d / total:.1f} % |")
+
+
 def chain(path, names):
     stack, seen = [], set()
     for line in open(path, errors='replace'):
@@ -131,6 +170,8 @@ def main(argv):
             print(f"| `{k[:110]}` | {d} | {n} |")
     elif len(argv) >= 2 and argv[0] == 'headers':
         headers(argv[1], int(argv[2]) if len(argv) > 2 else 25)
+    elif len(argv) >= 2 and argv[0] == 'groups':
+        groups(argv[1])
     elif len(argv) >= 3 and argv[0] == 'chain':
         chain(argv[1], argv[2:])
     else:
