@@ -89,9 +89,10 @@ ATHANOR_DECL std::shared_ptr<InstanceBase> SessionCore::get(const ModelOps& ops,
   const std::vector<Value>* bound = &pk;
   std::vector<Value> converted;
   const auto& cols = ops.info->primary_key;
+  const auto& columns = ops.table().columns;
   auto converts = [&](const std::size_t& col) {
     const Value& v = pk[static_cast<std::size_t>(&col - cols.data())];
-    return !std::holds_alternative<std::int64_t>(v.variant()) || !ops.table().columns[col].type.is_integer();
+    return !std::holds_alternative<std::int64_t>(v.variant()) || !columns[col].type.is_integer();
   };
   if (std::any_of(cols.begin(), cols.end(), converts)) {
     inst = ops.create(arena);
