@@ -975,15 +975,19 @@ TEST_CASE("a loaded object's bookkeeping: 64 bytes beside the object, and no are
 }
 
 TEST_CASE("two Sessions loading in turn on one thread: each object is its row's, and outlives both Sessions") {
+  // Each get() then commit(), so that in-memory SQLite's one connection is free for the other.
   Db db;
-  orm::sessionmaker Session{db.engine};
+  orm::sessionmaker Session{db.engine, {.expire_on_commit = false, .autoflush = true}};
   constexpr int n = 600;
   add_users(Session, n);
   std::vector<orm::Ptr<User>> a, b;
   {
     auto s = Session(), t = Session();
-    for (int id = 1; id <= n; ++id) a.push_back(s.get<User>(id)), b.push_back(t.get<User>(n + 1 - id));
     for (int id = 1; id <= n; ++id) {
+      a.push_back(s.get<User>(id)), s.commit();
+      b.push_back(t.get<User>(n + 1 - id)), t.commit();
+    }
+    for (int id = 1; id <= n; ++id) {  // held: no SQL, the same objects
       CHECK(s.get<User>(id) == a[static_cast<std::size_t>(id - 1)]);
       CHECK(t.get<User>(id) == b[static_cast<std::size_t>(n - id)]);
     }
