@@ -953,6 +953,52 @@ TEST_CASE("loaded objects outlive their Session, its successor and their sibling
   CHECK(s.get<User>(kept[3]->id.get())->name.get() == "renamed");
 }
 
+TEST_CASE("a loaded object's bookkeeping: 64 bytes beside the object, and no arena address in its control block") {
+  // Issue 14: memory per loaded object is most of loading many. On a 64-bit target:
+  // vptr, the weak self-reference, ops, flags with the collector's slot, session, key.
+  if constexpr (sizeof(void*) == 8) CHECK(sizeof(orm::detail::InstanceBase) == 64);
+  // Stateless: shared_ptr's control block stores its allocator, and an empty one takes no room.
+  CHECK(std::is_empty_v<orm::detail::ArenaAllocator<orm::detail::Instance<User>>>);
+  // It carves only inside an ArenaScope (its deallocate() tells carved from not by the size).
+  orm::detail::ArenaAllocator<orm::detail::Instance<User>> a;
+  CHECK_THROWS_AS(a.allocate(1), std::logic_error);
+  orm::detail::ObjectArena outer, inner;
+  {
+    orm::detail::ArenaScope s1(outer);
+    {
+      orm::detail::ArenaScope s2(inner);
+      CHECK(orm::detail::current_arena == &inner);
+    }
+    CHECK(orm::detail::current_arena == &outer);  // a scope gives back the one it found
+  }
+  CHECK(orm::detail::current_arena == nullptr);
+}
+
+TEST_CASE("two Sessions loading in turn on one thread: each object is its row's, and outlives both Sessions") {
+  // Each get() then commit(), so that in-memory SQLite's one connection is free for the other.
+  Db db;
+  orm::sessionmaker Session{db.engine, {.expire_on_commit = false, .autoflush = true}};
+  constexpr int n = 600;
+  add_users(Session, n);
+  std::vector<orm::Ptr<User>> a, b;
+  {
+    auto s = Session(), t = Session();
+    for (int id = 1; id <= n; ++id) {
+      a.push_back(s.get<User>(id)), s.commit();
+      b.push_back(t.get<User>(n + 1 - id)), t.commit();
+    }
+    for (int id = 1; id <= n; ++id) {  // held: no SQL, the same objects
+      CHECK(s.get<User>(id) == a[static_cast<std::size_t>(id - 1)]);
+      CHECK(t.get<User>(id) == b[static_cast<std::size_t>(n - id)]);
+    }
+    s.close();  // retires s's arena block while t's objects live on
+  }
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    CHECK(a[k]->name.get() == "u" + std::to_string(k + 1));
+    CHECK(b[k]->name.get() == "u" + std::to_string(n - k));
+  }
+}
+
 // Batched UPDATEs (issue 14): consecutive objects whose UPDATE has one shape go as one batch.
 
 TEST_CASE("a flush that changes 5 000 objects in one way sends one batched UPDATE and stores every change") {

@@ -6,6 +6,7 @@
 #include <cstddef>  // std::size_t, std::max_align_t
 #include <limits>   // std::numeric_limits
 #include <new>      // ::operator new, ::operator delete
+#include <stdexcept>  // std::logic_error
 
 namespace athanor::orm::detail {
 
@@ -85,16 +86,39 @@ class ObjectArena {
   std::size_t carved_ = 0;
 };
 
-/// The allocator allocate_shared gets: objects (with their control block) from an ObjectArena.
+/// The arena ArenaAllocator carves from on this thread: set by ArenaScope around one
+/// allocate_shared. constinit: read with no thread-local initialisation check.
+inline constinit thread_local ObjectArena* current_arena = nullptr;
+
+/// Makes `a` the arena ArenaAllocator carves from while it lives (one allocate_shared).
+class ArenaScope {
+ public:
+  explicit ArenaScope(ObjectArena& a) : previous_(current_arena) { current_arena = &a; }
+  ArenaScope(const ArenaScope&) = delete;
+  ArenaScope& operator=(const ArenaScope&) = delete;
+  ~ArenaScope() { current_arena = previous_; }
+
+ private:
+  ObjectArena* previous_;
+};
+
+/// The allocator allocate_shared gets: objects (with their control block) from the arena of the
+/// enclosing ArenaScope. Stateless, so the control block, which keeps a copy of its allocator,
+/// holds none (8 bytes of every loaded object while it held the arena's address; issue 14).
 /// deallocate() needs no arena (the block is found from the pointer), so the arena may be gone.
 template <class T>
 struct ArenaAllocator {
   using value_type = T;
-  explicit ArenaAllocator(ObjectArena& a) : arena(&a) {}
+  ArenaAllocator() = default;
   template <class U>
-  ArenaAllocator(const ArenaAllocator<U>& o) : arena(o.arena) {}
+  ArenaAllocator(const ArenaAllocator<U>&) {}
   T* allocate(std::size_t n) {
-    if (n == 1 && ObjectArena::carves(sizeof(T), alignof(T))) return static_cast<T*>(arena->allocate(sizeof(T)));
+    if (n == 1 && ObjectArena::carves(sizeof(T), alignof(T))) {
+      // deallocate() tells carved from not by the size alone, so a size carves() accepts
+      // must be carved: there is no allocation here outside an ArenaScope.
+      if (!current_arena) throw std::logic_error("[athanor.orm.internal] ArenaAllocator used outside an ArenaScope");
+      return static_cast<T*>(current_arena->allocate(sizeof(T)));
+    }
     return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(alignof(T))));
   }
   void deallocate(T* p, std::size_t n) noexcept {
@@ -102,10 +126,9 @@ struct ArenaAllocator {
     ::operator delete(static_cast<void*>(p), std::align_val_t(alignof(T)));
   }
   template <class U>
-  friend bool operator==(const ArenaAllocator& a, const ArenaAllocator<U>& b) {
-    return a.arena == b.arena;
+  friend bool operator==(const ArenaAllocator&, const ArenaAllocator<U>&) {
+    return true;
   }
-  ObjectArena* arena;
 };
 
 }  // namespace athanor::orm::detail

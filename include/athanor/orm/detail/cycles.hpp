@@ -91,7 +91,7 @@ ATHANOR_DECL std::size_t trial_deletion(const std::vector<std::weak_ptr<Instance
   std::vector<InstanceBase*> nodes;
   auto add = [&](InstanceBase& i) {
     if (i.gc_slot < nodes.size() && nodes[i.gc_slot] == &i) return;
-    i.gc_slot = nodes.size();
+    i.gc_slot = static_cast<std::uint32_t>(nodes.size());
     nodes.push_back(&i);
   };
   for (auto& w : roots) {

@@ -29,14 +29,19 @@ struct ModelOps;
 struct InstanceBase : std::enable_shared_from_this<InstanceBase> {
   virtual ~InstanceBase() = default;
   const ModelOps* ops = nullptr;
-  // The flags side by side: one 8-byte word instead of three (every loaded object has them).
+  // The flags and the collector's slot share one 8-byte word (every loaded object has them):
+  // the three read on every load and access as bytes, the two rare ones as bits.
   State state = State::transient;
   bool expired = false;
   bool touched = false;  ///< reached through a Ptr since the last flush (an autoflush candidate)
-  bool suspected = false;  ///< listed for the cycle collector (orm/detail/cycles.hpp)
+  bool suspected : 1 = false;  ///< listed for the cycle collector (orm/detail/cycles.hpp)
   /// Its row's DELETE was committed (or it was expunged after the DELETE was flushed): a
   /// Session refuses it, as SQLAlchemy refuses a deleted-detached object.
-  bool was_deleted = false;
+  bool was_deleted : 1 = false;
+  /// The cycle collector's index of this object in the graph it examines; valid only while
+  /// that graph's node list holds this object at it (checked there, so never reset). 32 bits:
+  /// a graph of 2^32 objects would take over 256 GiB.
+  std::uint32_t gc_slot = 0;
   /// The Session that tracks it, or null. Not an owning or weak pointer: a Session clears it in
   /// every object it tracks when the object leaves (expunge, commit of its DELETE, rollback of
   /// its INSERT, close, the Session's end), so a non-null one always points at a live Session.
@@ -44,9 +49,6 @@ struct InstanceBase : std::enable_shared_from_this<InstanceBase> {
   /// weak_ptr's two atomic operations, and a lock() per touch(), were most of close()).
   SessionCore* session = nullptr;
   IdentityKey key;  ///< identity: the primary key values (empty while it has none)
-  /// The cycle collector's index of this object in the graph it examines; valid only while
-  /// that graph's node list holds this object at it (checked there, so never reset).
-  std::size_t gc_slot = 0;
   /// Outside any open Session (new or detached): no Session will look at it again.
   bool untracked() const { return state == State::transient || state == State::detached || !session; }
 };
@@ -157,7 +159,8 @@ const ModelOps& ops_for() {
       o.object_offset = reinterpret_cast<char*>(&probe.obj) - reinterpret_cast<char*>(static_cast<InstanceBase*>(&probe));
     }
     o.create = [](ObjectArena& a) -> std::shared_ptr<InstanceBase> {
-      auto i = std::allocate_shared<Instance<M>>(ArenaAllocator<Instance<M>>(a));
+      ArenaScope scope(a);
+      auto i = std::allocate_shared<Instance<M>>(ArenaAllocator<Instance<M>>());
       i->ops = &ops_for<M>();
       return i;
     };

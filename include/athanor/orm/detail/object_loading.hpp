@@ -89,14 +89,17 @@ ATHANOR_DECL std::shared_ptr<InstanceBase> SessionCore::get(const ModelOps& ops,
   const std::vector<Value>* bound = &pk;
   std::vector<Value> converted;
   const auto& cols = ops.info->primary_key;
-  for (std::size_t n = 0; n < cols.size(); ++n) {
-    if (std::holds_alternative<std::int64_t>(pk[n].variant()) && ops.table().columns[cols[n]].type.is_integer()) continue;
+  const auto& columns = ops.table().columns;
+  auto converts = [&](const std::size_t& col) {
+    const Value& v = pk[static_cast<std::size_t>(&col - cols.data())];
+    return !std::holds_alternative<std::int64_t>(v.variant()) || !columns[col].type.is_integer();
+  };
+  if (std::any_of(cols.begin(), cols.end(), converts)) {
     inst = ops.create(arena);
     ops.bind(*inst);
     for (std::size_t k = 0; k < cols.size(); ++k) ops.set(*inst, cols[k], pk[k]);
     for (auto c : cols) converted.push_back(ops.get(*inst, c));
     bound = &converted;
-    break;
   }
   // The row straight into the object: no NoResultFound thrown and caught for a key without one.
   // At most one row (a primary key): the statement is reset after it rather than stepped to
