@@ -298,6 +298,49 @@ TEST_CASE("deleting many objects in one flush removes exactly their rows and the
   CHECK(db.count("tags") == 5);
 }
 
+TEST_CASE("changes made through references kept across a flush are saved by commit") {
+  // commit() looks again only at objects that may have changed since the flush (issue 14): a
+  // column assigned through a kept reference, a relationship set through one, must still go.
+  Db db;
+  orm::sessionmaker Session{db.engine};
+  int post_id = 0, bob_id = 0;
+  {
+    auto s = Session();
+    auto ann = s.add(User{.name = "ann"});
+    auto bob = s.add(User{.name = "bob"});
+    auto post = ann->posts.push_back(Post{.title = "t"});
+    std::vector<orm::Ptr<User>> clean;  // many untouched objects beside them
+    for (int i = 0; i < 300; ++i) clean.push_back(s.add(User{.name = "c" + std::to_string(i)}));
+    auto& name = ann->name;
+    auto& visits = bob->visits;
+    auto& title = post->title;
+    s.flush();
+    name = "Ann", visits = 7, title = "T";
+    s.commit();
+    post_id = post->id, bob_id = bob->id;
+  }
+  {
+    auto s = Session();
+    auto post = s.get<Post>(post_id);
+    REQUIRE(post);
+    auto& author = post->author;  // loaded below, set after the flush
+    CHECK(author->name.get() == "Ann");
+    auto bob = s.get<User>(bob_id);
+    s.flush();
+    author = bob;
+    s.commit();
+  }
+  auto rows = user_rows(db);
+  REQUIRE(rows.size() == 302);
+  auto conn = db.engine.connect();
+  auto r = conn.exec_driver_sql("SELECT u.name, u.visits, p.title FROM posts p JOIN users u ON u.id = p.user_id").all();
+  REQUIRE(r.size() == 1);
+  CHECK(r[0].get<std::string>(0) == "bob");
+  CHECK(r[0].get<int>(1) == 7);
+  CHECK(r[0].get<std::string>(2) == "T");
+  CHECK(conn.exec_driver_sql("SELECT count(*) FROM users WHERE name = 'Ann'").scalar_one<std::int64_t>() == 1);
+}
+
 TEST_CASE("a failed batched INSERT of a later table leaves nothing of the flush, and the Session recovers") {
   // 50 tags (statements of 32, 16 and 2 rows), then 2100 (four of 512 rows, one driver batch:
   // a pipeline on PostgreSQL, the duplicate in its third statement).
