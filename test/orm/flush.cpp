@@ -344,7 +344,8 @@ TEST_CASE("changes made through references kept across a flush are saved by comm
 TEST_CASE("a failed batched INSERT of a later table leaves nothing of the flush, and the Session recovers") {
   // 50 tags (statements of 32, 16 and 2 rows), then 2100 (four of 512 rows, one driver batch:
   // a pipeline on PostgreSQL, the duplicate in its third statement).
-  for (auto [count, duplicate] : {std::pair{50, 30}, std::pair{2100, 1300}}) {
+  for (auto [rows, duplicate] : {std::pair{50, 30}, std::pair{2100, 1300}}) {
+    const int count = rows;  // CAPTURE takes it by reference: clang 14 cannot capture a structured binding
     CAPTURE(count);
     Db db;
     orm::sessionmaker Session{db.engine};
