@@ -157,7 +157,9 @@ ATHANOR_DECL std::int64_t detail::ConnectionImpl::execute_rows(const Compiled& c
   if (!in_order) reordered = placeholder_values(c, slots, 1);
   const std::vector<Value>& values = in_order ? slots : reordered;
   return executed(c.sql, values, [&](driver::Statement& st) {
-    if (c.at_most_one_row) {  // SQLite's step to the end ran the VM to its halt: ~190 instructions a lookup
+    // At most one row: reset after it, not stepped to the end (which on SQLite ran the VM to its
+    // halt a second time, ~190 instructions a lookup).
+    if (c.at_most_one_row) {
       if (st.next()) on_row(ctx, st);
       return st.rows_affected();
     }
