@@ -298,6 +298,43 @@ TEST_CASE("a statement is compiled once, however often it runs") {
   CHECK(derived.node().cache.compiled.get() != first);
 }
 
+TEST_CASE("a Core statement run in a loop binds each run's own values (the connection keeps its value vector)") {
+  // run() assigns each execution's values into a vector kept on the connection: texts longer
+  // and shorter than the last, NULLs, a parameter not given, a failed run (a duplicate key) and
+  // a value over the size kept must all bind as given, and inserted_primary_key follow them.
+  struct Notes : test::Schema {
+    Table notes{"notes", md, Column{"id", Integer{}, primary_key}, Column{"body", Text{}}, Column{"tag", String{20}, unique}};
+    Notes() { create(); }
+  } t;
+  auto conn = t.engine.connect();  // autocommit: a failed INSERT leaves no transaction to abort
+  auto stmt = insert(t.notes).values({{"body", bindparam("body")}, {"tag", bindparam("tag")}});
+  std::vector<std::pair<std::optional<std::string>, std::string>> rows;
+  std::vector<std::int64_t> ids;
+  auto add = [&](std::optional<std::string> body, std::string tag) {
+    auto r = conn.execute(stmt, {{"body", body ? Value(*body) : Value()}, {"tag", tag}});
+    ids.push_back(athanor::detail::from_value<std::int64_t>(r.inserted_primary_key().at(0)));
+    rows.emplace_back(std::move(body), std::move(tag));
+  };
+  add(std::string(40, 'a'), "t1");
+  add("b", "t2");
+  // A bindparam not given binds its default (NULL here), not the value the last run bound.
+  ids.push_back(athanor::detail::from_value<std::int64_t>(conn.execute(stmt, {{"tag", "t3"}}).inserted_primary_key().at(0)));
+  rows.emplace_back(std::nullopt, "t3");
+  add(std::nullopt, "t4");
+  add(std::string(30000, 'c'), "t5");  // over what the connection keeps
+  add(std::string(100, 'd'), "t6");
+  CHECK_THROWS_AS(conn.execute(stmt, {{"body", "dup"}, {"tag", "t6"}}), IntegrityError);
+  add("", "t7");
+  add(std::string(16, 'e'), "t8");
+  auto read = conn.execute(select(t.notes.c("id"), t.notes.c("body"), t.notes.c("tag")).order_by(t.notes.c("id")));
+  REQUIRE(read.size() == rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    CHECK(read.all()[i].get<std::int64_t>(0) == ids[i]);
+    CHECK(read.all()[i].get<std::optional<std::string>>(1) == rows[i].first);
+    CHECK(read.all()[i].get<std::string>(2) == rows[i].second);
+  }
+}
+
 TEST_CASE("a statement is prepared once per connection") {
   Counter t;
   auto conn = t.engine.connect();

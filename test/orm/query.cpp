@@ -468,6 +468,38 @@ TEST_CASE("typed statements run on a plain Connection (the typed Core path)") {
   CHECK(conn.execute(orm::update<Post>().set(c<&Post::score>, 1.0).where(c<&Post::score>.is_null())) == 1);
 }
 
+TEST_CASE("a select whose WHERE fixes the primary key reads its row and stops (issue 14)") {
+  Blog b;
+  auto conn = b.engine.connect();
+  const auto& d = conn.dialect();
+  // Flagged: the one model's single-column primary key compared with a value (or a placeholder).
+  CHECK(orm::select<User>().where(c<&User::id> == 1).compile(d).at_most_one_row);
+  CHECK(orm::select(c<&User::name>).where(c<&User::name> != "x").where(c<&User::id> == 2).order_by(c<&User::name>).limit(1)
+            .compile(d).at_most_one_row);
+  CHECK(orm::select<User>().where(c<&User::id> == orm::param<int>()).compile(d).at_most_one_row);
+  // Not flagged: another column (unique or not), another comparison, a column on the other
+  // side, a composite key, a join, OR.
+  CHECK_FALSE(orm::select<User>().where(c<&User::name> == "ann").compile(d).at_most_one_row);
+  CHECK_FALSE(orm::select<Post>().where(c<&Post::user_id> == 1).compile(d).at_most_one_row);
+  CHECK_FALSE(orm::select<User>().where(c<&User::id> >= 1).compile(d).at_most_one_row);
+  CHECK_FALSE(orm::select<User>().where(c<&User::id> == c<&User::visits>).compile(d).at_most_one_row);
+  CHECK_FALSE(orm::select<PostTag>().where(c<&PostTag::post_id> == 1).compile(d).at_most_one_row);
+  CHECK_FALSE(orm::select(c<&User::name>).join<Post>(c<&Post::user_id> == c<&User::id>).where(c<&User::id> == 1).compile(d).at_most_one_row);
+  CHECK_FALSE(orm::select<User>().where(c<&User::id> == 1 || c<&User::id> == 2).compile(d).at_most_one_row);
+  // The rows are those of the same condition written so that it is not flagged, for keys
+  // present and absent, in a transaction with writes in between (the statement was reset).
+  auto tx = conn.begin();
+  for (int id = 0; id <= 5; ++id) {
+    auto one = conn.execute(orm::select(c<&User::id>, c<&User::name>).where(c<&User::id> == id));
+    auto general = conn.execute(orm::select(c<&User::id>, c<&User::name>).where(c<&User::id> >= id && c<&User::id> <= id));
+    CHECK(one == general);
+    CHECK(one.size() == (id >= 1 && id <= 3 ? 1u : 0u));
+    conn.execute(orm::update<User>().set(c<&User::visits>, id).where(c<&User::id> == id));
+  }
+  tx.commit();
+  CHECK(conn.execute(orm::select(c<&User::visits>).where(c<&User::id> == 3)) == std::vector<std::tuple<int>>{{3}});
+}
+
 TEST_CASE("Core and ORM share one schema") {
   Blog b;
   auto& users = orm::table_of<User>();

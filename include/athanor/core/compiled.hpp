@@ -40,6 +40,9 @@ struct Compiled {
   /// no placeholder there, Capabilities::window_frame_binds): the SQL is right for these values
   /// only, so a typed statement's per-type cache does not keep it.
   bool values_in_text = false;
+  /// A SELECT that returns at most one row (a typed select whose WHERE fixes its one table's
+  /// primary key): its row is read and the statement reset, not stepped to its end.
+  bool at_most_one_row = false;
 };
 
 }  // namespace athanor

@@ -78,8 +78,8 @@ class Statement final : public driver::Statement {
       throw ArgumentError("[athanor.argument.params] the statement takes " + std::to_string(sqlite3_bind_parameter_count(stmt_)) +
                           " parameters, " + std::to_string(params.size()) + " given");
     }
-    scratch_.clear();
-    scratch_.reserve(params.size());
+    scratch_.clear();  // bind_text's texts: reserved so that none moves while bound
+    if (scratch_.capacity() < params.size()) scratch_.reserve(params.size());
     for (int i = 0; i < static_cast<int>(params.size()); ++i) bind(i + 1, params[i]);
     step_rc_ = sqlite3_step(stmt_);
     changes_ = sqlite3_changes64(db_);

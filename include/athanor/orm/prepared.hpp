@@ -200,7 +200,11 @@ class Prepared {
   Rows<result_type> operator()(A&&... args) {
     Rows<result_type> out;
     run(std::forward<A>(args)...)([&](driver::Statement& st) {
-      while (st.next()) out.push_back(stmt_.read(st));
+      bool one = compiled_->at_most_one_row;  // a lookup by primary key: no step to the end after its row
+      while (st.next()) {
+        out.push_back(stmt_.read(st));
+        if (one) break;
+      }
     });
     return out;
   }

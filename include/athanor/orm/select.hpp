@@ -12,6 +12,7 @@
 #include <athanor/engine/connection.hpp>
 #include <athanor/engine/stream.hpp>
 #include <athanor/orm/detail/clauses.hpp>
+#include <athanor/orm/detail/key_lookup.hpp>
 #include <athanor/orm/loading.hpp>
 #include <athanor/orm/rows.hpp>
 
@@ -292,7 +293,9 @@ class TypedSelect {
   /// The SQL for `d`, built anew.
   Compiled compile(const Dialect& d) const {
     const auto parts = clauses_.parts(&cols_);
-    return detail::compile_select(d, &detail::columns_step<Columns>, steps.data(), parts.data(), steps.size());
+    Compiled c = detail::compile_select(d, &detail::columns_step<Columns>, steps.data(), parts.data(), steps.size());
+    c.at_most_one_row = detail::fixes_primary_key<From, Clauses...>();
+    return c;
   }
   /// Runs on a connection: every row as a `Result`.
   Rows<Result> run(athanor::detail::ConnectionImpl& c) const {

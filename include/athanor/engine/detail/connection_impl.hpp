@@ -39,23 +39,10 @@ struct OpenStream {
 class ConnectionImpl {
  public:
   ConnectionImpl(std::shared_ptr<EngineState> e, Pool::Lease lease) : engine(std::move(e)), lease(std::move(lease)) {}
-  ~ConnectionImpl() { release(); }
+  ATHANOR_DECL ~ConnectionImpl();  ///< release()s
 
-  void release() noexcept {
-    end_stream();
-    if (!lease.conn) return;
-    bool broken_now = broken;
-    if (in_tx && !broken_now) {
-      try {
-        exec("ROLLBACK");
-      } catch (...) {
-        broken_now = true;
-      }
-    }
-    end_transaction();
-    engine->pool->checkin(std::move(lease), broken_now);
-    lease = {};
-  }
+  /// Gives the driver connection back to the pool (rolled back first if a transaction is open).
+  ATHANOR_DECL void release() noexcept;
   driver::Connection& drv() {
     if (!lease.conn) throw ArgumentError("[athanor.argument.closed] the connection is closed");
     return *lease.conn;
@@ -82,25 +69,7 @@ class ConnectionImpl {
   /// may have a transaction: a second one gets a clear error instead of the server's.
   /// `level`: the transaction's isolation level; unset: the engine's (written into the BEGIN
   /// where the dialect does not set it once per connection).
-  void begin_transaction(std::optional<IsolationLevel> level = {}) {
-    const Dialect& d = *engine->dialect;
-    if (auto e = engine->options.isolation_level) {
-      bool per_connection = !d.connection_isolation_sql(*e).empty();
-      if (!level && !per_connection) level = e;         // written into each BEGIN
-      if (level == e && per_connection) level.reset();  // the connection is at that level already
-    }
-    auto statements = d.begin_statements(level);  // an unsupported level throws here, before anything changes
-    if (lease.shared_mutex) {
-      if (engine->pool->shared_owner() && engine->pool->shared_owner() != this) {
-        throw ArgumentError(
-            "[athanor.argument.shared_connection] this in-memory database engine has a single connection and another "
-            "Connection or Session holds a transaction on it; commit or close that one first, or use a file database");
-      }
-      engine->pool->set_shared_owner(this);
-    }
-    for (auto& sql : statements) exec(sql);
-    in_tx = true;
-  }
+  ATHANOR_DECL void begin_transaction(std::optional<IsolationLevel> level = {});
   /// Marks the transaction ended (after COMMIT or ROLLBACK).
   void end_transaction() {
     in_tx = false, savepoints = 0, ++generation;
@@ -155,11 +124,7 @@ class ConnectionImpl {
   /// after row) as one driver batch (driver::Statement::execute_batch: a pipeline or bulk
   /// execution where the backend has one). Returns the rows affected in all; result rows are
   /// discarded.
-  std::int64_t execute_batch(const Compiled& c, const std::vector<Value>& slots, std::size_t rows) {
-    if (rows == 0) return 0;
-    if (binds_in_slot_order(c, slots.size() / rows)) return execute_batch(c.sql, slots, rows);
-    return execute_batch(c.sql, placeholder_values(c, slots, rows), rows);
-  }
+  ATHANOR_DECL std::int64_t execute_batch(const Compiled& c, const std::vector<Value>& slots, std::size_t rows);
   /// The same, each result row (RETURNING) handed to `on_row(execution, statement)`, the
   /// execution counted from 0; `slots` may hold more values than the `rows` rows used (the
   /// first rows × width are). driver::Statement::execute_batch_rows: one pipeline on PostgreSQL.
@@ -211,36 +176,15 @@ class ConnectionImpl {
     return in_order;
   }
   /// The values of `rows` rows of slot values (`slots`: row after row) in placeholder order.
-  static std::vector<Value> placeholder_values(const Compiled& c, std::span<const Value> slots, std::size_t rows) {
-    std::size_t width = rows ? slots.size() / rows : 0;
-    std::vector<Value> out;
-    out.reserve(c.params.size() * rows);
-    for (std::size_t r = 0; r < rows; ++r)
-      for (auto& p : c.params) out.push_back(p.slot >= 0 ? slots[r * width + static_cast<std::size_t>(p.slot)] : p.value);
-    return out;
-  }
+  ATHANOR_DECL static std::vector<Value> placeholder_values(const Compiled& c, std::span<const Value> slots, std::size_t rows);
   /// Appends the values of `params` (names of bindparam/text parameters) in placeholder
   /// order, a parameter not named there taking its own value; a required one missing throws.
-  static void append_params(const Compiled& c, const Params& params, std::vector<Value>& out) {
-    for (auto& p : c.params) {
-      const Value* v = &p.value;
-      bool found = false;
-      if (!p.name.empty()) {
-        for (auto& [name, value] : params)
-          if (name == p.name) v = &value, found = true;
-      }
-      if (p.required && !found) {
-        throw ArgumentError("[athanor.argument.missing_param] no value for the parameter :" + p.name);
-      }
-      out.push_back(*v);
-    }
-  }
+  ATHANOR_DECL static void append_params(const Compiled& c, const Params& params, std::vector<Value>& out);
+  /// The value of placeholder `p`: its name's in `params` (the last one given), else its own;
+  /// ArgumentError for a required one not given.
+  ATHANOR_DECL static const Value& param_value(const CompiledParam& p, const Params& params);
   /// The same with the values in placeholder order already.
-  std::int64_t execute_batch(const std::string& sql, const std::vector<Value>& values, std::size_t rows) {
-    check_idle();
-    engine->echo_batch(sql, values, rows ? values.size() / rows : 0, rows);
-    return prepared(sql, [&](driver::Statement& st) { return st.execute_batch(values, rows); });
-  }
+  ATHANOR_DECL std::int64_t execute_batch(const std::string& sql, const std::vector<Value>& values, std::size_t rows);
   /// Runs a typed statement and keeps it open for a Stream to read its rows one by one.
   ATHANOR_DECL std::shared_ptr<OpenStream> open_stream(const Compiled& c, std::vector<Value> slots);
   /// Ends the open stream, if any: frees its statement's rows (rolling back or closing the
@@ -271,54 +215,12 @@ class ConnectionImpl {
   ATHANOR_DECL std::int64_t execute_rows(const Compiled& c, const std::vector<Value>& slots,
                                          void (*on_row)(void*, driver::Statement&), void* ctx);
 
-  Result run(const Compiled& c, const Params& params) {
-    std::vector<Value> values;
-    values.reserve(c.params.size());
-    append_params(c, params, values);
-    return executed(c.sql, values, [&](driver::Statement& st) {
-      std::shared_ptr<const std::vector<std::string>> keys;
-      std::vector<Row> rows;
-      int n = st.column_count();
-      if (n > 0) {
-        auto k = std::make_shared<std::vector<std::string>>();
-        for (int i = 0; i < n; ++i) k->push_back(st.column_name(i));
-        keys = std::move(k);
-        bool typed = static_cast<int>(c.columns.size()) == n;
-        while (st.next()) {
-          std::vector<Value> row;
-          row.reserve(n);
-          for (int i = 0; i < n; ++i) {
-            row.push_back(st.value(i));
-            if (typed) coerce(row.back(), c.columns[i].second);
-          }
-          rows.emplace_back(keys, std::move(row));
-        }
-      }
-      Result r(c.implicit_returning ? nullptr : keys, c.implicit_returning ? std::vector<Row>{} : std::move(rows), st.rows_affected());
-      if (c.kind == Compiled::Kind::insert && c.table && c.single_row) {
-        r.set_inserted_primary_key(primary_key(c, rows, values));
-      }
-      return r;
-    });
-  }
+  /// Runs a Core statement with `params` (names of bindparam/text parameters): every row read
+  /// into the Result, and a one-row INSERT's primary key.
+  ATHANOR_DECL Result run(const Compiled& c, const Params& params);
 
-  std::vector<Value> primary_key(const Compiled& c, const std::vector<Row>& returned, const std::vector<Value>& bound) {
-    std::vector<Value> pk;
-    for (auto& name : c.table->primary_key) {
-      Value v;
-      auto it = std::find(c.insert_columns.begin(), c.insert_columns.end(), name);
-      if (it != c.insert_columns.end()) {
-        int p = c.insert_params[static_cast<std::size_t>(it - c.insert_columns.begin())];
-        if (p >= 0) v = bound[static_cast<std::size_t>(p)];
-      } else if (c.implicit_returning && !returned.empty()) {
-        v = returned[0][0];
-      } else {
-        v = Value(drv().last_insert_id());
-      }
-      pk.push_back(std::move(v));
-    }
-    return pk;
-  }
+  /// The primary key of the row a one-row INSERT `c` created: bound, returned or generated.
+  ATHANOR_DECL std::vector<Value> primary_key(const Compiled& c, const std::vector<Row>& returned, const std::vector<Value>& bound);
 
   /// What prepared statements (orm/prepared.hpp) watch to know this object still exists: made
   /// on the first prepare, gone with it (when its Connection is destroyed).
@@ -336,6 +238,10 @@ class ConnectionImpl {
   std::size_t savepoints = 0;  ///< open savepoints
   int generation = 0;          ///< bumped when the transaction ends
   int savepoint_counter = 0;
+
+ private:
+  std::vector<Value> kept_values_;  ///< run()'s values, kept for the next run (see run())
+  bool kept_busy_ = false;          ///< run() is using kept_values_
 };
 
 }  // namespace detail

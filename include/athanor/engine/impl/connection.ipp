@@ -1,11 +1,154 @@
 // athanor/engine/impl/connection.ipp — the out-of-line parts of Connection, ConnectionImpl and
-// Transaction: transactions and savepoints, executemany, create_all / drop_all; where
+// Transaction: transactions and savepoints, Core executions, executemany, create_all / drop_all; where
 // ATHANOR_DEFINITIONS is set (engine/connection.hpp includes it).
 #pragma once
 
 #include <athanor/engine/connection.hpp>
 
 namespace athanor {
+
+ATHANOR_DECL detail::ConnectionImpl::~ConnectionImpl() { release(); }
+
+ATHANOR_DECL void detail::ConnectionImpl::release() noexcept {
+  end_stream();
+  if (!lease.conn) return;
+  bool broken_now = broken;
+  if (in_tx && !broken_now) {
+    try {
+      exec("ROLLBACK");
+    } catch (...) {
+      broken_now = true;
+    }
+  }
+  end_transaction();
+  engine->pool->checkin(std::move(lease), broken_now);
+  lease = {};
+}
+
+ATHANOR_DECL void detail::ConnectionImpl::begin_transaction(std::optional<IsolationLevel> level) {
+  const Dialect& d = *engine->dialect;
+  if (auto e = engine->options.isolation_level) {
+    bool per_connection = !d.connection_isolation_sql(*e).empty();
+    if (!level && !per_connection) level = e;         // written into each BEGIN
+    if (level == e && per_connection) level.reset();  // the connection is at that level already
+  }
+  auto statements = d.begin_statements(level);  // an unsupported level throws here, before anything changes
+  if (lease.shared_mutex) {
+    if (engine->pool->shared_owner() && engine->pool->shared_owner() != this) {
+      throw ArgumentError(
+          "[athanor.argument.shared_connection] this in-memory database engine has a single connection and another "
+          "Connection or Session holds a transaction on it; commit or close that one first, or use a file database");
+    }
+    engine->pool->set_shared_owner(this);
+  }
+  for (auto& sql : statements) exec(sql);
+  in_tx = true;
+}
+
+ATHANOR_DECL std::int64_t detail::ConnectionImpl::execute_batch(const Compiled& c, const std::vector<Value>& slots, std::size_t rows) {
+  if (rows == 0) return 0;
+  if (binds_in_slot_order(c, slots.size() / rows)) return execute_batch(c.sql, slots, rows);
+  return execute_batch(c.sql, placeholder_values(c, slots, rows), rows);
+}
+
+ATHANOR_DECL std::int64_t detail::ConnectionImpl::execute_batch(const std::string& sql, const std::vector<Value>& values,
+                                                                 std::size_t rows) {
+  check_idle();
+  engine->echo_batch(sql, values, rows ? values.size() / rows : 0, rows);
+  return prepared(sql, [&](driver::Statement& st) { return st.execute_batch(values, rows); });
+}
+
+ATHANOR_DECL std::vector<Value> detail::ConnectionImpl::placeholder_values(const Compiled& c, std::span<const Value> slots,
+                                                                        std::size_t rows) {
+  std::size_t width = rows ? slots.size() / rows : 0;
+  std::vector<Value> out;
+  out.reserve(c.params.size() * rows);
+  for (std::size_t r = 0; r < rows; ++r)
+    for (auto& p : c.params) out.push_back(p.slot >= 0 ? slots[r * width + static_cast<std::size_t>(p.slot)] : p.value);
+  return out;
+}
+
+ATHANOR_DECL const Value& detail::ConnectionImpl::param_value(const CompiledParam& p, const Params& params) {
+  const Value* v = &p.value;
+  bool found = false;
+  if (!p.name.empty()) {
+    for (auto& [name, value] : params)
+      if (name == p.name) v = &value, found = true;
+  }
+  if (p.required && !found) {
+    throw ArgumentError("[athanor.argument.missing_param] no value for the parameter :" + p.name);
+  }
+  return *v;
+}
+
+ATHANOR_DECL void detail::ConnectionImpl::append_params(const Compiled& c, const Params& params, std::vector<Value>& out) {
+  for (auto& p : c.params) out.push_back(param_value(p, params));
+}
+
+ATHANOR_DECL Result detail::ConnectionImpl::run(const Compiled& c, const Params& params) {
+  // The values go into a vector kept on the connection and are assigned in place: a statement
+  // run in a loop (an INSERT per row) then allocates neither the vector nor its texts' buffers
+  // again (a malloc and a free each). A nested run (none today) takes a vector of its own.
+  std::vector<Value> own;
+  struct Lease {
+    ConnectionImpl& conn;
+    std::vector<Value>& values;
+    ~Lease() {
+      if (&values != &conn.kept_values_) return;
+      conn.kept_busy_ = false;
+      // Large values are not kept past their execution.
+      if (values.size() > 64 || driver::message_bytes(values) > 16384) values.clear(), values.shrink_to_fit();
+    }
+  } lease{*this, kept_busy_ ? own : kept_values_};
+  kept_busy_ = true;
+  std::vector<Value>& values = lease.values;
+  values.resize(c.params.size());
+  for (std::size_t i = 0; i < c.params.size(); ++i) values[i] = param_value(c.params[i], params);
+  return executed(c.sql, values, [&](driver::Statement& st) {
+    std::shared_ptr<const std::vector<std::string>> keys;
+    std::vector<Row> rows;
+    int n = st.column_count();
+    if (n > 0) {
+      auto k = std::make_shared<std::vector<std::string>>();
+      for (int i = 0; i < n; ++i) k->push_back(st.column_name(i));
+      keys = std::move(k);
+      bool typed = static_cast<int>(c.columns.size()) == n;
+      while (st.next()) {
+        std::vector<Value> row;
+        row.reserve(n);
+        for (int i = 0; i < n; ++i) {
+          row.push_back(st.value(i));
+          if (typed) coerce(row.back(), c.columns[i].second);
+        }
+        rows.emplace_back(keys, std::move(row));
+      }
+    }
+    Result r(c.implicit_returning ? nullptr : keys, c.implicit_returning ? std::vector<Row>{} : std::move(rows), st.rows_affected());
+    if (c.kind == Compiled::Kind::insert && c.table && c.single_row) {
+      r.set_inserted_primary_key(primary_key(c, rows, values));
+    }
+    return r;
+  });
+}
+
+ATHANOR_DECL std::vector<Value> detail::ConnectionImpl::primary_key(const Compiled& c, const std::vector<Row>& returned,
+                                                                  const std::vector<Value>& bound) {
+  std::vector<Value> pk;
+  for (auto& name : c.table->primary_key) {
+    Value v;
+    auto it = std::find(c.insert_columns.begin(), c.insert_columns.end(), name);
+    if (it != c.insert_columns.end()) {
+      int p = c.insert_params[static_cast<std::size_t>(it - c.insert_columns.begin())];
+      if (p >= 0) v = bound[static_cast<std::size_t>(p)];
+    } else if (c.implicit_returning && !returned.empty()) {
+      v = returned[0][0];
+    } else {
+      v = Value(drv().last_insert_id());
+    }
+    pk.push_back(std::move(v));
+  }
+  return pk;
+}
 
 ATHANOR_DECL std::int64_t detail::ConnectionImpl::execute_rows(const Compiled& c, const std::vector<Value>& slots,
                                                       void (*on_row)(void*, driver::Statement&), void* ctx) {
@@ -14,6 +157,12 @@ ATHANOR_DECL std::int64_t detail::ConnectionImpl::execute_rows(const Compiled& c
   if (!in_order) reordered = placeholder_values(c, slots, 1);
   const std::vector<Value>& values = in_order ? slots : reordered;
   return executed(c.sql, values, [&](driver::Statement& st) {
+    // At most one row: reset after it, not stepped to the end (which on SQLite ran the VM to its
+    // halt a second time, ~190 instructions a lookup).
+    if (c.at_most_one_row) {
+      if (st.next()) on_row(ctx, st);
+      return st.rows_affected();
+    }
     while (st.next()) on_row(ctx, st);
     return st.rows_affected();
   });
