@@ -270,7 +270,8 @@ TEST_CASE("a prepared query called in a loop over another result's rows returns 
   for (auto& u : conn.execute(orm::select<User>().where(c<&User::id> <= kUsers)))
     got.emplace_back(u.id, posts_of(u.id));
   REQUIRE(got.size() == static_cast<std::size_t>(kUsers));
-  for (auto& [id, posts] : got) {
+  for (auto& [user_id, posts] : got) {
+    const int id = user_id;  // INFO captures it: clang 14 cannot capture a structured binding
     INFO("user " << id);
     auto expected = conn.execute(orm::select<Post>().where(c<&Post::user_id> == id));
     CHECK(posts.size() == expected.size());
