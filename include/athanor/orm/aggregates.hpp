@@ -82,7 +82,7 @@ auto coalesce(const E& e, V&& fallback) {
   using T = detail::strip_optional_t<detail::value_t<E>>;
   static_assert(detail::can_compare<E, V>, "athanor: coalesce() fallback must have the expression's type");
   auto f = operand<T>(std::forward<V>(fallback));
-  return Node<fn::call<fn::coalesce>, T, E, decltype(f)>{{}, {e, std::move(f)}};
+  return Node<fn::call<fn::coalesce>, T, E, decltype(f)>{{}, {{{e}, {std::move(f)}}}};
 }
 
 }  // namespace athanor::orm

@@ -101,7 +101,7 @@ struct Case : Methods<Case<R, B...>, R> {
   using models = boost::mp11::mp_fold<boost::mp11::mp_list<typename B::models...>, boost::mp11::mp_list<>, detail::merge>;
   static constexpr bool cacheable = (B::cacheable && ...);
   detail::Pack<B...> branches;
-  explicit Case(B... b) : branches{std::move(b)...} {}
+  explicit Case(B... b) : branches{{{std::move(b)}...}} {}
   Expr to_core(detail::Builder& b) const {
     std::vector<std::pair<Expr, Expr>> whens;
     Expr otherwise;

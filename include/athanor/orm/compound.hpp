@@ -193,7 +193,7 @@ class TypedCompound {
     constexpr bool ok = ((TypedExpr<E> && detail::uses_only<boost::mp11::mp_list<compound_tag>, E>) && ...);
     static_assert(ok, "athanor: a compound's order_by() names its result columns (cmp.order_by(cmp.c<1>().desc())), "
                       "not the columns of its selects' models");
-    if constexpr (ok) return Next<detail::List<detail::order_tag, E...>>{parts_, clauses_.append(detail::List<detail::order_tag, E...>{{static_cast<E&&>(e)...}})};
+    if constexpr (ok) return Next<detail::List<detail::order_tag, E...>>{parts_, clauses_.append(detail::List<detail::order_tag, E...>{{{{static_cast<E&&>(e)}...}}})};
   }
   /// LIMIT of the whole compound.
   auto limit(std::int64_t n) const { return Next<detail::Limit<false>>{parts_, clauses_.append(detail::Limit<false>{Val<std::int64_t>(n)})}; }

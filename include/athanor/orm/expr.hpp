@@ -254,7 +254,7 @@ struct Node : Methods<Node<Kind, T, A...>, T> {
   static constexpr bool cacheable = (A::cacheable && ...);
   static constexpr bool binds = (detail::collects<A> || ...);
   /// No constructor: an aggregate, built in place by the function that makes it
-  /// (`Node<K, T, A, B>{{}, {a, b}}`), so each node type adds no constructor body to compile.
+  /// (`Node<K, T, A, B>{{}, {{{a}, {b}}}}`), so each node type adds no constructor body to compile.
   detail::Pack<A...> args;
   Expr to_core(detail::Builder& b) const { return Kind::build(detail::pack_to_core(b, args)); }
   void collect(detail::Collected& out) const {

@@ -144,8 +144,8 @@ struct Methods : detail::typed_tag {
     constexpr bool ok = detail::can_compare<T, A> && detail::can_compare<T, B>;
     static_assert(ok, "athanor: between() bounds must have the column's type (c<&M::age>.between(18, 30))");
     if constexpr (ok) {
-      return Node<op::between, bool, D, decltype(operand<T>(std::forward<A>(low))), decltype(operand<T>(std::forward<B>(high)))>{{}, {
-          self(), operand<T>(std::forward<A>(low)), operand<T>(std::forward<B>(high))}};
+      return Node<op::between, bool, D, decltype(operand<T>(std::forward<A>(low))), decltype(operand<T>(std::forward<B>(high)))>{{}, {{
+          {self()}, {operand<T>(std::forward<A>(low))}, {operand<T>(std::forward<B>(high))}}}};
     }
   }
   /// Ascending, as an ORDER BY term: `order_by(c<&User::name>.asc())`.
@@ -172,10 +172,10 @@ struct Methods : detail::typed_tag {
     if constexpr (text && ok) {
       auto p = operand<std::string>(std::forward<P>(pattern));
       if constexpr (sizeof...(Esc) == 0) {
-        return Node<op::like<Flags | 8>, bool, D, decltype(p)>{{}, {self(), std::move(p)}};
+        return Node<op::like<Flags | 8>, bool, D, decltype(p)>{{}, {{{self()}, {std::move(p)}}}};
       } else {
-        return Node<op::like<Flags>, bool, D, decltype(p), Val<std::string>>{{}, {self(), std::move(p),
-                                                                           Val<std::string>(std::string(1, escape...))}};
+        return Node<op::like<Flags>, bool, D, decltype(p), Val<std::string>>{{}, {{{self()}, {std::move(p)},
+                                                                           {Val<std::string>(std::string(1, escape...))}}}};
       }
     }
   }
@@ -188,7 +188,7 @@ struct Methods : detail::typed_tag {
                       "(c<&M::name>.contains(user_input)); use like() for a pattern");
     if constexpr (text && ok) {
       auto p = detail::escaped_pattern(std::string_view(s), Lead, Trail);
-      return Node<op::like_escaped<Flags>, bool, D, Val<std::string>>{{}, {self(), Val<std::string>(std::move(p))}};
+      return Node<op::like_escaped<Flags>, bool, D, Val<std::string>>{{}, {{{self()}, {Val<std::string>(std::move(p))}}}};
     }
   }
   template <bool Not, class S>
@@ -206,7 +206,7 @@ struct Methods : detail::typed_tag {
     using E = std::conditional_t<detail::is_decimal<T> != detail::is_decimal<U>, detail::strip_optional_t<U>, detail::strip_optional_t<T>>;
     ValList<E> list;
     for (auto& v : values) list.v.push_back(E(std::move(v)));
-    return Node<op::in_array<Not>, bool, D, ValList<E>>{{}, {self(), std::move(list)}};
+    return Node<op::in_array<Not>, bool, D, ValList<E>>{{}, {{{self()}, {std::move(list)}}}};
   }
 };
 

@@ -116,7 +116,7 @@ auto round(const E& e, D... digits) {
   static_assert(ok, "athanor: round() takes a number and whole digits >= 0 (orm::round(c<&Item::price>, 2))");
   if constexpr (ok) {
     using Rule = detail::at_least<detail::digits_rule, 0>;
-    return Node<fn::portable<fn::round>, detail::value_t<E>, E, detail::CheckedInt<Rule, D>...>{{}, {e, detail::CheckedInt<Rule, D>{{}, digits}...}};
+    return Node<fn::portable<fn::round>, detail::value_t<E>, E, detail::CheckedInt<Rule, D>...>{{}, {{{e}, {detail::CheckedInt<Rule, D>{{}, digits}}...}}};
   }
 }
 /// |e|, typed as e.
@@ -152,7 +152,7 @@ auto mod(A&& a, B&& b) {
     using T = detail::maybe_optional<decltype(detail::strip_optional_t<L>{} % detail::strip_optional_t<R>{}), L, R>;
     auto l = operand<L>(std::forward<A>(a));
     auto r = operand<R>(std::forward<B>(b));
-    return Node<fn::portable<fn::mod>, T, decltype(l), decltype(r)>{{}, {std::move(l), std::move(r)}};
+    return Node<fn::portable<fn::mod>, T, decltype(l), decltype(r)>{{}, {{{std::move(l)}, {std::move(r)}}}};
   }
 }
 /// NULL when a = b, else a: always optional.
@@ -162,7 +162,7 @@ auto nullif(const E& e, V&& v) {
   static_assert(ok, "athanor: nullif() compares an expression with a value of its type (orm::nullif(c<&Item::qty>, 0))");
   if constexpr (ok) {
     auto r = detail::fn_operand<detail::value_t<E>>(std::forward<V>(v));
-    return Node<fn::call<fn::nullif>, std::optional<detail::strip_optional_t<detail::value_t<E>>>, E, decltype(r)>{{}, {e, std::move(r)}};
+    return Node<fn::call<fn::nullif>, std::optional<detail::strip_optional_t<detail::value_t<E>>>, E, decltype(r)>{{}, {{{e}, {std::move(r)}}}};
   }
 }
 
@@ -175,7 +175,7 @@ auto extreme(const E& e, V&&... v) {
                     "(orm::greatest(c<&Item::price>, 0.0))");
   if constexpr (ok) {
     using R = maybe_optional<std::common_type_t<strip_optional_t<T>, strip_optional_t<operand_t<V>>...>, T, operand_t<V>...>;
-    return Node<fn::portable<Name>, R, E, decltype(operand<T>(std::forward<V>(v)))...>{{}, {e, operand<T>(std::forward<V>(v))...}};
+    return Node<fn::portable<Name>, R, E, decltype(operand<T>(std::forward<V>(v)))...>{{}, {{{e}, {operand<T>(std::forward<V>(v))}...}}};
   }
 }
 }  // namespace detail
@@ -200,8 +200,8 @@ auto substr(const E& e, S&& start, L&&... length) {
   if constexpr (ok) {
     using T = detail::maybe_optional<std::string, detail::value_t<E>, detail::operand_t<S>, detail::operand_t<L>...>;
     auto s = detail::checked<detail::at_least<detail::start_rule, 1>>(std::forward<S>(start));
-    return Node<fn::substr, T, E, decltype(s), decltype(detail::checked<detail::at_least<detail::length_rule, 0>>(std::forward<L>(length)))...>{{}, {
-        e, std::move(s), detail::checked<detail::at_least<detail::length_rule, 0>>(std::forward<L>(length))...}};
+    return Node<fn::substr, T, E, decltype(s), decltype(detail::checked<detail::at_least<detail::length_rule, 0>>(std::forward<L>(length)))...>{{}, {{
+        {e}, {std::move(s)}, {detail::checked<detail::at_least<detail::length_rule, 0>>(std::forward<L>(length))}...}}};
   }
 }
 namespace detail {
@@ -231,7 +231,7 @@ auto replace(const E& e, F&& from, T&& to) {
     auto f = detail::fn_operand<std::string>(std::forward<F>(from));
     auto t = detail::fn_operand<std::string>(std::forward<T>(to));
     using R = detail::maybe_optional<std::string, detail::value_t<E>, detail::operand_t<F>, detail::operand_t<T>>;
-    return Node<fn::text_fn<fn::replace>, R, E, decltype(f), decltype(t)>{{}, {e, std::move(f), std::move(t)}};
+    return Node<fn::text_fn<fn::replace>, R, E, decltype(f), decltype(t)>{{}, {{{e}, {std::move(f)}, {std::move(t)}}}};
   }
 }
 /// The texts joined; NULL when any is NULL (SQL's ||, CONCAT on MySQL), on every backend.
@@ -243,9 +243,9 @@ auto concat(A&& a, B&& b, C&&... c) {
   if constexpr (ok) {
     using R = detail::maybe_optional<std::string, detail::operand_t<A>, detail::operand_t<B>, detail::operand_t<C>...>;
     return Node<fn::concat, R, decltype(detail::fn_operand<std::string>(std::forward<A>(a))), decltype(detail::fn_operand<std::string>(std::forward<B>(b))),
-                decltype(detail::fn_operand<std::string>(std::forward<C>(c)))...>{{}, {
-        detail::fn_operand<std::string>(std::forward<A>(a)), detail::fn_operand<std::string>(std::forward<B>(b)),
-        detail::fn_operand<std::string>(std::forward<C>(c))...}};
+                decltype(detail::fn_operand<std::string>(std::forward<C>(c)))...>{{}, {{
+        {detail::fn_operand<std::string>(std::forward<A>(a))}, {detail::fn_operand<std::string>(std::forward<B>(b))},
+        {detail::fn_operand<std::string>(std::forward<C>(c))}...}}};
   }
 }
 

@@ -71,7 +71,7 @@ class TypedInsert {
                                       "query reads, use from_select<&M::a, …>(select(…))");
     constexpr bool once = plain && detail::distinct_columns<A...>;
     static_assert(!plain || once, "athanor: values() names a column twice");
-    if constexpr (fresh && once) return with_body(detail::OneRow<A...>{{std::move(a)...}});
+    if constexpr (fresh && once) return with_body(detail::OneRow<A...>{{{{std::move(a)}...}}});
   }
   /// The columns each row of rows() gives, in order: `columns<&User::name, &User::visits>()`.
   template <auto... Pm>
@@ -113,7 +113,7 @@ class TypedInsert {
     constexpr bool ok = sizeof...(E) > 0 && (TypedExpr<E> && ...) && (detail::uses_only<boost::mp11::mp_list<M>, E> && ...);
     static_assert(ok, "athanor: returning() takes columns or expressions over the inserted model (c<&M::id>, …)");
     static_assert(!returns_rows, "athanor: returning() is given once");
-    if constexpr (ok) return with_ret(detail::TupleColumns<boost::mp11::mp_list<>, E...>{{std::move(e)...}});
+    if constexpr (ok) return with_ret(detail::TupleColumns<boost::mp11::mp_list<>, E...>{{{{std::move(e)}...}}});
   }
   /// RETURNING every column: execution gives Rows<M> (plain objects, not in a Session).
   template <class N>
@@ -203,7 +203,7 @@ class TypedInsert {
     static_assert(of_model, "athanor: on_conflict_do_…<&M::key, …>() names columns of M, the model inserted into");
     if constexpr (of_model) {
       using C = detail::OnConflict<true, detail::Keys<K...>, A...>;
-      return TypedInsert<M, Body, C, Ret>(body_, C{{std::move(a)...}}, ret_);
+      return TypedInsert<M, Body, C, Ret>(body_, C{{{{std::move(a)}...}}}, ret_);
     }
   }
   template <class R, class B>

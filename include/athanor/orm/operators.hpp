@@ -24,11 +24,11 @@ namespace athanor::orm {
       if constexpr (TypedExpr<std::remove_cvref_t<L>>) {                                                      \
         using T = detail::value_t<L>;                                                                         \
         auto rr = operand<T>(std::forward<R>(r));                                                             \
-        return Node<op::compare<SQL>, bool, std::remove_cvref_t<L>, decltype(rr)>{{}, {std::forward<L>(l), std::move(rr)}}; \
+        return Node<op::compare<SQL>, bool, std::remove_cvref_t<L>, decltype(rr)>{{}, {{{std::forward<L>(l)}, {std::move(rr)}}}}; \
       } else {                                                                                                \
         using T = detail::value_t<R>;                                                                         \
         auto ll = operand<T>(std::forward<L>(l));                                                             \
-        return Node<op::compare<SQL>, bool, decltype(ll), std::remove_cvref_t<R>>{{}, {std::move(ll), std::forward<R>(r)}}; \
+        return Node<op::compare<SQL>, bool, decltype(ll), std::remove_cvref_t<R>>{{}, {{{std::move(ll)}, {std::forward<R>(r)}}}}; \
       }                                                                                                       \
     }                                                                                                         \
   }
@@ -47,7 +47,7 @@ ATHANOR_ORM_COMPARE(>=, op::ge)
     constexpr bool ok = detail::BoolExpr<std::remove_cvref_t<L>> && detail::BoolExpr<std::remove_cvref_t<R>>; \
     static_assert(ok, "athanor: && and || join conditions (comparisons, like, in_…), not values or columns"); \
     if constexpr (ok) {                                                                                       \
-      return Node<op::logical<SQL>, bool, std::remove_cvref_t<L>, std::remove_cvref_t<R>>{{}, {std::forward<L>(l), std::forward<R>(r)}}; \
+      return Node<op::logical<SQL>, bool, std::remove_cvref_t<L>, std::remove_cvref_t<R>>{{}, {{{std::forward<L>(l)}, {std::forward<R>(r)}}}}; \
     }                                                                                                         \
   }
 ATHANOR_ORM_LOGICAL(&&, op::and_)
@@ -80,7 +80,7 @@ auto operator!(const E& e) {
       auto ll = operand<A>(std::forward<L>(l));                                                               \
       auto rr = operand<B>(std::forward<R>(r));                                                               \
       using K = std::conditional_t<text, op::concat, std::conditional_t<dec && SQL[0] == '/', op::decimal_divide, op::arith<SQL>>>; \
-      return Node<K, T, decltype(ll), decltype(rr)>{{}, {std::move(ll), std::move(rr)}};                            \
+      return Node<K, T, decltype(ll), decltype(rr)>{{}, {{{std::move(ll)}, {std::move(rr)}}}};                            \
     }                                                                                                         \
   }
 ATHANOR_ORM_ARITH(+, op::plus)

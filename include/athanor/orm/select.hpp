@@ -164,14 +164,14 @@ class TypedSelect {
     constexpr bool in_statement = (detail::uses_only<From, E> && ...);
     static_assert((TypedExpr<E> && ...), "athanor: order_by() takes columns or expressions (c<&User::name>.desc())");
     static_assert(in_statement, "athanor: order_by() names a column of a model that is not in the statement; join<Model>(on) it first");
-    if constexpr (in_statement) return Next<detail::List<detail::order_tag, E...>>{cols_, clauses_.append(detail::List<detail::order_tag, E...>{{static_cast<E&&>(e)...}}), loaders_};
+    if constexpr (in_statement) return Next<detail::List<detail::order_tag, E...>>{cols_, clauses_.append(detail::List<detail::order_tag, E...>{{{{static_cast<E&&>(e)}...}}}), loaders_};
   }
   /// GROUP BY: `select(c<&Post::user_id>, count()).group_by(c<&Post::user_id>)`.
   template <class... E>
   auto group_by(E... e) const {
     constexpr bool in_statement = (detail::uses_only<From, E> && ...);
     static_assert(in_statement, "athanor: group_by() names a column of a model that is not in the statement");
-    if constexpr (in_statement) return Next<detail::List<detail::group_tag, E...>>{cols_, clauses_.append(detail::List<detail::group_tag, E...>{{static_cast<E&&>(e)...}}), loaders_};
+    if constexpr (in_statement) return Next<detail::List<detail::group_tag, E...>>{cols_, clauses_.append(detail::List<detail::group_tag, E...>{{{{static_cast<E&&>(e)}...}}}), loaders_};
   }
   /// HAVING, a condition over the groups: `.having(count() > 2)`.
   template <class E>
@@ -397,7 +397,7 @@ auto select(E... e) {
                 "athanor: a window function needs .over(…) (orm::row_number().over(orm::order_by(c<&M::id>)))");
   using From = boost::mp11::mp_fold<boost::mp11::mp_list<typename E::models...>, boost::mp11::mp_list<>, detail::merge>;
   using Cols = detail::TupleColumns<boost::mp11::mp_list<>, E...>;
-  return TypedSelect<typename Cols::result_type, Cols, From>{Cols{{static_cast<E&&>(e)...}}, {}, {}};
+  return TypedSelect<typename Cols::result_type, Cols, From>{Cols{{{{static_cast<E&&>(e)}...}}}, {}, {}};
 }
 using athanor::select;
 

@@ -195,7 +195,7 @@ struct WindowFn : detail::typed_tag {
   static constexpr bool cacheable = (A::cacheable && ...);
   static constexpr bool needs_over = true;
   detail::Pack<A...> args;
-  explicit WindowFn(A... a) : args{std::move(a)...} {}
+  explicit WindowFn(A... a) : args{{{std::move(a)}...}} {}
   Expr to_core(detail::Builder& b) const {
     return args.apply([&](const auto&... a) { return Kind::build(detail::to_core_all(b, a...)); });
   }
@@ -291,7 +291,7 @@ template <TypedExpr... E>
 auto partition_by(E... e) { return detail::WindowItems<false, E...>{{std::move(e)...}}; }
 /// ORDER BY items of a window: `order_by(c<&Sale::day>.desc(), c<&Sale::id>)`.
 template <TypedExpr... E>
-auto order_by(E... e) { return detail::WindowItems<true, E...>{{std::move(e)...}}; }
+auto order_by(E... e) { return detail::WindowItems<true, E...>{{{{std::move(e)}...}}}; }
 
 /// Frame bounds: `unbounded_preceding`, `preceding(n)`, `current_row`, `following(n)`, `unbounded_following`.
 ///@{

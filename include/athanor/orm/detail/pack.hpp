@@ -3,7 +3,7 @@
 // would do, but its constructors' constraints, std::apply and tuple_cat are much of what the
 // compiler instantiates for each typed statement (measured on bench/stress: ~1 500
 // std::__and_/__or_ instances for 50 statements). No constructor of its own either (built with
-// braces, `Pack<A, B>{a, b}`), and what the statements do with every member (collect its
+// braces, `Pack<A, B>{{{a}, {b}}}`), and what the statements do with every member (collect its
 // values, hand their addresses to a step table, append one) is one member function each, not
 // `apply` and a lambda: each function body costs g++ its early optimisation passes, and a typed
 // statement's chain made some 40 of them (bench/compile_reports.cpp, -fdump-ipa-cgraph).
@@ -46,7 +46,8 @@ struct PackBase<std::index_sequence<I...>, T...> : PackItem<I, T>... {
   }
 };
 
-/// The members T... in order: `Pack<A, B>{a, b}`.
+/// The members T... in order: `Pack<A, B>{{{a}, {b}}}` (the pack's base, then each item's braces:
+/// `{a, b}` is valid too, but clang's -Wall warns on every such brace elision, in users' builds).
 template <class... T>
 struct Pack : PackBase<std::index_sequence_for<T...>, T...> {};
 
