@@ -36,7 +36,9 @@ step() {  # step NAME COMMAND...: runs COMMAND, its output in a log shown only o
 }
 
 install_athanor() {
-  meson setup "$tmp/build" "$root" --prefix="$prefix" -Dtests=disabled -Dexamples=false -Dcli=false
+  # buildtype plain (-O0, no debug info: the library compiles in 22.5 s of CPU instead of 27.2 s with
+  # -g): what is tested is the install, not the code it compiles.
+  meson setup "$tmp/build" "$root" --prefix="$prefix" -Dbuildtype=plain -Dtests=disabled -Dexamples=false -Dcli=false
   meson install -C "$tmp/build"
 }
 
