@@ -90,11 +90,11 @@ ATHANOR_DECL std::shared_ptr<InstanceBase> SessionCore::get(const ModelOps& ops,
   std::vector<Value> converted;
   const auto& cols = ops.info->primary_key;
   const auto& columns = ops.table().columns;
-  auto converts = [&](const std::size_t& col) {
-    const Value& v = pk[static_cast<std::size_t>(&col - cols.data())];
-    return !std::holds_alternative<std::int64_t>(v.variant()) || !columns[col].type.is_integer();
-  };
-  if (std::any_of(cols.begin(), cols.end(), converts)) {
+  // Converted when any key value is not already an integer for an integer column.
+  bool convert = false;
+  for (std::size_t n = 0; n < cols.size() && !convert; ++n)
+    convert = !std::holds_alternative<std::int64_t>(pk[n].variant()) || !columns[cols[n]].type.is_integer();
+  if (convert) {
     inst = ops.create(arena);
     ops.bind(*inst);
     for (std::size_t k = 0; k < cols.size(); ++k) ops.set(*inst, cols[k], pk[k]);
