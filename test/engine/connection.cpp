@@ -89,11 +89,11 @@ TEST_CASE("begin inside begin is an ArgumentError") {
   Counter t;
   {
     auto in_tx = t.engine.begin();
-    CHECK_THROWS_AS(in_tx.begin(), ArgumentError);
+    CHECK_THROWS_AS(static_cast<void>(in_tx.begin()), ArgumentError);
   }
   auto conn = t.engine.connect();
   auto tx = conn.begin();
-  CHECK_THROWS_WITH_AS(conn.begin(), "[athanor.argument.transaction] a transaction is already open; use begin_nested() for a savepoint",
+  CHECK_THROWS_WITH_AS(static_cast<void>(conn.begin()), "[athanor.argument.transaction] a transaction is already open; use begin_nested() for a savepoint",
                        ArgumentError);
   CHECK(tx.is_active());  // the open transaction is untouched
   t.add(conn, "a");

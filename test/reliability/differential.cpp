@@ -442,11 +442,11 @@ class Tester {
     drops(q.where, out);
     drops(q.having, out);
     if (!q.order_by.empty()) {
-      out.push_back({[qp, o = q.order_by, l = q.limit, f = q.offset] { qp->order_by.clear(), qp->limit = qp->offset = -1; },
+      out.push_back({[qp] { qp->order_by.clear(), qp->limit = qp->offset = -1; },
                      [qp, o = q.order_by, l = q.limit, f = q.offset] { qp->order_by = o, qp->limit = l, qp->offset = f; }});
     }
-    if (q.limit >= 0) out.push_back({[qp, l = q.limit] { qp->limit = -1; }, [qp, l = q.limit] { qp->limit = l; }});
-    if (q.offset >= 0) out.push_back({[qp, f = q.offset] { qp->offset = -1; }, [qp, f = q.offset] { qp->offset = f; }});
+    if (q.limit >= 0) out.push_back({[qp] { qp->limit = -1; }, [qp, l = q.limit] { qp->limit = l; }});
+    if (q.offset >= 0) out.push_back({[qp] { qp->offset = -1; }, [qp, f = q.offset] { qp->offset = f; }});
     if (q.distinct) out.push_back({[qp] { qp->distinct = false; }, [qp] { qp->distinct = true; }});
     drops(q.group_by, out);
     drops(q.cols, out, 1);
