@@ -132,10 +132,11 @@ class ConnectionImpl {
   /// its bounded cache, perhaps by another holder of an in-memory database's one connection).
   driver::Statement& statement(const Compiled& c) {
     driver::Connection& d = drv();
+    if (!c.cached) return d.prepare(c.sql);
     if (&c == last_.compiled && &d == last_.conn && last_.dropped >= 0 && d.statements_dropped() == last_.dropped)
       return *last_.statement;
     driver::Statement& st = d.prepare(c.sql);
-    if (c.cached) last_ = {&c, &d, &st, d.statements_dropped()};
+    last_ = {&c, &d, &st, d.statements_dropped()};
     return st;
   }
   /// Runs `c` once for each of `rows` rows of slot values (`slots`: rows × slot count, row
