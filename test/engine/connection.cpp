@@ -35,7 +35,10 @@ namespace orm = athanor::orm;
 struct Item {
   orm::Mapped<int> id;
   orm::Mapped<std::string> name;
-  static void configure(orm::Mapper<Item>& m) { m.column<&Item::id>().primary_key(); }
+  static void configure(orm::Mapper<Item>& m) {
+    m.column<&Item::id>().primary_key();
+    m.column<&Item::name>().length(50);
+  }
 };
 ATHANOR_MODEL(Item, "memo_items", id, name)
 }  // namespace memo
