@@ -30,6 +30,19 @@ struct Counter : test::Schema {
 
 }  // namespace
 
+namespace memo {
+namespace orm = athanor::orm;
+struct Item {
+  orm::Mapped<int> id;
+  orm::Mapped<std::string> name;
+  static void configure(orm::Mapper<Item>& m) {
+    m.column<&Item::id>().primary_key();
+    m.column<&Item::name>().length(50);
+  }
+};
+ATHANOR_MODEL(Item, "memo_items", id, name)
+}  // namespace memo
+
 TEST_CASE("connect() runs in autocommit mode") {
   Counter t;
   {
@@ -346,6 +359,47 @@ TEST_CASE("a statement is prepared once per connection") {
   conn.execute(stmt, {{"n", "c"}});
   CHECK(&conn.driver_connection().prepare(sql) == prepared);
   CHECK(t.count(conn) == 3);
+}
+
+TEST_CASE("a typed statement's remembered driver statement is prepared again once the driver dropped it") {
+  // The connection keeps the driver statement a typed statement last ran as and takes it again
+  // without the lookup by SQL text while the driver has finalized none of its statements.
+  // Here 300 other statements push it out of the driver's cache (256 kept): it must be
+  // prepared again, not run finalized (without the check, the second lookup ran a freed
+  // statement). Then the table is dropped and made again between two executions.
+  namespace orm = athanor::orm;
+  using orm::c;
+  using memo::Item;
+  auto engine = test::engine();
+  orm::Registry registry;
+  registry.map<Item>();
+  registry.metadata().drop_all(engine);
+  registry.metadata().create_all(engine);
+  {
+    auto conn = engine.connect();
+    conn.exec_driver_sql("INSERT INTO memo_items (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+    auto name_of = [&](int id) {
+      auto rows = conn.execute(orm::select(c<&Item::name>).where(c<&Item::id> == id));
+      return rows.size() == 1 ? std::get<0>(rows[0]) : std::string("(" + std::to_string(rows.size()) + " rows)");
+    };
+    CHECK(name_of(1) == "a");
+    CHECK(name_of(2) == "b");  // the remembered statement
+    auto dropped = conn.driver_connection().statements_dropped();
+    for (int k = 0; k < 300; ++k) conn.exec_driver_sql("SELECT " + std::to_string(k));
+    if (dropped >= 0) CHECK(conn.driver_connection().statements_dropped() > dropped);
+    CHECK(name_of(3) == "c");
+    CHECK(name_of(1) == "a");
+    // Whole rows (select<Item>) after a schema change between two executions.
+    auto item = [&](int id) { return conn.execute(orm::select<Item>().where(c<&Item::id> == id)); };
+    CHECK(item(2).one().name.get() == "b");
+    registry.metadata().drop_all(engine);
+    registry.metadata().create_all(engine);
+    conn.exec_driver_sql("INSERT INTO memo_items (id, name) VALUES (2, 'z')");
+    CHECK(item(2).one().name.get() == "z");
+    CHECK(name_of(2) == "z");
+    CHECK(name_of(1) == "(0 rows)");
+  }
+  registry.metadata().drop_all(engine);
 }
 
 TEST_CASE("PostgreSQL ?prepared_statements=false: statements run unnamed, none is prepared on the server") {

@@ -43,6 +43,10 @@ struct Compiled {
   /// A SELECT that returns at most one row (a typed select whose WHERE fixes its one table's
   /// primary key): its row is read and the statement reset, not stepped to its end.
   bool at_most_one_row = false;
+  /// Kept for the life of the process, never changed (a typed statement's per-type cache,
+  /// orm/detail/compile_cache.hpp): its address names it, so a connection may remember the
+  /// prepared statement it ran as (ConnectionImpl::statement).
+  bool cached = false;
 };
 
 }  // namespace athanor

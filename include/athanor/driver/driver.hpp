@@ -161,6 +161,12 @@ class Connection {
   /// parameters travel in one): 0 when there is no bound to keep (an in-process database).
   /// Multi-row INSERTs keep each statement's values under it (message_bytes).
   virtual std::size_t max_message_bytes() { return 0; }
+  /// How many of the statements prepare() returned have been finalized since the connection
+  /// opened (evicted from its cache, the cache cleared): while the count stays the same, a
+  /// Statement it returned is still alive, and its caller may keep the reference and skip the
+  /// lookup by SQL text (ConnectionImpl::statement). -1, the default: the driver does not
+  /// count, and a reference is good only until the next prepare().
+  virtual std::int64_t statements_dropped() const { return -1; }
 };
 
 }  // namespace athanor::driver

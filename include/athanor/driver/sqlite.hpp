@@ -282,6 +282,7 @@ class Connection final : public driver::Connection {
     if (rc != SQLITE_OK) raise(db_, rc);
   }
   std::int64_t last_insert_id() override { return sqlite3_last_insert_rowid(db_); }
+  std::int64_t statements_dropped() const override { return cache_.dropped(); }
   bool ping() override { return true; }  // an embedded database has no link to lose
   std::string server_version() const override { return sqlite3_libversion(); }
   /// The sqlite3 handle, for what athanor does not wrap.

@@ -2,6 +2,7 @@
 // statements, keyed by SQL text, bounded and least-recently-used first out.
 #pragma once
 
+#include <cstdint>        // std::int64_t
 #include <list>           // std::list
 #include <memory>         // std::unique_ptr
 #include <string>         // std::string
@@ -28,16 +29,23 @@ class StatementCache {
     if (map_.size() >= capacity_) {
       map_.erase(order_.back().first);
       order_.pop_back();
+      ++dropped_;
     }
     order_.emplace_front(sql, std::move(s));
     map_[sql] = order_.begin();
     return *order_.front().second;
   }
-  void clear() { map_.clear(), order_.clear(); }
+  void clear() {
+    dropped_ += static_cast<std::int64_t>(map_.size());
+    map_.clear(), order_.clear();
+  }
   std::size_t size() const { return map_.size(); }
+  /// Statements finalized so far (evicted or cleared): Connection::statements_dropped.
+  std::int64_t dropped() const { return dropped_; }
 
  private:
   std::size_t capacity_;
+  std::int64_t dropped_ = 0;
   std::list<std::pair<std::string, std::unique_ptr<Statement>>> order_;
   std::unordered_map<std::string, decltype(order_)::iterator> map_;
 };

@@ -96,29 +96,48 @@ class ConnectionImpl {
     return execute_rows(c, slots, [](void* f, driver::Statement& st) { (*static_cast<Fn*>(f))(st); },
                         const_cast<void*>(static_cast<const void*>(&on_row)));
   }
-  /// Echoes `sql`, runs it with `values` on its prepared statement and returns `f(statement)`;
+  static const std::string& sql_of(const std::string& sql) { return sql; }
+  static const std::string& sql_of(const Compiled& c) { return c.sql; }
+  /// Echoes `c` (SQL text or a Compiled), runs it with `values` on its prepared statement and returns `f(statement)`;
   /// driver errors are translated and the statement is reset afterwards, whatever happens.
-  template <class F>
-  auto executed(const std::string& sql, const std::vector<Value>& values, F&& f) {
+  template <class Sql, class F>
+  auto executed(const Sql& c, const std::vector<Value>& values, F&& f) {
     check_idle();
-    engine->echo(sql, values);
-    return prepared(sql, [&](driver::Statement& st) {
+    engine->echo(sql_of(c), values);
+    return prepared(c, [&](driver::Statement& st) {
       st.execute(values);
       return f(st);
     });
   }
-  /// Returns `f(statement)` on `sql`'s prepared statement, driver errors translated and the
-  /// statement reset afterwards, whatever happens (executed() and the batches echo first).
-  template <class F>
-  auto prepared(const std::string& sql, F&& f) {
+  /// Returns `f(statement)` on `sql`'s (or `c`'s) prepared statement, driver errors translated
+  /// and the statement reset afterwards, whatever happens (executed() and the batches echo first).
+  template <class Sql, class F>
+  auto prepared(const Sql& sql, F&& f) {
     return guard([&] {
-      auto& st = drv().prepare(sql);
+      auto& st = statement(sql);
       struct Reset {
         driver::Statement& s;
         ~Reset() { s.reset(); }
       } reset{st};
       return f(st);
     });
+  }
+  /// The prepared statement for `sql`.
+  driver::Statement& statement(const std::string& sql) { return drv().prepare(sql); }
+  /// The prepared statement for `c`. One of the typed statements' cached Compileds
+  /// (Compiled::cached: never freed, never changed, so its address names it) is remembered
+  /// with the statement it last ran as, and taken again without the driver's lookup by SQL
+  /// text (~75 instructions a primary-key lookup on SQLite) while the driver has finalized
+  /// none of its statements since (driver::Connection::statements_dropped: an eviction from
+  /// its bounded cache, perhaps by another holder of an in-memory database's one connection).
+  driver::Statement& statement(const Compiled& c) {
+    driver::Connection& d = drv();
+    if (!c.cached) return d.prepare(c.sql);
+    if (&c == last_.compiled && &d == last_.conn && last_.dropped >= 0 && d.statements_dropped() == last_.dropped)
+      return *last_.statement;
+    driver::Statement& st = d.prepare(c.sql);
+    last_ = {&c, &d, &st, d.statements_dropped()};
+    return st;
   }
   /// Runs `c` once for each of `rows` rows of slot values (`slots`: rows × slot count, row
   /// after row) as one driver batch (driver::Statement::execute_batch: a pipeline or bulk
@@ -141,7 +160,7 @@ class ConnectionImpl {
       engine->echo_batch(c.sql, std::vector<Value>(slots.begin(), slots.begin() + static_cast<std::ptrdiff_t>(w)), w, rows);
     }
     using Fn = std::remove_reference_t<F>;
-    return prepared(c.sql, [&](driver::Statement& st) {
+    return prepared(c, [&](driver::Statement& st) {
       return st.execute_batch_rows(slots, rows, [](void* f, std::size_t e, driver::Statement& s) { (*static_cast<Fn*>(f))(e, s); },
                                    const_cast<void*>(static_cast<const void*>(&on_row)));
     });
@@ -158,7 +177,7 @@ class ConnectionImpl {
     slots = slots.first(width * rows);
     if (!binds_in_slot_order(c, width)) reordered = placeholder_values(c, slots, rows), slots = reordered, width = c.params.size();
     check_idle();
-    prepared(c.sql, [&](driver::Statement& st) {
+    prepared(c, [&](driver::Statement& st) {
       for (std::size_t r = 0; r < rows; ++r) {
         auto row = slots.subspan(r * width, width);
         if (engine->options.echo) engine->echo(c.sql, std::vector<Value>(row.begin(), row.end()));
@@ -240,6 +259,13 @@ class ConnectionImpl {
   int savepoint_counter = 0;
 
  private:
+  /// statement()'s last typed statement and the driver statement it ran as.
+  struct LastStatement {
+    const Compiled* compiled = nullptr;
+    driver::Connection* conn = nullptr;
+    driver::Statement* statement = nullptr;
+    std::int64_t dropped = -1;  ///< the driver's statements_dropped() then (-1: not counted, not kept)
+  } last_;
   std::vector<Value> kept_values_;  ///< run()'s values, kept for the next run (see run())
   bool kept_busy_ = false;          ///< run() is using kept_values_
 };

@@ -11,6 +11,7 @@ ATHANOR_DECL detail::ConnectionImpl::~ConnectionImpl() { release(); }
 
 ATHANOR_DECL void detail::ConnectionImpl::release() noexcept {
   end_stream();
+  last_ = {};
   if (!lease.conn) return;
   bool broken_now = broken;
   if (in_tx && !broken_now) {
@@ -71,9 +72,9 @@ ATHANOR_DECL std::vector<Value> detail::ConnectionImpl::placeholder_values(const
 ATHANOR_DECL const Value& detail::ConnectionImpl::param_value(const CompiledParam& p, const Params& params) {
   const Value* v = &p.value;
   bool found = false;
-  if (!p.name.empty()) {
-    for (auto& [name, value] : params)
-      if (name == p.name) v = &value, found = true;
+  if (!p.name.empty()) {  // the last one given: searched from the end, to the first match
+    for (auto it = params.rbegin(); it != params.rend() && !found; ++it)
+      if (it->first == p.name) v = &it->second, found = true;
   }
   if (p.required && !found) {
     throw ArgumentError("[athanor.argument.missing_param] no value for the parameter :" + p.name);
@@ -104,7 +105,7 @@ ATHANOR_DECL Result detail::ConnectionImpl::run(const Compiled& c, const Params&
   std::vector<Value>& values = lease.values;
   values.resize(c.params.size());
   for (std::size_t i = 0; i < c.params.size(); ++i) values[i] = param_value(c.params[i], params);
-  return executed(c.sql, values, [&](driver::Statement& st) {
+  return executed(c, values, [&](driver::Statement& st) {
     std::shared_ptr<const std::vector<std::string>> keys;
     std::vector<Row> rows;
     int n = st.column_count();
@@ -134,18 +135,18 @@ ATHANOR_DECL Result detail::ConnectionImpl::run(const Compiled& c, const Params&
 ATHANOR_DECL std::vector<Value> detail::ConnectionImpl::primary_key(const Compiled& c, const std::vector<Row>& returned,
                                                                   const std::vector<Value>& bound) {
   std::vector<Value> pk;
+  pk.reserve(c.table->primary_key.size());
   for (auto& name : c.table->primary_key) {
-    Value v;
     auto it = std::find(c.insert_columns.begin(), c.insert_columns.end(), name);
     if (it != c.insert_columns.end()) {
       int p = c.insert_params[static_cast<std::size_t>(it - c.insert_columns.begin())];
-      if (p >= 0) v = bound[static_cast<std::size_t>(p)];
+      if (p >= 0) pk.push_back(bound[static_cast<std::size_t>(p)]);
+      else pk.emplace_back();
     } else if (c.implicit_returning && !returned.empty()) {
-      v = returned[0][0];
+      pk.push_back(returned[0][0]);
     } else {
-      v = Value(drv().last_insert_id());
+      pk.emplace_back(drv().last_insert_id());
     }
-    pk.push_back(std::move(v));
   }
   return pk;
 }
@@ -156,7 +157,7 @@ ATHANOR_DECL std::int64_t detail::ConnectionImpl::execute_rows(const Compiled& c
   std::vector<Value> reordered;
   if (!in_order) reordered = placeholder_values(c, slots, 1);
   const std::vector<Value>& values = in_order ? slots : reordered;
-  return executed(c.sql, values, [&](driver::Statement& st) {
+  return executed(c, values, [&](driver::Statement& st) {
     // At most one row: reset after it, not stepped to the end (which on SQLite ran the VM to its
     // halt a second time, ~190 instructions a lookup).
     if (c.at_most_one_row) {
@@ -174,7 +175,7 @@ ATHANOR_DECL std::shared_ptr<detail::OpenStream> detail::ConnectionImpl::open_st
   s->values = binds_in_slot_order(c, slots.size()) ? std::move(slots) : placeholder_values(c, slots, 1);
   engine->echo(c.sql, s->values);
   guard([&] {
-    auto& st = drv().prepare(c.sql);
+    auto& st = statement(c);
     try {
       st.execute(s->values);
     } catch (...) {

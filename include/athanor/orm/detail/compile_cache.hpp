@@ -36,6 +36,12 @@ template <class S>
 CompileCache& compile_cache_of() {
   return compile_cache<S>;
 }
+/// A pointer to a slot's Compiled that owns nothing (the aliasing constructor over an empty
+/// owner): a slot is never emptied, so its copies need no reference count, whose two atomic
+/// read-modify-writes were most of compiled_sql's cost per execution.
+inline std::shared_ptr<const Compiled> unowned(const std::shared_ptr<const Compiled>& kept) {
+  return std::shared_ptr<const Compiled>(std::shared_ptr<const void>(), kept.get());
+}
 /// The compiled SQL for `d` from `cache`, made by `make(stmt, d)` on first use. Out of line
 /// and fed a function pointer: each statement type adds only its `make`.
 ATHANOR_DECL std::shared_ptr<const Compiled> cached_compile(CompileCache& cache, const Dialect& d,
@@ -45,19 +51,21 @@ ATHANOR_DECL std::shared_ptr<const Compiled> cached_compile(CompileCache& cache,
                                                             Compiled (*make)(const void* stmt, const Dialect&), const void* stmt) {
   for (auto& slot : cache.slots) {  // the usual case: compiled before, no lock
     const Dialect* filled = slot.dialect.load(std::memory_order_acquire);
-    if (filled == &d) return slot.compiled;
+    if (filled == &d) return unowned(slot.compiled);
     if (!filled) break;
   }
   std::lock_guard lock(cache.mutex);
   for (auto& slot : cache.slots) {
     const Dialect* filled = slot.dialect.load(std::memory_order_relaxed);  // written under this lock only
-    if (filled == &d) return slot.compiled;
+    if (filled == &d) return unowned(slot.compiled);
     if (!filled) {
-      auto made = std::make_shared<const Compiled>(make(stmt, d));
-      if (made->values_in_text) return made;  // right for this execution's values only (Compiled::values_in_text)
-      slot.compiled = made;
+      Compiled made = make(stmt, d);
+      // right for this execution's values only (Compiled::values_in_text)
+      if (made.values_in_text) return std::make_shared<const Compiled>(std::move(made));
+      made.cached = true;
+      slot.compiled = std::make_shared<const Compiled>(std::move(made));
       slot.dialect.store(&d, std::memory_order_release);
-      return made;
+      return unowned(slot.compiled);
     }
   }
   return std::make_shared<const Compiled>(make(stmt, d));

@@ -109,7 +109,7 @@ ATHANOR_DECL std::shared_ptr<InstanceBase> SessionCore::get(const ModelOps& ops,
   const Compiled& sql = refresh_statement(ops);
   std::vector<Value> reordered;
   if (!conn.binds_in_slot_order(sql, bound->size())) reordered = conn.placeholder_values(sql, *bound, 1), bound = &reordered;
-  bool found = conn.executed(sql.sql, *bound, [&](driver::Statement& st) {
+  bool found = conn.executed(sql, *bound, [&](driver::Statement& st) {
     if (!st.next()) return false;
     if (!inst) inst = ops.create(arena), ops.bind(*inst);
     ops.load(*inst, st, 0);
