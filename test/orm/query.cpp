@@ -1,6 +1,7 @@
 // test/orm/query.cpp — the typed query DSL against every backend: typed rows, filters,
 // joins, aggregates, IN lists bound as one parameter, aliases (self-joins), subqueries
 // (exists, in_, scalar, in FROM), enums by name and by value, and SQL compiled once per type.
+#include <algorithm>
 #include <map>
 #include <numeric>
 
@@ -466,6 +467,34 @@ TEST_CASE("typed statements run on a plain Connection (the typed Core path)") {
   auto titles = conn.execute(orm::select(c<&Post::title>).where(c<&Post::score> > 3.0));
   CHECK(titles == std::vector<std::tuple<std::string>>{{"world"}});
   CHECK(conn.execute(orm::update<Post>().set(c<&Post::score>, 1.0).where(c<&Post::score>.is_null())) == 1);
+}
+
+TEST_CASE("typed statements run through one compiled function; only those with values collect any (issue 17)") {
+  Blog b;
+  auto conn = b.engine.connect();
+  // Each statement type hands run_statement a constant table: its SQL cache, its compile and,
+  // only when one of its parts has a value, its collect.
+  auto plain = orm::select(c<&User::name>).order_by(c<&User::name>);
+  auto bound = orm::select(c<&User::name>).where(c<&User::name> != "ann").order_by(c<&User::name>);
+  auto both = orm::select(c<&User::name>).where(c<&User::name> == "ann").union_all(orm::select(c<&User::name>));
+  auto bump = orm::update<User>().set(c<&User::visits>, 7).where(c<&User::name> != "ann");
+  auto all = orm::delete_<Post>();
+  static_assert(orm::detail::statement_run<decltype(plain)>.collect == nullptr);
+  static_assert(orm::detail::statement_run<decltype(bound)>.collect == &orm::detail::collect_erased<decltype(bound)>);
+  static_assert(orm::detail::statement_run<decltype(both)>.collect == &orm::detail::collect_erased<decltype(both)>);
+  static_assert(orm::detail::statement_run<decltype(all)>.collect == nullptr);
+  static_assert(orm::detail::statement_run<decltype(bump)>.cache == &orm::detail::compile_cache<decltype(bump)>);
+  using Names = std::vector<std::tuple<std::string>>;
+  CHECK(conn.execute(plain) == Names{{"ann"}, {"bob"}, {"cy"}});
+  CHECK(conn.execute(bound) == Names{{"bob"}, {"cy"}});
+  CHECK(conn.execute(plain) == Names{{"ann"}, {"bob"}, {"cy"}});  // no value left over from the one before
+  auto united = conn.execute(both);
+  std::sort(united.begin(), united.end());
+  CHECK(united == Names{{"ann"}, {"ann"}, {"bob"}, {"cy"}});
+  CHECK(conn.execute(bump) == 2);
+  CHECK(conn.execute(orm::select(c<&User::name>).where(c<&User::visits> == 7).order_by(c<&User::name>)) == Names{{"bob"}, {"cy"}});
+  CHECK(conn.execute(all) == 3);
+  CHECK(conn.execute(orm::select(c<&Post::id>)).empty());
 }
 
 TEST_CASE("a select whose WHERE fixes the primary key reads its row and stops (issue 14)") {

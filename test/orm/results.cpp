@@ -384,6 +384,16 @@ TEST_CASE("a NULL in a column mapped without std::optional: the DataError names 
                          athanor::DataError);
     CHECK_THROWS_WITH_AS(s.execute(orm::select(c<&Legacy::born>, c<&Legacy::nick>).where(c<&Legacy::id> == 2)), nick.c_str(),
                          athanor::DataError);
+    // An expression is named by its result column's label and position (the label is the
+    // backend's own), with the type to read it as.
+    try {
+      (void)s.execute(orm::select(c<&Legacy::id>, c<&Legacy::age> + 1).where(c<&Legacy::id> == 1));
+      FAIL("a NULL read as int did not throw");
+    } catch (const athanor::DataError& e) {
+      const std::string_view what = e.what();
+      CHECK(what.starts_with("[athanor.data.null] result column '"));
+      CHECK(what.ends_with("' (index 1) is NULL; read it as std::optional<int>"));
+    }
     // A failed load leaves nothing half-read behind: the rows without NULLs load.
     CHECK(s.get<Legacy>(4)->age.get() == 50);
     CHECK(std::get<0>(s.execute(orm::select(c<&Legacy::age>).where(c<&Legacy::id> == 4)).one()) == 50);

@@ -256,9 +256,7 @@ class TypedCompound {
   ///@}
   /// Runs on a connection: every row as a `result_type`.
   Rows<result_type> run(athanor::detail::ConnectionImpl& c) const {
-    detail::CollectedLease values;
-    if constexpr (binds) collect(values.values());
-    return detail::read_rows<result_type>(c, *compiled(*c.engine->dialect), values.values(), detail::RowReader<result_type>{});
+    return detail::run_rows<result_type>(c, detail::statement_run<TypedCompound>, this, detail::RowReader<result_type>{});
   }
   result_type read(driver::Statement& st) const { return detail::RowReader<result_type>{}.read(st); }  ///< Reads one row of a driver statement.
   /// The first select's columns (what `c<&M::member>()` and session.scalars() look at).

@@ -27,11 +27,6 @@ template <class C>
 [[gnu::cold]] Expr clause_expr_step(const void* c, Builder& b) {
   return static_cast<const C*>(c)->e.to_core(b);
 }
-/// The rows of a statement that returns none (UPDATE, DELETE): one type for all of them, so
-/// that execute_typed has one instance for every such statement.
-struct IgnoreRows {
-  void operator()(driver::Statement&) const {}
-};
 /// The UPDATE (or DELETE) of `table` with these SET items and WHERE conditions, compiled.
 ATHANOR_DECL Compiled compile_dml(const Dialect& d, const Table& table, bool delete_, const Values& sets,
                                   const std::vector<Expr>& where);
@@ -127,9 +122,7 @@ class TypedDml<M, Delete, std::tuple<S...>, std::tuple<W...>> {
   }
   /// Runs on a connection; returns the number of rows changed.
   std::int64_t run(athanor::detail::ConnectionImpl& c) const {
-    detail::CollectedLease values;
-    if constexpr (binds) collect(values.values());
-    return c.execute_typed(*compiled(*c.engine->dialect), values.values(), detail::IgnoreRows{});
+    return detail::run_statement(c, detail::statement_run<TypedDml>, this, nullptr, nullptr);
   }
 
  private:

@@ -13,6 +13,7 @@
 #include <athanor/engine/stream.hpp>
 #include <athanor/orm/detail/clauses.hpp>
 #include <athanor/orm/detail/key_lookup.hpp>
+#include <athanor/orm/detail/run_rows.hpp>
 #include <athanor/orm/loading.hpp>
 #include <athanor/orm/rows.hpp>
 
@@ -66,18 +67,6 @@ template <class X>
 auto source_object(const X& x) {
   if constexpr (is_alias<X>) return StaticSource<X>{};
   else return x;
-}
-/// The rows of a statement read by `reader`: one instance per row type (RowReader), shared by
-/// every statement of that shape.
-template <class Result, class Reader>
-Rows<Result> read_rows(athanor::detail::ConnectionImpl& c, const Compiled& sql, const std::vector<Value>& values,
-                       const Reader& reader) {
-  Rows<Result> out;
-  if constexpr (requires(std::vector<Result>& v, driver::Statement& st) { reader.read_back(v, st); })
-    c.execute_typed(sql, values, [&](driver::Statement& st) { reader.read_back(out, st); });  // in place: no move per row
-  else
-    c.execute_typed(sql, values, [&](driver::Statement& st) { out.push_back(reader.read(st)); });
-  return out;
 }
 /// Whether S is a typed select (not a compound, a CTE or anything else with a result type).
 template <class S>
@@ -299,9 +288,9 @@ class TypedSelect {
   }
   /// Runs on a connection: every row as a `Result`.
   Rows<Result> run(athanor::detail::ConnectionImpl& c) const {
-    detail::CollectedLease values;
-    collect(values.values());
-    return detail::read_rows<Result>(c, *compiled(*c.engine->dialect), values.values(), cols_.reader());
+    static_assert(!correlated,
+                  "athanor: a select with correlate<…>() runs only inside another statement (exists, in_, scalar_subquery)");
+    return detail::run_rows<Result>(c, detail::statement_run<TypedSelect>, this, cols_.reader());
   }
   /// Runs on a connection and keeps the statement open: its rows one at a time, as a
   /// single-pass range (see Stream for what stays open and what memory it uses).

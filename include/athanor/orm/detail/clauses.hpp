@@ -3,7 +3,9 @@
 // cache of compiled SQL is in compile_cache.hpp).
 #pragma once
 
-#include <array>  // std::array
+#include <array>        // std::array
+#include <string>       // std::string, std::to_string
+#include <string_view>  // std::string_view
 
 #include <athanor/core/select.hpp>
 #include <athanor/dialect/dialect.hpp>
@@ -133,18 +135,31 @@ constexpr ResultColumnName result_column_name() {
 /// The names of result columns E..., one static table per column list.
 template <class... E>
 inline constexpr ResultColumnName result_column_names[] = {result_column_name<E>()...};
-/// After `e` was thrown reading a typed row: when it is the NULL of column `i`, read as T
-/// (not optional), throws the DataError that names the column (`names`: as above; null for a
-/// row whose columns are unknown, as a compound's).
+/// How a NULL in a result column of C++ type T is named: T's spelling, empty when T holds NULL.
 template <class T>
-void name_null_result(const DataError& e, driver::Statement& st, int i, const ResultColumnName* names) {
-  if constexpr (!is_nullable_v<T>) {
-    if (!is_null_read(e, st, i)) return;
-    constexpr auto type = athanor::detail::type_name<T>();
-    if (names && names[i].table) null_member_error(names[i].table(), names[i].column, type);
-    athanor::detail::null_column_error<T>(st.column_name(i), static_cast<std::size_t>(i));
+constexpr std::string_view null_type_name() {
+  if constexpr (is_nullable_v<T>) return {};
+  else return athanor::detail::type_name<T>();
+}
+/// After `e` was thrown reading a typed row of `n` columns: when it is the NULL of a column
+/// whose type cannot hold it (`types[i]` not empty: null_type_name), throws the DataError that
+/// names the column (`names`: as above; null for a row whose columns are unknown, as a
+/// compound's). Out of line, with the row type's names as a static table: each row type's
+/// reader then keeps a call in its exception handler, not one inlined check per column.
+ATHANOR_DECL void name_null_results(const DataError& e, driver::Statement& st, const ResultColumnName* names,
+                                    const std::string_view* types, std::size_t n);
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL void name_null_results(const DataError& e, driver::Statement& st, const ResultColumnName* names,
+                                    const std::string_view* types, std::size_t n) {
+  for (std::size_t k = 0; k < n; ++k) {
+    const int i = static_cast<int>(k);
+    if (types[k].empty() || !is_null_read(e, st, i)) continue;
+    if (names && names[k].table) null_member_error(names[k].table(), names[k].column, types[k]);
+    athanor::detail::null_error("result column '" + st.column_name(i) + "' (index " + std::to_string(k) + ")",
+                                "read it as std::optional<" + std::string(types[k]) + ">");
   }
 }
+#endif
 /// Reads the rows of one row type, whatever statement selected them: one instance per row type
 /// (std::tuple of the column types, or a model), shared by every statement of that shape; what
 /// is per statement (the column names of a NULL error) is a pointer to a static table.
@@ -168,7 +183,8 @@ struct RowReader<std::tuple<T...>> {
     try {
       return std::tuple<T...>(from_cell<T>(cells[I], st, static_cast<int>(I))...);
     } catch (const DataError& e) {
-      (name_null_result<T>(e, st, static_cast<int>(I), names), ...);
+      static constexpr std::string_view types[] = {null_type_name<T>()...};
+      name_null_results(e, st, names, types, sizeof...(T));
       throw;
     }
   }
