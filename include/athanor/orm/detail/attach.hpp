@@ -192,8 +192,9 @@ ATHANOR_DECL void SessionCore::evict_stale(const std::shared_ptr<InstanceBase>& 
 }
 
 ATHANOR_DECL void check_relate(const RelationBase& r, const std::shared_ptr<InstanceBase>& child) {
-  if (!r.info || !r.owner) return;  // the owner is not tracked yet: Session::add checks its cascade
-  if (auto* s = r.owner->session) s->check_add(child, (r.info->owner().table().name + "." + r.info->name).c_str());
+  const RelInfo* info = r.info();
+  if (!info) return;  // the owner is not tracked yet: Session::add checks its cascade
+  if (auto* s = r.owner()->session) s->check_add(child, (info->owner().table().name + "." + info->name).c_str());
 }
 #endif  // ATHANOR_DEFINITIONS
 

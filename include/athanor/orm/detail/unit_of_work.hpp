@@ -32,7 +32,7 @@ ATHANOR_DECL bool may_change(InstanceBase& i) {
   if (i.ops->any_modified(i)) return true;
   for (auto& info : i.ops->info->relations) {
     RelationBase& r = info->member(i);
-    if (!r.loaded) continue;
+    if (!r.loaded()) continue;
     info->resolve();
     if (info->kind == RelKind::many_to_many) continue;
     bool holds = false;
