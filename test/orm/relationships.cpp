@@ -1132,3 +1132,32 @@ TEST_CASE("the autoflush before a query writes the keys of children moved betwee
   auto conn = db.engine.connect();
   CHECK(conn.exec_driver_sql("SELECT count(*) FROM posts WHERE user_id = " + std::to_string(bob->id.get())).scalar_one<std::int64_t>() == 2);
 }
+
+TEST_CASE("an autoflush skips key copies only while no relationship changed and no touched object changed a column") {
+  // SessionCore::relinked: lazy loads one after another (ORM W6a) autoflush with nothing to copy.
+  // A foreign key changed by hand while its many-to-one is loaded is still put back from the
+  // relationship (SQLAlchemy: the relationship wins at flush), though no relationship changed.
+  Db db;
+  db.seed();
+  orm::Session s(db.engine);
+  auto users = s.scalars(orm::select<User>().order_by(c<&User::name>));
+  REQUIRE(users.size() == 3);
+  auto &ann = users[0], &bob = users[1];
+  db.log.clear();
+  std::size_t posts = 0;
+  for (auto& u : users)
+    for (auto& p : u->posts) posts += p->user_id == u->id ? 1 : 0;  // each load autoflushes the last one's touches
+  CHECK(posts == 3);
+  CHECK(std::none_of(db.log.begin(), db.log.end(), [](auto& l) { return l.rfind("UPDATE", 0) == 0; }));
+  auto a1 = ann->posts[0];
+  CHECK(a1->author.get() == ann);  // loaded (from the identity map)
+  a1->user_id = bob->id.get();     // by hand: the loaded author says ann
+  auto of_ann = s.scalars(orm::select<Post>().where(c<&Post::user_id> == ann->id.get()));
+  CHECK(of_ann.size() == 2);
+  CHECK(a1->user_id.get() == ann->id.get());
+  const int ann_id = ann->id.get();
+  s.commit();
+  s.close();
+  auto conn = db.engine.connect();
+  CHECK(conn.exec_driver_sql("SELECT count(*) FROM posts WHERE user_id = " + std::to_string(ann_id)).scalar_one<std::int64_t>() == 2);
+}

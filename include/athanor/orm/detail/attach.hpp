@@ -114,6 +114,7 @@ ATHANOR_DECL void SessionCore::add_pending(const std::shared_ptr<InstanceBase>& 
   if (owner) refuse_other_session(op, *i);
   if (i->was_deleted) refuse_deleted(op, *i);
   i->ops->bind(*i);
+  relinked = true;  // its relationships may hold keys to copy (SessionCore::flush)
   if (!has_identity(*i)) {
     i->state = State::pending, i->session = this, i->key.clear();
     pending.push_back(i);

@@ -115,12 +115,19 @@ ATHANOR_DECL void clear_keys_to_deleted(SessionCore& s) {
   }
 }
 
+/// The Sessions of both sides sync keys at their next autoflushes (SessionCore::relinked).
+inline void mark_relinked(InstanceBase& owner, InstanceBase& child) {
+  if (owner.session) owner.session->relinked = true;
+  if (child.session) child.session->relinked = true;
+}
+
 ATHANOR_DECL void relate(RelationBase& r, const std::shared_ptr<InstanceBase>& child) {
   const RelInfo* info = r.info();
   if (!info) return;  // the owner is not tracked yet: Session::add cascades later
   child->ops->bind(*child);
   info->resolve();
   InstanceBase& self = *r.owner();
+  mark_relinked(self, *child);
   auto owner = self.shared_from_this();
   if (info->back) info->back->link(info->back->member(*child), owner);
   if (auto* s = self.session) {
@@ -135,6 +142,7 @@ ATHANOR_DECL void unrelate(RelationBase& r, const std::shared_ptr<InstanceBase>&
   if (!info) return;
   info->resolve();
   InstanceBase& self = *r.owner();
+  mark_relinked(self, *child);
   auto owner = self.shared_from_this();
   if (info->back) info->back->unlink(info->back->member(*child), owner);
   SessionCore* s = self.session;

@@ -8,6 +8,8 @@
 // end of a transaction in session_end.hpp; this file holds the flush's order of work.
 #pragma once
 
+#include <algorithm>  // std::any_of
+
 #include <athanor/config.hpp>
 #include <athanor/orm/detail/flush_deletes.hpp>
 #include <athanor/orm/detail/flush_inserts.hpp>
@@ -81,10 +83,17 @@ ATHANOR_DECL void SessionCore::flush(bool everything) {
     auto orphaned = std::move(orphans);
     orphans.clear();
     for (auto& o : orphaned) delete_instance(o);
-    // Keys across relationships changed in memory since the last flush.
+    // Keys across relationships changed in memory since the last flush. An autoflush looks for
+    // them only where they may differ (`relinked`): otherwise, when no touched object changed a
+    // column, nothing below has anything to do for them (flush_updates would skip each).
     std::size_t listed = touched.size();  // an orphan that left above took itself out (forget())
-    for (std::size_t k = 0; k < candidates.size(); ++k) {  // sync may touch more: they are appended
-      if (candidates[k]->state == State::persistent && !candidates[k]->expired) sync(*candidates[k]);
+    auto changed = [](InstanceBase* i) { return i->state == State::persistent && !i->expired && i->ops->any_modified(*i); };
+    if (everything || relinked || std::any_of(candidates.begin(), candidates.end(), changed)) {
+      for (std::size_t k = 0; k < candidates.size(); ++k) {  // sync may touch more: they are appended
+        if (candidates[k]->state == State::persistent && !candidates[k]->expired) sync(*candidates[k]);
+      }
+    } else {
+      candidates.clear();
     }
     clear_keys_to_deleted(*this);  // UPDATEs of children that outlive their deleted parent
     // Those sync and clear_keys_to_deleted appended (the list may also hold objects now in
@@ -100,6 +109,7 @@ ATHANOR_DECL void SessionCore::flush(bool everything) {
     flush_links();
     flush_deletes();
     ++flushes;
+    if (everything) relinked = false;  // every object that may hold a key to copy was synced
   } catch (...) {
     // Nothing of a failed flush may stay: the whole transaction goes, as in SQLAlchemy.
     abandon_transaction();
