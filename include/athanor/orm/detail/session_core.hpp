@@ -221,8 +221,11 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   /// it are the caller's to update).
   void forget(InstanceBase& i) {
     i.session = nullptr;
-    if (i.touched) std::erase(touched, &i), i.touched = false;
+    if (i.touched) std::erase(touched, &i), i.touched = false, ++untouched;
   }
+  /// How many objects forget() took out of `touched`: flush() finds what a step appended to it
+  /// by position, and a step may also take objects out (flush_inserts' evict_stale).
+  std::size_t untouched = 0;
 
   template <class F>
   const Compiled& statement(const std::string& shape, F&& make) {

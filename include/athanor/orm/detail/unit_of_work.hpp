@@ -8,7 +8,8 @@
 // end of a transaction in session_end.hpp; this file holds the flush's order of work.
 #pragma once
 
-#include <algorithm>  // std::any_of
+#include <algorithm>      // std::any_of, std::min
+#include <unordered_set>  // std::unordered_set
 
 #include <athanor/config.hpp>
 #include <athanor/orm/detail/flush_deletes.hpp>
@@ -87,6 +88,7 @@ ATHANOR_DECL void SessionCore::flush(bool everything) {
     // them only where they may differ (`relinked`): otherwise, when no touched object changed a
     // column, nothing below has anything to do for them (flush_updates would skip each).
     std::size_t listed = touched.size();  // an orphan that left above took itself out (forget())
+    std::size_t gone = untouched;
     auto changed = [](InstanceBase* i) { return i->state == State::persistent && !i->expired && i->ops->any_modified(*i); };
     if (everything || relinked || std::any_of(candidates.begin(), candidates.end(), changed)) {
       for (std::size_t k = 0; k < candidates.size(); ++k) {  // sync may touch more: they are appended
@@ -98,11 +100,24 @@ ATHANOR_DECL void SessionCore::flush(bool everything) {
     clear_keys_to_deleted(*this);  // UPDATEs of children that outlive their deleted parent
     // Those sync and clear_keys_to_deleted appended (the list may also hold objects now in
     // another Session), then those the INSERTs' sync gave a new parent's key (a persistent child
-    // in a new object's collection): each is touched once, so none is listed twice.
-    candidates.insert(candidates.end(), touched.begin() + static_cast<std::ptrdiff_t>(listed), touched.end());
-    listed = touched.size();
+    // in a new object's collection): each is touched once, so none is listed twice. A step may
+    // also take objects out (forget(): flush_inserts evicts a stale object whose key a new row
+    // reuses), which moves the appended ones down: `listed` could then point past the end (the
+    // state machine found it). Then the range starts that much earlier, without those listed.
+    auto take_appended = [&] {
+      if (std::size_t out = untouched - gone; out == 0) {
+        candidates.insert(candidates.end(), touched.begin() + static_cast<std::ptrdiff_t>(listed), touched.end());
+      } else {
+        std::unordered_set<InstanceBase*> have(candidates.begin(), candidates.end());
+        std::size_t from = std::min(listed, touched.size());
+        for (from = from > out ? from - out : 0; from < touched.size(); ++from)
+          if (have.insert(touched[from]).second) candidates.push_back(touched[from]);
+      }
+      listed = touched.size(), gone = untouched;
+    };
+    take_appended();
     flush_inserts();
-    candidates.insert(candidates.end(), touched.begin() + static_cast<std::ptrdiff_t>(listed), touched.end());
+    take_appended();
     flush_updates(candidates);
     for (auto* i : touched) i->touched = false;
     touched.clear();
