@@ -300,6 +300,53 @@ TEST_CASE("a write-only collection adds rows and reads them only through query()
   CHECK(last[0]->tags.query().where(c<&Tag::label> == "x").all().size() == 1);  // many-to-many query
 }
 
+TEST_CASE("a relationship member is one word beside its objects and finds its owner from its place") {
+  // Issue 14: One and Many are in every loaded object. Their RelInfo's address carries the two
+  // flags, and the owner is computed from the member's offset (was: owner, info, two bools).
+  if constexpr (sizeof(void*) == 8) {
+    CHECK(sizeof(orm::Many<Post>) == sizeof(void*) + sizeof(std::vector<orm::Ptr<Post>>));
+    CHECK(sizeof(orm::One<User>) == sizeof(void*) + sizeof(orm::Ptr<User>));
+  }
+  Db db;
+  db.seed();
+  orm::Session s(db.engine);
+  // Post has three relationships (author, comments, tags), none of them its first member.
+  auto posts = s.scalars(orm::select<Post>().options(orm::raiseload(&Post::comments)).order_by(c<&Post::id>));
+  REQUIRE(posts.size() == 3);
+  for (auto& p : posts) {
+    auto& inst = *p.instance();
+    const auto& rels = inst.ops->info->relations;
+    REQUIRE(rels.size() == 3);
+    for (const auto& info : rels) {
+      const auto& r = info->member(inst);
+      CHECK(r.info() == info.get());
+      CHECK(r.owner() == static_cast<orm::detail::InstanceBase*>(&inst));
+      CHECK(r.raises() == (info->name == "comments"));  // the flag beside the pointer, the pointer intact
+    }
+    CHECK_FALSE(p->tags.loaded());
+    CHECK(p->author->name.get() == (p->title.get()[0] == 'a' ? "ann" : "bob"));  // loads through owner()
+    CHECK(p->author.loaded());
+    CHECK(rels[0]->member(inst).owner() == static_cast<orm::detail::InstanceBase*>(&inst));  // flags set, pointer intact
+    CHECK_THROWS_AS((void)p->comments.size(), athanor::Error);
+  }
+  // A copy is a new, untracked object's member: no owner, the loaded flag kept.
+  orm::One<User> copy = posts.at(0)->author;
+  CHECK(copy.info() == nullptr);
+  CHECK(copy.owner() == nullptr);
+  CHECK(copy.loaded());
+  CHECK(copy.peek() == posts.at(0)->author.peek());
+  // back_populates goes both ways through owner(): moving a post to another user.
+  auto bob = s.scalars(orm::select<User>().where(c<&User::name> == "bob")).at(0);
+  CHECK(bob->posts.size() == 1);
+  posts.at(0)->author = bob;
+  CHECK(bob->posts.size() == 2);
+  const int bob_id = bob->id.get();
+  s.commit();
+  s.close();
+  auto conn = db.engine.connect();
+  CHECK(conn.exec_driver_sql("SELECT count(*) FROM posts WHERE user_id = " + std::to_string(bob_id)).scalar_one<std::int64_t>() == 2);
+}
+
 TEST_CASE("touching an unloaded relationship of an object whose session is gone raises") {
   Db db;
   db.seed();
@@ -1084,4 +1131,33 @@ TEST_CASE("the autoflush before a query writes the keys of children moved betwee
   // Stored as the queries saw them.
   auto conn = db.engine.connect();
   CHECK(conn.exec_driver_sql("SELECT count(*) FROM posts WHERE user_id = " + std::to_string(bob->id.get())).scalar_one<std::int64_t>() == 2);
+}
+
+TEST_CASE("an autoflush skips key copies only while no relationship changed and no touched object changed a column") {
+  // SessionCore::relinked: lazy loads one after another (ORM W6a) autoflush with nothing to copy.
+  // A foreign key changed by hand while its many-to-one is loaded is still put back from the
+  // relationship (SQLAlchemy: the relationship wins at flush), though no relationship changed.
+  Db db;
+  db.seed();
+  orm::Session s(db.engine);
+  auto users = s.scalars(orm::select<User>().order_by(c<&User::name>));
+  REQUIRE(users.size() == 3);
+  auto &ann = users[0], &bob = users[1];
+  db.log.clear();
+  std::size_t posts = 0;
+  for (auto& u : users)
+    for (auto& p : u->posts) posts += p->user_id == u->id ? 1 : 0;  // each load autoflushes the last one's touches
+  CHECK(posts == 3);
+  CHECK(std::none_of(db.log.begin(), db.log.end(), [](auto& l) { return l.rfind("UPDATE", 0) == 0; }));
+  auto a1 = ann->posts[0];
+  CHECK(a1->author.get() == ann);  // loaded (from the identity map)
+  a1->user_id = bob->id.get();     // by hand: the loaded author says ann
+  auto of_ann = s.scalars(orm::select<Post>().where(c<&Post::user_id> == ann->id.get()));
+  CHECK(of_ann.size() == 2);
+  CHECK(a1->user_id.get() == ann->id.get());
+  const int ann_id = ann->id.get();
+  s.commit();
+  s.close();
+  auto conn = db.engine.connect();
+  CHECK(conn.exec_driver_sql("SELECT count(*) FROM posts WHERE user_id = " + std::to_string(ann_id)).scalar_one<std::int64_t>() == 2);
 }

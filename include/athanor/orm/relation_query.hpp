@@ -56,8 +56,8 @@ class RelationQuery {
 namespace detail {
 template <class T>
 auto relation_query(const RelationBase& r) {
-  auto* owner = r.owner;
-  auto* info = r.info;
+  auto* owner = r.owner();
+  auto* info = r.info();
   auto s = owner && owner->session ? owner->session->shared_from_this() : nullptr;
   if (!s) throw DetachedInstanceError("[athanor.orm.detached] query(): the collection's object is not bound to a Session");
   info->resolve();

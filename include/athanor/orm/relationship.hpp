@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>  // std::find
+#include <cstdint>    // std::uintptr_t
 #include <memory>     // std::shared_ptr
 #include <string>     // std::string
 #include <vector>     // std::vector
@@ -23,12 +24,30 @@ enum class Lazy : unsigned char {
 namespace detail {
 struct RelInfo;
 
-/// What One and Many share: who owns them and whether they hold the database's answer.
+/// What One and Many share: which relationship they are (once the owner is tracked), who owns
+/// them and whether they hold the database's answer. One word in every object (issue 14): the
+/// RelInfo's address with the two flags in its low bits (a RelInfo is 8-byte aligned), the owner
+/// found from the member's place in it (RelInfo::member_offset). Owner and info pointers and two
+/// bools made it 24 bytes: Many<T> was 48 and One<T> 40 in every loaded object.
 struct RelationBase {
-  InstanceBase* owner = nullptr;  ///< set when the owner is tracked by a Session
-  const RelInfo* info = nullptr;
-  bool loaded = false;
-  bool raise = false;  ///< raiseload: loading this throws
+  RelationBase() = default;
+  explicit RelationBase(bool is_loaded) : bits_(is_loaded ? loaded_bit : 0) {}
+  /// The relationship's description, set when the owner is tracked by a Session (else null).
+  const RelInfo* info() const { return reinterpret_cast<const RelInfo*>(bits_ & ~flag_bits); }
+  /// The object this is a member of, once info() is set (else null).
+  InstanceBase* owner() const;
+  /// Whether it holds the database's answer (or, for a new object, all there is).
+  bool loaded() const { return (bits_ & loaded_bit) != 0; }
+  void set_loaded_flag(bool on) { bits_ = on ? (bits_ | loaded_bit) : (bits_ & ~loaded_bit); }
+  /// raiseload: loading this throws.
+  bool raises() const { return (bits_ & raise_bit) != 0; }
+  void set_raises() { bits_ |= raise_bit; }
+  /// Makes it `info`'s member of a tracked owner (ModelOps::bind), the flags kept.
+  void bind(const RelInfo* info) { bits_ = reinterpret_cast<std::uintptr_t>(info) | (bits_ & flag_bits); }
+
+ private:
+  static constexpr std::uintptr_t loaded_bit = 1, raise_bit = 2, flag_bits = 3;
+  std::uintptr_t bits_ = 0;
 };
 
 /// Loads `r` through its owner's session (defined with the Session).
@@ -48,18 +67,18 @@ class One : public detail::RelationBase {
  public:
   One() = default;
   /// A copy is a new, untracked object's relationship: same target, no owner.
-  One(const One& o) : RelationBase{nullptr, nullptr, o.loaded, false}, target_(o.target_) {}
+  One(const One& o) : RelationBase(o.loaded()), target_(o.target_) {}
   /// Sets o's target, if it has one, as this one's (an assignment, with its cascades).
   One& operator=(const One& o) { return o.target_ ? (*this = o.target_) : *this; }
   /// A move is a new, untracked object's relationship too: the target moves, no owner.
-  One(One&& o) noexcept : RelationBase{nullptr, nullptr, o.loaded, false}, target_(std::move(o.target_)) {}
+  One(One&& o) noexcept : RelationBase(o.loaded()), target_(std::move(o.target_)) {}
 
   /// Sets the related object (`nullptr`-like `Ptr<T>{}` clears it).
   One& operator=(const Ptr<T>& target) {
     if (target) detail::check_relate(*this, target.instance());
-    if (!loaded && owner) detail::load_relation(*this);
+    if (!loaded() && info()) detail::load_relation(*this);
     if (target_) detail::unrelate(*this, target_.instance(), !target);  // a new target sets the key at flush
-    target_ = target, loaded = true;
+    target_ = target, set_loaded_flag(true);
     if (target_) detail::relate(*this, target_.instance());
     return *this;
   }
@@ -77,14 +96,14 @@ class One : public detail::RelationBase {
   /// <Whether there is a related object (loads it as get() does).
   explicit operator bool() const { return static_cast<bool>(get()); }
   /// Used by loaders: sets the target without cascades.
-  void set_loaded(Ptr<T> t) { target_ = std::move(t), loaded = true; }
+  void set_loaded(Ptr<T> t) { target_ = std::move(t), set_loaded_flag(true); }
   const Ptr<T>& peek() const { return target_; }  ///< The target as it is, never loading (for the Session and the loaders).
   /// Used by the cycle collector: drops the target, unloaded again.
-  void release() { target_ = Ptr<T>(), loaded = false; }
+  void release() { target_ = Ptr<T>(), set_loaded_flag(false); }
 
  private:
   void ensure() const {
-    if (!loaded) detail::load_relation(const_cast<One&>(*this));
+    if (!loaded()) detail::load_relation(const_cast<One&>(*this));
   }
   Ptr<T> target_;
 };
@@ -96,14 +115,14 @@ class Many : public detail::RelationBase {
  public:
   Many() = default;
   /// A copy is a new, untracked object's collection: same items, no owner.
-  Many(const Many& o) : RelationBase{nullptr, nullptr, o.loaded, false}, items_(o.items_) {}
+  Many(const Many& o) : RelationBase(o.loaded()), items_(o.items_) {}
   /// Adds o's items to this collection (push_back(), with its cascades).
   Many& operator=(const Many& o) {
     for (auto& p : o.items_) push_back(p);
     return *this;
   }
   /// A move is a new, untracked object's collection too: the items move, no owner.
-  Many(Many&& o) noexcept : RelationBase{nullptr, nullptr, o.loaded, false}, items_(std::move(o.items_)) {}
+  Many(Many&& o) noexcept : RelationBase(o.loaded()), items_(std::move(o.items_)) {}
 
   /// The items, loaded on first access when not loaded yet (raiseload: an error instead).
   ///@{
@@ -141,19 +160,19 @@ class Many : public detail::RelationBase {
   /// `user->posts.query().where(c<&Post::id> > 10).order_by(c<&Post::id>).all()`.
   auto query() const;
   /// Used by loaders.
-  void set_loaded(std::vector<Ptr<T>> v) { items_ = std::move(v), loaded = true; }
+  void set_loaded(std::vector<Ptr<T>> v) { items_ = std::move(v), set_loaded_flag(true); }
   /// In-memory side of back_populates: add/remove without cascades.
   ///@{
   void link(const Ptr<T>& p) {
-    if (loaded && std::find(items_.begin(), items_.end(), p) == items_.end()) items_.push_back(p);
+    if (loaded() && std::find(items_.begin(), items_.end(), p) == items_.end()) items_.push_back(p);
   }
   void unlink(const Ptr<T>& p) {
-    if (loaded) std::erase(items_, p);
+    if (loaded()) std::erase(items_, p);
   }
   ///@}
   const std::vector<Ptr<T>>& peek() const { return items_; }  ///< The items as they are, never loading (for the Session and the loaders).
   /// Used by the cycle collector: drops the items, unloaded again.
-  void release() { items_.clear(), loaded = false; }
+  void release() { items_.clear(), set_loaded_flag(false); }
 
  private:
   const std::vector<Ptr<T>>& items() const {
@@ -161,11 +180,11 @@ class Many : public detail::RelationBase {
     return items_;
   }
   void ensure() const {
-    if (!loaded) {
-      if (owner) {
+    if (!loaded()) {
+      if (info()) {
         detail::load_relation(const_cast<Many&>(*this));
       } else {
-        const_cast<Many&>(*this).loaded = true;  // a new object has no rows yet
+        const_cast<Many&>(*this).set_loaded_flag(true);  // a new object has no rows yet
       }
     }
   }
@@ -178,12 +197,12 @@ class Many : public detail::RelationBase {
 template <class T>
 class WriteOnly : public detail::RelationBase {
  public:
-  WriteOnly() { loaded = true; }  // "loaded" with only what was added here: nothing is ever read
+  WriteOnly() : RelationBase(true) {}  // "loaded" with only what was added here: nothing is ever read
   /// Copies and moves are a new, untracked object's: the added objects, no owner. An assignment
   /// add()s o's objects.
   ///@{
-  WriteOnly(const WriteOnly& o) : RelationBase{nullptr, nullptr, true, false}, added_(o.added_) {}
-  WriteOnly(WriteOnly&& o) noexcept : RelationBase{nullptr, nullptr, true, false}, added_(std::move(o.added_)) {}
+  WriteOnly(const WriteOnly& o) : RelationBase(true), added_(o.added_) {}
+  WriteOnly(WriteOnly&& o) noexcept : RelationBase(true), added_(std::move(o.added_)) {}
   WriteOnly& operator=(const WriteOnly& o) {
     for (auto& p : o.added_) add(p);
     return *this;
@@ -242,6 +261,11 @@ struct relation_target<One<T>> { using type = T; static constexpr bool many = fa
 template <class T>
 struct relation_target<Many<T>> { using type = T; static constexpr bool many = true; };
 
+inline InstanceBase* RelationBase::owner() const {
+  const RelInfo* i = info();
+  return i ? reinterpret_cast<InstanceBase*>(const_cast<char*>(reinterpret_cast<const char*>(this)) - i->member_offset) : nullptr;
+}
+
 template <class T>
 Ptr<T> as_ptr(const std::shared_ptr<InstanceBase>& i) {
   return Ptr<T>(std::static_pointer_cast<Instance<T>>(i));
@@ -268,6 +292,11 @@ std::shared_ptr<RelInfo> make_rel_info() {
   r->owner = &ops_for<M>;
   r->target = &ops_for<T>;
   r->member = [](InstanceBase& b) -> RelationBase& { return static_cast<Instance<M>&>(b).obj.*D::pointer; };
+  {
+    Instance<M> probe;  // as ops_for<M>() finds the object in its Instance
+    r->member_offset = reinterpret_cast<char*>(static_cast<RelationBase*>(&(probe.obj.*D::pointer))) -
+                       reinterpret_cast<char*>(static_cast<InstanceBase*>(&probe));
+  }
   // The items moved out (no reference count per item), the vector's storage left to the loader.
   r->set = [](RelationBase& b, std::vector<std::shared_ptr<InstanceBase>>&& v) {
     auto& rel = static_cast<R&>(b);

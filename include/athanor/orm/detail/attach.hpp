@@ -114,6 +114,7 @@ ATHANOR_DECL void SessionCore::add_pending(const std::shared_ptr<InstanceBase>& 
   if (owner) refuse_other_session(op, *i);
   if (i->was_deleted) refuse_deleted(op, *i);
   i->ops->bind(*i);
+  relinked = true;  // its relationships may hold keys to copy (SessionCore::flush)
   if (!has_identity(*i)) {
     i->state = State::pending, i->session = this, i->key.clear();
     pending.push_back(i);
@@ -192,8 +193,9 @@ ATHANOR_DECL void SessionCore::evict_stale(const std::shared_ptr<InstanceBase>& 
 }
 
 ATHANOR_DECL void check_relate(const RelationBase& r, const std::shared_ptr<InstanceBase>& child) {
-  if (!r.info || !r.owner) return;  // the owner is not tracked yet: Session::add checks its cascade
-  if (auto* s = r.owner->session) s->check_add(child, (r.info->owner().table().name + "." + r.info->name).c_str());
+  const RelInfo* info = r.info();
+  if (!info) return;  // the owner is not tracked yet: Session::add checks its cascade
+  if (auto* s = r.owner()->session) s->check_add(child, (info->owner().table().name + "." + info->name).c_str());
 }
 #endif  // ATHANOR_DEFINITIONS
 

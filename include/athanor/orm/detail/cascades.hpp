@@ -54,7 +54,7 @@ ATHANOR_DECL void SessionCore::cascade_delete(const std::shared_ptr<InstanceBase
       // Association rows need nothing loaded: flush_deletes removes them by the object's key.
       if (!info->cascade_delete && !children) continue;
       RelationBase& r = info->member(*i);
-      if (!r.loaded) {
+      if (!r.loaded()) {
         if (info->passive_deletes) continue;
         load_relation(r);
       }
@@ -84,7 +84,7 @@ ATHANOR_DECL void clear_keys_to_deleted(SessionCore& s) {
       if (info->cascade_delete || info->passive_deletes) continue;
       if (info->kind != RelKind::one_to_many && info->kind != RelKind::one_to_one) continue;
       RelationBase& r = info->member(*parent);
-      if (!r.loaded) continue;
+      if (!r.loaded()) continue;
       for (auto& child : info->items(r)) {
         if (child->state != State::persistent) continue;
         if (child->expired) {  // its key as stored, not as a rolled-back flush left it
@@ -115,35 +115,47 @@ ATHANOR_DECL void clear_keys_to_deleted(SessionCore& s) {
   }
 }
 
+/// The Sessions of both sides sync keys at their next autoflushes (SessionCore::relinked).
+inline void mark_relinked(InstanceBase& owner, InstanceBase& child) {
+  if (owner.session) owner.session->relinked = true;
+  if (child.session) child.session->relinked = true;
+}
+
 ATHANOR_DECL void relate(RelationBase& r, const std::shared_ptr<InstanceBase>& child) {
-  if (!r.info) return;  // the owner is not tracked yet: Session::add cascades later
+  const RelInfo* info = r.info();
+  if (!info) return;  // the owner is not tracked yet: Session::add cascades later
   child->ops->bind(*child);
-  r.info->resolve();
-  auto owner = r.owner->shared_from_this();
-  if (r.info->back) r.info->back->link(r.info->back->member(*child), owner);
-  if (auto* s = r.owner->session) {
-    if (r.info->kind == RelKind::many_to_many) s->record_link(*r.info, owner, child, true);
+  info->resolve();
+  InstanceBase& self = *r.owner();
+  mark_relinked(self, *child);
+  auto owner = self.shared_from_this();
+  if (info->back) info->back->link(info->back->member(*child), owner);
+  if (auto* s = self.session) {
+    if (info->kind == RelKind::many_to_many) s->record_link(*info, owner, child, true);
     s->add_pending(child);
     std::erase(s->orphans, child);
   }
 }
 
 ATHANOR_DECL void unrelate(RelationBase& r, const std::shared_ptr<InstanceBase>& child, bool clear) {
-  if (!r.info) return;
-  r.info->resolve();
-  auto owner = r.owner->shared_from_this();
-  if (r.info->back) r.info->back->unlink(r.info->back->member(*child), owner);
-  SessionCore* s = r.owner->session;
-  if (r.info->kind == RelKind::many_to_many) {
-    if (s) s->record_link(*r.info, owner, child, false);
-  } else if (r.info->delete_orphan) {
+  const RelInfo* info = r.info();
+  if (!info) return;
+  info->resolve();
+  InstanceBase& self = *r.owner();
+  mark_relinked(self, *child);
+  auto owner = self.shared_from_this();
+  if (info->back) info->back->unlink(info->back->member(*child), owner);
+  SessionCore* s = self.session;
+  if (info->kind == RelKind::many_to_many) {
+    if (s) s->record_link(*info, owner, child, false);
+  } else if (info->delete_orphan) {
     if (s) s->orphans.push_back(child);
   } else if (!clear) {
     return;
-  } else if (r.info->kind == RelKind::many_to_one) {
-    clear_key(*r.info, *r.owner, r.info->local);
+  } else if (info->kind == RelKind::many_to_one) {
+    clear_key(*info, self, info->local);
   } else {
-    clear_key(*r.info, *child, r.info->remote);
+    clear_key(*info, *child, info->remote);
   }
 }
 

@@ -105,7 +105,7 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::load_joined
   });
   for (std::size_t k = 0; k < out.size(); ++k) {
     auto& r = info->member(*out[k]);
-    if (!r.loaded) info->set(r, std::move(children[k]));
+    if (!r.loaded()) info->set(r, std::move(children[k]));
   }
   return out;
 }

@@ -169,7 +169,7 @@ const ModelOps& ops_for() {
       std::size_t k = 0;
       boost::mp11::mp_for_each<relations_of<M>>([&](auto D) {
         auto& r = static_cast<Instance<M>&>(b).obj.*D.pointer;
-        r.owner = &b, r.info = rels[k++].get();
+        r.bind(rels[k++].get());
       });
     };
     return o;

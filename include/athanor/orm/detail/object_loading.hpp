@@ -163,7 +163,7 @@ ATHANOR_DECL void SessionCore::apply_loader(const std::vector<std::shared_ptr<In
   // A joinedload that the query's own join did not cover (a second one) loads as selectinload:
   // another query, the same objects.
   if (last && option.strategy == LoadOption::Strategy::raise) {
-    for (auto& o : owners) info->member(*o).raise = true;
+    for (auto& o : owners) info->member(*o).set_raises();
     return;
   }
   auto children = selectin(owners, *info, !last);  // the children are needed to load the next level

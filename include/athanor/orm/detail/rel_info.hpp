@@ -3,6 +3,7 @@
 // keys of both tables) which columns link the two sides.
 #pragma once
 
+#include <cstddef>  // std::ptrdiff_t
 #include <memory>  // std::shared_ptr
 #include <mutex>   // std::once_flag
 #include <string>  // std::string
@@ -30,6 +31,8 @@ struct RelInfo {
   const ModelOps& (*target)() = nullptr;
   const ModelOps& (*secondary)() = nullptr;  ///< many-to-many: the association model
   RelationBase& (*member)(InstanceBase&) = nullptr;
+  /// Where the member is in its owner's Instance, from the InstanceBase (RelationBase::owner()).
+  std::ptrdiff_t member_offset = 0;
   /// Sets loaded results (no cascades). The items are moved out of the vector, which is left
   /// empty with its capacity: a lazy load hands over the same vector each time (no malloc).
   void (*set)(RelationBase&, std::vector<std::shared_ptr<InstanceBase>>&&) = nullptr;

@@ -122,7 +122,7 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> RelInfo::items(const Rel
   return out;
 }
 
-ATHANOR_DECL std::string relation_name(const RelationBase& r) { return r.info->owner().table().name + "." + r.info->name; }
+ATHANOR_DECL std::string relation_name(const RelationBase& r) { return r.info()->owner().table().name + "." + r.info()->name; }
 
 /// Copies keys across loaded relationships: a many-to-one takes its target's key; a
 /// one-to-many / one-to-one gives the owner's key to its targets. Only keys that exist.
@@ -136,7 +136,7 @@ ATHANOR_DECL void SessionCore::sync(InstanceBase& i) {
   };
   for (auto& info : i.ops->info->relations) {
     RelationBase& r = info->member(i);
-    if (!r.loaded) continue;
+    if (!r.loaded()) continue;
     info->resolve();
     if (info->kind == RelKind::many_to_many) continue;  // keys live in the association rows
     Ctx ctx{*info, i};

@@ -37,14 +37,14 @@ ATHANOR_DECL bool key_less(const IdentityKey& a, const IdentityKey& b) {
 }
 
 ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
-  const RelInfo& info = *r.info;
+  const RelInfo& info = *r.info();
   info.resolve();
-  if (r.raise || info.lazy == Lazy::raise || options.raiseload) {
+  if (r.raises() || info.lazy == Lazy::raise || options.raiseload) {
     throw Error("[athanor.orm.raiseload] " + relation_name(r) +
                 " is not loaded and lazy loading is off (raiseload); load it with selectinload()");
   }
   check_usable();
-  InstanceBase& owner = *r.owner;
+  InstanceBase& owner = *r.owner();
   if (owner.state == State::pending || owner.state == State::transient) {
     info.set(r, {});  // no rows can point at an object not yet in the database
     return;
@@ -104,7 +104,8 @@ ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
 }
 
 ATHANOR_DECL void load_relation(RelationBase& r) {
-  SessionCore* s = r.owner ? r.owner->session : nullptr;
+  InstanceBase* owner = r.owner();
+  SessionCore* s = owner ? owner->session : nullptr;
   if (!s) {
     throw DetachedInstanceError("[athanor.orm.detached] " + relation_name(r) +
                                 " is not loaded and its object is not bound to a Session");
@@ -123,7 +124,7 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
   if (info.local.size() != 1) {  // composite keys: load one by one
     for (auto& o : owners) {
       auto& r = info.member(*o);
-      if (!r.loaded) load_relation(r);
+      if (!r.loaded()) load_relation(r);
       collect(r);
     }
     return children;
@@ -139,7 +140,7 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
   std::vector<Waiting> waiting;
   for (auto& o : owners) {
     auto& r = info.member(*o);
-    if (r.loaded) {
+    if (r.loaded()) {
       collect(r);
       continue;
     }

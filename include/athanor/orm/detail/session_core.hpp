@@ -123,6 +123,12 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
                    bool add);
   void flush_links();
   int flushes = 0;
+  /// A relationship changed in memory (relate, unrelate), or an object entered, since the last
+  /// full flush: until then every autoflush copies keys across relationships (sync). Clear, an
+  /// autoflush whose touched objects changed no column skips that: the last full flush copied
+  /// the keys, and what was loaded since holds its related rows by those keys (issue 14: the
+  /// syncs were half of the autoflush before each lazy load of ORM W6a, ~1.2 k instructions).
+  bool relinked = false;
 
   // relationships (orm/detail/relations.hpp lists the files)
   std::shared_ptr<InstanceBase> load_instance(const ModelOps& ops, driver::Statement& st, int first = 0);
@@ -215,8 +221,11 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   /// it are the caller's to update).
   void forget(InstanceBase& i) {
     i.session = nullptr;
-    if (i.touched) std::erase(touched, &i), i.touched = false;
+    if (i.touched) std::erase(touched, &i), i.touched = false, ++untouched;
   }
+  /// How many objects forget() took out of `touched`: flush() finds what a step appended to it
+  /// by position, and a step may also take objects out (flush_inserts' evict_stale).
+  std::size_t untouched = 0;
 
   template <class F>
   const Compiled& statement(const std::string& shape, F&& make) {

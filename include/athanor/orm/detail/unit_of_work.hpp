@@ -8,6 +8,9 @@
 // end of a transaction in session_end.hpp; this file holds the flush's order of work.
 #pragma once
 
+#include <algorithm>      // std::any_of, std::min
+#include <unordered_set>  // std::unordered_set
+
 #include <athanor/config.hpp>
 #include <athanor/orm/detail/flush_deletes.hpp>
 #include <athanor/orm/detail/flush_inserts.hpp>
@@ -32,7 +35,7 @@ ATHANOR_DECL bool may_change(InstanceBase& i) {
   if (i.ops->any_modified(i)) return true;
   for (auto& info : i.ops->info->relations) {
     RelationBase& r = info->member(i);
-    if (!r.loaded) continue;
+    if (!r.loaded()) continue;
     info->resolve();
     if (info->kind == RelKind::many_to_many) continue;
     bool holds = false;
@@ -81,25 +84,47 @@ ATHANOR_DECL void SessionCore::flush(bool everything) {
     auto orphaned = std::move(orphans);
     orphans.clear();
     for (auto& o : orphaned) delete_instance(o);
-    // Keys across relationships changed in memory since the last flush.
+    // Keys across relationships changed in memory since the last flush. An autoflush looks for
+    // them only where they may differ (`relinked`): otherwise, when no touched object changed a
+    // column, nothing below has anything to do for them (flush_updates would skip each).
     std::size_t listed = touched.size();  // an orphan that left above took itself out (forget())
-    for (std::size_t k = 0; k < candidates.size(); ++k) {  // sync may touch more: they are appended
-      if (candidates[k]->state == State::persistent && !candidates[k]->expired) sync(*candidates[k]);
+    std::size_t gone = untouched;
+    auto changed = [](InstanceBase* i) { return i->state == State::persistent && !i->expired && i->ops->any_modified(*i); };
+    if (everything || relinked || std::any_of(candidates.begin(), candidates.end(), changed)) {
+      for (std::size_t k = 0; k < candidates.size(); ++k) {  // sync may touch more: they are appended
+        if (candidates[k]->state == State::persistent && !candidates[k]->expired) sync(*candidates[k]);
+      }
+    } else {
+      candidates.clear();
     }
     clear_keys_to_deleted(*this);  // UPDATEs of children that outlive their deleted parent
     // Those sync and clear_keys_to_deleted appended (the list may also hold objects now in
     // another Session), then those the INSERTs' sync gave a new parent's key (a persistent child
-    // in a new object's collection): each is touched once, so none is listed twice.
-    candidates.insert(candidates.end(), touched.begin() + static_cast<std::ptrdiff_t>(listed), touched.end());
-    listed = touched.size();
+    // in a new object's collection): each is touched once, so none is listed twice. A step may
+    // also take objects out (forget(): flush_inserts evicts a stale object whose key a new row
+    // reuses), which moves the appended ones down: `listed` could then point past the end (the
+    // state machine found it). Then the range starts that much earlier, without those listed.
+    auto take_appended = [&] {
+      if (std::size_t out = untouched - gone; out == 0) {
+        candidates.insert(candidates.end(), touched.begin() + static_cast<std::ptrdiff_t>(listed), touched.end());
+      } else {
+        std::unordered_set<InstanceBase*> have(candidates.begin(), candidates.end());
+        std::size_t from = std::min(listed, touched.size());
+        for (from = from > out ? from - out : 0; from < touched.size(); ++from)
+          if (have.insert(touched[from]).second) candidates.push_back(touched[from]);
+      }
+      listed = touched.size(), gone = untouched;
+    };
+    take_appended();
     flush_inserts();
-    candidates.insert(candidates.end(), touched.begin() + static_cast<std::ptrdiff_t>(listed), touched.end());
+    take_appended();
     flush_updates(candidates);
     for (auto* i : touched) i->touched = false;
     touched.clear();
     flush_links();
     flush_deletes();
     ++flushes;
+    if (everything) relinked = false;  // every object that may hold a key to copy was synced
   } catch (...) {
     // Nothing of a failed flush may stay: the whole transaction goes, as in SQLAlchemy.
     abandon_transaction();
