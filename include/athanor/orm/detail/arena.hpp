@@ -8,6 +8,20 @@
 #include <new>      // ::operator new, ::operator delete
 #include <stdexcept>  // std::logic_error
 
+// Under AddressSanitizer an object's memory is poisoned when it is given back, so that a read
+// of a freed object is reported although its block lives on (g++: __SANITIZE_ADDRESS__, clang:
+// __has_feature).
+#if defined(__SANITIZE_ADDRESS__)
+#define ATHANOR_ARENA_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ATHANOR_ARENA_ASAN 1
+#endif
+#endif
+#ifdef ATHANOR_ARENA_ASAN
+#include <sanitizer/asan_interface.h>  // ASAN_POISON_MEMORY_REGION
+#endif
+
 namespace athanor::orm::detail {
 
 /// Where the Session allocates the objects it loads (issue 14): one malloc per 16 KiB block
@@ -122,7 +136,12 @@ struct ArenaAllocator {
     return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(alignof(T))));
   }
   void deallocate(T* p, std::size_t n) noexcept {
-    if (n == 1 && ObjectArena::carves(sizeof(T), alignof(T))) return ObjectArena::deallocate(p);
+    if (n == 1 && ObjectArena::carves(sizeof(T), alignof(T))) {
+#ifdef ATHANOR_ARENA_ASAN
+      ASAN_POISON_MEMORY_REGION(p, sizeof(T));  // never carved again: any later access is a use after free
+#endif
+      return ObjectArena::deallocate(p);
+    }
     ::operator delete(static_cast<void*>(p), std::align_val_t(alignof(T)));
   }
   template <class U>

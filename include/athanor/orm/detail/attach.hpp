@@ -190,6 +190,7 @@ ATHANOR_DECL void SessionCore::evict_stale(const std::shared_ptr<InstanceBase>& 
   identity[old->ops].erase(old->key);
   old->state = State::detached, old->was_deleted = true;
   forget(*old);
+  evicted.push_back(old);  // flush() may still list it (SessionCore::evicted)
 }
 
 ATHANOR_DECL void check_relate(const RelationBase& r, const std::shared_ptr<InstanceBase>& child) {

@@ -226,6 +226,9 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
   /// How many objects forget() took out of `touched`: flush() finds what a step appended to it
   /// by position, and a step may also take objects out (flush_inserts' evict_stale).
   std::size_t untouched = 0;
+  /// What evict_stale() took out during a flush, kept until the flush ends: the flush's lists
+  /// hold objects by address, and the identity map's reference may have been the last one.
+  std::vector<std::shared_ptr<InstanceBase>> evicted;
 
   template <class F>
   const Compiled& statement(const std::string& shape, F&& make) {

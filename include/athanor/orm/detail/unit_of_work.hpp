@@ -125,9 +125,11 @@ ATHANOR_DECL void SessionCore::flush(bool everything) {
     flush_deletes();
     ++flushes;
     if (everything) relinked = false;  // every object that may hold a key to copy was synced
+    evicted.clear();
   } catch (...) {
     // Nothing of a failed flush may stay: the whole transaction goes, as in SQLAlchemy.
     abandon_transaction();
+    evicted.clear();
     throw;
   }
 }
