@@ -11,6 +11,7 @@
 #include <vector>  // std::vector
 
 #include <athanor/core/detail/convert.hpp>
+#include <athanor/core/detail/visit_value.hpp>
 #include <athanor/core/error.hpp>
 #include <athanor/driver/detail/statement_cache.hpp>
 
@@ -196,7 +197,7 @@ class Statement final : public driver::Statement {
     bind_text(i, s);
   }
   void bind(int i, const Value& v) {
-    std::visit(
+    athanor::detail::visit_value(
         [&](const auto& x) {
           using X = std::decay_t<decltype(x)>;
           if constexpr (std::is_same_v<X, std::monostate>) check(sqlite3_bind_null(stmt_, i));
@@ -210,7 +211,7 @@ class Statement final : public driver::Statement {
           else if constexpr (std::is_same_v<X, Decimal>) bind_decimal(i, x.text);
           else bind_text(i, athanor::detail::value_to_text(v));
         },
-        v.variant());
+        v);
   }
   void check(int rc) {
     if (rc != SQLITE_OK) raise(db_, rc);

@@ -11,6 +11,7 @@
 #include <type_traits>  // std::is_integral_v
 
 #include <athanor/core/detail/chrono_text.hpp>
+#include <athanor/core/detail/visit_value.hpp>
 #include <athanor/core/error.hpp>
 #include <athanor/core/value.hpp>
 
@@ -87,7 +88,7 @@ N parse_number(const Value& v, std::string_view s, const char* target) {
 }
 
 inline std::string value_to_text(const Value& v) {
-  return std::visit(
+  return visit_value(
       [&](const auto& x) -> std::string {
         using X = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<X, std::string>) return x;
@@ -105,7 +106,7 @@ inline std::string value_to_text(const Value& v) {
         else if constexpr (std::is_same_v<X, Bytes>) return std::string(reinterpret_cast<const char*>(x.data()), x.size());
         else conversion_error(v, "text");
       },
-      v.variant());
+      v);
 }
 
 /// Reads `v` as `T`; throws DataError naming both types when it cannot.

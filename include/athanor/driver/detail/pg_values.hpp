@@ -13,9 +13,10 @@
 #include <string>       // std::string
 #include <string_view>  // std::string_view
 #include <type_traits>  // std::is_same_v
-#include <variant>      // std::visit
+#include <variant>      // std::monostate
 
 #include <athanor/core/detail/chrono_text.hpp>
+#include <athanor/core/detail/visit_value.hpp>
 #include <athanor/core/error.hpp>
 #include <athanor/core/value.hpp>
 
@@ -62,7 +63,7 @@ inline const std::string& text_param(const std::string& s, std::size_t position)
 /// NULL is `any_type`: it fits a slot of any type (see Statement::find).
 inline constexpr pqxx::oid any_type = ~pqxx::oid{0};
 inline pqxx::oid param_type(const Value& v) {
-  return std::visit(
+  return athanor::detail::visit_value(
       [](const auto& x) -> pqxx::oid {
         using X = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<X, std::monostate>) return any_type;
@@ -79,7 +80,7 @@ inline pqxx::oid param_type(const Value& v) {
         else if constexpr (std::is_same_v<X, Uuid>) return uuid;
         else static_assert(!sizeof(X*), "athanor: a Value alternative without a PostgreSQL parameter type");
       },
-      v.variant());
+      v);
 }
 
 /// A field in text format as the natural Value of its type; anything unknown (or outside what

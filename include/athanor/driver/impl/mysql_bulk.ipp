@@ -7,8 +7,9 @@
 #include <cstring>      // std::memcpy
 #include <string>       // std::string
 #include <string_view>  // std::string_view
-#include <variant>      // std::visit, std::variant_npos
+#include <variant>      // std::monostate, std::variant_npos
 
+#include <athanor/core/detail/visit_value.hpp>
 #include <athanor/core/error.hpp>
 #include <athanor/driver/detail/mysql_statement.hpp>
 #include <athanor/driver/detail/mysql_values.hpp>
@@ -117,7 +118,7 @@ ATHANOR_DECL std::int64_t Statement::bulk_execute(std::span<const Value> params,
         col.ptrs[r] = &t;
         return &t;
       };
-      std::visit(
+      athanor::detail::visit_value(
           [&](const auto& x) {
             using X = std::decay_t<decltype(x)>;
             if constexpr (std::is_same_v<X, std::monostate>) {
@@ -153,7 +154,7 @@ ATHANOR_DECL std::int64_t Statement::bulk_execute(std::span<const Value> params,
               detail::set_time(*time(MYSQL_TYPE_TIME, MYSQL_TIMESTAMP_TIME), x);
             }
           },
-          v.variant());
+          v);
     }
     if (fixed) {
       b.buffer = col.fixed.data();

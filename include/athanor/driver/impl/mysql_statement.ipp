@@ -8,8 +8,9 @@
 #include <chrono>     // std::chrono::year, sys_days, hours…
 #include <cstring>    // std::memcpy
 #include <limits>     // std::numeric_limits
-#include <variant>    // std::visit
+#include <variant>    // std::monostate
 
+#include <athanor/core/detail/visit_value.hpp>
 #include <athanor/core/error.hpp>
 #include <athanor/driver/detail/mysql_error.hpp>
 #include <athanor/driver/detail/mysql_statement.hpp>
@@ -184,7 +185,7 @@ ATHANOR_DECL void Statement::bind(std::size_t i, const Value& v) {
     b.buffer_type = type, b.buffer = &p.num.t;
     return &p.num.t;
   };
-  std::visit(
+  athanor::detail::visit_value(
       [&](const auto& x) {
         using X = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<X, std::monostate>) {
@@ -224,7 +225,7 @@ ATHANOR_DECL void Statement::bind(std::size_t i, const Value& v) {
           detail::set_time(*time(MYSQL_TYPE_TIME, MYSQL_TIMESTAMP_TIME), x);
         }
       },
-      v.variant());
+      v);
 }
 
 ATHANOR_DECL void Statement::setup_results() {

@@ -8,9 +8,10 @@
 #include <charconv>   // std::to_chars, std::from_chars
 #include <cmath>      // std::isnan, std::isinf
 #include <cstdlib>    // std::strtoll
-#include <variant>    // std::visit
+#include <variant>    // std::monostate
 
 #include <athanor/core/detail/convert.hpp>
+#include <athanor/core/detail/visit_value.hpp>
 #include <athanor/driver/detail/pg_errors.hpp>
 #include <athanor/driver/detail/pg_statement.hpp>
 #include <athanor/driver/detail/pg_values.hpp>
@@ -193,7 +194,7 @@ ATHANOR_DECL void Statement::bind(std::span<const Value> params) {
   for (std::size_t i = 0; i < n; ++i) {
     lengths_[i] = formats_[i] = 0;
     std::string& buf = texts_[i];
-    std::visit(
+    athanor::detail::visit_value(
         [&](const auto& x) {
           using X = std::decay_t<decltype(x)>;
           if constexpr (std::is_same_v<X, std::monostate>) {
@@ -221,7 +222,7 @@ ATHANOR_DECL void Statement::bind(std::span<const Value> params) {
             values_[i] = buf.c_str();
           }
         },
-        params[i].variant());
+        params[i]);
   }
 }
 
