@@ -58,6 +58,9 @@ class Connection final : public driver::Connection {
   ATHANOR_DECL driver::Statement& prepare(const std::string& sql) override;
   ATHANOR_DECL void exec(std::string_view sql) override;
   std::int64_t last_insert_id() override { return last_id_; }
+  /// Statements this connection finalized so far (its cache's evictions): the engine takes a
+  /// typed statement's driver statement again without the lookup by SQL text while it is unchanged.
+  std::int64_t statements_dropped() const override { return cache_.dropped(); }
   /// mysql_ping's answer; with reconnection off a lost link stays lost
   /// (https://mariadb.com/kb/en/mysql_ping/).
   bool ping() override { return mysql_ping(db_) == 0; }

@@ -56,6 +56,9 @@ class Connection final : public driver::Connection {
   ATHANOR_DECL void exec(std::string_view sql) override;
   /// PostgreSQL has no last-insert-id: generated keys come back by RETURNING.
   std::int64_t last_insert_id() override { return 0; }
+  /// Statements this connection finalized so far (its cache's evictions): the engine takes a
+  /// typed statement's driver statement again without the lookup by SQL text while it is unchanged.
+  std::int64_t statements_dropped() const override { return cache_.dropped(); }
   ATHANOR_DECL bool ping() override;
   /// "15.4.0" from 150004; "9.6.24" from 90624 (https://www.postgresql.org/docs/current/libpq-status.html#LIBPQ-PQSERVERVERSION).
   ATHANOR_DECL std::string server_version() const override;
