@@ -480,7 +480,9 @@ TEST_CASE("typed statements run through one compiled function; only those with v
   auto bump = orm::update<User>().set(c<&User::visits>, 7).where(c<&User::name> != "ann");
   auto all = orm::delete_<Post>();
   static_assert(orm::detail::statement_run<decltype(plain)>.collect == nullptr);
-  static_assert(orm::detail::statement_run<decltype(bound)>.collect == &orm::detail::collect_erased<decltype(bound)>);
+  // a select's own collect, which calls its binding clauses only (the rows below need the value)
+  static_assert(orm::detail::statement_run<decltype(bound)>.collect == orm::detail::collect_of<decltype(bound)>);
+  static_assert(orm::detail::collect_of<decltype(bound)> != &orm::detail::collect_erased<decltype(bound)>);
   static_assert(orm::detail::statement_run<decltype(both)>.collect == &orm::detail::collect_erased<decltype(both)>);
   static_assert(orm::detail::statement_run<decltype(all)>.collect == nullptr);
   static_assert(orm::detail::statement_run<decltype(bump)>.cache == &orm::detail::compile_cache<decltype(bump)>);

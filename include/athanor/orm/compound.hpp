@@ -273,7 +273,7 @@ class TypedCompound {
   template <class C>
   using Next = TypedCompound<Op, L, R, Clauses..., C>;
   /// How to add each clause to the Core compound (see detail::SelectStep).
-  static constexpr std::array<detail::SelectStep, sizeof...(Clauses)> steps{&detail::clause_step<Clauses>...};
+  static constexpr std::array<detail::SelectStep, sizeof...(Clauses)> steps{detail::clause_step<Clauses>...};
 
  public:
   /// The compound's parts, for its own functions only: public, and no constructor, so that it

@@ -94,21 +94,35 @@ ATHANOR_DECL std::vector<Expr> build_exprs(Builder& b, const ExprStep* steps, co
   return out;
 }
 #endif
+/// The step of operand type E in such a table: expr_step<E>, or a function of E's own that
+/// builds its tree without going through its to_core (a node, a column: see below).
+template <class E>
+inline constexpr ExprStep step_of = &expr_step<E>;
 /// `{e.to_core(b)...}`, in order.
 template <class... E>
 std::vector<Expr> to_core_all(Builder& b, const E&... e) {
-  static constexpr std::array<ExprStep, sizeof...(E)> steps{&expr_step<E>...};
+  static constexpr std::array<ExprStep, sizeof...(E)> steps{step_of<E>...};
   const std::array<const void*, sizeof...(E)> parts{&e...};
   return build_exprs(b, steps.data(), parts.data(), sizeof...(E));
 }
-/// The Core trees of the members of `p`, in order (one function per operand list: the
-/// members' addresses taken here, not by a function of the Pack).
+/// The operands E... of a pack, by position: the steps of their types, and the one step
+/// function of each type that builds its tree from such a pack (a node here, a select list and
+/// an ORDER BY / GROUP BY in clauses.hpp). That function takes the members' addresses itself:
+/// before, a node's tree took three bodies (expr_step, to_core and pack_to_core), each through
+/// g++'s early passes; now one, reached by address from its parent's table (step_of).
+template <class Seq, class... E>
+struct Operands;
 template <std::size_t... I, class... E>
-std::vector<Expr> pack_to_core(Builder& b, const PackBase<std::index_sequence<I...>, E...>& p) {
-  static constexpr std::array<ExprStep, sizeof...(E)> steps{&expr_step<E>...};
-  const std::array<const void*, sizeof...(E)> parts{&static_cast<const PackItem<I, E>&>(p).value...};
-  return build_exprs(b, steps.data(), parts.data(), sizeof...(E));
-}
+struct Operands<std::index_sequence<I...>, E...> {
+  static constexpr std::array<ExprStep, sizeof...(E)> steps{step_of<E>...};
+  /// The tree of node N (`args`: a Pack<E...>), made by its kind from its operands' trees.
+  template <class N>
+  [[gnu::cold]] static Expr node(const void* self, Builder& b) {
+    const auto& p = static_cast<const N*>(self)->args;
+    const std::array<const void*, sizeof...(E)> parts{&static_cast<const PackItem<I, E>&>(p).value...};
+    return N::kind::build(build_exprs(b, steps.data(), parts.data(), sizeof...(E)));
+  }
+};
 /// A distinct address per type, for the keys above.
 template <class T>
 inline constexpr char type_key = 0;
@@ -215,11 +229,14 @@ struct Col : Methods<Col<Pm>, detail::value_of<Pm>> {
   using models = boost::mp11::mp_list<model>;
   static constexpr bool cacheable = true;
   static constexpr bool binds = false;
-  Expr to_core(detail::Builder&) const {
+  Expr to_core(detail::Builder& b) const { return step(this, b); }
+  void collect(detail::Collected&) const {}
+  /// The column's tree, as a step of its parent's table (detail::step_of): one body per column
+  /// where expr_step and to_core made two.
+  [[gnu::cold]] static Expr step(const void*, detail::Builder&) {
     auto& t = table_of<model>();
     return t.unchecked_c(detail::column_name<Pm>(), t.columns()[detail::column_index<Pm>].type);
   }
-  void collect(detail::Collected&) const {}
   ///@}
   /// The typed assignment `c<&User::name> = "ann"` of `insert<User>().values(…)` and of an
   /// upsert's update (orm/insert.hpp). It assigns nothing: `c<…>` is a constant.
@@ -255,8 +272,9 @@ struct Node : Methods<Node<Kind, T, A...>, T> {
   static constexpr bool binds = (detail::collects<A> || ...);
   /// No constructor: an aggregate, built in place by the function that makes it
   /// (`Node<K, T, A, B>{{}, {{{a}, {b}}}}`), so each node type adds no constructor body to compile.
+  using kind = Kind;  ///< what makes its tree from its operands' (detail::Operands::node)
   detail::Pack<A...> args;
-  Expr to_core(detail::Builder& b) const { return Kind::build(detail::pack_to_core(b, args)); }
+  Expr to_core(detail::Builder& b) const { return detail::step_of<Node>(this, b); }
   void collect(detail::Collected& out) const {
     if constexpr (binds) args.collect(out);
   }
@@ -331,6 +349,11 @@ template <class E>
 inline constexpr bool has_window = false;
 template <class K, class T, class... A>
 inline constexpr bool has_window<Node<K, T, A...>> = (has_window<A> || ...);
+/// A node's and a column's steps: their one function each (see Operands).
+template <class K, class T, class... A>
+inline constexpr ExprStep step_of<Node<K, T, A...>> = &Operands<std::index_sequence_for<A...>, A...>::template node<Node<K, T, A...>>;
+template <auto Pm>
+inline constexpr ExprStep step_of<Col<Pm>> = &Col<Pm>::step;
 }  // namespace detail
 
 /// A list bound as one JSON array: the SQL does not depend on the list's length.

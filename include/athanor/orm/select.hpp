@@ -88,6 +88,44 @@ template <class R>
 inline constexpr bool one_column = false;
 template <class T>
 inline constexpr bool one_column<std::tuple<T>> = true;
+/// Compiling a typed select S of clauses C...: one function per statement type, which takes
+/// the parts' addresses itself (compile_erased, S::compile and the clause pack's parts() were
+/// three bodies per statement type).
+template <class Seq, class... C>
+struct SelectClauses;
+template <std::size_t... I, class... C>
+struct SelectClauses<std::index_sequence<I...>, C...> {
+  static constexpr std::array<SelectStep, sizeof...(C)> steps{clause_step<C>...};
+  template <class S>
+  [[gnu::cold]] static Compiled compile(const void* self, const Dialect& d) {
+    const S& s = *static_cast<const S*>(self);
+    using Columns = decltype(s.cols_);
+    const std::array<const void*, sizeof...(C) + 1> parts{&s.cols_, &static_cast<const PackItem<I, C>&>(s.clauses_).value...};
+    Compiled c = compile_select(d, columns_step<Columns>, steps.data(), parts.data(), sizeof...(C));
+    // Only a select whose WHERE compares a column of its one model with a value can be a lookup
+    // by key: for the others no function is instantiated (76 bodies of the Chinook reports).
+    using From = typename S::from_models;
+    if constexpr (lookup_column<From, C...> >= 0) c.at_most_one_row = fixes_primary_key<From, C...>();
+    return c;
+  }
+};
+/// Whether clause K of list L has values to collect.
+template <class L, class K>
+using collects_at = boost::mp11::mp_bool<collects<boost::mp11::mp_at<L, K>>>;
+/// The values of a typed select S of clauses L (an mp_list) whose positions K... bind: its
+/// columns' and those clauses', in slot order, by one function per statement type (the
+/// statement's collect(), its pack's and the collect() of each clause binding nothing were one
+/// body each).
+template <class S, class L, class K>
+struct SelectValues;
+template <class S, class L, class... K>
+struct SelectValues<S, L, boost::mp11::mp_list<K...>> {
+  static void collect(const void* self, Collected& out) {
+    const S& s = *static_cast<const S*>(self);
+    if constexpr (collects<decltype(s.cols_)>) s.cols_.collect(out);
+    (static_cast<const PackItem<K::value, boost::mp11::mp_at<L, K>>&>(s.clauses_).value.collect(out), ...);
+  }
+};
 }  // namespace detail
 
 /// A typed SELECT. `Result` is the C++ type of one row (a model, or a std::tuple);
@@ -206,18 +244,31 @@ class TypedSelect {
     static_assert(ok, "athanor: select_from(x) takes an alias, a subquery or a CTE; a model goes in select_from<M>()");
     if constexpr (ok) return select_from_(detail::source_object(x));
   }
-  /// INNER JOIN of model (or alias) N on a condition.
+  /// INNER JOIN of model (or alias) N on a condition. (Each join calls join_ itself: a step
+  /// between them was one more function body per join of each statement.)
   template <class N, class On>
-  auto join(On on) const { return join_type_<N, 0>(static_cast<On&&>(on)); }
+  auto join(On on) const {
+    static_assert(detail::Source<N>, "athanor: join<N>() takes a model declared with ATHANOR_MODEL (or an Alias of one)");
+    if constexpr (detail::Source<N>) return join_<0>(detail::StaticSource<N>{}, static_cast<On&&>(on));
+  }
   /// LEFT OUTER JOIN of model (or alias) N on a condition.
   template <class N, class On>
-  auto outerjoin(On on) const { return join_type_<N, 1>(static_cast<On&&>(on)); }
+  auto outerjoin(On on) const {
+    static_assert(detail::Source<N>, "athanor: join<N>() takes a model declared with ATHANOR_MODEL (or an Alias of one)");
+    if constexpr (detail::Source<N>) return join_<1>(detail::StaticSource<N>{}, static_cast<On&&>(on));
+  }
   /// INNER JOIN of an alias or subquery value: `join(manager, c<&Employee::manager_id> == manager.c<&Employee::id>)`.
   template <class X, class On>
-  auto join(const X& x, On on) const { return join_value_<0>(x, static_cast<On&&>(on)); }
+  auto join(const X& x, On on) const {
+    static_assert(joinable_value<X>, "athanor: join(x, on) takes an alias, a subquery or a CTE; join a model with join<M>(on)");
+    if constexpr (joinable_value<X>) return join_<0>(detail::source_object(x), static_cast<On&&>(on));
+  }
   /// LEFT OUTER JOIN of an alias or subquery value; its columns read as std::optional.
   template <class X, class On>
-  auto outerjoin(const X& x, On on) const { return join_value_<1>(x, static_cast<On&&>(on)); }
+  auto outerjoin(const X& x, On on) const {
+    static_assert(joinable_value<X>, "athanor: join(x, on) takes an alias, a subquery or a CTE; join a model with join<M>(on)");
+    if constexpr (joinable_value<X>) return join_<1>(detail::source_object(x), static_cast<On&&>(on));
+  }
   /// Lets this select, used inside another statement (exists, in_, scalar_subquery), name
   /// the columns of models of that statement: `select(c<&Post::id>).correlate<User>().where(c<&Post::user_id> == c<&User::id>)`.
   template <class... M>
@@ -266,7 +317,7 @@ class TypedSelect {
   /// The statement as a Core Select (binds numbered by slot).
   athanor::Select to_core(detail::Builder& b) const {
     const auto parts = clauses_.parts(&cols_);
-    return detail::build_select(b, &detail::columns_step<Columns>, steps.data(), parts.data(), steps.size());
+    return detail::build_select(b, detail::columns_step<Columns>, steps.data(), parts.data(), steps.size());
   }
   /// The values of this execution, in slot order.
   void collect(detail::Collected& out) const {
@@ -277,22 +328,15 @@ class TypedSelect {
   std::shared_ptr<const Compiled> compiled(const Dialect& d) const {
     static_assert(!correlated,
                   "athanor: a select with correlate<…>() runs only inside another statement (exists, in_, scalar_subquery)");
-    return detail::compiled_sql(cacheable, detail::compile_cache<TypedSelect>, d, &detail::compile_erased<TypedSelect>, this);
+    return detail::compiled_sql(cacheable, detail::compile_cache<TypedSelect>, d, detail::compile_of<TypedSelect>, this);
   }
   /// The SQL for `d`, built anew.
-  Compiled compile(const Dialect& d) const {
-    const auto parts = clauses_.parts(&cols_);
-    Compiled c = detail::compile_select(d, &detail::columns_step<Columns>, steps.data(), parts.data(), steps.size());
-    // Only a select whose WHERE compares a column of its one model with a value can be a lookup
-    // by key: for the others no function is instantiated (76 bodies of the Chinook reports).
-    if constexpr (detail::lookup_column<From, Clauses...> >= 0) c.at_most_one_row = detail::fixes_primary_key<From, Clauses...>();
-    return c;
-  }
+  Compiled compile(const Dialect& d) const { return detail::compile_of<TypedSelect>(this, d); }
   /// Runs on a connection: every row as a `Result`.
   Rows<Result> run(athanor::detail::ConnectionImpl& c) const {
     static_assert(!correlated,
                   "athanor: a select with correlate<…>() runs only inside another statement (exists, in_, scalar_subquery)");
-    return detail::run_rows<Result>(c, detail::statement_run<TypedSelect>, this, cols_.reader());
+    return detail::run_rows<Result>(c, detail::statement_run<TypedSelect>, this, Columns::row_reader);
   }
   /// Runs on a connection and keeps the statement open: its rows one at a time, as a
   /// single-pass range (see Stream for what stays open and what memory it uses).
@@ -320,17 +364,9 @@ class TypedSelect {
     return Next<detail::SelectFrom<Src>, boost::mp11::mp_set_push_back<From, typename Src::source>>{
         cols_, clauses_.append(detail::SelectFrom<Src>{static_cast<Src&&>(src)}), loaders_};
   }
-  template <class N, int Flags, class On>
-  auto join_type_(On on) const {
-    static_assert(detail::Source<N>, "athanor: join<N>() takes a model declared with ATHANOR_MODEL (or an Alias of one)");
-    if constexpr (detail::Source<N>) return join_<Flags>(detail::StaticSource<N>{}, static_cast<On&&>(on));
-  }
-  template <int Flags, class X, class On>
-  auto join_value_(const X& x, On on) const {
-    constexpr bool ok = detail::is_alias<X> || detail::is_subquery<X>;
-    static_assert(ok, "athanor: join(x, on) takes an alias, a subquery or a CTE; join a model with join<M>(on)");
-    if constexpr (ok) return join_<Flags>(detail::source_object(x), static_cast<On&&>(on));
-  }
+  /// What join(x, on) takes: an alias, a subquery or a CTE.
+  template <class X>
+  static constexpr bool joinable_value = detail::is_alias<X> || detail::is_subquery<X>;
   template <int Flags, class Src, class On>
   auto join_(Src src, On on) const {
     using Joined = boost::mp11::mp_set_push_back<From, typename Src::source>;
@@ -351,7 +387,7 @@ class TypedSelect {
   }
 
   /// How to build the SQL after the select list: each clause in order (see detail::SelectStep).
-  static constexpr std::array<detail::SelectStep, sizeof...(Clauses)> steps{&detail::clause_step<Clauses>...};
+  static constexpr auto& steps = detail::SelectClauses<std::index_sequence_for<Clauses...>, Clauses...>::steps;
 
  public:
   /// The statement's parts, for the statement's own functions only. Public, and no constructor,
@@ -391,6 +427,19 @@ auto select(E... e) {
   return TypedSelect<typename Cols::result_type, Cols, From>{Cols{{{{static_cast<E&&>(e)}...}}}, {}, {}};
 }
 using athanor::select;
+
+namespace detail {
+template <class R, class Cols, class F, class... C>
+inline constexpr CompileFn compile_of<TypedSelect<R, Cols, F, C...>> =
+    &SelectClauses<std::index_sequence_for<C...>, C...>::template compile<TypedSelect<R, Cols, F, C...>>;
+template <class R, class Cols, class F, class... C>
+inline constexpr CollectFn collect_of<TypedSelect<R, Cols, F, C...>> =
+    TypedSelect<R, Cols, F, C...>::binds
+        ? &SelectValues<TypedSelect<R, Cols, F, C...>, boost::mp11::mp_list<C...>,
+                        boost::mp11::mp_copy_if_q<boost::mp11::mp_iota_c<sizeof...(C)>,
+                                                  boost::mp11::mp_bind_front<collects_at, boost::mp11::mp_list<C...>>>>::collect
+        : nullptr;
+}  // namespace detail
 
 }  // namespace athanor::orm
 

@@ -6,6 +6,8 @@
 #include <array>        // std::array
 #include <string>       // std::string, std::to_string
 #include <string_view>  // std::string_view
+#include <utility>      // std::index_sequence
+#include <vector>       // std::vector
 
 #include <athanor/core/select.hpp>
 #include <athanor/dialect/dialect.hpp>
@@ -22,16 +24,51 @@ namespace athanor::orm::detail {
 /// not its own inlined and optimised copy of the whole chain, which was most of the code -O2
 /// generated per statement. The SQL is built once per type and dialect: the indirect calls are
 /// not on the execution path, and the steps are cold (optimised for size).
+/// A clause's step is its own static `step` when it has one (the clauses below, EntityColumns:
+/// one body each, where a wrapper calling its member function made two), else the wrapper.
 using ColumnsStep = athanor::Select (*)(const void* cols, Builder& b);
 using SelectStep = athanor::Select (*)(const void* clause, const athanor::Select& s, Builder& b);
 template <class C>
-[[gnu::cold]] athanor::Select columns_step(const void* c, Builder& b) {
+[[gnu::cold]] athanor::Select to_core_step(const void* c, Builder& b) {
   return static_cast<const C*>(c)->to_core(b);
 }
 template <class C>
-[[gnu::cold]] athanor::Select clause_step(const void* c, const athanor::Select& s, Builder& b) {
+[[gnu::cold]] athanor::Select apply_step(const void* c, const athanor::Select& s, Builder& b) {
   return static_cast<const C*>(c)->apply(s, b);
 }
+template <class C>
+inline constexpr ColumnsStep columns_step = &to_core_step<C>;
+template <class C>
+  requires requires { C::step; }
+inline constexpr ColumnsStep columns_step<C> = &C::step;
+template <class C>
+inline constexpr SelectStep clause_step = &apply_step<C>;
+template <class C>
+  requires requires { C::step; }
+inline constexpr SelectStep clause_step<C> = &C::step;
+/// `s` with `terms` added to its ORDER BY (`order`) or GROUP BY.
+ATHANOR_DECL athanor::Select add_terms(const athanor::Select& s, std::vector<Expr> terms, bool order);
+/// The one step function of a select list and of an ORDER BY / GROUP BY list of operands E...
+/// (see Operands, which does the same for a node).
+template <class Seq, class... E>
+struct ListOperands;
+template <std::size_t... I, class... E>
+struct ListOperands<std::index_sequence<I...>, E...> {
+  /// The select list C (`cols`: a Pack<E...>).
+  template <class C>
+  [[gnu::cold]] static athanor::Select columns(const void* self, Builder& b) {
+    const auto& p = static_cast<const C*>(self)->cols;
+    const std::array<const void*, sizeof...(E)> parts{&static_cast<const PackItem<I, E>&>(p).value...};
+    return athanor::select(build_exprs(b, Operands<std::index_sequence<I...>, E...>::steps.data(), parts.data(), sizeof...(E)));
+  }
+  /// `s` and the terms of list L (`e`: a Pack<E...>), ORDER BY or GROUP BY as L says.
+  template <class L>
+  [[gnu::cold]] static athanor::Select terms(const void* self, const athanor::Select& s, Builder& b) {
+    const auto& p = static_cast<const L*>(self)->e;
+    const std::array<const void*, sizeof...(E)> parts{&static_cast<const PackItem<I, E>&>(p).value...};
+    return add_terms(s, build_exprs(b, Operands<std::index_sequence<I...>, E...>::steps.data(), parts.data(), sizeof...(E)), L::order);
+  }
+};
 /// The Core select of columns `cols` (read from parts[0]) and `n` clauses (steps[i] reads
 /// parts[i + 1]).
 ATHANOR_DECL athanor::Select build_select(Builder& b, ColumnsStep cols, const SelectStep* steps, const void* const* parts,
@@ -40,6 +77,11 @@ ATHANOR_DECL athanor::Select build_select(Builder& b, ColumnsStep cols, const Se
 ATHANOR_DECL Compiled compile_select(const Dialect& d, ColumnsStep cols, const SelectStep* steps, const void* const* parts,
                                      std::size_t n);
 #if ATHANOR_DEFINITIONS
+ATHANOR_DECL athanor::Select add_terms(const athanor::Select& s, std::vector<Expr> terms, bool order) {
+  athanor::Select out = s;
+  for (auto& x : terms) out = order ? out.order_by(std::move(x)) : out.group_by(std::move(x));
+  return out;
+}
 ATHANOR_DECL athanor::Select build_select(Builder& b, ColumnsStep cols, const SelectStep* steps, const void* const* parts,
                                           std::size_t n) {
   athanor::Select s = cols(parts[0], b);
@@ -60,7 +102,8 @@ template <class M, class Src = M>
 struct EntityColumns {
   static constexpr bool cacheable = true;
   static constexpr bool binds = false;
-  athanor::Select to_core(Builder&) const { return athanor::select(from_of<Src>()); }
+  athanor::Select to_core(Builder& b) const { return step(this, b); }
+  [[gnu::cold]] static athanor::Select step(const void*, Builder&) { return athanor::select(from_of<Src>()); }
   void collect(Collected&) const {}
   /// The FROM item the objects come from (joinedload joins onto it).
   static const FromClause& source() { return from_of<Src>(); }
@@ -79,7 +122,9 @@ struct EntityColumns {
       throw;
     }
   }
-  /// The reader of these rows: the model's, whatever its source.
+  /// The reader of these rows: the model's, whatever its source (a constant: no function of
+  /// each columns type for a statement's run() to call).
+  static constexpr RowReader<M> row_reader{};
   RowReader<M> reader() const { return {}; }
 };
 
@@ -197,12 +242,14 @@ struct TupleColumns {
   static constexpr bool binds = (collects<E> || ...);
   using result_type = std::tuple<result_column_t<E, Nullable>...>;
   Pack<E...> cols;
-  athanor::Select to_core(Builder& b) const { return athanor::select(pack_to_core(b, cols)); }
+  athanor::Select to_core(Builder& b) const { return columns_step<TupleColumns>(this, b); }
   void collect(Collected& out) const {
     if constexpr (binds) cols.collect(out);
   }
-  /// The reader of these columns' rows (shared by every select of the same row type).
-  RowReader<result_type> reader() const { return {result_column_names<E...>}; }
+  /// The reader of these columns' rows (shared by every select of the same row type), as a
+  /// constant (see EntityColumns::row_reader) and by value.
+  static constexpr RowReader<result_type> row_reader{result_column_names<E...>};
+  RowReader<result_type> reader() const { return row_reader; }
   result_type read(driver::Statement& st) const { return reader().read(st); }
   /// The same columns once `S` is outer-joined: its columns may read NULL.
   template <class S>
@@ -213,7 +260,9 @@ struct Where {
   static constexpr bool cacheable = E::cacheable;
   static constexpr bool binds = collects<E>;
   E e;
-  athanor::Select apply(const athanor::Select& s, Builder& b) const { return s.where(e.to_core(b)); }
+  [[gnu::cold]] static athanor::Select step(const void* c, const athanor::Select& s, Builder& b) {
+    return s.where(step_of<E>(&static_cast<const Where*>(c)->e, b));
+  }
   void collect(Collected& out) const {
     if constexpr (binds) e.collect(out);
   }
@@ -223,7 +272,9 @@ struct Having {
   static constexpr bool cacheable = E::cacheable;
   static constexpr bool binds = collects<E>;
   E e;
-  athanor::Select apply(const athanor::Select& s, Builder& b) const { return s.having(e.to_core(b)); }
+  [[gnu::cold]] static athanor::Select step(const void* c, const athanor::Select& s, Builder& b) {
+    return s.having(step_of<E>(&static_cast<const Having*>(c)->e, b));
+  }
   void collect(Collected& out) const {
     if constexpr (binds) e.collect(out);
   }
@@ -234,12 +285,8 @@ template <class Tag, class... E>
 struct List {
   static constexpr bool cacheable = (E::cacheable && ...);
   static constexpr bool binds = (collects<E> || ...);
+  static constexpr bool order = std::is_same_v<Tag, order_tag>;
   Pack<E...> e;
-  athanor::Select apply(const athanor::Select& s, Builder& b) const {
-    athanor::Select out = s;
-    for (auto& x : pack_to_core(b, e)) out = std::is_same_v<Tag, order_tag> ? out.order_by(std::move(x)) : out.group_by(std::move(x));
-    return out;
-  }
   void collect(Collected& out) const {
     if constexpr (binds) e.collect(out);
   }
@@ -248,19 +295,22 @@ template <bool Offset>
 struct Limit {
   static constexpr bool cacheable = true;
   Val<std::int64_t> n;
-  athanor::Select apply(const athanor::Select& s, Builder& b) const { return Offset ? s.offset(n.to_core(b)) : s.limit(n.to_core(b)); }
+  [[gnu::cold]] static athanor::Select step(const void* c, const athanor::Select& s, Builder& b) {
+    auto v = static_cast<const Limit*>(c)->n.to_core(b);
+    return Offset ? s.offset(std::move(v)) : s.limit(std::move(v));
+  }
   void collect(Collected& out) const { n.collect(out); }
 };
 struct Distinct {
   static constexpr bool cacheable = true;
   static constexpr bool binds = false;
-  athanor::Select apply(const athanor::Select& s, Builder&) const { return s.distinct(); }
+  [[gnu::cold]] static athanor::Select step(const void*, const athanor::Select& s, Builder&) { return s.distinct(); }
   void collect(Collected&) const {}
 };
 struct ForUpdate {
   static constexpr bool cacheable = true;
   static constexpr bool binds = false;
-  athanor::Select apply(const athanor::Select& s, Builder&) const { return s.with_for_update(); }
+  [[gnu::cold]] static athanor::Select step(const void*, const athanor::Select& s, Builder&) { return s.with_for_update(); }
   void collect(Collected&) const {}
 };
 /// JOIN of a FROM item: `Src` is a StaticSource (model, alias) or a Subquery.
@@ -270,9 +320,10 @@ struct Join {
   static constexpr bool binds = collects<Src> || collects<On>;
   Src src;
   On on;
-  athanor::Select apply(const athanor::Select& s, Builder& b) const {
-    auto f = src.from(b);
-    return Flags ? s.outerjoin(f, on.to_core(b)) : s.join(f, on.to_core(b));
+  [[gnu::cold]] static athanor::Select step(const void* c, const athanor::Select& s, Builder& b) {
+    const auto& j = *static_cast<const Join*>(c);
+    auto f = j.src.from(b);
+    return Flags ? s.outerjoin(f, step_of<On>(&j.on, b)) : s.join(f, step_of<On>(&j.on, b));
   }
   void collect(Collected& out) const {
     if constexpr (collects<Src>) src.collect(out);
@@ -284,7 +335,9 @@ struct SelectFrom {
   static constexpr bool cacheable = true;
   static constexpr bool binds = collects<Src>;
   Src src;
-  athanor::Select apply(const athanor::Select& s, Builder& b) const { return s.select_from(src.from(b)); }
+  [[gnu::cold]] static athanor::Select step(const void* c, const athanor::Select& s, Builder& b) {
+    return s.select_from(static_cast<const SelectFrom*>(c)->src.from(b));
+  }
   void collect(Collected& out) const {
     if constexpr (binds) src.collect(out);
   }
@@ -295,8 +348,15 @@ template <class... M>
 struct Correlate {
   static constexpr bool cacheable = true;
   static constexpr bool binds = false;
-  athanor::Select apply(const athanor::Select& s, Builder&) const { return s; }
+  [[gnu::cold]] static athanor::Select step(const void*, const athanor::Select& s, Builder&) { return s; }
   void collect(Collected&) const {}
 };
+
+/// The steps of a select list and an ORDER BY / GROUP BY list (ListOperands).
+template <class Nullable, class... E>
+inline constexpr ColumnsStep columns_step<TupleColumns<Nullable, E...>> =
+    &ListOperands<std::index_sequence_for<E...>, E...>::template columns<TupleColumns<Nullable, E...>>;
+template <class Tag, class... E>
+inline constexpr SelectStep clause_step<List<Tag, E...>> = &ListOperands<std::index_sequence_for<E...>, E...>::template terms<List<Tag, E...>>;
 
 }  // namespace athanor::orm::detail

@@ -79,6 +79,11 @@ template <class S>
 Compiled compile_erased(const void* s, const Dialect& d) {
   return static_cast<const S*>(s)->compile(d);
 }
+/// How a statement of type S compiles, given by address: compile_erased<S>, or a function of
+/// its own that does the work of both it and S::compile (a typed select: select.hpp).
+using CompileFn = Compiled (*)(const void* stmt, const Dialect&);
+template <class S>
+inline constexpr CompileFn compile_of = &compile_erased<S>;
 /// The compiled SQL of statement `s` when cacheable, else built anew, out of line.
 ATHANOR_DECL std::shared_ptr<const Compiled> compiled_sql(bool cacheable, CompileCache& cache, const Dialect& d,
                                                           Compiled (*make)(const void* stmt, const Dialect&), const void* stmt);
@@ -91,7 +96,7 @@ ATHANOR_DECL std::shared_ptr<const Compiled> compiled_sql(bool cacheable, Compil
 #endif
 template <class S>
 std::shared_ptr<const Compiled> compiled_sql(const S& s, const Dialect& d) {
-  return compiled_sql(S::cacheable, compile_cache<S>, d, &compile_erased<S>, &s);
+  return compiled_sql(S::cacheable, compile_cache<S>, d, compile_of<S>, &s);
 }
 
 /// An empty Collected for one execution: the thread's kept one, whose capacity the next

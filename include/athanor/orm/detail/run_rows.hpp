@@ -28,10 +28,14 @@ template <class S>
 void collect_erased(const void* s, Collected& out) {
   static_cast<const S*>(s)->collect(out);
 }
+/// How the values of a statement of type S are collected, given by address: collect_erased<S>,
+/// or a function of its own (a typed select: select.hpp); null when S binds nothing.
+using CollectFn = void (*)(const void* stmt, Collected& out);
+template <class S>
+inline constexpr CollectFn collect_of = S::binds ? &collect_erased<S> : nullptr;
 /// The table of statement type S.
 template <class S>
-inline constexpr StatementRun statement_run{S::cacheable, &compile_cache<S>, &compile_erased<S>,
-                                            S::binds ? &collect_erased<S> : nullptr};
+inline constexpr StatementRun statement_run{S::cacheable, &compile_cache<S>, compile_of<S>, collect_of<S>};
 
 /// Runs `stmt` on `c`: its values collected into the thread's kept vector, its SQL from the
 /// type's cache, each row handed to `on_row(ctx, statement)`. Out of line: before, each
