@@ -1,7 +1,9 @@
 // athanor/engine/create_engine.hpp — `create_engine(url, options)`: an Engine for a URL, with the
-// backend's dialect and driver. The one engine header that includes the drivers and the SQL
-// compiler (header-only: their code is compiled where an Engine is created); <athanor/engine.hpp>
-// and <athanor/athanor.hpp> include it, <athanor/orm.hpp> does not (issue 17).
+// dialect and driver that the URL's backend registered (engine/detail/backend_registry.hpp). It
+// includes no driver: a backend's header does (<athanor/backend/sqlite.hpp>…, all of them through
+// <athanor/backends.hpp>, which <athanor/engine.hpp> and <athanor/athanor.hpp> include). Header-only,
+// the pool's implementation is compiled where an Engine is created; <athanor/orm.hpp> does not
+// include this header (issue 17).
 #pragma once
 
 #include <memory>       // std::make_shared, std::make_unique
@@ -9,7 +11,7 @@
 #include <string_view>  // std::string_view
 
 #include <athanor/config.hpp>
-#include <athanor/engine/detail/connect.hpp>
+#include <athanor/engine/detail/backend_registry.hpp>
 #include <athanor/engine/engine.hpp>
 #if ATHANOR_DEFINITIONS
 #include <athanor/engine/detail/queue_pool.hpp>
