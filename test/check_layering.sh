@@ -1,19 +1,18 @@
 #!/bin/sh
 # STYLE.md rules 5 and 6, DESIGN §2's one direction of dependency. Fails when code (not
-# comments) in core/, orm/ or engine/ names a backend — except engine/detail/backend_registry.hpp
-# (the one place that names the backends built in, for its messages) — when a layer above driver/ includes a client library, when core/
+# comments) in core/, orm/ or engine/ names a backend — except engine/detail/connect.hpp (the one
+# place that picks a backend) — when a layer above driver/ includes a client library, when core/
 # includes a layer above it, or when driver/ includes a layer above it (engine/, orm/, …) or a
 # dialect: drivers sit below the engine, beside the dialects, and the URL they connect from
 # (driver/url.hpp) below both. And (issue 17) when <athanor/orm.hpp>'s include closure holds a
 # backend's driver or dialect, a client library or the SQL compiler: a file that declares models or
-# runs statements through a Session made elsewhere parses none of them; the backend headers
-# (athanor/backend/, all of them through <athanor/backends.hpp>, <athanor/engine.hpp> or
-# <athanor/athanor.hpp>) bring them in. A backend's header brings no other backend's driver,
-# dialect or client library, and no layer folder includes a backend header (the umbrellas and the
-# `athanor` command's cli/ do).
+# runs statements through a Session made elsewhere parses none of them; create_engine (engine/
+# create_engine.hpp, through <athanor/engine.hpp> or <athanor/athanor.hpp>) brings them in. A
+# backend's own header (athanor/backend/: its create_engine) brings no other backend's driver,
+# dialect or client library, nor the generic create_engine, and no layer folder includes one.
 inc=$1
 bad=$(grep -rniE 'sqlite|postgres|mysql|mariadb' "$inc/athanor/core" "$inc/athanor/orm" "$inc/athanor/engine" 2>/dev/null \
-      | grep -vE '^[^:]+:[0-9]+:\s*(//|\*)' | grep -v 'engine/detail/backend_registry.hpp')
+      | grep -vE '^[^:]+:[0-9]+:\s*(//|\*)' | grep -v 'engine/detail/connect.hpp')
 if [ -n "$bad" ]; then echo "backend named outside dialect/ and driver/:"; echo "$bad"; exit 1; fi
 bad=$(grep -rnE '#\s*include\s*<(sqlite3|pqxx|mysql|libpq)' "$inc/athanor/core" "$inc/athanor/dialect" "$inc/athanor/orm" 2>/dev/null)
 if [ -n "$bad" ]; then echo "client library included above the driver layer:"; echo "$bad"; exit 1; fi
@@ -21,9 +20,9 @@ bad=$(grep -rnE '#\s*include\s*<athanor/(dialect|driver|engine|orm|auth|migrate|
 if [ -n "$bad" ]; then echo "core/ includes a layer above it:"; echo "$bad"; exit 1; fi
 bad=$(grep -rnE '#\s*include\s*<athanor/(dialect|engine|orm|auth|migrate|cli)[/.]' "$inc/athanor/driver" 2>/dev/null)
 if [ -n "$bad" ]; then echo "driver/ includes the engine, a dialect or a layer above:"; echo "$bad"; exit 1; fi
-bad=$(grep -rnE '^\s*#\s*include\s*<athanor/backends?[/.]' "$inc/athanor/core" "$inc/athanor/dialect" "$inc/athanor/driver" \
+bad=$(grep -rnE '^\s*#\s*include\s*<athanor/backend/' "$inc/athanor/core" "$inc/athanor/dialect" "$inc/athanor/driver" \
       "$inc/athanor/engine" "$inc/athanor/orm" "$inc/athanor/auth" "$inc/athanor/migrate" 2>/dev/null)
-if [ -n "$bad" ]; then echo "a layer includes a backend header (only the umbrellas and cli/ do):"; echo "$bad"; exit 1; fi
+if [ -n "$bad" ]; then echo "a layer includes a backend's header (athanor/backend/):"; echo "$bad"; exit 1; fi
 # The closure follows every #include <athanor/…> line, whatever #if surrounds it: a superset of
 # what any configuration includes (header-only with every backend on is the largest).
 closure() {
@@ -38,7 +37,7 @@ closure() {
   echo $seen | tr ' ' '\n' | sort
 }
 orm=$(closure athanor/orm.hpp)
-bad=$(echo "$orm" | grep -E '^athanor/(backends?[/.]|driver/(sqlite|postgresql|mysql)|driver/(detail|impl)/|dialect/(compiler|ansi|sqlite|postgresql|mysql|portable_functions)|dialect/impl/compiler|engine/create_engine|engine/detail/(connect|queue_pool)\.hpp$)')
+bad=$(echo "$orm" | grep -E '^athanor/(backend/|driver/(sqlite|postgresql|mysql)|driver/(detail|impl)/|dialect/(compiler|ansi|sqlite|postgresql|mysql|portable_functions)|dialect/impl/compiler|engine/create_engine|engine/detail/(connect|queue_pool)\.hpp$)')
 if [ -n "$bad" ]; then echo "<athanor/orm.hpp> includes a driver, a backend's dialect or the SQL compiler (issue 17):"; echo "$bad"; exit 1; fi
 bad=$(for h in $orm; do grep -nE '#\s*include\s*<(sqlite3|pqxx|mysql|libpq)' "$inc/$h" /dev/null 2>/dev/null; done)
 if [ -n "$bad" ]; then echo "<athanor/orm.hpp> includes a client library (issue 17):"; echo "$bad"; exit 1; fi
@@ -51,8 +50,8 @@ for b in sqlite postgresql mysql; do
     mysql) other='sqlite|postgresql|pg_' lib='sqlite3|pqxx|libpq' ;;
   esac
   closure_b=$(closure "athanor/backend/$b.hpp")
-  bad=$(echo "$closure_b" | grep -E "^athanor/(backends\.hpp|(backend|driver|dialect)/.*($other))")
-  if [ -n "$bad" ]; then echo "<athanor/backend/$b.hpp> includes another backend's driver or dialect:"; echo "$bad"; exit 1; fi
+  bad=$(echo "$closure_b" | grep -E "^athanor/((backend|driver|dialect)/.*($other)|engine/create_engine\.hpp|engine/detail/connect\.hpp)")
+  if [ -n "$bad" ]; then echo "<athanor/backend/$b.hpp> includes another backend's driver or dialect, or the generic create_engine:"; echo "$bad"; exit 1; fi
   bad=$(for h in $closure_b; do grep -nE "#\s*include\s*<($lib)" "$inc/$h" /dev/null 2>/dev/null; done)
   if [ -n "$bad" ]; then echo "<athanor/backend/$b.hpp> includes another backend's client library:"; echo "$bad"; exit 1; fi
 done

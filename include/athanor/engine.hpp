@@ -1,8 +1,6 @@
-// athanor/engine.hpp — the engine layer: URL, Engine, create_engine, pool, Connection, Transaction, Result,
-// and every backend built in (<athanor/backends.hpp>): create_engine takes each URL.
+// athanor/engine.hpp — the engine layer: URL, Engine, create_engine, pool, Connection, Transaction, Result.
 #pragma once
 
-#include <athanor/backends.hpp>
 #include <athanor/engine/connection.hpp>
 #include <athanor/engine/create_engine.hpp>
 #include <athanor/engine/engine.hpp>

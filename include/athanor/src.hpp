@@ -7,10 +7,6 @@
 // The out-of-line code is what a header keeps under `#if ATHANOR_DEFINITIONS`: in place for
 // short parts, else in the header's matching impl/ file (driver/impl/, migrate/impl/), as Asio
 // does. Each is included once here, through the headers below, and nowhere else in this mode.
-// Every backend built in is registered here too (<athanor/backends.hpp>, through athanor.hpp): in
-// this mode each program has them all, whatever its files include, and a file's backend headers
-// (athanor/backend/) compile nothing. This unit defines create_engine, so any program that makes
-// an Engine links it, registrations included, even from a static library.
 #pragma once
 
 #if !defined(ATHANOR_SEPARATE_COMPILATION)
@@ -22,10 +18,19 @@
 #define ATHANOR_SOURCE 1
 
 #include <athanor/athanor.hpp>
-#include <athanor/backends.hpp>
 #include <athanor/dialect/compiler_select.hpp>
 #include <athanor/dialect/compiler_dml.hpp>
-#include <athanor/engine/detail/backend_registry.hpp>
+#include <athanor/engine/detail/connect.hpp>
+// Each backend's own create_engine (athanor/backend/), for the backends built in.
+#if ATHANOR_WITH_SQLITE
+#include <athanor/backend/sqlite.hpp>
+#endif
+#if ATHANOR_WITH_POSTGRESQL
+#include <athanor/backend/postgresql.hpp>
+#endif
+#if ATHANOR_WITH_MYSQL
+#include <athanor/backend/mysql.hpp>
+#endif
 #include <athanor/migrate/diff.hpp>
 #include <athanor/migrate/inspect.hpp>
 #include <athanor/migrate/codegen.hpp>

@@ -1,9 +1,9 @@
 // test/engine/backend_headers.cpp — the lean path (issue 17): a header-only program whose files
-// include <athanor/orm.hpp> and <athanor/backend/sqlite.hpp> only. It makes SQLite engines, its
-// registry holds SQLite alone, and a URL of a backend it does not include gives a typed error
-// that names the header. Built on its own (test/meson.build): not with the separately compiled
-// library nor the tests' precompiled header, which register or parse every backend; and linked
-// without libpqxx, libpq or libmariadb, which a file with no driver of theirs must not need.
+// include <athanor/orm.hpp> and <athanor/backend/sqlite.hpp> only. athanor::sqlite::create_engine
+// makes SQLite engines, and another backend's URL gives a typed error that names the function
+// and header that take it. Built on its own (test/meson.build): not with the separately compiled
+// library nor the tests' precompiled header, which bring every driver; and linked without
+// libpqxx, libpq or libmariadb, which a file with no driver of theirs must not need.
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 
@@ -31,11 +31,12 @@ struct Note {
 ATHANOR_MODEL(Note, "notes", id, text)
 }  // namespace lean
 
-// backend_headers_other.cpp, which includes <athanor/backend/sqlite.hpp> too.
+// backend_headers_other.cpp, which includes <athanor/backend/sqlite.hpp> too (one definition of
+// its header-only create_engine in the program).
 athanor::Engine other_file_engine();
 
-TEST_CASE("a program that includes only the SQLite backend makes SQLite engines") {
-  for (auto engine : {orm::create_engine("sqlite://"), other_file_engine()}) {
+TEST_CASE("athanor::sqlite::create_engine makes SQLite engines") {
+  for (auto engine : {athanor::sqlite::create_engine("sqlite://"), other_file_engine()}) {
     orm::Registry registry;
     registry.map<lean::Note>();
     registry.metadata().create_all(engine);
@@ -49,33 +50,19 @@ TEST_CASE("a program that includes only the SQLite backend makes SQLite engines"
   }
 }
 
-TEST_CASE("its registry holds SQLite once, from two files that include its header") {
-  auto& r = athanor::detail::backend_registry();
-  REQUIRE(r.entries.size() == 1);
-  CHECK(std::string(r.entries[0].name) == "sqlite");
-  CHECK((r.entries[0].connect == &athanor::detail::sqlite_connect));
-  // Registering again keeps one entry.
-  CHECK(athanor::detail::register_backend(r.entries[0]));
-  CHECK(r.entries.size() == 1);
-}
-
-TEST_CASE("a backend built in but not included: the error names its header") {
-#if ATHANOR_WITH_POSTGRESQL
-  CHECK_THROWS_WITH_AS(orm::create_engine("postgresql://u@localhost/db"),
-                       "[athanor.argument.backend] this program does not include the postgresql backend: #include "
-                       "<athanor/backend/postgresql.hpp> in the file that calls create_engine (<athanor/athanor.hpp> "
-                       "includes every backend)",
+TEST_CASE("athanor::sqlite::create_engine: another backend's URL names the function and header that take it") {
+  CHECK_THROWS_WITH_AS(athanor::sqlite::create_engine("postgresql://u@localhost/db"),
+                       "[athanor.argument.backend] athanor::sqlite::create_engine (<athanor/backend/sqlite.hpp>) takes sqlite:// "
+                       "URLs, not postgresql://: use athanor::postgresql::create_engine (<athanor/backend/postgresql.hpp>), or "
+                       "athanor::create_engine (<athanor/engine.hpp>) for every backend built in",
                        athanor::ArgumentError);
-#else
-  CHECK_THROWS_WITH_AS(orm::create_engine("postgresql://u@localhost/db"),
-                       "[athanor.argument.backend] athanor was built without postgresql support (install libpqxx-dev and reconfigure)",
+  CHECK_THROWS_WITH_AS(athanor::sqlite::create_engine("mariadb://u@localhost/db"),
+                       "[athanor.argument.backend] athanor::sqlite::create_engine (<athanor/backend/sqlite.hpp>) takes sqlite:// "
+                       "URLs, not mysql://: use athanor::mysql::create_engine (<athanor/backend/mysql.hpp>), or "
+                       "athanor::create_engine (<athanor/engine.hpp>) for every backend built in",
                        athanor::ArgumentError);
-#endif
-#if ATHANOR_WITH_MYSQL
-  CHECK_THROWS_WITH_AS(orm::create_engine("mariadb://u@localhost/db"),
-                       "[athanor.argument.backend] this program does not include the mysql backend: #include "
-                       "<athanor/backend/mysql.hpp> in the file that calls create_engine (<athanor/athanor.hpp> "
-                       "includes every backend)",
+  // The URL's own errors come first, as athanor::create_engine gives them.
+  CHECK_THROWS_WITH_AS(athanor::sqlite::create_engine("oracle://h/db"),
+                       "[athanor.argument.url] malformed database URL: unknown backend 'oracle' (use sqlite, postgresql or mysql)",
                        athanor::ArgumentError);
-#endif
 }

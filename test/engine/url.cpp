@@ -2,7 +2,7 @@
 // every malformed form with its full message, and the password kept out of text forms.
 #include <doctest/doctest.h>
 
-#include <athanor/backend/sqlite.hpp>
+#include <athanor/engine/create_engine.hpp>
 #include <athanor/engine/url.hpp>
 
 using athanor::ArgumentError;

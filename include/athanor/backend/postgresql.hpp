@@ -1,24 +1,42 @@
-// athanor/backend/postgresql.hpp — the PostgreSQL backend: `create_engine("postgresql://…")` in a
-// program that includes this header. It registers the PostgreSQL dialect and driver (libpqxx and
-// libpq; engine/detail/backend_registry.hpp) and declares create_engine. <athanor/backends.hpp> (and
-// so <athanor/engine.hpp> and <athanor/athanor.hpp>) includes it; a program on PostgreSQL alone can
-// include <athanor/orm.hpp> and this header instead, and compiles no other backend's driver (issue 17).
+// athanor/backend/postgresql.hpp — `athanor::postgresql::create_engine(url, options)`: an Engine for a
+// PostgreSQL URL that compiles the PostgreSQL driver only (issue 17). athanor::create_engine
+// (<athanor/engine.hpp>, <athanor/athanor.hpp>) takes a URL of every backend built in and so
+// compiles every driver where it is called; a program on PostgreSQL alone can include
+// <athanor/orm.hpp> and this header instead, and links no other backend's client library.
 // **Example**: `#include <athanor/orm.hpp>` `#include <athanor/backend/postgresql.hpp>` then
-// `auto engine = athanor::create_engine("postgresql://app@localhost/app");`
-// Built without PostgreSQL (ATHANOR_WITH_POSTGRESQL=0) it registers nothing, and create_engine says
-// athanor was built without it. With ATHANOR_SEPARATE_COMPILATION it compiles nothing: the library's
-// unit registers every backend.
+// `auto engine = athanor::postgresql::create_engine("postgresql://app@localhost/app");`
 #pragma once
 
-#include <athanor/config.hpp>
-#include <athanor/engine/create_engine.hpp>
+#include <string_view>  // std::string_view
 
-#if ATHANOR_DEFINITIONS && ATHANOR_WITH_POSTGRESQL
+#include <athanor/config.hpp>
+#include <athanor/engine/detail/make_engine.hpp>
+#include <athanor/engine/engine.hpp>
+
+#if !ATHANOR_WITH_POSTGRESQL
+#  error "athanor: <athanor/backend/postgresql.hpp> needs the PostgreSQL backend (ATHANOR_WITH_POSTGRESQL=1; see athanor/config.hpp)"
+#endif
+
+namespace athanor::postgresql {
+
+/// An Engine for a PostgreSQL URL (see URL), as athanor::create_engine makes it; another backend's
+/// URL is an ArgumentError naming the function and header that take it.
+ATHANOR_DECL Engine create_engine(std::string_view url, EngineOptions options = {});
+
+}  // namespace athanor::postgresql
+
+// Defined once with ATHANOR_SEPARATE_COMPILATION (<athanor/src.hpp> includes this header).
+#if ATHANOR_DEFINITIONS
 #  include <athanor/dialect/postgresql.hpp>
 #  include <athanor/driver/postgresql.hpp>
 
-namespace athanor::detail {
-inline constexpr Backend postgresql_backend{"postgresql", &dialect_instance<PostgresqlDialect>, &postgresql_connect};
-inline const bool postgresql_registered = register_backend(postgresql_backend);
-}  // namespace athanor::detail
-#endif
+namespace athanor::postgresql {
+
+ATHANOR_DECL Engine create_engine(std::string_view url, EngineOptions options) {
+  auto u = URL::parse(url);
+  if (u.backend != "postgresql") detail::wrong_backend("postgresql", u);
+  return detail::make_engine(std::move(u), detail::dialect_instance<PostgresqlDialect>(), &detail::postgresql_connect, std::move(options));
+}
+
+}  // namespace athanor::postgresql
+#endif  // ATHANOR_DEFINITIONS

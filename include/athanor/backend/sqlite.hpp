@@ -1,30 +1,42 @@
-// athanor/backend/sqlite.hpp — the SQLite backend: `create_engine("sqlite://…")` in a program that
-// includes this header. It registers the SQLite dialect and driver (engine/detail/backend_registry.hpp)
-// and declares create_engine. <athanor/backends.hpp> (and so <athanor/engine.hpp> and
-// <athanor/athanor.hpp>) includes it; a program on SQLite alone can include <athanor/orm.hpp> and this
-// header instead, and compiles no other backend's driver (issue 17).
+// athanor/backend/sqlite.hpp — `athanor::sqlite::create_engine(url, options)`: an Engine for a
+// SQLite URL that compiles the SQLite driver only (issue 17). athanor::create_engine
+// (<athanor/engine.hpp>, <athanor/athanor.hpp>) takes a URL of every backend built in and so
+// compiles every driver where it is called; a program on SQLite alone can include
+// <athanor/orm.hpp> and this header instead, and links no other backend's client library.
 // **Example**: `#include <athanor/orm.hpp>` `#include <athanor/backend/sqlite.hpp>` then
-// `auto engine = athanor::create_engine("sqlite:///app.db");`
-// Built without SQLite (ATHANOR_WITH_SQLITE=0), it registers the dialect alone (offline SQL, such as
-// `athanor upgrade --sql --dialect sqlite`), and a connection says athanor was built without SQLite.
-// With ATHANOR_SEPARATE_COMPILATION it compiles nothing: the library's unit registers every backend.
+// `auto engine = athanor::sqlite::create_engine("sqlite:///app.db");`
 #pragma once
 
-#include <athanor/config.hpp>
-#include <athanor/engine/create_engine.hpp>
+#include <string_view>  // std::string_view
 
+#include <athanor/config.hpp>
+#include <athanor/engine/detail/make_engine.hpp>
+#include <athanor/engine/engine.hpp>
+
+#if !ATHANOR_WITH_SQLITE
+#  error "athanor: <athanor/backend/sqlite.hpp> needs the SQLite backend (ATHANOR_WITH_SQLITE=1; see athanor/config.hpp)"
+#endif
+
+namespace athanor::sqlite {
+
+/// An Engine for a SQLite URL (see URL), as athanor::create_engine makes it; another backend's
+/// URL is an ArgumentError naming the function and header that take it.
+ATHANOR_DECL Engine create_engine(std::string_view url, EngineOptions options = {});
+
+}  // namespace athanor::sqlite
+
+// Defined once with ATHANOR_SEPARATE_COMPILATION (<athanor/src.hpp> includes this header).
 #if ATHANOR_DEFINITIONS
 #  include <athanor/dialect/sqlite.hpp>
-#  if ATHANOR_WITH_SQLITE
-#    include <athanor/driver/sqlite.hpp>
-#  endif
+#  include <athanor/driver/sqlite.hpp>
 
-namespace athanor::detail {
-#  if ATHANOR_WITH_SQLITE
-inline constexpr Backend sqlite_backend{"sqlite", &dialect_instance<SqliteDialect>, &sqlite_connect};
-#  else
-inline constexpr Backend sqlite_backend{"sqlite", &dialect_instance<SqliteDialect>, nullptr};
-#  endif
-inline const bool sqlite_registered = register_backend(sqlite_backend);
-}  // namespace athanor::detail
+namespace athanor::sqlite {
+
+ATHANOR_DECL Engine create_engine(std::string_view url, EngineOptions options) {
+  auto u = URL::parse(url);
+  if (u.backend != "sqlite") detail::wrong_backend("sqlite", u);
+  return detail::make_engine(std::move(u), detail::dialect_instance<SqliteDialect>(), &detail::sqlite_connect, std::move(options));
+}
+
+}  // namespace athanor::sqlite
 #endif  // ATHANOR_DEFINITIONS

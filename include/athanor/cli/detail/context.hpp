@@ -17,8 +17,8 @@
 #include <string>      // std::string
 #include <vector>      // std::vector
 
-#include <athanor/backends.hpp>  // every backend built in: the command takes any URL
 #include <athanor/cli/detail/args.hpp>
+#include <athanor/engine/create_engine.hpp>
 #include <athanor/migrate/autogenerate.hpp>
 #include <athanor/migrate/codegen.hpp>
 #include <athanor/migrate/inspect.hpp>
