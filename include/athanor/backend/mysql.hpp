@@ -33,9 +33,7 @@ ATHANOR_DECL Engine create_engine(std::string_view url, EngineOptions options = 
 namespace athanor::mysql {
 
 ATHANOR_DECL Engine create_engine(std::string_view url, EngineOptions options) {
-  auto u = URL::parse(url);
-  if (u.backend != "mysql") detail::wrong_backend("mysql", u);
-  return detail::make_engine(std::move(u), detail::dialect_instance<MysqlDialect>(), &detail::mysql_connect, std::move(options));
+  return detail::make_backend_engine("mysql", url, detail::dialect_instance<MysqlDialect>(), &detail::mysql_connect, std::move(options));
 }
 
 }  // namespace athanor::mysql

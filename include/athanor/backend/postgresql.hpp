@@ -33,9 +33,7 @@ ATHANOR_DECL Engine create_engine(std::string_view url, EngineOptions options = 
 namespace athanor::postgresql {
 
 ATHANOR_DECL Engine create_engine(std::string_view url, EngineOptions options) {
-  auto u = URL::parse(url);
-  if (u.backend != "postgresql") detail::wrong_backend("postgresql", u);
-  return detail::make_engine(std::move(u), detail::dialect_instance<PostgresqlDialect>(), &detail::postgresql_connect, std::move(options));
+  return detail::make_backend_engine("postgresql", url, detail::dialect_instance<PostgresqlDialect>(), &detail::postgresql_connect, std::move(options));
 }
 
 }  // namespace athanor::postgresql

@@ -33,9 +33,7 @@ ATHANOR_DECL Engine create_engine(std::string_view url, EngineOptions options = 
 namespace athanor::sqlite {
 
 ATHANOR_DECL Engine create_engine(std::string_view url, EngineOptions options) {
-  auto u = URL::parse(url);
-  if (u.backend != "sqlite") detail::wrong_backend("sqlite", u);
-  return detail::make_engine(std::move(u), detail::dialect_instance<SqliteDialect>(), &detail::sqlite_connect, std::move(options));
+  return detail::make_backend_engine("sqlite", url, detail::dialect_instance<SqliteDialect>(), &detail::sqlite_connect, std::move(options));
 }
 
 }  // namespace athanor::sqlite

@@ -32,9 +32,10 @@ const Dialect& dialect_instance() {
 /// with `connect`.
 ATHANOR_DECL Engine make_engine(URL url, const Dialect& dialect, ConnectFunction connect, EngineOptions options);
 
-/// A backend's own create_engine given another backend's URL: ArgumentError naming the
-/// function and header for that URL.
-[[noreturn]] ATHANOR_DECL void wrong_backend(std::string_view backend, const URL& url);
+/// A backend's own create_engine (athanor::sqlite::create_engine…): the Engine of `url`, whose
+/// backend must be `backend`, else ArgumentError naming the function and header that take it.
+ATHANOR_DECL Engine make_backend_engine(std::string_view backend, std::string_view url, const Dialect& dialect,
+                                        ConnectFunction connect, EngineOptions options);
 
 }  // namespace athanor::detail
 
@@ -69,11 +70,16 @@ ATHANOR_DECL Engine make_engine(URL url, const Dialect& dialect, ConnectFunction
   return Engine(std::move(s));
 }
 
-[[noreturn]] ATHANOR_DECL void wrong_backend(std::string_view backend, const URL& url) {
-  std::string b(backend);
-  throw ArgumentError("[athanor.argument.backend] athanor::" + b + "::create_engine (<athanor/backend/" + b + ".hpp>) takes " +
-                      b + ":// URLs, not " + url.backend + "://: use athanor::" + url.backend + "::create_engine (<athanor/backend/" +
-                      url.backend + ".hpp>), or athanor::create_engine (<athanor/engine.hpp>) for every backend built in");
+ATHANOR_DECL Engine make_backend_engine(std::string_view backend, std::string_view url, const Dialect& dialect,
+                                        ConnectFunction connect, EngineOptions options) {
+  auto u = URL::parse(url);
+  if (u.backend != backend) {
+    std::string b(backend);
+    throw ArgumentError("[athanor.argument.backend] athanor::" + b + "::create_engine (<athanor/backend/" + b + ".hpp>) takes " + b +
+                        ":// URLs, not " + u.backend + "://: use athanor::" + u.backend + "::create_engine (<athanor/backend/" +
+                        u.backend + ".hpp>), or athanor::create_engine (<athanor/engine.hpp>) for every backend built in");
+  }
+  return make_engine(std::move(u), dialect, connect, std::move(options));
 }
 
 }  // namespace athanor::detail
