@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/compile_time.sh — compile time and peak memory of athanor user code with g++ -O2:
 # bench/compile/include_only.cpp (the umbrella header alone), bench/compile/models_only.cpp (two
-# models over <athanor/orm.hpp>), each examples/*.cpp (core_tour, blog…) and a generated stress case
+# models over <athanor/orm.hpp>), each examples/*.cpp (core_tour, blog…; blog.cpp also on the lean path:
+# <athanor/orm.hpp> and <athanor/backend/sqlite.hpp>, -DBLOG_SQLITE_ONLY) and a generated stress case
 # (bench/stress/generate.py: 10 models x 30 columns, 50 typed statements; the ORM issue asks
 # for < 20 s and < 1.5 GiB). Compiles only (-c), one file at a time, with every backend whose
 # client library is installed on (as ./dev builds; the same flags in every mode, --check too).
@@ -232,6 +233,12 @@ for src in bench/compile/include_only.cpp bench/compile/models_only.cpp examples
   [ "$src" = "$tmp/stress.cpp" ] && name="stress (generated)"
   measure "$name" "$src"
   measure "$name, separate compilation" "$src" -DATHANOR_SEPARATE_COMPILATION
+  if [ "$src" = examples/blog.cpp ]; then
+    # The lean path: <athanor/orm.hpp> and <athanor/backend/sqlite.hpp> instead of <athanor/athanor.hpp>,
+    # so that the file compiles the SQLite driver only, not every backend built in.
+    measure "blog.cpp, SQLite only" "$src" -DBLOG_SQLITE_ONLY
+    measure "blog.cpp, SQLite only, separate compilation" "$src" -DBLOG_SQLITE_ONLY -DATHANOR_SEPARATE_COMPILATION
+  fi
   if [ "$src" = bench/compile/include_only.cpp ]; then
     externals > "$tmp/floor.cpp"
     measure "  its std/Boost/client headers alone" "$tmp/floor.cpp"

@@ -4,7 +4,18 @@
 //      blog --url postgresql://user@host/db   or   --url mysql://…   and --echo for the SQL.
 // The demo creates the tables users, user_auth and posts. In a database that already has one
 // of them it stops without touching anything, unless --reset lets it drop and recreate them.
-#include <athanor/athanor.hpp>
+// athanor::create_engine takes a URL of every backend built in, and so compiles every driver. A
+// program on one backend can include <athanor/orm.hpp> and that backend's header instead, and
+// call its create_engine, which compiles no other driver: bench/compile_time.sh builds this file
+// so with -DBLOG_SQLITE_ONLY (--url then takes SQLite URLs only).
+#ifdef BLOG_SQLITE_ONLY
+#  include <athanor/backend/sqlite.hpp>
+#  include <athanor/orm.hpp>
+using athanor::sqlite::create_engine;
+#else
+#  include <athanor/athanor.hpp>
+using athanor::create_engine;
+#endif
 #include <athanor/auth.hpp>
 
 #include <iostream>
@@ -90,7 +101,7 @@ int main(int argc, char** argv) {
     }
   }
   try {
-    auto engine = orm::create_engine(url, {.echo = echo});
+    auto engine = create_engine(url, {.echo = echo});
     std::cout << "== athanor blog demo on " << engine.to_string() << "\n\n";
     orm::Registry registry;
     registry.map<User, UserAuth, Post>();

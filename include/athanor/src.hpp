@@ -21,6 +21,16 @@
 #include <athanor/dialect/compiler_select.hpp>
 #include <athanor/dialect/compiler_dml.hpp>
 #include <athanor/engine/detail/connect.hpp>
+// Each backend's own create_engine (athanor/backend/), for the backends built in.
+#if ATHANOR_WITH_SQLITE
+#include <athanor/backend/sqlite.hpp>
+#endif
+#if ATHANOR_WITH_POSTGRESQL
+#include <athanor/backend/postgresql.hpp>
+#endif
+#if ATHANOR_WITH_MYSQL
+#include <athanor/backend/mysql.hpp>
+#endif
 #include <athanor/migrate/diff.hpp>
 #include <athanor/migrate/inspect.hpp>
 #include <athanor/migrate/codegen.hpp>

@@ -7,6 +7,7 @@
 
 #include <charconv>  // std::from_chars
 #include <cmath>     // std::isnan, std::isfinite
+#include <memory>    // std::unique_ptr
 #include <string>  // std::string
 #include <vector>  // std::vector
 
@@ -14,6 +15,7 @@
 #include <athanor/core/detail/visit_value.hpp>
 #include <athanor/core/error.hpp>
 #include <athanor/driver/detail/statement_cache.hpp>
+#include <athanor/driver/url.hpp>
 
 namespace athanor::driver::sqlite {
 
@@ -300,3 +302,26 @@ class Connection final : public driver::Connection {
 };
 
 }  // namespace athanor::driver::sqlite
+
+namespace athanor::detail {
+
+/// A SQLite connection from a URL: `sqlite://` (in memory), `sqlite:///relative.db`,
+/// `sqlite:////absolute.db`, with `?mode=ro`, `?timeout=` (seconds), `?journal_mode=`, `?synchronous=`.
+inline std::unique_ptr<driver::Connection> sqlite_connect(const URL& url) {
+  driver::sqlite::Options o;
+  o.path = url.is_memory() ? ":memory:" : url.database;
+  o.read_only = url.option("mode") == "ro";
+  if (auto t = url.option("timeout"); !t.empty()) {
+    double seconds = 0;
+    auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), seconds);
+    if (ec != std::errc{} || end != t.data() + t.size() || !(seconds >= 0 && seconds <= 86400)) {
+      throw ArgumentError("[athanor.argument.url] the SQLite ?timeout= option takes seconds (0 to 86400)");
+    }
+    o.busy_timeout_ms = static_cast<int>(seconds * 1000);
+  }
+  o.journal_mode = url.option("journal_mode");
+  o.synchronous = url.option("synchronous");
+  return std::make_unique<driver::sqlite::Connection>(o);
+}
+
+}  // namespace athanor::detail

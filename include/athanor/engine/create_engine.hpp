@@ -1,19 +1,17 @@
-// athanor/engine/create_engine.hpp — `create_engine(url, options)`: an Engine for a URL, with the
-// backend's dialect and driver. The one engine header that includes the drivers and the SQL
-// compiler (header-only: their code is compiled where an Engine is created); <athanor/engine.hpp>
-// and <athanor/athanor.hpp> include it, <athanor/orm.hpp> does not (issue 17).
+// athanor/engine/create_engine.hpp — `create_engine(url, options)`: an Engine for a URL of any
+// backend built in, with its dialect and driver. The one engine header that includes every driver
+// and the SQL compiler (header-only: their code is compiled where create_engine is called);
+// <athanor/engine.hpp> and <athanor/athanor.hpp> include it, <athanor/orm.hpp> does not (issue 17).
+// A program on one backend can call that backend's own create_engine instead
+// (<athanor/backend/sqlite.hpp>…), which compiles no other driver.
 #pragma once
 
-#include <memory>       // std::make_shared, std::make_unique
-#include <string>       // std::string
 #include <string_view>  // std::string_view
 
 #include <athanor/config.hpp>
 #include <athanor/engine/detail/connect.hpp>
+#include <athanor/engine/detail/make_engine.hpp>
 #include <athanor/engine/engine.hpp>
-#if ATHANOR_DEFINITIONS
-#include <athanor/engine/detail/queue_pool.hpp>
-#endif
 
 namespace athanor {
 
@@ -25,31 +23,9 @@ ATHANOR_DECL Engine create_engine(std::string_view url, EngineOptions options = 
 // factory's std::function were compiled in every file that made an Engine.
 #if ATHANOR_DEFINITIONS
 ATHANOR_DECL Engine create_engine(std::string_view url, EngineOptions options) {
-  auto s = std::make_shared<detail::EngineState>();
-  s->url = URL::parse(url);
-  s->dialect = &detail::dialect_for(s->url);
-  s->options = std::move(options);
-  if (auto level = s->url.option("isolation_level"); !level.empty()) {
-    auto parsed = parse_isolation_level(level);
-    if (s->options.isolation_level && *s->options.isolation_level != parsed) {
-      throw ArgumentError("[athanor.argument.isolation_level] the URL's isolation_level and EngineOptions::isolation_level differ");
-    }
-    s->options.isolation_level = parsed;
-  }
-  std::string session_sql;  // the engine's level, set on each new connection where the dialect does it so
-  if (auto level = s->options.isolation_level) {
-    (void)s->dialect->begin_statements(level);  // a level the backend cannot give fails here, not at first use
-    session_sql = s->dialect->connection_isolation_sql(*level);
-  }
-  bool shared = s->url.is_memory();
-  s->pool = std::make_unique<detail::QueuePool>(
-      [u = s->url, session_sql] {
-        auto c = detail::connect(u);
-        if (!session_sql.empty()) c->exec(session_sql);
-        return c;
-      },
-      s->options.pool, shared);
-  return Engine(std::move(s));
+  auto u = URL::parse(url);
+  const Dialect& dialect = detail::dialect_for(u);
+  return detail::make_engine(std::move(u), dialect, &detail::connect, std::move(options));
 }
 #endif  // ATHANOR_DEFINITIONS
 

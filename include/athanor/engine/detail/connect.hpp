@@ -2,13 +2,13 @@
 // The one place where the engine picks a backend; backends not built in give a clear error.
 #pragma once
 
-#include <charconv>  // std::from_chars
 #include <memory>    // std::unique_ptr
 
 #include <athanor/config.hpp>
 #include <athanor/dialect/dialect.hpp>
 #include <athanor/driver/driver.hpp>
 #include <athanor/driver/url.hpp>
+#include <athanor/engine/detail/make_engine.hpp>
 
 namespace athanor::detail {
 
@@ -42,19 +42,16 @@ namespace athanor::detail {
 
 ATHANOR_DECL const Dialect& dialect_for(const URL& url) {
   if (url.backend == "sqlite") {
-    static const SqliteDialect d;
-    return d;
+    return dialect_instance<SqliteDialect>();
   }
 #if ATHANOR_WITH_POSTGRESQL
   if (url.backend == "postgresql") {
-    static const PostgresqlDialect d;
-    return d;
+    return dialect_instance<PostgresqlDialect>();
   }
 #endif
 #if ATHANOR_WITH_MYSQL
   if (url.backend == "mysql") {
-    static const MysqlDialect d;
-    return d;
+    return dialect_instance<MysqlDialect>();
   }
 #endif
   not_built(url.backend, url.backend == "postgresql" ? "libpqxx-dev" : "libmariadb-dev");
@@ -62,22 +59,7 @@ ATHANOR_DECL const Dialect& dialect_for(const URL& url) {
 
 ATHANOR_DECL std::unique_ptr<driver::Connection> connect(const URL& url) {
 #if ATHANOR_WITH_SQLITE
-  if (url.backend == "sqlite") {
-    driver::sqlite::Options o;
-    o.path = url.is_memory() ? ":memory:" : url.database;
-    o.read_only = url.option("mode") == "ro";
-    if (auto t = url.option("timeout"); !t.empty()) {
-      double seconds = 0;
-      auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), seconds);
-      if (ec != std::errc{} || end != t.data() + t.size() || !(seconds >= 0 && seconds <= 86400)) {
-        throw ArgumentError("[athanor.argument.url] the SQLite ?timeout= option takes seconds (0 to 86400)");
-      }
-      o.busy_timeout_ms = static_cast<int>(seconds * 1000);
-    }
-    o.journal_mode = url.option("journal_mode");
-    o.synchronous = url.option("synchronous");
-    return std::make_unique<driver::sqlite::Connection>(o);
-  }
+  if (url.backend == "sqlite") return sqlite_connect(url);
 #endif
 #if ATHANOR_WITH_POSTGRESQL
   if (url.backend == "postgresql") return postgresql_connect(url);
