@@ -428,3 +428,32 @@ TEST_CASE("bindparam() values given at execution in insert, update and delete") 
   CHECK(u.conn.execute(delete_(u.users).where(u.users.c("name") == bindparam("who")), {{"who", "b"}}).rowcount() == 1);
   CHECK(u.names() == Names{"a"});
 }
+
+TEST_CASE("parameters written in the call bind as the same values in a Params do") {
+  Users u;
+  auto ins = insert(u.users).values({{"name", bindparam("n")}, {"visits", bindparam("v")}});
+  const std::string long_name = "a name longer than a short string";  // past std::string's inline buffer
+  const std::optional<std::string> some = std::string("optional name, also long enough"), none;
+  u.conn.execute(ins, {{"n", long_name}, {"v", 1}});                            // std::string
+  u.conn.execute(ins, {{"n", std::string("temporary ") + "text"}, {"v", 2}});  // a temporary
+  u.conn.execute(ins, {{"n", std::string_view("a view")}, {"v", Value(3)}});  // std::string_view, a Value
+  u.conn.execute(ins, {{"n", some}, {"v", std::optional<int>(4)}});            // optionals
+  u.conn.execute(ins, {{"v", 9}, {"n", "first"}, {"n", "last given wins"}, {"v", 5}});
+  CHECK(u.names() == Names{long_name, "temporary text", "a view", *some, "last given wins"});
+  CHECK(u.visits("a view") == 3);
+  CHECK(u.visits("last given wins") == 5);
+  // An empty optional is NULL: the NOT NULL column refuses it, as with a Params.
+  CHECK_THROWS_AS(u.conn.execute(ins, {{"n", none}, {"v", 6}}), IntegrityError);
+  CHECK_THROWS_AS(u.conn.execute(ins, Params{{"n", none}, {"v", 6}}), IntegrityError);
+  // The connection keeps the values of its last run for the next: a text where a number was,
+  // a number where a text was, NULL, each run binds its own value.
+  auto by_visits = text("SELECT count(*) FROM users WHERE visits = :v");
+  auto by_name = text("SELECT count(*) FROM users WHERE name = :x");
+  CHECK(u.conn.execute(by_visits, {{"v", 5}}).scalar_one<int>() == 1);
+  CHECK(u.conn.execute(by_name, {{"x", long_name}}).scalar_one<int>() == 1);
+  CHECK(u.conn.execute(by_name, {{"x", "a view"}}).scalar_one<int>() == 1);
+  CHECK(u.conn.execute(by_name, {{"x", null}}).scalar_one<int>() == 0);
+  CHECK(u.conn.execute(by_name, {{"x", "a view"}}).scalar_one<int>() == 1);
+  CHECK(u.conn.execute(by_visits, {{"v", 2}}).scalar_one<int>() == 1);
+  CHECK(u.conn.execute(by_visits, Params{{"v", 2}}).scalar_one<int>() == 1);
+}

@@ -3,6 +3,7 @@
 // transactions and savepoints, and goes back to the pool (rolled back) when destroyed.
 #pragma once
 
+#include <initializer_list>  // std::initializer_list
 #include <memory>    // std::unique_ptr
 #include <optional>  // std::optional
 #include <string>    // std::string
@@ -42,6 +43,13 @@ class Connection {
   Result execute(const S& stmt, const Params& params = {}) {
     return impl_->run(*impl_->compiled(stmt.node()), params);
   }
+  /// The same with the parameters written in the call, `conn.execute(stmt, {{"name", u.name},
+  /// {"age", u.age}})`: the names, and texts given as std::string, std::string_view or C
+  /// strings, are read from the caller's objects while the call runs, not copied into a Params.
+  template <Executable S>
+  Result execute(const S& stmt, std::initializer_list<detail::ParamRef> params) {
+    return impl_->run(*impl_->compiled(stmt.node()), std::span<const detail::ParamRef>(params.begin(), params.size()));
+  }
   /// Executes a typed ORM statement (`orm::select(…)`, `orm::update<M>()…`): rows come back
   /// as its C++ result type, e.g. `std::vector<std::tuple<std::string, std::int64_t>>`.
   template <class S>
@@ -74,7 +82,7 @@ class Connection {
   Result exec_driver_sql(const std::string& sql) {
     Compiled c;
     c.kind = Compiled::Kind::text, c.sql = sql;
-    return impl_->run(c, {});
+    return impl_->run(c, Params{});
   }
 
   /// Begins a transaction (ArgumentError if one is open: use `begin_nested`).

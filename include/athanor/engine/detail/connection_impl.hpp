@@ -14,6 +14,7 @@
 
 #include <athanor/config.hpp>
 #include <athanor/core/ddl.hpp>
+#include <athanor/core/detail/param_ref.hpp>
 #include <athanor/core/text.hpp>
 #include <athanor/dialect/dialect.hpp>
 #include <athanor/engine/detail/coerce.hpp>
@@ -237,6 +238,8 @@ class ConnectionImpl {
   /// Runs a Core statement with `params` (names of bindparam/text parameters): every row read
   /// into the Result, and a one-row INSERT's primary key.
   ATHANOR_DECL Result run(const Compiled& c, const Params& params);
+  /// The same with the parameters of a braced list (Connection::execute), read in place.
+  ATHANOR_DECL Result run(const Compiled& c, std::span<const ParamRef> params);
 
   /// The primary key of the row a one-row INSERT `c` created: bound, returned or generated.
   ATHANOR_DECL std::vector<Value> primary_key(const Compiled& c, const std::vector<Row>& returned, const std::vector<Value>& bound);
@@ -268,6 +271,9 @@ class ConnectionImpl {
   } last_;
   std::vector<Value> kept_values_;  ///< run()'s values, kept for the next run (see run())
   bool kept_busy_ = false;          ///< run() is using kept_values_
+  class ValuesLease;  ///< run()'s hold on kept_values_ (connection.ipp)
+  /// run()'s execution, its values in placeholder order.
+  ATHANOR_DECL Result run_values(const Compiled& c, const std::vector<Value>& values);
 };
 
 }  // namespace detail

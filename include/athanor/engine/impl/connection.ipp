@@ -86,25 +86,57 @@ ATHANOR_DECL void detail::ConnectionImpl::append_params(const Compiled& c, const
   for (auto& p : c.params) out.push_back(param_value(p, params));
 }
 
+/// The values of one run(): the connection's kept vector, assigned in place, so that a statement
+/// run in a loop (an INSERT per row) allocates neither the vector nor its texts' buffers again (a
+/// malloc and a free each); a nested run (none today) takes a vector of its own.
+class detail::ConnectionImpl::ValuesLease {
+ public:
+  explicit ValuesLease(ConnectionImpl& conn) : conn_(conn), values(conn.kept_busy_ ? own_ : conn.kept_values_) {
+    conn.kept_busy_ = true;
+  }
+  ~ValuesLease() {
+    if (&values != &conn_.kept_values_) return;
+    conn_.kept_busy_ = false;
+    // Large values are not kept past their execution.
+    if (values.size() > 64 || driver::message_bytes(values) > 16384) values.clear(), values.shrink_to_fit();
+  }
+  ValuesLease(const ValuesLease&) = delete;
+  ValuesLease& operator=(const ValuesLease&) = delete;
+
+ private:
+  ConnectionImpl& conn_;
+  std::vector<Value> own_;
+
+ public:
+  std::vector<Value>& values;
+};
+
 ATHANOR_DECL Result detail::ConnectionImpl::run(const Compiled& c, const Params& params) {
-  // The values go into a vector kept on the connection and are assigned in place: a statement
-  // run in a loop (an INSERT per row) then allocates neither the vector nor its texts' buffers
-  // again (a malloc and a free each). A nested run (none today) takes a vector of its own.
-  std::vector<Value> own;
-  struct Lease {
-    ConnectionImpl& conn;
-    std::vector<Value>& values;
-    ~Lease() {
-      if (&values != &conn.kept_values_) return;
-      conn.kept_busy_ = false;
-      // Large values are not kept past their execution.
-      if (values.size() > 64 || driver::message_bytes(values) > 16384) values.clear(), values.shrink_to_fit();
-    }
-  } lease{*this, kept_busy_ ? own : kept_values_};
-  kept_busy_ = true;
+  ValuesLease lease(*this);
   std::vector<Value>& values = lease.values;
   values.resize(c.params.size());
   for (std::size_t i = 0; i < c.params.size(); ++i) values[i] = param_value(c.params[i], params);
+  return run_values(c, values);
+}
+
+ATHANOR_DECL Result detail::ConnectionImpl::run(const Compiled& c, std::span<const ParamRef> params) {
+  ValuesLease lease(*this);
+  std::vector<Value>& values = lease.values;
+  values.resize(c.params.size());
+  for (std::size_t i = 0; i < c.params.size(); ++i) {
+    const CompiledParam& p = c.params[i];
+    const ParamRef* given = nullptr;
+    if (!p.name.empty()) {  // the last one given, as param_value
+      for (auto it = params.rbegin(); it != params.rend() && !given; ++it)
+        if (it->name == p.name) given = &*it;
+    }
+    if (given) given->assign_to(values[i]);
+    else values[i] = param_value(p, Params{});  // its own value, or the error of a required one
+  }
+  return run_values(c, values);
+}
+
+ATHANOR_DECL Result detail::ConnectionImpl::run_values(const Compiled& c, const std::vector<Value>& values) {
   return executed(c, values, [&](driver::Statement& st) {
     std::shared_ptr<const std::vector<std::string>> keys;
     std::vector<Row> rows;
@@ -327,7 +359,7 @@ ATHANOR_DECL bool Connection::has_table(const std::string& name) {
   Compiled c;
   c.kind = Compiled::Kind::text, c.sql = impl_->engine->dialect->has_table_sql();
   c.params.push_back({"", Value(name)});
-  return !impl_->run(c, {}).empty();
+  return !impl_->run(c, Params{}).empty();
 }
 
 ATHANOR_DECL void Connection::create_all(const MetaData& md, bool checkfirst) {

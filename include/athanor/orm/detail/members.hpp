@@ -66,9 +66,12 @@ T from_cell(const driver::Cell& c, driver::Statement& st, int i) {
 }
 /// Text into a string: copied into its buffer when it fits (short text, or an expired object
 /// reloading into the capacity it has), else made at its size (assign() there went through
-/// the growth path: ~3x the instructions of the constructor, measured on W6b's titles).
+/// the growth path: ~3x the instructions of the constructor, measured on W6b's titles). The
+/// copy is clear() and append(), not assign(): assign() goes through _M_replace, which allows
+/// for the text being part of the string itself (never so here: it is the driver's row), ~60
+/// instructions a column where append() takes ~20 (a fresh object's short names, W2-W6).
 inline void assign_text(std::string& s, const driver::Cell& c) {
-  if (c.size <= s.capacity()) s.assign(c.text, c.size);
+  if (c.size <= s.capacity()) s.clear(), s.append(c.text, c.size);
   else s = std::string(c.text, c.size);
 }
 /// Loads a member from its cell: text straight into the member's string (no temporary passed
