@@ -37,8 +37,10 @@ struct InstanceBase;
 ATHANOR_DECL void suspect(const std::shared_ptr<InstanceBase>& i);
 /// Whether `i`'s relationships hold any object now (only such an object can be in a cycle).
 ATHANOR_DECL bool holds_related(InstanceBase& i);
-/// Examines this thread's suspects and `more`; returns the number of objects freed.
-ATHANOR_DECL std::size_t collect_cycles(const std::vector<std::weak_ptr<InstanceBase>>& more);
+/// Examines this thread's suspects and `more`; returns the number of objects freed. `more` is
+/// taken, not copied: a copy of a closing Session's list (every object it held that others
+/// hold) was one more visit of each object's control block, and its release another.
+ATHANOR_DECL std::size_t collect_cycles(std::vector<std::weak_ptr<InstanceBase>> more);
 /// A safe point: collects when enough suspects have gathered since the last collection.
 ATHANOR_DECL void maybe_collect_cycles();
 
@@ -53,6 +55,7 @@ inline std::size_t collect_cycles() { return detail::collect_cycles({}); }
 
 #if ATHANOR_DEFINITIONS
 #  include <algorithm>      // std::max
+#  include <iterator>       // std::make_move_iterator
 
 #  include <athanor/orm/detail/model_ops.hpp>
 #  include <athanor/orm/detail/rel_info.hpp>
@@ -84,23 +87,41 @@ void for_each_related(InstanceBase& i, F& f) {
   }
 }
 
-ATHANOR_DECL std::size_t trial_deletion(const std::vector<std::weak_ptr<InstanceBase>>& roots) {
+/// Empties `roots` (each weak reference is let go as soon as it is locked).
+ATHANOR_DECL std::size_t trial_deletion(std::vector<std::weak_ptr<InstanceBase>>& roots) {
   // 1. The graph: the suspects and all they reach. Each node's index is kept in the object
   // (gc_slot) rather than in a hash map: a slot counts only where nodes[slot] is that object,
   // so a stale slot from an earlier collection is never taken for membership.
+  // At a large Session's close every object it held may be a root, and each visit of all of
+  // them a cache miss per object (issue 14): so each node's use count is taken as it is added
+  // (nothing changes a count before step 4), a root's from the shared_ptr lock() gave; a root
+  // is held from then on by that shared_ptr (step 4 takes it from there, not from
+  // shared_from_this()), and its weak reference let go there and then, not in a pass of its own.
   std::vector<InstanceBase*> nodes;
+  std::vector<long> outside;
+  std::vector<std::shared_ptr<InstanceBase>> held;  // the roots, nodes[0 .. held.size())
   auto add = [&](InstanceBase& i) {
-    if (i.gc_slot < nodes.size() && nodes[i.gc_slot] == &i) return;
+    if (i.gc_slot < nodes.size() && nodes[i.gc_slot] == &i) return false;
     i.gc_slot = static_cast<std::uint32_t>(nodes.size());
     nodes.push_back(&i);
+    return true;
   };
   for (auto& w : roots) {
-    if (auto p = w.lock()) p->suspected = false, add(*p);  // alive without `p`: nothing is freed until step 4
+    auto p = w.lock();
+    w.reset();
+    if (!p) continue;
+    p->suspected = false;
+    if (add(*p)) {
+      outside.push_back(p.use_count() - 1);  // the references besides this one
+      held.push_back(std::move(p));
+    }
   }
-  for (std::size_t k = 0; k < nodes.size(); ++k) for_each_related(*nodes[k], add);
-  // 2. References from outside the graph.
-  std::vector<long> outside(nodes.size());
-  for (std::size_t k = 0; k < nodes.size(); ++k) outside[k] = nodes[k]->weak_from_this().use_count();
+  roots.clear();
+  auto reached = [&](InstanceBase& i) {
+    if (add(i)) outside.push_back(i.weak_from_this().use_count());
+  };
+  for (std::size_t k = 0; k < nodes.size(); ++k) for_each_related(*nodes[k], reached);
+  // 2. References from outside the graph: each edge inside it takes one from its target.
   auto inside = [&](InstanceBase& t) { --outside[t.gc_slot]; };  // every object reached is a node (step 1)
   for (auto* n : nodes) for_each_related(*n, inside);
   // 3. Alive: held from outside, or reachable from such an object.
@@ -117,13 +138,20 @@ ATHANOR_DECL std::size_t trial_deletion(const std::vector<std::weak_ptr<Instance
     };
     for_each_related(*nodes[k], reach);
   }
-  // 4. The rest holds only itself: release its relationships, which frees it.
+  // 4. The rest holds only itself: release its relationships, which frees it. Each is held
+  // here until then: a root by `held`, the others by `garbage`.
   std::vector<std::shared_ptr<InstanceBase>> garbage;
-  for (std::size_t k = 0; k < nodes.size(); ++k)
-    if (!alive[k]) garbage.push_back(nodes[k]->shared_from_this());
-  for (auto& g : garbage)
-    for (auto& r : g->ops->info->relations) r->release(r->member(*g));
-  return garbage.size();  // freed when `garbage` goes
+  std::size_t freed = 0;
+  for (std::size_t k = 0; k < nodes.size(); ++k) {
+    if (alive[k]) continue;
+    ++freed;
+    if (k >= held.size()) garbage.push_back(nodes[k]->shared_from_this());
+  }
+  for (std::size_t k = 0; k < nodes.size(); ++k) {
+    if (alive[k]) continue;
+    for (auto& r : nodes[k]->ops->info->relations) r->release(r->member(*nodes[k]));
+  }
+  return freed;  // freed when `garbage` and `held` go
 }
 
 ATHANOR_DECL Suspects::~Suspects() {
@@ -156,11 +184,12 @@ ATHANOR_DECL void suspect(const std::shared_ptr<InstanceBase>& i) {
   i->suspected = true;
 }
 
-ATHANOR_DECL std::size_t collect_cycles(const std::vector<std::weak_ptr<InstanceBase>>& more) {
+ATHANOR_DECL std::size_t collect_cycles(std::vector<std::weak_ptr<InstanceBase>> more) {
   if (cycles::busy) return 0;
-  auto roots = std::move(cycles::suspects().list);
-  cycles::suspects().list.clear();
-  roots.insert(roots.end(), more.begin(), more.end());
+  auto roots = std::move(more);
+  auto& listed = cycles::suspects().list;
+  roots.insert(roots.end(), std::make_move_iterator(listed.begin()), std::make_move_iterator(listed.end()));
+  listed.clear();
   cycles::busy = true;
   struct Done {
     ~Done() { cycles::busy = false; }
