@@ -82,6 +82,15 @@ class Mapped {
   {
     return a.value_ == b;
   }
+  /// Two members compare their values: `post->user_id == user->id`. Without it, C++20 finds
+  /// the one above both ways round (each side converted to T), which clang's -Wall reports as
+  /// ambiguous (-Wambiguous-reversed-operator). A template, so that only a Mapped<T> itself
+  /// matches it: anything converted to one (`name == "ann"`) takes the one above.
+  template <class M>
+    requires std::same_as<M, Mapped> && requires(const T& x) { x == x; }
+  friend bool operator==(const Mapped& a, const M& b) {
+    return a.value_ == b.value_;
+  }
 
  private:
   T value_{};
