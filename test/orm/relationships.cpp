@@ -137,6 +137,38 @@ TEST_CASE("a many-to-one already in the identity map loads without a query") {
   CHECK(db.selects() == 0);
 }
 
+TEST_CASE("selectinload over more owners than one statement takes (10 000 keys) gives each owner its own rows") {
+  // The keys go in chunks of 10 000, and the identity map is reserved for the later chunks at
+  // the rows per key of the first: each user's posts must still be exactly its own.
+  Db db;
+  constexpr int users = 12500;
+  {
+    orm::Session s(db.engine);
+    for (int i = 0; i < users; ++i) {
+      auto u = s.add(User{.name = "u" + std::to_string(i)});
+      for (int k = 0; k < i % 4; ++k) u->posts.push_back(Post{.title = "p" + std::to_string(i) + "_" + std::to_string(k)});
+    }
+    s.commit();
+  }
+  db.log.clear();
+  orm::Session s(db.engine);
+  auto all = s.scalars(orm::select<User>().options(orm::selectinload(&User::posts)));
+  REQUIRE(all.size() == static_cast<std::size_t>(users));
+  CHECK(db.selects() == 1 + 2);  // the users, then two chunks of keys
+  int right = 0;
+  std::size_t posts = 0;
+  for (auto& u : all) {
+    int i = std::stoi(std::string(u->name).substr(1));
+    Strings want;
+    for (int k = 0; k < i % 4; ++k) want.push_back("p" + std::to_string(i) + "_" + std::to_string(k));
+    right += titles(u->posts) == want;
+    posts += u->posts.size();
+  }
+  CHECK(right == users);
+  CHECK(db.selects() == 3);  // nothing loaded lazily afterwards
+  CHECK(posts == static_cast<std::size_t>(db.count("posts")));
+}
+
 TEST_CASE("nested selectinload loads two levels in three queries") {
   Db db;
   {

@@ -199,6 +199,15 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
       Value k = m2m ? st.value(static_cast<int>(target.columns())) : target.get(*inst, info.remote[0]);
       found.push_back({key_of(&k, 1), std::move(inst)});
     });
+    // Room for the other chunks' rows at the rows per key seen so far: the map then grows in
+    // one or two steps instead of doubling through every size (each rehash writes a whole new
+    // table and moves every object's slot: 16 % of W6b's D1 read misses and 31 % of its writes
+    // at N = 20 000, note-mem). At most 8 times the rows read so far, so that a first chunk of
+    // many rows per key cannot reserve for rows that never come.
+    if (std::size_t done = std::min(keys.size(), start + chunk); done < keys.size()) {
+      std::size_t left = keys.size() - done;
+      map.reserve(map.size() + std::min((found.size() / done + 1) * left, 8 * found.size()));
+    }
   }
   // Rows usually come grouped by the owner's key already (an index on the foreign key lists
   // them so): the sort is then a check.
