@@ -55,33 +55,41 @@ PHASES = [
 
 
 def frames(block):
+    """The stack, innermost first, as (ip, symbol, library); an inlined frame takes the
+    library of the frame it was inlined into (the next one at the same address)."""
     out = []
     for line in block.strip().split("\n"):
         line = line.strip()
         if not line:
             continue
-        ip, _, sym = line.partition(" ")
-        out.append((ip, sym.strip()))
-    return out
+        ip, _, rest = line.partition(" ")
+        sym, dso = rest, ""
+        if rest.endswith(")") and " (" in rest:
+            sym, _, dso = rest[:-1].rpartition(" (")
+        out.append([ip, sym.strip(), dso])
+    for i in range(len(out) - 1, -1, -1):
+        if out[i][2] == "inlined":
+            out[i][2] = out[i + 1][2] if i + 1 < len(out) else ""
+    return [tuple(f) for f in out]
 
 
 def kind_of(fr):
-    if any(s in ("exc_page_fault", "asm_exc_page_fault") for _, s in fr):
+    if any(s in ("exc_page_fault", "asm_exc_page_fault") for _, s, _ in fr):
         return "page faults"
-    ip, leaf = fr[0]
-    if ip.startswith("ffff"):
+    ip, leaf, dso = fr[0]
+    if ip.startswith("ffff") or "kernel" in dso:
         return "kernel, other"
     if MALLOC.match(leaf) or leaf.startswith("_int_") or "malloc" in leaf:
         return "malloc/free"
     if MEMCOPY.match(leaf):
         return "memcpy/memset"
-    if leaf.startswith("sqlite3"):
+    if leaf.startswith("sqlite3") or "libsqlite3" in dso:  # the library's static functions have no symbol
         return "SQLite"
     return "the rest"
 
 
 def phase_of(fr):
-    for _, sym in fr:
+    for _, sym, _ in fr:
         if sym.startswith("bench::"):
             break
         for name, rx in PHASES:
@@ -104,7 +112,7 @@ def main():
     with open(os.path.join(work, "bench.out"), "w") as out:
         subprocess.run(["perf", "record", "-q", "-e", "cpu-clock", "-F", a.freq, "--call-graph", "dwarf,32768",
                         "-o", data, a.bench] + args, stdout=out, stderr=subprocess.STDOUT, check=True)
-    text = subprocess.run(["perf", "script", "-i", data, "-F", "ip,sym"], capture_output=True, text=True,
+    text = subprocess.run(["perf", "script", "-i", data, "-F", "ip,sym,dso"], capture_output=True, text=True,
                           check=True).stdout
     kinds = collections.defaultdict(collections.Counter)   # (W, contestant) -> kind -> samples
     phases = collections.defaultdict(collections.Counter)  # (W, contestant) -> phase -> samples
@@ -113,7 +121,7 @@ def main():
         if not fr:
             continue
         key = None
-        for _, sym in fr:
+        for _, sym, _ in fr:
             m = WORKLOAD.search(sym)
             if m and m[1] in CONTESTANTS and m[2] in METHODS:
                 key = (METHODS[m[2]], CONTESTANTS[m[1]])
