@@ -8,7 +8,9 @@ graphs, and splits each workload's samples of each contestant two ways:
 
 - by kind (the function the sample is in): the kernel's page faults, the kernel's other work
   (system calls: brk, munmap, I/O), malloc and free, libc's memory copies, SQLite, and the
-  rest (the contestant's own code, athanor's and the standard library's);
+  rest (the contestant's own code, athanor's and the standard library's), and on a
+  server the client libraries (libpq and libpqxx, MariaDB Connector/C); the server's own
+  work is another process, not counted;
 - by phase (the innermost of a few athanor functions on the stack), outside SQLite: the
   Session's close, the identity map, reading rows into objects, selectinload, the flush, …
 
@@ -31,7 +33,8 @@ import tempfile
 METHODS = {"w1_insert": "W1", "w2_load_all": "W2", "w3_get": "W3", "w4_filter": "W4", "w5_update": "W5",
            "w6_lazy": "W6a", "w6_eager": "W6b", "w7_delete": "W7"}
 CONTESTANTS = {"SqliteRaw": "hand", "PqxxRaw": "hand", "MysqlRaw": "hand", "AthanorCore": "core",
-               "AthanorPrepared": "prep", "AthanorOrm": "orm"}
+               "AthanorPrepared": "prep", "AthanorOrm": "orm", "LibpqPipeline": "pipe", "PgMultiValues": "mval",
+               "MysqlMultiValues": "mval", "MysqlBulk": "bulk"}
 WORKLOAD = re.compile(r"bench::(\w+)::(w\d\w*?)(?:\(|$)")
 
 MALLOC = re.compile(r"^(_int_malloc|_int_free|_int_realloc|malloc_consolidate|unlink_chunk|sysmalloc|systrim|"
@@ -39,7 +42,7 @@ MALLOC = re.compile(r"^(_int_malloc|_int_free|_int_realloc|malloc_consolidate|un
                     r"calloc|tcache_\w+|operator new|operator delete|_int_memalign|__libc_memalign|"
                     r"__GI___libc_memalign|aligned_alloc)\b")
 MEMCOPY = re.compile(r"^(__memcpy|__memmove|__memset|memcpy|memmove|memset|__memcmp|memcmp|__strlen|strlen)")
-KINDS = ["page faults", "kernel, other", "malloc/free", "memcpy/memset", "SQLite", "the rest"]
+KINDS = ["page faults", "kernel, other", "malloc/free", "memcpy/memset", "SQLite", "libpq", "MariaDB C", "the rest"]
 
 # Phases: the innermost of these on the stack names the sample's phase (first match wins per frame).
 PHASES = [
@@ -85,6 +88,10 @@ def kind_of(fr):
         return "memcpy/memset"
     if leaf.startswith("sqlite3") or "libsqlite3" in dso:  # the library's static functions have no symbol
         return "SQLite"
+    if "libpq." in dso or "libpqxx" in dso:
+        return "libpq"
+    if "libmariadb" in dso:
+        return "MariaDB C"
     return "the rest"
 
 
@@ -135,23 +142,29 @@ def main():
     order = ["W1", "W2", "W3", "W4", "W5", "W6a", "W6b", "W7"]
     for w in order:
         hand = sum(kinds[(w, "hand")].values())
-        if not hand:
+        if not any(kinds[(w, c)] for c in CONTESTANTS.values()):
             continue
-        print(f"\n{w}: samples by kind (CPU time), each contestant / hand-written total")
+        if hand:
+            print(f"\n{w}: samples by kind (CPU time), each contestant / hand-written total")
+        else:  # hand-written code skipped: sample counts
+            print(f"\n{w}: samples by kind (CPU time; no hand-written run: counts of samples)")
+            hand = 1
         print(f"  {'contestant':10} {'samples':>8} {'ratio':>6}  " + "  ".join(f"{k:>13}" for k in KINDS))
-        for c in ["hand", "core", "prep", "orm"]:
+        for c in ["hand", "core", "prep", "pipe", "mval", "bulk", "orm"]:
             k = kinds[(w, c)]
             tot = sum(k.values())
             if not tot:
                 continue
             cells = "  ".join(f"{k[x] / hand:13.2f}" for x in KINDS)
+            cells = "  ".join(f"{k[x] / hand:13.2f}" if hand > 1 else f"{k[x]:13d}" for x in KINDS)
             print(f"  {c:10} {tot:8d} {tot / hand:5.2f}x  {cells}")
         for c in ["core", "orm"]:
             p = phases[(w, c)]
             tot = sum(p.values())
             if not tot:
                 continue
-            parts = ", ".join(f"{name} {n / hand:.2f}" for name, n in p.most_common() if n / hand >= 0.02)
+            parts = ", ".join(f"{name} {n / hand:.2f}" if hand > 1 else f"{name} {n}" for name, n in p.most_common()
+                              if n / (hand if hand > 1 else tot) >= 0.02)
             print(f"  {c} outside SQLite, by phase (/ hand total): {parts}")
     if not a.keep:
         for f in os.listdir(work):

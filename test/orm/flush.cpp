@@ -344,8 +344,10 @@ TEST_CASE("changes made through references kept across a flush are saved by comm
 TEST_CASE("a failed batched INSERT of a later table leaves nothing of the flush, and the Session recovers") {
   // 50 tags (statements of 32, 16 and 2 rows), then 2100 (four of 512 rows, one driver batch:
   // a pipeline on PostgreSQL, the duplicate in its third statement; on SQLite, which holds the
-  // values of 256 rows at a time, five such windows are in and keyed when the sixth fails).
-  for (auto [rows, duplicate] : {std::pair{50, 30}, std::pair{2100, 1300}}) {
+  // values of 256 rows at a time, five such windows are in and keyed when the sixth fails),
+  // then 5000 (a server holds 4096 rows at a time: the first window's eight statements are in
+  // and keyed when the second window fails).
+  for (auto [rows, duplicate] : {std::pair{50, 30}, std::pair{2100, 1300}, std::pair{5000, 4500}}) {
     const int count = rows;  // CAPTURE takes it by reference: clang 14 cannot capture a structured binding
     CAPTURE(count);
     Db db;
