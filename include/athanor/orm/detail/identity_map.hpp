@@ -232,7 +232,8 @@ class IdentityMap {
     while (n * 4 > cap * 3) cap *= 2;
     if (cap != cap_) rehash(cap);
   }
-  /// Empties the map; its objects are let go once it is empty (their destruction may run any code).
+  /// Empties the map; it is empty already while its objects are let go (their destruction may
+  /// run any code).
   void clear() {
     drain([](std::shared_ptr<InstanceBase>&) {});
   }
@@ -242,23 +243,22 @@ class IdentityMap {
   /// are freed as the array goes back.
   template <class F>
   void drain(F f) {
-    struct Walk {
-      value_type* s;
-      std::size_t cap, i = 0;
-      ~Walk() {
-        if (!s) return;
-        for (; i < cap; ++i) s[i].second.reset(), s[i].first.clear();
-        free_slots(s, cap);
-      }
-    } w{std::exchange(slots_, nullptr), std::exchange(cap_, 0), 0};
+    value_type* s = std::exchange(slots_, nullptr);
+    std::size_t cap = std::exchange(cap_, 0), i = 0;
     size_ = 0, shift_ = 64;
-    for (; w.i < w.cap; ++w.i) {
-      auto& slot = w.s[w.i];
-      if (slot.first.empty()) continue;
-      std::shared_ptr<InstanceBase> object = std::move(slot.second);
-      slot.first.clear();
-      if (object) f(object);
+    try {
+      for (; i < cap; ++i) {
+        auto& slot = s[i];
+        if (slot.first.empty()) continue;
+        std::shared_ptr<InstanceBase> object = std::move(slot.second);
+        slot.first.clear();
+        if (object) f(object);
+      }
+    } catch (...) {
+      free_slots_from(s, i, cap);
+      throw;
     }
+    if (s) free_slots(s, cap);
   }
 
  private:
@@ -275,7 +275,9 @@ class IdentityMap {
     auto h = static_cast<std::uint64_t>(k.hash());
     return static_cast<std::size_t>((((h >> 3) * 0x9E3779B97F4A7C15ull) >> shift_) + (h & 7)) & (cap_ - 1);
   }
-  void rehash(std::size_t cap) {
+  // Out of line: it runs log2(n) times a load, and inlined into try_emplace it cost every
+  // insertion ~3 instructions of its own (W4 +0.1 %, callgrind).
+  [[gnu::noinline]] void rehash(std::size_t cap) {
     value_type* old = slots_;
     std::size_t old_cap = cap_;
     slots_ = new_slots(cap), cap_ = cap;
@@ -296,6 +298,11 @@ class IdentityMap {
     auto* p = static_cast<value_type*>(::operator new(bytes));
     std::uninitialized_value_construct_n(p, cap);
     return p;
+  }
+  /// drain() when `f` throws: frees the slots from `i` on, then gives the array back.
+  [[gnu::cold, gnu::noinline]] static void free_slots_from(value_type* s, std::size_t i, std::size_t cap) noexcept {
+    for (; i < cap; ++i) s[i].second.reset(), s[i].first.clear();
+    free_slots(s, cap);
   }
   /// Gives back an array whose slots are all free (their destructors would do nothing).
   static void free_slots(value_type* s, std::size_t cap) noexcept {

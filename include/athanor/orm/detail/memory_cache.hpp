@@ -41,11 +41,12 @@ inline std::atomic<std::size_t> session_memory_cap{default_session_memory_cache}
 /// What is kept: memory freed on this thread, by size, in lists (arena blocks in list 0, slot
 /// arrays by their size's log2), each piece's first bytes holding the link.
 /// The bound: the most taken between two Session closes on this thread (every piece taken
-/// counts, kept or fresh) over its last 16 to 32 closes, and the process-wide cap (64 MiB unless
-/// set). So a thread keeps at most what its largest recent Session took: a server thread
-/// whose large Session comes between smaller ones keeps that Session's memory for it, and gives
-/// it back 16 to 32 closes after the last such Session. A thread that runs no Session keeps
-/// nothing (objects let go there go back to malloc); everything goes at thread exit.
+/// counts, kept or fresh) over its last 16 to 32 closes; nothing when that is over the
+/// process-wide cap (64 MiB unless set). So a thread keeps at most what its largest recent
+/// Session took: a server thread whose large Session comes between smaller ones keeps that
+/// Session's memory for it, and gives it back 16 to 32 closes after the last such Session. A
+/// thread that runs no Session keeps nothing (objects let go there go back to malloc);
+/// everything goes at thread exit.
 struct MemoryCache {
   struct Link {
     Link* next;
@@ -59,8 +60,16 @@ struct MemoryCache {
   std::size_t peak = 0, previous_peak = 0;
   unsigned closes = 0;  ///< in this window
   static constexpr unsigned window = 16;
-  /// What may be kept (below the cap).
+  /// The largest recent Session's bytes.
   std::size_t bound() const { return std::max(peak, previous_peak); }
+  /// What may be kept: the bound, or nothing when it is over the cap. Part of such a Session's
+  /// memory would save part of its faults and park the rest away from every other allocation
+  /// of the program: W2 at N = 200 000 (~80 MB a Session, the cap 64 MiB) faulted 4 times as
+  /// many pages a repetition, its W1 no longer finding free memory in malloc's heap.
+  std::size_t limit() const {
+    std::size_t b = bound();
+    return b <= session_memory_cap.load(std::memory_order_relaxed) ? b : 0;
+  }
   /// 0: nothing kept yet, 1: kept (the owner below frees it at thread exit), 2: thread exiting.
   unsigned char state = 0;
 };
@@ -111,7 +120,7 @@ inline void* take_cached(unsigned which, std::size_t bytes) noexcept {
 /// caller frees it.
 inline bool give_cached(unsigned which, void* p, std::size_t bytes) noexcept {
   MemoryCache& c = memory_cache;
-  if (c.cached + bytes > std::min(c.bound(), session_memory_cap.load(std::memory_order_relaxed)) || c.state == 2) return false;
+  if (c.cached + bytes > c.limit() || c.state == 2) return false;
   if (c.state == 0) memory_cache_owner.registered = true, c.state = 1;
   c.list[which] = ::new (p) MemoryCache::Link{c.list[which], bytes};
   c.cached += bytes;
@@ -128,8 +137,7 @@ inline void session_memory_closed() noexcept {
   MemoryCache& c = memory_cache;
   c.taken = 0;
   if (++c.closes == MemoryCache::window) c.closes = 0, c.previous_peak = std::exchange(c.peak, 0);
-  std::size_t keep = std::min(c.bound(), session_memory_cap.load(std::memory_order_relaxed));
-  if (c.cached > keep) trim_memory_cache(keep);
+  if (std::size_t keep = c.limit(); c.cached > keep) trim_memory_cache(keep);
 }
 
 /// The list of a slot array of `bytes` (a power of two): its log2. List 0 is the arena's blocks.
