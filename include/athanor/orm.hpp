@@ -18,6 +18,7 @@
 #include <athanor/orm/registry.hpp>
 #include <athanor/orm/select.hpp>
 #include <athanor/orm/session.hpp>
+#include <athanor/orm/session_memory.hpp>
 #include <athanor/orm/window.hpp>
 
 namespace athanor::orm {

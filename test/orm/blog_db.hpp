@@ -31,4 +31,13 @@ struct BlogDb {
   }
 };
 
+/// Users 1..n named "u1".."un", committed.
+inline void add_users(orm::sessionmaker& Session, int n) {
+  auto s = Session();
+  std::vector<User> users;
+  for (int k = 1; k <= n; ++k) users.push_back(User{.id = k, .name = "u" + std::to_string(k)});
+  s.add_all(std::move(users));
+  s.commit();
+}
+
 }  // namespace blog

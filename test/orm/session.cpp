@@ -776,17 +776,6 @@ TEST_CASE("composite primary keys whose joined values look alike are distinct ro
   CHECK_FALSE(s.get<PostTag>(123, 0));
 }
 
-namespace {
-/// Users 1..n named "u1".."un", committed.
-void add_users(orm::sessionmaker& Session, int n) {
-  auto s = Session();
-  std::vector<User> users;
-  for (int k = 1; k <= n; ++k) users.push_back(User{.id = k, .name = "u" + std::to_string(k)});
-  s.add_all(std::move(users));
-  s.commit();
-}
-}  // namespace
-
 TEST_CASE("a large load keeps one object per row, and a deleted key taken again gets a new object") {
   Db db;
   orm::sessionmaker Session{db.engine};

@@ -1,5 +1,6 @@
 // athanor/orm/detail/arena.hpp — the memory a Session's loaded objects come from: blocks carved
-// in order, each freed when the last object in it goes, whoever holds that object and whenever.
+// in order, each given back when the last object in it goes, whoever holds that object and
+// whenever (to the freeing thread's cache, orm/detail/memory_cache.hpp, or to malloc).
 #pragma once
 
 #include <atomic>   // std::atomic
@@ -8,19 +9,7 @@
 #include <new>      // ::operator new, ::operator delete
 #include <stdexcept>  // std::logic_error
 
-// Under AddressSanitizer an object's memory is poisoned when it is given back, so that a read
-// of a freed object is reported although its block lives on (g++: __SANITIZE_ADDRESS__, clang:
-// __has_feature).
-#if defined(__SANITIZE_ADDRESS__)
-#define ATHANOR_ARENA_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define ATHANOR_ARENA_ASAN 1
-#endif
-#endif
-#ifdef ATHANOR_ARENA_ASAN
-#include <sanitizer/asan_interface.h>  // ASAN_POISON_MEMORY_REGION
-#endif
+#include <athanor/orm/detail/memory_cache.hpp>
 
 namespace athanor::orm::detail {
 
@@ -32,7 +21,9 @@ namespace athanor::orm::detail {
 /// Ownership does not change: an object is held by shared_ptrs (Ptr<M>) as before, and stays
 /// valid after its Session closes or is destroyed. Each object's allocation starts with a
 /// pointer to its block; the block counts its live objects (atomically: an object may be let go
-/// on any thread) and is freed when none are left and the arena has moved on from it.
+/// on any thread) and is given back when none are left and the arena has moved on from it: kept
+/// in the cache of the thread that lets the last object go (within its bound), so that the next
+/// Session on that thread carves from pages already faulted in, or freed.
 /// The cost: a block lives while any of its objects does, so an application that keeps one
 /// object in a hundred from a large load past the Session keeps those blocks (at most 16 KiB
 /// per kept object). Objects made by the application (`User{…}` added to a Session) do not
@@ -58,7 +49,7 @@ class ObjectArena {
     std::size_t need = round(size + sizeof(Block*));
     if (!block_ || static_cast<std::size_t>(end_ - next_) < need) {
       retire();
-      block_ = new (::operator new(block_size)) Block;
+      block_ = new_block();
       next_ = reinterpret_cast<char*>(block_) + round(sizeof(Block));
       end_ = reinterpret_cast<char*>(block_) + block_size;
     }
@@ -89,10 +80,17 @@ class ObjectArena {
   };
   static constexpr std::size_t bias = std::numeric_limits<std::size_t>::max() / 2;
   static constexpr std::size_t round(std::size_t n) { return (n + alignof(Block*) - 1) & ~(alignof(Block*) - 1); }
+  /// Blocks come from the thread's cache first (orm/detail/memory_cache.hpp), and go back to
+  /// the cache of the thread that frees them, when its bound allows.
+  static Block* new_block() {
+    void* p = take_cached(block_list, block_size);
+    return ::new (p ? p : ::operator new(block_size)) Block;
+  }
   static void free_block(Block* b) noexcept {
     b->~Block();
-    ::operator delete(static_cast<void*>(b));
+    if (!give_cached(block_list, b, block_size)) ::operator delete(static_cast<void*>(b));
   }
+  static constexpr unsigned block_list = 0;
 
   Block* block_ = nullptr;
   char* next_ = nullptr;
@@ -138,7 +136,7 @@ struct ArenaAllocator {
   void deallocate(T* p, std::size_t n) noexcept {
     if (n == 1 && ObjectArena::carves(sizeof(T), alignof(T))) {
 #ifdef ATHANOR_ARENA_ASAN
-      ASAN_POISON_MEMORY_REGION(p, sizeof(T));  // never carved again: any later access is a use after free
+      ASAN_POISON_MEMORY_REGION(p, sizeof(T));  // not carved again until its block is: any access meanwhile is a use after free
 #endif
       return ObjectArena::deallocate(p);
     }

@@ -7,12 +7,14 @@
 #include <cstddef>      // std::max_align_t, std::size_t
 #include <cstdint>      // std::int64_t, std::uint64_t
 #include <functional>   // std::hash
-#include <memory>       // std::shared_ptr, std::unique_ptr
+#include <memory>       // std::shared_ptr, std::uninitialized_value_construct_n
+#include <new>          // ::operator new, ::operator delete
 #include <string>       // std::string
 #include <type_traits>  // std::is_const_v
 #include <utility>      // std::exchange, std::pair
 
 #include <athanor/core/error.hpp>
+#include <athanor/orm/detail/memory_cache.hpp>
 
 namespace athanor::orm::detail {
 
@@ -120,7 +122,12 @@ struct InstanceBase;
 /// node per object (a malloc at load, a free at close) and 48-byte key were a fifth of loading
 /// an object (callgrind, note-obj). The subset of unordered_map's interface the Session uses;
 /// unlike it, an insertion may move every slot (iterators and references to slots last until
-/// the next insertion or erase). A slot whose key is empty is free: keys in the map never are.
+/// the next insertion or erase). A slot whose key is empty is free: keys in the map never are,
+/// and a free slot holds no object either, so a map of size 0 is all free slots.
+///
+/// Slot arrays come from the thread's cache (orm/detail/memory_cache.hpp) and go back to it
+/// with every slot free: constructed once, they are neither destroyed nor value-initialised
+/// again while the cache keeps them, and the next Session's maps do not fault them in again.
 class IdentityMap {
  public:
   using value_type = std::pair<IdentityKey, std::shared_ptr<InstanceBase>>;
@@ -154,13 +161,25 @@ class IdentityMap {
   using const_iterator = basic_iterator<const value_type>;
 
   IdentityMap() = default;
-  IdentityMap(IdentityMap&&) noexcept = default;
-  IdentityMap& operator=(IdentityMap&&) noexcept = default;
+  IdentityMap(IdentityMap&& o) noexcept
+      : slots_(std::exchange(o.slots_, nullptr)),
+        cap_(std::exchange(o.cap_, 0)),
+        size_(std::exchange(o.size_, 0)),
+        shift_(std::exchange(o.shift_, 64)) {}
+  IdentityMap& operator=(IdentityMap&& o) noexcept {
+    if (this != &o) {
+      clear();
+      slots_ = std::exchange(o.slots_, nullptr), cap_ = std::exchange(o.cap_, 0);
+      size_ = std::exchange(o.size_, 0), shift_ = std::exchange(o.shift_, 64);
+    }
+    return *this;
+  }
+  ~IdentityMap() { clear(); }
 
-  iterator begin() { return {slots_.get(), slots_.get() + cap_}; }
-  iterator end() { return {slots_.get() + cap_, slots_.get() + cap_}; }
-  const_iterator begin() const { return {slots_.get(), slots_.get() + cap_}; }
-  const_iterator end() const { return {slots_.get() + cap_, slots_.get() + cap_}; }
+  iterator begin() { return {slots_, slots_ + cap_}; }
+  iterator end() { return {slots_ + cap_, slots_ + cap_}; }
+  const_iterator begin() const { return {slots_, slots_ + cap_}; }
+  const_iterator end() const { return {slots_ + cap_, slots_ + cap_}; }
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
 
@@ -196,7 +215,7 @@ class IdentityMap {
   /// Removes the slot; the object it held is let go after the table is consistent again (its
   /// destruction may run any code).
   void erase(iterator it) {
-    std::size_t i = static_cast<std::size_t>(it.p_ - slots_.get());
+    std::size_t i = static_cast<std::size_t>(it.p_ - slots_);
     value_type gone = std::move(slots_[i]);
     // Backward shift: later slots of the same probe run move up into the hole, so that lookups
     // never need tombstones.
@@ -213,12 +232,37 @@ class IdentityMap {
     while (n * 4 > cap * 3) cap *= 2;
     if (cap != cap_) rehash(cap);
   }
+  /// Empties the map; it is empty already while its objects are let go (their destruction may
+  /// run any code).
   void clear() {
-    slots_.reset(), cap_ = 0, size_ = 0;
+    drain([](std::shared_ptr<InstanceBase>&) {});
+  }
+  /// Empties the map in one walk: `f(object)` for each slot's object, which is let go after it
+  /// (the slot already freed). The array goes back with every slot free, so no second pass
+  /// destroys them (Session close walks every slot anyway). Should `f` throw, the slots after
+  /// are freed as the array goes back.
+  template <class F>
+  void drain(F f) {
+    value_type* s = std::exchange(slots_, nullptr);
+    std::size_t cap = std::exchange(cap_, 0), i = 0;
+    size_ = 0, shift_ = 64;
+    try {
+      for (; i < cap; ++i) {
+        auto& slot = s[i];
+        if (slot.first.empty()) continue;
+        std::shared_ptr<InstanceBase> object = std::move(slot.second);
+        slot.first.clear();
+        if (object) f(object);
+      }
+    } catch (...) {
+      free_slots_from(s, i, cap);
+      throw;
+    }
+    if (s) free_slots(s, cap);
   }
 
  private:
-  iterator at(std::size_t i) { return {slots_.get() + i, slots_.get() + cap_}; }
+  iterator at(std::size_t i) { return {slots_ + i, slots_ + cap_}; }
   /// Fibonacci hashing (the top bits of h × 2^64/φ) of the hash without its low 3 bits, plus
   /// those bits: keys that differ only in high bits (multiples of 2^k) spread evenly, and eight
   /// consecutive integer keys take eight consecutive slots. Rows loaded in key order then fill
@@ -231,10 +275,12 @@ class IdentityMap {
     auto h = static_cast<std::uint64_t>(k.hash());
     return static_cast<std::size_t>((((h >> 3) * 0x9E3779B97F4A7C15ull) >> shift_) + (h & 7)) & (cap_ - 1);
   }
-  void rehash(std::size_t cap) {
-    auto old = std::move(slots_);
+  // Out of line: it runs log2(n) times a load, and inlined into try_emplace it cost every
+  // insertion ~3 instructions of its own (W4 +0.1 %, callgrind).
+  [[gnu::noinline]] void rehash(std::size_t cap) {
+    value_type* old = slots_;
     std::size_t old_cap = cap_;
-    slots_ = std::make_unique<value_type[]>(cap), cap_ = cap;
+    slots_ = new_slots(cap), cap_ = cap;
     shift_ = 64;
     for (std::size_t c = cap; c > 1; c >>= 1) --shift_;
     for (std::size_t o = 0; o < old_cap; ++o) {
@@ -243,9 +289,30 @@ class IdentityMap {
       while (!slots_[i].first.empty()) i = (i + 1) & (cap_ - 1);
       slots_[i] = std::move(old[o]);
     }
+    if (old) free_slots(old, old_cap);  // every slot moved from: free
   }
+  /// `cap` free slots: a kept array, whose first slot held the cache's link, or a new one.
+  static value_type* new_slots(std::size_t cap) {
+    std::size_t bytes = cap * sizeof(value_type);
+    if (void* p = take_cached(slot_array_list(bytes), bytes)) return ::new (p) value_type();
+    auto* p = static_cast<value_type*>(::operator new(bytes));
+    std::uninitialized_value_construct_n(p, cap);
+    return p;
+  }
+  /// drain() when `f` throws: frees the slots from `i` on, then gives the array back.
+  [[gnu::cold, gnu::noinline]] static void free_slots_from(value_type* s, std::size_t i, std::size_t cap) noexcept {
+    for (; i < cap; ++i) s[i].second.reset(), s[i].first.clear();
+    free_slots(s, cap);
+  }
+  /// Gives back an array whose slots are all free (their destructors would do nothing).
+  static void free_slots(value_type* s, std::size_t cap) noexcept {
+    std::size_t bytes = cap * sizeof(value_type);
+    if (!give_cached(slot_array_list(bytes), s, bytes)) ::operator delete(static_cast<void*>(s));
+  }
+  static_assert(sizeof(value_type) >= sizeof(MemoryCache::Link) && (sizeof(value_type) & (sizeof(value_type) - 1)) == 0,
+                "a slot holds the cache's link, and arrays of a power of two slots are a power of two bytes");
 
-  std::unique_ptr<value_type[]> slots_;
+  value_type* slots_ = nullptr;
   std::size_t cap_ = 0;
   std::size_t size_ = 0;
   unsigned shift_ = 64;

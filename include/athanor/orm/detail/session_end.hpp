@@ -144,17 +144,16 @@ ATHANOR_DECL std::vector<std::weak_ptr<InstanceBase>> SessionCore::detach_all() 
   std::vector<const ModelOps*> models;
   models.reserve(identity.size());
   for (auto& entry : identity) models.push_back(entry.first);
+  // Each slot is freed as it is passed, so the map's array goes back to the thread's cache
+  // without a second walk (orm/detail/memory_cache.hpp).
   for (const ModelOps* ops : parents_first(std::move(models))) {
-    auto& map = identity[ops];
-    for (auto& [key, i] : map) {
-      if (!i) continue;
+    identity[ops].drain([&](const std::shared_ptr<InstanceBase>& i) {
       if (i->session == this) leave(i, State::detached);  // not those inserted above
-      i.reset();
-    }
-    map.clear();
+    });
   }
   identity.clear();
   arena.retire();  // its blocks go with the last of their objects
+  session_memory_closed();  // the thread's cache keeps what the next Session is likely to take
   return left;
 }
 
