@@ -77,13 +77,10 @@ class ConnectionImpl {
     if (lease.shared_mutex && engine->pool->shared_owner() == this) engine->pool->set_shared_owner(nullptr);
   }
 
+  /// `n` compiled for this engine's dialect: kept in the node (CompiledSlots), valid while it lives.
   std::shared_ptr<const Compiled> compiled(const StatementNode& n) {
-    std::lock_guard lock(n.cache.mutex);
-    if (n.cache.dialect != engine->dialect) {
-      n.cache.compiled = std::make_shared<const Compiled>(engine->dialect->compile(n));
-      n.cache.dialect = engine->dialect;
-    }
-    return n.cache.compiled;
+    const Dialect& d = *engine->dialect;
+    return n.cache.get(d, [&] { return d.compile(n); }, false);
   }
 
   /// The typed path: binds `slots` by the compiled slot numbers, runs, and hands each row
