@@ -267,6 +267,7 @@ class ConnectionImpl {
     std::int64_t dropped = -1;  ///< the driver's statements_dropped() then (-1: not counted, not kept)
   } last_;
   std::vector<Value> kept_values_;  ///< run()'s values, kept for the next run (see run())
+  std::string kept_spare_;          ///< a text buffer a kept value gave up (ParamRef::assign_to)
   bool kept_busy_ = false;          ///< run() is using kept_values_
   class ValuesLease;  ///< run()'s hold on kept_values_ (connection.ipp)
   /// run()'s execution, its values in placeholder order.
