@@ -297,18 +297,18 @@ TEST_CASE("a statement is compiled once, however often it runs") {
   Counter t;
   auto conn = t.engine.connect();
   auto stmt = select(t.items.c("name")).where(t.items.c("id") == bindparam("id"));
-  CHECK(stmt.node().cache.compiled == nullptr);
+  CHECK(stmt.node().cache.find(conn.dialect()) == nullptr);
   conn.execute(stmt, {{"id", 1}});
-  const Compiled* first = stmt.node().cache.compiled.get();
+  const Compiled* first = stmt.node().cache.find(conn.dialect());
   REQUIRE(first != nullptr);
   conn.execute(stmt, {{"id", 2}});
   auto other = t.engine.connect();
   other.execute(stmt, {{"id", 3}});
-  CHECK(stmt.node().cache.compiled.get() == first);
+  CHECK(stmt.node().cache.find(conn.dialect()) == first);
   // a derived statement is a new statement
   auto derived = stmt.limit(1);
   conn.execute(derived, {{"id", 1}});
-  CHECK(derived.node().cache.compiled.get() != first);
+  CHECK(derived.node().cache.find(conn.dialect()) != first);
 }
 
 TEST_CASE("a Core statement run in a loop binds each run's own values (the connection keeps its value vector)") {
@@ -353,7 +353,7 @@ TEST_CASE("a statement is prepared once per connection") {
   auto conn = t.engine.connect();
   auto stmt = insert(t.items).values({{"name", bindparam("n")}});
   conn.execute(stmt, {{"n", "a"}});
-  const std::string& sql = stmt.node().cache.compiled->sql;
+  const std::string& sql = stmt.node().cache.find(conn.dialect())->sql;
   auto* prepared = &conn.driver_connection().prepare(sql);
   conn.execute(stmt, {{"n", "b"}});
   conn.execute(stmt, {{"n", "c"}});

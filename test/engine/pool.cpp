@@ -1,12 +1,20 @@
 // test/engine/pool.cpp — the connection pool on a real database: size, overflow, checkout
 // timeout, reuse, recycle, pre-ping, dispose, the shared connection of in-memory SQLite,
-// and many threads inserting and reading through one Engine.
+// many threads inserting and reading through one Engine, and a Core statement's compiled SQL
+// filled by many threads at once.
 #include "support/backend.hpp"
 #include "support/requirements.hpp"
 
+#include <athanor/dialect/mysql.hpp>
+#include <athanor/dialect/postgresql.hpp>
+#include <athanor/dialect/sqlite.hpp>
+
 #include <atomic>
 #include <chrono>
+#include <stdexcept>
+#include <string>
 #include <thread>
+#include <vector>
 
 using namespace athanor;
 using namespace std::chrono_literals;
@@ -215,4 +223,80 @@ TEST_CASE("8 threads insert and select at once through one Engine without losing
   CHECK(*conn.execute(select(count()).select_from(t)).scalar<int>() == threads * per_thread);
   CHECK(*conn.execute(select(count_distinct(t.c("thread"))).select_from(t)).scalar<int>() == threads);
   CHECK(s.engine.pool().size() <= 8);
+}
+
+// The compiled SQL a Core statement keeps (core/detail/compiled_slots.hpp) is read without a
+// lock once filled; the first executions race to fill it. Each round makes a new statement, so
+// every round's threads run it for the first time together.
+TEST_CASE("threads running one new Core statement at once all read its rows") {
+  test::Schema s;
+  Table t{"firsts", s.md, Column{"id", Integer{}, primary_key}, Column{"n", Integer{}, nullable(false)}};
+  s.create();
+  {
+    auto conn = s.engine.connect();
+    auto tx = conn.begin();
+    for (int i = 1; i <= 8; ++i) conn.execute(insert(t).values({{"id", i}, {"n", i * 10}}));
+    tx.commit();
+  }
+  constexpr int threads = 6, rounds = 20;
+  for (int round = 0; round < rounds; ++round) {
+    auto stmt = select(t.c("n")).where(t.c("id") <= bindparam("last")).order_by(t.c("id"));
+    std::atomic<int> ready{0};
+    std::vector<std::string> errors(threads);
+    std::vector<std::thread> pool;
+    for (int k = 0; k < threads; ++k) {
+      pool.emplace_back([&, k] {
+        try {
+          auto conn = s.engine.connect();
+          for (++ready; ready < threads;) std::this_thread::yield();
+          auto n = conn.execute(stmt, {{"last", k + 1}}).scalars<int>();
+          std::vector<int> want;
+          for (int i = 1; i <= k + 1; ++i) want.push_back(i * 10);
+          if (n != want) throw std::runtime_error("read " + std::to_string(n.size()) + " rows, not the " + std::to_string(k + 1) + " expected");
+        } catch (const std::exception& e) {
+          errors[static_cast<std::size_t>(k)] = e.what();
+        }
+      });
+    }
+    for (auto& th : pool) th.join();
+    for (std::size_t k = 0; k < errors.size(); ++k) CHECK_MESSAGE(errors[k].empty(), "round " << round << ", thread " << k << ": " << errors[k]);
+  }
+}
+
+TEST_CASE("a statement compiled for three dialects by many threads at once is compiled once per dialect") {
+  const SqliteDialect sqlite;
+  const PostgresqlDialect postgresql;
+  const MysqlDialect mysql;
+  const Dialect* dialects[] = {&sqlite, &postgresql, &mysql};
+  MetaData md;
+  Table t{"slots", md, Column{"id", Integer{}, primary_key}, Column{"n", Integer{}}};
+  constexpr int threads = 6;
+  for (int round = 0; round < 50; ++round) {
+    auto stmt = select(t.c("n")).where(t.c("id") == bindparam("id"));
+    const detail::StatementNode& node = stmt.node();
+    std::atomic<int> made[3] = {0, 0, 0};
+    std::atomic<int> ready{0};
+    std::vector<const Compiled*> got(threads * 3);
+    std::vector<std::thread> pool;
+    for (int k = 0; k < threads; ++k) {
+      pool.emplace_back([&, k] {
+        for (++ready; ready < threads;) std::this_thread::yield();
+        for (int i = 0; i < 3; ++i) {
+          int j = (k + i) % 3;  // each thread starts with another dialect
+          auto c = node.cache.get(*dialects[j], [&] {
+            ++made[j];
+            return dialects[j]->compile(node);
+          }, false);
+          got[static_cast<std::size_t>(k * 3 + j)] = c.get();
+        }
+      });
+    }
+    for (auto& th : pool) th.join();
+    for (int j = 0; j < 3; ++j) {
+      CHECK(made[j] == 1);
+      for (int k = 0; k < threads; ++k) CHECK(got[static_cast<std::size_t>(k * 3 + j)] == got[static_cast<std::size_t>(j)]);
+      CHECK(got[static_cast<std::size_t>(j)]->sql == dialects[j]->compile(node).sql);
+      CHECK_FALSE(got[static_cast<std::size_t>(j)]->cached);  // a node's Compiled dies with it: never remembered by address
+    }
+  }
 }

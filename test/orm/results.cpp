@@ -116,6 +116,20 @@ TEST_CASE("a streamed select gives the rows execute() gives, in order; for_each 
   CHECK(*st.begin() == all[1]);
 }
 
+TEST_CASE("one select type run for many rows, fewer and none gives each run's rows, with no more room than growing would") {
+  // A typed select's Rows reserve as many rows as its type read last time (run_rows); a run
+  // that reads fewer than half of them gives the rest of the room back.
+  Data d;
+  auto conn = d.engine.connect();
+  for (int n : {30, 3, 0, 20, 1, 30, 30, 12}) {
+    std::string below = "u" + std::string(n < 10 ? "0" : "") + std::to_string(n);
+    auto rows = conn.execute(orm::select<User>().where(c<&User::name> < below).order_by(c<&User::name>));
+    REQUIRE(rows.size() == static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) CHECK(rows[static_cast<std::size_t>(i)].name.get() == "u" + std::string(i < 10 ? "0" : "") + std::to_string(i));
+    CHECK(rows.capacity() <= 2 * rows.size());
+  }
+}
+
 TEST_CASE("leaving a stream's loop early (break, exception) frees the connection; the Session works on") {
   Data d;
   auto stmt = posts_per_user();

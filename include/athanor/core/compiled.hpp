@@ -36,6 +36,11 @@ struct Compiled {
   std::vector<std::string> insert_columns;         ///< INSERT: the columns given values
   bool single_row = false;                         ///< INSERT of one row (or DEFAULT VALUES): it has one inserted key
   std::vector<int> insert_params;                  ///< INSERT of one row: per column, its parameter's index (-1: not bound)
+  /// INSERT of one row: per primary key column, where inserted_primary_key takes its value: a
+  /// parameter's index (>= 0), not_bound (given in the statement: NULL) or generated (RETURNING
+  /// or the driver's last insert id). Found once here, not by name at every execution.
+  std::vector<int> primary_key_from;
+  static constexpr int not_bound = -1, generated = -2;  ///< primary_key_from's other values
   /// Bound values were written into the text (a window frame's offsets where the server takes
   /// no placeholder there, Capabilities::window_frame_binds): the SQL is right for these values
   /// only, so a typed statement's per-type cache does not keep it.

@@ -98,6 +98,13 @@ ATHANOR_DECL void Compiler::insert(const detail::InsertNode& n) {
       }
     }
   }
+  if (c_.single_row) {
+    for (auto& name : n.table->primary_key) {
+      auto it = std::find(n.columns.begin(), n.columns.end(), name);
+      if (it == n.columns.end()) c_.primary_key_from.push_back(Compiled::generated);
+      else c_.primary_key_from.push_back(c_.insert_params[static_cast<std::size_t>(it - n.columns.begin())]);
+    }
+  }
 }
 
 ATHANOR_DECL void Compiler::update(const detail::UpdateNode& n) {

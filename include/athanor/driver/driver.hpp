@@ -9,8 +9,10 @@
 #include <span>         // std::span
 #include <string>       // std::string
 #include <string_view>  // std::string_view
+#include <type_traits>  // std::decay_t, std::is_same_v
 
 #include <athanor/core/detail/convert.hpp>
+#include <athanor/core/detail/visit_value.hpp>
 #include <athanor/core/error.hpp>
 #include <athanor/core/value.hpp>
 
@@ -40,15 +42,20 @@ struct Cell {
 /// About how many bytes `values` take in a client/server message (a Bind or COM_STMT_EXECUTE
 /// packet): their text and binary lengths, and a few bytes of framing each. For keeping a
 /// batch under the server's largest message (Connection::max_message_bytes).
+/// One switch on each value's alternative: the chain of five std::get_if it replaced took ~17
+/// instructions a number, paid by every Core execution (ConnectionImpl's kept values).
 inline std::size_t message_bytes(std::span<const Value> values) {
   std::size_t n = 0;
   for (auto& v : values) {
-    n += 16;
-    if (auto* t = std::get_if<std::string>(&v.variant())) n += t->size();
-    else if (auto* b = std::get_if<Bytes>(&v.variant())) n += b->size();
-    else if (auto* d = std::get_if<Decimal>(&v.variant())) n += d->text.size();
-    else if (auto* j = std::get_if<Json>(&v.variant())) n += j->text.size();
-    else if (v.holds<Uuid>()) n += 36;
+    n += 16 + athanor::detail::visit_value(
+                  [](const auto& x) -> std::size_t {
+                    using X = std::decay_t<decltype(x)>;
+                    if constexpr (std::is_same_v<X, std::string> || std::is_same_v<X, Bytes>) return x.size();
+                    else if constexpr (std::is_same_v<X, Decimal> || std::is_same_v<X, Json>) return x.text.size();
+                    else if constexpr (std::is_same_v<X, Uuid>) return 36;
+                    else return 0;
+                  },
+                  v);
   }
   return n;
 }

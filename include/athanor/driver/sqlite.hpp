@@ -69,6 +69,7 @@ class Statement final : public driver::Statement {
   Statement(sqlite3* db, const std::string& sql) : db_(db) {
     int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
     if (rc != SQLITE_OK) raise(db, rc);
+    param_count_ = sqlite3_bind_parameter_count(stmt_);
   }
   ~Statement() override { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
@@ -77,8 +78,8 @@ class Statement final : public driver::Statement {
   void execute(std::span<const Value> params) override {
     if (!reset_) sqlite3_reset(stmt_);
     reset_ = false;
-    if (static_cast<int>(params.size()) != sqlite3_bind_parameter_count(stmt_)) {
-      throw ArgumentError("[athanor.argument.params] the statement takes " + std::to_string(sqlite3_bind_parameter_count(stmt_)) +
+    if (static_cast<int>(params.size()) != param_count_) {
+      throw ArgumentError("[athanor.argument.params] the statement takes " + std::to_string(param_count_) +
                           " parameters, " + std::to_string(params.size()) + " given");
     }
     scratch_.clear();  // bind_text's texts: reserved so that none moves while bound
@@ -86,6 +87,7 @@ class Statement final : public driver::Statement {
     for (int i = 0; i < static_cast<int>(params.size()); ++i) bind(i + 1, params[i]);
     step_rc_ = sqlite3_step(stmt_);
     changes_ = sqlite3_changes64(db_);
+    columns_ = -1;
     if (step_rc_ != SQLITE_ROW && step_rc_ != SQLITE_DONE) {
       int rc = step_rc_;
       sqlite3_reset(stmt_);
@@ -154,7 +156,8 @@ class Statement final : public driver::Statement {
   // The row in one call: each column's value taken once, kept when its storage class is the one
   // wanted (what get_int64/get_double/get_text return without converting), else `other`.
   void read_row(int first, std::span<const Want> want, Cell* out) const override {
-    if (first < 0 || first + static_cast<int>(want.size()) > sqlite3_column_count(stmt_)) check_width(first, want.size());
+    if (columns_ < 0) columns_ = sqlite3_column_count(stmt_);  // once an execution, not once a row
+    if (first < 0 || first + static_cast<int>(want.size()) > columns_) check_width(first, want.size());
     for (std::size_t k = 0; k < want.size(); ++k) {
       sqlite3_value* v = sqlite3_column_value(stmt_, first + static_cast<int>(k));
       Cell& c = out[k];
@@ -234,6 +237,12 @@ class Statement final : public driver::Statement {
   bool first_ = false;
   bool reset_ = true;  ///< reset() ran since the last execute(): nothing to reset there
   std::int64_t changes_ = 0;
+  // The SQL's parameters, counted once: a re-prepare after a schema change compiles the same
+  // text, so the count stays (a column count may change: `SELECT *` after ALTER TABLE).
+  int param_count_ = 0;
+  // read_row()'s column count, read at its first row after execute() (-1: not yet): the first
+  // step re-prepares a statement whose schema changed, so the count holds from there on.
+  mutable int columns_ = -1;
   std::vector<std::string> scratch_;  // text forms of dates, UUIDs… bound SQLITE_STATIC
 };
 

@@ -3,10 +3,10 @@
 #pragma once
 
 #include <memory>  // std::shared_ptr
-#include <mutex>   // std::mutex
 #include <string>  // std::string
 #include <vector>  // std::vector
 
+#include <athanor/core/detail/compiled_slots.hpp>
 #include <athanor/core/types.hpp>
 #include <athanor/core/value.hpp>
 
@@ -60,21 +60,15 @@ struct ExprNode {
   int flags = 0;
 };
 
-/// Each statement node caches its compiled form per dialect: SQL text depends only on
-/// the statement and the dialect, so it is built once however often it runs.
-struct CompileCache {
-  mutable std::mutex mutex;
-  mutable const Dialect* dialect = nullptr;
-  mutable std::shared_ptr<const Compiled> compiled;
-};
-
 struct StatementNode {
   enum class Kind : unsigned char { select, compound, insert, update, delete_, text, ddl } kind;
   explicit StatementNode(Kind k) : kind(k) {}
   StatementNode(const StatementNode& o) : kind(o.kind) {}
   StatementNode& operator=(const StatementNode& o) { kind = o.kind; return *this; }
   virtual ~StatementNode() = default;
-  CompileCache cache;
+  /// Its compiled form per dialect: SQL text depends only on the statement and the dialect, so
+  /// it is built once however often it runs (a copy, which a builder then changes, starts empty).
+  mutable CompiledSlots cache;
 };
 
 }  // namespace detail

@@ -77,13 +77,10 @@ class ConnectionImpl {
     if (lease.shared_mutex && engine->pool->shared_owner() == this) engine->pool->set_shared_owner(nullptr);
   }
 
+  /// `n` compiled for this engine's dialect: kept in the node (CompiledSlots), valid while it lives.
   std::shared_ptr<const Compiled> compiled(const StatementNode& n) {
-    std::lock_guard lock(n.cache.mutex);
-    if (n.cache.dialect != engine->dialect) {
-      n.cache.compiled = std::make_shared<const Compiled>(engine->dialect->compile(n));
-      n.cache.dialect = engine->dialect;
-    }
-    return n.cache.compiled;
+    const Dialect& d = *engine->dialect;
+    return n.cache.get(d, [&] { return d.compile(n); }, false);
   }
 
   /// The typed path: binds `slots` by the compiled slot numbers, runs, and hands each row
@@ -270,6 +267,7 @@ class ConnectionImpl {
     std::int64_t dropped = -1;  ///< the driver's statements_dropped() then (-1: not counted, not kept)
   } last_;
   std::vector<Value> kept_values_;  ///< run()'s values, kept for the next run (see run())
+  std::string kept_spare_;          ///< a text buffer a kept value gave up (ParamRef::assign_to)
   bool kept_busy_ = false;          ///< run() is using kept_values_
   class ValuesLease;  ///< run()'s hold on kept_values_ (connection.ipp)
   /// run()'s execution, its values in placeholder order.

@@ -91,7 +91,8 @@ ATHANOR_DECL void detail::ConnectionImpl::append_params(const Compiled& c, const
 /// malloc and a free each); a nested run (none today) takes a vector of its own.
 class detail::ConnectionImpl::ValuesLease {
  public:
-  explicit ValuesLease(ConnectionImpl& conn) : conn_(conn), values(conn.kept_busy_ ? own_ : conn.kept_values_) {
+  explicit ValuesLease(ConnectionImpl& conn)
+      : conn_(conn), values(conn.kept_busy_ ? own_ : conn.kept_values_), spare(conn.kept_busy_ ? own_spare_ : conn.kept_spare_) {
     conn.kept_busy_ = true;
   }
   ~ValuesLease() {
@@ -99,6 +100,7 @@ class detail::ConnectionImpl::ValuesLease {
     conn_.kept_busy_ = false;
     // Large values are not kept past their execution.
     if (values.size() > 64 || driver::message_bytes(values) > 16384) values.clear(), values.shrink_to_fit();
+    if (spare.capacity() > 16384) spare = std::string();
   }
   ValuesLease(const ValuesLease&) = delete;
   ValuesLease& operator=(const ValuesLease&) = delete;
@@ -106,9 +108,11 @@ class detail::ConnectionImpl::ValuesLease {
  private:
   ConnectionImpl& conn_;
   std::vector<Value> own_;
+  std::string own_spare_;
 
  public:
   std::vector<Value>& values;
+  std::string& spare;  ///< ParamRef::assign_to's spare text buffer
 };
 
 ATHANOR_DECL Result detail::ConnectionImpl::run(const Compiled& c, const Params& params) {
@@ -130,7 +134,7 @@ ATHANOR_DECL Result detail::ConnectionImpl::run(const Compiled& c, std::span<con
       for (auto it = params.rbegin(); it != params.rend() && !given; ++it)
         if (it->name == p.name) given = &*it;
     }
-    if (given) given->assign_to(values[i]);
+    if (given) given->assign_to(values[i], lease.spare);
     else values[i] = param_value(p, Params{});  // its own value, or the error of a required one
   }
   return run_values(c, values);
@@ -167,18 +171,12 @@ ATHANOR_DECL Result detail::ConnectionImpl::run_values(const Compiled& c, const 
 ATHANOR_DECL std::vector<Value> detail::ConnectionImpl::primary_key(const Compiled& c, const std::vector<Row>& returned,
                                                                   const std::vector<Value>& bound) {
   std::vector<Value> pk;
-  pk.reserve(c.table->primary_key.size());
-  for (auto& name : c.table->primary_key) {
-    auto it = std::find(c.insert_columns.begin(), c.insert_columns.end(), name);
-    if (it != c.insert_columns.end()) {
-      int p = c.insert_params[static_cast<std::size_t>(it - c.insert_columns.begin())];
-      if (p >= 0) pk.push_back(bound[static_cast<std::size_t>(p)]);
-      else pk.emplace_back();
-    } else if (c.implicit_returning && !returned.empty()) {
-      pk.push_back(returned[0][0]);
-    } else {
-      pk.emplace_back(drv().last_insert_id());
-    }
+  pk.reserve(c.primary_key_from.size());
+  for (int from : c.primary_key_from) {
+    if (from >= 0) pk.push_back(bound[static_cast<std::size_t>(from)]);
+    else if (from == Compiled::not_bound) pk.emplace_back();
+    else if (c.implicit_returning && !returned.empty()) pk.push_back(returned[0][0]);
+    else pk.emplace_back(drv().last_insert_id());
   }
   return pk;
 }

@@ -2,31 +2,19 @@
 // per-type cache of its compiled SQL, and the thread's vector of one execution's values.
 #pragma once
 
-#include <array>   // std::array
-#include <atomic>  // std::atomic
 #include <memory>  // std::shared_ptr
-#include <mutex>   // std::mutex
 
 #include <athanor/config.hpp>
+#include <athanor/core/detail/compiled_slots.hpp>
 #include <athanor/core/select.hpp>
 #include <athanor/dialect/dialect.hpp>
 #include <athanor/orm/expr.hpp>  // Collected
 
 namespace athanor::orm::detail {
 
-/// The compiled SQL of one statement type, per dialect. Dialects are process-wide
-/// singletons, so a few slots per type suffice.
-/// A slot is filled once under the mutex (its SQL first, then its dialect, published with
-/// release order) and never changes after: executions read it without locking (a typed
-/// statement runs this lookup every time it executes).
-struct CompileCache {
-  struct Slot {
-    std::atomic<const Dialect*> dialect{nullptr};
-    std::shared_ptr<const Compiled> compiled;  ///< set before `dialect`, never after
-  };
-  std::mutex mutex;  ///< serialises the fills
-  std::array<Slot, 4> slots;
-};
+/// The compiled SQL of one statement type, per dialect, read without locking (a typed
+/// statement runs this lookup every time it executes): the slots Core statement nodes use.
+using CompileCache = athanor::detail::CompiledSlots;
 /// The cache of statement type S: a variable, constant-initialised (no function body and no
 /// guard per statement type).
 template <class S>
@@ -36,39 +24,15 @@ template <class S>
 CompileCache& compile_cache_of() {
   return compile_cache<S>;
 }
-/// A pointer to a slot's Compiled that owns nothing (the aliasing constructor over an empty
-/// owner): a slot is never emptied, so its copies need no reference count, whose two atomic
-/// read-modify-writes were most of compiled_sql's cost per execution.
-inline std::shared_ptr<const Compiled> unowned(const std::shared_ptr<const Compiled>& kept) {
-  return std::shared_ptr<const Compiled>(std::shared_ptr<const void>(), kept.get());
-}
-/// The compiled SQL for `d` from `cache`, made by `make(stmt, d)` on first use. Out of line
-/// and fed a function pointer: each statement type adds only its `make`.
+/// The compiled SQL for `d` from `cache`, made by `make(stmt, d)` on first use and kept for the
+/// process (Compiled::cached). Out of line and fed a function pointer: each statement type adds
+/// only its `make`.
 ATHANOR_DECL std::shared_ptr<const Compiled> cached_compile(CompileCache& cache, const Dialect& d,
                                                             Compiled (*make)(const void* stmt, const Dialect&), const void* stmt);
 #if ATHANOR_DEFINITIONS
 ATHANOR_DECL std::shared_ptr<const Compiled> cached_compile(CompileCache& cache, const Dialect& d,
                                                             Compiled (*make)(const void* stmt, const Dialect&), const void* stmt) {
-  for (auto& slot : cache.slots) {  // the usual case: compiled before, no lock
-    const Dialect* filled = slot.dialect.load(std::memory_order_acquire);
-    if (filled == &d) return unowned(slot.compiled);
-    if (!filled) break;
-  }
-  std::lock_guard lock(cache.mutex);
-  for (auto& slot : cache.slots) {
-    const Dialect* filled = slot.dialect.load(std::memory_order_relaxed);  // written under this lock only
-    if (filled == &d) return unowned(slot.compiled);
-    if (!filled) {
-      Compiled made = make(stmt, d);
-      // right for this execution's values only (Compiled::values_in_text)
-      if (made.values_in_text) return std::make_shared<const Compiled>(std::move(made));
-      made.cached = true;
-      slot.compiled = std::make_shared<const Compiled>(std::move(made));
-      slot.dialect.store(&d, std::memory_order_release);
-      return unowned(slot.compiled);
-    }
-  }
-  return std::make_shared<const Compiled>(make(stmt, d));
+  return cache.get(d, [&] { return make(stmt, d); }, true);
 }
 #endif
 /// The compiled SQL of statement `s` (of a type whose `compile(d)` gives it): cached per
