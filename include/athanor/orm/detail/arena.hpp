@@ -26,8 +26,8 @@ namespace athanor::orm::detail {
 /// Session on that thread carves from pages already faulted in, or freed.
 /// The cost: a block lives while any of its objects does, so an application that keeps one
 /// object in a hundred from a large load past the Session keeps those blocks (at most 16 KiB
-/// per kept object). Objects made by the application (`User{…}` added to a Session) do not
-/// come from here.
+/// per kept object). Objects made by the application (`User{…}` given to Session::add) come
+/// from here too; those made through a relationship outside a Session do not.
 class ObjectArena {
  public:
   static constexpr std::size_t block_size = 16 * 1024;
