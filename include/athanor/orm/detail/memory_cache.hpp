@@ -11,6 +11,8 @@
 #include <new>        // ::operator new, ::operator delete
 #include <utility>    // std::exchange
 
+#include <athanor/config.hpp>
+
 // Memory kept here is poisoned under AddressSanitizer (but for the link at its start), so that
 // a read through a pointer to a freed object or slot is reported as before (g++:
 // __SANITIZE_ADDRESS__, clang: __has_feature).
@@ -100,7 +102,11 @@ struct MemoryCacheOwner {
     memory_cache.state = 2;  // what is freed later on this thread goes straight to malloc
   }
 };
-inline thread_local MemoryCacheOwner memory_cache_owner;
+/// Makes the thread's MemoryCacheOwner, so that its destructor runs at the thread's exit. A
+/// function-local thread_local, defined with the library's definitions: a thread_local with a
+/// destructor at namespace scope made every file that includes the umbrella header emit its
+/// initialisation and destructor (bench/compile_time.sh --check).
+ATHANOR_DECL void own_memory_cache() noexcept;
 
 /// `bytes` from list `which`, or null when none is kept (then the caller allocates them).
 inline void* take_cached(unsigned which, std::size_t bytes) noexcept {
@@ -121,7 +127,7 @@ inline void* take_cached(unsigned which, std::size_t bytes) noexcept {
 inline bool give_cached(unsigned which, void* p, std::size_t bytes) noexcept {
   MemoryCache& c = memory_cache;
   if (c.cached + bytes > c.limit() || c.state == 2) return false;
-  if (c.state == 0) memory_cache_owner.registered = true, c.state = 1;
+  if (c.state == 0) own_memory_cache(), c.state = 1;
   c.list[which] = ::new (p) MemoryCache::Link{c.list[which], bytes};
   c.cached += bytes;
 #ifdef ATHANOR_ARENA_ASAN
@@ -142,5 +148,12 @@ inline void session_memory_closed() noexcept {
 
 /// The list of a slot array of `bytes` (a power of two): its log2. List 0 is the arena's blocks.
 inline unsigned slot_array_list(std::size_t bytes) { return static_cast<unsigned>(std::bit_width(bytes) - 1); }
+
+#if ATHANOR_DEFINITIONS
+ATHANOR_DECL void own_memory_cache() noexcept {
+  thread_local MemoryCacheOwner owner;
+  owner.registered = true;
+}
+#endif
 
 }  // namespace athanor::orm::detail
