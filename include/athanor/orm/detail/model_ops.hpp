@@ -71,6 +71,8 @@ struct Instance final : InstanceBase {
 struct ModelOps {
   const ModelInfo* info;
   const std::vector<MemberSlot>* slots;
+  /// Where each column's changed flag is in the object (member_flags).
+  const std::vector<std::size_t>* flags;
   /// What read_row is asked for each column (member_reads).
   const MemberReads* reads;
   /// Where Instance<M>::obj is, from the InstanceBase.
@@ -84,9 +86,11 @@ struct ModelOps {
   std::size_t columns() const { return slots->size(); }
   Value get(const InstanceBase& b, std::size_t c) const { return slot(c).ops->get(member(b, c)); }
   void set(InstanceBase& b, std::size_t c, const Value& v) const { slot(c).ops->set(member(b, c), v); }
+  /// Sets `out` to column `c`'s integer when get(b, c) would be that int64 (see MemberOps::integer).
+  bool integer(const InstanceBase& b, std::size_t c, std::int64_t& out) const { return slot(c).ops->integer(member(b, c), out); }
   /// Sets a column as a user change (marked modified when the value differs).
   void assign(InstanceBase& b, std::size_t c, const Value& v) const { slot(c).ops->assign(member(b, c), v); }
-  bool modified(const InstanceBase& b, std::size_t c) const { return slot(c).ops->modified(member(b, c)); }
+  bool modified(const InstanceBase& b, std::size_t c) const { return flag_at(object(b), (*flags)[c]); }
   /// Sets column `c` of `b` to column `sc` of `src` (of model `src_ops`) as assign() does, without
   /// a Value between them when both members have one type (the key copies of every autoflush).
   void assign_from(InstanceBase& b, std::size_t c, const ModelOps& src_ops, const InstanceBase& src, std::size_t sc) const {
@@ -97,8 +101,9 @@ struct ModelOps {
   }
   /// Whether any column changed (an autoflush asks this of every object touched).
   bool any_modified(const InstanceBase& b) const {
-    for (const auto& s : *slots)
-      if (s.ops->modified(member_at(object(b), s))) return true;
+    const void* o = object(b);
+    for (auto f : *flags)
+      if (flag_at(o, f)) return true;
     return false;
   }
   /// The positions of the changed columns, in one pass.
@@ -107,7 +112,8 @@ struct ModelOps {
       if (modified(b, c)) out.push_back(c);
   }
   void set_clean(InstanceBase& b) const {
-    for (auto& s : *slots) s.ops->set_clean(member_at(object(b), s));
+    void* o = object(b);
+    for (auto f : *flags) flag_at(o, f) = false;
   }
   /// Loads a whole row (all columns, in order, from column `first`) and marks it clean.
   /// `first_cell`: column `first`'s cell when already read as Want::int64 (the identity key).
@@ -153,6 +159,7 @@ const ModelOps& ops_for() {
     ModelOps o{};
     o.info = &model_info<M>();
     o.slots = &member_slots<M>();
+    o.flags = &member_flags<M>();
     o.reads = &member_reads<M>();
     {
       Instance<M> probe;
