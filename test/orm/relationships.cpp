@@ -111,6 +111,62 @@ TEST_CASE("lazy loading issues one query per collection (N+1); selectinload issu
   }
 }
 
+TEST_CASE("a lazy load's statement runs again after the driver's cache evicted it, and in another Session") {
+  // The lazy loader's SELECT is compiled once for the process and marked cached: a connection
+  // remembers the driver statement it last ran as, and must prepare it again once the driver's
+  // cache (256 statements) has finalized any statement since.
+  Db db;
+  db.seed();
+  {
+    orm::Session s(db.engine);
+    auto users = s.scalars(orm::select<User>().order_by(c<&User::name>));
+    REQUIRE(users.size() == 3);
+    CHECK(titles(users[0]->posts) == Strings{"a1", "a2"});
+    auto& conn = s.connection();
+    auto dropped = conn.driver_connection().statements_dropped();
+    for (int k = 0; k < 300; ++k) conn.exec_driver_sql("SELECT " + std::to_string(k));
+    if (dropped >= 0) CHECK(conn.driver_connection().statements_dropped() > dropped);
+    CHECK(titles(users[1]->posts) == Strings{"b1"});
+    CHECK(users[2]->posts.empty());
+  }
+  db.log.clear();
+  orm::Session s(db.engine);
+  auto bob = s.scalars(orm::select<User>().where(c<&User::name> == "bob")).one();
+  CHECK(titles(bob->posts) == Strings{"b1"});
+  CHECK(db.selects() == 2);
+}
+
+TEST_CASE("selectinload groups rows by a nullable foreign key (optional<int>)") {
+  // Each row's owner key is read in place from its object's member when that holds an integer,
+  // optional or not; the root's NULL key names no owner.
+  Db db;
+  {
+    orm::Session s(db.engine);
+    auto ann = s.add(User{.name = "ann"});
+    auto post = ann->posts.push_back(Post{.title = "p"});
+    auto root = post->comments.push_back(Comment{.body = "root"});
+    auto reply = root->replies.push_back(Comment{.body = "reply"});
+    reply->post = post;
+    auto other = root->replies.push_back(Comment{.body = "other"});
+    other->post = post;
+    auto deep = reply->replies.push_back(Comment{.body = "deep"});
+    deep->post = post;
+    s.commit();
+  }
+  orm::Session s(db.engine);
+  auto all = s.scalars(orm::select<Comment>().options(orm::selectinload(&Comment::replies)));
+  REQUIRE(all.size() == 4);
+  db.log.clear();
+  std::map<std::string, Strings> replies;
+  for (auto& cm : all) {
+    Strings& r = replies[cm->body];
+    for (auto& reply : cm->replies) r.push_back(reply->body);
+    std::sort(r.begin(), r.end());
+  }
+  CHECK(db.selects() == 0);
+  CHECK(replies == std::map<std::string, Strings>{{"root", {"other", "reply"}}, {"reply", {"deep"}}, {"other", {}}, {"deep", {}}});
+}
+
 TEST_CASE("joinedload loads owners and collections in one query, owners de-duplicated") {
   Db db;
   db.seed();

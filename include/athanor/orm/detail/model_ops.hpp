@@ -77,6 +77,9 @@ struct ModelOps {
   const MemberReads* reads;
   /// Where Instance<M>::obj is, from the InstanceBase.
   std::ptrdiff_t object_offset;
+  /// The primary key's column when it is one integer column (the usual case: a loaded row's
+  /// identity is then read straight from the driver), else -1. Found once, not per row.
+  int integer_key = -1;
   /// A new, empty instance of the model, allocated from the Session's arena.
   std::shared_ptr<InstanceBase> (*create)(ObjectArena&);
   /// Points the instance's relationship members at it (owner) and their RelInfo.
@@ -153,6 +156,12 @@ inline IdentityKey key_of(const InstanceBase& i) {
   return key_of(values);
 }
 
+/// ModelOps::integer_key of a model.
+inline int integer_key_of(const ModelInfo& info) {
+  const auto& pk = info.primary_key;
+  return pk.size() == 1 && info.table.data().columns[pk[0]].type.is_integer() ? static_cast<int>(pk[0]) : -1;
+}
+
 template <class M>
 const ModelOps& ops_for() {
   static const ModelOps ops = [] {
@@ -161,6 +170,7 @@ const ModelOps& ops_for() {
     o.slots = &member_slots<M>();
     o.flags = &member_flags<M>();
     o.reads = &member_reads<M>();
+    o.integer_key = integer_key_of(*o.info);
     {
       Instance<M> probe;
       o.object_offset = reinterpret_cast<char*>(&probe.obj) - reinterpret_cast<char*>(static_cast<InstanceBase*>(&probe));
