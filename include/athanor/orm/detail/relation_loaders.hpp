@@ -46,7 +46,7 @@ ATHANOR_DECL bool key_less(const IdentityKey& a, const IdentityKey& b) {
 /// The lazy loader's SELECT of relationship `info` on `dialect`: `make(ctx)`'s, made on first
 /// use and kept for the life of the process, marked Compiled::cached (its address names it), so
 /// that a connection runs it again on the driver statement it last ran as instead of looking
-/// its text up in the driver's cache (~190 instructions a lazy load in ORM W6a). Relationships'
+/// its text up in the driver's cache (~70 instructions a lazy load in ORM W6a). Relationships'
 /// descriptions (model_info) and dialects (detail::dialect_for) live as long as the program,
 /// and their number bounds this cache's. Safe from any thread; compiling runs outside the lock.
 ATHANOR_DECL const Compiled& lazy_sql(const RelInfo& info, const Dialect& dialect, Compiled (*make)(void*), void* ctx) {
