@@ -210,9 +210,10 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
   };
   auto by_key = [&](const auto& a, const auto& b) { return less(a.key, b.key); };
   if (!std::is_sorted(waiting.begin(), waiting.end(), by_key)) std::stable_sort(waiting.begin(), waiting.end(), by_key);
-  std::vector<Value> keys;  // each key once
+  std::vector<Value> keys;  // each key once (moved: below, the owners are found by their IdentityKey)
+  keys.reserve(waiting.size());
   for (std::size_t w = 0; w < waiting.size(); ++w)
-    if (w == 0 || !(waiting[w].key == waiting[w - 1].key)) keys.push_back(waiting[w].value);
+    if (w == 0 || !(waiting[w].key == waiting[w - 1].key)) keys.push_back(std::move(waiting[w].value));
   const auto& t = target.table();
   bool m2m = info.kind == RelKind::many_to_many;
   const Compiled& sql = statement("S" + info.owner().table().name + "." + info.name, [&] {
@@ -241,9 +242,11 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
   // bound the size of that parameter.
   constexpr std::size_t chunk = 10000;
   for (std::size_t start = 0; start < keys.size(); start += chunk) {
-    std::vector<Value> part(keys.begin() + static_cast<std::ptrdiff_t>(start),
-                            keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), start + chunk)));
-    read_impl().execute_typed(sql, {Value(athanor::detail::json_array(part))}, [&](driver::Statement& st) {
+    std::vector<Value> part;  // a copy of this chunk's keys only when there is more than one chunk
+    if (keys.size() > chunk)
+      part.assign(keys.begin() + static_cast<std::ptrdiff_t>(start),
+                  keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), start + chunk)));
+    read_impl().execute_typed(sql, {Value(athanor::detail::json_array(keys.size() > chunk ? part : keys))}, [&](driver::Statement& st) {
       auto inst = load_instance(map, target, st);
       // The key the object's member holds (an integer read in place: no Value per row), or for
       // many-to-many the association's column.
