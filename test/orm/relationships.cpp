@@ -111,6 +111,29 @@ TEST_CASE("lazy loading issues one query per collection (N+1); selectinload issu
   }
 }
 
+TEST_CASE("a lazy load's statement runs again after the driver's cache evicted it, and in another Session") {
+  // The lazy loader's SELECT is compiled once for the process and marked cached: a connection
+  // remembers the driver statement it last ran as, and must prepare it again once the driver's
+  // cache (256 statements) has finalized any statement since.
+  Db db;
+  db.seed();
+  auto posts_of = [&](orm::Session& s, const char* name) { return titles(s.scalars(orm::select<User>().where(c<&User::name> == name)).one()->posts); };
+  {
+    orm::Session s(db.engine);
+    CHECK(posts_of(s, "ann") == Strings{"a1", "a2"});
+    auto& conn = s.connection();
+    auto dropped = conn.driver_connection().statements_dropped();
+    for (int k = 0; k < 300; ++k) conn.exec_driver_sql("SELECT " + std::to_string(k));
+    if (dropped >= 0) CHECK(conn.driver_connection().statements_dropped() > dropped);
+    CHECK(posts_of(s, "bob") == Strings{"b1"});
+    CHECK(posts_of(s, "cy").empty());
+  }
+  db.log.clear();
+  orm::Session s(db.engine);
+  CHECK(posts_of(s, "bob") == Strings{"b1"});
+  CHECK(db.selects() == 2);
+}
+
 TEST_CASE("joinedload loads owners and collections in one query, owners de-duplicated") {
   Db db;
   db.seed();
@@ -258,6 +281,18 @@ TEST_CASE("a self-referential tree: parent and replies") {
   CHECK(root->replies[0]->body.get() == "reply");
   CHECK(root->replies[0]->replies[0]->parent->body.get() == "reply");
   CHECK_FALSE(root->parent);
+  // selectinload groups the rows by a nullable foreign key (optional<int>), read in place from
+  // each loaded object's member; the root's NULL key names no owner.
+  s.close();
+  orm::Session s2(db.engine);
+  auto all = s2.scalars(orm::select<Comment>().options(orm::selectinload(&Comment::replies)));
+  REQUIRE(all.size() == 3);
+  db.log.clear();
+  std::map<std::string, Strings> replies;
+  for (auto& cm : all)
+    for (auto& r : cm->replies) replies[cm->body].push_back(r->body);
+  CHECK(db.selects() == 0);
+  CHECK(replies == std::map<std::string, Strings>{{"root", {"reply"}}, {"reply", {"deep"}}});
 }
 
 TEST_CASE("many-to-many through an association model: link, load both ways, unlink, delete") {

@@ -11,6 +11,10 @@ namespace athanor::orm {
 
 template <class T>
 class Mapped;
+namespace detail {
+template <class T>
+struct MemberAccess;
+}  // namespace detail
 /// Whether T is a `Mapped<…>` (a column member rather than a relationship).
 ///@{
 template <class T>
@@ -93,6 +97,7 @@ class Mapped {
   }
 
  private:
+  friend struct detail::MemberAccess<T>;  // the Session's tables read and clear modified_ in place
   T value_{};
   bool modified_ = false;
 };

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>      // std::size_t
+#include <cstdint>      // std::int64_t
 #include <span>         // std::span
 #include <string>       // std::string
 #include <string_view>  // std::string_view
@@ -132,8 +133,9 @@ struct MemberOps {
   void (*assign)(void* member, const Value&);
   /// `*member = from->get()`, typed (merge()).
   void (*copy)(void* member, const void* from);
-  bool (*modified)(const void* member);
-  void (*set_clean)(void* member);
+  /// Sets `out` and returns true when the member holds an integer whose Value (get) is that
+  /// int64: the identity key of a row's column without a Value made (selectinload, per row).
+  bool (*integer)(const void* member, std::int64_t& out);
   /// Loads column `i` of the current row from its cell (not marked modified).
   void (*read)(void* member, const driver::Cell&, driver::Statement&, int i);
   /// What read_row is asked for this member's column.
@@ -141,6 +143,21 @@ struct MemberOps {
   /// T as written in C++, for the message of a NULL read into it.
   std::string_view type_name;
 };
+/// Whether a T's Value is always the int64 of the integer it holds: an integral type (not bool,
+/// not char) mapped by column_traits' primary template, which makes that Value.
+template <class T>
+inline constexpr bool plain_integer_v = std::is_integral_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, char> &&
+                                        requires { typename column_traits<T>::athanor_primary; };
+template <class T>
+bool member_integer(const T& v, std::int64_t& out) {
+  if constexpr (plain_integer_v<T>) {
+    return out = static_cast<std::int64_t>(v), true;
+  } else if constexpr (is_nullable_v<T>) {
+    return v && member_integer(*v, out);
+  } else {
+    return false;
+  }
+}
 template <class T>
 struct MemberAccess {
   static Mapped<T>& of(void* m) { return *static_cast<Mapped<T>*>(m); }
@@ -150,12 +167,13 @@ struct MemberAccess {
       [](void* m, const Value& v) { of(m).load(column_traits<T>::from_value(v)); },
       [](void* m, const Value& v) { of(m) = column_traits<T>::from_value(v); },
       [](void* m, const void* from) { of(m) = of(from).get(); },
-      [](const void* m) { return of(m).modified(); },
-      [](void* m) { of(m).set_clean(); },
+      [](const void* m, std::int64_t& out) { return member_integer(of(m).get(), out); },
       [](void* m, const driver::Cell& c, driver::Statement& st, int i) { load_cell(of(m), c, st, i); },
       want_of<T>(),
       athanor::detail::type_name<T>(),
   };
+  /// The member's changed flag.
+  static const bool& flag(const Mapped<T>& m) { return m.modified_; }
 };
 /// One mapped column of a model: where its member is in the object, and its type's operations.
 struct MemberSlot {
@@ -165,6 +183,9 @@ struct MemberSlot {
 /// The address of a member of the object at `object`.
 inline void* member_at(void* object, const MemberSlot& s) { return static_cast<char*>(object) + s.offset; }
 inline const void* member_at(const void* object, const MemberSlot& s) { return static_cast<const char*>(object) + s.offset; }
+/// The changed flag at `offset` (member_flags) in the object at `object`.
+inline bool& flag_at(void* object, std::size_t offset) { return *reinterpret_cast<bool*>(static_cast<char*>(object) + offset); }
+inline bool flag_at(const void* object, std::size_t offset) { return *reinterpret_cast<const bool*>(static_cast<const char*>(object) + offset); }
 
 /// A model's Mapped members, in column order. The offsets are measured on one object (there
 /// is no portable constant expression for them), once per model.
@@ -179,6 +200,20 @@ template <class M>
 const std::vector<MemberSlot>& member_slots() {
   static const std::vector<MemberSlot> slots = make_member_slots<M>(columns_of<M>{});
   return slots;
+}
+/// Where each Mapped member's changed flag is in the object, in column order: the Session reads
+/// and clears them in place (an autoflush asks every touched object whether a column changed;
+/// a call per column through MemberOps was ~130 instructions an object in ORM W6a).
+template <class M, template <class...> class L, class... D>
+std::vector<std::size_t> make_member_flags(L<D...>) {
+  const M probe{};
+  const char* base = reinterpret_cast<const char*>(&probe);
+  return {static_cast<std::size_t>(reinterpret_cast<const char*>(&MemberAccess<member_value_t<M, D>>::flag(probe.*D::pointer)) - base)...};
+}
+template <class M>
+const std::vector<std::size_t>& member_flags() {
+  static const std::vector<std::size_t> flags = make_member_flags<M>(columns_of<M>{});
+  return flags;
 }
 /// A model's member slots and what read_row is asked for each (made once per model).
 struct MemberReads {

@@ -71,10 +71,15 @@ struct Instance final : InstanceBase {
 struct ModelOps {
   const ModelInfo* info;
   const std::vector<MemberSlot>* slots;
+  /// Where each column's changed flag is in the object (member_flags).
+  const std::vector<std::size_t>* flags;
   /// What read_row is asked for each column (member_reads).
   const MemberReads* reads;
   /// Where Instance<M>::obj is, from the InstanceBase.
   std::ptrdiff_t object_offset;
+  /// The primary key's column when it is one integer column (the usual case: a loaded row's
+  /// identity is then read straight from the driver), else -1. Found once, not per row.
+  int integer_key = -1;
   /// A new, empty instance of the model, allocated from the Session's arena.
   std::shared_ptr<InstanceBase> (*create)(ObjectArena&);
   /// Points the instance's relationship members at it (owner) and their RelInfo.
@@ -84,9 +89,11 @@ struct ModelOps {
   std::size_t columns() const { return slots->size(); }
   Value get(const InstanceBase& b, std::size_t c) const { return slot(c).ops->get(member(b, c)); }
   void set(InstanceBase& b, std::size_t c, const Value& v) const { slot(c).ops->set(member(b, c), v); }
+  /// Sets `out` to column `c`'s integer when get(b, c) would be that int64 (see MemberOps::integer).
+  bool integer(const InstanceBase& b, std::size_t c, std::int64_t& out) const { return slot(c).ops->integer(member(b, c), out); }
   /// Sets a column as a user change (marked modified when the value differs).
   void assign(InstanceBase& b, std::size_t c, const Value& v) const { slot(c).ops->assign(member(b, c), v); }
-  bool modified(const InstanceBase& b, std::size_t c) const { return slot(c).ops->modified(member(b, c)); }
+  bool modified(const InstanceBase& b, std::size_t c) const { return flag_at(object(b), (*flags)[c]); }
   /// Sets column `c` of `b` to column `sc` of `src` (of model `src_ops`) as assign() does, without
   /// a Value between them when both members have one type (the key copies of every autoflush).
   void assign_from(InstanceBase& b, std::size_t c, const ModelOps& src_ops, const InstanceBase& src, std::size_t sc) const {
@@ -97,8 +104,9 @@ struct ModelOps {
   }
   /// Whether any column changed (an autoflush asks this of every object touched).
   bool any_modified(const InstanceBase& b) const {
-    for (const auto& s : *slots)
-      if (s.ops->modified(member_at(object(b), s))) return true;
+    const void* o = object(b);
+    for (auto f : *flags)
+      if (flag_at(o, f)) return true;
     return false;
   }
   /// The positions of the changed columns, in one pass.
@@ -107,7 +115,8 @@ struct ModelOps {
       if (modified(b, c)) out.push_back(c);
   }
   void set_clean(InstanceBase& b) const {
-    for (auto& s : *slots) s.ops->set_clean(member_at(object(b), s));
+    void* o = object(b);
+    for (auto f : *flags) flag_at(o, f) = false;
   }
   /// Loads a whole row (all columns, in order, from column `first`) and marks it clean.
   /// `first_cell`: column `first`'s cell when already read as Want::int64 (the identity key).
@@ -147,13 +156,21 @@ inline IdentityKey key_of(const InstanceBase& i) {
   return key_of(values);
 }
 
+/// ModelOps::integer_key of a model.
+inline int integer_key_of(const ModelInfo& info) {
+  const auto& pk = info.primary_key;
+  return pk.size() == 1 && info.table.data().columns[pk[0]].type.is_integer() ? static_cast<int>(pk[0]) : -1;
+}
+
 template <class M>
 const ModelOps& ops_for() {
   static const ModelOps ops = [] {
     ModelOps o{};
     o.info = &model_info<M>();
     o.slots = &member_slots<M>();
+    o.flags = &member_flags<M>();
     o.reads = &member_reads<M>();
+    o.integer_key = integer_key_of(*o.info);
     {
       Instance<M> probe;
       o.object_offset = reinterpret_cast<char*>(&probe.obj) - reinterpret_cast<char*>(static_cast<InstanceBase*>(&probe));

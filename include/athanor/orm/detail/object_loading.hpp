@@ -15,18 +15,18 @@ namespace athanor::orm::detail {
 /// (no Value, no vector, no text). That key's cell is left in `cell` (got int64) when it is
 /// the model's first column, for load() not to read it again.
 ATHANOR_DECL IdentityKey row_key(const ModelOps& ops, driver::Statement& st, int first, driver::Cell& cell) {
-  const auto& pk = ops.info->primary_key;
   cell.got = driver::Cell::Got::other;
-  if (pk.size() == 1 && ops.table().columns[pk[0]].type.is_integer()) {
+  if (int k = ops.integer_key; k >= 0) {
     // The key's cell alone: a row whose object is held (and not expired) reads nothing more.
     static constexpr driver::Want want[] = {driver::Want::int64};
     driver::Cell c;
-    st.read_row(first + static_cast<int>(pk[0]), want, &c);
+    st.read_row(first + k, want, &c);
     if (c.got == driver::Cell::Got::int64) {
-      if (pk[0] == 0) cell = c;
+      if (k == 0) cell = c;
       return IdentityKey(c.i);
     }
   }
+  const auto& pk = ops.info->primary_key;
   std::vector<Value> values;
   values.reserve(pk.size());
   for (auto k : pk) values.push_back(st.value(first + static_cast<int>(k)));

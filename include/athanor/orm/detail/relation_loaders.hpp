@@ -7,6 +7,13 @@
 #include <athanor/core/detail/json_array.hpp>
 #include <athanor/orm/detail/relation_keys.hpp>
 
+#if ATHANOR_DEFINITIONS
+#include <functional>     // std::hash
+#include <memory>         // std::unique_ptr
+#include <mutex>          // std::mutex
+#include <unordered_map>  // std::unordered_map
+#endif
+
 namespace athanor::orm::detail {
 
 #if ATHANOR_DEFINITIONS
@@ -34,6 +41,39 @@ ATHANOR_DECL bool key_less(const IdentityKey& a, const IdentityKey& b) {
   if (a.is_integer() != b.is_integer()) return a.is_integer();
   if (a.is_integer()) return a.integer() < b.integer();
   return a.str() < b.str();
+}
+
+/// The lazy loader's SELECT of relationship `info` on `dialect`: `make(ctx)`'s, made on first
+/// use and kept for the life of the process, marked Compiled::cached (its address names it), so
+/// that a connection runs it again on the driver statement it last ran as instead of looking
+/// its text up in the driver's cache (~70 instructions a lazy load in ORM W6a). Relationships'
+/// descriptions (model_info) and dialects (detail::dialect_for) live as long as the program,
+/// and their number bounds this cache's. Safe from any thread; compiling runs outside the lock.
+ATHANOR_DECL const Compiled& lazy_sql(const RelInfo& info, const Dialect& dialect, Compiled (*make)(void*), void* ctx) {
+  struct Key {
+    const RelInfo* info;
+    const Dialect* dialect;
+    bool operator==(const Key&) const = default;
+  };
+  struct Hash {
+    std::size_t operator()(const Key& k) const noexcept {
+      return std::hash<const void*>{}(k.info) ^ (std::hash<const void*>{}(k.dialect) << 1);
+    }
+  };
+  struct Cache {
+    std::mutex mutex;
+    std::unordered_map<Key, std::unique_ptr<const Compiled>, Hash> map;
+  };
+  static Cache cache;  // ATHANOR_DECL is inline (or defined once): one cache in the program
+  Key key{&info, &dialect};
+  {
+    std::lock_guard lock(cache.mutex);
+    if (auto it = cache.map.find(key); it != cache.map.end()) return *it->second;
+  }
+  auto made = std::make_unique<Compiled>(make(ctx));
+  made->cached = true;
+  std::lock_guard lock(cache.mutex);
+  return *cache.map.try_emplace(key, std::move(made)).first->second;  // another thread's, if it came first
 }
 
 ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
@@ -70,8 +110,8 @@ ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
   if (options.autoflush) flush(false);
   // Found by the relationship's address: naming the statement ("L" + table.member) and hashing
   // that text was ~1 % of each lazy load (ORM W6a, callgrind).
-  auto& cached = lazy_statements[&info];
-  if (!cached) cached = statement_ptr("L" + relation_name(r), [&] {
+  const Compiled*& cached = lazy_statements[&info];
+  auto make = [&] {
     Builder b;
     Expr cond;
     const auto& t = target.table();
@@ -94,7 +134,11 @@ ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
     if (!sorts_in_memory(target))
       for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
     return engine.dialect().compile(stmt.node());
-  });
+  };
+  if (!cached) {
+    using Make = decltype(make);
+    cached = &lazy_sql(info, engine.dialect(), [](void* f) -> Compiled { return (*static_cast<Make*>(f))(); }, &make);
+  }
   const Compiled& sql = *cached;
   std::vector<std::shared_ptr<InstanceBase>>& out = *out_spare;
   auto& map = identity[&target];
@@ -159,11 +203,17 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
     waiting.push_back({key_of(&v, 1), o.get(), std::move(v)});
   }
   if (waiting.empty()) return children;
-  auto by_key = [](const auto& a, const auto& b) { return key_less(a.key, b.key); };
+  // key_less, integers compared in place: the checks below compare every row's key (is_sorted
+  // of 100 000 rows in ORM W6b), and the call was most of each comparison.
+  auto less = [](const IdentityKey& a, const IdentityKey& b) {
+    return a.is_integer() && b.is_integer() ? a.integer() < b.integer() : key_less(a, b);
+  };
+  auto by_key = [&](const auto& a, const auto& b) { return less(a.key, b.key); };
   if (!std::is_sorted(waiting.begin(), waiting.end(), by_key)) std::stable_sort(waiting.begin(), waiting.end(), by_key);
-  std::vector<Value> keys;  // each key once
+  std::vector<Value> keys;  // each key once (moved: below, the owners are found by their IdentityKey)
+  keys.reserve(waiting.size());
   for (std::size_t w = 0; w < waiting.size(); ++w)
-    if (w == 0 || !(waiting[w].key == waiting[w - 1].key)) keys.push_back(waiting[w].value);
+    if (w == 0 || !(waiting[w].key == waiting[w - 1].key)) keys.push_back(std::move(waiting[w].value));
   const auto& t = target.table();
   bool m2m = info.kind == RelKind::many_to_many;
   const Compiled& sql = statement("S" + info.owner().table().name + "." + info.name, [&] {
@@ -192,10 +242,15 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
   // bound the size of that parameter.
   constexpr std::size_t chunk = 10000;
   for (std::size_t start = 0; start < keys.size(); start += chunk) {
-    std::vector<Value> part(keys.begin() + static_cast<std::ptrdiff_t>(start),
-                            keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), start + chunk)));
-    read_impl().execute_typed(sql, {Value(athanor::detail::json_array(part))}, [&](driver::Statement& st) {
+    std::vector<Value> part;  // a copy of this chunk's keys only when there is more than one chunk
+    if (keys.size() > chunk)
+      part.assign(keys.begin() + static_cast<std::ptrdiff_t>(start),
+                  keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), start + chunk)));
+    read_impl().execute_typed(sql, {Value(athanor::detail::json_array(keys.size() > chunk ? part : keys))}, [&](driver::Statement& st) {
       auto inst = load_instance(map, target, st);
+      // The key the object's member holds (an integer read in place: no Value per row), or for
+      // many-to-many the association's column.
+      if (std::int64_t n; !m2m && target.integer(*inst, info.remote[0], n)) return found.push_back({IdentityKey(n), std::move(inst)});
       Value k = m2m ? st.value(static_cast<int>(target.columns())) : target.get(*inst, info.remote[0]);
       found.push_back({key_of(&k, 1), std::move(inst)});
     });
@@ -219,7 +274,7 @@ ATHANOR_DECL std::vector<std::shared_ptr<InstanceBase>> SessionCore::selectin(co
     const IdentityKey& key = waiting[w].key;
     std::size_t w_end = w + 1;
     while (w_end < waiting.size() && waiting[w_end].key == key) ++w_end;
-    while (f < found.size() && key_less(found[f].key, key)) ++f;  // a row no owner waits for
+    while (f < found.size() && less(found[f].key, key)) ++f;  // a row no owner waits for
     std::size_t f_end = f;
     while (f_end < found.size() && found[f_end].key == key) ++f_end;
     got.clear();

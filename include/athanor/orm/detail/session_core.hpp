@@ -240,9 +240,9 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
     if (!slot) slot = std::make_shared<const Compiled>(make());
     return slot;
   }
-  /// Each relationship's lazy-load SELECT (one of `statements`, kept by the relationship's
-  /// address; valid whatever happens to `statements`: the SQL depends only on the dialect).
-  std::unordered_map<const RelInfo*, std::shared_ptr<const Compiled>> lazy_statements;
+  /// Each relationship's lazy-load SELECT, by the relationship's address (the process keeps
+  /// them: lazy_sql in orm/detail/relation_loaders.hpp).
+  std::unordered_map<const RelInfo*, const Compiled*> lazy_statements;
 
   void flush(bool everything = true);
   void flush_inserts();

@@ -54,6 +54,19 @@ ATHANOR_DECL void SessionCore::flush(bool everything) {
       links_removed.empty()) {
     return;
   }
+  auto changed = [](InstanceBase* i) { return i->state == State::persistent && !i->expired && i->ops->any_modified(*i); };
+  // The same for an autoflush whose touched objects changed no column, with no relationship
+  // changed in memory (relinked): the steps below would skip sync, find every list empty and
+  // write nothing, then untouch the objects, as this does. Before each lazy load of ORM W6a
+  // (the owner and its previous owner's collection touched) their list copy, guard and steps
+  // were ~1 000 instructions.
+  if (!everything && !relinked && orphans.empty() && pending.empty() && deleted.empty() && links_added.empty() &&
+      links_removed.empty() && std::none_of(touched.begin(), touched.end(), changed)) {
+    for (auto* i : touched) i->touched = false;
+    touched.clear();
+    ++flushes;
+    return;
+  }
   // The objects whose changes this flush looks for.
   // The touched ones first, in the order they were reached (all of them this Session's: forget()
   // takes out those that leave), then, for a full flush, the others (changed through a
@@ -89,7 +102,6 @@ ATHANOR_DECL void SessionCore::flush(bool everything) {
     // column, nothing below has anything to do for them (flush_updates would skip each).
     std::size_t listed = touched.size();  // an orphan that left above took itself out (forget())
     std::size_t gone = untouched;
-    auto changed = [](InstanceBase* i) { return i->state == State::persistent && !i->expired && i->ops->any_modified(*i); };
     if (everything || relinked || std::any_of(candidates.begin(), candidates.end(), changed)) {
       for (std::size_t k = 0; k < candidates.size(); ++k) {  // sync may touch more: they are appended
         if (candidates[k]->state == State::persistent && !candidates[k]->expired) sync(*candidates[k]);
