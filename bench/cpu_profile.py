@@ -15,7 +15,9 @@ graphs, and splits each workload's samples of each contestant two ways:
   Session's close, the identity map, reading rows into objects, selectinload, the flush, …
 
 Both contestants run in the same process and repetitions, so their sample counts compare
-directly; the ORM's excess over hand-written code is read per kind and per phase.
+directly; the ORM's excess over hand-written code is read per kind and per phase. The prepared
+contestant runs the Core's W1 and W5 (to make its data, untimed): leave it out (--skip prep)
+to read the Core's W1 and W5, which are the same functions.
 
   bench/cpu_profile.py [--bench build-bench/bench/bench] [--keep DIR] -- [bench options…]
   bench/cpu_profile.py -- --n 200000 --no-file --only W2 --skip core,prep --reps-large 3
@@ -110,15 +112,17 @@ def main():
     ap.add_argument("--bench", default="build-bench/bench/bench")
     ap.add_argument("--keep", help="keep perf's data and script output in this directory")
     ap.add_argument("--freq", default="5000")
+    ap.add_argument("--data", help="read this perf.data (a --keep run's) instead of running the bench")
     ap.add_argument("rest", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     args = [x for x in a.rest if x != "--"]
     work = a.keep or tempfile.mkdtemp(prefix="athanor-cpu-profile.")
     os.makedirs(work, exist_ok=True)
-    data = os.path.join(work, "perf.data")
-    with open(os.path.join(work, "bench.out"), "w") as out:
-        subprocess.run(["perf", "record", "-q", "-e", "cpu-clock", "-F", a.freq, "--call-graph", "dwarf,32768",
-                        "-o", data, a.bench] + args, stdout=out, stderr=subprocess.STDOUT, check=True)
+    data = a.data or os.path.join(work, "perf.data")
+    if not a.data:
+        with open(os.path.join(work, "bench.out"), "w") as out:
+            subprocess.run(["perf", "record", "-q", "-e", "cpu-clock", "-F", a.freq, "--call-graph", "dwarf,32768",
+                            "-o", data, a.bench] + args, stdout=out, stderr=subprocess.STDOUT, check=True)
     text = subprocess.run(["perf", "script", "-i", data, "-F", "ip,sym,dso"], capture_output=True, text=True,
                           check=True).stdout
     kinds = collections.defaultdict(collections.Counter)   # (W, contestant) -> kind -> samples
