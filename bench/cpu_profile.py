@@ -16,8 +16,9 @@ graphs, and splits each workload's samples of each contestant two ways:
 
 Both contestants run in the same process and repetitions, so their sample counts compare
 directly; the ORM's excess over hand-written code is read per kind and per phase. The prepared
-contestant runs the Core's W1 and W5 (to make its data, untimed): leave it out (--skip prep)
-to read the Core's W1 and W5, which are the same functions.
+contestant runs the Core's W1 and W5 to make its data (untimed, and W1 runs whatever --skip
+says unless --only W1): they are the same functions, so they count as the Core's. Read the
+Core's W1 from a run with --only W1 --skip prep.
 
   bench/cpu_profile.py [--bench build-bench/bench/bench] [--keep DIR] -- [bench options…]
   bench/cpu_profile.py -- --n 200000 --no-file --only W2 --skip core,prep --reps-large 3
