@@ -96,7 +96,6 @@ inline void trim_memory_cache(std::size_t keep) noexcept {
 
 /// Gives the thread's memory back at its exit (registered by the first piece kept).
 struct MemoryCacheOwner {
-  bool registered = false;
   ~MemoryCacheOwner() {
     trim_memory_cache(0);
     memory_cache.state = 2;  // what is freed later on this thread goes straight to malloc
@@ -151,8 +150,7 @@ inline unsigned slot_array_list(std::size_t bytes) { return static_cast<unsigned
 
 #if ATHANOR_DEFINITIONS
 ATHANOR_DECL void own_memory_cache() noexcept {
-  thread_local MemoryCacheOwner owner;
-  owner.registered = true;
+  [[maybe_unused]] thread_local MemoryCacheOwner owner;  // made here once a thread, destroyed at its exit
 }
 #endif
 

@@ -50,20 +50,17 @@ ATHANOR_DECL void SessionCore::flush(bool everything) {
   // An autoflush with nothing to write (no object touched since the last flush, nothing
   // added, deleted, orphaned or linked) returns at once: get() autoflushes before each
   // lookup it sends, and the full pass below cost ~5 % of a lookup (callgrind, SQLite).
-  if (!everything && touched.empty() && orphans.empty() && pending.empty() && deleted.empty() && links_added.empty() &&
-      links_removed.empty()) {
-    return;
-  }
+  const bool only_touched = !everything && orphans.empty() && pending.empty() && deleted.empty() && links_added.empty() &&
+                            links_removed.empty();
+  if (only_touched && touched.empty()) return;
   auto changed = [](InstanceBase* i) { return i->state == State::persistent && !i->expired && i->ops->any_modified(*i); };
   // The same for an autoflush whose touched objects changed no column, with no relationship
   // changed in memory (relinked): the steps below would skip sync, find every list empty and
   // write nothing, then untouch the objects, as this does. Before each lazy load of ORM W6a
   // (the owner and its previous owner's collection touched) their list copy, guard and steps
   // were ~1 000 instructions.
-  if (!everything && !relinked && orphans.empty() && pending.empty() && deleted.empty() && links_added.empty() &&
-      links_removed.empty() && std::none_of(touched.begin(), touched.end(), changed)) {
-    for (auto* i : touched) i->touched = false;
-    touched.clear();
+  if (only_touched && !relinked && std::none_of(touched.begin(), touched.end(), changed)) {
+    untouch_all();
     ++flushes;
     return;
   }
@@ -131,8 +128,7 @@ ATHANOR_DECL void SessionCore::flush(bool everything) {
     flush_inserts();
     take_appended();
     flush_updates(candidates);
-    for (auto* i : touched) i->touched = false;
-    touched.clear();
+    untouch_all();
     flush_links();
     flush_deletes();
     ++flushes;
