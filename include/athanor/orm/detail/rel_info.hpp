@@ -9,6 +9,8 @@
 #include <string>  // std::string
 #include <vector>  // std::vector
 
+#include <athanor/core/detail/compiled_slots.hpp>
+
 namespace athanor::orm {
 enum class Lazy : unsigned char;
 namespace detail {
@@ -65,6 +67,11 @@ struct RelInfo {
   /// and at the target (pairwise with remote).
   mutable std::vector<std::size_t> secondary_local, secondary_remote;
   void resolve() const;
+  /// The lazy loader's SELECT, per dialect, kept as long as the relationship's description (the
+  /// program): marked Compiled::cached, so that a connection runs it again on the driver
+  /// statement it last ran as, without looking its text up (~70 instructions a lazy load in ORM
+  /// W6a), and read without a lock (orm/detail/relation_loaders.hpp).
+  mutable athanor::detail::CompiledSlots lazy_sql;
 };
 
 }  // namespace detail

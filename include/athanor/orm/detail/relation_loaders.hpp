@@ -7,13 +7,6 @@
 #include <athanor/core/detail/json_array.hpp>
 #include <athanor/orm/detail/relation_keys.hpp>
 
-#if ATHANOR_DEFINITIONS
-#include <functional>     // std::hash
-#include <memory>         // std::unique_ptr
-#include <mutex>          // std::mutex
-#include <unordered_map>  // std::unordered_map
-#endif
-
 namespace athanor::orm::detail {
 
 #if ATHANOR_DEFINITIONS
@@ -41,39 +34,6 @@ ATHANOR_DECL bool key_less(const IdentityKey& a, const IdentityKey& b) {
   if (a.is_integer() != b.is_integer()) return a.is_integer();
   if (a.is_integer()) return a.integer() < b.integer();
   return a.str() < b.str();
-}
-
-/// The lazy loader's SELECT of relationship `info` on `dialect`: `make(ctx)`'s, made on first
-/// use and kept for the life of the process, marked Compiled::cached (its address names it), so
-/// that a connection runs it again on the driver statement it last ran as instead of looking
-/// its text up in the driver's cache (~70 instructions a lazy load in ORM W6a). Relationships'
-/// descriptions (model_info) and dialects (detail::dialect_for) live as long as the program,
-/// and their number bounds this cache's. Safe from any thread; compiling runs outside the lock.
-ATHANOR_DECL const Compiled& lazy_sql(const RelInfo& info, const Dialect& dialect, Compiled (*make)(void*), void* ctx) {
-  struct Key {
-    const RelInfo* info;
-    const Dialect* dialect;
-    bool operator==(const Key&) const = default;
-  };
-  struct Hash {
-    std::size_t operator()(const Key& k) const noexcept {
-      return std::hash<const void*>{}(k.info) ^ (std::hash<const void*>{}(k.dialect) << 1);
-    }
-  };
-  struct Cache {
-    std::mutex mutex;
-    std::unordered_map<Key, std::unique_ptr<const Compiled>, Hash> map;
-  };
-  static Cache cache;  // ATHANOR_DECL is inline (or defined once): one cache in the program
-  Key key{&info, &dialect};
-  {
-    std::lock_guard lock(cache.mutex);
-    if (auto it = cache.map.find(key); it != cache.map.end()) return *it->second;
-  }
-  auto made = std::make_unique<Compiled>(make(ctx));
-  made->cached = true;
-  std::lock_guard lock(cache.mutex);
-  return *cache.map.try_emplace(key, std::move(made)).first->second;  // another thread's, if it came first
 }
 
 ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
@@ -108,9 +68,8 @@ ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
     }
   }
   if (options.autoflush) flush(false);
-  // Found by the relationship's address: naming the statement ("L" + table.member) and hashing
-  // that text was ~1 % of each lazy load (ORM W6a, callgrind).
-  const Compiled*& cached = lazy_statements[&info];
+  // Kept by the relationship's description (RelInfo::lazy_sql), for every Session: naming the
+  // statement ("L" + table.member) and hashing that text was ~1 % of each lazy load (ORM W6a).
   auto make = [&] {
     Builder b;
     Expr cond;
@@ -135,11 +94,8 @@ ATHANOR_DECL void SessionCore::load_relation(RelationBase& r) {
       for (auto k : target.info->primary_key) stmt = stmt.order_by(target.info->table.unchecked_c(t.columns[k].name));
     return engine.dialect().compile(stmt.node());
   };
-  if (!cached) {
-    using Make = decltype(make);
-    cached = &lazy_sql(info, engine.dialect(), [](void* f) -> Compiled { return (*static_cast<Make*>(f))(); }, &make);
-  }
-  const Compiled& sql = *cached;
+  std::shared_ptr<const Compiled> kept = info.lazy_sql.get(engine.dialect(), make, true);
+  const Compiled& sql = *kept;
   std::vector<std::shared_ptr<InstanceBase>>& out = *out_spare;
   auto& map = identity[&target];
   read_impl().execute_typed(sql, key, [&](driver::Statement& st) { out.push_back(load_instance(map, target, st)); });

@@ -240,9 +240,6 @@ struct SessionCore : std::enable_shared_from_this<SessionCore> {
     if (!slot) slot = std::make_shared<const Compiled>(make());
     return slot;
   }
-  /// Each relationship's lazy-load SELECT, by the relationship's address (the process keeps
-  /// them: lazy_sql in orm/detail/relation_loaders.hpp).
-  std::unordered_map<const RelInfo*, const Compiled*> lazy_statements;
 
   void flush(bool everything = true);
   void flush_inserts();
